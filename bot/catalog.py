@@ -1,0 +1,513 @@
+"""The show pack: TOML files under ``data/<show>/`` parsed once into frozen dataclasses.
+
+The loader is strict. Unknown keys, wrong types, gaps in episode numbering, air instants off the
+weekly slots (unless marked as an exception), aliases shared by two people and episode tags outside
+the run are all reported together, each naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Confidence = Literal["multi", "single", "derived", "unsourced"]
+CONFIDENCES: tuple[str, ...] = ("multi", "single", "derived", "unsourced")
+RecapStatus = Literal["full", "partial", "none"]
+Billing = Literal["main", "supporting", "cameo"]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class Revealing:
+    """A piece of content and the episode whose viewing makes it safe (0: premise, safe for all)."""
+
+    text: str
+    reveals: int
+    confidence: Confidence = "multi"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    weekday: int  # Monday == 0
+    time: dt.time
+
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAYS[self.weekday]
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    role: str
+    name: str
+    hangul: str
+    confidence: Confidence
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    position: int
+    artist: str
+    title: str
+    released: str
+    confidence: Confidence
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Special:
+    title: str
+    airs_at: dt.datetime
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    percent: float
+    scope: str
+    source: str
+    confidence: Confidence
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    airs_at: dt.datetime  # aware, UTC
+    date_confidence: Confidence
+    slot_exception: bool
+    logline: str
+    recap_status: RecapStatus
+    recap_note: str
+    rating: Rating | None
+    rating_note: str
+    recap: tuple[Revealing, ...]
+
+    @property
+    def date_is_derived(self) -> bool:
+        return self.date_confidence == "derived"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    key: str
+    billing: Billing
+    actor: str
+    actor_hangul: str
+    actor_hangul_verified: bool
+    actor_aliases: tuple[str, ...]
+    character: str
+    character_hangul: str
+    character_hangul_verified: bool
+    character_aliases: tuple[str, ...]
+    description: Revealing
+    arcs: tuple[Revealing, ...]
+
+    def names(self) -> Iterator[tuple[str, str]]:
+        """Every searchable name with what it names: ``("actor" | "character", text)``."""
+        if self.actor:
+            yield "actor", self.actor
+        if self.actor_hangul:
+            yield "actor", self.actor_hangul
+        yield from (("actor", a) for a in self.actor_aliases)
+        yield "character", self.character
+        if self.character_hangul:
+            yield "character", self.character_hangul
+        yield from (("character", a) for a in self.character_aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    title: str
+    title_korean: str
+    title_japanese: str
+    title_aliases: tuple[str, ...]
+    couple_tags: tuple[str, ...]
+    network: str
+    streaming: str
+    streaming_note: str
+    timezone: ZoneInfo
+    first_air_date: dt.date
+    last_air_date: dt.date
+    episode_count: int
+    premise: str
+    genres: tuple[str, ...]
+    runtime_minutes: int
+    runtime_note: str
+    slot_note: str
+    slots: tuple[Slot, ...]
+    credits: tuple[Credit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    show: Show
+    special: Special
+    ost: tuple[Track, ...]
+    episodes: tuple[Episode, ...]
+    people: tuple[Person, ...]
+
+    @property
+    def episode_count(self) -> int:
+        return len(self.episodes)
+
+    def episode(self, number: int) -> Episode:
+        if not 1 <= number <= len(self.episodes):
+            raise KeyError(number)
+        return self.episodes[number - 1]
+
+    def person(self, key: str) -> Person:
+        for person in self.people:
+            if person.key == key:
+                return person
+        raise KeyError(key)
+
+
+class PackError(Exception):
+    """The pack is broken; ``problems`` lists every problem as ``file: key: what``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("the show pack is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def normalize_name(text: str) -> str:
+    """Fold a name for comparison: NFKC, case-fold, drop spaces, hyphens, dots and apostrophes."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+T = TypeVar("T")
+
+
+class _Reader:
+    """Typed access to one TOML table that records problems instead of raising."""
+
+    def __init__(self, problems: list[str], file: str, where: str, table: Any) -> None:
+        self.problems = problems
+        self.file = file
+        self.where = where
+        self.table: dict[str, Any] = table if isinstance(table, dict) else {}
+        self.seen: set[str] = set()
+        if not isinstance(table, dict):
+            self.fail("", "must be a table")
+
+    def fail(self, key: str, message: str) -> None:
+        path = ".".join(p for p in (self.where, key) if p)
+        self.problems.append(f"{self.file}: {path}: {message}")
+
+    def child(self, key: str, table: Any) -> _Reader:
+        return _Reader(self.problems, self.file, f"{self.where}.{key}" if self.where else key, table)
+
+    def get(
+        self,
+        key: str,
+        kind: type[T],
+        default: T | None = None,
+        check: Callable[[T], str | None] = lambda _: None,
+    ) -> T:
+        self.seen.add(key)
+        if key not in self.table:
+            if default is not None:
+                return default
+            self.fail(key, "is missing")
+            return _placeholder(kind)
+        value = self.table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(key, f"must be {kind.__name__}, got {type(value).__name__}")
+            return _placeholder(kind)
+        problem = check(value)
+        if problem:
+            self.fail(key, problem)
+        return value
+
+    def text(self, key: str, *, allow_empty: bool = False, default: str | None = None) -> str:
+        return self.get(key, str, default, lambda v: None if allow_empty or v.strip() else "must not be empty")
+
+    def strings(self, key: str, *, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        values = self.get(key, list, list(default) if default is not None else None)
+        out: list[str] = []
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                self.fail(f"{key}[{i}]", "must be a non-empty string")
+            else:
+                out.append(value)
+        return tuple(out)
+
+    def tables(self, key: str, *, required: bool = True) -> list[tuple[str, Any]]:
+        values = self.get(key, list, None if required else [])
+        return [(f"{key}[{i}]", v) for i, v in enumerate(values)]
+
+    def confidence(self, key: str = "confidence") -> Confidence:
+        value = self.get(key, str, "multi", lambda v: None if v in CONFIDENCES else f"must be one of {CONFIDENCES}")
+        return cast(Confidence, value if value in CONFIDENCES else "unsourced")
+
+    def finish(self) -> None:
+        for key in sorted(set(self.table) - self.seen):
+            self.fail(key, "is not a known key")
+
+
+def _placeholder(kind: type[T]) -> T:
+    defaults: dict[type, Any] = {str: "", int: 0, float: 0.0, bool: False, list: [], dict: {}}
+    if kind in defaults:
+        return cast(T, defaults[kind])
+    if kind is dt.datetime:
+        return cast(T, dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    if kind is dt.date:
+        return cast(T, dt.date(2000, 1, 1))
+    raise TypeError(kind)
+
+
+def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file is missing")
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{path.name}: not valid TOML: {exc}")
+    return {}
+
+
+def _aware(r: _Reader, key: str) -> dt.datetime:
+    value = r.get(key, dt.datetime)
+    if value.tzinfo is None:
+        r.fail(key, "must carry a UTC offset, e.g. 2020-12-16T21:00:00+09:00")
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _revealing(r: _Reader, last_episode: int) -> Revealing:
+    text = r.text("text")
+    reveals = r.get("reveals", int)
+    if not 1 <= reveals <= last_episode:
+        r.fail("reveals", f"must be an episode between 1 and {last_episode}, got {reveals}")
+    confidence = r.confidence()
+    r.finish()
+    return Revealing(text, reveals, confidence)
+
+
+def _show(problems: list[str], data: dict[str, Any]) -> tuple[Show, Special, tuple[Track, ...]]:
+    top = _Reader(problems, "show.toml", "", data)
+    r = top.child("show", top.get("show", dict))
+    zone_name = r.text("timezone")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.fail("timezone", f"{zone_name!r} is not an IANA time zone name")
+        zone = ZoneInfo("UTC")
+    slots: list[Slot] = []
+    for key, table in r.tables("slots"):
+        s = r.child(key, table)
+        day = s.text("weekday")
+        clock = s.text("time")
+        try:
+            slots.append(Slot(WEEKDAYS.index(day), dt.time.fromisoformat(clock)))
+        except ValueError:
+            s.fail("", f"weekday must be a full English day name and time HH:MM, got {day!r} {clock!r}")
+        s.finish()
+    if not slots:
+        r.fail("slots", "at least one weekly slot is required")
+    credits = []
+    for key, table in r.tables("credits"):
+        c = r.child(key, table)
+        credits.append(
+            Credit(
+                c.text("role"),
+                c.text("name"),
+                c.text("hangul", allow_empty=True),
+                c.confidence(),
+                c.text("note", allow_empty=True, default=""),
+            )
+        )
+        c.finish()
+    show = Show(
+        title=r.text("title"),
+        title_korean=r.text("title_korean"),
+        title_japanese=r.text("title_japanese"),
+        title_aliases=r.strings("title_aliases", default=()),
+        couple_tags=r.strings("couple_tags", default=()),
+        network=r.text("network"),
+        streaming=r.text("streaming"),
+        streaming_note=r.text("streaming_note", allow_empty=True, default=""),
+        timezone=zone,
+        first_air_date=r.get("first_air_date", dt.date),
+        last_air_date=r.get("last_air_date", dt.date),
+        episode_count=r.get("episode_count", int, check=lambda n: None if n > 0 else "must be positive"),
+        premise=r.text("premise"),
+        genres=r.strings("genres", default=()),
+        runtime_minutes=r.get("runtime_minutes", int, check=lambda n: None if 1 <= n <= 300 else "must be 1-300"),
+        runtime_note=r.text("runtime_note", allow_empty=True, default=""),
+        slot_note=r.text("slot_note", allow_empty=True, default=""),
+        slots=tuple(slots),
+        credits=tuple(credits),
+    )
+    r.finish()
+    sp = top.child("special", top.get("special", dict))
+    special = Special(sp.text("title"), _aware(sp, "airs_at"), sp.text("description"))
+    sp.finish()
+    tracks = []
+    for key, table in top.tables("ost", required=False):
+        t = top.child(key, table)
+        tracks.append(
+            Track(
+                t.get("position", int),
+                t.text("artist"),
+                t.text("title"),
+                t.text("released", allow_empty=True, default=""),
+                t.confidence(),
+                t.text("note", allow_empty=True, default=""),
+            )
+        )
+        t.finish()
+    positions = [t.position for t in tracks]
+    if positions != list(range(1, len(tracks) + 1)):
+        top.fail("ost", f"positions must run 1..{len(tracks)} in order, got {positions}")
+    top.finish()
+    return show, special, tuple(tracks)
+
+
+def _on_slot(show: Show, instant: dt.datetime) -> bool:
+    local = instant.astimezone(show.timezone)
+    return any(local.weekday() == s.weekday and local.time() == s.time for s in show.slots)
+
+
+def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Episode, ...]:
+    top = _Reader(problems, "episodes.toml", "", data)
+    episodes: list[Episode] = []
+    for key, table in top.tables("episode"):
+        r = top.child(key, table)
+        number = r.get("number", int)
+        if number != len(episodes) + 1:
+            r.fail(
+                "number",
+                f"expected episode {len(episodes) + 1} here (numbering must have no gaps), got {number}",
+            )
+        airs_at = _aware(r, "airs_at")
+        exception = r.get("slot_exception", bool, False)
+        if not exception and not _on_slot(show, airs_at):
+            local = airs_at.astimezone(show.timezone)
+            r.fail(
+                "airs_at",
+                f"{local:%a %Y-%m-%d %H:%M} {show.timezone.key} is off the weekly slots; "
+                "set slot_exception = true if that is right",
+            )
+        status = r.get(
+            "recap_status",
+            str,
+            check=lambda v: None if v in ("full", "partial", "none") else "must be full, partial or none",
+        )
+        recap = []
+        for pkey, point in r.tables("recap", required=False):
+            p = r.child(pkey, point)
+            item = _revealing(p, show.episode_count)
+            if item.reveals != number:
+                p.fail("reveals", f"a recap point of episode {number} must reveal {number}, got {item.reveals}")
+            recap.append(item)
+        if status == "none" and recap:
+            r.fail("recap", "recap_status is none but recap points are present")
+        if status != "none" and not recap:
+            r.fail("recap", f"recap_status is {status} but there are no recap points")
+        rating = None
+        if "rating" in r.table:
+            rr = r.child("rating", r.get("rating", dict))
+            rating = Rating(rr.get("percent", float), rr.text("scope"), rr.text("source"), rr.confidence())
+            rr.text("rating_note", allow_empty=True, default="")
+            rr.finish()
+        episodes.append(
+            Episode(
+                number=number,
+                airs_at=airs_at,
+                date_confidence=r.confidence("date_confidence"),
+                slot_exception=exception,
+                logline=r.text("logline"),
+                recap_status=cast(RecapStatus, status),
+                recap_note=r.text("recap_note", allow_empty=True, default=""),
+                rating=rating,
+                rating_note=r.text("rating_note", allow_empty=True, default=""),
+                recap=tuple(recap),
+            )
+        )
+        r.finish()
+    if len(episodes) != show.episode_count:
+        top.fail("episode", f"show.toml says {show.episode_count} episodes but {len(episodes)} are listed")
+    for earlier, later in itertools.pairwise(episodes):
+        if later.airs_at <= earlier.airs_at:
+            top.fail(
+                f"episode[{later.number - 1}].airs_at",
+                f"episode {later.number} must air after episode {earlier.number}",
+            )
+    top.finish()
+    return tuple(episodes)
+
+
+def _people(problems: list[str], data: dict[str, Any], last_episode: int) -> tuple[Person, ...]:
+    top = _Reader(problems, "cast.toml", "", data)
+    people: list[Person] = []
+    owners: dict[str, str] = {}
+    for key, table in top.tables("person"):
+        r = top.child(key, table)
+        pkey = r.text("key")
+        description = Revealing(r.text("description"), r.get("description_reveals", int, 0), "multi")
+        if not 0 <= description.reveals <= 1:
+            r.fail(
+                "description_reveals",
+                "a description must be safe from episode 1 (0 or 1); later facts go in arcs",
+            )
+        arcs = tuple(_revealing(r.child(k, a), last_episode) for k, a in r.tables("arc", required=False))
+        billing = r.get(
+            "billing",
+            str,
+            check=lambda v: None if v in ("main", "supporting", "cameo") else "must be main, supporting or cameo",
+        )
+        person = Person(
+            key=pkey,
+            billing=cast(Billing, billing),
+            actor=r.text("actor", allow_empty=True),
+            actor_hangul=r.text("actor_hangul", allow_empty=True),
+            actor_hangul_verified=r.get("actor_hangul_verified", bool, True),
+            actor_aliases=r.strings("actor_aliases", default=()),
+            character=r.text("character"),
+            character_hangul=r.text("character_hangul", allow_empty=True),
+            character_hangul_verified=r.get("character_hangul_verified", bool, True),
+            character_aliases=r.strings("character_aliases", default=()),
+            description=description,
+            arcs=arcs,
+        )
+        r.finish()
+        if any(p.key == pkey for p in people):
+            r.fail("key", f"duplicate person key {pkey!r}")
+        for _kind, name in person.names():
+            norm = normalize_name(name)
+            owner = owners.setdefault(norm, pkey)
+            if owner != pkey:
+                r.fail("aliases", f"{name!r} is also a name of {owner!r}; an alias may belong to one person only")
+        people.append(person)
+    top.finish()
+    return tuple(people)
+
+
+def load_catalog(folder: Path) -> Catalog:
+    """Load and validate the pack in ``folder``; raise :class:`PackError` listing every problem."""
+    problems: list[str] = []
+    if not folder.is_dir():
+        raise PackError([f"{folder}: the show pack folder does not exist (SHOW_PACK)"])
+    show, special, ost = _show(problems, _read_toml(folder / "show.toml", problems))
+    episodes = _episodes(problems, _read_toml(folder / "episodes.toml", problems), show)
+    people = _people(problems, _read_toml(folder / "cast.toml", problems), show.episode_count)
+    if episodes and show.first_air_date != episodes[0].airs_at.astimezone(show.timezone).date():
+        problems.append("show.toml: show.first_air_date: does not match episode 1's air date")
+    if episodes and show.last_air_date != episodes[-1].airs_at.astimezone(show.timezone).date():
+        problems.append("show.toml: show.last_air_date: does not match the last episode's air date")
+    if problems:
+        raise PackError(problems)
+    return Catalog(show=show, special=special, ost=ost, episodes=episodes, people=people)

@@ -1,0 +1,122 @@
+"""The Bot subclass, the CommandTree subclass and the one error path."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .errors import UserError
+from .permissions import required_permission_names
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.episodes",
+    "cogs.cast",
+    "cogs.airing",
+    "cogs.progress",
+    "cogs.about",
+)
+
+
+def intents() -> discord.Intents:
+    """The minimum: guild structure only. No privileged intents (no message content, members)."""
+    return discord.Intents(guilds=True)
+
+
+def required_permissions() -> discord.Permissions:
+    return discord.Permissions(**dict.fromkeys(required_permission_names(), True))
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=required_permissions(),
+        scopes=("bot", "applications.commands"),
+    )
+
+
+def _humanize(names: list[str]) -> str:
+    return ", ".join(n.replace("_", " ").replace("guild", "server").title() for n in names)
+
+
+def describe_error(error: Exception) -> str | None:
+    """The member-facing text for an error the member can act on; ``None`` for a bug."""
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, UserError):
+        return str(original)
+    if isinstance(original, app_commands.TransformerError):
+        return (
+            f"{str(original.value)[:80]!r} is not a valid value there. Pick one of the suggestions or check the format."
+        )
+    if isinstance(original, app_commands.MissingPermissions):
+        return f"You need the {_humanize(original.missing_permissions)} permission to do that."
+    if isinstance(original, app_commands.BotMissingPermissions):
+        return f"I need the {_humanize(original.missing_permissions)} permission here; ask a server admin to grant it."
+    if isinstance(original, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {original.retry_after:.0f} seconds."
+    if isinstance(original, app_commands.NoPrivateMessage):
+        return "That only works inside a server."
+    if isinstance(original, app_commands.CheckFailure):
+        return "You can't use that here."
+    if isinstance(original, discord.Forbidden):
+        return "Discord refused that: I am missing a permission in this channel. Ask a server admin to check my role."
+    return None
+
+
+class RunOnTree(app_commands.CommandTree["RunOnBot"]):
+    async def on_error(self, interaction: discord.Interaction[RunOnBot], error: app_commands.AppCommandError) -> None:
+        await report_error(interaction, error)
+
+
+async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
+    """The one error path: a short ephemeral message, and for bugs a logged traceback with an id."""
+    message = describe_error(error)
+    if message is None:
+        error_id = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else interaction.data
+        log.error("error %s in %s by user %s", error_id, command, interaction.user.id, exc_info=error)
+        message = f"Something went wrong on my side (error id `{error_id}`). Please pass the id to the server's admins."
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
+
+
+class RunOnBot(commands.Bot):
+    """The bot. Services are injected; nothing is read from the environment or disk here."""
+
+    def __init__(self, services: Services, *, dev_guild_id: int | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=RunOnTree,
+            help_command=None,
+        )
+        self.services = services
+        self.dev_guild_id = dev_guild_id
+
+    async def load_features(self) -> None:
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+
+    async def setup_hook(self) -> None:
+        await self.load_features()
+        if self.dev_guild_id is not None:
+            guild = discord.Object(self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development guild %s", len(synced), self.dev_guild_id)
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))

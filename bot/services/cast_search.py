@@ -1,0 +1,86 @@
+"""Cast and character lookup tolerant of romanizations, Hangul, Japanese forms and typos."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.catalog import Catalog, Person, normalize_name
+from bot.errors import UserError
+
+MATCH_THRESHOLD = 72.0
+
+
+def _fuzzy_key(text: str) -> str:
+    """Normalized and decomposed, so Hangul compares by jamo and accents do not matter."""
+    decomposed = unicodedata.normalize("NFD", normalize_name(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    person: Person
+    matched: str  # the name that matched best
+    kind: str  # "actor" or "character"
+    score: float
+
+    @property
+    def label(self) -> str:
+        actor = self.person.actor or "actor unknown"
+        return f"{self.person.character} ({actor})"
+
+
+class CastSearch:
+    """An index over every name of every person in the pack, built once."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._people = catalog.people
+        self._by_key = {p.key: p for p in catalog.people}
+        self._exact: dict[str, tuple[Person, str, str]] = {}
+        self._keys: list[str] = []
+        self._owners: list[tuple[Person, str, str]] = []
+        for person in catalog.people:
+            for kind, name in person.names():
+                self._exact.setdefault(normalize_name(name), (person, name, kind))
+                self._keys.append(_fuzzy_key(name))
+                self._owners.append((person, name, kind))
+
+    def by_key(self, key: str) -> Person | None:
+        return self._by_key.get(key)
+
+    def search(self, query: str, limit: int = 25) -> list[Match]:
+        """People ranked best first; each person appears once, under their best-matching name."""
+        norm = normalize_name(query)
+        if not norm:
+            return [Match(p, p.character, "character", 0.0) for p in self._people][:limit]
+        exact = self._exact.get(norm)
+        best: dict[str, Match] = {}
+        if exact:
+            person, name, kind = exact
+            best[person.key] = Match(person, name, kind, 101.0)
+        key = _fuzzy_key(query)
+        results = process.extract(
+            key, self._keys, scorer=fuzz.WRatio, processor=utils.default_process, limit=None, score_cutoff=50
+        )
+        for _choice, score, index in results:
+            person, name, kind = self._owners[index]
+            if self._keys[index].startswith(key):
+                score = max(score, 95.0 + min(len(key), 5) / 5)
+            current = best.get(person.key)
+            if current is None or score > current.score:
+                best[person.key] = Match(person, name, kind, float(score))
+        ranked = sorted(best.values(), key=lambda m: (-m.score, self._people.index(m.person)))
+        return ranked[:limit]
+
+    def resolve(self, query: str) -> Person:
+        """The one person ``query`` names (a key from autocomplete, or free text), or a UserError."""
+        person = self._by_key.get(query.strip())
+        if person:
+            return person
+        matches = self.search(query, limit=3)
+        if matches and matches[0].score >= MATCH_THRESHOLD:
+            return matches[0].person
+        hint = ", ".join(m.person.character for m in matches if m.score >= 50) or "Ki Seon-gyeom, Oh Mi-joo"
+        raise UserError(f"No one in the cast matches {query[:60]!r}. Try an actor or character name, e.g. {hint}.")

@@ -1,0 +1,152 @@
+"""/cast lookup and /cast list."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog import Person
+from bot.client import RunOnBot
+from bot.services import Services, spoilers
+
+from .common import (
+    BRAND,
+    EMBED_FIELD_LIMIT,
+    PUBLIC_DESCRIBE,
+    Interaction,
+    SafeButton,
+    clip,
+    join_clipped,
+    send,
+    services_of,
+    view_of,
+)
+from .episodes import gate_embed
+
+BILLING = {"main": "Main cast", "supporting": "Supporting cast", "cameo": "Cameo"}
+
+
+def _hangul(text: str, verified: bool) -> str:
+    if not text:
+        return ""
+    return f" ({text})" if verified else f" ({text}, Hangul unverified)"
+
+
+def card(person: Person, line: int, *, withheld_count: int = 0, horizon: int = 0) -> discord.Embed:
+    """The cast card. Content above ``line`` is spoiler-tagged; ``withheld_count`` notes are omitted."""
+    embed = discord.Embed(
+        title=f"{person.character}{_hangul(person.character_hangul, person.character_hangul_verified)}",
+        colour=BRAND,
+    )
+    actor = person.actor or "Actor not identified in our sources"
+    embed.add_field(name="Played by", value=actor + _hangul(person.actor_hangul, person.actor_hangul_verified))
+    embed.add_field(name="Role", value=BILLING[person.billing])
+    embed.add_field(
+        name="About",
+        value=join_clipped(spoilers.render([person.description], line, bullet=""), EMBED_FIELD_LIMIT),
+        inline=False,
+    )
+    shown = [arc for arc in person.arcs if arc.reveals <= line] if withheld_count else list(person.arcs)
+    if shown:
+        embed.add_field(
+            name="Story notes",
+            value=join_clipped(spoilers.render(shown, line), EMBED_FIELD_LIMIT),
+            inline=False,
+        )
+    if withheld_count:
+        latest = max(a.reveals for a in person.arcs)
+        embed.add_field(
+            name="Hidden",
+            value=f"{withheld_count} story note(s) from later episodes. {spoilers.gate_message(latest, horizon)}",
+            inline=False,
+        )
+    aliases = ", ".join((*person.character_aliases[:6], *person.actor_aliases[:4]))
+    if aliases:
+        embed.set_footer(text=clip(f"Also written: {aliases}", 300))
+    return embed
+
+
+class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reveal"):
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Show hidden notes (spoiler-tagged)",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"runon:cast:{key}:reveal",
+            )
+        )
+        self.key = key
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> RevealCast:
+        return cls(match["key"])
+
+    async def handle(self, interaction: Interaction) -> None:
+        services = services_of(interaction)
+        person = services.catalog.person(self.key)
+        horizon = await services.progress.horizon(interaction.user.id)
+        await interaction.response.send_message(embed=card(person, horizon), ephemeral=True)
+
+
+class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast and characters"):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="lookup", description="An actor or character: any spelling, Hangul or nickname")
+    @app_commands.describe(name="Actor or character, e.g. Im Siwan, Seon-gyeom, 오미주, Dana", public=PUBLIC_DESCRIBE)
+    async def lookup(
+        self, interaction: Interaction, name: app_commands.Range[str, 1, 100], public: bool = False
+    ) -> None:
+        person = self.services.cast.resolve(name)
+        if public:
+            await send(interaction, public=True, embed=card(person, spoilers.PUBLIC_LINE_DEFAULT))
+            return
+        horizon = await self.services.progress.horizon(interaction.user.id)
+        hidden = spoilers.split((person.description, *person.arcs), horizon).withheld
+        if person.description in hidden:
+            embed = gate_embed(person.character, max(i.reveals for i in hidden), horizon)
+            await send(interaction, embed=embed, view=view_of(RevealCast(person.key)))
+        elif hidden:
+            embed = card(person, horizon, withheld_count=len(hidden), horizon=horizon)
+            await send(interaction, embed=embed, view=view_of(RevealCast(person.key)))
+        else:
+            await send(interaction, embed=card(person, horizon))
+
+    @lookup.autocomplete("name")
+    async def lookup_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=clip(self._choice_name(m.person, m.matched), 100), value=m.person.key)
+            for m in self.services.cast.search(current, limit=25)
+        ]
+
+    @staticmethod
+    def _choice_name(person: Person, matched: str) -> str:
+        actor = person.actor or "actor unknown"
+        base = f"{person.character} \N{EM DASH} {actor}"
+        if matched not in (person.character, person.actor):
+            base += f" (matched {matched})"
+        return base
+
+    @app_commands.command(name="list", description="Everyone in the cast, main and supporting")
+    @app_commands.describe(public=PUBLIC_DESCRIBE)
+    async def list_(self, interaction: Interaction, public: bool = False) -> None:
+        embed = discord.Embed(title=f"{self.services.catalog.show.title} cast", colour=BRAND)
+        for billing, heading in BILLING.items():
+            lines = [
+                f"**{p.character}** \N{EM DASH} {p.actor or 'actor not identified'}"
+                for p in self.services.catalog.people
+                if p.billing == billing
+            ]
+            if lines:
+                embed.add_field(name=heading, value=join_clipped(lines, EMBED_FIELD_LIMIT), inline=False)
+        embed.set_footer(text="Look anyone up with /cast lookup")
+        await send(interaction, public=public, embed=embed)
+
+
+async def setup(bot: RunOnBot) -> None:
+    bot.add_dynamic_items(RevealCast)
+    await bot.add_cog(Cast(bot.services))

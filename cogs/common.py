@@ -1,0 +1,158 @@
+"""Shared Discord glue for cogs: services access, persistent buttons, spoiler-aware embeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import discord
+from discord import app_commands
+
+from bot.catalog import Revealing
+from bot.client import RunOnBot, report_error
+from bot.errors import UserError
+from bot.services import Services, spoilers
+
+Interaction = discord.Interaction[RunOnBot]
+
+BRAND = discord.Colour.from_rgb(232, 93, 74)
+EMBED_FIELD_LIMIT = 1024
+EMBED_DESCRIPTION_LIMIT = 4096
+PUBLIC_DESCRIBE = "Post the answer in the channel for everyone (spoilers are tagged)"
+
+
+def services_of(interaction: Interaction) -> Services:
+    return interaction.client.services
+
+
+def ts(moment: dt.datetime, style: str = "F") -> str:
+    """A Discord timestamp: each member sees it in their own zone."""
+    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def join_clipped(lines: Sequence[str], limit: int) -> str:
+    """Join lines, dropping whole lines that would break the limit (never cutting a spoiler tag)."""
+    out: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        extra = len(line) + (1 if out else 0)
+        if size + extra > limit - 40:
+            out.append(f"\N{HORIZONTAL ELLIPSIS} and {len(lines) - index} more")
+            break
+        out.append(line)
+        size += extra
+    return "\n".join(out)
+
+
+def render_items(items: Sequence[Revealing], line: int) -> str:
+    return join_clipped(spoilers.render(items, line), EMBED_DESCRIPTION_LIMIT)
+
+
+def watched_text(horizon: int) -> str:
+    return f"You've watched up to episode {horizon}." if horizon else "You haven't marked any episode as watched."
+
+
+async def send(interaction: Interaction, *, public: bool = False, **kwargs: Any) -> None:
+    """Answer the interaction: ephemeral unless public. Mentions stay denied (the bot's default)."""
+    await interaction.response.send_message(ephemeral=not public, **kwargs)
+
+
+class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"runon:base:unused"):
+    """A persistent button (works after a restart) whose errors take the bot's one error path.
+
+    Subclasses set a ``template`` and implement :meth:`from_match` and :meth:`handle`.
+    """
+
+    owner_id: int | None = None  # when set, only this member may press the button
+    refusal: ClassVar[str] = "That button belongs to someone else's answer. Run the command yourself."
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> SafeButton:
+        return cls.from_match(match)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> SafeButton:
+        raise NotImplementedError
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if self.owner_id is not None and interaction.user.id != self.owner_id:
+            await interaction.response.send_message(self.refusal, ephemeral=True)
+            return False
+        return True
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def handle(self, interaction: Interaction) -> None:
+        raise NotImplementedError
+
+
+def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+class EpisodeTransformer(app_commands.Transformer[RunOnBot]):
+    """An episode number with autocomplete that shows air dates and marks what the member watched."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.integer
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 16
+
+    async def transform(self, interaction: Interaction, value: Any) -> int:
+        catalog = services_of(interaction).catalog
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not 1 <= number <= catalog.episode_count:
+            raise UserError(f"There is no episode {value}; Run On has episodes 1 to {catalog.episode_count}.")
+        return number
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: Interaction, value: int | float | str
+    ) -> list[app_commands.Choice[int]]:
+        services = services_of(interaction)
+        horizon = await services.progress.horizon(interaction.user.id)
+        typed = str(value).strip()
+        choices = []
+        for episode in services.catalog.episodes:
+            if typed and not str(episode.number).startswith(typed):
+                continue
+            day = episode.airs_at.astimezone(services.catalog.show.timezone)
+            mark = " \N{CHECK MARK}" if episode.number <= horizon else ""
+            choices.append(
+                app_commands.Choice(
+                    name=f"Episode {episode.number} \N{MIDDLE DOT} {day:%a %d %b %Y}{mark}",
+                    value=episode.number,
+                )
+            )
+        return choices[:25]
+
+
+EpisodeOption = app_commands.Transform[int, EpisodeTransformer]

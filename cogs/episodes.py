@@ -1,0 +1,191 @@
+"""/episode info, /episode list and /recap."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog import Catalog, Episode
+from bot.client import RunOnBot
+from bot.services import Services, spoilers
+
+from .common import (
+    BRAND,
+    PUBLIC_DESCRIBE,
+    EpisodeOption,
+    Interaction,
+    SafeButton,
+    render_items,
+    send,
+    services_of,
+    ts,
+    view_of,
+    watched_text,
+)
+
+PAGE_SIZE = 8
+
+
+def _air_line(catalog: Catalog, episode: Episode) -> str:
+    line = f"{ts(episode.airs_at, 'F')} on {catalog.show.network}"
+    if episode.date_is_derived:
+        line += "\n*Date worked out from the Wednesday/Thursday pattern, not read in a source.*"
+    return line
+
+
+def _rating_line(episode: Episode) -> str:
+    parts = []
+    if episode.rating:
+        r = episode.rating
+        single = " (one source)" if r.confidence == "single" else ""
+        parts.append(f"{r.percent:g}% {r.scope}, {r.source}{single}")
+    if episode.rating_note:
+        parts.append(episode.rating_note)
+    return "\n".join(parts) or "No nationwide figure was found."
+
+
+def info_embed(catalog: Catalog, episode: Episode) -> discord.Embed:
+    """Episode facts. Spoiler-free: the logline reveals nothing beyond the premise."""
+    embed = discord.Embed(title=f"{catalog.show.title} \N{EM DASH} Episode {episode.number}", colour=BRAND)
+    embed.description = episode.logline
+    embed.add_field(name="Aired", value=_air_line(catalog, episode), inline=False)
+    embed.add_field(name="Rating", value=_rating_line(episode), inline=False)
+    recap = {
+        "full": f"Available: `/recap episode:{episode.number}`",
+        "partial": f"Partial (thin sources): `/recap episode:{episode.number}`",
+        "none": "No sourced recap yet.",
+    }[episode.recap_status]
+    embed.add_field(name="Recap", value=recap, inline=False)
+    embed.set_footer(text=f"Streaming on {catalog.show.streaming}")
+    return embed
+
+
+def recap_embed(catalog: Catalog, episode: Episode, line: int) -> discord.Embed:
+    """The recap with everything above ``line`` spoiler-tagged and labelled."""
+    embed = discord.Embed(title=f"Episode {episode.number} recap", colour=BRAND)
+    parts = []
+    if episode.recap_note:
+        parts.append(f"*{episode.recap_note}*")
+    if episode.recap:
+        parts.append(render_items(episode.recap, line))
+    elif episode.recap_status == "none":
+        parts.append("No recap yet: no reliable source describes this episode, so the bot says nothing about it.")
+    embed.description = "\n\n".join(parts)
+    embed.set_footer(text=f"Aired {episode.airs_at.astimezone(catalog.show.timezone):%Y-%m-%d} (KST)")
+    return embed
+
+
+def gate_embed(title: str, latest: int, horizon: int) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=discord.Colour.dark_grey())
+    embed.description = (
+        f"{spoilers.gate_message(latest, horizon)}\n"
+        "Press the button to see it here, hidden behind spoiler tags, or mark your progress with `/progress set`."
+    )
+    return embed
+
+
+class RevealRecap(SafeButton, template=r"runon:recap:(?P<episode>\d{1,2}):reveal"):
+    def __init__(self, episode: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=f"Show episode {episode} anyway",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"runon:recap:{episode}:reveal",
+            )
+        )
+        self.episode = episode
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> RevealRecap:
+        return cls(int(match["episode"]))
+
+    async def handle(self, interaction: Interaction) -> None:
+        services = services_of(interaction)
+        episode = services.catalog.episode(self.episode)
+        horizon = await services.progress.horizon(interaction.user.id)
+        await interaction.response.send_message(embed=recap_embed(services.catalog, episode, horizon), ephemeral=True)
+
+
+class EpisodePage(SafeButton, template=r"runon:episodes:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
+    def __init__(self, page: int, label: str, *, disabled: bool = False, tag: str = "") -> None:
+        custom_id = f"runon:episodes:page:{page}" + (f":{tag}" if tag else "")
+        super().__init__(discord.ui.Button(label=label, custom_id=custom_id, disabled=disabled))
+        self.page = page
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> EpisodePage:
+        return cls(int(match["page"]), "")
+
+    async def handle(self, interaction: Interaction) -> None:
+        embed, view = await episode_page(services_of(interaction), interaction.user.id, self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+async def episode_page(services: Services, user_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
+    catalog = services.catalog
+    pages = max(1, -(-catalog.episode_count // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    horizon = await services.progress.horizon(user_id)
+    lines = []
+    for episode in catalog.episodes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        if episode.number <= horizon:
+            mark = "\N{WHITE HEAVY CHECK MARK}"
+        elif episode.number == horizon + 1:
+            mark = "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16}"
+        else:
+            mark = "\N{WHITE LARGE SQUARE}"
+        lines.append(
+            f"{mark} **{episode.number}** \N{MIDDLE DOT} {ts(episode.airs_at, 'D')} \N{EM DASH} {episode.logline}"
+        )
+    embed = discord.Embed(title=f"{catalog.show.title} episodes", colour=BRAND, description="\n".join(lines))
+    embed.set_footer(text=f"Page {page + 1}/{pages} \N{MIDDLE DOT} {watched_text(horizon)}")
+    view = view_of(
+        EpisodePage(max(page - 1, 0), "\N{LEFTWARDS ARROW} Previous", disabled=page == 0, tag="prev"),
+        EpisodePage(page + 1, "Next \N{RIGHTWARDS ARROW}", disabled=page >= pages - 1, tag="next"),
+    )
+    return embed, view
+
+
+class Episodes(commands.Cog):
+    episode = app_commands.Group(name="episode", description="Run On episode guide")
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @episode.command(name="info", description="Air date, rating and a spoiler-free logline for one episode")
+    @app_commands.describe(episode="Episode number, 1-16", public=PUBLIC_DESCRIBE)
+    async def info(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
+        await send(
+            interaction,
+            public=public,
+            embed=info_embed(self.services.catalog, self.services.catalog.episode(episode)),
+        )
+
+    @episode.command(name="list", description="Every episode with its air date; marks what you've watched")
+    async def list_(self, interaction: Interaction) -> None:
+        embed, view = await episode_page(self.services, interaction.user.id, 0)
+        await send(interaction, embed=embed, view=view)
+
+    @app_commands.command(name="recap", description="What happens in an episode (spoiler-safe)")
+    @app_commands.describe(episode="Episode number, 1-16", public=PUBLIC_DESCRIBE)
+    async def recap(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
+        catalog = self.services.catalog
+        ep = catalog.episode(episode)
+        if public:
+            await send(interaction, public=True, embed=recap_embed(catalog, ep, spoilers.PUBLIC_LINE_DEFAULT))
+            return
+        horizon = await self.services.progress.horizon(interaction.user.id)
+        withheld = spoilers.split(ep.recap, horizon).withheld
+        if not withheld:
+            await send(interaction, embed=recap_embed(catalog, ep, horizon))
+            return
+        embed = gate_embed(f"Episode {ep.number} recap", max(i.reveals for i in withheld), horizon)
+        await send(interaction, embed=embed, view=view_of(RevealRecap(ep.number)))
+
+
+async def setup(bot: RunOnBot) -> None:
+    bot.add_dynamic_items(RevealRecap, EpisodePage)
+    await bot.add_cog(Episodes(bot.services))

@@ -1,0 +1,97 @@
+"""/progress set, /progress show, /progress forget."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RunOnBot
+from bot.services import Services
+
+from .common import Interaction, SafeButton, send, services_of, view_of, watched_text
+
+
+class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{15,21})"):
+    refusal = "Only the member who asked can confirm deleting their own data."
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Delete everything",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"runon:forget:{user_id}",
+            )
+        )
+        self.owner_id = user_id
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ConfirmForget:
+        return cls(int(match["user"]))
+
+    async def handle(self, interaction: Interaction) -> None:
+        removed = await services_of(interaction).progress.forget(interaction.user.id)
+        text = (
+            f"Done: deleted {removed} record(s). The bot now treats you as having watched nothing."
+            if removed
+            else "There was nothing stored about you."
+        )
+        await interaction.response.edit_message(content=text, view=None)
+
+
+class Progress(
+    commands.GroupCog, group_name="progress", group_description="How far you've watched (for spoiler safety)"
+):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="set", description="Mark the last episode you've watched (0 = none yet)")
+    @app_commands.describe(episode="The last episode you've finished, 0-16")
+    async def set_(self, interaction: Interaction, episode: app_commands.Range[int, 0, 16]) -> None:
+        episode = await self.services.progress.set(interaction.user.id, episode, self.services.clock())
+        total = self.services.catalog.episode_count
+        if episode == 0:
+            text = "Noted: you haven't watched any episode yet. Answers will hide all plot points."
+        elif episode == total:
+            text = f"Noted: you've finished all {total} episodes. Nothing will be hidden from you."
+        else:
+            text = (
+                f"Noted: you've watched up to episode {episode}. Anything from episode {episode + 1} on stays hidden."
+            )
+        await send(interaction, content=text)
+
+    @set_.autocomplete("episode")
+    async def set_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+        typed = str(current).strip()
+        zone = self.services.catalog.show.timezone
+        choices = [app_commands.Choice(name="0 \N{MIDDLE DOT} nothing yet", value=0)]
+        choices += [
+            app_commands.Choice(
+                name=f"{e.number} \N{MIDDLE DOT} aired {e.airs_at.astimezone(zone):%d %b %Y}", value=e.number
+            )
+            for e in self.services.catalog.episodes
+        ]
+        return [c for c in choices if not typed or str(c.value).startswith(typed)][:25]
+
+    @app_commands.command(name="show", description="See how far the bot thinks you've watched")
+    async def show(self, interaction: Interaction) -> None:
+        horizon = await self.services.progress.horizon(interaction.user.id)
+        known = await self.services.progress.known(interaction.user.id)
+        hint = "" if known else " Set it with `/progress set` so answers can show you more."
+        await send(interaction, content=watched_text(horizon) + hint)
+
+    @app_commands.command(name="forget", description="Delete everything the bot stores about you")
+    async def forget(self, interaction: Interaction) -> None:
+        await send(
+            interaction,
+            content="This deletes your watch progress and anything else the bot stores about you. Sure?",
+            view=view_of(ConfirmForget(interaction.user.id)),
+        )
+
+
+async def setup(bot: RunOnBot) -> None:
+    bot.add_dynamic_items(ConfirmForget)
+    await bot.add_cog(Progress(bot.services))
