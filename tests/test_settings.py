@@ -116,7 +116,8 @@ def test_invite_url_carries_exactly_the_declared_permissions(clean_env, tmp_path
         assert getattr(perms, name), name
         expected |= discord.Permissions(**{name: True}).value
     assert perms.value == expected  # nothing beyond the declared set
-    assert not perms.administrator and not perms.mention_everyone
+    assert not perms.administrator
+    assert not perms.mention_everyone
 
 
 def test_invite_reads_application_id_from_token():

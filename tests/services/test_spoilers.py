@@ -49,5 +49,6 @@ def test_render_below_the_line_is_plain():
 
 def test_spoiler_text_cannot_break_out_of_its_tag():
     wrapped = spoilers.spoiler("a || b")
-    assert wrapped.startswith("||") and wrapped.endswith("||")
+    assert wrapped.startswith("||")
+    assert wrapped.endswith("||")
     assert "||" not in wrapped[2:-2]
