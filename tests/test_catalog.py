@@ -1,0 +1,142 @@
+"""The data pack through the real loader: its invariants, and every rejection rule."""
+
+import datetime as dt
+import shutil
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.catalog import PackError, load_catalog, normalize_name
+
+from .conftest import PACK
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def test_pack_invariants(catalog):
+    show = catalog.show
+    assert (show.title, show.title_korean, show.network, show.streaming) == ("Run On", "런 온", "JTBC", "Netflix")
+    assert show.title_japanese == "それでも僕らは走り続ける"
+    assert [(s.weekday_name, s.time) for s in show.slots] == [("Wednesday", dt.time(21)), ("Thursday", dt.time(21))]
+    assert [e.number for e in catalog.episodes] == list(range(1, 17))
+    assert catalog.episodes[0].airs_at == dt.datetime(2020, 12, 16, 12, tzinfo=dt.UTC)
+    assert catalog.episodes[-1].airs_at.astimezone(KST).date() == dt.date(2021, 2, 4)
+    assert catalog.special.airs_at.astimezone(KST) == dt.datetime(2020, 12, 9, 21, tzinfo=KST)
+    for episode in catalog.episodes:
+        local = episode.airs_at.astimezone(KST)
+        assert (local.strftime("%A"), local.time()) in {("Wednesday", dt.time(21)), ("Thursday", dt.time(21))}
+        assert all(point.reveals == episode.number for point in episode.recap)
+
+
+def test_derived_dates_and_unsourced_episode_are_honest(catalog):
+    assert [e.number for e in catalog.episodes if e.date_is_derived] == [6, 10, 12, 13, 14]
+    ep10 = catalog.episode(10)
+    assert ep10.recap_status == "none"
+    assert ep10.recap == ()
+    assert {e.number for e in catalog.episodes if e.recap_status == "partial"} >= {6, 12, 13}
+
+
+def test_ratings_only_where_sourced(catalog):
+    rated = {e.number: e.rating.percent for e in catalog.episodes if e.rating}
+    assert rated == {1: 2.145, 4: 3.0, 8: 3.772, 16: 3.6}
+
+
+def test_leads_and_their_hangul(catalog):
+    leads = {p.character: (p.actor, p.character_hangul) for p in catalog.people if p.billing == "main"}
+    assert leads == {
+        "Ki Seon-gyeom": ("Im Si-wan", "기선겸"),
+        "Oh Mi-joo": ("Shin Se-kyung", "오미주"),
+        "Seo Dan-ah": ("Choi Soo-young", "서단아"),
+        "Lee Yeong-hwa": ("Kang Tae-oh", "이영화"),
+    }
+
+
+def test_unverified_hangul_is_marked(catalog):
+    unverified = {p.character for p in catalog.people if not p.actor_hangul_verified}
+    assert {"Kwon Young-il", "Seo Tae-woong", "Go Ye-chan"} <= unverified
+
+
+def test_arc_notes_are_tagged_within_the_run(catalog):
+    for person in catalog.people:
+        assert 0 <= person.description.reveals <= 1
+        for arc in person.arcs:
+            assert 1 <= arc.reveals <= 16
+
+
+def test_no_alias_belongs_to_two_people(catalog):
+    owners = {}
+    for person in catalog.people:
+        for _kind, name in person.names():
+            assert owners.setdefault(normalize_name(name), person.key) == person.key, name
+
+
+@pytest.fixture
+def pack(tmp_path):
+    target = tmp_path / "pack"
+    shutil.copytree(PACK, target)
+    return target
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _problems(folder):
+    with pytest.raises(PackError) as info:
+        load_catalog(folder)
+    return info.value.problems
+
+
+def test_gap_in_numbering_is_rejected(pack):
+    _edit(pack / "episodes.toml", "number = 7\n", "number = 8\n")
+    problems = _problems(pack)
+    assert any(p.startswith("episodes.toml: episode[6].number: expected episode 7") for p in problems), problems
+
+
+def test_air_instant_off_the_slots_is_rejected_unless_marked(pack):
+    _edit(pack / "episodes.toml", "2020-12-23T21:00:00+09:00", "2020-12-22T21:00:00+09:00")
+    problems = _problems(pack)
+    assert any("episode[2].airs_at" in p and "off the weekly slots" in p for p in problems), problems
+    text = (pack / "episodes.toml").read_text(encoding="utf-8")
+    start = text.index("2020-12-22T21:00:00+09:00")
+    index = text.index("slot_exception = false", start)
+    (pack / "episodes.toml").write_text(text[:index] + "slot_exception = true" + text[index + 22 :], encoding="utf-8")
+    assert load_catalog(pack).episode(3).slot_exception
+
+
+def test_alias_shared_by_two_people_is_rejected(pack):
+    _edit(pack / "cast.toml", '"Tae-woong"', '"Ye-chan"')
+    problems = _problems(pack)
+    assert any("cast.toml: person[" in p and "'Ye-chan'" in p and "one person only" in p for p in problems), problems
+
+
+def test_episode_tag_outside_the_run_is_rejected(pack):
+    text = (pack / "cast.toml").read_text(encoding="utf-8")
+    index = text.index("reveals = ", text.index("\n[[person.arc]]"))
+    end = text.index("\n", index)
+    (pack / "cast.toml").write_text(text[:index] + "reveals = 17" + text[end:], encoding="utf-8")
+    problems = _problems(pack)
+    assert any(".reveals: must be an episode between 1 and 16, got 17" in p for p in problems), problems
+
+
+def test_unknown_key_and_wrong_type_are_named(pack):
+    _edit(pack / "show.toml", 'network = "JTBC"', 'network = 5\nnetwrok = "JTBC"')
+    problems = _problems(pack)
+    assert "show.toml: show.network: must be str, got int" in problems
+    assert "show.toml: show.netwrok: is not a known key" in problems
+
+
+def test_recap_point_from_another_episode_is_rejected(pack):
+    text = (pack / "episodes.toml").read_text(encoding="utf-8")
+    start = text.index("number = 2\n")
+    index = text.index("reveals = 2", start)
+    (pack / "episodes.toml").write_text(
+        text[:index] + "reveals = 3" + text[index + len("reveals = 2") :], encoding="utf-8"
+    )
+    assert any("must reveal 2, got 3" in p for p in _problems(pack))
+
+
+def test_missing_folder_is_reported(tmp_path):
+    assert "does not exist" in _problems(tmp_path / "nope")[0]
