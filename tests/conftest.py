@@ -24,3 +24,35 @@ class FakeClock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += dt.timedelta(**kwargs)
+
+
+def shifted_pack(source: Path, target: Path, first_episode: dt.date) -> Path:
+    """A copy of the pack with every date moved by whole weeks so episode 1 airs on ``first_episode``.
+
+    Whole weeks keep every airing on its Wednesday/Thursday slot, so the copy passes validation.
+    """
+    import re
+    import shutil
+
+    shutil.copytree(source, target)
+    days = (first_episode - dt.date(2020, 12, 16)).days
+    if days % 7:
+        raise ValueError("first_episode must be a Wednesday")
+
+    def move(match: re.Match[str]) -> str:
+        return (dt.date.fromisoformat(match.group(0)) + dt.timedelta(days=days)).isoformat()
+
+    for name in ("show.toml", "episodes.toml"):
+        path = target / name
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"(?<=airs_at = )\d{4}-\d{2}-\d{2}", move, text)
+        text = re.sub(r"(?<=_air_date = )\d{4}-\d{2}-\d{2}", move, text)
+        path.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def future_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """The pack as if it premiered on Wednesday 2026-12-02 (in the future for the tests' clock)."""
+    folder = shifted_pack(PACK, tmp_path_factory.mktemp("future") / "pack", dt.date(2026, 12, 2))
+    return load_catalog(folder)
