@@ -49,6 +49,8 @@ def _humanize(names: list[str]) -> str:
 def describe_error(error: Exception) -> str | None:
     """The member-facing text for an error the member can act on; ``None`` for a bug."""
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, app_commands.TransformerError) and isinstance(original.__cause__, UserError):
+        original = original.__cause__
     if isinstance(original, UserError):
         return str(original)
     if isinstance(original, app_commands.TransformerError):
