@@ -14,6 +14,7 @@ from bot.services import Services, spoilers
 
 from .common import (
     BRAND,
+    EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_LIMIT,
     PUBLIC_DESCRIBE,
     Interaction,
@@ -44,18 +45,11 @@ def card(person: Person, line: int, *, withheld_count: int = 0, horizon: int = 0
     actor = person.actor or "Actor not identified in our sources"
     embed.add_field(name="Played by", value=actor + _hangul(person.actor_hangul, person.actor_hangul_verified))
     embed.add_field(name="Role", value=BILLING[person.billing])
-    embed.add_field(
-        name="About",
-        value=join_clipped(spoilers.render([person.description], line, bullet=""), EMBED_FIELD_LIMIT),
-        inline=False,
-    )
+    about = join_clipped(spoilers.render([person.description], line, bullet=""), EMBED_FIELD_LIMIT)
     shown = [arc for arc in person.arcs if arc.reveals <= line] if withheld_count else list(person.arcs)
-    if shown:
-        embed.add_field(
-            name="Story notes",
-            value=join_clipped(spoilers.render(shown, line), EMBED_FIELD_LIMIT),
-            inline=False,
-        )
+    notes = "\n".join(spoilers.render(shown, line))
+    description = f"{about}\n\n**Story notes**\n{notes}" if notes else about
+    embed.description = join_clipped(description.splitlines(), EMBED_DESCRIPTION_LIMIT)
     if withheld_count:
         latest = max(a.reveals for a in person.arcs)
         embed.add_field(

@@ -44,7 +44,7 @@ async def future_h(future_catalog, clock):
 def data(harness: Harness) -> dict:
     """The message data of the last interaction response."""
     response = harness.last_response()
-    return response["data"] if "data" in response else response
+    return response.get("data", response)
 
 
 def text_of(payload: dict) -> str:

@@ -1,0 +1,101 @@
+import re
+
+from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data, set_progress, text_of
+
+
+async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catalog):
+    await set_progress(h, 2)
+    await h.invoke("cast lookup", name="Im Shi Hwan")
+    card = data(h)
+    assert card["flags"] == EPHEMERAL
+    embed = card["embeds"][0]
+    assert embed["title"] == "Ki Seon-gyeom (기선겸)"
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Played by"] == "Im Si-wan (임시완)"
+    assert fields["Role"] == "Main cast"
+    assert "sprinter" in embed["description"]
+    assert "||" not in text_of(card)
+    assert re.match(
+        r"\d+ story note\(s\) from later episodes\. This is from episode 16; you've watched up to episode 2\.",
+        fields["Hidden"],
+    )
+    assert custom_ids(card) == ["runon:cast:ki-seon-gyeom:reveal"]
+
+    await h.click("runon:cast:ki-seon-gyeom:reveal")
+    revealed = data(h)
+    assert revealed["flags"] == EPHEMERAL
+    notes = revealed["embeds"][0]["description"].split("**Story notes**\n")[1]
+    assert "more" not in notes.splitlines()[-1]  # nothing cut off
+    assert "**Spoilers: episode 3**" in notes
+    assert "**Spoilers: episode 16**" in notes
+    tags = {arc.text: arc.reveals for arc in catalog.person("ki-seon-gyeom").arcs}
+    for line in notes.splitlines():
+        if line.startswith("• ||"):
+            assert tags[line[4:-2]] > 2
+        elif line.startswith("• "):
+            assert tags[line[2:]] <= 2  # watched: shown plainly
+        else:
+            assert re.fullmatch(r"\*\*Spoilers: episode \d+\*\*", line)
+
+
+async def test_lookup_by_hangul_and_japanese(h):
+    await set_progress(h, 16)
+    await h.invoke("cast lookup", name="오미주")
+    assert data(h)["embeds"][0]["title"] == "Oh Mi-joo (오미주)"
+    await h.invoke("cast lookup", name="ソ・ダナ")
+    assert data(h)["embeds"][0]["title"].startswith("Seo Dan-ah")
+
+
+async def test_full_horizon_shows_everything_plainly(h):
+    await set_progress(h, 16)
+    await h.invoke("cast lookup", name="Chairman Seo")
+    card = data(h)
+    assert "||" not in text_of(card)
+    assert not card.get("components")
+
+
+async def test_description_above_horizon_is_gated_too(h):
+    await h.invoke("cast lookup", name="Woo-sik")  # described from episode 1; horizon 0
+    gate = data(h)
+    assert "This is from episode" in text_of(gate)
+    assert "bruises" not in text_of(gate)
+    assert custom_ids(gate) == ["runon:cast:kim-woo-sik:reveal"]
+
+
+async def test_public_card_tags_arcs_for_the_channel(h):
+    await set_progress(h, 16)
+    await h.invoke("cast lookup", name="Seo Myeong-pil", public=True)
+    card = data(h)
+    assert not card.get("flags", 0) & EPHEMERAL
+    notes = card["embeds"][0]["description"].split("**Story notes**\n")[1]
+    assert "**Spoilers: episode 16**" in notes
+    assert "dies" in notes
+    assert "dies" not in re.sub(r"\|\|.*?\|\|", "", notes)  # the death is only ever inside spoiler tags
+    for line in notes.splitlines():
+        assert line.startswith(("**Spoilers: episode", "• ||")), line
+
+
+async def test_unknown_name_gets_clear_ephemeral_answer_without_pings(h):
+    await h.invoke("cast lookup", name="@everyone Running Man")
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"].startswith("No one in the cast matches '@everyone Running Man'")
+    assert answer["allowed_mentions"] == NO_MENTIONS
+
+
+async def test_autocomplete_ranks_best_match_first(h):
+    choices = await h.autocomplete("cast lookup", "name", "sun kyum")
+    assert choices[0]["value"] == "ki-seon-gyeom"
+    assert choices[0]["name"].startswith("Ki Seon-gyeom — Im Si-wan")
+    choices = await h.autocomplete("cast lookup", "name", "Sooyoung")
+    assert choices[0]["value"] == "seo-dan-ah"
+    assert len(await h.autocomplete("cast lookup", "name", "")) == 24
+    assert all(len(c["name"]) <= 100 for c in choices)
+
+
+async def test_cast_list(h):
+    await h.invoke("cast list")
+    embed = data(h)["embeds"][0]
+    names = [f["name"] for f in embed["fields"]]
+    assert names == ["Main cast", "Supporting cast", "Cameo"]
+    assert "**Ki Seon-gyeom** — Im Si-wan" in embed["fields"][0]["value"]
