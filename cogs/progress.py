@@ -14,7 +14,7 @@ from bot.services import Services
 from .common import Interaction, SafeButton, send, services_of, view_of, watched_text
 
 
-class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{15,21})"):
+class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
     refusal = "Only the member who asked can confirm deleting their own data."
 
     def __init__(self, user_id: int) -> None:

@@ -1,0 +1,18 @@
+from bot.client import RunOnBot
+from bot.services import Services
+from bot.store import Database
+from tests.harness import close, start
+
+
+async def test_dev_guild_is_synced_on_start_and_nothing_global(catalog, clock):
+    db = await Database.open(":memory:")
+    bot = RunOnBot(Services.build(catalog, db, clock), dev_guild_id=123456789012345678)
+    h = await start(bot)
+    try:
+        puts = [call for call in h.recorder.calls if call.method == "PUT"]
+        assert len(puts) == 1
+        assert puts[0].path.endswith("/guilds/123456789012345678/commands")
+        assert sorted(c["name"] for c in puts[0].json) == ["about", "airing", "cast", "episode", "progress", "recap"]
+    finally:
+        await close(h)
+        await db.close()

@@ -1,0 +1,53 @@
+"""What Discord sees of the command tree, snapshotted so any change shows up in review.
+
+Set UPDATE_SNAPSHOTS=1 to accept a deliberate change."""
+
+import json
+import os
+from pathlib import Path
+
+from bot.client import EXTENSIONS
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "commands.json"
+
+
+def _schema(bot):
+    commands = [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
+    return sorted(commands, key=lambda c: c["name"])
+
+
+async def test_every_cog_loads(h):
+    assert sorted(h.bot.extensions) == sorted(EXTENSIONS)
+    assert sorted(h.bot.cogs) == ["About", "Airing", "Cast", "Episodes", "Progress"]
+    assert sorted(c.name for c in h.bot.tree.get_commands()) == [
+        "about",
+        "airing",
+        "cast",
+        "episode",
+        "progress",
+        "recap",
+    ]
+
+
+async def test_no_command_syncs_without_a_dev_guild(h):
+    assert not [call for call in h.recorder.calls if call.method == "PUT"]
+
+
+async def test_command_schema_snapshot(h):
+    schema = _schema(h.bot)
+    text = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8"), "command schema changed: rerun with UPDATE_SNAPSHOTS=1"
+
+
+async def test_every_option_is_described(h):
+    def options(node):
+        for option in node.get("options", []):
+            yield option
+            yield from options(option)
+
+    for command in _schema(h.bot):
+        assert command["description"]
+        for option in options(command):
+            assert option["description"] and option["description"] != "…", (command["name"], option["name"])
