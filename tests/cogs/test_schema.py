@@ -50,4 +50,5 @@ async def test_every_option_is_described(h):
     for command in _schema(h.bot):
         assert command["description"]
         for option in options(command):
-            assert option["description"] and option["description"] != "…", (command["name"], option["name"])
+            assert option["description"], (command["name"], option["name"])
+            assert option["description"] != "…", (command["name"], option["name"])
