@@ -98,6 +98,9 @@ class RunOnBot(commands.Bot):
     """The bot. Services are injected; nothing is read from the environment or disk here."""
 
     def __init__(self, services: Services, *, dev_guild_id: int | None = None) -> None:
+        # The bot never joins voice: the PyNaCl / davey warnings would only confuse admins.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
