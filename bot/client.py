@@ -22,6 +22,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.airing",
     "cogs.progress",
     "cogs.about",
+    "cogs.setup",
+    "cogs.spoiler_posts",
+    "cogs.discussion",
 )
 
 

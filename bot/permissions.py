@@ -1,4 +1,8 @@
-"""The Discord permissions each feature needs, declared once. The invite URL is computed from it."""
+"""The Discord permissions each feature needs, declared once.
+
+The invite URL is computed from ``FEATURE_PERMISSIONS``; ``/setup show`` checks the same sets
+against the bot's effective permissions in each configured channel.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,21 @@ FEATURE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Slash-command answers go through the interaction webhook and need no channel permission, but
     # the bot must see the channel to offer buttons there and embed links to render its cards.
     "catalogue answers": frozenset({"view_channel", "embed_links"}),
-    # Public answers posted in channels and threads.
-    "public posts": frozenset({"send_messages", "send_messages_in_threads", "read_message_history"}),
+    # /discuss: a public thread per episode in a text channel, or a post in a forum channel.
+    "discussion threads": frozenset(
+        {"view_channel", "send_messages", "create_public_threads", "send_messages_in_threads", "read_message_history"}
+    ),
+    # "Spoiler-tag this": re-post a member's message (with attachments) tagged, then delete the original.
+    "spoiler-tag this": frozenset(
+        {"view_channel", "send_messages", "attach_files", "read_message_history", "manage_messages"}
+    ),
+}
+
+# Features that work without these, but better with them. Not requested by the invite URL.
+OPTIONAL_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Creating an "Episode N" tag on a forum channel needs Manage Channels. Without it the bot uses
+    # tags staff created themselves, or posts untagged.
+    "forum episode tags": frozenset({"manage_channels"}),
 }
 
 
@@ -17,3 +34,9 @@ def required_permission_names() -> frozenset[str]:
     for needed in FEATURE_PERMISSIONS.values():
         names |= needed
     return frozenset(names)
+
+
+def humanize(name: str) -> str:
+    """``create_public_threads`` -> ``Create Public Threads`` (as Discord's settings name it)."""
+    special = {"view_channel": "View Channel", "read_message_history": "Read Message History"}
+    return special.get(name, name.replace("_", " ").title())

@@ -21,6 +21,7 @@ from .common import (
     SafeButton,
     clip,
     join_clipped,
+    public_line,
     send,
     services_of,
     view_of,
@@ -85,6 +86,27 @@ class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reve
         await interaction.response.send_message(embed=card(person, horizon), ephemeral=True)
 
 
+class ShareCast(SafeButton, template=r"runon:share:cast:(?P<key>[a-z0-9-]{1,60})"):
+    """Post the card in the channel for everyone, tagged against the server's spoiler line."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share here", style=discord.ButtonStyle.secondary, custom_id=f"runon:share:cast:{key}"
+            )
+        )
+        self.key = key
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ShareCast:
+        return cls(match["key"])
+
+    async def handle(self, interaction: Interaction) -> None:
+        person = services_of(interaction).catalog.person(self.key)
+        embed = card(person, await public_line(interaction))
+        await interaction.response.send_message(content=f"Shared by {interaction.user.mention}", embed=embed)
+
+
 class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast and characters"):
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -97,18 +119,19 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
     ) -> None:
         person = self.services.cast.resolve(name)
         if public:
-            await send(interaction, public=True, embed=card(person, spoilers.PUBLIC_LINE_DEFAULT))
+            await send(interaction, public=True, embed=card(person, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
         hidden = spoilers.split((person.description, *person.arcs), horizon).withheld
+        share = ShareCast(person.key)
         if person.description in hidden:
             embed = gate_embed(person.character, max(i.reveals for i in hidden), horizon)
-            await send(interaction, embed=embed, view=view_of(RevealCast(person.key)))
+            await send(interaction, embed=embed, view=view_of(RevealCast(person.key), share))
         elif hidden:
             embed = card(person, horizon, withheld_count=len(hidden), horizon=horizon)
-            await send(interaction, embed=embed, view=view_of(RevealCast(person.key)))
+            await send(interaction, embed=embed, view=view_of(RevealCast(person.key), share))
         else:
-            await send(interaction, embed=card(person, horizon))
+            await send(interaction, embed=card(person, horizon), view=view_of(share))
 
     @lookup.autocomplete("name")
     async def lookup_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -142,5 +165,5 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
 
 
 async def setup(bot: RunOnBot) -> None:
-    bot.add_dynamic_items(RevealCast)
+    bot.add_dynamic_items(RevealCast, ShareCast)
     await bot.add_cog(Cast(bot.services))

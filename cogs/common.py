@@ -13,6 +13,7 @@ from discord import app_commands
 from bot.catalog import Revealing
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
+from bot.permissions import humanize
 from bot.services import Services, spoilers
 
 Interaction = discord.Interaction[RunOnBot]
@@ -52,6 +53,18 @@ def join_clipped(lines: Sequence[str], limit: int) -> str:
 
 def render_items(items: Sequence[Revealing], line: int) -> str:
     return join_clipped(spoilers.render(items, line), EMBED_DESCRIPTION_LIMIT)
+
+
+def missing(permissions: discord.Permissions, needed: frozenset[str]) -> list[str]:
+    """The human names of the permissions in ``needed`` that ``permissions`` lacks, sorted."""
+    return sorted(humanize(name) for name in needed if not getattr(permissions, name))
+
+
+async def public_line(interaction: Interaction) -> int:
+    """The spoiler line for a public post in the interaction's channel (0 in DMs and spoiler-free channels)."""
+    channel = interaction.channel
+    parent_id = channel.parent_id if isinstance(channel, discord.Thread) else None
+    return await services_of(interaction).guilds.line_for(interaction.guild_id, interaction.channel_id, parent_id)
 
 
 def watched_text(horizon: int) -> str:

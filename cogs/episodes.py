@@ -18,6 +18,7 @@ from .common import (
     EpisodeOption,
     Interaction,
     SafeButton,
+    public_line,
     render_items,
     send,
     services_of,
@@ -109,6 +110,27 @@ class RevealRecap(SafeButton, template=r"runon:recap:(?P<episode>\d{1,2}):reveal
         await interaction.response.send_message(embed=recap_embed(services.catalog, episode, horizon), ephemeral=True)
 
 
+class ShareRecap(SafeButton, template=r"runon:share:recap:(?P<episode>\d{1,2})"):
+    """Post the recap in the channel for everyone, tagged against the server's spoiler line."""
+
+    def __init__(self, episode: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share here", style=discord.ButtonStyle.secondary, custom_id=f"runon:share:recap:{episode}"
+            )
+        )
+        self.episode = episode
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ShareRecap:
+        return cls(int(match["episode"]))
+
+    async def handle(self, interaction: Interaction) -> None:
+        catalog = services_of(interaction).catalog
+        embed = recap_embed(catalog, catalog.episode(self.episode), await public_line(interaction))
+        await interaction.response.send_message(content=f"Shared by {interaction.user.mention}", embed=embed)
+
+
 class EpisodePage(SafeButton, template=r"runon:episodes:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
     def __init__(self, page: int, label: str, *, disabled: bool = False, tag: str = "") -> None:
         custom_id = f"runon:episodes:page:{page}" + (f":{tag}" if tag else "")
@@ -175,17 +197,18 @@ class Episodes(commands.Cog):
         catalog = self.services.catalog
         ep = catalog.episode(episode)
         if public:
-            await send(interaction, public=True, embed=recap_embed(catalog, ep, spoilers.PUBLIC_LINE_DEFAULT))
+            await send(interaction, public=True, embed=recap_embed(catalog, ep, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
         withheld = spoilers.split(ep.recap, horizon).withheld
+        share = ShareRecap(ep.number)
         if not withheld:
-            await send(interaction, embed=recap_embed(catalog, ep, horizon))
+            await send(interaction, embed=recap_embed(catalog, ep, horizon), view=view_of(share))
             return
         embed = gate_embed(f"Episode {ep.number} recap", max(i.reveals for i in withheld), horizon)
-        await send(interaction, embed=embed, view=view_of(RevealRecap(ep.number)))
+        await send(interaction, embed=embed, view=view_of(RevealRecap(ep.number), share))
 
 
 async def setup(bot: RunOnBot) -> None:
-    bot.add_dynamic_items(RevealRecap, EpisodePage)
+    bot.add_dynamic_items(RevealRecap, ShareRecap, EpisodePage)
     await bot.add_cog(Episodes(bot.services))

@@ -266,6 +266,7 @@ class Recorder:
         self.calls: list[Call] = []
         #: Messages that "exist" on fake Discord, id -> message payload, least recently touched first.
         self.messages: dict[int, dict[str, Any]] = {}
+        self.cdn: dict[str, bytes] = {}  # attachment URL -> bytes served by the fake CDN
         self._failures: list[_Failure] = []
         self._canned: list[_Canned] = []
         self._interactions: dict[int, _InteractionInfo] = {}
@@ -402,6 +403,9 @@ class Recorder:
             return self._scheduled_event(int(match.group(1)), body)
 
         harness = self._harness
+        if harness is not None and (match := _P_CHANNEL.fullmatch(p)) and m in ("PATCH", "DELETE"):
+            return harness._channel_changed(int(match.group(1)), m, body)
+
         if harness is not None and m == "GET":
             if match := _P_MEMBER.fullmatch(p):
                 spec = harness._members.get(int(match.group(2)))
@@ -768,6 +772,7 @@ class Harness:
         # -- transports --
         self._orig_request = bot.http.__dict__.get("request")
         bot.http.request = self._http_request  # type: ignore[method-assign]
+        bot.http.get_from_cdn = self._get_from_cdn  # type: ignore[method-assign]
         self._adapter = _RecordingWebhookAdapter(self.recorder)
         self._prev_adapter = discord.webhook.async_.async_context.get()
         discord.webhook.async_.async_context.set(self._adapter)
@@ -962,6 +967,142 @@ class Harness:
                 available_tags=[], default_reaction_emoji=None, default_sort_order=None, default_forum_layout=0
             )
         return payload
+
+    def _channel_changed(self, channel_id: int, method: str, body: dict[str, Any]) -> Any:
+        """PATCH or DELETE /channels/{id}: change the stored channel and the gateway cache like the
+        CHANNEL_UPDATE / THREAD_UPDATE / *_DELETE events that would follow."""
+        payload = self._channels.get(channel_id)
+        if payload is None:
+            raise _Reject(404, 10003, "Unknown Channel")
+        if method == "DELETE":
+            self.remove_channel(channel_id)
+            return payload
+        payload = copy.deepcopy(payload)
+        is_thread = payload["type"] in (10, 11, 12)
+        for key, value in body.items():
+            if is_thread and key in ("archived", "locked", "auto_archive_duration", "invitable"):
+                payload["thread_metadata"][key] = value
+            elif key == "available_tags":
+                payload[key] = [dict(tag, id=str(tag.get("id") or self.recorder.next_id())) for tag in value]
+            else:
+                payload[key] = value
+        self._channels[channel_id] = payload
+        if is_thread:
+            self._register_thread(payload)
+        else:
+            self._state.parse_channel_update(payload)  # type: ignore[arg-type]
+        return payload
+
+    def remove_channel(self, channel_id: int) -> None:
+        """Delete a channel or thread from Discord's side (as if someone deleted it)."""
+        payload = self._channels.pop(channel_id, None)
+        if payload is None:
+            return
+        guild = self._state._get_guild(int(payload["guild_id"]))
+        if guild is None:
+            return
+        thread = guild.get_thread(channel_id)
+        if thread is not None:
+            guild._remove_thread(thread)
+        channel = guild.get_channel(channel_id)
+        if channel is not None:
+            guild._remove_channel(channel)
+
+    def archive_thread(self, thread_id: int) -> None:
+        """Archive a thread on Discord's side; the cached Thread forgets it, as the gateway would."""
+        payload = self._channels[thread_id]
+        payload["thread_metadata"]["archived"] = True
+        guild = self._state._get_guild(int(payload["guild_id"]))
+        thread = guild.get_thread(thread_id) if guild else None
+        if guild is not None and thread is not None:
+            guild._remove_thread(thread)
+
+    async def _get_from_cdn(self, url: str) -> bytes:
+        self.recorder.calls.append(Call("GET", url, None, [], None))
+        return self.recorder.cdn.get(url, b"fake-bytes:" + url.rsplit("/", 1)[-1].encode())
+
+    async def invoke_message_menu(
+        self,
+        name: str,
+        message: dict[str, Any],
+        *,
+        user: dict[str, Any] | None = None,
+        channel_id: int | None = None,
+        app_permissions: int | None = None,
+    ) -> discord.Interaction:
+        """Run a message context-menu command on ``message`` (a message payload, e.g. from
+        :meth:`message_payload`), to completion."""
+        command = self.bot.tree.get_command(name, type=discord.AppCommandType.message)
+        if command is None:
+            raise CommandUnavailable(f"no message menu named {name!r}")
+        member = copy.deepcopy(user) if user is not None else self.member()
+        if self.enforce_discord_rules and command.default_permissions is not None:
+            have = discord.Permissions(int(member.get("permissions", "0")))
+            if not have.administrator and not command.default_permissions.is_subset(have):
+                raise CommandUnavailable(f"{name}: member lacks the default permissions")
+        cmd_id = self._command_ids.setdefault((name, None), self.recorder.next_id())
+        data = {
+            "id": str(cmd_id),
+            "name": name,
+            "type": 3,
+            "target_id": str(message["id"]),
+            "resolved": {"messages": {str(message["id"]): message}},
+        }
+        payload, info = self._base_payload(
+            2,
+            data,
+            user=member,
+            guild_id=self.guild_id,
+            channel_id=channel_id or int(message["channel_id"]),
+            app_permissions=app_permissions,
+            locale="en-US",
+            name=name,
+        )
+        return await self._dispatch(payload, info)
+
+    def message_payload(
+        self,
+        content: str,
+        *,
+        author: dict[str, Any] | None = None,
+        channel_id: int | None = None,
+        attachments: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """A message posted by a member (stored, so the bot can fetch or delete it)."""
+        channel = channel_id or self.channel_id
+        mid = self.recorder.next_id()
+        author_user = (author or self.member())["user"]
+        message = {
+            "id": str(mid),
+            "channel_id": str(channel),
+            "guild_id": str(self.guild_id),
+            "type": 0,
+            "content": content,
+            "author": author_user,
+            "timestamp": _iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [
+                {
+                    "id": str(self.recorder.next_id()),
+                    "filename": name,
+                    "size": 1000,
+                    "url": f"https://cdn.discordapp.com/attachments/{channel}/{mid}/{name}",
+                    "proxy_url": f"https://media.discordapp.net/attachments/{channel}/{mid}/{name}",
+                    "content_type": "image/png" if name.endswith(".png") else "application/octet-stream",
+                }
+                for name in attachments
+            ],
+            "embeds": [],
+            "pinned": False,
+            "flags": 0,
+            "components": [],
+        }
+        self.recorder.messages[mid] = message
+        return copy.deepcopy(message)
 
     def _register_thread(self, payload: dict[str, Any]) -> discord.Thread | None:
         self._channels[int(payload["id"])] = payload
@@ -1882,6 +2023,7 @@ class Harness:
             http.__dict__.pop("request", None)
         else:
             http.request = self._orig_request  # type: ignore[method-assign]
+        http.__dict__.pop("get_from_cdn", None)
         if discord.webhook.async_.async_context.get() is self._adapter:
             discord.webhook.async_.async_context.set(self._prev_adapter)
         loop = self._factory_loop

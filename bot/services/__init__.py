@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
-from bot.store import Database, ProgressRepository, UserDataRepository
+from bot.store import Database, GuildRepository, ProgressRepository, ThreadRepository, UserDataRepository
 
 from .airing import AiringService
 from .cast_search import CastSearch
+from .discussion import KeyedLocks
+from .guild_config import GuildConfigService
 from .progress import ProgressService
 
 Clock = Callable[[], dt.datetime]
@@ -30,6 +32,9 @@ class Services:
     cast: CastSearch
     airing: AiringService
     progress: ProgressService
+    guilds: GuildConfigService
+    threads: ThreadRepository
+    thread_locks: KeyedLocks
 
     @classmethod
     def build(cls, catalog: Catalog, db: Database, clock: Clock = utc_now) -> Services:
@@ -40,4 +45,7 @@ class Services:
             cast=CastSearch(catalog),
             airing=AiringService(catalog),
             progress=ProgressService(catalog, ProgressRepository(db), UserDataRepository(db)),
+            guilds=GuildConfigService(catalog, GuildRepository(db)),
+            threads=ThreadRepository(db),
+            thread_locks=KeyedLocks(),
         )

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from bot.catalog import Revealing
 
-PUBLIC_LINE_DEFAULT = 0
-
 
 def spoiler(text: str) -> str:
     """Wrap ``text`` in Discord spoiler tags; a ``|`` inside cannot close the tag early."""

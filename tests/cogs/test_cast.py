@@ -19,7 +19,7 @@ async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catal
         r"\d+ story note\(s\) from later episodes\. This is from episode 16; you've watched up to episode 2\.",
         fields["Hidden"],
     )
-    assert custom_ids(card) == ["runon:cast:ki-seon-gyeom:reveal"]
+    assert custom_ids(card) == ["runon:cast:ki-seon-gyeom:reveal", "runon:share:cast:ki-seon-gyeom"]
 
     await h.click("runon:cast:ki-seon-gyeom:reveal")
     revealed = data(h)
@@ -51,7 +51,7 @@ async def test_full_horizon_shows_everything_plainly(h):
     await h.invoke("cast lookup", name="Chairman Seo")
     card = data(h)
     assert "||" not in text_of(card)
-    assert not card.get("components")
+    assert custom_ids(card) == ["runon:share:cast:seo-myeong-pil"]
 
 
 async def test_description_above_horizon_is_gated_too(h):
@@ -59,7 +59,7 @@ async def test_description_above_horizon_is_gated_too(h):
     gate = data(h)
     assert "This is from episode" in text_of(gate)
     assert "bruises" not in text_of(gate)
-    assert custom_ids(gate) == ["runon:cast:kim-woo-sik:reveal"]
+    assert custom_ids(gate) == ["runon:cast:kim-woo-sik:reveal", "runon:share:cast:kim-woo-sik"]
 
 
 async def test_public_card_tags_arcs_for_the_channel(h):

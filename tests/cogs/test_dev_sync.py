@@ -12,7 +12,19 @@ async def test_dev_guild_is_synced_on_start_and_nothing_global(catalog, clock):
         puts = [call for call in h.recorder.calls if call.method == "PUT"]
         assert len(puts) == 1
         assert puts[0].path.endswith("/guilds/123456789012345678/commands")
-        assert sorted(c["name"] for c in puts[0].json) == ["about", "airing", "cast", "episode", "progress", "recap"]
+        names = sorted(c["name"] for c in puts[0].json)
+        assert names == [
+            "Spoiler-tag this",
+            "about",
+            "airing",
+            "cast",
+            "discuss",
+            "episode",
+            "progress",
+            "recap",
+            "setup",
+            "spoiler",
+        ]
     finally:
         await close(h)
         await db.close()

@@ -12,7 +12,7 @@ async def test_recap_above_horizon_asks_first_and_reveals_behind_spoiler_tags(h)
     shown = text_of(gate)
     assert "This is from episode 9; you've watched up to episode 6." in shown
     assert "||" not in shown
-    assert custom_ids(gate) == ["runon:recap:9:reveal"]
+    assert custom_ids(gate) == ["runon:recap:9:reveal", "runon:share:recap:9"]
 
     await h.click("runon:recap:9:reveal")
     revealed = data(h)
@@ -32,7 +32,7 @@ async def test_recap_within_horizon_is_plain(h):
     assert answer["flags"] == EPHEMERAL
     assert "||" not in text_of(answer)
     assert "Episode 9 recap" in text_of(answer)
-    assert not answer.get("components")
+    assert custom_ids(answer) == ["runon:share:recap:9"]
 
 
 async def test_recap_with_unknown_progress_is_gated(h):

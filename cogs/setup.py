@@ -1,0 +1,201 @@
+"""/setup: per-server configuration, for members with Manage Server."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RunOnBot, report_error
+from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
+from bot.services import Services
+from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig
+
+from .common import BRAND, Interaction, missing, send, services_of, view_of
+
+OK = "\N{WHITE HEAVY CHECK MARK}"
+WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
+STAFF_ONLY = "Only members with the Manage Server permission can change the bot's setup."
+
+
+def _require_manage_guild(interaction: Interaction) -> None:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+
+
+def line_text(config: GuildConfig) -> str:
+    if config.fixed_line is None:
+        return "automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)"
+    if config.fixed_line == 0:
+        return "fixed at episode 0 (every plot point in public posts is spoiler-tagged)"
+    return (
+        f"fixed at episode {config.fixed_line}: public posts show episodes 1-{config.fixed_line} plainly "
+        f"and tag anything later"
+    )
+
+
+def _channel_report(guild: discord.Guild, channel_id: int, feature: str) -> str:
+    channel = guild.get_channel(channel_id)
+    if channel is None:
+        return f"{WARN} <#{channel_id}> no longer exists or I can't see it. Pick another with `/setup discussion`."
+    perms = channel.permissions_for(guild.me)
+    lacking = missing(perms, FEATURE_PERMISSIONS[feature])
+    kind = "forum" if isinstance(channel, discord.ForumChannel) else "text channel"
+    if isinstance(channel, discord.ForumChannel):
+        lacking = [p.replace("Create Public Threads", "Create Posts") for p in lacking]
+    lines = [f"{channel.mention} ({kind})"]
+    if lacking:
+        lines.append(f"{WARN} cannot create threads in {channel.mention}: I need {', '.join(lacking)} there.")
+    else:
+        lines.append(f"{OK} I can create and reopen episode threads there.")
+    if isinstance(channel, discord.ForumChannel):
+        tagless = missing(perms, OPTIONAL_PERMISSIONS["forum episode tags"])
+        if tagless:
+            lines.append(
+                f"{WARN} I can't create \"Episode N\" tags there (needs Manage Channels); I'll use tags staff "
+                "create with those names, or post untagged."
+            )
+    return "\n".join(lines)
+
+
+def setup_embed(config: GuildConfig, guild: discord.Guild, here: Any) -> discord.Embed:
+    embed = discord.Embed(title=f"runon-bot setup for {guild.name}", colour=BRAND)
+    if config.discussion_channel_id is None:
+        discussion = f"{WARN} not set: `/discuss` can't open threads. Set one with `/setup discussion`."
+    else:
+        discussion = _channel_report(guild, config.discussion_channel_id, "discussion threads")
+    embed.add_field(name="Discussion channel", value=discussion, inline=False)
+    embed.add_field(name="Spoiler line for public posts", value=line_text(config), inline=False)
+    free = config.spoiler_free_channel_ids
+    embed.add_field(
+        name="Spoiler-free channels",
+        value=(", ".join(f"<#{c}>" for c in sorted(free)) + "\nPlot points are always spoiler-tagged there.")
+        if free
+        else "none",
+        inline=False,
+    )
+    if isinstance(here, discord.abc.GuildChannel | discord.Thread):
+        perms = here.permissions_for(guild.me)
+        lacking = missing(perms, FEATURE_PERMISSIONS["spoiler-tag this"])
+        embed.add_field(
+            name=f"In this channel ({here.mention})",
+            value=f'{WARN} "Spoiler-tag this" won\'t work here: I need {", ".join(lacking)}.'
+            if lacking
+            else f'{OK} "Spoiler-tag this" works here.',
+            inline=False,
+        )
+    embed.set_footer(text="Change a setting with /setup …; undo one with /setup reset")
+    return embed
+
+
+class SpoilerFreePicker(
+    discord.ui.DynamicItem[discord.ui.ChannelSelect[discord.ui.View]], template=r"runon:setup:spoiler-free"
+):
+    def __init__(self, current: list[int] | None = None) -> None:
+        select: discord.ui.ChannelSelect[discord.ui.View] = discord.ui.ChannelSelect(
+            custom_id="runon:setup:spoiler-free",
+            channel_types=[discord.ChannelType.text, discord.ChannelType.forum, discord.ChannelType.news],
+            placeholder="Pick the spoiler-free channels (none = clear)",
+            min_values=0,
+            max_values=MAX_SPOILER_FREE_CHANNELS,
+            default_values=[discord.Object(c, type=discord.abc.GuildChannel) for c in current or []],
+        )
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SpoilerFreePicker:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            _require_manage_guild(interaction)
+            assert interaction.guild_id is not None
+            chosen = frozenset(channel.id for channel in self.item.values)
+            config = await services_of(interaction).guilds.set_spoiler_free_channels(interaction.guild_id, chosen)
+            listed = ", ".join(f"<#{c}>" for c in sorted(config.spoiler_free_channel_ids)) or "none"
+            await interaction.response.edit_message(content=f"Saved. Spoiler-free channels: {listed}", view=None)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+Setting = Literal["discussion channel", "spoiler line", "spoiler-free channels", "everything"]
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Setup(commands.GroupCog, group_name="setup", group_description="Configure runon-bot for this server"):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        # Discord hides the commands from members without Manage Server, but server admins can
+        # override that in Integrations: the rule is enforced here too.
+        _require_manage_guild(interaction)
+        return True
+
+    async def _config(self, interaction: Interaction) -> GuildConfig:
+        assert interaction.guild_id is not None
+        return await self.services.guilds.get(interaction.guild_id)
+
+    @app_commands.command(name="show", description="The whole configuration and what I can and can't do")
+    async def show(self, interaction: Interaction) -> None:
+        assert interaction.guild is not None
+        config = await self._config(interaction)
+        await send(interaction, embed=setup_embed(config, interaction.guild, interaction.channel))
+
+    @app_commands.command(name="discussion", description="Where per-episode discussion threads live")
+    @app_commands.describe(channel="A text channel (threads) or a forum channel (posts)")
+    async def discussion(self, interaction: Interaction, channel: discord.TextChannel | discord.ForumChannel) -> None:
+        assert interaction.guild is not None
+        assert interaction.guild_id is not None
+        await self.services.guilds.set_discussion_channel(interaction.guild_id, channel.id, self.services.clock())
+        report = _channel_report(interaction.guild, channel.id, "discussion threads")
+        await send(interaction, content=f"Discussion channel set to {channel.mention}.\n{report}")
+
+    @app_commands.command(name="spoilers", description="The last episode everyone here is assumed to have seen")
+    @app_commands.describe(line="Episode 0-16; public posts show up to it plainly and tag anything later")
+    async def spoilers(self, interaction: Interaction, line: app_commands.Range[int, 0, 16]) -> None:
+        assert interaction.guild_id is not None
+        config = await self.services.guilds.set_spoiler_line(interaction.guild_id, line, self.services.clock())
+        await send(interaction, content=f"Spoiler line set: {line_text(config)}.")
+
+    @app_commands.command(name="spoiler-free", description="Channels where plot points are always spoiler-tagged")
+    async def spoiler_free(self, interaction: Interaction) -> None:
+        config = await self._config(interaction)
+        current = sorted(config.spoiler_free_channel_ids)
+        listed = ", ".join(f"<#{c}>" for c in current) or "none"
+        await send(
+            interaction,
+            content=f"Spoiler-free channels now: {listed}.\nPick the full list below (deselect all to clear).",
+            view=view_of(SpoilerFreePicker(current)),
+        )
+
+    @app_commands.command(name="reset", description="Put a setting back to its default")
+    @app_commands.describe(setting="What to reset")
+    async def reset(self, interaction: Interaction, setting: Setting) -> None:
+        assert interaction.guild_id is not None
+        guilds, now, gid = self.services.guilds, self.services.clock(), interaction.guild_id
+        done = []
+        if setting in ("discussion channel", "everything"):
+            await guilds.set_discussion_channel(gid, None, now)
+            done.append("discussion channel: not set")
+        if setting in ("spoiler line", "everything"):
+            config = await guilds.set_spoiler_line(gid, None, now)
+            done.append(f"spoiler line: {line_text(config)}")
+        if setting in ("spoiler-free channels", "everything"):
+            await guilds.set_spoiler_free_channels(gid, frozenset())
+            done.append("spoiler-free channels: none")
+        await send(interaction, content="Reset. " + "; ".join(done) + ".")
+
+
+async def setup(bot: RunOnBot) -> None:
+    bot.add_dynamic_items(SpoilerFreePicker)
+    await bot.add_cog(Setup(bot.services))

@@ -1,0 +1,213 @@
+"""/spoiler and the "Spoiler-tag this" message menu: member text and images, always tagged."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RunOnBot, report_error
+from bot.errors import UserError
+from bot.permissions import FEATURE_PERMISSIONS
+from bot.services import Services
+from bot.services.discussion import SPOILER_TEXT_LIMIT
+from bot.services.spoilers import spoiler, spoiler_label
+
+from .common import EpisodeOption, Interaction, missing
+
+COOLDOWN_SECONDS = 20.0
+PENDING_TTL_SECONDS = 15 * 60
+MESSAGE_LIMIT = 2000
+
+
+def spoiler_post(episode: int, author: discord.abc.User, text: str, *, verb: str = "from") -> str:
+    """The posted message: a label naming the episode and the author, then the tagged text."""
+    label = f"**{spoiler_label(episode)}** \N{MIDDLE DOT} {verb} {author.mention}"
+    return f"{label}\n{spoiler(text)}" if text.strip() else label
+
+
+def _validate_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UserError("Write something to post: the text can't be empty.")
+    if len(text) > SPOILER_TEXT_LIMIT:
+        raise UserError(f"That's {len(text)} characters; the limit is {SPOILER_TEXT_LIMIT}. Split it into two posts.")
+    return text
+
+
+def _member_cooldown(interaction: discord.Interaction[Any]) -> app_commands.Cooldown | None:
+    return app_commands.Cooldown(1, COOLDOWN_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRetag:
+    """A message a moderator asked to re-tag, kept until they pick the episode.
+
+    Held in memory because without the message-content intent the bot cannot fetch the text again;
+    only the context-menu interaction carries it."""
+
+    moderator_id: int
+    channel_id: int
+    message_id: int
+    author: discord.abc.User
+    content: str
+    attachments: tuple[discord.Attachment, ...]
+    created: float
+
+
+class EpisodePicker(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=r"runon:retag:(?P<token>\w+)"):
+    def __init__(self, token: str, episodes: int = 16) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"runon:retag:{token}",
+                placeholder="Which episode does it spoil?",
+                options=[discord.SelectOption(label=f"Episode {n}", value=str(n)) for n in range(1, episodes + 1)],
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> EpisodePicker:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            cog = interaction.client.get_cog("SpoilerPosts")
+            assert isinstance(cog, SpoilerPosts)
+            await cog.finish_retag(interaction, self.token, int(self.item.values[0]))
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+class SpoilerPosts(commands.Cog):
+    def __init__(self, bot: RunOnBot, services: Services) -> None:
+        self.bot = bot
+        self.services = services
+        self.pending: OrderedDict[str, PendingRetag] = OrderedDict()
+        self.menu = app_commands.ContextMenu(name="Spoiler-tag this", callback=self.retag_menu)
+        self.menu.default_permissions = discord.Permissions(manage_messages=True)
+        self.menu.guild_only = True
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @app_commands.command(name="spoiler", description="Post text (and an image) hidden behind spoiler tags")
+    @app_commands.describe(
+        episode="The episode it spoils", text="What you want to say; it will be hidden", image="An image to hide too"
+    )
+    @app_commands.guild_only()
+    @app_commands.checks.dynamic_cooldown(_member_cooldown, key=lambda i: (i.guild_id, i.user.id))
+    async def spoiler(
+        self,
+        interaction: Interaction,
+        episode: EpisodeOption,
+        text: app_commands.Range[str, 1, SPOILER_TEXT_LIMIT],
+        image: discord.Attachment | None = None,
+    ) -> None:
+        body = _validate_text(text)
+        files = []
+        if image is not None:
+            if not (image.content_type or "").startswith("image/"):
+                raise UserError(f"{image.filename!r} isn't an image. Attach a PNG, JPEG, GIF or WebP file.")
+            files.append(await image.to_file(spoiler=True))
+        await interaction.response.send_message(
+            content=spoiler_post(episode, interaction.user, body),
+            files=files,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    # -- "Spoiler-tag this" ------------------------------------------------------------------------
+
+    def _remember(self, pending: PendingRetag) -> str:
+        now = time.monotonic()
+        while self.pending and now - next(iter(self.pending.values())).created > PENDING_TTL_SECONDS:
+            self.pending.popitem(last=False)
+        token = secrets.token_hex(8)
+        self.pending[token] = pending
+        return token
+
+    async def retag_menu(self, interaction: Interaction, message: discord.Message) -> None:
+        if not interaction.permissions.manage_messages:
+            raise app_commands.MissingPermissions(["manage_messages"])
+        needed = set(FEATURE_PERMISSIONS["spoiler-tag this"])
+        if not message.attachments:
+            needed.discard("attach_files")
+        lacking = missing(interaction.app_permissions, frozenset(needed))
+        if lacking:
+            raise UserError(f"I can't re-post and remove messages here: I need {', '.join(lacking)} in this channel.")
+        if not message.content.strip() and not message.attachments:
+            raise UserError("That message has no text or attachments to re-post (embeds and stickers can't be).")
+        if len(message.content) > SPOILER_TEXT_LIMIT:
+            raise UserError(
+                f"That message is too long to re-post with a label ({len(message.content)} characters; "
+                f"limit {SPOILER_TEXT_LIMIT}). Ask the author to edit it or delete it instead."
+            )
+        token = self._remember(
+            PendingRetag(
+                moderator_id=interaction.user.id,
+                channel_id=message.channel.id,
+                message_id=message.id,
+                author=message.author,
+                content=message.content,
+                attachments=tuple(message.attachments),
+                created=time.monotonic(),
+            )
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(EpisodePicker(token, self.services.catalog.episode_count))
+        await interaction.response.send_message(
+            f"Re-post {message.author.mention}'s message hidden behind spoiler tags and delete the original. "
+            "Pick the episode it spoils:",
+            view=view,
+            ephemeral=True,
+        )
+
+    async def finish_retag(self, interaction: discord.Interaction[Any], token: str, episode: int) -> None:
+        pending = self.pending.get(token)
+        if pending is None or time.monotonic() - pending.created > PENDING_TTL_SECONDS:
+            raise UserError('This menu has expired. Use "Spoiler-tag this" on the message again.')
+        if interaction.user.id != pending.moderator_id:
+            raise UserError("Only the moderator who opened this menu can use it.")
+        channel = self.bot.get_partial_messageable(pending.channel_id, guild_id=interaction.guild_id)
+        try:
+            files = [await a.to_file(spoiler=True) for a in pending.attachments]
+        except discord.HTTPException:
+            raise UserError("I couldn't download the attachments, so nothing was changed. Try again.") from None
+        try:
+            await channel.send(
+                content=spoiler_post(episode, pending.author, pending.content, verb="originally posted by"),
+                files=files,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.Forbidden:
+            raise UserError(
+                "Discord refused the re-post (I need Send Messages and Attach Files here). Nothing was deleted."
+            ) from None
+        self.pending.pop(token, None)
+        try:
+            await channel.get_partial_message(pending.message_id).delete()
+            outcome = "and deleted the original"
+        except discord.NotFound:
+            outcome = "; the original was already gone"
+        except discord.Forbidden:
+            outcome = "but I couldn't delete the original: I need Manage Messages here"
+        await interaction.response.edit_message(
+            content=f"Re-posted as spoilers for episode {episode} {outcome}.".replace(" ;", ";"), view=None
+        )
+
+
+async def setup(bot: RunOnBot) -> None:
+    bot.add_dynamic_items(EpisodePicker)
+    await bot.add_cog(SpoilerPosts(bot, bot.services))
