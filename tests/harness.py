@@ -993,6 +993,30 @@ class Harness:
             self._state.parse_channel_update(payload)  # type: ignore[arg-type]
         return payload
 
+    def set_overwrite(
+        self,
+        channel_id: int,
+        target_id: int = BOT_USER_ID,
+        *,
+        allow: discord.Permissions | int = 0,
+        deny: discord.Permissions | int = 0,
+        role: bool = False,
+    ) -> None:
+        """Set a channel permission overwrite (default: for the bot member), as staff would in Discord."""
+        payload = copy.deepcopy(self._channels[channel_id])
+        overwrites = [o for o in payload.get("permission_overwrites", []) if int(o["id"]) != target_id]
+        overwrites.append(
+            {
+                "id": str(target_id),
+                "type": 0 if role else 1,
+                "allow": str(_perm_value(allow)),
+                "deny": str(_perm_value(deny)),
+            }
+        )
+        payload["permission_overwrites"] = overwrites
+        self._channels[channel_id] = payload
+        self._state.parse_channel_update(payload)  # type: ignore[arg-type]
+
     def remove_channel(self, channel_id: int) -> None:
         """Delete a channel or thread from Discord's side (as if someone deleted it)."""
         payload = self._channels.pop(channel_id, None)

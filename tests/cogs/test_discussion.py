@@ -1,0 +1,127 @@
+import asyncio
+
+import discord
+import pytest
+
+from .conftest import EPHEMERAL, data
+
+STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
+
+
+async def _configure(h, channel):
+    await h.invoke("setup discussion", user=h.member(4000, name="mod", permissions=STAFF), channel=channel)
+
+
+def _thread_creations(h):
+    return [c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/threads")]
+
+
+@pytest.fixture
+async def text_channel(h):
+    channel = h.add_channel(701, name="episode-talk")
+    await _configure(h, channel)
+    return channel
+
+
+async def test_discuss_without_a_channel_tells_how_to_fix(h):
+    await h.invoke("discuss", episode=3)
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert "`/setup discussion`" in answer["content"]
+    assert not _thread_creations(h)
+
+
+async def test_discuss_creates_a_spoiler_marked_thread_once(h, text_channel):
+    await h.invoke("discuss", episode=5)
+    [create] = _thread_creations(h)
+    assert create.path == "/channels/701/threads"
+    assert create.json["name"] == "Episode 5 discussion — spoilers for ep 5"
+    assert create.json["type"] == 11  # public thread
+    thread_id = int(h.recorder.calls[h.recorder.calls.index(create)].result["id"])
+    [opening] = h.channel_messages(thread_id)
+    assert "`/episode info episode:5`" in opening["content"]
+    assert "spoiler tags" in opening["content"]
+    assert opening["allowed_mentions"] == {"parse": []}
+    reply = data(h)
+    assert reply["flags"] == EPHEMERAL
+    assert reply["content"].startswith(f"Opened a new episode 5 discussion thread: <#{thread_id}>")
+
+    await h.invoke("discuss", episode=5, user=h.member(2001, name="other"))
+    assert len(_thread_creations(h)) == 1
+    assert data(h)["content"].startswith(f"Here's the episode 5 discussion thread: <#{thread_id}>")
+
+
+async def test_concurrent_requests_create_exactly_one_thread(h, text_channel):
+    await asyncio.gather(
+        h.invoke("discuss", episode=7, user=h.member(2001, name="a")),
+        h.invoke("discuss", episode=7, user=h.member(2002, name="b")),
+        h.invoke("discuss", episode=7, user=h.member(2003, name="c")),
+    )
+    assert len(_thread_creations(h)) == 1
+    row = await h.bot.services.threads.get(h.guild_id, 7)
+    replies = [r for r in h.responses() if r["kind"] == "followup"]
+    assert len(replies) == 3
+    assert all(f"<#{row.thread_id}>" in r["content"] for r in replies)
+
+
+async def test_deleted_thread_is_recreated_not_duplicated(h, text_channel):
+    await h.invoke("discuss", episode=2)
+    first = (await h.bot.services.threads.get(h.guild_id, 2)).thread_id
+    h.remove_channel(first)
+    await h.invoke("discuss", episode=2)
+    second = (await h.bot.services.threads.get(h.guild_id, 2)).thread_id
+    assert second != first
+    assert len(_thread_creations(h)) == 2
+    assert await h.bot.services.threads.count(h.guild_id) == 1
+
+
+async def test_archived_thread_is_reopened(h, text_channel):
+    await h.invoke("discuss", episode=4)
+    thread_id = (await h.bot.services.threads.get(h.guild_id, 4)).thread_id
+    h.archive_thread(thread_id)
+    await h.invoke("discuss", episode=4)
+    patches = [c for c in h.recorder.calls if c.method == "PATCH" and c.path == f"/channels/{thread_id}"]
+    assert [p.json for p in patches] == [{"archived": False}]
+    assert len(_thread_creations(h)) == 1
+    assert data(h)["content"].startswith(f"Here's the episode 4 discussion thread: <#{thread_id}>")
+
+
+async def test_bot_without_thread_permission_is_told_which(h, text_channel):
+    h.set_overwrite(701, deny=discord.Permissions(create_public_threads=True))
+    await h.invoke("discuss", episode=1)
+    assert data(h)["content"] == "I can't create threads in <#701>: I need Create Public Threads there."
+    assert not _thread_creations(h)
+
+
+async def test_discord_refusing_the_thread_gets_a_clear_answer(h, text_channel):
+    h.recorder.fail("POST", r"/channels/\d+/threads")
+    await h.invoke("discuss", episode=1)
+    assert [c.status for c in _thread_creations(h)] == [403]
+    answer = h.responses()[-1]
+    assert answer["flags"] == EPHEMERAL
+    assert "missing a permission" in answer["content"]
+    assert await h.bot.services.threads.get(h.guild_id, 1) is None
+
+
+async def test_forum_post_uses_existing_episode_tag(h):
+    forum = h.add_channel(700, name="episodes", type=15)
+    await _configure(h, forum)
+    h.set_overwrite(700, allow=discord.Permissions(manage_channels=True))
+    await h.invoke("discuss", episode=12)  # no tag yet: the bot creates "Episode 12"
+    [tag_edit] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path == "/channels/700"]
+    assert [t["name"] for t in tag_edit.json["available_tags"]] == ["Episode 12"]
+    [post] = _thread_creations(h)
+    assert post.path == "/channels/700/threads"
+    tag_id = h.bot.get_channel(700).available_tags[0].id
+    assert post.json["applied_tags"] == [str(tag_id)]
+    assert "Episode 12 discussion" in post.json["name"]
+    assert "`/recap episode:12`" in post.json["message"]["content"]
+
+
+async def test_forum_post_without_manage_channels_is_untagged(h):
+    forum = h.add_channel(700, name="episodes", type=15)
+    await _configure(h, forum)
+    await h.invoke("discuss", episode=12)
+    [post] = _thread_creations(h)
+    assert post.json.get("applied_tags", []) == []
+    assert not [c for c in h.recorder.calls if c.method == "PATCH"]

@@ -1,0 +1,134 @@
+import discord
+import pytest
+
+from tests.harness import CommandUnavailable
+
+from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data
+
+MOD = discord.Permissions(manage_messages=True, send_messages=True, view_channel=True)
+PING_ATTEMPT = "@everyone @here <@&123456789012345678> <@2000> she wins!"
+
+
+async def test_spoiler_post_tags_text_credits_author_and_pings_nobody(h):
+    await h.invoke("spoiler", episode=16, text=PING_ATTEMPT)
+    post = data(h)
+    assert "flags" not in post or not post["flags"] & EPHEMERAL
+    assert post["content"] == f"**Spoilers: episode 16** · from <@2000>\n||{PING_ATTEMPT}||"
+    assert post["allowed_mentions"] == NO_MENTIONS
+
+
+async def test_spoiler_post_reuploads_image_as_spoiler(h):
+    await h.invoke(
+        "spoiler", episode=4, text="look at this", image={"filename": "scene.png", "content_type": "image/png"}
+    )
+    call = next(c for c in reversed(h.recorder.calls) if c.path.endswith("/callback"))
+    assert call.files == ["SPOILER_scene.png"]
+    assert data(h)["content"].endswith("||look at this||")
+
+
+async def test_spoiler_post_refuses_non_images(h):
+    await h.invoke("spoiler", episode=4, text="x", image={"filename": "notes.pdf", "content_type": "application/pdf"})
+    assert data(h)["content"] == "'notes.pdf' isn't an image. Attach a PNG, JPEG, GIF or WebP file."
+    assert data(h)["flags"] == EPHEMERAL
+
+
+async def test_spoiler_text_length_limit(h):
+    h.enforce_discord_rules = False  # Discord enforces max_length; the bot checks again
+    await h.invoke("spoiler", episode=2, text="a" * 1801)
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == "That's 1801 characters; the limit is 1800. Split it into two posts."
+
+
+async def test_spoiler_cooldown_per_member(h):
+    await h.invoke("spoiler", episode=2, text="first")
+    await h.invoke("spoiler", episode=2, text="second")
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"].startswith("Slow down a little: try again in")
+    await h.invoke("spoiler", episode=2, text="someone else", user=h.member(2001, name="other"))
+    assert data(h)["content"].endswith("||someone else||")
+
+
+@pytest.fixture
+def original(h):
+    return h.message_payload(PING_ATTEMPT, author=h.member(2500, name="leaker"), attachments=["finale.png"])
+
+
+async def _open_menu(h, original, **kwargs):
+    await h.invoke_message_menu(
+        "Spoiler-tag this", original, user=h.member(4100, name="mod", permissions=MOD), **kwargs
+    )
+    return data(h)
+
+
+async def test_retag_reposts_tagged_then_deletes_the_original(h, original):
+    menu = await _open_menu(h, original)
+    assert menu["flags"] == EPHEMERAL
+    assert menu["content"].startswith("Re-post <@2500>'s message hidden behind spoiler tags")
+    [token_id] = custom_ids(menu)
+    await h.select(token_id, ["16"], user=h.member(4100, name="mod", permissions=MOD))
+
+    posts = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/600/messages"]
+    assert len(posts) == 1
+    assert posts[0].json["content"] == f"**Spoilers: episode 16** · originally posted by <@2500>\n||{PING_ATTEMPT}||"
+    assert posts[0].json["allowed_mentions"] == NO_MENTIONS
+    assert posts[0].files == ["SPOILER_finale.png"]
+    deletes = [c for c in h.recorder.calls if c.method == "DELETE"]
+    assert [c.path for c in deletes] == [f"/channels/600/messages/{original['id']}"]
+    order = [c.method for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
+    assert order == ["POST", "DELETE"]  # deleted only after the re-post succeeded
+    assert data(h)["content"] == "Re-posted as spoilers for episode 16 and deleted the original."
+
+
+async def test_retag_is_refused_to_members_without_manage_messages(h, original):
+    with pytest.raises(CommandUnavailable):
+        await h.invoke_message_menu("Spoiler-tag this", original)
+    h.enforce_discord_rules = False
+    await h.invoke_message_menu("Spoiler-tag this", original)
+    assert data(h)["content"] == "You need the Manage Messages permission to do that."
+    assert not [c for c in h.recorder.calls if c.method in ("DELETE",) or c.path == "/channels/600/messages"]
+
+
+async def test_retag_names_the_permission_the_bot_lacks_and_touches_nothing(h, original):
+    lacking = discord.Permissions(view_channel=True, send_messages=True, read_message_history=True)
+    menu = await _open_menu(h, original, app_permissions=lacking.value)
+    assert menu["flags"] == EPHEMERAL
+    assert menu["content"] == (
+        "I can't re-post and remove messages here: I need Attach Files, Manage Messages in this channel."
+    )
+    assert not [c for c in h.recorder.calls if c.method == "DELETE" or c.path == "/channels/600/messages"]
+
+
+async def test_failed_repost_deletes_nothing(h, original):
+    [token_id] = custom_ids(await _open_menu(h, original))
+    h.recorder.fail("POST", r"/channels/\d+/messages")
+    await h.select(token_id, ["3"], user=h.member(4100, name="mod", permissions=MOD))
+    assert [c.status for c in h.recorder.calls if c.path == "/channels/600/messages"] == [403]
+    assert not [c for c in h.recorder.calls if c.method == "DELETE"]
+    assert data(h)["content"] == (
+        "Discord refused the re-post (I need Send Messages and Attach Files here). Nothing was deleted."
+    )
+    assert data(h)["flags"] == EPHEMERAL
+
+
+async def test_failed_delete_is_reported(h, original):
+    [token_id] = custom_ids(await _open_menu(h, original))
+    h.recorder.fail("DELETE", r"/channels/\d+/messages/\d+")
+    await h.select(token_id, ["3"], user=h.member(4100, name="mod", permissions=MOD))
+    assert data(h)["content"] == (
+        "Re-posted as spoilers for episode 3 but I couldn't delete the original: I need Manage Messages here."
+    )
+
+
+async def test_expired_menu_says_so(h, original):
+    [token_id] = custom_ids(await _open_menu(h, original))
+    h.bot.get_cog("SpoilerPosts").pending.clear()  # as after a restart
+    await h.select(token_id, ["3"], user=h.member(4100, name="mod", permissions=MOD))
+    assert data(h)["content"] == 'This menu has expired. Use "Spoiler-tag this" on the message again.'
+    assert not [c for c in h.recorder.calls if c.method == "DELETE" or c.path == "/channels/600/messages"]
+
+
+async def test_only_the_moderator_who_opened_the_menu_may_finish_it(h, original):
+    [token_id] = custom_ids(await _open_menu(h, original))
+    await h.select(token_id, ["3"], user=h.member(4200, name="other-mod", permissions=MOD))
+    assert data(h)["content"] == "Only the moderator who opened this menu can use it."
+    assert not [c for c in h.recorder.calls if c.method == "DELETE"]

@@ -1,0 +1,44 @@
+import datetime as dt
+
+import pytest
+
+from bot.errors import UserError
+from bot.services.guild_config import GuildConfigService
+from bot.store import Database, GuildRepository
+
+NOW = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def service(catalog):
+    db = await Database.open(":memory:")
+    yield GuildConfigService(catalog, GuildRepository(db))
+    await db.close()
+
+
+async def test_line_is_automatic_zero_until_staff_fix_one(service):
+    assert await service.line_for(1, 10) == 0
+    await service.set_spoiler_line(1, 9, NOW)
+    assert await service.line_for(1, 10) == 9
+    await service.set_spoiler_line(1, None, NOW)
+    assert await service.line_for(1, 10) == 0
+
+
+async def test_spoiler_free_channels_and_their_threads_get_line_zero(service):
+    await service.set_spoiler_line(1, 16, NOW)
+    await service.set_spoiler_free_channels(1, frozenset({10}))
+    assert await service.line_for(1, 10) == 0
+    assert await service.line_for(1, 99, parent_id=10) == 0  # a thread inside it
+    assert await service.line_for(1, 11) == 16
+
+
+async def test_direct_messages_assume_nothing(service):
+    assert await service.line_for(None, 10) == 0
+
+
+async def test_invalid_values_are_user_errors(service):
+    with pytest.raises(UserError, match=r"from 0 \(nothing\) to 16; you gave 17"):
+        await service.set_spoiler_line(1, 17, NOW)
+    with pytest.raises(UserError, match="At most 25"):
+        await service.set_spoiler_free_channels(1, frozenset(range(26)))
+    assert (await service.get(1)).fixed_line is None
