@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
+from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, humanize
 from bot.services import Services
 from bot.services.discussion import FORUM_TAG_LIMIT, opening_post, tag_name, thread_name
 from bot.store import ThreadRow
@@ -44,7 +44,14 @@ class Discussion(commands.Cog):
             raise UserError(f"I can't create threads in {parent.mention}: I need {', '.join(lacking)} there.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.thread_locks((guild.id, episode)):
-            thread, created = await self._thread_for(guild, parent, episode)
+            try:
+                thread, created = await self._thread_for(guild, parent, episode)
+            except discord.Forbidden:
+                needed = ", ".join(sorted(humanize(p) for p in FEATURE_PERMISSIONS["discussion threads"]))
+                raise UserError(
+                    f"Discord refused to open the thread in {parent.mention}. Please ask staff to check that I have "
+                    f"{needed} there."
+                ) from None
         verb = "Opened a new" if created else "Here's the"
         await interaction.followup.send(
             f"{verb} episode {episode} discussion thread: {thread.mention} "

@@ -99,7 +99,8 @@ async def test_discord_refusing_the_thread_gets_a_clear_answer(h, text_channel):
     assert [c.status for c in _thread_creations(h)] == [403]
     answer = h.responses()[-1]
     assert answer["flags"] == EPHEMERAL
-    assert "missing a permission" in answer["content"]
+    assert answer["content"].startswith("Discord refused to open the thread in <#701>. Please ask staff to check")
+    assert "Create Public Threads" in answer["content"]
     assert await h.bot.services.threads.get(h.guild_id, 1) is None
 
 
