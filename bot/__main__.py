@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 
 from .catalog import Catalog, PackError, load_catalog
 from .client import RunOnBot, invite_url, required_permissions
+from .permissions import humanize, required_permission_names
 from .settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 from .store import Database, migrations
 
@@ -171,7 +172,7 @@ def _invite(settings: Settings, client_id: int | None) -> int:
     if not app_id:
         raise SettingsError("DISCORD_APPLICATION_ID", "is needed for the invite URL (or pass --client-id)")
     perms = required_permissions()
-    names = ", ".join(sorted(name for name, on in perms if on))
+    names = ", ".join(sorted(humanize(name) for name in required_permission_names()))
     print(invite_url(app_id))
     print(f"Permissions ({perms.value}): {names}", file=sys.stderr)
     return 0
