@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, Person, normalize_name
 from bot.errors import UserError
@@ -61,16 +61,20 @@ class CastSearch:
             person, name, kind = exact
             best[person.key] = Match(person, name, kind, 101.0)
         key = _fuzzy_key(query)
-        results = process.extract(
-            key, self._keys, scorer=fuzz.WRatio, processor=utils.default_process, limit=None, score_cutoff=50
-        )
-        for _choice, score, index in results:
+        # Keys are already folded and space-free, so plain edit-distance ratio is the right scorer
+        # (14x cheaper than WRatio); typing a prefix or a fragment of a name is rewarded explicitly.
+        results = process.extract(key, self._keys, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=50)
+        scores = {index: float(score) for _choice, score, index in results}
+        for index, name_key in enumerate(self._keys):
+            if name_key.startswith(key):
+                scores[index] = max(scores.get(index, 0.0), 95.0 + min(len(key), 5) / 5)
+            elif len(key) >= 3 and key in name_key:
+                scores[index] = max(scores.get(index, 0.0), 88.0 + min(len(key), 6) / 6)
+        for index, score in scores.items():
             person, name, kind = self._owners[index]
-            if self._keys[index].startswith(key):
-                score = max(score, 95.0 + min(len(key), 5) / 5)
             current = best.get(person.key)
             if current is None or score > current.score:
-                best[person.key] = Match(person, name, kind, float(score))
+                best[person.key] = Match(person, name, kind, score)
         ranked = sorted(best.values(), key=lambda m: (-m.score, self._people.index(m.person)))
         return ranked[:limit]
 
