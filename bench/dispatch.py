@@ -78,6 +78,9 @@ FIXED_NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 
 BASELINE = "bench-ping"
 REFERENCE_AUTOCOMPLETE = "bench-echo"
+# A trivial command answering with a one-field embed and one button, the shape of most bot answers:
+# it shows what discord.py itself spends on embeds and components, apart from the bot's own work.
+REFERENCE_CARD = "bench-card"
 
 COMMAND_P50_RATIO_AIM = 1.5
 AUTOCOMPLETE_P99_AIM_NS = 2_000_000
@@ -183,6 +186,14 @@ def add_bench_commands(bot: RunOnBot) -> None:
     @bot.tree.command(name=REFERENCE_AUTOCOMPLETE, description="Benchmark reference: a trivial autocomplete")
     async def bench_echo(interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True)
+
+    @bot.tree.command(name=REFERENCE_CARD, description="Benchmark reference: a trivial embed and button")
+    async def bench_card(interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title="card", description="text")
+        embed.add_field(name="field", value="value")
+        view = discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label="button", custom_id="bench:card"))
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @bench_echo.autocomplete("text")
     async def bench_echo_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -291,8 +302,14 @@ def build_cases(tree: app_commands.CommandTree[Any]) -> tuple[list[Case], list[s
     notes: list[str] = []
     for command in leaf_commands(tree):
         name = command.qualified_name
-        kind: Kind = "baseline" if name == BASELINE else "reference" if name == REFERENCE_AUTOCOMPLETE else "command"
-        specs = [] if kind == "reference" else COMMAND_SPECS.get(name)
+        kind: Kind = (
+            "baseline"
+            if name == BASELINE
+            else "reference"
+            if name in (REFERENCE_AUTOCOMPLETE, REFERENCE_CARD)
+            else "command"
+        )
+        specs = [Spec({})] if name == REFERENCE_CARD else [] if kind == "reference" else COMMAND_SPECS.get(name)
         if specs is None:
             try:
                 options = {p.name: generated_value(p) for p in command.parameters if p.required}

@@ -42,6 +42,10 @@ class Discussion(commands.Cog):
         lacking = missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"])
         if lacking:
             raise UserError(f"I can't create threads in {parent.mention}: I need {', '.join(lacking)} there.")
+        ready = await self._open_cached(guild, parent, episode)
+        if ready is not None:  # the common case answers at once, without a deferral round trip
+            await interaction.response.send_message(self._reply(ready, episode, created=False), ephemeral=True)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.thread_locks((guild.id, episode)):
             try:
@@ -52,12 +56,25 @@ class Discussion(commands.Cog):
                     f"Discord refused to open the thread in {parent.mention}. Please ask staff to check that I have "
                     f"{needed} there."
                 ) from None
+        await interaction.followup.send(self._reply(thread, episode, created=created), ephemeral=True)
+
+    @staticmethod
+    def _reply(thread: discord.Thread, episode: int, *, created: bool) -> str:
         verb = "Opened a new" if created else "Here's the"
-        await interaction.followup.send(
+        return (
             f"{verb} episode {episode} discussion thread: {thread.mention} "
-            f"(it contains spoilers for episode {episode}).",
-            ephemeral=True,
+            f"(it contains spoilers for episode {episode})."
         )
+
+    async def _open_cached(
+        self, guild: discord.Guild, parent: discord.abc.GuildChannel, episode: int
+    ) -> discord.Thread | None:
+        """The episode's thread if it is known, in the gateway cache and open; else None."""
+        row = await self.services.threads.get(guild.id, episode)
+        if row is None or row.parent_id != parent.id:
+            return None
+        thread = guild.get_thread(row.thread_id)
+        return thread if thread is not None and not thread.archived else None
 
     async def _existing(self, guild: discord.Guild, row: ThreadRow) -> discord.Thread | None:
         thread = guild.get_thread(row.thread_id)

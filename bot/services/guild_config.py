@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.catalog import Catalog
 from bot.errors import UserError
@@ -54,9 +54,11 @@ class GuildConfigService:
     def _from_row(row: GuildSettingsRow) -> GuildConfig:
         return GuildConfig(row.guild_id, row.discussion_channel_id, row.spoiler_line, row.spoiler_free_channel_ids)
 
-    async def _reload(self, guild_id: int) -> GuildConfig:
-        self._cache.pop(guild_id, None)
-        return await self.get(guild_id)
+    async def _update(self, guild_id: int, **changes: object) -> GuildConfig:
+        """Write-through: the database was just written by this service, so update the cache in place."""
+        updated = replace(await self.get(guild_id), **changes)  # type: ignore[arg-type]
+        self._cache[guild_id] = updated
+        return updated
 
     async def line_for(self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None) -> int:
         """The spoiler line for a public post; outside a server nothing is assumed seen."""
@@ -66,14 +68,14 @@ class GuildConfigService:
 
     async def set_discussion_channel(self, guild_id: int, channel_id: int | None, now: dt.datetime) -> GuildConfig:
         await self._repo.set_discussion_channel(guild_id, channel_id, int(now.timestamp()))
-        return await self._reload(guild_id)
+        return await self._update(guild_id, discussion_channel_id=channel_id)
 
     async def set_spoiler_line(self, guild_id: int, line: int | None, now: dt.datetime) -> GuildConfig:
         last = self._catalog.episode_count
         if line is not None and not 0 <= line <= last:
             raise UserError(f"The spoiler line must be an episode from 0 (nothing) to {last}; you gave {line}.")
         await self._repo.set_spoiler_line(guild_id, line, int(now.timestamp()))
-        return await self._reload(guild_id)
+        return await self._update(guild_id, fixed_line=line)
 
     async def set_spoiler_free_channels(self, guild_id: int, channel_ids: frozenset[int]) -> GuildConfig:
         if len(channel_ids) > MAX_SPOILER_FREE_CHANNELS:
@@ -81,4 +83,4 @@ class GuildConfigService:
                 f"At most {MAX_SPOILER_FREE_CHANNELS} spoiler-free channels; you picked {len(channel_ids)}."
             )
         await self._repo.set_spoiler_free_channels(guild_id, channel_ids)
-        return await self._reload(guild_id)
+        return await self._update(guild_id, spoiler_free_channel_ids=frozenset(channel_ids))

@@ -70,10 +70,19 @@ class GuildRepository:
 
 
 class ThreadRepository:
+    """Thread rows, read through a write-through cache (only this repository writes the table)."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._cache: dict[tuple[int, int], ThreadRow | None] = {}
 
     async def get(self, guild_id: int, episode: int) -> ThreadRow | None:
+        key = (guild_id, episode)
+        if key not in self._cache:
+            self._cache[key] = await self._load(guild_id, episode)
+        return self._cache[key]
+
+    async def _load(self, guild_id: int, episode: int) -> ThreadRow | None:
         async with self._db.conn.execute(
             "SELECT thread_id, parent_id FROM discussion_threads WHERE guild_id = ? AND episode = ?",
             (guild_id, episode),
@@ -90,6 +99,7 @@ class ThreadRepository:
             "parent_id = excluded.parent_id, created_at = excluded.created_at",
             (row.guild_id, row.episode, row.thread_id, row.parent_id, now_epoch),
         )
+        self._cache[(row.guild_id, row.episode)] = row
 
     async def count(self, guild_id: int) -> int:
         async with self._db.conn.execute(
