@@ -3,12 +3,15 @@
 from .database import Database, migrations
 from .guilds import GuildRepository, GuildSettingsRow, ThreadRepository, ThreadRow
 from .progress import ProgressRepository, UserDataRepository
+from .reminders import ReminderRepository, ReminderRow
 
 __all__ = [
     "Database",
     "GuildRepository",
     "GuildSettingsRow",
     "ProgressRepository",
+    "ReminderRepository",
+    "ReminderRow",
     "ThreadRepository",
     "ThreadRow",
     "UserDataRepository",

@@ -24,7 +24,11 @@ class ProgressRepository:
 
 # Every table that holds data about a member, with the column naming the member.
 # A migration that adds such a table must add it here: /progress forget deletes from all of them.
-USER_DATA: tuple[tuple[str, str], ...] = (("member_progress", "user_id"),)
+USER_DATA: tuple[tuple[str, str], ...] = (
+    ("member_progress", "user_id"),
+    ("member_settings", "user_id"),
+    ("rsvps", "user_id"),
+)
 
 
 class UserDataRepository:

@@ -51,3 +51,13 @@ async def test_forget_removes_only_that_member():
         assert await repo.get(1) is None
         assert await repo.get(2) == 6
         assert await UserDataRepository(db).forget(1) == 0
+
+
+async def test_reminder_claim_searches_indexes_not_the_table():
+    from bot.store import ReminderRepository
+
+    async with await Database.open(":memory:") as db:
+        plan = await ReminderRepository(db).explain_claim()
+    assert "SEARCH reminders USING INDEX reminders_due (due_at<?)" in plan
+    assert "SEARCH reminders USING INDEX reminders_claimed (claimed_at<?)" in plan
+    assert not [step for step in plan if step.startswith("SCAN reminders")]
