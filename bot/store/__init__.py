@@ -2,6 +2,7 @@
 
 from .database import Database, migrations
 from .guilds import GuildRepository, GuildSettingsRow, ThreadRepository, ThreadRow
+from .parties import PartyRepository, PartyRow, RsvpChange
 from .progress import ProgressRepository, UserDataRepository
 from .reminders import ReminderRepository, ReminderRow
 
@@ -9,9 +10,12 @@ __all__ = [
     "Database",
     "GuildRepository",
     "GuildSettingsRow",
+    "PartyRepository",
+    "PartyRow",
     "ProgressRepository",
     "ReminderRepository",
     "ReminderRow",
+    "RsvpChange",
     "ThreadRepository",
     "ThreadRow",
     "UserDataRepository",
