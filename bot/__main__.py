@@ -52,17 +52,17 @@ async def _open(settings: Settings) -> tuple[Catalog, Database]:
     return catalog, db
 
 
-def _build_bot(settings: Settings, catalog: Catalog, db: Database) -> RunOnBot:
+def _build_bot(settings: Settings, catalog: Catalog, db: Database, *, serve: bool = False) -> RunOnBot:
     from .services import Services
 
-    return RunOnBot(Services.build(catalog, db), dev_guild_id=settings.dev_guild_id)
+    return RunOnBot(Services.build(catalog, db), dev_guild_id=settings.dev_guild_id, background_tasks=serve)
 
 
 async def _run(settings: Settings) -> int:
     token = settings.require_token()
     catalog, db = await _open(settings)
     async with db:
-        bot = _build_bot(settings, catalog, db)
+        bot = _build_bot(settings, catalog, db, serve=True)
         async with bot:
             await bot.start(token)
     return 0

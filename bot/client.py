@@ -25,6 +25,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.setup",
     "cogs.spoiler_posts",
     "cogs.discussion",
+    "cogs.timezones",
+    "cogs.watch_parties",
+    "cogs.reminders",
 )
 
 
@@ -100,7 +103,7 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
 class RunOnBot(commands.Bot):
     """The bot. Services are injected; nothing is read from the environment or disk here."""
 
-    def __init__(self, services: Services, *, dev_guild_id: int | None = None) -> None:
+    def __init__(self, services: Services, *, dev_guild_id: int | None = None, background_tasks: bool = False) -> None:
         # The bot never joins voice: the PyNaCl / davey warnings would only confuse admins.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -113,6 +116,8 @@ class RunOnBot(commands.Bot):
         )
         self.services = services
         self.dev_guild_id = dev_guild_id
+        # Loops (the reminder scheduler) run only in the real process; tests call their bodies.
+        self.background_tasks = background_tasks
 
     async def load_features(self) -> None:
         for name in EXTENSIONS:

@@ -12,7 +12,8 @@ from discord.ext import commands
 from bot.client import RunOnBot, report_error
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
-from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig
+from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig, format_offset
+from bot.services.zones import resolve_zone, search_zones
 
 from .common import BRAND, Interaction, missing, send, services_of, view_of
 
@@ -37,6 +38,11 @@ def line_text(config: GuildConfig) -> str:
         f"fixed at episode {config.fixed_line}: public posts show episodes 1-{config.fixed_line} plainly "
         f"and tag anything later"
     )
+
+
+def offsets_text(config: GuildConfig) -> str:
+    before = ", ".join(format_offset(o) for o in config.party_offsets)
+    return f"{before} before, and when it starts"
 
 
 def _channel_report(guild: discord.Guild, channel_id: int, feature: str) -> str:
@@ -89,6 +95,24 @@ def setup_embed(config: GuildConfig, guild: discord.Guild, here: Any) -> discord
             else f'{OK} "Spoiler-tag this" works here.',
             inline=False,
         )
+    embed.add_field(name="Server time zone", value=config.timezone or "UTC (not set)", inline=True)
+    embed.add_field(name="Watch-party reminders", value=offsets_text(config), inline=True)
+    if config.staff_channel_id is None:
+        staff = "not set: delivery problems are only logged"
+    else:
+        channel = guild.get_channel(config.staff_channel_id)
+        staff = f"<#{config.staff_channel_id}>"
+        if channel is None:
+            staff += f" {WARN} no longer exists"
+        elif missing(channel.permissions_for(guild.me), frozenset({"view_channel", "send_messages"})):
+            staff += f" {WARN} I can't post there (need View Channel and Send Messages)"
+    embed.add_field(name="Staff channel", value=staff, inline=False)
+    if not guild.me.guild_permissions.manage_events:
+        embed.add_field(
+            name="Watch-party events",
+            value=f"{WARN} I can't create Discord events for watch parties: I need Manage Events.",
+            inline=False,
+        )
     embed.set_footer(text="Change a setting with /setup …; undo one with /setup reset")
     return embed
 
@@ -125,7 +149,10 @@ class SpoilerFreePicker(
             await report_error(interaction, error)
 
 
-Setting = Literal["discussion channel", "spoiler line", "spoiler-free channels", "everything"]
+Setting = Literal[
+    "discussion channel", "spoiler line", "spoiler-free channels", "time zone", "reminder times", "staff channel",
+    "everything",
+]  # fmt: skip
 
 
 @app_commands.guild_only()
@@ -178,6 +205,35 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
             view=view_of(SpoilerFreePicker(current)),
         )
 
+    @app_commands.command(name="timezone", description="The zone members' typed times mean when they set none")
+    @app_commands.describe(zone="e.g. Asia/Seoul, America/New_York, or type a city")
+    async def timezone(self, interaction: Interaction, zone: app_commands.Range[str, 1, 60]) -> None:
+        assert interaction.guild_id is not None
+        resolved = resolve_zone(zone)
+        await self.services.guilds.set_timezone(interaction.guild_id, resolved.key, self.services.clock())
+        await send(interaction, content=f"Server time zone set to **{resolved.key}**.")
+
+    @timezone.autocomplete("zone")
+    async def timezone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+
+    @app_commands.command(name="reminders", description="When watch-party reminders go out before the start")
+    @app_commands.describe(before="Up to 5 times, e.g. 1h, 10m (a reminder at the start is always sent)")
+    async def reminders(self, interaction: Interaction, before: app_commands.Range[str, 1, 60]) -> None:
+        assert interaction.guild_id is not None
+        config = await self.services.guilds.set_party_offsets(interaction.guild_id, before, self.services.clock())
+        await send(
+            interaction,
+            content=f"Watch-party reminders: {offsets_text(config)}. Parties created from now on use them.",
+        )
+
+    @app_commands.command(name="staff", description="Where I report problems delivering reminders")
+    @app_commands.describe(channel="A staff-only text channel")
+    async def staff(self, interaction: Interaction, channel: discord.TextChannel) -> None:
+        assert interaction.guild_id is not None
+        await self.services.guilds.set_staff_channel(interaction.guild_id, channel.id, self.services.clock())
+        await send(interaction, content=f"I'll report delivery problems in {channel.mention}.")
+
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")
     async def reset(self, interaction: Interaction, setting: Setting) -> None:
@@ -193,6 +249,15 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         if setting in ("spoiler-free channels", "everything"):
             await guilds.set_spoiler_free_channels(gid, frozenset())
             done.append("spoiler-free channels: none")
+        if setting in ("time zone", "everything"):
+            await guilds.set_timezone(gid, None, now)
+            done.append("time zone: UTC")
+        if setting in ("reminder times", "everything"):
+            config = await guilds.set_party_offsets(gid, None, now)
+            done.append(f"reminder times: {offsets_text(config)}")
+        if setting in ("staff channel", "everything"):
+            await guilds.set_staff_channel(gid, None, now)
+            done.append("staff channel: not set")
         await send(interaction, content="Reset. " + "; ".join(done) + ".")
 
 

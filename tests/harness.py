@@ -129,6 +129,7 @@ _P_USER = re.compile(r"/users/(\d+)")
 _P_APPINFO = re.compile(r"/oauth2/applications/@me")
 _P_COMMANDS = re.compile(r"/applications/\d+(?:/guilds/\d+)?/commands")
 _P_EVENTS = re.compile(r"/guilds/(\d+)/scheduled-events")
+_P_EVENT = re.compile(r"/guilds/(\d+)/scheduled-events/(\d+)")
 _P_GUILD = re.compile(r"/guilds/(\d+)")
 _P_MEMBER = re.compile(r"/guilds/(\d+)/members/(\d+)")
 
@@ -267,6 +268,7 @@ class Recorder:
         #: Messages that "exist" on fake Discord, id -> message payload, least recently touched first.
         self.messages: dict[int, dict[str, Any]] = {}
         self.cdn: dict[str, bytes] = {}  # attachment URL -> bytes served by the fake CDN
+        self.events: dict[int, dict[str, Any]] = {}  # scheduled events by id
         self._failures: list[_Failure] = []
         self._canned: list[_Canned] = []
         self._interactions: dict[int, _InteractionInfo] = {}
@@ -401,6 +403,14 @@ class Recorder:
 
         if (match := _P_EVENTS.fullmatch(p)) and m == "POST":
             return self._scheduled_event(int(match.group(1)), body)
+
+        if match := _P_EVENT.fullmatch(p):
+            event = self.events.get(int(match.group(2)))
+            if event is None:
+                raise _Reject(404, 10070, "Unknown Guild Scheduled Event")
+            if m == "PATCH":
+                event.update({k: v for k, v in body.items() if k in event or k == "status"})
+            return copy.deepcopy(event)
 
         harness = self._harness
         if harness is not None and (match := _P_CHANNEL.fullmatch(p)) and m in ("PATCH", "DELETE"):
@@ -631,7 +641,7 @@ class Recorder:
         }
 
     def _scheduled_event(self, guild_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        return {
+        event = {
             "id": str(self.next_id()),
             "guild_id": str(guild_id),
             "creator_id": str(self.bot_user.get("id", BOT_USER_ID)),
@@ -649,6 +659,8 @@ class Recorder:
             "image": None,
             "recurrence_rule": body.get("recurrence_rule"),
         }
+        self.events[int(event["id"])] = event
+        return copy.deepcopy(event)
 
     # -- lookups used by Harness --------------------------------------------------------------------
 

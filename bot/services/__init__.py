@@ -7,13 +7,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
-from bot.store import Database, GuildRepository, ProgressRepository, ThreadRepository, UserDataRepository
+from bot.store import (
+    Database,
+    GuildRepository,
+    MemberSettingsRepository,
+    PartyRepository,
+    ProgressRepository,
+    ReminderRepository,
+    ThreadRepository,
+    UserDataRepository,
+)
 
 from .airing import AiringService
 from .cast_search import CastSearch
 from .discussion import KeyedLocks
 from .guild_config import GuildConfigService
 from .progress import ProgressService
+from .scheduler import Scheduler
+from .watch_parties import WatchPartyService
 
 Clock = Callable[[], dt.datetime]
 
@@ -35,9 +46,13 @@ class Services:
     guilds: GuildConfigService
     threads: ThreadRepository
     thread_locks: KeyedLocks
+    members: MemberSettingsRepository
+    parties: WatchPartyService
+    scheduler: Scheduler
 
     @classmethod
     def build(cls, catalog: Catalog, db: Database, clock: Clock = utc_now) -> Services:
+        reminders = ReminderRepository(db)
         return cls(
             catalog=catalog,
             db=db,
@@ -48,4 +63,7 @@ class Services:
             guilds=GuildConfigService(catalog, GuildRepository(db)),
             threads=ThreadRepository(db),
             thread_locks=KeyedLocks(),
+            members=MemberSettingsRepository(db),
+            parties=WatchPartyService(catalog, PartyRepository(db), reminders),
+            scheduler=Scheduler(reminders),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from bot.catalog import Catalog
@@ -10,6 +11,41 @@ from bot.errors import UserError
 from bot.store import GuildRepository, GuildSettingsRow
 
 MAX_SPOILER_FREE_CHANNELS = 25
+DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is always added
+MAX_OFFSETS = 5
+MAX_OFFSET = 7 * 24 * 3600
+_OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?)$")
+_UNIT = {"d": 86400, "h": 3600, "m": 60}
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """``"1h, 10m"`` -> ``(3600, 600)``: reminder times before the start, largest first."""
+    parts = [p.strip().lower() for p in re.split(r"[,;]|\s+and\s+", text) if p.strip()]
+    example = "Use a list like `1h, 10m` or `1d, 2h, 15m`."
+    if not parts:
+        raise UserError(f"Give at least one reminder time. {example}")
+    seconds = set()
+    for part in parts:
+        match = _OFFSET.match(part.replace(" ", ""))
+        if not match:
+            raise UserError(f"I couldn't read {part[:20]!r} as a time before the start. {example}")
+        value = int(match.group(1)) * _UNIT[match.group(2)[0]]
+        if not 0 < value <= MAX_OFFSET:
+            raise UserError(f"{part!r} is out of range: reminders can be from 1 minute to 7 days before. {example}")
+        seconds.add(value)
+    if len(seconds) > MAX_OFFSETS:
+        raise UserError(f"At most {MAX_OFFSETS} reminder times. {example}")
+    return tuple(sorted(seconds, reverse=True))
+
+
+def format_offset(seconds: int) -> str:
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400}d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60}m"
+    return f"{seconds // 60}m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +54,14 @@ class GuildConfig:
     discussion_channel_id: int | None
     fixed_line: int | None  # set by staff; None means automatic
     spoiler_free_channel_ids: frozenset[int]
+    timezone: str | None = None  # the server's default IANA zone for typed times
+    staff_channel_id: int | None = None
+    party_offsets: tuple[int, ...] = DEFAULT_PARTY_OFFSETS
+
+    @property
+    def reminder_offsets(self) -> tuple[int, ...]:
+        """Every watch-party reminder: the configured times before, plus "starting now"."""
+        return (*self.party_offsets, 0)
 
     @property
     def automatic_line(self) -> int:
@@ -52,7 +96,16 @@ class GuildConfigService:
 
     @staticmethod
     def _from_row(row: GuildSettingsRow) -> GuildConfig:
-        return GuildConfig(row.guild_id, row.discussion_channel_id, row.spoiler_line, row.spoiler_free_channel_ids)
+        offsets = parse_offsets(row.reminder_offsets) if row.reminder_offsets else DEFAULT_PARTY_OFFSETS
+        return GuildConfig(
+            row.guild_id,
+            row.discussion_channel_id,
+            row.spoiler_line,
+            row.spoiler_free_channel_ids,
+            row.timezone,
+            row.staff_channel_id,
+            offsets,
+        )
 
     async def _update(self, guild_id: int, **changes: object) -> GuildConfig:
         """Write-through: the database was just written by this service, so update the cache in place."""
@@ -76,6 +129,20 @@ class GuildConfigService:
             raise UserError(f"The spoiler line must be an episode from 0 (nothing) to {last}; you gave {line}.")
         await self._repo.set_spoiler_line(guild_id, line, int(now.timestamp()))
         return await self._update(guild_id, fixed_line=line)
+
+    async def set_timezone(self, guild_id: int, zone: str | None, now: dt.datetime) -> GuildConfig:
+        await self._repo.set_timezone(guild_id, zone, int(now.timestamp()))
+        return await self._update(guild_id, timezone=zone)
+
+    async def set_staff_channel(self, guild_id: int, channel_id: int | None, now: dt.datetime) -> GuildConfig:
+        await self._repo.set_staff_channel(guild_id, channel_id, int(now.timestamp()))
+        return await self._update(guild_id, staff_channel_id=channel_id)
+
+    async def set_party_offsets(self, guild_id: int, text: str | None, now: dt.datetime) -> GuildConfig:
+        offsets = parse_offsets(text) if text is not None else DEFAULT_PARTY_OFFSETS
+        stored = None if text is None else ", ".join(format_offset(o) for o in offsets)
+        await self._repo.set_reminder_offsets(guild_id, stored, int(now.timestamp()))
+        return await self._update(guild_id, party_offsets=offsets)
 
     async def set_spoiler_free_channels(self, guild_id: int, channel_ids: frozenset[int]) -> GuildConfig:
         if len(channel_ids) > MAX_SPOILER_FREE_CHANNELS:

@@ -33,6 +33,7 @@ LATE_AFTER = dt.timedelta(minutes=1)  # sent later than this after its due time:
 @dataclass(frozen=True, slots=True)
 class Sent:
     message_id: int | None = None
+    detail: str | None = None  # e.g. DM copies that could not be delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ class Scheduler:
         late = now - instant(row.due_at) > LATE_AFTER
         outcome = await delivery.deliver(row, nonce=nonce_for(row), now=now, late=late)
         if isinstance(outcome, Sent):
-            await self._repo.mark_sent(row.id, token, epoch(now), outcome.message_id)
+            await self._repo.mark_sent(row.id, token, epoch(now), outcome.message_id, outcome.detail)
             report.sent += 1
         elif isinstance(outcome, RetryLater):
             await self._repo.release(row.id, token, epoch(now + outcome.after), outcome.detail[:500])

@@ -205,6 +205,9 @@ class WatchPartyService:
     async def going(self, party_id: int) -> list[int]:
         return await self._parties.members(party_id, "going")
 
+    async def waitlist(self, party_id: int) -> list[int]:
+        return await self._parties.members(party_id, "waitlist")
+
     async def get_row(self, party_id: int) -> PartyRow | None:
         return await self._parties.get(party_id)
 

@@ -2,6 +2,7 @@
 
 from .database import Database, migrations
 from .guilds import GuildRepository, GuildSettingsRow, ThreadRepository, ThreadRow
+from .members import MemberSettingsRepository, MemberSettingsRow
 from .parties import PartyRepository, PartyRow, RsvpChange
 from .progress import ProgressRepository, UserDataRepository
 from .reminders import ReminderRepository, ReminderRow
@@ -10,6 +11,8 @@ __all__ = [
     "Database",
     "GuildRepository",
     "GuildSettingsRow",
+    "MemberSettingsRepository",
+    "MemberSettingsRow",
     "PartyRepository",
     "PartyRow",
     "ProgressRepository",

@@ -13,6 +13,9 @@ class GuildSettingsRow:
     discussion_channel_id: int | None
     spoiler_line: int | None
     spoiler_free_channel_ids: frozenset[int]
+    timezone: str | None = None
+    staff_channel_id: int | None = None
+    reminder_offsets: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,17 +33,27 @@ class GuildRepository:
     async def get(self, guild_id: int) -> GuildSettingsRow:
         conn = self._db.conn
         async with conn.execute(
-            "SELECT discussion_channel_id, spoiler_line FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            "SELECT discussion_channel_id, spoiler_line, timezone, staff_channel_id, reminder_offsets "
+            "FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
         ) as cur:
             row = await cur.fetchone()
         async with conn.execute("SELECT channel_id FROM spoiler_free_channels WHERE guild_id = ?", (guild_id,)) as cur:
             free = frozenset(int(r["channel_id"]) for r in await cur.fetchall())
         if row is None:
             return GuildSettingsRow(guild_id, None, None, free)
-        return GuildSettingsRow(guild_id, row["discussion_channel_id"], row["spoiler_line"], free)
+        return GuildSettingsRow(
+            guild_id,
+            row["discussion_channel_id"],
+            row["spoiler_line"],
+            free,
+            row["timezone"],
+            row["staff_channel_id"],
+            row["reminder_offsets"],
+        )
 
-    async def _upsert(self, guild_id: int, column: str, value: int | None, now_epoch: int) -> None:
-        if column not in ("discussion_channel_id", "spoiler_line"):
+    async def _upsert(self, guild_id: int, column: str, value: int | str | None, now_epoch: int) -> None:
+        if column not in ("discussion_channel_id", "spoiler_line", "timezone", "staff_channel_id", "reminder_offsets"):
             raise ValueError(column)
         await self._db.conn.execute(
             f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?) "
@@ -53,6 +66,15 @@ class GuildRepository:
 
     async def set_spoiler_line(self, guild_id: int, line: int | None, now_epoch: int) -> None:
         await self._upsert(guild_id, "spoiler_line", line, now_epoch)
+
+    async def set_timezone(self, guild_id: int, zone: str | None, now_epoch: int) -> None:
+        await self._upsert(guild_id, "timezone", zone, now_epoch)
+
+    async def set_staff_channel(self, guild_id: int, channel_id: int | None, now_epoch: int) -> None:
+        await self._upsert(guild_id, "staff_channel_id", channel_id, now_epoch)
+
+    async def set_reminder_offsets(self, guild_id: int, offsets: str | None, now_epoch: int) -> None:
+        await self._upsert(guild_id, "reminder_offsets", offsets, now_epoch)
 
     async def set_spoiler_free_channels(self, guild_id: int, channel_ids: frozenset[int]) -> None:
         conn = self._db.conn

@@ -111,9 +111,11 @@ class ReminderRepository:
         )
         return cur.rowcount == 1
 
-    async def mark_sent(self, reminder_id: int, token: str, now: int, message_id: int | None) -> bool:
+    async def mark_sent(
+        self, reminder_id: int, token: str, now: int, message_id: int | None, detail: str | None = None
+    ) -> bool:
         return await self._finish(
-            reminder_id, token, "state = 'sent', sent_at = ?, message_id = ?, detail = NULL", (now, message_id)
+            reminder_id, token, "state = 'sent', sent_at = ?, message_id = ?, detail = ?", (now, message_id, detail)
         )
 
     async def mark_skipped(self, reminder_id: int, token: str, reason: str) -> bool:

@@ -24,6 +24,8 @@ async def test_dev_guild_is_synced_on_start_and_nothing_global(catalog, clock):
             "recap",
             "setup",
             "spoiler",
+            "timezone",
+            "watchparty",
         ]
     finally:
         await close(h)

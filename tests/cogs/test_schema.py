@@ -22,12 +22,22 @@ def _schema(bot):
 
 async def test_every_cog_loads(h):
     assert sorted(h.bot.extensions) == sorted(EXTENSIONS)
-    cogs = ["About", "Airing", "Cast", "Discussion", "Episodes", "Progress", "Setup", "SpoilerPosts"]
+    cogs = [
+        "About", "Airing", "Cast", "Discussion", "Episodes", "Progress", "Reminders", "Setup", "SpoilerPosts",
+        "Timezones", "WatchParties",
+    ]  # fmt: skip
     assert sorted(h.bot.cogs) == cogs
-    slash = ["about", "airing", "cast", "discuss", "episode", "progress", "recap", "setup", "spoiler"]
+    slash = [
+        "about", "airing", "cast", "discuss", "episode", "progress", "recap", "setup", "spoiler", "timezone",
+        "watchparty",
+    ]  # fmt: skip
     assert sorted(c.name for c in h.bot.tree.get_commands(type=discord.AppCommandType.chat_input)) == slash
     menus = h.bot.tree.get_commands(type=discord.AppCommandType.message)
     assert [m.name for m in menus] == ["Spoiler-tag this"]
+
+
+async def test_no_background_loop_runs_in_tests(h):
+    assert not h.bot.get_cog("Reminders").loop.is_running()
 
 
 async def test_no_command_syncs_without_a_dev_guild(h):

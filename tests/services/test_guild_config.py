@@ -42,3 +42,32 @@ async def test_invalid_values_are_user_errors(service):
     with pytest.raises(UserError, match="At most 25"):
         await service.set_spoiler_free_channels(1, frozenset(range(26)))
     assert (await service.get(1)).fixed_line is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1h, 10m", (3600, 600)), ("10 min; 1 hour", (3600, 600)), ("1d and 2h", (86400, 7200)), ("90m", (5400,))],
+)
+def test_reminder_offsets_parse(text, expected):
+    from bot.services.guild_config import parse_offsets
+
+    assert parse_offsets(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "at least one"), ("soon", "couldn't read"), ("8d", "out of range"),
+                                               ("1m,2m,3m,4m,5m,6m", "At most 5")])  # fmt: skip
+def test_bad_reminder_offsets(text, message):
+    from bot.services.guild_config import parse_offsets
+
+    with pytest.raises(UserError, match=message):
+        parse_offsets(text)
+
+
+async def test_party_offsets_round_trip_and_always_include_starting_now(service):
+    assert (await service.get(1)).reminder_offsets == (3600, 600, 0)
+    await service.set_party_offsets(1, "1d, 30m", NOW)
+    assert (await service.get(1)).reminder_offsets == (86400, 1800, 0)
+    service._cache.clear()  # read back from the database
+    assert (await service.get(1)).reminder_offsets == (86400, 1800, 0)
+    await service.set_party_offsets(1, None, NOW)
+    assert (await service.get(1)).reminder_offsets == (3600, 600, 0)

@@ -1,0 +1,55 @@
+"""/timezone: a member's own zone, used to read the times they type."""
+
+from __future__ import annotations
+
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RunOnBot
+from bot.services import Services
+from bot.services.zones import resolve_zone, search_zones
+
+from .common import Interaction, send
+
+
+class Timezones(commands.GroupCog, group_name="timezone", group_description="Your time zone for times you type"):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="set", description="Set your time zone (a city or IANA name, not EST/PST)")
+    @app_commands.describe(zone="e.g. Asia/Seoul, America/New_York, or just type a city")
+    async def set_(self, interaction: Interaction, zone: app_commands.Range[str, 1, 60]) -> None:
+        resolved = resolve_zone(zone)
+        now = self.services.clock()
+        await self.services.members.set_timezone(interaction.user.id, resolved.key, int(now.timestamp()))
+        local = now.astimezone(resolved)
+        await send(
+            interaction,
+            content=f"Your time zone is now **{resolved.key}** (it's {local:%H:%M} there). "
+            "Times you type, like `friday 8pm`, are read in it.",
+        )
+
+    @set_.autocomplete("zone")
+    async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+
+    @app_commands.command(name="show", description="See the time zone the bot reads your times in")
+    async def show(self, interaction: Interaction) -> None:
+        member = await self.services.members.get(interaction.user.id)
+        if member.timezone:
+            text = f"Your time zone is **{member.timezone}**."
+        else:
+            config = await self.services.guilds.get(interaction.guild_id) if interaction.guild_id else None
+            fallback = config.timezone if config and config.timezone else "UTC"
+            text = f"You haven't set one, so times you type are read as **{fallback}**. Set yours with `/timezone set`."
+        await send(interaction, content=text)
+
+    @app_commands.command(name="clear", description="Forget your time zone")
+    async def clear(self, interaction: Interaction) -> None:
+        await self.services.members.set_timezone(interaction.user.id, None, int(self.services.clock().timestamp()))
+        await send(interaction, content="Forgot your time zone; the server's default (or UTC) applies.")
+
+
+async def setup(bot: RunOnBot) -> None:
+    await bot.add_cog(Timezones(bot.services))
