@@ -61,6 +61,9 @@ def _build_bot(settings: Settings, catalog: Catalog, db: Database, *, serve: boo
 async def _run(settings: Settings) -> int:
     token = settings.require_token()
     catalog, db = await _open(settings)
+    from .services.timeparse import warm_up
+
+    warm_up()  # load the time parser's language data now, not on a member's first keystroke
     async with db:
         bot = _build_bot(settings, catalog, db, serve=True)
         async with bot:

@@ -978,6 +978,8 @@ class Harness:
             payload.update(
                 available_tags=[], default_reaction_emoji=None, default_sort_order=None, default_forum_layout=0
             )
+        if type in (2, 13):
+            payload.update(bitrate=64000, user_limit=0, rtc_region=None, video_quality_mode=1)
         return payload
 
     def _channel_changed(self, channel_id: int, method: str, body: dict[str, Any]) -> Any:
@@ -1004,6 +1006,15 @@ class Harness:
         else:
             self._state.parse_channel_update(payload)  # type: ignore[arg-type]
         return payload
+
+    def set_bot_permissions(self, permissions: discord.Permissions | int, *, guild_id: int | None = None) -> None:
+        """Change the bot's managed role (its server-wide permissions), as an admin would."""
+        gid = guild_id or self.guild_id
+        role_id = self._bot_roles[gid]
+        for payload in self._guild_payloads[gid]["roles"]:
+            if int(payload["id"]) == role_id:
+                payload["permissions"] = str(_perm_value(permissions))
+                self._state.parse_guild_role_update({"guild_id": str(gid), "role": copy.deepcopy(payload)})  # type: ignore[arg-type]
 
     def set_overwrite(
         self,

@@ -1,0 +1,254 @@
+import datetime as dt
+
+import discord
+import pytest
+
+from .conftest import EPHEMERAL, NOW, custom_ids, data
+
+HOST = 2000
+STAFF = discord.Permissions(manage_events=True, send_messages=True, view_channel=True)
+
+
+def _ts(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _posts(h, channel=600):
+    return [c for c in h.recorder.calls if c.method == "POST" and c.path == f"/channels/{channel}/messages"]
+
+
+async def _create(h, when="2026-12-02 20:30", user=None, **options):
+    options.setdefault("episodes", "3-4")
+    options.setdefault("timezone", "Asia/Seoul")
+    await h.invoke("watchparty create", when=when, user=user, **options)
+    return data(h)
+
+
+@pytest.mark.parametrize(
+    ("when", "zone", "expected"),
+    [
+        ("2026-12-02 20:30", "Asia/Seoul", dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)),
+        ("friday 8pm", "America/New_York", dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)),
+        ("tomorrow 21:00", "Asia/Seoul", dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)),
+        ("in 2 hours", "Asia/Seoul", NOW + dt.timedelta(hours=2)),
+        ("<t:1795608000:F>", "Asia/Seoul", dt.datetime.fromtimestamp(1795608000, dt.UTC)),
+    ],
+)
+async def test_create_reads_every_time_form_in_the_members_zone(h, when, zone, expected):
+    reply = await _create(h, when=when, timezone=zone)
+    assert reply["flags"] == EPHEMERAL
+    assert f"<t:{_ts(expected)}:F> (<t:{_ts(expected)}:R>)" in reply["content"]
+    assert f"read as {zone} time" in reply["content"]
+    [announcement] = _posts(h)
+    fields = {f["name"]: f["value"] for f in announcement.json["embeds"][0]["fields"]}
+    assert fields["When"] == f"<t:{_ts(expected)}:F> (<t:{_ts(expected)}:R>)"
+    assert fields["Host"] == f"<@{HOST}>"
+    assert fields["Going"] == "1"
+    assert [c["custom_id"] for c in announcement.json["components"][0]["components"]] == [
+        "runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined",
+    ]  # fmt: skip
+
+
+async def test_members_own_zone_is_used_when_none_is_given(h):
+    await h.invoke("timezone set", zone="new york")
+    assert data(h)["content"].startswith("Your time zone is now **America/New_York**")
+    await h.invoke("watchparty create", episodes="1", when="2026-12-02 20:30")
+    expected = dt.datetime(2026, 12, 3, 1, 30, tzinfo=dt.UTC)
+    assert f"<t:{_ts(expected)}:F>" in data(h)["content"]
+
+
+@pytest.mark.parametrize(("when", "fragment"), [("2026-11-20 20:00", "in the past"), ("blorp", "couldn't read")])
+async def test_past_and_garbage_times_are_refused_with_examples(h, when, fragment):
+    reply = await _create(h, when=when)
+    assert reply["flags"] == EPHEMERAL
+    assert fragment in reply["content"]
+    assert "friday 8pm" in reply["content"]
+    assert not _posts(h)
+
+
+async def test_abbreviation_zone_is_refused_with_a_suggestion(h):
+    reply = await _create(h, timezone="EST")
+    assert "America/New_York" in reply["content"]
+    assert not _posts(h)
+
+
+async def test_when_autocomplete_previews_the_instant(h):
+    choices = await h.autocomplete("watchparty create", "when", "2026-12-02 20:30", timezone="Asia/Seoul")
+    assert len(choices) == 1
+    assert "2026" in choices[0]["name"] or "Dec" in choices[0]["name"]
+    assert choices[0]["value"] == "2026-12-02 20:30"
+    zones = await h.autocomplete("watchparty create", "timezone", "seoul")
+    assert zones[0]["value"] == "Asia/Seoul"
+
+
+async def test_scheduled_event_is_created_external_with_the_computed_end(h):
+    await _create(h, episodes="3-4")
+    [event] = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/guilds/500/scheduled-events"]
+    start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
+    assert event.json["entity_type"] == 3  # external
+    assert event.json["entity_metadata"] == {"location": "#general"}
+    assert event.json["scheduled_start_time"] == start.isoformat()
+    assert event.json["scheduled_end_time"] == (start + dt.timedelta(minutes=150)).isoformat()
+    assert event.json["name"] == "Run On watch party #1: episodes 3-4"
+
+
+async def test_voice_channel_party_gets_a_voice_event(h):
+    voice = h.add_channel(800, name="watch-room", type=2)
+    await _create(h, channel=voice)
+    [event] = [c for c in h.recorder.calls if c.path == "/guilds/500/scheduled-events"]
+    assert event.json["entity_type"] == 2
+    assert event.json["channel_id"] == 800
+
+
+async def test_without_manage_events_the_party_works_and_says_what_was_skipped(h):
+    h.set_bot_permissions(discord.Permissions(view_channel=True, send_messages=True, embed_links=True))
+    reply = await _create(h)
+    assert "I skipped the Discord event: I need the Manage Events permission" in reply["content"]
+    assert len(_posts(h)) == 1
+    assert not [c for c in h.recorder.calls if "scheduled-events" in c.path]
+
+
+async def test_rsvp_capacity_wait_list_and_promotion(h):
+    await _create(h, capacity=2)  # the host is going: one place left
+    await h.click("runon:party:1:going", user=h.member(3001, name="a"))
+    assert h.last_response()["kind"] == "followup"  # the card was updated first, then the member told
+    card = next(r for r in h.responses() if r.get("type") == 7)
+    fields = {f["name"]: f["value"] for f in card["data"]["embeds"][0]["fields"]}
+    assert fields["Going"] == "2 / 2"
+    await h.click("runon:party:1:going", user=h.member(3002, name="b"))
+    assert data(h)["content"].startswith("Watch party #1 is full: you're #1 on the wait list.")
+    assert data(h)["flags"] == EPHEMERAL
+    h.recorder.clear()
+    await h.click("runon:party:1:declined", user=h.member(3001, name="a"))
+    [promotion] = _posts(h)
+    assert promotion.json["content"] == "<@3002> a place opened up at watch party #1: you're going now!"
+    assert promotion.json["allowed_mentions"] == {"parse": [], "users": [3002]}
+
+
+async def test_rsvp_buttons_keep_working_after_a_restart(h):
+    await _create(h)
+    h.bot.remove_dynamic_items(*h.bot._connection._view_store._dynamic_items.values())  # forget everything
+    from cogs.watch_parties import RsvpButton
+
+    h.bot.add_dynamic_items(RsvpButton)  # what setup() does on the next start
+    await h.click("runon:party:1:maybe", user=h.member(3001, name="a"))
+    assert data(h)["content"] == "Marked as maybe for watch party #1."
+
+
+async def test_edit_by_host_moves_time_tells_attendees_once_and_updates_event(h):
+    await _create(h)
+    await h.click("runon:party:1:going", user=h.member(3001, name="a"))
+    h.recorder.clear()
+    await h.invoke("watchparty edit", party=1, when="2026-12-03 21:00", timezone="Asia/Seoul")
+    moved = dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)
+    notices = [c for c in _posts(h)]
+    assert len(notices) == 1
+    assert notices[0].json["content"].startswith(f"🗓️ Watch party #1 (episodes 3-4) moved to <t:{_ts(moved)}:F>")
+    assert notices[0].json["content"].endswith("<@2000> <@3001>")
+    assert notices[0].json["allowed_mentions"] == {"parse": [], "users": [2000, 3001]}
+    [event_edit] = [c for c in h.recorder.calls if c.method == "PATCH" and "scheduled-events" in c.path]
+    assert event_edit.json["scheduled_start_time"] == moved.isoformat()
+    [card_edit] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path.startswith("/channels/600/messages/")]
+    assert f"<t:{_ts(moved)}:F>" in card_edit.json["embeds"][0]["fields"][0]["value"]
+    reminders = await h.bot.services.scheduler.repo.for_ref("party", 1)
+    assert [r.due_at for r in reminders] == [_ts(moved) - 3600, _ts(moved) - 600, _ts(moved)]
+    assert data(h)["content"].startswith("Updated watch party #1")
+
+
+async def test_edit_and_cancel_are_refused_to_strangers(h):
+    await _create(h)
+    stranger = h.member(3005, name="stranger")
+    await h.invoke("watchparty edit", party=1, note="mine now", user=stranger)
+    assert data(h)["content"] == "Only the host (<@2000>) or members with Manage Events can change that."
+    await h.invoke("watchparty cancel", party=1, user=stranger)
+    assert data(h)["flags"] == EPHEMERAL
+    assert "Only the host" in data(h)["content"]
+    assert (await h.bot.services.parties.get_row(1)).status == "scheduled"
+
+
+async def test_staff_can_cancel_and_attendees_are_told_once(h):
+    await _create(h)
+    h.recorder.clear()
+    await h.invoke("watchparty cancel", party=1, user=h.member(4000, name="mod", permissions=STAFF))
+    [notice] = _posts(h)
+    assert notice.json["content"] == "❌ Watch party #1 (episodes 3-4) was cancelled.\n<@2000>"
+    assert notice.json["allowed_mentions"] == {"parse": [], "users": [2000]}
+    [event_cancel] = [c for c in h.recorder.calls if c.method == "PATCH" and "scheduled-events" in c.path]
+    assert event_cancel.json["status"] == 4
+    [card] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path.startswith("/channels/600/messages/")]
+    assert card.json["embeds"][0]["title"].endswith("(cancelled)")
+    assert card.json["components"] == []
+    assert {r.state for r in await h.bot.services.scheduler.repo.for_ref("party", 1)} == {"cancelled"}
+    await h.invoke("watchparty cancel", party=1)
+    assert data(h)["content"] == "Watch party #1 was already cancelled."
+
+
+async def test_list_and_info(h):
+    await _create(h, when="2026-12-02 20:30")
+    await _create(h, when="2026-12-01 20:30", episodes="1")
+    await h.invoke("watchparty list")
+    fields = data(h)["embeds"][0]["fields"]
+    assert [f["name"] for f in fields] == ["#2 · episode 1", "#1 · episodes 3-4"]
+    await h.invoke("watchparty info", party=1)
+    assert custom_ids(data(h)) == ["runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined"]
+    await h.invoke("watchparty info", party=99)
+    assert data(h)["content"] == "There is no watch party #99 in this server. `/watchparty list` shows them."
+    choices = await h.autocomplete("watchparty info", "party", "")
+    assert [c["value"] for c in choices] == [2, 1]
+
+
+async def test_reminder_pings_exactly_the_members_going_with_a_nonce(h, clock):
+    await _create(h)
+    await h.click("runon:party:1:going", user=h.member(3001, name="a"))
+    await h.click("runon:party:1:maybe", user=h.member(3002, name="b"))
+    h.recorder.clear()
+    start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
+    report = await h.bot.services.scheduler.tick(start - dt.timedelta(hours=1))
+    assert (report.claimed, report.sent) == (1, 1)
+    [post] = _posts(h)
+    assert post.json["content"] == (
+        f"⏰ **Watch party #1** (episodes 3-4) starts <t:{_ts(start)}:R> (<t:{_ts(start)}:F>).\n<@2000> <@3001>"
+    )
+    assert post.json["allowed_mentions"] == {"parse": [], "users": [2000, 3001]}
+    [hour] = [r for r in await h.bot.services.scheduler.repo.for_ref("party", 1) if r.offset_seconds == 3600]
+    assert post.json["nonce"] == f"runon-r{hour.id}"
+    assert post.json["enforce_nonce"] is True
+    await h.bot.services.scheduler.tick(start)
+    assert _posts(h)[-1].json["content"].startswith("🎬 **Watch party #1** (episodes 3-4) is starting now!")
+
+
+async def test_remind_me_sends_dm_copies_and_records_closed_dms(h):
+    await h.invoke("watchparty remind-me", setting="on")
+    assert data(h)["content"].startswith("You'll get a DM copy")
+    await _create(h)
+    h.recorder.clear()
+    # the channel post succeeds; the DM channel refuses, as Discord does when DMs are closed
+    h.recorder.fail(
+        "POST", r"/channels/(?!600/)\d+/messages", status=403, code=50007, message="Cannot send messages to this user"
+    )
+    start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
+    await h.bot.services.scheduler.tick(start - dt.timedelta(hours=1))
+    assert len(_posts(h)) == 1
+    dms = [c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/messages") and c.status == 403]
+    assert len(dms) == 1
+    [row] = [r for r in await h.bot.services.scheduler.repo.for_ref("party", 1) if r.offset_seconds == 3600]
+    assert row.state == "sent"
+    assert row.detail == "DM to 2000: DMs closed"
+
+
+async def test_missing_permission_is_recorded_and_reported_to_staff_once(h):
+    staff_room = h.add_channel(900, name="staff")
+    await h.invoke("setup staff", channel=staff_room, user=h.member(4000, name="mod", permissions=discord.Permissions(
+        manage_guild=True)))  # fmt: skip
+    await _create(h)
+    h.recorder.clear()
+    h.recorder.fail("POST", r"/channels/600/messages", times=10)
+    start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
+    for moment in (start - dt.timedelta(hours=1), start - dt.timedelta(minutes=10)):
+        await h.bot.services.scheduler.tick(moment)
+    rows = await h.bot.services.scheduler.repo.for_ref("party", 1)
+    assert [r.state for r in rows[:2]] == ["failed", "failed"]
+    assert rows[0].detail.startswith("missing_permissions: 403")
+    reports = _posts(h, 900)
+    assert len(reports) == 1
+    assert reports[0].json["content"].startswith("⚠️ I couldn't post a watch-party reminder in <#600>")

@@ -1,0 +1,277 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.errors import UserError
+from bot.services import zones
+from bot.services.zones import POPULAR_ZONES, resolve_zone, search_zones
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("asia/seoul", "Asia/Seoul"),
+        ("Asia/Seoul", "Asia/Seoul"),
+        ("ASIA/SEOUL", "Asia/Seoul"),
+        ("America/New_York", "America/New_York"),
+        ("america/new york", "America/New_York"),
+        ("UTC", "UTC"),
+        ("utc", "UTC"),
+        ("Etc/UTC", "UTC"),
+        ("Europe/london", "Europe/London"),
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+        ("Asia/Calcutta", "Asia/Calcutta"),  # a current alias typed in full is kept
+        ("  Asia/Tokyo  ", "Asia/Tokyo"),
+    ],
+)
+def test_iana_names_in_any_case(text, expected):
+    zone = resolve_zone(text)
+    assert isinstance(zone, ZoneInfo)
+    assert zone.key == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("seoul", "Asia/Seoul"),
+        ("Seoul", "Asia/Seoul"),
+        ("new york", "America/New_York"),
+        ("New_York", "America/New_York"),
+        ("Los Angeles", "America/Los_Angeles"),
+        ("são paulo", "America/Sao_Paulo"),
+        ("sao paulo", "America/Sao_Paulo"),
+        ("SAO PAULO", "America/Sao_Paulo"),
+        ("kolkata", "Asia/Kolkata"),
+        ("calcutta", "Asia/Kolkata"),  # an old spelling finds the current zone
+        ("kiev", "Europe/Kyiv"),
+        ("manila", "Asia/Manila"),
+        ("buenos aires", "America/Argentina/Buenos_Aires"),
+        ("asia seoul", "Asia/Seoul"),
+        # well-known cities that are not zone names
+        ("busan", "Asia/Seoul"),
+        ("San Francisco", "America/Los_Angeles"),
+        ("mumbai", "Asia/Kolkata"),
+        ("la", "America/Los_Angeles"),
+        # countries with one zone, including ones that are also legacy zone names
+        ("japan", "Asia/Tokyo"),
+        ("Japan", "Asia/Tokyo"),
+        ("korea", "Asia/Seoul"),
+        ("South Korea", "Asia/Seoul"),
+        ("philippines", "Asia/Manila"),
+        ("singapore", "Asia/Singapore"),
+        ("Egypt", "Africa/Cairo"),
+    ],
+)
+def test_cities_and_countries(text, expected):
+    assert resolve_zone(text).key == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "january", "july"),
+    [
+        ("America/New_York", -5, -4),
+        ("america/los_angeles", -8, -7),
+        ("Europe/London", 0, 1),
+        ("europe/paris", 1, 2),
+        ("Australia/Sydney", 11, 10),
+        ("Asia/Seoul", 9, 9),
+    ],
+)
+def test_zones_keep_their_daylight_saving_rules(name, january, july):
+    zone = resolve_zone(name)
+    winter = dt.datetime(2027, 1, 15, 12, tzinfo=zone).utcoffset()
+    summer = dt.datetime(2027, 7, 15, 12, tzinfo=zone).utcoffset()
+    assert winter == dt.timedelta(hours=january)
+    assert summer == dt.timedelta(hours=july)
+
+
+def test_est_is_refused_with_the_exact_suggestion():
+    with pytest.raises(UserError) as caught:
+        resolve_zone("EST")
+    assert str(caught.value) == (
+        '"EST" is an abbreviation, not a time zone (it doesn\'t say whether daylight saving applies). '
+        "Use a zone name like America/New_York or America/Toronto."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("EST", ["America/New_York"]),
+        ("est", ["America/New_York"]),
+        ("EDT", ["America/New_York"]),
+        ("PST", ["America/Los_Angeles", "Asia/Manila"]),
+        ("PDT", ["America/Los_Angeles"]),
+        ("KST", ["Asia/Seoul"]),
+        ("JST", ["Asia/Tokyo"]),
+        ("CST", ["America/Chicago", "Asia/Shanghai"]),
+        ("CET", ["Europe/Paris", "Europe/Berlin"]),
+        ("CEST", ["Europe/Paris"]),
+        ("BST", ["Europe/London"]),
+        ("GMT", ["Europe/London", "UTC"]),
+        ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
+        ("AEST", ["Australia/Sydney"]),
+        ("WIB", ["Asia/Jakarta"]),
+        ("PHT", ["Asia/Manila"]),
+    ],
+)
+def test_abbreviations_are_refused_with_real_zones(text, suggested):
+    with pytest.raises(UserError, match="is an abbreviation, not a time zone") as caught:
+        resolve_zone(text)
+    for zone in suggested:
+        assert zone in str(caught.value)
+        ZoneInfo(zone)  # every suggestion is a real zone
+
+
+def test_every_suggested_zone_exists():
+    for suggested, _reason in zones.ABBREVIATIONS.values():
+        for name in suggested:
+            assert resolve_zone(name).key == name
+    for name in (*POPULAR_ZONES, *zones.CITY_ALIASES.values()):
+        assert resolve_zone(name).key == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EST5EDT", ["America/New_York"]),
+        ("PST8PDT", ["America/Los_Angeles"]),
+        ("Etc/GMT+5", ["UTC-5", "sign is reversed", "America/New_York"]),
+        ("etc/gmt-9", ["UTC+9", "Asia/Seoul"]),
+        ("US/Eastern", ["America/New_York"]),
+        ("ROK", ["Asia/Seoul"]),
+        ("Australia/NSW", ["Australia/Sydney"]),
+        ("GMT0", ["Europe/London"]),
+    ],
+)
+def test_legacy_zones_are_refused_with_a_suggestion(text, expected):
+    with pytest.raises(UserError) as caught:
+        resolve_zone(text)
+    for part in expected:
+        assert part in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("UTC+9", "Asia/Seoul"),
+        ("GMT-5", "America/New_York"),  # what members mean by it, unlike Etc/GMT-5
+        ("+05:30", "Asia/Kolkata"),
+        ("utc+8", "Asia/Manila"),
+    ],
+)
+def test_fixed_offsets_are_refused(text, suggested):
+    with pytest.raises(UserError, match="fixed offset") as caught:
+        resolve_zone(text)
+    assert suggested in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "listed"), [("usa", "America/New_York"), ("australia", "Australia/Sydney")])
+def test_countries_with_several_zones_ask_for_a_city(text, listed):
+    with pytest.raises(UserError, match="several time zones") as caught:
+        resolve_zone(text)
+    assert listed in str(caught.value)
+
+
+def test_unknown_input_gives_an_example():
+    with pytest.raises(UserError) as caught:
+        resolve_zone("blorp")
+    message = str(caught.value)
+    assert '"blorp"' in message
+    assert "Asia/Seoul" in message
+
+
+def test_a_typo_suggests_the_zone():
+    with pytest.raises(UserError, match="Did you mean Asia/Seoul"):
+        resolve_zone("seol")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 200, "AZOT"])
+def test_other_bad_input_is_a_user_error(text):
+    with pytest.raises(UserError, match=r"Asia/Seoul|America/New_York"):
+        resolve_zone(text)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("seoul", "Asia/Seoul"),
+        ("Seoul", "Asia/Seoul"),
+        ("seo", "Asia/Seoul"),
+        ("new", "America/New_York"),
+        ("new y", "America/New_York"),
+        ("york", "America/New_York"),
+        ("kolkata", "Asia/Kolkata"),
+        ("calcutta", "Asia/Kolkata"),
+        ("seol", "Asia/Seoul"),  # close spelling
+        ("los angelas", "America/Los_Angeles"),
+        ("Asia/Se", "Asia/Seoul"),
+        ("korea", "Asia/Seoul"),
+        ("busan", "Asia/Seoul"),
+        ("sao", "America/Sao_Paulo"),
+        ("são", "America/Sao_Paulo"),
+        ("lond", "Europe/London"),
+        ("la", "America/Los_Angeles"),
+    ],
+)
+def test_search_ranks_the_best_match_first(query, first):
+    assert search_zones(query)[0] == first
+
+
+def test_new_finds_new_york_near_the_top():
+    assert "America/New_York" in search_zones("new")[:3]
+
+
+def test_empty_query_lists_popular_fan_zones_first():
+    got = search_zones("")
+    assert got[:10] == [
+        "Asia/Seoul",
+        "America/New_York",
+        "America/Los_Angeles",
+        "Europe/London",
+        "Europe/Paris",
+        "Asia/Manila",
+        "Asia/Jakarta",
+        "Asia/Tokyo",
+        "Asia/Kolkata",
+        "Australia/Sydney",
+    ]
+    assert search_zones("   ") == got
+
+
+def test_search_respects_the_limit():
+    assert len(search_zones("a", limit=25)) == 25
+    assert len(search_zones("a", limit=5)) == 5
+    assert search_zones("a", limit=0) == []
+    assert len(search_zones("")) <= 25
+
+
+def test_nothing_found_is_an_empty_list():
+    assert search_zones("xyzzyq") == []
+
+
+@pytest.mark.parametrize("query", ["", "gmt", "etc", "est", "us", "e", "a", "u", "nsw", "act", "zulu"])
+def test_search_never_offers_legacy_zones(query):
+    for name in search_zones(query, limit=100):
+        assert not name.startswith("Etc/")
+        assert name == "UTC" or name.split("/")[0] in {
+            "Africa",
+            "America",
+            "Antarctica",
+            "Arctic",
+            "Asia",
+            "Atlantic",
+            "Australia",
+            "Europe",
+            "Indian",
+            "Pacific",
+        }
+        assert name == "UTC" or not name.rsplit("/", 1)[-1].isupper()
+
+
+def test_every_offered_zone_is_accepted_as_is():
+    offered = {name for letter in "abcdefghijklmnopqrstuvwxyz" for name in search_zones(letter, limit=1000)}
+    assert len(offered) > 300
+    for name in offered:
+        assert resolve_zone(name).key == name
