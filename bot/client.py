@@ -113,6 +113,9 @@ class RunOnBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=RunOnTree,
             help_command=None,
+            # discord.py sleeps through rate limits up to this long; a longer one raises RateLimited and
+            # the scheduler reschedules the reminder instead of holding up every other server.
+            max_ratelimit_timeout=30.0,
         )
         self.services = services
         self.dev_guild_id = dev_guild_id

@@ -205,6 +205,8 @@ class PartyDelivery:
                     ),
                 )
                 first_id = first_id or message.id
+        except discord.RateLimited as error:
+            return RetryLater(dt.timedelta(seconds=error.retry_after), f"rate limited for {error.retry_after:.0f}s")
         except discord.Forbidden as error:
             return Failed("missing_permissions", _describe(error), party.channel_id)
         except discord.NotFound as error:

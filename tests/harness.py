@@ -210,7 +210,11 @@ class _Reject(Exception):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
 
-    def build(self, method: str, path: str) -> discord.HTTPException:
+    def build(self, method: str, path: str) -> Exception:
+        if self.status == 429:
+            # What discord.py raises when a rate limit is longer than the client's
+            # max_ratelimit_timeout (shorter ones it sleeps through by itself).
+            return discord.RateLimited(float(self.message) if self.message.replace(".", "").isdigit() else 60.0)
         response = _FakeResponse(self.status, method, path)
         data = {"code": self.code, "message": self.message}
         if self.status == 403:

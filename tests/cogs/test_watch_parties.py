@@ -252,3 +252,18 @@ async def test_missing_permission_is_recorded_and_reported_to_staff_once(h):
     reports = _posts(h, 900)
     assert len(reports) == 1
     assert reports[0].json["content"].startswith("⚠️ I couldn't post a watch-party reminder in <#600>")
+
+
+async def test_long_rate_limit_is_waited_out_by_rescheduling_not_dropped(h):
+    await _create(h)
+    h.recorder.clear()
+    h.recorder.fail("POST", r"/channels/600/messages", status=429, message="45")
+    start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
+    due = start - dt.timedelta(hours=1)
+    report = await h.bot.services.scheduler.tick(due)
+    assert (report.retried, report.sent) == (1, 0)
+    [hour] = [r for r in await h.bot.services.scheduler.repo.for_ref("party", 1) if r.offset_seconds == 3600]
+    assert (hour.state, hour.due_at, hour.detail) == ("pending", int(due.timestamp()) + 45, "rate limited for 45s")
+    report = await h.bot.services.scheduler.tick(due + dt.timedelta(seconds=45))
+    assert report.sent == 1
+    assert len([c for c in _posts(h) if c.status == 200]) == 1
