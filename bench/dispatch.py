@@ -60,7 +60,7 @@ from discord import app_commands
 
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
-from bot.services import Services
+from bot.services import Services, watch_parties
 from bot.store import Database
 from tests.harness import (
     DEFAULT_CHANNEL_ID,
@@ -92,7 +92,8 @@ FINISHED_USER = DEFAULT_USER_ID + 1
 STAFF_USER = DEFAULT_USER_ID + 2
 PROGRESS = {GATED_USER: 6, FINISHED_USER: 16}
 STAFF_PERMISSIONS = discord.Permissions(
-    DEFAULT_MEMBER_PERMISSIONS.value | discord.Permissions(manage_guild=True, manage_messages=True).value
+    DEFAULT_MEMBER_PERMISSIONS.value
+    | discord.Permissions(manage_guild=True, manage_messages=True, manage_events=True).value
 )
 #: Rows with ``spaced`` get a new interaction id per call, each this much later than the previous one
 #: (discord.py's cooldowns read the time from the id), so a per-member cooldown has always expired.
@@ -140,6 +141,22 @@ COMMAND_SPECS: dict[str, list[Spec]] = {
     "setup reset": [Spec({"setting": "spoiler-free channels"}, STAFF_USER)],
     "discuss": [Spec({"episode": 9}, note="thread exists")],
     "spoiler": [Spec({"episode": 9, "text": "He runs again"}, note="each call 30 s apart: no cooldown", spaced=True)],
+    # Issue 4: watch parties and time zones. Party #1 is created by the staff member before timing.
+    "watchparty create": [
+        Spec({"episodes": "3-4", "when": "2026-12-02 20:30", "timezone": "Asia/Seoul"}, note="ISO time"),
+        Spec({"episodes": "5", "when": "friday 8pm", "timezone": "America/New_York"}, note="natural language"),
+    ],
+    "watchparty list": [Spec()],
+    "watchparty info": [Spec({"party": 1})],
+    "watchparty edit": [Spec({"party": 1, "note": "bring snacks"}, STAFF_USER, "note only")],
+    "watchparty cancel": [],  # one-shot by nature: a second cancel is refused; covered by tests
+    "watchparty remind-me": [Spec({"setting": "on"})],
+    "timezone set": [Spec({"zone": "new york"})],
+    "timezone show": [Spec()],
+    "timezone clear": [Spec()],
+    "setup timezone": [Spec({"zone": "Asia/Seoul"}, STAFF_USER)],
+    "setup reminders": [Spec({"before": "1h, 10m"}, STAFF_USER)],
+    "setup staff": [Spec({"channel": DEFAULT_CHANNEL_ID}, STAFF_USER)],
 }
 
 #: Typed values per (command, focused option). Autocompletes missing here are typed "" and "1".
@@ -151,6 +168,10 @@ AUTOCOMPLETE_SPECS: dict[tuple[str, str], list[str]] = {
     ("progress set", "episode"): ["", "1"],
     ("discuss", "episode"): ["1"],
     ("spoiler", "episode"): ["1"],
+    ("watchparty create", "when"): ["friday 8pm", "2026-12-02 20:30", "in 2 hours", "blorp"],
+    ("watchparty create", "timezone"): ["seoul", "new", ""],
+    ("watchparty info", "party"): [""],
+    ("timezone set", "zone"): ["seoul", ""],
 }
 
 
@@ -236,6 +257,16 @@ class Bench:
             await self.h.invoke("setup discussion", user=self.member(STAFF_USER), channel=DEFAULT_CHANNEL_ID)
         except Exception as error:  # an older or newer bot without it: /discuss rows will say why
             notes.append(f"could not set a discussion channel: {error!r}")
+        try:
+            await self.h.invoke(
+                "watchparty create", user=self.member(STAFF_USER), episodes="1", when="2026-12-01 20:00",
+                timezone="Asia/Seoul",
+            )  # fmt: skip
+            # Every timed /watchparty create adds a party; the per-server limit (25 upcoming) would refuse
+            # them after a few calls. Raise it for this process only: the COUNT that enforces it still runs.
+            watch_parties.MAX_UPCOMING_PER_GUILD = 10**9
+        except Exception as error:
+            notes.append(f"could not create watch party #1: {error!r}")
         return notes
 
     def build_payload(self, case: Case) -> None:

@@ -17,7 +17,7 @@ from bot.errors import UserError
 from bot.services import Services
 from bot.services.scheduler import Failed, Outcome, RetryLater, Sent
 from bot.services.timeparse import parse_when, preview
-from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, REMINDER_KIND, Party, may_manage
+from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, REMINDER_KIND, Party, episodes_label, may_manage
 from bot.services.zones import resolve_zone, search_zones
 from bot.store import PartyRow, ReminderRow
 
@@ -410,10 +410,8 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             now=now,
         )
         message = await announce_in.send(embed=party_embed(party), view=rsvp_view(party))
-        await self.services.parties.set_announcement(party.id, message.id, now)
         event_id, event_note = await self._event(guild, party, where)
-        if event_id is not None:
-            await self.services.parties.set_event(party.id, event_id, now)
+        await self.services.parties.set_posted(party.id, message.id, event_id, now)
         await interaction.followup.send(
             f"Watch party #{party.id} ({party.episodes}) is on for {ts(party.starts, 'F')} ({ts(party.starts, 'R')}), "
             f"read as {zone.key} time. The announcement is in {announce_in.mention}. {event_note}",
@@ -548,15 +546,16 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def party_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        parties = await self.services.parties.upcoming(interaction.guild_id, self.services.clock(), limit=25, offset=0)
+        rows = await self.services.parties.upcoming_rows(interaction.guild_id, self.services.clock(), limit=25)
         typed = str(current).strip().lstrip("#")
-        zone = ZoneInfo("UTC")
         choices = []
-        for party in parties:
-            if typed and not str(party.id).startswith(typed):
+        for row in rows:
+            if typed and not str(row.id).startswith(typed):
                 continue
-            label = f"#{party.id} · {party.episodes} · {party.starts.astimezone(zone):%a %d %b %H:%M} UTC"
-            choices.append(app_commands.Choice(name=label, value=party.id))
+            starts = dt.datetime.fromtimestamp(row.starts_at, dt.UTC)
+            episodes = episodes_label(row.first_episode, row.last_episode)
+            label = f"#{row.id} · {episodes} · {starts:%a %d %b %H:%M} UTC"
+            choices.append(app_commands.Choice(name=label, value=row.id))
         return choices
 
     @edit.autocomplete("timezone")

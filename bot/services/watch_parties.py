@@ -124,9 +124,8 @@ class WatchPartyService:
             capacity=capacity,
             now=epoch(now),
         )
-        await self._parties.set_rsvp(row.id, host_id, "going", epoch(now))
         await self._reminders.schedule(REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
-        return Party(row, await self._parties.counts(row.id))
+        return Party(row, {"going": 1, "maybe": 0, "declined": 0, "waitlist": 0})  # the host, added by create
 
     async def edit(
         self,
@@ -196,8 +195,13 @@ class WatchPartyService:
         return Party(party.row, await self._parties.counts(party.id)), change
 
     async def upcoming(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int) -> list[Party]:
-        rows = await self._parties.upcoming(guild_id, epoch(now), limit=limit, offset=offset)
-        return [Party(row, await self._parties.counts(row.id)) for row in rows]
+        rows = await self.upcoming_rows(guild_id, now, limit=limit, offset=offset)
+        counts = await self._parties.counts_for([row.id for row in rows])
+        return [Party(row, counts[row.id]) for row in rows]
+
+    async def upcoming_rows(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0) -> list[PartyRow]:
+        """Upcoming parties without their RSVP counts (for autocomplete)."""
+        return await self._parties.upcoming(guild_id, epoch(now), limit=limit, offset=offset)
 
     async def count_upcoming(self, guild_id: int, now: dt.datetime) -> int:
         return await self._parties.count_upcoming(guild_id, epoch(now))
@@ -211,11 +215,9 @@ class WatchPartyService:
     async def get_row(self, party_id: int) -> PartyRow | None:
         return await self._parties.get(party_id)
 
-    async def set_announcement(self, party_id: int, message_id: int, now: dt.datetime) -> None:
-        await self._parties.update(party_id, epoch(now), announcement_message_id=message_id)
-
-    async def set_event(self, party_id: int, event_id: int | None, now: dt.datetime) -> None:
-        await self._parties.update(party_id, epoch(now), event_id=event_id)
+    async def set_posted(self, party_id: int, message_id: int, event_id: int | None, now: dt.datetime) -> None:
+        """Remember the announcement message and the Discord event (if one was made)."""
+        await self._parties.update(party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
 
     @staticmethod
     def _check_time(starts: dt.datetime, now: dt.datetime) -> None:

@@ -60,15 +60,28 @@ class PartyRepository:
         capacity: int | None,
         now: int,
     ) -> PartyRow:
-        async with self._db.conn.execute(
-            "INSERT INTO watch_parties (guild_id, channel_id, host_id, first_episode, last_episode, starts_at, "
-            "ends_at, timezone, note, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            f"RETURNING {_PARTY}",
-            (guild_id, channel_id, host_id, *episodes, starts_at, ends_at, timezone, note, capacity, now, now),
-        ) as cur:
-            record = await cur.fetchone()
-        assert record is not None
-        return _party(record)
+        """Create the party with its host as the first member going, in one transaction."""
+        conn = self._db.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            async with conn.execute(
+                "INSERT INTO watch_parties (guild_id, channel_id, host_id, first_episode, last_episode, starts_at, "
+                "ends_at, timezone, note, capacity, created_at, updated_at) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_PARTY}",
+                (guild_id, channel_id, host_id, *episodes, starts_at, ends_at, timezone, note, capacity, now, now),
+            ) as cur:
+                record = await cur.fetchone()
+            assert record is not None
+            party = _party(record)
+            await conn.execute(
+                "INSERT INTO rsvps (party_id, user_id, status, seq, updated_at) VALUES (?, ?, 'going', 1, ?)",
+                (party.id, host_id, now),
+            )
+            await conn.execute("COMMIT")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        return party
 
     async def get(self, party_id: int) -> PartyRow | None:
         async with self._db.conn.execute(f"SELECT {_PARTY} FROM watch_parties WHERE id = ?", (party_id,)) as cur:
@@ -109,6 +122,20 @@ class PartyRepository:
         return int(record[0]) if record else 0
 
     # -- RSVPs ------------------------------------------------------------------------------------
+
+    async def counts_for(self, party_ids: list[int]) -> dict[int, dict[str, int]]:
+        """RSVP counts of several parties in one query."""
+        result = {pid: dict.fromkeys(RSVP_STATUSES, 0) for pid in party_ids}
+        if not party_ids:
+            return result
+        marks = ",".join("?" * len(party_ids))
+        async with self._db.conn.execute(
+            f"SELECT party_id, status, COUNT(*) FROM rsvps WHERE party_id IN ({marks}) GROUP BY party_id, status",
+            tuple(party_ids),
+        ) as cur:
+            for party_id, status, count in await cur.fetchall():
+                result[int(party_id)][str(status)] = int(count)
+        return result
 
     async def counts(self, party_id: int) -> dict[str, int]:
         async with self._db.conn.execute(

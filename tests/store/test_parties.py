@@ -46,15 +46,24 @@ async def test_upcoming_excludes_ended_and_cancelled_but_keeps_them_stored(repo)
     assert await repo.get(past.id) is not None
 
 
+async def test_the_host_is_going_from_the_start(repo):
+    party = await _party(repo)
+    assert await repo.members(party.id, "going") == [99]
+
+
 async def test_one_rsvp_per_member_and_party(repo):
     party = await _party(repo)
     await repo.set_rsvp(party.id, 7, "going", 1)
     await repo.set_rsvp(party.id, 7, "maybe", 2)
-    assert await repo.counts(party.id) == {"going": 0, "maybe": 1, "declined": 0, "waitlist": 0}
+    assert await repo.counts(party.id) == {"going": 1, "maybe": 1, "declined": 0, "waitlist": 0}  # host + 7
+    assert await repo.counts_for([party.id, 12345]) == {
+        party.id: {"going": 1, "maybe": 1, "declined": 0, "waitlist": 0},
+        12345: {"going": 0, "maybe": 0, "declined": 0, "waitlist": 0},
+    }
 
 
 async def test_capacity_wait_list_and_promotion_in_order(repo):
-    party = await _party(repo, capacity=2)
+    party = await _party(repo, capacity=3)  # the host (99) takes one place
     assert (await repo.set_rsvp(party.id, 1, "going", 1)).status == "going"
     assert (await repo.set_rsvp(party.id, 2, "going", 2)).status == "going"
     assert (await repo.set_rsvp(party.id, 3, "going", 3)).status == "waitlist"
@@ -62,16 +71,16 @@ async def test_capacity_wait_list_and_promotion_in_order(repo):
     assert (await repo.set_rsvp(party.id, 2, "going", 5)).status == "going"  # pressing again keeps the place
     change = await repo.set_rsvp(party.id, 1, "declined", 6)
     assert change.promoted == (3,)  # the longest-waiting member
-    assert await repo.members(party.id, "going") == [2, 3]
+    assert await repo.members(party.id, "going") == [99, 2, 3]
     assert await repo.members(party.id, "waitlist") == [4]
     assert (await repo.set_rsvp(party.id, 4, "maybe", 7)).promoted == ()
-    assert await repo.counts(party.id) == {"going": 2, "maybe": 1, "declined": 1, "waitlist": 0}
+    assert await repo.counts(party.id) == {"going": 3, "maybe": 1, "declined": 1, "waitlist": 0}
 
 
 async def test_raising_capacity_promotes(repo):
-    party = await _party(repo, capacity=1)
+    party = await _party(repo, capacity=2)  # host + 1
     for user in (1, 2, 3):
         await repo.set_rsvp(party.id, user, "going", user)
-    assert await repo.set_capacity(party.id, 3, 9) == (2, 3)
+    assert await repo.set_capacity(party.id, 4, 9) == (2, 3)
     assert await repo.members(party.id, "waitlist") == []
     assert await repo.set_capacity(party.id, None, 10) == ()

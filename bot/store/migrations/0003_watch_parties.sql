@@ -18,7 +18,7 @@ CREATE TABLE watch_parties (
     created_at              INTEGER NOT NULL,
     updated_at              INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX watch_parties_upcoming ON watch_parties (guild_id, status, ends_at);
+CREATE INDEX watch_parties_upcoming ON watch_parties (guild_id, status, starts_at);
 
 CREATE TABLE rsvps (
     party_id   INTEGER NOT NULL REFERENCES watch_parties (id) ON DELETE CASCADE,
