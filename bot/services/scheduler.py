@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 120  # a claim older than this was abandoned (crash) and is taken again
 BATCH = 500
+MAX_BATCHES_PER_TICK = 20  # a burst larger than BATCH is drained in the same tick, up to this many batches
 STARTING_NOW_GRACE = dt.timedelta(minutes=15)  # "starting now" still makes sense this long after the start
 LATE_AFTER = dt.timedelta(minutes=1)  # sent later than this after its due time: say it is late
 
@@ -121,14 +122,17 @@ class Scheduler:
         """Claim and handle everything due at ``now``. Safe to call from one loop at a time."""
         async with self._lock:
             report = TickReport()
-            token = secrets.token_hex(8)
-            rows = await self._repo.claim_due(epoch(now), token, limit=BATCH, lease_seconds=LEASE_SECONDS)
-            report.claimed = len(rows)
-            by_guild: dict[int, list[ReminderRow]] = defaultdict(list)
-            for row in rows:
-                by_guild[row.guild_id].append(row)
-            # One server's slow channel (or rate limit being waited out) does not hold up the others.
-            await asyncio.gather(*(self._run_guild(group, token, now, report) for group in by_guild.values()))
+            for _ in range(MAX_BATCHES_PER_TICK):
+                token = secrets.token_hex(8)
+                rows = await self._repo.claim_due(epoch(now), token, limit=BATCH, lease_seconds=LEASE_SECONDS)
+                report.claimed += len(rows)
+                by_guild: dict[int, list[ReminderRow]] = defaultdict(list)
+                for row in rows:
+                    by_guild[row.guild_id].append(row)
+                # One server's slow channel (or rate limit being waited out) does not hold up the others.
+                await asyncio.gather(*(self._run_guild(group, token, now, report) for group in by_guild.values()))
+                if len(rows) < BATCH:
+                    break
             return report
 
     async def _run_guild(self, rows: list[ReminderRow], token: str, now: dt.datetime, report: TickReport) -> None:

@@ -189,3 +189,14 @@ async def test_one_servers_bug_does_not_block_another(repo, delivery):
     report = await scheduler.tick(START - dt.timedelta(hours=1))
     assert (report.sent, report.failed) == (1, 1)
     assert (await repo.for_ref("party", 1))[0].detail.startswith("internal error: RuntimeError('boom')")
+
+
+async def test_a_burst_larger_than_one_batch_is_drained_in_the_same_tick(repo, scheduler, delivery, monkeypatch):
+    from bot.services import scheduler as module
+
+    monkeypatch.setattr(module, "BATCH", 4)
+    for ref in range(10):
+        await repo.schedule("party", ref % 3, ref, epoch(START), (0,))
+    report = await scheduler.tick(START)
+    assert (report.claimed, report.sent) == (10, 10)
+    assert len(delivery.messages) == 10
