@@ -19,6 +19,8 @@ FEATURE_PERMISSIONS: dict[str, frozenset[str]] = {
     "spoiler-tag this": frozenset(
         {"view_channel", "send_messages", "attach_files", "read_message_history", "manage_messages"}
     ),
+    # Watch parties: the announcement card and reminders in a channel, and a Discord scheduled event.
+    "watch parties": frozenset({"view_channel", "send_messages", "embed_links", "manage_events"}),
 }
 
 # Features that work without these, but better with them. Not requested by the invite URL.
