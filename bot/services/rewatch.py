@@ -1,0 +1,125 @@
+"""Rewatch schedules: episodes laid on weekly slots, computed in the slots' own zone.
+
+Every occurrence is built as a local wall-clock time in the slot zone and converted to UTC on its own,
+so a schedule crossing a daylight-saving change or a year end keeps its local time (21:00 stays
+21:00 where the slots are), and each member sees the right local time through Discord timestamps.
+Pure functions: ``now`` is always a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.catalog import WEEKDAYS, Slot
+from bot.errors import UserError
+
+_SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
+MAX_SLOTS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Airing:
+    episode: int
+    airs_at: dt.datetime  # aware UTC
+
+
+def parse_slots(text: str) -> tuple[Slot, ...]:
+    """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm") -> slots, ordered by weekday and time."""
+    example = "Use a list like `Wed 21:00, Thu 21:00` or `Saturday 8pm`."
+    found: set[tuple[int, dt.time]] = set()
+    for part in (p.strip() for p in re.split(r"[,;]|\band\b", text) if p.strip()):
+        match = _SLOT.match(part)
+        if not match:
+            raise UserError(f"I couldn't read {part[:30]!r} as a weekly slot. {example}")
+        day_text, hour_text, minute_text, half = match.groups()
+        days = [i for i, name in enumerate(WEEKDAYS) if name.lower().startswith(day_text.lower())]
+        if len(days) != 1:
+            raise UserError(f"{day_text!r} is not a day of the week. {example}")
+        hour, minute = int(hour_text), int(minute_text or 0)
+        if half:
+            if not 1 <= hour <= 12:
+                raise UserError(f"{part!r}: with am/pm the hour must be 1-12. {example}")
+            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise UserError(f"{part!r} is not a time of day. {example}")
+        found.add((days[0], dt.time(hour, minute)))
+    if not found:
+        raise UserError(f"Give at least one weekly slot. {example}")
+    if len(found) > MAX_SLOTS:
+        raise UserError(f"At most {MAX_SLOTS} slots a week. {example}")
+    return tuple(Slot(day, clock) for day, clock in sorted(found))
+
+
+def format_slots(slots: Sequence[Slot]) -> str:
+    return ", ".join(f"{s.weekday_name[:3]} {s.time:%H:%M}" for s in slots)
+
+
+def occurrences(slots: Sequence[Slot], zone: ZoneInfo, after: dt.datetime) -> Iterator[dt.datetime]:
+    """Every slot instant (UTC) at or after ``after``, in order, forever."""
+    if after.tzinfo is None:
+        raise ValueError("after must be timezone-aware")
+    day = after.astimezone(zone).date()
+    ordered = sorted(slots, key=lambda s: s.time)
+    while True:
+        for slot in ordered:
+            if slot.weekday == day.weekday():
+                moment = dt.datetime.combine(day, slot.time, tzinfo=zone).astimezone(dt.UTC)
+                if moment >= after:
+                    yield moment
+        day += dt.timedelta(days=1)
+
+
+def generate(
+    start: dt.date, first_episode: int, last_episode: int, slots: Sequence[Slot], zone: ZoneInfo
+) -> list[Airing]:
+    """Episodes ``first_episode``..``last_episode`` on the slots, from the first slot on or after ``start``."""
+    if not 1 <= first_episode <= last_episode:
+        raise UserError(f"Start from an episode between 1 and {last_episode}.")
+    begin = dt.datetime.combine(start, dt.time.min, tzinfo=zone).astimezone(dt.UTC)
+    moments = occurrences(slots, zone, begin)
+    return [Airing(n, next(moments)) for n in range(first_episode, last_episode + 1)]
+
+
+def _same_local_time_later(moment: dt.datetime, zone: ZoneInfo, days: int) -> dt.datetime:
+    local = moment.astimezone(zone)
+    return dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time(), tzinfo=zone).astimezone(dt.UTC)
+
+
+def skip_week(schedule: Sequence[Airing], zone: ZoneInfo, now: dt.datetime) -> list[Airing]:
+    """Every episode that has not aired yet moves one week on, at the same local slot time."""
+    return [a if a.airs_at <= now else Airing(a.episode, _same_local_time_later(a.airs_at, zone, 7)) for a in schedule]
+
+
+def resume(
+    schedule: Sequence[Airing], slots: Sequence[Slot], zone: ZoneInfo, paused_at: dt.datetime, now: dt.datetime
+) -> list[Airing]:
+    """After a pause: episodes that had not aired when the pause began take the next slots from ``now``."""
+    done = [a for a in schedule if a.airs_at <= paused_at]
+    moments = occurrences(slots, zone, now)
+    return done + [Airing(a.episode, next(moments)) for a in schedule if a.airs_at > paused_at]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    last_aired: int  # 0 when nothing has aired yet (or the rewatch starts later in the show: first - 1)
+    next: Airing | None  # None when the rewatch is finished
+
+    @property
+    def finished(self) -> bool:
+        return self.next is None
+
+
+def position(schedule: Sequence[Airing], now: dt.datetime) -> Position:
+    aired = [a for a in schedule if a.airs_at <= now]
+    upcoming = [a for a in schedule if a.airs_at > now]
+    if aired:
+        last = max(a.episode for a in aired)
+    elif schedule:
+        last = min(a.episode for a in schedule) - 1
+    else:
+        last = 0
+    return Position(last, min(upcoming, key=lambda a: a.airs_at) if upcoming else None)
