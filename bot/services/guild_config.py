@@ -12,6 +12,7 @@ from bot.store import GuildRepository, GuildSettingsRow
 
 MAX_SPOILER_FREE_CHANNELS = 25
 DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is always added
+DEFAULT_AIRING_OFFSETS = (24 * 3600, 1800)  # before airtime; "on now" is always added
 MAX_OFFSETS = 5
 MAX_OFFSET = 7 * 24 * 3600
 _OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?)$")
@@ -57,27 +58,30 @@ class GuildConfig:
     timezone: str | None = None  # the server's default IANA zone for typed times
     staff_channel_id: int | None = None
     party_offsets: tuple[int, ...] = DEFAULT_PARTY_OFFSETS
+    airing_channel_id: int | None = None
+    airing_role_id: int | None = None
+    airing_offsets: tuple[int, ...] = DEFAULT_AIRING_OFFSETS
+
+    @property
+    def airing_reminder_offsets(self) -> tuple[int, ...]:
+        """Airing posts: the configured times before airtime, plus "on now"."""
+        return (*self.airing_offsets, 0)
 
     @property
     def reminder_offsets(self) -> tuple[int, ...]:
         """Every watch-party reminder: the configured times before, plus "starting now"."""
         return (*self.party_offsets, 0)
 
-    @property
-    def automatic_line(self) -> int:
-        """The line when staff fixed none. Nothing is assumed seen yet; a rewatch may raise it later."""
-        return 0
+    def line(self, automatic: int = 0) -> int:
+        """Staff's fixed line, else the automatic one (0, or where the server's rewatch has reached)."""
+        return automatic if self.fixed_line is None else self.fixed_line
 
-    @property
-    def line(self) -> int:
-        return self.automatic_line if self.fixed_line is None else self.fixed_line
-
-    def line_for_channel(self, channel_id: int | None, parent_id: int | None = None) -> int:
+    def line_for_channel(self, channel_id: int | None, parent_id: int | None = None, automatic: int = 0) -> int:
         """The line for a public post in a channel (or a thread of ``parent_id``)."""
         free = self.spoiler_free_channel_ids
         if channel_id in free or (parent_id is not None and parent_id in free):
             return 0
-        return self.line
+        return self.line(automatic)
 
 
 class GuildConfigService:
@@ -97,6 +101,7 @@ class GuildConfigService:
     @staticmethod
     def _from_row(row: GuildSettingsRow) -> GuildConfig:
         offsets = parse_offsets(row.reminder_offsets) if row.reminder_offsets else DEFAULT_PARTY_OFFSETS
+        airing = parse_offsets(row.airing_offsets) if row.airing_offsets else DEFAULT_AIRING_OFFSETS
         return GuildConfig(
             row.guild_id,
             row.discussion_channel_id,
@@ -105,6 +110,9 @@ class GuildConfigService:
             row.timezone,
             row.staff_channel_id,
             offsets,
+            row.airing_channel_id,
+            row.airing_role_id,
+            airing,
         )
 
     async def _update(self, guild_id: int, **changes: object) -> GuildConfig:
@@ -113,11 +121,13 @@ class GuildConfigService:
         self._cache[guild_id] = updated
         return updated
 
-    async def line_for(self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None) -> int:
+    async def line_for(
+        self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None, automatic: int = 0
+    ) -> int:
         """The spoiler line for a public post; outside a server nothing is assumed seen."""
         if guild_id is None:
             return 0
-        return (await self.get(guild_id)).line_for_channel(channel_id, parent_id)
+        return (await self.get(guild_id)).line_for_channel(channel_id, parent_id, automatic)
 
     async def set_discussion_channel(self, guild_id: int, channel_id: int | None, now: dt.datetime) -> GuildConfig:
         await self._repo.set_discussion_channel(guild_id, channel_id, int(now.timestamp()))
@@ -143,6 +153,14 @@ class GuildConfigService:
         stored = None if text is None else ", ".join(format_offset(o) for o in offsets)
         await self._repo.set_reminder_offsets(guild_id, stored, int(now.timestamp()))
         return await self._update(guild_id, party_offsets=offsets)
+
+    async def set_airing(
+        self, guild_id: int, channel_id: int | None, role_id: int | None, offsets: str | None, now: dt.datetime
+    ) -> GuildConfig:
+        parsed = parse_offsets(offsets) if offsets is not None else DEFAULT_AIRING_OFFSETS
+        stored = None if offsets is None else ", ".join(format_offset(o) for o in parsed)
+        await self._repo.set_airing(guild_id, channel_id, role_id, stored, int(now.timestamp()))
+        return await self._update(guild_id, airing_channel_id=channel_id, airing_role_id=role_id, airing_offsets=parsed)
 
     async def set_spoiler_free_channels(self, guild_id: int, channel_ids: frozenset[int]) -> GuildConfig:
         if len(channel_ids) > MAX_SPOILER_FREE_CHANNELS:

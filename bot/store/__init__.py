@@ -6,8 +6,10 @@ from .members import MemberSettingsRepository, MemberSettingsRow
 from .parties import PartyRepository, PartyRow, RsvpChange
 from .progress import ProgressRepository, UserDataRepository
 from .reminders import ReminderRepository, ReminderRow
+from .rewatch import AiringSlotRow, RewatchRepository, RewatchRow
 
 __all__ = [
+    "AiringSlotRow",
     "Database",
     "GuildRepository",
     "GuildSettingsRow",
@@ -18,6 +20,8 @@ __all__ = [
     "ProgressRepository",
     "ReminderRepository",
     "ReminderRow",
+    "RewatchRepository",
+    "RewatchRow",
     "RsvpChange",
     "ThreadRepository",
     "ThreadRow",

@@ -16,6 +16,9 @@ class GuildSettingsRow:
     timezone: str | None = None
     staff_channel_id: int | None = None
     reminder_offsets: str | None = None
+    airing_channel_id: int | None = None
+    airing_role_id: int | None = None
+    airing_offsets: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +36,8 @@ class GuildRepository:
     async def get(self, guild_id: int) -> GuildSettingsRow:
         conn = self._db.conn
         async with conn.execute(
-            "SELECT discussion_channel_id, spoiler_line, timezone, staff_channel_id, reminder_offsets "
-            "FROM guild_settings WHERE guild_id = ?",
+            "SELECT discussion_channel_id, spoiler_line, timezone, staff_channel_id, reminder_offsets, "
+            "airing_channel_id, airing_role_id, airing_offsets FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         ) as cur:
             row = await cur.fetchone()
@@ -50,10 +53,16 @@ class GuildRepository:
             row["timezone"],
             row["staff_channel_id"],
             row["reminder_offsets"],
+            row["airing_channel_id"],
+            row["airing_role_id"],
+            row["airing_offsets"],
         )
 
     async def _upsert(self, guild_id: int, column: str, value: int | str | None, now_epoch: int) -> None:
-        if column not in ("discussion_channel_id", "spoiler_line", "timezone", "staff_channel_id", "reminder_offsets"):
+        if column not in (
+            "discussion_channel_id", "spoiler_line", "timezone", "staff_channel_id", "reminder_offsets",
+            "airing_channel_id", "airing_role_id", "airing_offsets",
+        ):  # fmt: skip
             raise ValueError(column)
         await self._db.conn.execute(
             f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?) "
@@ -75,6 +84,13 @@ class GuildRepository:
 
     async def set_reminder_offsets(self, guild_id: int, offsets: str | None, now_epoch: int) -> None:
         await self._upsert(guild_id, "reminder_offsets", offsets, now_epoch)
+
+    async def set_airing(
+        self, guild_id: int, channel_id: int | None, role_id: int | None, offsets: str | None, now_epoch: int
+    ) -> None:
+        await self._upsert(guild_id, "airing_channel_id", channel_id, now_epoch)
+        await self._upsert(guild_id, "airing_role_id", role_id, now_epoch)
+        await self._upsert(guild_id, "airing_offsets", offsets, now_epoch)
 
     async def set_spoiler_free_channels(self, guild_id: int, channel_ids: frozenset[int]) -> None:
         conn = self._db.conn

@@ -28,6 +28,7 @@ USER_DATA: tuple[tuple[str, str], ...] = (
     ("member_progress", "user_id"),
     ("member_settings", "user_id"),
     ("rsvps", "user_id"),
+    ("airing_subscribers", "user_id"),
 )
 
 
