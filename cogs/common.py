@@ -64,7 +64,7 @@ async def public_line(interaction: Interaction) -> int:
     """The spoiler line for a public post in the interaction's channel (0 in DMs and spoiler-free channels)."""
     channel = interaction.channel
     parent_id = channel.parent_id if isinstance(channel, discord.Thread) else None
-    return await services_of(interaction).guilds.line_for(interaction.guild_id, interaction.channel_id, parent_id)
+    return await services_of(interaction).public_line(interaction.guild_id, interaction.channel_id, parent_id)
 
 
 def watched_text(horizon: int) -> str:

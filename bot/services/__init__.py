@@ -14,6 +14,7 @@ from bot.store import (
     PartyRepository,
     ProgressRepository,
     ReminderRepository,
+    RewatchRepository,
     ThreadRepository,
     UserDataRepository,
 )
@@ -23,6 +24,7 @@ from .cast_search import CastSearch
 from .discussion import KeyedLocks
 from .guild_config import GuildConfigService
 from .progress import ProgressService
+from .rewatch import RewatchService
 from .scheduler import Scheduler
 from .watch_parties import WatchPartyService
 
@@ -49,10 +51,19 @@ class Services:
     members: MemberSettingsRepository
     parties: WatchPartyService
     scheduler: Scheduler
+    rewatch: RewatchService
+
+    async def public_line(self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None) -> int:
+        """The spoiler line for a public post here: staff's fixed line, else where the rewatch is."""
+        if guild_id is None:
+            return 0
+        automatic = await self.rewatch.automatic_line(guild_id, self.clock())
+        return await self.guilds.line_for(guild_id, channel_id, parent_id, automatic)
 
     @classmethod
     def build(cls, catalog: Catalog, db: Database, clock: Clock = utc_now) -> Services:
         reminders = ReminderRepository(db)
+        guilds = GuildConfigService(catalog, GuildRepository(db))
         return cls(
             catalog=catalog,
             db=db,
@@ -60,10 +71,11 @@ class Services:
             cast=CastSearch(catalog),
             airing=AiringService(catalog),
             progress=ProgressService(catalog, ProgressRepository(db), UserDataRepository(db)),
-            guilds=GuildConfigService(catalog, GuildRepository(db)),
+            guilds=guilds,
             threads=ThreadRepository(db),
             thread_locks=KeyedLocks(),
             members=MemberSettingsRepository(db),
             parties=WatchPartyService(catalog, PartyRepository(db), reminders),
             scheduler=Scheduler(reminders),
+            rewatch=RewatchService(catalog, RewatchRepository(db), reminders, guilds),
         )

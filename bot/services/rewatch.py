@@ -14,8 +14,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.catalog import WEEKDAYS, Slot
+from bot.catalog import WEEKDAYS, Catalog, Slot
 from bot.errors import UserError
+from bot.services.guild_config import GuildConfigService
+from bot.services.scheduler import epoch
+from bot.store import AiringSlotRow, ReminderRepository, RewatchRepository, RewatchRow
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 MAX_SLOTS = 7
@@ -123,3 +126,129 @@ def position(schedule: Sequence[Airing], now: dt.datetime) -> Position:
     else:
         last = 0
     return Position(last, min(upcoming, key=lambda a: a.airs_at) if upcoming else None)
+
+
+# -- the server's schedule, stored ---------------------------------------------------------------
+
+AIRING_KIND = "airing"
+MAX_START_AHEAD = dt.timedelta(days=366)
+
+
+class RewatchService:
+    """A server's rewatch (or the broadcast, while it lies ahead) and its airing reminders."""
+
+    def __init__(
+        self, catalog: Catalog, repo: RewatchRepository, reminders: ReminderRepository, guilds: GuildConfigService
+    ) -> None:
+        self._catalog = catalog
+        self._repo = repo
+        self._reminders = reminders
+        self._guilds = guilds
+
+    async def current(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
+        row = await self._repo.get(guild_id)
+        slots = await self._repo.slots(guild_id)
+        return row, [Airing(s.episode, dt.datetime.fromtimestamp(s.airs_at, dt.UTC)) for s in slots]
+
+    async def slot(self, slot_id: int) -> AiringSlotRow | None:
+        return await self._repo.slot(slot_id)
+
+    async def subscribers(self, guild_id: int) -> list[int]:
+        return await self._repo.subscribers(guild_id)
+
+    async def subscribe(self, guild_id: int, user_id: int, on: bool) -> None:
+        await self._repo.set_subscribed(guild_id, user_id, on)
+
+    async def start(
+        self,
+        guild_id: int,
+        start: dt.date,
+        first_episode: int,
+        slots: tuple[Slot, ...],
+        zone: ZoneInfo,
+        now: dt.datetime,
+    ) -> list[Airing]:
+        last = self._catalog.episode_count
+        if not 1 <= first_episode <= last:
+            raise UserError(f"Start from an episode between 1 and {last}.")
+        schedule = generate(start, first_episode, last, slots, zone)
+        if schedule[-1].airs_at <= now:
+            raise UserError("That whole schedule is already in the past; pick a start date from today on.")
+        if schedule[0].airs_at - now > MAX_START_AHEAD:
+            raise UserError("That's more than a year away; start the rewatch within the next year.")
+        await self._repo.put(RewatchRow(guild_id, zone.key, format_slots(slots), "running", None), epoch(now))
+        await self._store(guild_id, schedule, now)
+        return schedule
+
+    async def _running(self, guild_id: int, *, paused: bool = False) -> tuple[RewatchRow, list[Airing]]:
+        row, schedule = await self.current(guild_id)
+        if row is None:
+            raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
+        if paused and row.status != "paused":
+            raise UserError("The rewatch isn't paused.")
+        if not paused and row.status == "paused":
+            raise UserError("The rewatch is paused; `/rewatch resume` first.")
+        return row, schedule
+
+    async def skip_week(self, guild_id: int, now: dt.datetime) -> list[Airing]:
+        row, schedule = await self._running(guild_id)
+        moved = skip_week(schedule, ZoneInfo(row.zone), now)
+        if moved == schedule:
+            raise UserError("Every episode has already aired; there is nothing left to move.")
+        await self._store(guild_id, moved, now)
+        return moved
+
+    async def pause(self, guild_id: int, now: dt.datetime) -> None:
+        row, _ = await self._running(guild_id)
+        await self._repo.put(RewatchRow(guild_id, row.zone, row.slots, "paused", epoch(now)), epoch(now))
+        await self.sync_reminders(guild_id, now)
+
+    async def resume(self, guild_id: int, now: dt.datetime) -> list[Airing]:
+        row, schedule = await self._running(guild_id, paused=True)
+        assert row.paused_at is not None
+        paused_at = dt.datetime.fromtimestamp(row.paused_at, dt.UTC)
+        resumed = resume(schedule, parse_slots(row.slots), ZoneInfo(row.zone), paused_at, now)
+        await self._repo.put(RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
+        await self._store(guild_id, resumed, now)
+        return resumed
+
+    async def stop(self, guild_id: int, now: dt.datetime) -> None:
+        if await self._repo.get(guild_id) is None:
+            raise UserError("This server has no rewatch to stop.")
+        await self._repo.delete(guild_id)
+        await self.follow_broadcast(guild_id, now)
+
+    async def follow_broadcast(self, guild_id: int, now: dt.datetime) -> None:
+        """Without a rewatch, airing reminders follow the pack's broadcast where it lies ahead."""
+        if await self._repo.get(guild_id) is not None:
+            await self.sync_reminders(guild_id, now)
+            return
+        ahead = [Airing(e.number, e.airs_at) for e in self._catalog.episodes if e.airs_at > now]
+        await self._store(guild_id, ahead, now)
+
+    async def _store(self, guild_id: int, schedule: Sequence[Airing], now: dt.datetime) -> None:
+        removed = await self._repo.set_slots(guild_id, [(a.episode, epoch(a.airs_at)) for a in schedule])
+        for slot_id in removed:
+            await self._reminders.cancel(AIRING_KIND, slot_id, "episode no longer in the schedule")
+        await self.sync_reminders(guild_id, now)
+
+    async def sync_reminders(self, guild_id: int, now: dt.datetime) -> None:
+        """Make the pending airing reminders match the schedule, the settings and the pause state."""
+        config = await self._guilds.get(guild_id)
+        row = await self._repo.get(guild_id)
+        paused = row is not None and row.status == "paused"
+        for slot in await self._repo.slots(guild_id):
+            if config.airing_channel_id is None or paused or slot.airs_at <= epoch(now):
+                await self._reminders.cancel(AIRING_KIND, slot.id, "not scheduled (paused, past or no channel)")
+                continue
+            # Only moments still ahead: a rewatch started today does not fire its "24 hours before" late.
+            offsets = [o for o in config.airing_reminder_offsets if slot.airs_at - o > epoch(now) or o == 0]
+            await self._reminders.schedule(AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
+
+    async def automatic_line(self, guild_id: int, now: dt.datetime) -> int:
+        """With a rewatch, the last episode whose slot has passed (frozen while paused); else 0."""
+        row, schedule = await self.current(guild_id)
+        if row is None:
+            return 0
+        moment = now if row.paused_at is None else min(now, dt.datetime.fromtimestamp(row.paused_at, dt.UTC))
+        return position(schedule, moment).last_aired

@@ -72,11 +72,11 @@ class ReminderRepository:
                     "WHERE reminders.state IN ('pending', 'claimed', 'cancelled')",
                     (kind, guild_id, ref_id, offset, event_at, event_at - offset),
                 )
-            marks = ",".join("?" * len(wanted)) or "NULL"
+            # (An empty list must cancel every unsent row: "NOT IN (NULL)" would cancel none.)
+            keep = f"AND offset_seconds NOT IN ({','.join('?' * len(wanted))})" if wanted else ""
             await conn.execute(
                 f"UPDATE reminders SET state = 'cancelled', detail = 'offset no longer wanted' "
-                f"WHERE kind = ? AND ref_id = ? AND state IN ('pending', 'claimed') "
-                f"AND offset_seconds NOT IN ({marks})",
+                f"WHERE kind = ? AND ref_id = ? AND state IN ('pending', 'claimed') {keep}",
                 (kind, ref_id, *wanted),
             )
             await conn.execute("COMMIT")

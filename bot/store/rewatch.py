@@ -69,10 +69,10 @@ class RewatchRepository:
         episodes = [episode for episode, _ in airings]
         await conn.execute("BEGIN IMMEDIATE")
         try:
-            marks = ",".join("?" * len(episodes)) or "NULL"
+            # (An empty list must remove every row: "NOT IN (NULL)" would remove none.)
+            keep = f"AND episode NOT IN ({','.join('?' * len(episodes))})" if episodes else ""
             async with conn.execute(
-                f"DELETE FROM airing_slots WHERE guild_id = ? AND episode NOT IN ({marks}) RETURNING id",
-                (guild_id, *episodes),
+                f"DELETE FROM airing_slots WHERE guild_id = ? {keep} RETURNING id", (guild_id, *episodes)
             ) as cur:
                 removed = [int(r[0]) for r in await cur.fetchall()]
             await conn.executemany(

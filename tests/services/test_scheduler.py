@@ -200,3 +200,9 @@ async def test_a_burst_larger_than_one_batch_is_drained_in_the_same_tick(repo, s
     report = await scheduler.tick(START)
     assert (report.claimed, report.sent) == (10, 10)
     assert len(delivery.messages) == 10
+
+
+async def test_scheduling_no_offsets_cancels_every_unsent_reminder(repo):
+    await _party(repo)
+    await repo.schedule("party", 500, 1, epoch(START), ())
+    assert {r.state for r in await repo.for_ref("party", 1)} == {"cancelled"}

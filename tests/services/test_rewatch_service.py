@@ -1,0 +1,129 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.catalog import Slot
+from bot.errors import UserError
+from bot.services.guild_config import GuildConfigService
+from bot.services.rewatch import AIRING_KIND, RewatchService
+from bot.store import Database, GuildRepository, ReminderRepository, RewatchRepository
+
+KST = ZoneInfo("Asia/Seoul")
+WED_THU = (Slot(2, dt.time(21)), Slot(3, dt.time(21)))
+NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)  # Saturday
+
+
+def kst(*args):
+    return dt.datetime(*args, tzinfo=KST).astimezone(dt.UTC)
+
+
+@pytest.fixture
+async def parts(catalog):
+    db = await Database.open(":memory:")
+    guilds = GuildConfigService(catalog, GuildRepository(db))
+    reminders = ReminderRepository(db)
+    service = RewatchService(catalog, RewatchRepository(db), reminders, guilds)
+    await guilds.set_airing(1, 600, None, None, NOW)
+    yield service, reminders, guilds
+    await db.close()
+
+
+async def _pending(service, reminders, guild=1):
+    rows = []
+    for slot in await service._repo.slots(guild):
+        rows += [(slot.episode, r.offset_seconds, r.due_at) for r in await reminders.for_ref(AIRING_KIND, slot.id)
+                 if r.state == "pending"]  # fmt: skip
+    return sorted(rows)
+
+
+async def test_start_schedules_airing_reminders(parts):
+    service, reminders, _ = parts
+    schedule = await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    assert schedule[0].airs_at == kst(2026, 11, 25, 21)
+    pending = await _pending(service, reminders)
+    assert len(pending) == 16 * 3  # 24 h, 30 min and "on now" for each episode
+    first = int(kst(2026, 11, 25, 21).timestamp())
+    assert pending[:3] == [(1, 0, first), (1, 1800, first - 1800), (1, 86400, first - 86400)]
+
+
+async def test_reminders_already_past_when_starting_are_not_sent_late(parts):
+    service, reminders, _ = parts
+    now = kst(2026, 11, 25, 20)  # an hour before the first slot
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, now)
+    first = [p for p in await _pending(service, reminders) if p[0] == 1]
+    assert [offset for _, offset, _ in first] == [0, 1800]  # the 24-hour one is skipped, not fired late
+
+
+async def test_skip_week_moves_pending_reminders(parts):
+    service, reminders, _ = parts
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    now = kst(2026, 11, 27, 12)  # eps 1-2 aired
+    moved = await service.skip_week(1, now)
+    assert moved[2].airs_at == kst(2026, 12, 9, 21)
+    ep3 = [p for p in await _pending(service, reminders) if p[0] == 3]
+    assert ep3[0][2] == int(kst(2026, 12, 9, 21).timestamp())
+
+
+async def test_pause_cancels_and_resume_relays_on_next_slots(parts):
+    service, reminders, _ = parts
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    paused_at = kst(2026, 11, 27, 12)
+    await service.pause(1, paused_at)
+    assert await _pending(service, reminders) == []
+    assert await service.automatic_line(1, kst(2026, 12, 30, 0)) == 2  # frozen while paused
+    with pytest.raises(UserError, match="paused"):
+        await service.skip_week(1, paused_at)
+    resumed = await service.resume(1, kst(2026, 12, 5, 12))
+    assert resumed[2].airs_at == kst(2026, 12, 9, 21)
+    assert len(await _pending(service, reminders)) == 14 * 3
+
+
+async def test_stop_cancels_everything_and_follows_the_past_broadcast(parts):
+    service, reminders, _ = parts
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    await service.stop(1, NOW)
+    row, schedule = await service.current(1)
+    assert row is None
+    assert schedule == []  # the real broadcast is in the past: nothing to follow
+    assert await _pending(service, reminders) == []
+    with pytest.raises(UserError, match="no rewatch"):
+        await service.stop(1, NOW)
+
+
+async def test_no_airing_channel_means_no_reminders(parts):
+    service, reminders, guilds = parts
+    await guilds.set_airing(1, None, None, None, NOW)
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    assert await _pending(service, reminders) == []
+
+
+async def test_automatic_line_follows_the_rewatch(parts):
+    service, _, _ = parts
+    assert await service.automatic_line(1, NOW) == 0
+    await service.start(1, dt.date(2026, 11, 25), 5, WED_THU, KST, NOW)
+    assert await service.automatic_line(1, NOW) == 4  # starting at 5: 1-4 assumed seen
+    assert await service.automatic_line(1, kst(2026, 11, 26, 21)) == 6
+
+
+async def test_invalid_starts(parts):
+    service, _, _ = parts
+    with pytest.raises(UserError, match="already in the past"):
+        await service.start(1, dt.date(2020, 1, 1), 1, WED_THU, KST, NOW)
+    with pytest.raises(UserError, match="more than a year"):
+        await service.start(1, dt.date(2028, 1, 1), 1, WED_THU, KST, NOW)
+    with pytest.raises(UserError, match="between 1 and 16"):
+        await service.start(1, dt.date(2026, 12, 1), 17, WED_THU, KST, NOW)
+
+
+async def test_future_broadcast_is_followed_without_a_rewatch(future_catalog):
+    db = await Database.open(":memory:")
+    guilds = GuildConfigService(future_catalog, GuildRepository(db))
+    service = RewatchService(future_catalog, RewatchRepository(db), ReminderRepository(db), guilds)
+    await guilds.set_airing(1, 600, None, None, NOW)
+    await service.follow_broadcast(1, NOW)
+    row, schedule = await service.current(1)
+    assert row is None
+    assert [a.episode for a in schedule] == list(range(1, 17))
+    assert schedule[0].airs_at == kst(2026, 12, 2, 21)
+    await db.close()
