@@ -27,6 +27,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.discussion",
     "cogs.timezones",
     "cogs.watch_parties",
+    "cogs.rewatch",
     "cogs.reminders",
 )
 

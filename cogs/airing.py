@@ -1,6 +1,10 @@
-"""/airing: when and where Run On airs, and where the run stands now."""
+"""/airing info and /airing remind-me; the airing posts the scheduler delivers."""
 
 from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -8,11 +12,17 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.services import Services
+from bot.services.rewatch import AIRING_KIND, position
+from bot.services.scheduler import Failed, Outcome, RetryLater, Sent
+from bot.store import ReminderRow
 
 from .common import BRAND, PUBLIC_DESCRIBE, Interaction, send, ts
+from .discussion import Discussion
+
+log = logging.getLogger(__name__)
 
 
-def airing_embed(services: Services) -> discord.Embed:
+async def airing_embed(services: Services, guild_id: int | None) -> discord.Embed:
     catalog = services.catalog
     show = catalog.show
     now = services.clock()
@@ -49,20 +59,147 @@ def airing_embed(services: Services) -> discord.Embed:
         if status.aired_count:
             value += f"\n{status.aired_count} of {catalog.episode_count} episodes have aired."
     embed.add_field(name="Status", value=value, inline=False)
+    if guild_id is not None:
+        row, schedule = await services.rewatch.current(guild_id)
+        if row is not None:
+            paused_at = dt.datetime.fromtimestamp(row.paused_at, dt.UTC) if row.paused_at else None
+            at = position(schedule, now if paused_at is None else min(now, paused_at))
+            if row.status == "paused":
+                text = f"Paused after episode {at.last_aired}."
+            elif at.next is None:
+                text = "The rewatch is finished: every episode has aired."
+            else:
+                text = f"Next: **episode {at.next.episode}**, {ts(at.next.airs_at, 'F')} ({ts(at.next.airs_at, 'R')})"
+            embed.add_field(
+                name="This server's rewatch", value=f"{text}\n`/rewatch show` for the schedule", inline=False
+            )
     if show.slot_note:
         embed.set_footer(text=show.slot_note[:300])
     return embed
 
 
-class Airing(commands.Cog):
-    def __init__(self, services: Services) -> None:
-        self.services = services
+def airing_text(
+    services: Services, episode: int, airs_at: dt.datetime, offset: int, *, rewatch: bool, thread: str
+) -> str:
+    """The airing post. It names the episode number only: nothing in it spoils episode N."""
+    show = services.catalog.show
+    where = f"on {show.streaming}" if rewatch else f"on {show.network}, and on {show.streaming} the same day"
+    label = "Rewatch: episode" if rewatch else "Episode"
+    if offset == 0:
+        return f"\N{TELEVISION} **{label} {episode} is on now** {where}! {thread}".strip()
+    return f"\N{ALARM CLOCK} **{label} {episode}** airs {ts(airs_at, 'R')} ({ts(airs_at, 'F')}), {where}."
 
-    @app_commands.command(name="airing", description="When and where Run On airs, and what's next")
+
+class AiringDelivery:
+    """Delivers airing reminders for the scheduler: the post (pinging the role), and DMs to subscribers."""
+
+    def __init__(self, bot: RunOnBot) -> None:
+        self.bot = bot
+
+    @property
+    def services(self) -> Services:
+        return self.bot.services
+
+    async def deliver(self, reminder: ReminderRow, *, nonce: str, now: dt.datetime, late: bool) -> Outcome:
+        slot = await self.services.rewatch.slot(reminder.ref_id)
+        config = await self.services.guilds.get(reminder.guild_id)
+        if slot is None or config.airing_channel_id is None:
+            return Failed("other", "the episode left the schedule or airing posts were turned off")
+        rewatch, _ = await self.services.rewatch.current(reminder.guild_id)
+        airs_at = dt.datetime.fromtimestamp(slot.airs_at, dt.UTC)
+        thread = ""
+        if reminder.offset_seconds == 0:
+            thread = await self._thread_link(reminder.guild_id, slot.episode)
+        text = airing_text(self.services, slot.episode, airs_at, reminder.offset_seconds,
+                           rewatch=rewatch is not None, thread=thread)  # fmt: skip
+        role = f"<@&{config.airing_role_id}> " if config.airing_role_id else ""
+        channel = self.bot.get_partial_messageable(config.airing_channel_id, guild_id=reminder.guild_id)
+        try:
+            message = await channel.send(
+                f"{role}{text}",
+                nonce=nonce,
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False,
+                    users=False,
+                    roles=[discord.Object(config.airing_role_id)] if config.airing_role_id else False,
+                ),
+            )
+        except discord.RateLimited as error:
+            return RetryLater(dt.timedelta(seconds=error.retry_after), f"rate limited for {error.retry_after:.0f}s")
+        except discord.Forbidden as error:
+            return Failed("missing_permissions", _describe(error), config.airing_channel_id)
+        except discord.NotFound as error:
+            return Failed("unknown_channel", _describe(error), config.airing_channel_id)
+        except discord.HTTPException as error:
+            if error.status >= 500:
+                return RetryLater(dt.timedelta(seconds=30), _describe(error))
+            return Failed("other", _describe(error), config.airing_channel_id)
+        failures = []
+        for user_id in await self.services.rewatch.subscribers(reminder.guild_id):
+            try:
+                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+                await user.send(text, nonce=nonce)
+            except discord.HTTPException as error:
+                failures.append(f"DM to {user_id}: {'DMs closed' if error.code == 50007 else _describe(error)}")
+        return Sent(message.id, "; ".join(failures)[:500] or None)
+
+    async def _thread_link(self, guild_id: int, episode: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        cog = self.bot.get_cog("Discussion")
+        if guild is not None and isinstance(cog, Discussion):
+            thread = await cog.ensure_thread(guild, episode)
+            if thread is not None:
+                return f"Talk about it in {thread.mention} (spoilers for episode {episode} there)."
+        return f"Talk about it with `/discuss episode:{episode}`."
+
+    async def report_problem(self, guild_id: int, failure: Failed) -> None:
+        config = await self.services.guilds.get(guild_id)
+        text = (
+            f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post an airing reminder in <#{failure.channel_id}>: "
+            f"{failure.detail}. Check that I can View Channel and Send Messages there (`/setup show`)."
+        )
+        if config.staff_channel_id is None:
+            log.warning("guild %s: %s (no staff channel set)", guild_id, text)
+            return
+        try:
+            await self.bot.get_partial_messageable(config.staff_channel_id, guild_id=guild_id).send(text)
+        except discord.HTTPException:
+            log.warning("guild %s: could not report a delivery problem to staff", guild_id, exc_info=True)
+
+
+def _describe(error: discord.HTTPException) -> str:
+    return f"{error.status} (error code: {error.code}): {error.text}"
+
+
+class Airing(commands.GroupCog, group_name="airing", group_description="When Run On airs, and airing reminders"):
+    def __init__(self, bot: RunOnBot, services: Services) -> None:
+        self.bot = bot
+        self.services = services
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.services.scheduler.register(AIRING_KIND, AiringDelivery(self.bot))
+
+    @app_commands.command(name="info", description="When and where Run On airs, and what's next")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
-    async def airing(self, interaction: Interaction, public: bool = False) -> None:
-        await send(interaction, public=public, embed=airing_embed(self.services))
+    async def info(self, interaction: Interaction, public: bool = False) -> None:
+        await send(interaction, public=public, embed=await airing_embed(self.services, interaction.guild_id))
+
+    @app_commands.command(name="remind-me", description="Get this server's airing reminders by DM")
+    @app_commands.describe(setting="on: DM me before each episode airs; off: stop")
+    @app_commands.guild_only()
+    async def remind_me(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
+        assert interaction.guild_id is not None
+        await self.services.rewatch.subscribe(interaction.guild_id, interaction.user.id, setting == "on")
+        config = await self.services.guilds.get(interaction.guild_id)
+        if setting == "off":
+            text = "No more airing DMs from this server."
+        elif config.airing_channel_id is None:
+            text = "Noted. This server has no airing posts set up yet, so DMs start once staff run `/setup airing`."
+        else:
+            text = "You'll get a DM before each episode airs here (keep DMs from server members open)."
+        await send(interaction, content=text)
 
 
 async def setup(bot: RunOnBot) -> None:
-    await bot.add_cog(Airing(bot.services))
+    await bot.add_cog(Airing(bot, bot.services))

@@ -58,6 +58,22 @@ class Discussion(commands.Cog):
                 ) from None
         await interaction.followup.send(self._reply(thread, episode, created=created), ephemeral=True)
 
+    async def ensure_thread(self, guild: discord.Guild, episode: int) -> discord.Thread | None:
+        """The episode's thread, opened or created, for other features (airing posts); None when the server
+        has no usable discussion channel or Discord refuses."""
+        config = await self.services.guilds.get(guild.id)
+        parent = guild.get_channel(config.discussion_channel_id) if config.discussion_channel_id else None
+        if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
+            return None
+        if missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"]):
+            return None
+        async with self.services.thread_locks((guild.id, episode)):
+            try:
+                thread, _created = await self._thread_for(guild, parent, episode)
+            except (discord.HTTPException, UserError):
+                return None
+        return thread
+
     @staticmethod
     def _reply(thread: discord.Thread, episode: int, *, created: bool) -> str:
         verb = "Opened a new" if created else "Here's the"

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RunOnBot, report_error
+from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig, format_offset
@@ -38,6 +39,14 @@ def line_text(config: GuildConfig) -> str:
         f"fixed at episode {config.fixed_line}: public posts show episodes 1-{config.fixed_line} plainly "
         f"and tag anything later"
     )
+
+
+def airing_text(config: GuildConfig) -> str:
+    if config.airing_channel_id is None:
+        return "off (set them up with `/setup airing`)"
+    before = ", ".join(format_offset(o) for o in config.airing_offsets)
+    role = f", pinging <@&{config.airing_role_id}>" if config.airing_role_id else ""
+    return f"in <#{config.airing_channel_id}>{role}, {before} before and when each episode airs"
 
 
 def offsets_text(config: GuildConfig) -> str:
@@ -107,6 +116,7 @@ def setup_embed(config: GuildConfig, guild: discord.Guild, here: Any) -> discord
         elif missing(channel.permissions_for(guild.me), frozenset({"view_channel", "send_messages"})):
             staff += f" {WARN} I can't post there (need View Channel and Send Messages)"
     embed.add_field(name="Staff channel", value=staff, inline=False)
+    embed.add_field(name="Airing posts", value=airing_text(config), inline=False)
     if not guild.me.guild_permissions.manage_events:
         embed.add_field(
             name="Watch-party events",
@@ -151,7 +161,7 @@ class SpoilerFreePicker(
 
 Setting = Literal[
     "discussion channel", "spoiler line", "spoiler-free channels", "time zone", "reminder times", "staff channel",
-    "everything",
+    "airing posts", "everything",
 ]  # fmt: skip
 
 
@@ -234,6 +244,40 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         await self.services.guilds.set_staff_channel(interaction.guild_id, channel.id, self.services.clock())
         await send(interaction, content=f"I'll report delivery problems in {channel.mention}.")
 
+    @app_commands.command(name="airing", description="Where airing reminders go, whom they ping, and when")
+    @app_commands.describe(
+        channel="The channel for airing posts",
+        role="A role to ping (it must be mentionable by me)",
+        offsets="Times before airtime, e.g. 24h, 30m (default); a post at airtime is always made",
+    )
+    async def airing(
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel,
+        role: discord.Role | None = None,
+        offsets: app_commands.Range[str, 1, 60] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        perms = channel.permissions_for(guild.me)
+        lacking = missing(perms, frozenset({"view_channel", "send_messages"}))
+        if lacking:
+            raise UserError(
+                f"I can't post in {channel.mention}: I need {', '.join(lacking)} there. Nothing was changed."
+            )
+        if role is not None and not (role.mentionable or perms.mention_everyone):
+            raise UserError(
+                f"I can't ping {role.mention}: it isn't mentionable. Turn on *Allow anyone to @mention this role* in "
+                f"Server Settings > Roles > {role.name}, or give me *Mention @everyone, @here and All Roles* in "
+                f"{channel.mention}. Nothing was changed."
+            )
+        if role is not None and role.is_default():
+            raise UserError("Pick a role rather than @everyone. Nothing was changed.")
+        now = self.services.clock()
+        config = await self.services.guilds.set_airing(guild.id, channel.id, role.id if role else None, offsets, now)
+        await self.services.rewatch.follow_broadcast(guild.id, now)
+        await send(interaction, content=f"Airing posts: {airing_text(config)}.")
+
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")
     async def reset(self, interaction: Interaction, setting: Setting) -> None:
@@ -258,6 +302,10 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         if setting in ("staff channel", "everything"):
             await guilds.set_staff_channel(gid, None, now)
             done.append("staff channel: not set")
+        if setting in ("airing posts", "everything"):
+            await guilds.set_airing(gid, None, None, None, now)
+            await self.services.rewatch.sync_reminders(gid, now)
+            done.append("airing posts: off")
         await send(interaction, content="Reset. " + "; ".join(done) + ".")
 
 

@@ -5,7 +5,7 @@ from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data, set_progress, te
 
 
 async def test_airing_for_the_finished_run(h):
-    await h.invoke("airing")
+    await h.invoke("airing info")
     answer = data(h)
     assert answer["flags"] == EPHEMERAL
     embed = answer["embeds"][0]
@@ -23,7 +23,7 @@ async def test_airing_for_the_finished_run(h):
 
 
 async def test_airing_counts_down_to_the_next_episode_of_a_future_run(future_h, clock):
-    await future_h.invoke("airing", public=True)
+    await future_h.invoke("airing info", public=True)
     answer = data(future_h)
     assert not answer.get("flags", 0) & EPHEMERAL
     status = {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}["Status"]
@@ -31,7 +31,7 @@ async def test_airing_counts_down_to_the_next_episode_of_a_future_run(future_h, 
     assert status == f"Next: **episode 1**, <t:{premiere}:F> (<t:{premiere}:R>)"
 
     clock.now = dt.datetime(2026, 12, 3, 13, tzinfo=dt.UTC)  # after episode 2 aired
-    await future_h.invoke("airing")
+    await future_h.invoke("airing info")
     status = {f["name"]: f["value"] for f in data(future_h)["embeds"][0]["fields"]}["Status"]
     assert status.startswith("Next: **episode 3**")
     assert "2 of 16 episodes have aired." in status

@@ -22,6 +22,7 @@ async def test_dev_guild_is_synced_on_start_and_nothing_global(catalog, clock):
             "episode",
             "progress",
             "recap",
+            "rewatch",
             "setup",
             "spoiler",
             "timezone",

@@ -23,13 +23,13 @@ def _schema(bot):
 async def test_every_cog_loads(h):
     assert sorted(h.bot.extensions) == sorted(EXTENSIONS)
     cogs = [
-        "About", "Airing", "Cast", "Discussion", "Episodes", "Progress", "Reminders", "Setup", "SpoilerPosts",
-        "Timezones", "WatchParties",
+        "About", "Airing", "Cast", "Discussion", "Episodes", "Progress", "Reminders", "Rewatch", "Setup",
+        "SpoilerPosts", "Timezones", "WatchParties",
     ]  # fmt: skip
     assert sorted(h.bot.cogs) == cogs
     slash = [
-        "about", "airing", "cast", "discuss", "episode", "progress", "recap", "setup", "spoiler", "timezone",
-        "watchparty",
+        "about", "airing", "cast", "discuss", "episode", "progress", "recap", "rewatch", "setup", "spoiler",
+        "timezone", "watchparty",
     ]  # fmt: skip
     assert sorted(c.name for c in h.bot.tree.get_commands(type=discord.AppCommandType.chat_input)) == slash
     menus = h.bot.tree.get_commands(type=discord.AppCommandType.message)

@@ -1,0 +1,194 @@
+"""/rewatch: a server watches Run On again on its original Wed/Thu 21:00 KST rhythm (or its own slots)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RunOnBot
+from bot.errors import UserError
+from bot.services import Services
+from bot.services.rewatch import Airing, format_slots, parse_slots, position
+from bot.services.timeparse import parse_when
+from bot.services.zones import resolve_zone, search_zones
+
+from .common import BRAND, Interaction, join_clipped, send, ts
+
+log = logging.getLogger(__name__)
+
+
+def _require_manage_guild(interaction: Interaction) -> None:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+
+
+def schedule_lines(schedule: Sequence[Airing], now: dt.datetime, *, paused_at: dt.datetime | None = None) -> list[str]:
+    at = position(schedule, now if paused_at is None else min(now, paused_at))
+    lines = []
+    for airing in schedule:
+        if airing.airs_at <= (paused_at or now):
+            mark = "\N{WHITE HEAVY CHECK MARK}"
+        elif at.next is not None and airing.episode == at.next.episode:
+            mark = "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16}"
+        else:
+            mark = "\N{WHITE LARGE SQUARE}"
+        lines.append(f"{mark} Episode {airing.episode} \N{MIDDLE DOT} {ts(airing.airs_at, 'F')}")
+    return lines
+
+
+def parse_start(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.date:
+    """A start date: ``2026-12-02``, ``today``, ``tomorrow``, ``next wednesday``…"""
+    cleaned = text.strip().lower()
+    today = now.astimezone(zone).date()
+    if cleaned in ("today", "now"):
+        return today
+    try:
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    try:
+        return parse_when(text, zone, now).astimezone(zone).date()
+    except UserError:
+        raise UserError(
+            f"I couldn't read {text[:40]!r} as a start date. Try `2026-12-02`, `today` or `next wednesday`."
+        ) from None
+
+
+class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch Run On again on a weekly rhythm"):
+    def __init__(self, bot: RunOnBot, services: Services) -> None:
+        self.bot = bot
+        self.services = services
+        super().__init__()
+
+    async def _tell_server(self, interaction: Interaction, text: str) -> None:
+        """Say a change once: in the airing channel when one is set, else as the public reply here."""
+        assert interaction.guild_id is not None
+        config = await self.services.guilds.get(interaction.guild_id)
+        channel_id = config.airing_channel_id
+        if channel_id is not None and channel_id != interaction.channel_id:
+            try:
+                await self.bot.get_partial_messageable(channel_id, guild_id=interaction.guild_id).send(text)
+            except discord.HTTPException as error:
+                text += f"\n(I couldn't post this in <#{channel_id}>: {error.text or error.status}.)"
+            else:
+                await interaction.response.send_message(f"Done. Announced in <#{channel_id}>.", ephemeral=True)
+                return
+        await interaction.response.send_message(text)
+
+    @app_commands.command(name="start", description="Start a rewatch on weekly slots (Manage Server)")
+    @app_commands.rename(from_="from")
+    @app_commands.describe(
+        from_="First day: 2026-12-02, today, next wednesday…",
+        episode="Episode to start from (default 1)",
+        slots="Weekly slots (default Wed 21:00, Thu 21:00)",
+        timezone="Zone of the slots (default Asia/Seoul, as broadcast)",
+    )
+    @app_commands.guild_only()
+    async def start(
+        self,
+        interaction: Interaction,
+        from_: app_commands.Range[str, 1, 40],
+        episode: app_commands.Range[int, 1, 16] = 1,
+        slots: app_commands.Range[str, 1, 100] | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        show = self.services.catalog.show
+        zone = resolve_zone(timezone) if timezone else show.timezone
+        weekly = parse_slots(slots) if slots else show.slots
+        now = self.services.clock()
+        schedule = await self.services.rewatch.start(
+            interaction.guild_id, parse_start(from_, zone, now), episode, weekly, zone, now
+        )
+        first, last = schedule[0], schedule[-1]
+        await self._tell_server(
+            interaction,
+            f"\N{CLAPPER BOARD} **Rewatch started!** Episode {first.episode} {ts(first.airs_at, 'F')} "
+            f"({ts(first.airs_at, 'R')}), then every {format_slots(weekly)} ({zone.key}) until episode "
+            f"{last.episode} on {ts(last.airs_at, 'D')}. See it all with `/rewatch show`.",
+        )
+
+    @start.autocomplete("timezone")
+    async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+
+    @app_commands.command(name="show", description="The server's rewatch schedule and where it is now")
+    @app_commands.guild_only()
+    async def show(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        row, schedule = await self.services.rewatch.current(interaction.guild_id)
+        if row is None:
+            raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
+        now = self.services.clock()
+        paused_at = dt.datetime.fromtimestamp(row.paused_at, dt.UTC) if row.paused_at else None
+        at = position(schedule, now if paused_at is None else min(now, paused_at))
+        embed = discord.Embed(title="Run On rewatch", colour=BRAND)
+        embed.description = join_clipped(schedule_lines(schedule, now, paused_at=paused_at), 4096)
+        if row.status == "paused":
+            status = f"Paused since {ts(paused_at, 'F') if paused_at else 'earlier'}: `/rewatch resume` to go on."
+        elif at.next is None:
+            status = "Finished: every episode has aired."
+        else:
+            status = (
+                f"Next: episode {at.next.episode} {ts(at.next.airs_at, 'R')}. Watched so far: up to {at.last_aired}."
+            )
+        embed.add_field(name="Now", value=status, inline=False)
+        embed.set_footer(text=f"Slots: {row.slots} ({row.zone}) · times show in your own zone")
+        await send(interaction, embed=embed)
+
+    @app_commands.command(name="skip-week", description="Move every episode still to come one week on")
+    @app_commands.guild_only()
+    async def skip_week(self, interaction: Interaction) -> None:
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        now = self.services.clock()
+        moved = await self.services.rewatch.skip_week(interaction.guild_id, now)
+        upcoming = position(moved, now).next
+        where = f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
+        await self._tell_server(
+            interaction, f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} The rewatch skips a week.{where}"
+        )
+
+    @app_commands.command(name="pause", description="Pause the rewatch (no airing posts until resumed)")
+    @app_commands.guild_only()
+    async def pause(self, interaction: Interaction) -> None:
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        await self.services.rewatch.pause(interaction.guild_id, self.services.clock())
+        await self._tell_server(interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} The rewatch is paused.")
+
+    @app_commands.command(name="resume", description="Resume on the next slots")
+    @app_commands.guild_only()
+    async def resume(self, interaction: Interaction) -> None:
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        now = self.services.clock()
+        resumed = await self.services.rewatch.resume(interaction.guild_id, now)
+        upcoming = position(resumed, now).next
+        where = f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
+        await self._tell_server(
+            interaction, f"\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} The rewatch is back on.{where}"
+        )
+
+    @app_commands.command(name="stop", description="End the rewatch and its airing posts")
+    @app_commands.guild_only()
+    async def stop(self, interaction: Interaction) -> None:
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        await self.services.rewatch.stop(interaction.guild_id, self.services.clock())
+        await self._tell_server(
+            interaction, "\N{BLACK SQUARE FOR STOP}\N{VARIATION SELECTOR-16} The rewatch has ended."
+        )
+
+
+async def setup(bot: RunOnBot) -> None:
+    await bot.add_cog(Rewatch(bot, bot.services))
