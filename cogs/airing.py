@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Literal
+from typing import Literal, Protocol
 
 import discord
 from discord import app_commands
@@ -17,7 +17,6 @@ from bot.services.scheduler import Failed, Outcome, RetryLater, Sent
 from bot.store import ReminderRow
 
 from .common import BRAND, PUBLIC_DESCRIBE, Interaction, send, ts
-from .discussion import Discussion
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +89,10 @@ def airing_text(
     return f"\N{ALARM CLOCK} **{label} {episode}** airs {ts(airs_at, 'R')} ({ts(airs_at, 'F')}), {where}."
 
 
+class ThreadOpener(Protocol):
+    async def __call__(self, guild: discord.Guild, episode: int) -> discord.Thread | None: ...
+
+
 class AiringDelivery:
     """Delivers airing reminders for the scheduler: the post (pinging the role), and DMs to subscribers."""
 
@@ -145,9 +148,11 @@ class AiringDelivery:
 
     async def _thread_link(self, guild_id: int, episode: int) -> str:
         guild = self.bot.get_guild(guild_id)
-        cog = self.bot.get_cog("Discussion")
-        if guild is not None and isinstance(cog, Discussion):
-            thread = await cog.ensure_thread(guild, episode)
+        # By name, not isinstance: each extension is executed as its own module object by load_extension,
+        # so a class imported here is not the one the loaded cog was made from.
+        opener: ThreadOpener | None = getattr(self.bot.get_cog("Discussion"), "ensure_thread", None)
+        if guild is not None and opener is not None:
+            thread = await opener(guild, episode)
             if thread is not None:
                 return f"Talk about it in {thread.mention} (spoilers for episode {episode} there)."
         return f"Talk about it with `/discuss episode:{episode}`."

@@ -1172,12 +1172,14 @@ class Harness:
         permissions: discord.Permissions | int = 0,
         guild_id: int | None = None,
         position: int = 1,
+        mentionable: bool = False,
     ) -> discord.Role:
         gid = guild_id or self.guild_id
         guild = self._state._get_guild(gid)
         if guild is None:
             guild = self.add_guild(gid)
         payload = self._role_payload(gid, role_id, name or f"role-{role_id}", permissions, position=position)
+        payload["mentionable"] = mentionable
         self._guild_payloads[gid]["roles"].append(payload)
         role = discord.Role(guild=guild, state=self._state, data=payload)  # type: ignore[arg-type]
         guild._add_role(role)
