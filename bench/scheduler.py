@@ -35,11 +35,11 @@ class NullDelivery:
         return None
 
 
-async def fill(db: Database, rows: int, servers: int, seed: int = 7) -> None:
+async def fill(db: Database, rows: int, servers: int, seed: int = 7, base: dt.datetime = NOW) -> None:
     """Bulk-load pending reminders (benchmark fixture: written with one executemany, not through
     ``schedule`` one party at a time, which would take minutes)."""
     rng = random.Random(seed)
-    start = epoch(NOW)
+    start = epoch(base)
     batch = []
     for i in range(rows):
         event_at = start + rng.randrange(60, 30 * 24 * 3600)
