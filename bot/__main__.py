@@ -104,7 +104,7 @@ def describe_commands(bot: RunOnBot) -> list[str]:
         if isinstance(command, discord.app_commands.ContextMenu):
             lines.append(f"  [{command.type.name} menu] {command.name}")
             return
-        options = " ".join(f"{p.name}:" if p.required else f"[{p.name}:]" for p in command.parameters)
+        options = " ".join(f"{p.display_name}:" if p.required else f"[{p.display_name}:]" for p in command.parameters)
         lines.append(f"  /{prefix}{command.name} {options}".rstrip())
 
     for command in bot.tree.get_commands():
