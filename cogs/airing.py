@@ -13,10 +13,11 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.services import Services
 from bot.services.rewatch import AIRING_KIND, position
-from bot.services.scheduler import Failed, Outcome, RetryLater, Sent
+from bot.services.scheduler import Failed, Outcome, Sent
 from bot.store import ReminderRow
 
 from .common import BRAND, PUBLIC_DESCRIBE, Interaction, send, ts
+from .delivery import dm_copies, post, tell_staff
 
 log = logging.getLogger(__name__)
 
@@ -116,35 +117,22 @@ class AiringDelivery:
         text = airing_text(self.services, slot.episode, airs_at, reminder.offset_seconds,
                            rewatch=rewatch is not None, thread=thread)  # fmt: skip
         role = f"<@&{config.airing_role_id}> " if config.airing_role_id else ""
-        channel = self.bot.get_partial_messageable(config.airing_channel_id, guild_id=reminder.guild_id)
-        try:
-            message = await channel.send(
-                f"{role}{text}",
-                nonce=nonce,
-                allowed_mentions=discord.AllowedMentions(
-                    everyone=False,
-                    users=False,
-                    roles=[discord.Object(config.airing_role_id)] if config.airing_role_id else False,
-                ),
-            )
-        except discord.RateLimited as error:
-            return RetryLater(dt.timedelta(seconds=error.retry_after), f"rate limited for {error.retry_after:.0f}s")
-        except discord.Forbidden as error:
-            return Failed("missing_permissions", _describe(error), config.airing_channel_id)
-        except discord.NotFound as error:
-            return Failed("unknown_channel", _describe(error), config.airing_channel_id)
-        except discord.HTTPException as error:
-            if error.status >= 500:
-                return RetryLater(dt.timedelta(seconds=30), _describe(error))
-            return Failed("other", _describe(error), config.airing_channel_id)
-        failures = []
-        for user_id in await self.services.rewatch.subscribers(reminder.guild_id):
-            try:
-                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-                await user.send(text, nonce=nonce)
-            except discord.HTTPException as error:
-                failures.append(f"DM to {user_id}: {'DMs closed' if error.code == 50007 else _describe(error)}")
-        return Sent(message.id, "; ".join(failures)[:500] or None)
+        sent = await post(
+            self.bot,
+            reminder.guild_id,
+            config.airing_channel_id,
+            f"{role}{text}",
+            nonce=nonce,
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False,
+                users=False,
+                roles=[discord.Object(config.airing_role_id)] if config.airing_role_id else False,
+            ),
+        )
+        if not isinstance(sent, discord.Message):
+            return sent
+        subscribers = await self.services.rewatch.subscribers(reminder.guild_id)
+        return Sent(sent.id, await dm_copies(self.bot, subscribers, text, nonce))
 
     async def _thread_link(self, guild_id: int, episode: int) -> str:
         guild = self.bot.get_guild(guild_id)
@@ -158,22 +146,7 @@ class AiringDelivery:
         return f"Talk about it with `/discuss episode:{episode}`."
 
     async def report_problem(self, guild_id: int, failure: Failed) -> None:
-        config = await self.services.guilds.get(guild_id)
-        text = (
-            f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post an airing reminder in <#{failure.channel_id}>: "
-            f"{failure.detail}. Check that I can View Channel and Send Messages there (`/setup show`)."
-        )
-        if config.staff_channel_id is None:
-            log.warning("guild %s: %s (no staff channel set)", guild_id, text)
-            return
-        try:
-            await self.bot.get_partial_messageable(config.staff_channel_id, guild_id=guild_id).send(text)
-        except discord.HTTPException:
-            log.warning("guild %s: could not report a delivery problem to staff", guild_id, exc_info=True)
-
-
-def _describe(error: discord.HTTPException) -> str:
-    return f"{error.status} (error code: {error.code}): {error.text}"
+        await tell_staff(self.bot, guild_id, "an airing reminder", failure)
 
 
 class Airing(commands.GroupCog, group_name="airing", group_description="When Run On airs, and airing reminders"):

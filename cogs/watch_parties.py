@@ -15,13 +15,14 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
-from bot.services.scheduler import Failed, Outcome, RetryLater, Sent
+from bot.services.scheduler import Failed, Outcome, Sent
 from bot.services.timeparse import parse_when, preview
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, REMINDER_KIND, Party, episodes_label, may_manage
 from bot.services.zones import resolve_zone, search_zones
 from bot.store import PartyRow, ReminderRow
 
 from .common import BRAND, Interaction, SafeButton, clip, services_of, ts, view_of
+from .delivery import dm_copies, post, tell_staff
 
 log = logging.getLogger(__name__)
 
@@ -191,65 +192,29 @@ class PartyDelivery:
             return Failed("other", "the party no longer exists or was cancelled")
         going = await self.services.parties.going(party.id)
         text = reminder_text(party, reminder.offset_seconds, late=late)
-        channel = self.bot.get_partial_messageable(party.channel_id, guild_id=party.guild_id)
         chunks = [going[i : i + MENTIONS_PER_MESSAGE] for i in range(0, len(going), MENTIONS_PER_MESSAGE)] or [[]]
         first_id: int | None = None
-        try:
-            for index, chunk in enumerate(chunks):
-                mentions = " ".join(f"<@{u}>" for u in chunk)
-                message = await channel.send(
-                    f"{text}\n{mentions}".strip() if index == 0 else mentions,
-                    nonce=nonce if index == 0 else f"{nonce}-{index}",
-                    allowed_mentions=discord.AllowedMentions(
-                        everyone=False, roles=False, users=[discord.Object(u) for u in chunk]
-                    ),
-                )
-                first_id = first_id or message.id
-        except discord.RateLimited as error:
-            return RetryLater(dt.timedelta(seconds=error.retry_after), f"rate limited for {error.retry_after:.0f}s")
-        except discord.Forbidden as error:
-            return Failed("missing_permissions", _describe(error), party.channel_id)
-        except discord.NotFound as error:
-            return Failed("unknown_channel", _describe(error), party.channel_id)
-        except discord.HTTPException as error:
-            if error.status >= 500:
-                return RetryLater(dt.timedelta(seconds=30), _describe(error))
-            return Failed("other", _describe(error), party.channel_id)
-        dm_failures = await self._dm_copies(party, text, nonce, going)
-        return Sent(first_id, dm_failures)
-
-    async def _dm_copies(self, party: PartyRow, text: str, nonce: str, going: list[int]) -> str | None:
-        failures = []
-        for user_id in await self.services.members.with_party_dm(going):
-            try:
-                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-                await user.send(f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)", nonce=nonce)
-            except discord.HTTPException as error:
-                code = "DMs closed" if error.code == 50007 else _describe(error)
-                failures.append(f"DM to {user_id}: {code}")
-        return "; ".join(failures)[:500] or None
+        for index, chunk in enumerate(chunks):
+            mentions = " ".join(f"<@{u}>" for u in chunk)
+            sent = await post(
+                self.bot,
+                party.guild_id,
+                party.channel_id,
+                f"{text}\n{mentions}".strip() if index == 0 else mentions,
+                nonce=nonce if index == 0 else f"{nonce}-{index}",
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, users=[discord.Object(u) for u in chunk]
+                ),
+            )
+            if not isinstance(sent, discord.Message):
+                return sent
+            first_id = first_id or sent.id
+        dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
+        wanting = await self.services.members.with_party_dm(going)
+        return Sent(first_id, await dm_copies(self.bot, wanting, dm_text, nonce))
 
     async def report_problem(self, guild_id: int, failure: Failed) -> None:
-        config = await self.services.guilds.get(guild_id)
-        what = {
-            "missing_permissions": "I'm missing a permission there (View Channel and Send Messages are needed)",
-            "unknown_channel": "the channel no longer exists",
-        }.get(failure.problem, failure.detail)
-        text = (
-            f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post a watch-party reminder in "
-            f"<#{failure.channel_id}>: {what}. Discord said: {failure.detail}"
-        )
-        if config.staff_channel_id is None:
-            log.warning("guild %s: %s (no staff channel set)", guild_id, text)
-            return
-        try:
-            await self.bot.get_partial_messageable(config.staff_channel_id, guild_id=guild_id).send(text)
-        except discord.HTTPException:
-            log.warning("guild %s: could not report a delivery problem to staff", guild_id, exc_info=True)
-
-
-def _describe(error: discord.HTTPException) -> str:
-    return f"{error.status} {error.response.reason if error.response else ''} (error code: {error.code}): {error.text}"
+        await tell_staff(self.bot, guild_id, "a watch-party reminder", failure)
 
 
 class WatchParties(commands.GroupCog, group_name="watchparty", group_description="Watch Run On together"):
