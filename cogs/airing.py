@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.services import Services
-from bot.services.rewatch import AIRING_KIND, position
+from bot.services.rewatch import AIRING_KIND
 from bot.services.scheduler import Failed, Outcome, Sent
 from bot.store import ReminderRow
 
@@ -60,10 +60,9 @@ async def airing_embed(services: Services, guild_id: int | None) -> discord.Embe
             value += f"\n{status.aired_count} of {catalog.episode_count} episodes have aired."
     embed.add_field(name="Status", value=value, inline=False)
     if guild_id is not None:
-        row, schedule = await services.rewatch.current(guild_id)
-        if row is not None:
-            paused_at = dt.datetime.fromtimestamp(row.paused_at, dt.UTC) if row.paused_at else None
-            at = position(schedule, now if paused_at is None else min(now, paused_at))
+        found = await services.rewatch.progress(guild_id, now)
+        if found is not None:
+            row, _, at = found
             if row.status == "paused":
                 text = f"Paused after episode {at.last_aired}."
             elif at.next is None:

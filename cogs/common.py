@@ -15,6 +15,7 @@ from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import humanize
 from bot.services import Services, spoilers
+from bot.services.zones import search_zones
 
 Interaction = discord.Interaction[RunOnBot]
 
@@ -65,6 +66,19 @@ async def public_line(interaction: Interaction) -> int:
     channel = interaction.channel
     parent_id = channel.parent_id if isinstance(channel, discord.Thread) else None
     return await services_of(interaction).public_line(interaction.guild_id, interaction.channel_id, parent_id)
+
+
+def require_manage_guild(interaction: discord.Interaction[Any]) -> None:
+    """Enforce Manage Server in the bot too: admins can override Discord's default_permissions."""
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+
+
+def zone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for an IANA time-zone option (city search)."""
+    return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
 
 
 def watched_text(horizon: int) -> str:

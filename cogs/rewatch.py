@@ -14,27 +14,20 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
-from bot.services.rewatch import Airing, format_slots, parse_slots, position
+from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
 from bot.services.timeparse import parse_when
-from bot.services.zones import resolve_zone, search_zones
+from bot.services.zones import resolve_zone
 
-from .common import BRAND, Interaction, join_clipped, send, ts
+from .common import BRAND, Interaction, join_clipped, require_manage_guild, send, ts, zone_choices
 
 log = logging.getLogger(__name__)
 
 
-def _require_manage_guild(interaction: Interaction) -> None:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-
-
-def schedule_lines(schedule: Sequence[Airing], now: dt.datetime, *, paused_at: dt.datetime | None = None) -> list[str]:
-    at = position(schedule, now if paused_at is None else min(now, paused_at))
+def schedule_lines(schedule: Sequence[Airing], at: Position, until: dt.datetime) -> list[str]:
+    """The schedule with ✅ for what aired by ``until`` and ▶️ for the next episode."""
     lines = []
     for airing in schedule:
-        if airing.airs_at <= (paused_at or now):
+        if airing.airs_at <= until:
             mark = "\N{WHITE HEAVY CHECK MARK}"
         elif at.next is not None and airing.episode == at.next.episode:
             mark = "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16}"
@@ -42,6 +35,11 @@ def schedule_lines(schedule: Sequence[Airing], now: dt.datetime, *, paused_at: d
             mark = "\N{WHITE LARGE SQUARE}"
         lines.append(f"{mark} Episode {airing.episode} \N{MIDDLE DOT} {ts(airing.airs_at, 'F')}")
     return lines
+
+
+def next_sentence(schedule: Sequence[Airing], now: dt.datetime) -> str:
+    upcoming = position(schedule, now).next
+    return f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
 
 
 def parse_start(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.date:
@@ -100,7 +98,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         slots: app_commands.Range[str, 1, 100] | None = None,
         timezone: str | None = None,
     ) -> None:
-        _require_manage_guild(interaction)
+        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         show = self.services.catalog.show
         zone = resolve_zone(timezone) if timezone else show.timezone
@@ -119,20 +117,20 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
 
     @start.autocomplete("timezone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+        return zone_choices(current)
 
     @app_commands.command(name="show", description="The server's rewatch schedule and where it is now")
     @app_commands.guild_only()
     async def show(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        row, schedule = await self.services.rewatch.current(interaction.guild_id)
-        if row is None:
-            raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
         now = self.services.clock()
-        paused_at = dt.datetime.fromtimestamp(row.paused_at, dt.UTC) if row.paused_at else None
-        at = position(schedule, now if paused_at is None else min(now, paused_at))
+        found = await self.services.rewatch.progress(interaction.guild_id, now)
+        if found is None:
+            raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
+        row, schedule, at = found
+        paused_at = paused_since(row)
         embed = discord.Embed(title="Run On rewatch", colour=BRAND)
-        embed.description = join_clipped(schedule_lines(schedule, now, paused_at=paused_at), 4096)
+        embed.description = join_clipped(schedule_lines(schedule, at, min(now, paused_at or now)), 4096)
         if row.status == "paused":
             status = f"Paused since {ts(paused_at, 'F') if paused_at else 'earlier'}: `/rewatch resume` to go on."
         elif at.next is None:
@@ -148,12 +146,11 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     @app_commands.command(name="skip-week", description="Move every episode still to come one week on")
     @app_commands.guild_only()
     async def skip_week(self, interaction: Interaction) -> None:
-        _require_manage_guild(interaction)
+        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         now = self.services.clock()
         moved = await self.services.rewatch.skip_week(interaction.guild_id, now)
-        upcoming = position(moved, now).next
-        where = f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
+        where = next_sentence(moved, now)
         await self._tell_server(
             interaction, f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} The rewatch skips a week.{where}"
         )
@@ -161,7 +158,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     @app_commands.command(name="pause", description="Pause the rewatch (no airing posts until resumed)")
     @app_commands.guild_only()
     async def pause(self, interaction: Interaction) -> None:
-        _require_manage_guild(interaction)
+        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         await self.services.rewatch.pause(interaction.guild_id, self.services.clock())
         await self._tell_server(interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} The rewatch is paused.")
@@ -169,12 +166,11 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     @app_commands.command(name="resume", description="Resume on the next slots")
     @app_commands.guild_only()
     async def resume(self, interaction: Interaction) -> None:
-        _require_manage_guild(interaction)
+        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         now = self.services.clock()
         resumed = await self.services.rewatch.resume(interaction.guild_id, now)
-        upcoming = position(resumed, now).next
-        where = f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
+        where = next_sentence(resumed, now)
         await self._tell_server(
             interaction, f"\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} The rewatch is back on.{where}"
         )
@@ -182,7 +178,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     @app_commands.command(name="stop", description="End the rewatch and its airing posts")
     @app_commands.guild_only()
     async def stop(self, interaction: Interaction) -> None:
-        _require_manage_guild(interaction)
+        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         await self.services.rewatch.stop(interaction.guild_id, self.services.clock())
         await self._tell_server(

@@ -14,20 +14,13 @@ from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig, format_offset
-from bot.services.zones import resolve_zone, search_zones
+from bot.services.zones import resolve_zone
 
-from .common import BRAND, Interaction, missing, send, services_of, view_of
+from .common import BRAND, Interaction, missing, require_manage_guild, send, services_of, view_of, zone_choices
 
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
 STAFF_ONLY = "Only members with the Manage Server permission can change the bot's setup."
-
-
-def _require_manage_guild(interaction: Interaction) -> None:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
 
 
 def line_text(config: GuildConfig) -> str:
@@ -149,7 +142,7 @@ class SpoilerFreePicker(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            _require_manage_guild(interaction)
+            require_manage_guild(interaction)
             assert interaction.guild_id is not None
             chosen = frozenset(channel.id for channel in self.item.values)
             config = await services_of(interaction).guilds.set_spoiler_free_channels(interaction.guild_id, chosen)
@@ -175,7 +168,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         # Discord hides the commands from members without Manage Server, but server admins can
         # override that in Integrations: the rule is enforced here too.
-        _require_manage_guild(interaction)
+        require_manage_guild(interaction)
         return True
 
     async def _config(self, interaction: Interaction) -> GuildConfig:
@@ -225,7 +218,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+        return zone_choices(current)
 
     @app_commands.command(name="reminders", description="When watch-party reminders go out before the start")
     @app_commands.describe(before="Up to 5 times, e.g. 1h, 10m (a reminder at the start is always sent)")

@@ -42,10 +42,6 @@ def _validate_text(text: str) -> str:
     return text
 
 
-def _member_cooldown(interaction: discord.Interaction[Any]) -> app_commands.Cooldown | None:
-    return app_commands.Cooldown(1, COOLDOWN_SECONDS)
-
-
 @dataclass(frozen=True, slots=True)
 class PendingRetag:
     """A message a moderator asked to re-tag, kept until they pick the episode.
@@ -108,7 +104,7 @@ class SpoilerPosts(commands.Cog):
         episode="The episode it spoils", text="What you want to say; it will be hidden", image="An image to hide too"
     )
     @app_commands.guild_only()
-    @app_commands.checks.dynamic_cooldown(_member_cooldown, key=lambda i: (i.guild_id, i.user.id))
+    @app_commands.checks.cooldown(1, COOLDOWN_SECONDS, key=lambda i: (i.guild_id, i.user.id))
     async def spoiler(
         self,
         interaction: Interaction,

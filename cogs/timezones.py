@@ -7,9 +7,9 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.services import Services
-from bot.services.zones import resolve_zone, search_zones
+from bot.services.zones import resolve_zone
 
-from .common import Interaction, send
+from .common import Interaction, send, zone_choices
 
 
 class Timezones(commands.GroupCog, group_name="timezone", group_description="Your time zone for times you type"):
@@ -32,7 +32,7 @@ class Timezones(commands.GroupCog, group_name="timezone", group_description="You
 
     @set_.autocomplete("zone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+        return zone_choices(current)
 
     @app_commands.command(name="show", description="See the time zone the bot reads your times in")
     async def show(self, interaction: Interaction) -> None:

@@ -18,10 +18,10 @@ from bot.services import Services
 from bot.services.scheduler import Failed, Outcome, Sent
 from bot.services.timeparse import parse_when, preview
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, REMINDER_KIND, Party, episodes_label, may_manage
-from bot.services.zones import resolve_zone, search_zones
+from bot.services.zones import resolve_zone
 from bot.store import PartyRow, ReminderRow
 
-from .common import BRAND, Interaction, SafeButton, clip, services_of, ts, view_of
+from .common import BRAND, Interaction, SafeButton, clip, services_of, ts, view_of, zone_choices
 from .delivery import dm_copies, post, tell_staff
 
 log = logging.getLogger(__name__)
@@ -400,7 +400,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     @create.autocomplete("timezone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+        return zone_choices(current)
 
     @app_commands.command(name="list", description="Upcoming watch parties in this server")
     @app_commands.guild_only()
@@ -525,7 +525,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     @edit.autocomplete("timezone")
     async def edit_zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+        return zone_choices(current)
 
     @edit.autocomplete("when")
     async def edit_when_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -57,8 +57,11 @@ class Services:
         """The spoiler line for a public post here: staff's fixed line, else where the rewatch is."""
         if guild_id is None:
             return 0
+        config = await self.guilds.get(guild_id)
+        if config.fixed_line is not None or config.is_spoiler_free(channel_id, parent_id):
+            return config.line_for_channel(channel_id, parent_id)  # the rewatch cannot change it: skip its queries
         automatic = await self.rewatch.automatic_line(guild_id, self.clock())
-        return await self.guilds.line_for(guild_id, channel_id, parent_id, automatic)
+        return config.line_for_channel(channel_id, parent_id, automatic)
 
     @classmethod
     def build(cls, catalog: Catalog, db: Database, clock: Clock = utc_now) -> Services:

@@ -76,12 +76,13 @@ class GuildConfig:
         """Staff's fixed line, else the automatic one (0, or where the server's rewatch has reached)."""
         return automatic if self.fixed_line is None else self.fixed_line
 
+    def is_spoiler_free(self, channel_id: int | None, parent_id: int | None = None) -> bool:
+        free = self.spoiler_free_channel_ids
+        return channel_id in free or (parent_id is not None and parent_id in free)
+
     def line_for_channel(self, channel_id: int | None, parent_id: int | None = None, automatic: int = 0) -> int:
         """The line for a public post in a channel (or a thread of ``parent_id``)."""
-        free = self.spoiler_free_channel_ids
-        if channel_id in free or (parent_id is not None and parent_id in free):
-            return 0
-        return self.line(automatic)
+        return 0 if self.is_spoiler_free(channel_id, parent_id) else self.line(automatic)
 
 
 class GuildConfigService:

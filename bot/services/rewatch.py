@@ -134,6 +134,10 @@ AIRING_KIND = "airing"
 MAX_START_AHEAD = dt.timedelta(days=366)
 
 
+def paused_since(row: RewatchRow) -> dt.datetime | None:
+    return None if row.paused_at is None else dt.datetime.fromtimestamp(row.paused_at, dt.UTC)
+
+
 class RewatchService:
     """A server's rewatch (or the broadcast, while it lies ahead) and its airing reminders."""
 
@@ -205,8 +209,8 @@ class RewatchService:
 
     async def resume(self, guild_id: int, now: dt.datetime) -> list[Airing]:
         row, schedule = await self._running(guild_id, paused=True)
-        assert row.paused_at is not None
-        paused_at = dt.datetime.fromtimestamp(row.paused_at, dt.UTC)
+        paused_at = paused_since(row)
+        assert paused_at is not None
         resumed = resume(schedule, parse_slots(row.slots), ZoneInfo(row.zone), paused_at, now)
         await self._repo.put(RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
         await self._store(guild_id, resumed, now)
@@ -245,10 +249,15 @@ class RewatchService:
             offsets = [o for o in config.airing_reminder_offsets if slot.airs_at - o > epoch(now) or o == 0]
             await self._reminders.schedule(AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
 
+    async def progress(self, guild_id: int, now: dt.datetime) -> tuple[RewatchRow, list[Airing], Position] | None:
+        """The server's rewatch, its schedule and where it stands; frozen at the pause while paused."""
+        row = await self._repo.get(guild_id)
+        if row is None:
+            return None
+        _, schedule = await self.current(guild_id)
+        return row, schedule, position(schedule, min(now, paused_since(row) or now))
+
     async def automatic_line(self, guild_id: int, now: dt.datetime) -> int:
         """With a rewatch, the last episode whose slot has passed (frozen while paused); else 0."""
-        row, schedule = await self.current(guild_id)
-        if row is None:
-            return 0
-        moment = now if row.paused_at is None else min(now, dt.datetime.fromtimestamp(row.paused_at, dt.UTC))
-        return position(schedule, moment).last_aired
+        found = await self.progress(guild_id, now)
+        return 0 if found is None else found[2].last_aired
