@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from typing import Literal, Protocol
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -12,12 +11,8 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.services import Services
-from bot.services.rewatch import AIRING_KIND
-from bot.services.scheduler import Failed, Outcome, Sent
-from bot.store import ReminderRow
 
-from .common import BRAND, PUBLIC_DESCRIBE, Interaction, send, ts
-from .delivery import dm_copies, post, tell_staff
+from .common import BRAND, PUBLIC_DESCRIBE, Interaction, dm_refusal_notice, send, ts
 
 log = logging.getLogger(__name__)
 
@@ -77,85 +72,11 @@ async def airing_embed(services: Services, guild_id: int | None) -> discord.Embe
     return embed
 
 
-def airing_text(
-    services: Services, episode: int, airs_at: dt.datetime, offset: int, *, rewatch: bool, thread: str
-) -> str:
-    """The airing post. It names the episode number only: nothing in it spoils episode N."""
-    show = services.catalog.show
-    where = f"on {show.streaming}" if rewatch else f"on {show.network}, and on {show.streaming} the same day"
-    label = "Rewatch: episode" if rewatch else "Episode"
-    if offset == 0:
-        return f"\N{TELEVISION} **{label} {episode} is on now** {where}! {thread}".strip()
-    return f"\N{ALARM CLOCK} **{label} {episode}** airs {ts(airs_at, 'R')} ({ts(airs_at, 'F')}), {where}."
-
-
-class ThreadOpener(Protocol):
-    async def __call__(self, guild: discord.Guild, episode: int) -> discord.Thread | None: ...
-
-
-class AiringDelivery:
-    """Delivers airing reminders for the scheduler: the post (pinging the role), and DMs to subscribers."""
-
-    def __init__(self, bot: RunOnBot) -> None:
-        self.bot = bot
-
-    @property
-    def services(self) -> Services:
-        return self.bot.services
-
-    async def deliver(self, reminder: ReminderRow, *, nonce: str, now: dt.datetime, late: bool) -> Outcome:
-        slot = await self.services.rewatch.slot(reminder.ref_id)
-        config = await self.services.guilds.get(reminder.guild_id)
-        if slot is None or config.airing_channel_id is None:
-            return Failed("other", "the episode left the schedule or airing posts were turned off")
-        rewatch, _ = await self.services.rewatch.current(reminder.guild_id)
-        airs_at = dt.datetime.fromtimestamp(slot.airs_at, dt.UTC)
-        thread = ""
-        if reminder.offset_seconds == 0:
-            thread = await self._thread_link(reminder.guild_id, slot.episode)
-        text = airing_text(self.services, slot.episode, airs_at, reminder.offset_seconds,
-                           rewatch=rewatch is not None, thread=thread)  # fmt: skip
-        role = f"<@&{config.airing_role_id}> " if config.airing_role_id else ""
-        sent = await post(
-            self.bot,
-            reminder.guild_id,
-            config.airing_channel_id,
-            f"{role}{text}",
-            nonce=nonce,
-            allowed_mentions=discord.AllowedMentions(
-                everyone=False,
-                users=False,
-                roles=[discord.Object(config.airing_role_id)] if config.airing_role_id else False,
-            ),
-        )
-        if not isinstance(sent, discord.Message):
-            return sent
-        subscribers = await self.services.rewatch.subscribers(reminder.guild_id)
-        return Sent(sent.id, await dm_copies(self.bot, subscribers, text, nonce))
-
-    async def _thread_link(self, guild_id: int, episode: int) -> str:
-        guild = self.bot.get_guild(guild_id)
-        # By name, not isinstance: each extension is executed as its own module object by load_extension,
-        # so a class imported here is not the one the loaded cog was made from.
-        opener: ThreadOpener | None = getattr(self.bot.get_cog("Discussion"), "ensure_thread", None)
-        if guild is not None and opener is not None:
-            thread = await opener(guild, episode)
-            if thread is not None:
-                return f"Talk about it in {thread.mention} (spoilers for episode {episode} there)."
-        return f"Talk about it with `/discuss episode:{episode}`."
-
-    async def report_problem(self, guild_id: int, failure: Failed) -> None:
-        await tell_staff(self.bot, guild_id, "an airing reminder", failure)
-
-
 class Airing(commands.GroupCog, group_name="airing", group_description="When Run On airs, and airing reminders"):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
         self.services = services
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.services.scheduler.register(AIRING_KIND, AiringDelivery(self.bot))
 
     @app_commands.command(name="info", description="When and where Run On airs, and what's next")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
@@ -175,6 +96,8 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
             text = "Noted. This server has no airing posts set up yet, so DMs start once staff run `/setup airing`."
         else:
             text = "You'll get a DM before each episode airs here (keep DMs from server members open)."
+        if setting == "on":
+            text += await dm_refusal_notice(self.services, interaction.user.id)
         await send(interaction, content=text)
 
 

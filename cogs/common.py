@@ -65,7 +65,23 @@ async def public_line(interaction: Interaction) -> int:
     """The spoiler line for a public post in the interaction's channel (0 in DMs and spoiler-free channels)."""
     channel = interaction.channel
     parent_id = channel.parent_id if isinstance(channel, discord.Thread) else None
-    return await services_of(interaction).public_line(interaction.guild_id, interaction.channel_id, parent_id)
+    services = services_of(interaction)
+    return await services.spoiler_line.public_line(
+        interaction.guild_id, interaction.channel_id, parent_id, services.clock()
+    )
+
+
+async def dm_refusal_notice(services: Services, user_id: int) -> str:
+    """When Discord refused the member's last reminder DM, how they can fix it (staff cannot)."""
+    member = await services.members.get(user_id)
+    if member.dm_refused_at is None:
+        return ""
+    when = ts(dt.datetime.fromtimestamp(member.dm_refused_at, dt.UTC), "R")
+    return (
+        f"\n\N{WARNING SIGN}\N{VARIATION SELECTOR-16} My last reminder DM to you ({when}) didn't arrive: Discord "
+        "refused it because your DMs are closed to me. To get DM copies, allow *Direct Messages* from this server "
+        "(click the server name > *Privacy Settings*)."
+    )
 
 
 def require_manage_guild(interaction: discord.Interaction[Any]) -> None:

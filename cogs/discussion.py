@@ -12,7 +12,7 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, humanize
 from bot.services import Services
-from bot.services.discussion import FORUM_TAG_LIMIT, opening_post, tag_name, thread_name
+from bot.services.discussion import FORUM_TAG_LIMIT, ThreadLink, opening_post, tag_name, thread_name
 from bot.store import ThreadRow
 
 from .common import EpisodeOption, Interaction, missing
@@ -21,8 +21,22 @@ ARCHIVE_AFTER_MINUTES: Final = 10080  # a week: episode threads stay open throug
 
 
 class Discussion(commands.Cog):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, bot: RunOnBot, services: Services) -> None:
+        self.bot = bot
         self.services = services
+
+    async def cog_load(self) -> None:
+        self.services.discussion.opener = self.open_for  # airing posts link the episode's thread through it
+
+    async def cog_unload(self) -> None:
+        self.services.discussion.opener = None
+
+    async def open_for(self, guild_id: int, episode: int) -> ThreadLink:
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return ThreadLink(None, "I'm not in that server any more")
+        thread = await self.ensure_thread(guild, episode)
+        return ThreadLink(thread.id if thread else None, None if thread else "no usable discussion channel")
 
     @app_commands.command(name="discuss", description="Open the discussion thread for an episode")
     @app_commands.describe(episode="The episode to discuss; the thread contains its spoilers")
@@ -47,7 +61,7 @@ class Discussion(commands.Cog):
             await interaction.response.send_message(self._reply(ready, episode, created=False), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.thread_locks((guild.id, episode)):
+        async with self.services.discussion.locks((guild.id, episode)):
             try:
                 thread, created = await self._thread_for(guild, parent, episode)
             except discord.Forbidden:
@@ -67,7 +81,7 @@ class Discussion(commands.Cog):
             return None
         if missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"]):
             return None
-        async with self.services.thread_locks((guild.id, episode)):
+        async with self.services.discussion.locks((guild.id, episode)):
             try:
                 thread, _created = await self._thread_for(guild, parent, episode)
             except (discord.HTTPException, UserError):
@@ -86,7 +100,7 @@ class Discussion(commands.Cog):
         self, guild: discord.Guild, parent: discord.abc.GuildChannel, episode: int
     ) -> discord.Thread | None:
         """The episode's thread if it is known, in the gateway cache and open; else None."""
-        row = await self.services.threads.get(guild.id, episode)
+        row = await self.services.discussion.thread(guild.id, episode)
         if row is None or row.parent_id != parent.id:
             return None
         thread = guild.get_thread(row.thread_id)
@@ -112,7 +126,7 @@ class Discussion(commands.Cog):
     async def _thread_for(
         self, guild: discord.Guild, parent: discord.TextChannel | discord.ForumChannel, episode: int
     ) -> tuple[discord.Thread, bool]:
-        row = await self.services.threads.get(guild.id, episode)
+        row = await self.services.discussion.thread(guild.id, episode)
         if row is not None and row.parent_id == parent.id:
             existing = await self._existing(guild, row)
             if existing is not None:
@@ -134,8 +148,7 @@ class Discussion(commands.Cog):
                 name=name, type=discord.ChannelType.public_thread, auto_archive_duration=ARCHIVE_AFTER_MINUTES
             )
             await thread.send(opening_post(catalog, episode), allowed_mentions=discord.AllowedMentions.none())
-        now = int(self.services.clock().timestamp())
-        await self.services.threads.put(ThreadRow(guild.id, episode, thread.id, parent.id), now)
+        await self.services.discussion.record(ThreadRow(guild.id, episode, thread.id, parent.id), self.services.clock())
         return thread, True
 
     async def _episode_tag(
@@ -152,4 +165,4 @@ class Discussion(commands.Cog):
 
 
 async def setup(bot: RunOnBot) -> None:
-    await bot.add_cog(Discussion(bot.services))
+    await bot.add_cog(Discussion(bot, bot.services))

@@ -12,6 +12,7 @@ from bot.client import RunOnBot
 from bot.services import Services
 
 from .common import Interaction, SafeButton, send, services_of, view_of, watched_text
+from .party_cards import refresh_after_changes
 
 
 class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
@@ -32,13 +33,16 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
         return cls(int(match["user"]))
 
     async def handle(self, interaction: Interaction) -> None:
-        removed = await services_of(interaction).progress.forget(interaction.user.id)
+        services = services_of(interaction)
+        forgotten = await services.progress.forget(interaction.user.id, services.clock())
         text = (
-            f"Done: deleted {removed} record(s). The bot now treats you as having watched nothing."
-            if removed
+            f"Done: deleted {forgotten.removed} record(s). The bot now treats you as having watched nothing."
+            if forgotten.removed
             else "There was nothing stored about you."
         )
         await interaction.response.edit_message(content=text, view=None)
+        # Places the member held at watch parties went to the wait list: cards and promotions follow.
+        await refresh_after_changes(interaction.client, services, forgotten.parties)
 
 
 class Progress(

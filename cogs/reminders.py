@@ -1,47 +1,52 @@
-"""The scheduler's loop: every few seconds, deliver what is due. The loop body is
-``Scheduler.tick(now)``, tested directly; the loop only calls it."""
+"""Runs the reminder package inside the bot: Discord as the sender's transport, the two deliveries
+(watch parties, airing posts), and the loop, started once the bot is connected and stopped gracefully."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.client import RunOnBot
+from bot.reminders.airing import KIND as AIRING
+from bot.reminders.airing import AiringReminders
+from bot.reminders.party import KIND as PARTY
+from bot.reminders.party import PartyReminders
+from bot.reminders.transport import DiscordTransport
 from bot.services import Services
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 10
+STOP_GRACE_SECONDS = 5.0  # sends in flight may finish; the rest goes back to the queue
 
 
 class Reminders(commands.Cog):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
         self.services = services
+        self._starter: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
+        services = self.services
+        services.sender.attach(DiscordTransport(self.bot))
+        services.reminders.register(PARTY, PartyReminders(services.parties, services.members, services.sender))
+        services.reminders.register(
+            AIRING,
+            AiringReminders(services.catalog, services.guilds, services.rewatch, services.discussion, services.sender),
+        )
         if self.bot.background_tasks:
-            self.loop.start()
+            self._starter = asyncio.create_task(self._start_when_ready(), name="reminders-start")
+
+    async def _start_when_ready(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.services.reminders.start()
+        log.info("reminders: running as instance %s", self.services.reminders.instance_id)
 
     async def cog_unload(self) -> None:
-        self.loop.cancel()
-
-    @tasks.loop(seconds=TICK_SECONDS)
-    async def loop(self) -> None:
-        try:
-            report = await self.services.scheduler.tick(self.services.clock())
-        except Exception:  # the loop must survive anything: the next tick retries
-            log.exception("scheduler tick failed")
-            return
-        if report.claimed:
-            log.info(
-                "reminders: %d claimed, %d sent, %d skipped, %d failed, %d retried",
-                report.claimed, report.sent, report.skipped, report.failed, report.retried,
-            )  # fmt: skip
-
-    @loop.before_loop
-    async def before_loop(self) -> None:
-        await self.bot.wait_until_ready()
+        if self._starter is not None:
+            self._starter.cancel()
+        await self.services.reminders.stop(STOP_GRACE_SECONDS)
+        await self.services.sender.close(STOP_GRACE_SECONDS)
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
+from bot.reminders import Delivered, Outgoing
 from bot.services import Services
 from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
 from bot.services.timeparse import parse_when
@@ -72,13 +73,16 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         config = await self.services.guilds.get(interaction.guild_id)
         channel_id = config.airing_channel_id
         if channel_id is not None and channel_id != interaction.channel_id:
-            try:
-                await self.bot.get_partial_messageable(channel_id, guild_id=interaction.guild_id).send(text)
-            except discord.HTTPException as error:
-                text += f"\n(I couldn't post this in <#{channel_id}>: {error.text or error.status}.)"
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            result = await self.services.sender.send(
+                Outgoing(text, interaction.guild_id, channel_id=channel_id, label="rewatch announcement")
+            )
+            if isinstance(result, Delivered):
+                await interaction.followup.send(f"Done. Announced in <#{channel_id}>.", ephemeral=True)
             else:
-                await interaction.response.send_message(f"Done. Announced in <#{channel_id}>.", ephemeral=True)
-                return
+                why = getattr(result, "detail", "")
+                await interaction.followup.send(f"{text}\n(I couldn't post this in <#{channel_id}>: {why}.)")
+            return
         await interaction.response.send_message(text)
 
     @app_commands.command(name="start", description="Start a rewatch on weekly slots (Manage Server)")

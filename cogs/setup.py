@@ -13,7 +13,7 @@ from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
-from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig, format_offset
+from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig, format_offset
 from bot.services.zones import resolve_zone
 
 from .common import BRAND, Interaction, missing, require_manage_guild, send, services_of, view_of, zone_choices
@@ -266,39 +266,27 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
             )
         if role is not None and role.is_default():
             raise UserError("Pick a role rather than @everyone. Nothing was changed.")
-        now = self.services.clock()
-        config = await self.services.guilds.set_airing(guild.id, channel.id, role.id if role else None, offsets, now)
-        await self.services.rewatch.follow_broadcast(guild.id, now)
+        config = await self.services.guilds.set_airing(
+            guild.id, channel.id, role.id if role else None, offsets, self.services.clock()
+        )
         await send(interaction, content=f"Airing posts: {airing_text(config)}.")
 
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")
     async def reset(self, interaction: Interaction, setting: Setting) -> None:
         assert interaction.guild_id is not None
-        guilds, now, gid = self.services.guilds, self.services.clock(), interaction.guild_id
-        done = []
-        if setting in ("discussion channel", "everything"):
-            await guilds.set_discussion_channel(gid, None, now)
-            done.append("discussion channel: not set")
-        if setting in ("spoiler line", "everything"):
-            config = await guilds.set_spoiler_line(gid, None, now)
-            done.append(f"spoiler line: {line_text(config)}")
-        if setting in ("spoiler-free channels", "everything"):
-            await guilds.set_spoiler_free_channels(gid, frozenset())
-            done.append("spoiler-free channels: none")
-        if setting in ("time zone", "everything"):
-            await guilds.set_timezone(gid, None, now)
-            done.append("time zone: UTC")
-        if setting in ("reminder times", "everything"):
-            config = await guilds.set_party_offsets(gid, None, now)
-            done.append(f"reminder times: {offsets_text(config)}")
-        if setting in ("staff channel", "everything"):
-            await guilds.set_staff_channel(gid, None, now)
-            done.append("staff channel: not set")
-        if setting in ("airing posts", "everything"):
-            await guilds.set_airing(gid, None, None, None, now)
-            await self.services.rewatch.sync_reminders(gid, now)
-            done.append("airing posts: off")
+        names = RESETTABLE if setting == "everything" else frozenset({setting})
+        config = await self.services.guilds.reset(interaction.guild_id, names, self.services.clock())
+        described = {
+            "discussion channel": "discussion channel: not set",
+            "spoiler line": f"spoiler line: {line_text(config)}",
+            "spoiler-free channels": "spoiler-free channels: none",
+            "time zone": "time zone: UTC",
+            "reminder times": f"reminder times: {offsets_text(config)}",
+            "staff channel": "staff channel: not set",
+            "airing posts": "airing posts: off",
+        }
+        done = [text for name, text in described.items() if name in names]
         await send(interaction, content="Reset. " + "; ".join(done) + ".")
 
 

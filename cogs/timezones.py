@@ -22,7 +22,7 @@ class Timezones(commands.GroupCog, group_name="timezone", group_description="You
     async def set_(self, interaction: Interaction, zone: app_commands.Range[str, 1, 60]) -> None:
         resolved = resolve_zone(zone)
         now = self.services.clock()
-        await self.services.members.set_timezone(interaction.user.id, resolved.key, int(now.timestamp()))
+        await self.services.members.set_timezone(interaction.user.id, resolved.key, now)
         local = now.astimezone(resolved)
         await send(
             interaction,
@@ -47,7 +47,7 @@ class Timezones(commands.GroupCog, group_name="timezone", group_description="You
 
     @app_commands.command(name="clear", description="Forget your time zone")
     async def clear(self, interaction: Interaction) -> None:
-        await self.services.members.set_timezone(interaction.user.id, None, int(self.services.clock().timestamp()))
+        await self.services.members.set_timezone(interaction.user.id, None, self.services.clock())
         await send(interaction, content="Forgot your time zone; the server's default (or UTC) applies.")
 
 

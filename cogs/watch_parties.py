@@ -15,25 +15,24 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
-from bot.services.scheduler import Failed, Outcome, Sent
 from bot.services.timeparse import parse_when, preview
-from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, REMINDER_KIND, Party, episodes_label, may_manage
+from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, episodes_label, may_manage
 from bot.services.zones import resolve_zone
-from bot.store import PartyRow, ReminderRow
 
-from .common import BRAND, Interaction, SafeButton, clip, services_of, ts, view_of, zone_choices
-from .delivery import dm_copies, post, tell_staff
+from .common import BRAND, Interaction, SafeButton, clip, dm_refusal_notice, services_of, ts, view_of, zone_choices
+from .party_cards import (
+    RsvpButton,
+    announce_promotions,
+    host_text,
+    party_embed,
+    refresh_announcement,
+    rsvp_view,
+    tell_members,
+)
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
-MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters and 100 allowed mentions
-RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
-RSVP_STYLES = {
-    "going": discord.ButtonStyle.success,
-    "maybe": discord.ButtonStyle.secondary,
-    "declined": discord.ButtonStyle.danger,
-}
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
 
@@ -49,72 +48,6 @@ async def member_zone(services: Services, user_id: int, guild_id: int | None, ty
         if config.timezone:
             return ZoneInfo(config.timezone)
     return ZoneInfo("UTC")
-
-
-def party_embed(party: Party) -> discord.Embed:
-    row = party.row
-    cancelled = row.status == "cancelled"
-    title = f"Watch party #{row.id}: {party.episodes}"
-    embed = discord.Embed(
-        title=f"~~{title}~~ (cancelled)" if cancelled else title,
-        colour=discord.Colour.dark_grey() if cancelled else BRAND,
-        description=row.note or None,
-    )
-    embed.add_field(name="When", value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})", inline=False)
-    embed.add_field(name="Host", value=f"<@{row.host_id}>")
-    going = f"{party.counts['going']}" + (f" / {row.capacity}" if row.capacity else "")
-    embed.add_field(name="Going", value=going)
-    embed.add_field(name="Maybe", value=str(party.counts["maybe"]))
-    if party.counts["waitlist"]:
-        embed.add_field(name="Wait list", value=str(party.counts["waitlist"]))
-    embed.set_footer(text=f"Ends about {party.ends:%H:%M} UTC · times show in your own zone · #{row.id}")
-    return embed
-
-
-def rsvp_view(party: Party) -> discord.ui.View:
-    if party.row.status != "scheduled":
-        return discord.ui.View(timeout=None)
-    return view_of(*(RsvpButton(party.id, status) for status in RSVP_LABELS))
-
-
-class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going|maybe|declined)"):
-    def __init__(self, party_id: int, status: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=RSVP_LABELS[status], style=RSVP_STYLES[status], custom_id=f"runon:party:{party_id}:{status}"
-            )
-        )
-        self.party_id = party_id
-        self.status = status
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> RsvpButton:
-        return cls(int(match["id"]), match["status"])
-
-    async def handle(self, interaction: Interaction) -> None:
-        if interaction.guild_id is None:
-            raise UserError("RSVPs work inside the server.")
-        services = services_of(interaction)
-        party = await services.parties.party(self.party_id, interaction.guild_id)
-        party, change = await services.parties.rsvp(party, interaction.user.id, self.status, services.clock())
-        await interaction.response.edit_message(embed=party_embed(party), view=rsvp_view(party))
-        if change.status == "waitlist":
-            place = (await services.parties.waitlist(party.id)).index(interaction.user.id) + 1
-            text = (
-                f"Watch party #{party.id} is full: you're #{place} on the wait list. You'll be told if a place opens."
-            )
-        elif change.status == "going":
-            text = f"You're going to watch party #{party.id}, {ts(party.starts, 'F')}. Reminders will ping you."
-        elif change.status == "maybe":
-            text = f"Marked as maybe for watch party #{party.id}."
-        else:
-            text = f"Marked as can't go for watch party #{party.id}."
-        await interaction.followup.send(text, ephemeral=True)
-        cog = interaction.client.get_cog("WatchParties")
-        if isinstance(cog, WatchParties):
-            if interaction.message is not None and interaction.message.id != party.row.announcement_message_id:
-                await cog.refresh_announcement(party)
-            await cog.announce_promotions(party, change.promoted)
 
 
 class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
@@ -136,10 +69,12 @@ class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<ta
 
 async def list_page(services: Services, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
     now = services.clock()
-    total = await services.parties.count_upcoming(guild_id, now)
+    total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    if page >= pages:  # the page emptied since the button was drawn: show the last one
+        page = pages - 1
+        total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    page = max(page, 0)
     embed = discord.Embed(title="Upcoming watch parties", colour=BRAND)
     if not parties:
         embed.description = "None planned. Start one with `/watchparty create`."
@@ -147,7 +82,7 @@ async def list_page(services: Services, guild_id: int, page: int) -> tuple[disco
         going = f"{party.counts['going']}" + (f"/{party.row.capacity}" if party.row.capacity else "")
         embed.add_field(
             name=f"#{party.id} · {party.episodes}",
-            value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})\nHost <@{party.row.host_id}> · {going} going",
+            value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})\nHost {host_text(party.row)} · {going} going",
             inline=False,
         )
     embed.set_footer(text=f"Page {page + 1}/{pages} · {total} upcoming")
@@ -158,115 +93,17 @@ async def list_page(services: Services, guild_id: int, page: int) -> tuple[disco
     return embed, view
 
 
-def reminder_text(party: PartyRow, offset_seconds: int, *, late: bool) -> str:
-    """The reminder post. It names episode numbers only: nothing in it spoils them."""
-    start = dt.datetime.fromtimestamp(party.starts_at, dt.UTC)
-    episodes = (
-        f"episode {party.first_episode}"
-        if party.first_episode == party.last_episode
-        else f"episodes {party.first_episode}-{party.last_episode}"
-    )
-    if offset_seconds == 0:
-        text = f"\N{CLAPPER BOARD} **Watch party #{party.id}** ({episodes}) is starting now!"
-    else:
-        text = f"\N{ALARM CLOCK} **Watch party #{party.id}** ({episodes}) starts {ts(start, 'R')} ({ts(start, 'F')})."
-        if late:
-            text += " *(Sent late: the bot was offline at the planned time.)*"
-    return text
-
-
-class PartyDelivery:
-    """Delivers watch-party reminders for the scheduler: a channel post pinging exactly the members
-    who are going, and DM copies for those who asked."""
-
-    def __init__(self, bot: RunOnBot) -> None:
-        self.bot = bot
-
-    @property
-    def services(self) -> Services:
-        return self.bot.services
-
-    async def deliver(self, reminder: ReminderRow, *, nonce: str, now: dt.datetime, late: bool) -> Outcome:
-        party = await self.services.parties.get_row(reminder.ref_id)
-        if party is None or party.status != "scheduled":
-            return Failed("other", "the party no longer exists or was cancelled")
-        going = await self.services.parties.going(party.id)
-        text = reminder_text(party, reminder.offset_seconds, late=late)
-        chunks = [going[i : i + MENTIONS_PER_MESSAGE] for i in range(0, len(going), MENTIONS_PER_MESSAGE)] or [[]]
-        first_id: int | None = None
-        for index, chunk in enumerate(chunks):
-            mentions = " ".join(f"<@{u}>" for u in chunk)
-            sent = await post(
-                self.bot,
-                party.guild_id,
-                party.channel_id,
-                f"{text}\n{mentions}".strip() if index == 0 else mentions,
-                nonce=nonce if index == 0 else f"{nonce}-{index}",
-                allowed_mentions=discord.AllowedMentions(
-                    everyone=False, roles=False, users=[discord.Object(u) for u in chunk]
-                ),
-            )
-            if not isinstance(sent, discord.Message):
-                return sent
-            first_id = first_id or sent.id
-        dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
-        wanting = await self.services.members.with_party_dm(going)
-        return Sent(first_id, await dm_copies(self.bot, wanting, dm_text, nonce))
-
-    async def report_problem(self, guild_id: int, failure: Failed) -> None:
-        await tell_staff(self.bot, guild_id, "a watch-party reminder", failure)
-
-
 class WatchParties(commands.GroupCog, group_name="watchparty", group_description="Watch Run On together"):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
         self.services = services
         super().__init__()
 
-    async def cog_load(self) -> None:
-        self.services.scheduler.register(REMINDER_KIND, PartyDelivery(self.bot))
-
     # -- helpers ----------------------------------------------------------------------------------
 
-    async def refresh_announcement(self, party: Party) -> None:
-        """Bring the posted announcement card up to date (best effort: it may have been deleted)."""
-        if party.row.announcement_message_id is None:
-            return
-        channel = self.bot.get_partial_messageable(party.row.channel_id, guild_id=party.row.guild_id)
-        try:
-            await channel.get_partial_message(party.row.announcement_message_id).edit(
-                embed=party_embed(party), view=rsvp_view(party)
-            )
-        except discord.HTTPException:
-            log.info("could not refresh the announcement of party %s", party.id, exc_info=True)
-
-    async def announce_promotions(self, party: Party, promoted: tuple[int, ...]) -> None:
-        if not promoted:
-            return
-        channel = self.bot.get_partial_messageable(party.row.channel_id, guild_id=party.row.guild_id)
-        mentions = " ".join(f"<@{u}>" for u in promoted)
-        try:
-            await channel.send(
-                f"{mentions} a place opened up at watch party #{party.id}: you're going now!",
-                allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in promoted]),
-            )
-        except discord.HTTPException:
-            log.info("could not announce promotions for party %s", party.id, exc_info=True)
-
-    async def _tell_attendees(self, party: Party, text: str) -> None:
-        """One message to the members who are going, in the announcement channel."""
-        going = await self.services.parties.going(party.id)
-        channel = self.bot.get_partial_messageable(party.row.channel_id, guild_id=party.row.guild_id)
-        mentions = " ".join(f"<@{u}>" for u in going[:MENTIONS_PER_MESSAGE])
-        try:
-            await channel.send(
-                f"{text}\n{mentions}".strip(),
-                allowed_mentions=discord.AllowedMentions(
-                    users=[discord.Object(u) for u in going[:MENTIONS_PER_MESSAGE]]
-                ),
-            )
-        except discord.HTTPException:
-            log.info("could not tell attendees of party %s", party.id, exc_info=True)
+    async def _tell_attendees(self, party: Party, text: str) -> bool:
+        """One post to the members who are going, in the announcement channel."""
+        return await tell_members(self.services, party.row, await self.services.parties.going(party.id), text)
 
     async def _event(
         self, guild: discord.Guild, party: Party, where: discord.abc.GuildChannel | None
@@ -322,7 +159,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         assert interaction.guild_id is not None
         party = await self.services.parties.party(party_id, interaction.guild_id)
         if not may_manage(party.row, interaction.user.id, manage_events=interaction.permissions.manage_events):
-            raise UserError(f"Only the host (<@{party.row.host_id}>) or members with Manage Events can change that.")
+            raise UserError(f"Only the host ({host_text(party.row)}) or members with Manage Events can change that.")
         return party
 
     # -- commands ---------------------------------------------------------------------------------
@@ -458,19 +295,21 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             clear_capacity=no_limit,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.refresh_announcement(edited)
+        await refresh_announcement(self.bot, edited)
         event_note = await self._sync_event(guild, edited)
+        told = moved and await self._tell_attendees(
+            edited,
+            f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} Watch party #{edited.id} ({edited.episodes}) "
+            f"moved to {ts(edited.starts, 'F')} ({ts(edited.starts, 'R')}).",
+        )
+        await announce_promotions(self.services, edited.row, promoted)
         if moved:
-            await self._tell_attendees(
-                edited,
-                f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} Watch party #{edited.id} ({edited.episodes}) "
-                f"moved to {ts(edited.starts, 'F')} ({ts(edited.starts, 'R')}).",
-            )
-        await self.announce_promotions(edited, promoted)
+            event_note = (
+                " Attendees were told about the new time." if told
+                else f" I couldn't post the new time in <#{edited.row.channel_id}>."
+            ) + event_note  # fmt: skip
         await interaction.followup.send(
-            f"Updated watch party #{edited.id}: {edited.episodes}, {ts(edited.starts, 'F')}."
-            + (" Attendees were told about the new time." if moved else "")
-            + event_note,
+            f"Updated watch party #{edited.id}: {edited.episodes}, {ts(edited.starts, 'F')}.{event_note}",
             ephemeral=True,
         )
 
@@ -483,26 +322,28 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         found = await self._managed_party(interaction, party)
         cancelled = await self.services.parties.cancel(found, self.services.clock())
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.refresh_announcement(cancelled)
+        await refresh_announcement(self.bot, cancelled)
         event_note = await self._sync_event(guild, cancelled, cancel=True)
-        await self._tell_attendees(
+        told = await self._tell_attendees(
             cancelled, f"\N{CROSS MARK} Watch party #{cancelled.id} ({cancelled.episodes}) was cancelled."
         )
+        told_text = "attendees were told" if told else f"I couldn't post the notice in <#{cancelled.row.channel_id}>"
         await interaction.followup.send(
-            f"Cancelled watch party #{cancelled.id}; attendees were told.{event_note}", ephemeral=True
+            f"Cancelled watch party #{cancelled.id}; {told_text}.{event_note}", ephemeral=True
         )
 
     @app_commands.command(name="remind-me", description="Also get watch-party reminders by DM")
     @app_commands.describe(setting="on: DM me a copy of reminders for parties I'm going to; off: stop")
     async def remind_me(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
         enabled = setting == "on"
-        now = int(self.services.clock().timestamp())
-        await self.services.members.set_party_dm(interaction.user.id, enabled, now)
+        await self.services.members.set_party_dm(interaction.user.id, enabled, self.services.clock())
         text = (
             "You'll get a DM copy of reminders for watch parties you're going to (keep DMs from server members open)."
             if enabled
             else "No more DM copies; reminders still ping you in the party's channel."
         )
+        if enabled:
+            text += await dm_refusal_notice(self.services, interaction.user.id)
         await interaction.response.send_message(text, ephemeral=True)
 
     @info.autocomplete("party")

@@ -28,20 +28,25 @@ Typical use::
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
+import errno
 import itertools
 import json as _json
 import logging
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
+from multidict import CIMultiDict
 
 __all__ = [
     "BOT_USER_ID",
@@ -113,7 +118,6 @@ DEFAULT_IGNORED_TASKS: tuple[str, ...] = (
 _LOADING = 128
 _EPHEMERAL = 64
 
-_ROUTE_BASE = discord.http.Route.BASE
 
 # Paths as they appear in Call.path
 _P_CALLBACK = re.compile(r"/interactions/(\d+)/([^/]+)/callback")
@@ -201,8 +205,198 @@ class _FakeResponse:
         except ValueError:
             self.reason = "Error"
         self.method = method
-        self.url = _ROUTE_BASE + path
+        self.url = discord.http.Route.BASE + path
         self.headers: dict[str, str] = {}
+
+
+class DiscordLimits:
+    """Discord's rate limits as documented: a global limit per bot (50 requests a second by default) and
+    per-route buckets, here the one that matters for posts (about 5 messages per channel every 5 seconds).
+    Answers carry the ``X-RateLimit-*`` headers discord.py reads; a request over a limit gets a ``429`` with
+    ``retry_after`` (and ``global: true`` for the global limit), as Discord sends it."""
+
+    def __init__(
+        self, *, global_per_second: float = 50, channel_messages: int = 5, channel_window: float = 5.0
+    ) -> None:
+        self.global_per_second = global_per_second
+        self.channel_messages = channel_messages
+        self.channel_window = channel_window
+        self._global: collections.deque[float] = collections.deque()
+        self._buckets: dict[str, tuple[float, int]] = {}  # bucket -> (window start, requests in it)
+        self.requests = 0
+        self.limited = 0  # 429 answers
+        self.limited_global = 0
+        self.peak_per_second = 0
+
+    def admit(self, method: str, path: str, now: float) -> tuple[dict[str, str], float | None, bool]:
+        """Headers for the answer, and ``retry_after`` (with whether it is global) when the request is refused."""
+        self.requests += 1
+        window = self._global
+        while window and now - window[0] >= 1.0:
+            window.popleft()
+        if len(window) >= self.global_per_second:
+            self.limited += 1
+            self.limited_global += 1
+            retry = max(window[0] + 1.0 - now, 0.001)
+            return {"X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}, retry, True
+        match = _P_CHANNEL_MSGS.fullmatch(path)
+        headers: dict[str, str] = {}
+        if match and method == "POST":
+            bucket = f"messages:{match.group(1)}"
+            start, used = self._buckets.get(bucket, (now, 0))
+            if now - start >= self.channel_window:
+                start, used = now, 0
+            reset_after = start + self.channel_window - now
+            if used >= self.channel_messages:
+                self.limited += 1
+                return (
+                    {
+                        "X-RateLimit-Limit": str(self.channel_messages),
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+                        "X-RateLimit-Bucket": "messages",
+                        "X-RateLimit-Scope": "user",
+                    },
+                    max(reset_after, 0.001),
+                    False,
+                )
+            used += 1
+            self._buckets[bucket] = (start, used)
+            headers = {
+                "X-RateLimit-Limit": str(self.channel_messages),
+                "X-RateLimit-Remaining": str(self.channel_messages - used),
+                "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+                "X-RateLimit-Reset": f"{_now().timestamp() + reset_after:.3f}",
+                "X-RateLimit-Bucket": "messages",
+            }
+        window.append(now)
+        self.peak_per_second = max(self.peak_per_second, len(window))
+        return headers, None, False
+
+
+@dataclass
+class _Fault:
+    method: str
+    pattern: re.Pattern[str]
+    kind: str  # 'reset-before' (never reached Discord), 'reset-after' (processed, answer lost), 'delay'
+    times: int
+    seconds: float = 0.0
+
+
+class _HTTPResponse:
+    """What aiohttp's ClientResponse offers to discord.py's HTTPClient.request."""
+
+    def __init__(self, status: int, method: str, url: str, body: Any, headers: dict[str, str]) -> None:
+        self.status = status
+        try:
+            self.reason = HTTPStatus(status).phrase
+        except ValueError:
+            self.reason = "Error"
+        self.method = method
+        self.url = url
+        self.headers = CIMultiDict(headers)
+        self._text = "" if body is None else _json.dumps(body)
+        if body is not None:
+            self.headers["content-type"] = "application/json"
+
+    async def text(self, encoding: str = "utf-8") -> str:
+        return self._text
+
+    async def read(self) -> bytes:
+        return self._text.encode()
+
+    async def __aenter__(self) -> _HTTPResponse:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def release(self) -> None:
+        return None
+
+
+def _form_body(form: aiohttp.FormData) -> tuple[Any, list[str]]:
+    body: Any = None
+    names: list[str] = []
+    for options, _headers, value in form._fields:
+        if options.get("name") == "payload_json":
+            body = _json.loads(value)
+        elif options.get("filename") is not None:
+            names.append(str(options["filename"]))
+    return body, names
+
+
+class _RequestContext:
+    """``async with session.request(...) as response`` (aiohttp's _RequestContextManager)."""
+
+    def __init__(self, pending: Any) -> None:
+        self._pending = pending
+
+    async def __aenter__(self) -> _HTTPResponse:
+        response: _HTTPResponse = await self._pending
+        return response
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class _FakeSession:
+    """Stands in for discord.py's aiohttp session: every REST call the bot makes lands in the recorder,
+    after the network faults and the rate limits the test asked for."""
+
+    def __init__(self, harness: Harness) -> None:
+        self._harness = harness
+        self.closed = False
+
+    def __bool__(self) -> bool:
+        return True
+
+    def request(self, method: str, url: str, **kwargs: Any) -> _RequestContext:
+        return _RequestContext(self._request(method, url, kwargs))
+
+    async def _request(self, method: str, url: str, kwargs: dict[str, Any]) -> _HTTPResponse:
+        recorder = self._harness.recorder
+        path = url[len(discord.http.Route.BASE) :] if url.startswith(discord.http.Route.BASE) else url
+        path = path.split("?", 1)[0]
+        data = kwargs.get("data")
+        if isinstance(data, aiohttp.FormData):
+            body, files = _form_body(data)
+        else:
+            body, files = (_json.loads(data) if data else None), []
+        reason_header = (kwargs.get("headers") or {}).get("X-Audit-Log-Reason")
+        reason = urllib.parse.unquote(reason_header) if reason_header else None
+        fault = recorder._take_fault(method, path)
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+        if fault is not None and fault.kind == "reset-before":
+            recorder.calls.append(Call(method.upper(), path, body, files, reason, kwargs.get("params"), status=0))
+            raise aiohttp.ClientOSError(errno.ECONNRESET, "Connection reset by peer")
+        headers: dict[str, str] = {}
+        limits = recorder.limits
+        if limits is not None:
+            headers, retry_after, is_global = limits.admit(method.upper(), path, asyncio.get_running_loop().time())
+            if retry_after is not None:
+                call = Call(method.upper(), path, body, files, reason, kwargs.get("params"), status=429)
+                recorder.calls.append(call)
+                answer = {"message": "You are being rate limited.", "retry_after": round(retry_after, 3),
+                          "global": is_global}  # fmt: skip
+                headers.update({"Retry-After": f"{retry_after:.3f}", "Via": "1.1 google"})
+                return _HTTPResponse(429, method, url, answer, headers)
+        try:
+            result = await recorder._handle(method, path, body, files, reason, kwargs.get("params"))
+        except _Reject as reject:
+            if reject.status == 429:
+                seconds = float(reject.message) if reject.message.replace(".", "").isdigit() else 60.0
+                answer = {"message": "You are being rate limited.", "retry_after": seconds, "global": False}
+                headers.update({"Retry-After": str(seconds), "Via": "1.1 google"})
+                return _HTTPResponse(429, method, url, answer, headers)
+            return _HTTPResponse(reject.status, method, url, {"code": reject.code, "message": reject.message}, headers)
+        if fault is not None and fault.kind == "reset-after":
+            raise aiohttp.ServerDisconnectedError("Server disconnected")
+        return _HTTPResponse(200 if result is not None else 204, method, url, result, headers)
+
+    async def close(self) -> None:
+        self.closed = True
 
 
 class _Reject(Exception):
@@ -254,6 +448,8 @@ class _InteractionInfo:
     name: str | None = None
     message_id: int | None = None  # the message a component interaction was attached to
     origin: _InteractionInfo | None = None  # for modal submits: the interaction that opened the modal
+    created_at: float = 0.0  # loop time Discord sent it (the 3-second deadline runs from here)
+    answered: bool = False
 
 
 def _method_matches(rule_method: str, method: str) -> bool:
@@ -282,6 +478,14 @@ class Recorder:
         self._harness: Harness | None = None
         self.application_id: int = BOT_USER_ID
         self.bot_user: dict[str, Any] = {}
+        #: Discord's rate limits, when a test turns them on with :meth:`rate_limits`.
+        self.limits: DiscordLimits | None = None
+        self._faults: list[_Fault] = []
+        #: (channel id, nonce) -> message id: Discord returns the first message for a repeated nonce.
+        self._nonces: dict[tuple[int, str], int] = {}
+        self.duplicates_prevented = 0
+        #: Seconds Discord waits for the first answer to an interaction before it shows "did not respond".
+        self.interaction_deadline: float = 3.0
 
     # -- public API ---------------------------------------------------------------------------------
 
@@ -314,6 +518,35 @@ class Recorder:
         """A fresh, realistic snowflake."""
         return next(self._ids)
 
+    def rate_limits(
+        self, *, global_per_second: float = 50, channel_messages: int = 5, channel_window: float = 5.0
+    ) -> DiscordLimits:
+        """Answer like Discord's rate limiter from now on (REST calls of the bot; interaction answers are
+        not subject to the global limit, as on Discord)."""
+        self.limits = DiscordLimits(
+            global_per_second=global_per_second, channel_messages=channel_messages, channel_window=channel_window
+        )
+        return self.limits
+
+    def drop(self, method: str, path_regex: str, *, times: int = 1, after_processing: bool = False) -> None:
+        """Reset the connection of the next ``times`` matching REST requests: before Discord saw them, or
+        (``after_processing``) after Discord acted on them, so only the answer is lost."""
+        kind = "reset-after" if after_processing else "reset-before"
+        self._faults.append(_Fault(method, re.compile(path_regex), kind, times))
+
+    def slow(self, method: str, path_regex: str, seconds: float, *, times: int = 1_000_000) -> None:
+        """Matching REST requests take ``seconds`` before Discord answers."""
+        self._faults.append(_Fault(method, re.compile(path_regex), "delay", times, seconds))
+
+    def _take_fault(self, method: str, path: str) -> _Fault | None:
+        for fault in self._faults:
+            if _method_matches(fault.method, method) and fault.pattern.fullmatch(path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
     # -- request handling ---------------------------------------------------------------------------
 
     async def _handle(
@@ -335,7 +568,7 @@ class Recorder:
                 if failure.times <= 0:
                     self._failures.remove(failure)
                 call.status = failure.status
-                raise _Reject(failure.status, failure.code, failure.message).build(call.method, path)
+                raise _Reject(failure.status, failure.code, failure.message)
 
         for canned in reversed(self._canned):
             if _method_matches(canned.method, call.method) and canned.pattern.fullmatch(path):
@@ -347,7 +580,7 @@ class Recorder:
             result = self._default(call)
         except _Reject as reject:
             call.status = reject.status
-            raise reject.build(call.method, path) from None
+            raise
         call.result = result
         if result is None:
             call.status = 204
@@ -378,7 +611,17 @@ class Recorder:
             return self._followup(int(match.group(1)), match.group(2), body, call.files)
 
         if (match := _P_CHANNEL_MSGS.fullmatch(p)) and m == "POST":
-            return self._new_message(int(match.group(1)), body, call.files, flags=int(body.get("flags") or 0))
+            channel_id = int(match.group(1))
+            nonce = body.get("nonce")
+            if nonce is not None and body.get("enforce_nonce"):
+                existing = self._nonces.get((channel_id, str(nonce)))
+                if existing is not None and existing in self.messages:
+                    self.duplicates_prevented += 1
+                    return self.messages[existing]
+            message = self._new_message(channel_id, body, call.files, flags=int(body.get("flags") or 0))
+            if nonce is not None and body.get("enforce_nonce"):
+                self._nonces[(channel_id, str(nonce))] = int(message["id"])
+            return message
 
         if match := _P_CHANNEL_MSG.fullmatch(p):
             mid = int(match.group(2))
@@ -555,6 +798,11 @@ class Recorder:
         info = self._interactions.get(interaction_id)
         if info is None:
             raise _Reject(404, 10062, "Unknown interaction")
+        if info.answered:
+            raise _Reject(400, 40060, "Interaction has already been acknowledged.")
+        if asyncio.get_running_loop().time() - info.created_at > self.interaction_deadline:
+            raise _Reject(404, 10062, "Unknown interaction")  # Discord gave up after 3 seconds
+        info.answered = True
         cb_type = int(body.get("type", 0))
         data = body.get("data") or {}
         summary: dict[str, Any] = {
@@ -702,8 +950,11 @@ class _RecordingWebhookAdapter(discord.webhook.async_.AsyncWebhookAdapter):
         if body is None and multipart:
             body = next((_json.loads(p["value"]) for p in multipart if p.get("name") == "payload_json"), None)
         names = [f.filename or "" for f in files or []]
-        path = route.url[len(_ROUTE_BASE) :]
-        return await self._recorder._handle(route.method, path, body, names, reason, params)
+        path = route.url[len(discord.http.Route.BASE) :]
+        try:
+            return await self._recorder._handle(route.method, path, body, names, reason, params)
+        except _Reject as reject:
+            raise reject.build(route.method, path) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -786,8 +1037,11 @@ class Harness:
         }
 
         # -- transports --
-        self._orig_request = bot.http.__dict__.get("request")
-        bot.http.request = self._http_request  # type: ignore[method-assign]
+        self._orig_session = bot.http.__dict__.get("_HTTPClient__session")
+        bot.http._HTTPClient__session = _FakeSession(self)  # type: ignore[attr-defined]
+        self._orig_global_over = bot.http._global_over
+        bot.http._global_over = asyncio.Event()  # what static_login() sets up
+        bot.http._global_over.set()
         bot.http.get_from_cdn = self._get_from_cdn  # type: ignore[method-assign]
         self._adapter = _RecordingWebhookAdapter(self.recorder)
         self._prev_adapter = discord.webhook.async_.async_context.get()
@@ -1301,21 +1555,6 @@ class Harness:
     # transports
     # ---------------------------------------------------------------------------------------------
 
-    async def _http_request(
-        self,
-        route: discord.http.Route,
-        *,
-        files: Sequence[discord.File] | None = None,
-        form: Iterable[dict[str, Any]] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        body = _wire(kwargs.get("json"))
-        if body is None and form:
-            body = next((_json.loads(p["value"]) for p in form if p.get("name") == "payload_json"), None)
-        names = [f.filename or "" for f in files or []]
-        path = route.url[len(_ROUTE_BASE) :]
-        return await self.recorder._handle(route.method, path, body, names, kwargs.get("reason"), kwargs.get("params"))
-
     def _install_context(self) -> None:
         discord.webhook.async_.async_context.set(self._adapter)
 
@@ -1509,6 +1748,7 @@ class Harness:
             name=name,
             message_id=int(message["id"]) if message is not None else None,
             origin=origin,
+            created_at=asyncio.get_running_loop().time(),
         )
         return payload, info
 
@@ -2072,10 +2312,8 @@ class Harness:
             return
         self._closed = True
         http = self.bot.http
-        if self._orig_request is None:
-            http.__dict__.pop("request", None)
-        else:
-            http.request = self._orig_request  # type: ignore[method-assign]
+        http._HTTPClient__session = self._orig_session  # type: ignore[attr-defined]
+        http._global_over = self._orig_global_over
         http.__dict__.pop("get_from_cdn", None)
         if discord.webhook.async_.async_context.get() is self._adapter:
             discord.webhook.async_.async_context.set(self._prev_adapter)

@@ -1,38 +1,30 @@
-"""Rules of the bot, Discord-free: spoilers, cast search, airing, progress."""
+"""Rules of the bot, Discord-free: spoilers, cast search, airing, progress, parties, rewatches, reminders.
+
+:class:`Services` is the container the bot is given: services only (no repositories, no database handle,
+no business methods). ``__main__`` builds it once; tests build it over their own database and clock.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
-from bot.store import (
-    Database,
-    GuildRepository,
-    MemberSettingsRepository,
-    PartyRepository,
-    ProgressRepository,
-    ReminderRepository,
-    RewatchRepository,
-    ThreadRepository,
-    UserDataRepository,
-)
+from bot.clock import Clock, utc_now
+from bot.reminders.scheduler import ReminderScheduler, SchedulerOptions
+from bot.reminders.sender import PacedSender, SenderOptions
+from bot.store import Database
 
 from .airing import AiringService
 from .cast_search import CastSearch
-from .discussion import KeyedLocks
+from .discussion import DiscussionService
 from .guild_config import GuildConfigService
+from .members import MemberService
 from .progress import ProgressService
 from .rewatch import RewatchService
-from .scheduler import Scheduler
+from .spoiler_line import SpoilerLineService
 from .watch_parties import WatchPartyService
 
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+__all__ = ["Clock", "Services", "utc_now"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,45 +32,44 @@ class Services:
     """Everything a cog may use, built once in ``__main__`` (or a test) and injected into the bot."""
 
     catalog: Catalog
-    db: Database
     clock: Clock
     cast: CastSearch
     airing: AiringService
     progress: ProgressService
     guilds: GuildConfigService
-    threads: ThreadRepository
-    thread_locks: KeyedLocks
-    members: MemberSettingsRepository
+    members: MemberService
+    discussion: DiscussionService
     parties: WatchPartyService
-    scheduler: Scheduler
     rewatch: RewatchService
-
-    async def public_line(self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None) -> int:
-        """The spoiler line for a public post here: staff's fixed line, else where the rewatch is."""
-        if guild_id is None:
-            return 0
-        config = await self.guilds.get(guild_id)
-        if config.fixed_line is not None or config.is_spoiler_free(channel_id, parent_id):
-            return config.line_for_channel(channel_id, parent_id)  # the rewatch cannot change it: skip its queries
-        automatic = await self.rewatch.automatic_line(guild_id, self.clock())
-        return config.line_for_channel(channel_id, parent_id, automatic)
+    spoiler_line: SpoilerLineService
+    sender: PacedSender  # everything the bot posts on its own goes through it
+    reminders: ReminderScheduler
 
     @classmethod
-    def build(cls, catalog: Catalog, db: Database, clock: Clock = utc_now) -> Services:
-        reminders = ReminderRepository(db)
-        guilds = GuildConfigService(catalog, GuildRepository(db))
+    def build(
+        cls,
+        catalog: Catalog,
+        db: Database,
+        clock: Clock = utc_now,
+        *,
+        sender: SenderOptions | None = None,
+        scheduler: SchedulerOptions | None = None,
+    ) -> Services:
+        guilds = GuildConfigService(catalog, db)
+        rewatch = RewatchService(catalog, db, guilds)
+        paced = PacedSender(options=sender, wall_clock=clock)
         return cls(
             catalog=catalog,
-            db=db,
             clock=clock,
             cast=CastSearch(catalog),
             airing=AiringService(catalog),
-            progress=ProgressService(catalog, ProgressRepository(db), UserDataRepository(db)),
+            progress=ProgressService(catalog, db),
             guilds=guilds,
-            threads=ThreadRepository(db),
-            thread_locks=KeyedLocks(),
-            members=MemberSettingsRepository(db),
-            parties=WatchPartyService(catalog, PartyRepository(db), reminders),
-            scheduler=Scheduler(reminders),
-            rewatch=RewatchService(catalog, RewatchRepository(db), reminders, guilds),
+            members=MemberService(db),
+            discussion=DiscussionService(db),
+            parties=WatchPartyService(catalog, db),
+            rewatch=rewatch,
+            spoiler_line=SpoilerLineService(guilds, rewatch),
+            sender=paced,
+            reminders=ReminderScheduler(db, clock, paced, options=scheduler),
         )

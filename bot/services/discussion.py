@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import weakref
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 
 from bot.catalog import Catalog
+from bot.clock import epoch
+from bot.store import Database, ThreadRow, guilds
+
+from .cache import Cache
 
 FORUM_TAG_LIMIT = 20  # Discord allows at most 20 tags on a forum channel
 SPOILER_TEXT_LIMIT = 1800  # leaves room for the label inside Discord's 2,000-character message
@@ -41,3 +47,49 @@ class KeyedLocks:
             lock = asyncio.Lock()
             self._locks[key] = lock
         return lock
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLink:
+    """An episode's discussion thread, or why there is none."""
+
+    thread_id: int | None
+    problem: str | None = None  # e.g. "this server has no discussion channel"
+
+
+ThreadOpener = Callable[[int, int], Awaitable[ThreadLink]]
+
+
+class DiscussionService:
+    """Which thread belongs to which episode in each server, one creation at a time per episode.
+
+    Opening a thread is Discord I/O: the discussion feature registers it as :attr:`opener` when it loads,
+    so other features (airing posts) reach it through this service."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: Cache[tuple[int, int], ThreadRow | None] = Cache()
+        self.locks = KeyedLocks()
+        self.opener: ThreadOpener | None = None
+
+    async def thread(self, guild_id: int, episode: int) -> ThreadRow | None:
+        return await self._cache.get((guild_id, episode), lambda: self._load(guild_id, episode))
+
+    async def _load(self, guild_id: int, episode: int) -> ThreadRow | None:
+        async with self._db.read() as conn:
+            return await guilds.get_thread(conn, guild_id, episode)
+
+    async def record(self, row: ThreadRow, now: dt.datetime) -> None:
+        async with self._db.transaction() as tx:
+            await guilds.put_thread(tx.conn, row, epoch(now))
+            tx.after_commit(lambda: self._cache.invalidate((row.guild_id, row.episode)))
+
+    async def count(self, guild_id: int) -> int:
+        async with self._db.read() as conn:
+            return await guilds.count_threads(conn, guild_id)
+
+    async def open_thread(self, guild_id: int, episode: int) -> ThreadLink:
+        """The episode's thread, opened or created (for airing posts), or why there is none."""
+        if self.opener is None:
+            return ThreadLink(None, "discussion threads are not available")
+        return await self.opener(guild_id, episode)

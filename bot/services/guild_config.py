@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from bot.catalog import Catalog
+from bot.clock import epoch
 from bot.errors import UserError
-from bot.store import GuildRepository, GuildSettingsRow
+from bot.store import Database, GuildSettingsRow, Tx, guilds
+
+from .cache import Cache
 
 MAX_SPOILER_FREE_CHANNELS = 25
 DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is always added
@@ -17,6 +21,16 @@ MAX_OFFSETS = 5
 MAX_OFFSET = 7 * 24 * 3600
 _OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?)$")
 _UNIT = {"d": 86400, "h": 3600, "m": 60}
+RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "discussion channel": ("discussion_channel_id",),
+    "spoiler line": ("spoiler_line",),
+    "spoiler-free channels": (),
+    "time zone": ("timezone",),
+    "reminder times": ("reminder_offsets",),
+    "staff channel": ("staff_channel_id",),
+    "airing posts": ("airing_channel_id", "airing_role_id", "airing_offsets"),
+}
+RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
@@ -86,18 +100,22 @@ class GuildConfig:
 
 
 class GuildConfigService:
-    """Reads go through a write-through cache: every public answer needs the line."""
+    """Server settings. Reads go through a cache (every public answer needs the line); every write is a
+    unit of work that invalidates the cache once it committed."""
 
-    def __init__(self, catalog: Catalog, repo: GuildRepository) -> None:
+    def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
-        self._repo = repo
-        self._cache: dict[int, GuildConfig] = {}
+        self._db = db
+        self._cache: Cache[int, GuildConfig] = Cache()
+        #: Re-plans the server's airing reminders inside a unit of work (set by the rewatch service).
+        self.airing_changed: Callable[[Tx, int, dt.datetime], Awaitable[None]] | None = None
 
     async def get(self, guild_id: int) -> GuildConfig:
-        cached = self._cache.get(guild_id)
-        if cached is None:
-            cached = self._cache[guild_id] = self._from_row(await self._repo.get(guild_id))
-        return cached
+        return await self._cache.get(guild_id, lambda: self._load(guild_id))
+
+    async def _load(self, guild_id: int) -> GuildConfig:
+        async with self._db.read() as conn:
+            return self._from_row(await guilds.get(conn, guild_id))
 
     @staticmethod
     def _from_row(row: GuildSettingsRow) -> GuildConfig:
@@ -116,11 +134,19 @@ class GuildConfigService:
             airing,
         )
 
-    async def _update(self, guild_id: int, **changes: object) -> GuildConfig:
-        """Write-through: the database was just written by this service, so update the cache in place."""
-        updated = replace(await self.get(guild_id), **changes)  # type: ignore[arg-type]
-        self._cache[guild_id] = updated
-        return updated
+    async def read_in(self, tx: Tx, guild_id: int) -> GuildConfig:
+        """The settings as the transaction sees them (its own writes included)."""
+        return self._from_row(await guilds.get(tx.conn, guild_id))
+
+    async def write(self, tx: Tx, guild_id: int, now: dt.datetime, **columns: object) -> None:
+        """Change settings inside the caller's unit of work."""
+        await guilds.update(tx.conn, guild_id, epoch(now), **columns)
+        tx.after_commit(lambda: self._cache.invalidate(guild_id))
+
+    async def _set(self, guild_id: int, now: dt.datetime, **columns: object) -> GuildConfig:
+        async with self._db.transaction() as tx:
+            await self.write(tx, guild_id, now, **columns)
+        return await self.get(guild_id)
 
     async def line_for(
         self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None, automatic: int = 0
@@ -131,42 +157,76 @@ class GuildConfigService:
         return (await self.get(guild_id)).line_for_channel(channel_id, parent_id, automatic)
 
     async def set_discussion_channel(self, guild_id: int, channel_id: int | None, now: dt.datetime) -> GuildConfig:
-        await self._repo.set_discussion_channel(guild_id, channel_id, int(now.timestamp()))
-        return await self._update(guild_id, discussion_channel_id=channel_id)
+        return await self._set(guild_id, now, discussion_channel_id=channel_id)
 
-    async def set_spoiler_line(self, guild_id: int, line: int | None, now: dt.datetime) -> GuildConfig:
+    def check_line(self, line: int | None) -> None:
         last = self._catalog.episode_count
         if line is not None and not 0 <= line <= last:
             raise UserError(f"The spoiler line must be an episode from 0 (nothing) to {last}; you gave {line}.")
-        await self._repo.set_spoiler_line(guild_id, line, int(now.timestamp()))
-        return await self._update(guild_id, fixed_line=line)
+
+    async def set_spoiler_line(self, guild_id: int, line: int | None, now: dt.datetime) -> GuildConfig:
+        self.check_line(line)
+        return await self._set(guild_id, now, spoiler_line=line)
 
     async def set_timezone(self, guild_id: int, zone: str | None, now: dt.datetime) -> GuildConfig:
-        await self._repo.set_timezone(guild_id, zone, int(now.timestamp()))
-        return await self._update(guild_id, timezone=zone)
+        return await self._set(guild_id, now, timezone=zone)
 
     async def set_staff_channel(self, guild_id: int, channel_id: int | None, now: dt.datetime) -> GuildConfig:
-        await self._repo.set_staff_channel(guild_id, channel_id, int(now.timestamp()))
-        return await self._update(guild_id, staff_channel_id=channel_id)
+        return await self._set(guild_id, now, staff_channel_id=channel_id)
 
     async def set_party_offsets(self, guild_id: int, text: str | None, now: dt.datetime) -> GuildConfig:
-        offsets = parse_offsets(text) if text is not None else DEFAULT_PARTY_OFFSETS
-        stored = None if text is None else ", ".join(format_offset(o) for o in offsets)
-        await self._repo.set_reminder_offsets(guild_id, stored, int(now.timestamp()))
-        return await self._update(guild_id, party_offsets=offsets)
-
-    async def set_airing(
-        self, guild_id: int, channel_id: int | None, role_id: int | None, offsets: str | None, now: dt.datetime
-    ) -> GuildConfig:
-        parsed = parse_offsets(offsets) if offsets is not None else DEFAULT_AIRING_OFFSETS
-        stored = None if offsets is None else ", ".join(format_offset(o) for o in parsed)
-        await self._repo.set_airing(guild_id, channel_id, role_id, stored, int(now.timestamp()))
-        return await self._update(guild_id, airing_channel_id=channel_id, airing_role_id=role_id, airing_offsets=parsed)
+        return await self._set(guild_id, now, reminder_offsets=stored_offsets(text))
 
     async def set_spoiler_free_channels(self, guild_id: int, channel_ids: frozenset[int]) -> GuildConfig:
+        self.check_spoiler_free(channel_ids)
+        async with self._db.transaction() as tx:
+            await self.write_spoiler_free(tx, guild_id, channel_ids)
+        return await self.get(guild_id)
+
+    @staticmethod
+    def check_spoiler_free(channel_ids: frozenset[int]) -> None:
         if len(channel_ids) > MAX_SPOILER_FREE_CHANNELS:
             raise UserError(
                 f"At most {MAX_SPOILER_FREE_CHANNELS} spoiler-free channels; you picked {len(channel_ids)}."
             )
-        await self._repo.set_spoiler_free_channels(guild_id, channel_ids)
-        return await self._update(guild_id, spoiler_free_channel_ids=frozenset(channel_ids))
+
+    async def write_spoiler_free(self, tx: Tx, guild_id: int, channel_ids: frozenset[int]) -> None:
+        await guilds.set_spoiler_free_channels(tx.conn, guild_id, channel_ids)
+        tx.after_commit(lambda: self._cache.invalidate(guild_id))
+
+    async def set_airing(
+        self, guild_id: int, channel_id: int | None, role_id: int | None, offsets: str | None, now: dt.datetime
+    ) -> GuildConfig:
+        """Airing posts on or off; the server's airing reminders follow in the same unit of work."""
+        stored = stored_offsets(offsets)
+        async with self._db.transaction() as tx:
+            await self.write(tx, guild_id, now, airing_channel_id=channel_id, airing_role_id=role_id,
+                             airing_offsets=stored)  # fmt: skip
+            await self._airing_changed(tx, guild_id, now)
+        return await self.get(guild_id)
+
+    async def reset(self, guild_id: int, settings: frozenset[str], now: dt.datetime) -> GuildConfig:
+        """Put the named settings (``RESETTABLE``) back to their defaults, in one unit of work."""
+        unknown = settings - RESETTABLE
+        if unknown:
+            raise ValueError(f"not resettable: {sorted(unknown)}")
+        columns: dict[str, object] = {}
+        for name in settings:
+            columns.update(dict.fromkeys(RESETTABLE_COLUMNS[name]))
+        async with self._db.transaction() as tx:
+            if columns:
+                await self.write(tx, guild_id, now, **columns)
+            if "spoiler-free channels" in settings:
+                await self.write_spoiler_free(tx, guild_id, frozenset())
+            if "airing posts" in settings:
+                await self._airing_changed(tx, guild_id, now)
+        return await self.get(guild_id)
+
+    async def _airing_changed(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        if self.airing_changed is not None:
+            await self.airing_changed(tx, guild_id, now)
+
+
+def stored_offsets(text: str | None) -> str | None:
+    """How offsets typed by staff are stored (normalized), or None for the default; raises on bad input."""
+    return None if text is None else ", ".join(format_offset(o) for o in parse_offsets(text))

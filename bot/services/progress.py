@@ -1,40 +1,40 @@
-"""Member progress: the horizon the spoiler policy reads."""
+"""Member progress (the horizon the spoiler policy reads), and deleting a member's data."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
+from dataclasses import dataclass
 
 from bot.catalog import Catalog
+from bot.clock import epoch
 from bot.errors import UserError
-from bot.store import ProgressRepository, UserDataRepository
+from bot.store import Database, PartyRow, parties, progress
+
+from .cache import Cache
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What ``/progress forget`` changed."""
+
+    removed: int  # records that held data about the member
+    parties: tuple[tuple[PartyRow, tuple[int, ...]], ...]  # parties whose RSVPs changed, with members promoted
 
 
 class ProgressService:
-    """Reads go through a bounded write-through cache: every answer needs the horizon, and the
-    database is only written through this service, so the cache cannot go stale."""
+    """Reads go through a write-through-invalidated cache: every answer needs the horizon."""
 
-    CACHE_SIZE = 20_000
-
-    def __init__(self, catalog: Catalog, progress: ProgressRepository, user_data: UserDataRepository) -> None:
+    def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
-        self._progress = progress
-        self._user_data = user_data
-        self._cache: OrderedDict[int, int | None] = OrderedDict()
+        self._db = db
+        self._cache: Cache[int, int | None] = Cache()
 
     async def _stored(self, user_id: int) -> int | None:
-        if user_id in self._cache:
-            self._cache.move_to_end(user_id)
-            return self._cache[user_id]
-        stored = await self._progress.get(user_id)
-        self._remember(user_id, stored)
-        return stored
+        return await self._cache.get(user_id, lambda: self._load(user_id))
 
-    def _remember(self, user_id: int, value: int | None) -> None:
-        self._cache[user_id] = value
-        self._cache.move_to_end(user_id)
-        while len(self._cache) > self.CACHE_SIZE:
-            self._cache.popitem(last=False)
+    async def _load(self, user_id: int) -> int | None:
+        async with self._db.read() as conn:
+            return await progress.get(conn, user_id)
 
     async def horizon(self, user_id: int) -> int:
         """The last episode the member has watched; 0 when they never said."""
@@ -48,12 +48,22 @@ class ProgressService:
         last = self._catalog.episode_count
         if not 0 <= episode <= last:
             raise UserError(f"Episode must be between 0 (nothing yet) and {last}; you gave {episode}.")
-        await self._progress.set(user_id, episode, int(now.timestamp()))
-        self._remember(user_id, episode)
+        async with self._db.transaction() as tx:
+            await progress.set_episode(tx.conn, user_id, episode, epoch(now))
+            tx.after_commit(lambda: self._cache.invalidate(user_id))
         return episode
 
-    async def forget(self, user_id: int) -> int:
-        """Delete everything stored about the member; returns how many records went."""
-        removed = await self._user_data.forget(user_id)
-        self._remember(user_id, None)
-        return removed
+    async def forget(self, user_id: int, now: dt.datetime) -> Forgotten:
+        """Delete everything stored about the member, in one unit of work. Places they held at upcoming
+        parties go to the next members on the wait list, as if they had left."""
+        changed: list[tuple[PartyRow, tuple[int, ...]]] = []
+        async with self._db.transaction() as tx:
+            for party, _answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
+                locked = await parties.lock(tx.conn, party.id)
+                assert locked is not None
+                await parties.remove_member(tx.conn, party.id, user_id)
+                promoted = await parties.promote(tx.conn, party.id, locked.capacity, epoch(now))
+                changed.append((locked, promoted))
+            removed = await progress.forget(tx.conn, user_id)
+            tx.after_commit(lambda: self._cache.invalidate(user_id))
+        return Forgotten(removed, tuple(changed))

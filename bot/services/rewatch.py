@@ -14,11 +14,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.catalog import WEEKDAYS, Catalog, Slot
+from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.services.guild_config import GuildConfigService
-from bot.services.scheduler import epoch
-from bot.store import AiringSlotRow, ReminderRepository, RewatchRepository, RewatchRow
+from bot.store import AiringSlotRow, Database, RewatchRow, Tx, reminders, rewatch
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 MAX_SLOTS = 7
@@ -139,29 +141,36 @@ def paused_since(row: RewatchRow) -> dt.datetime | None:
 
 
 class RewatchService:
-    """A server's rewatch (or the broadcast, while it lies ahead) and its airing reminders."""
+    """A server's rewatch (or the broadcast, while it lies ahead) and its airing reminders. Every change is
+    one unit of work: the rewatch row, its slots and their reminders move together."""
 
-    def __init__(
-        self, catalog: Catalog, repo: RewatchRepository, reminders: ReminderRepository, guilds: GuildConfigService
-    ) -> None:
+    def __init__(self, catalog: Catalog, db: Database, guilds: GuildConfigService) -> None:
         self._catalog = catalog
-        self._repo = repo
-        self._reminders = reminders
+        self._db = db
         self._guilds = guilds
+        guilds.airing_changed = self._follow_broadcast  # settings that change airing posts re-plan them
 
     async def current(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
-        row = await self._repo.get(guild_id)
-        slots = await self._repo.slots(guild_id)
-        return row, [Airing(s.episode, dt.datetime.fromtimestamp(s.airs_at, dt.UTC)) for s in slots]
+        async with self._db.read() as conn:
+            return await self._current(conn, guild_id)
+
+    @staticmethod
+    async def _current(conn: AsyncConnection, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
+        row = await rewatch.get(conn, guild_id)
+        slots = await rewatch.slots(conn, guild_id)
+        return row, [Airing(s.episode, instant(s.airs_at)) for s in slots]
 
     async def slot(self, slot_id: int) -> AiringSlotRow | None:
-        return await self._repo.slot(slot_id)
+        async with self._db.read() as conn:
+            return await rewatch.slot(conn, slot_id)
 
     async def subscribers(self, guild_id: int) -> list[int]:
-        return await self._repo.subscribers(guild_id)
+        async with self._db.read() as conn:
+            return await rewatch.subscribers(conn, guild_id)
 
     async def subscribe(self, guild_id: int, user_id: int, on: bool) -> None:
-        await self._repo.set_subscribed(guild_id, user_id, on)
+        async with self._db.transaction() as tx:
+            await rewatch.set_subscribed(tx.conn, guild_id, user_id, on)
 
     async def start(
         self,
@@ -180,12 +189,15 @@ class RewatchService:
             raise UserError("That whole schedule is already in the past; pick a start date from today on.")
         if schedule[0].airs_at - now > MAX_START_AHEAD:
             raise UserError("That's more than a year away; start the rewatch within the next year.")
-        await self._repo.put(RewatchRow(guild_id, zone.key, format_slots(slots), "running", None), epoch(now))
-        await self._store(guild_id, schedule, now)
+        async with self._db.transaction() as tx:
+            await rewatch.put(tx.conn, RewatchRow(guild_id, zone.key, format_slots(slots), "running", None), epoch(now))
+            await self._store(tx, guild_id, schedule, now)
         return schedule
 
-    async def _running(self, guild_id: int, *, paused: bool = False) -> tuple[RewatchRow, list[Airing]]:
-        row, schedule = await self.current(guild_id)
+    async def _running(
+        self, conn: AsyncConnection, guild_id: int, *, paused: bool = False
+    ) -> tuple[RewatchRow, list[Airing]]:
+        row, schedule = await self._current(conn, guild_id)
         if row is None:
             raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
         if paused and row.status != "paused":
@@ -195,66 +207,75 @@ class RewatchService:
         return row, schedule
 
     async def skip_week(self, guild_id: int, now: dt.datetime) -> list[Airing]:
-        row, schedule = await self._running(guild_id)
-        moved = skip_week(schedule, ZoneInfo(row.zone), now)
-        if moved == schedule:
-            raise UserError("Every episode has already aired; there is nothing left to move.")
-        await self._store(guild_id, moved, now)
+        async with self._db.transaction() as tx:
+            row, schedule = await self._running(tx.conn, guild_id)
+            moved = skip_week(schedule, ZoneInfo(row.zone), now)
+            if moved == schedule:
+                raise UserError("Every episode has already aired; there is nothing left to move.")
+            await self._store(tx, guild_id, moved, now)
         return moved
 
     async def pause(self, guild_id: int, now: dt.datetime) -> None:
-        row, _ = await self._running(guild_id)
-        await self._repo.put(RewatchRow(guild_id, row.zone, row.slots, "paused", epoch(now)), epoch(now))
-        await self.sync_reminders(guild_id, now)
+        async with self._db.transaction() as tx:
+            row, _ = await self._running(tx.conn, guild_id)
+            await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "paused", epoch(now)), epoch(now))
+            await self.sync_reminders(tx, guild_id, now)
 
     async def resume(self, guild_id: int, now: dt.datetime) -> list[Airing]:
-        row, schedule = await self._running(guild_id, paused=True)
-        paused_at = paused_since(row)
-        assert paused_at is not None
-        resumed = resume(schedule, parse_slots(row.slots), ZoneInfo(row.zone), paused_at, now)
-        await self._repo.put(RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
-        await self._store(guild_id, resumed, now)
+        async with self._db.transaction() as tx:
+            row, schedule = await self._running(tx.conn, guild_id, paused=True)
+            paused_at = paused_since(row)
+            assert paused_at is not None
+            resumed = resume(schedule, parse_slots(row.slots), ZoneInfo(row.zone), paused_at, now)
+            await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
+            await self._store(tx, guild_id, resumed, now)
         return resumed
 
     async def stop(self, guild_id: int, now: dt.datetime) -> None:
-        if await self._repo.get(guild_id) is None:
-            raise UserError("This server has no rewatch to stop.")
-        await self._repo.delete(guild_id)
-        await self.follow_broadcast(guild_id, now)
+        async with self._db.transaction() as tx:
+            if await rewatch.get(tx.conn, guild_id) is None:
+                raise UserError("This server has no rewatch to stop.")
+            await rewatch.delete(tx.conn, guild_id)
+            await self._follow_broadcast(tx, guild_id, now)
 
     async def follow_broadcast(self, guild_id: int, now: dt.datetime) -> None:
         """Without a rewatch, airing reminders follow the pack's broadcast where it lies ahead."""
-        if await self._repo.get(guild_id) is not None:
-            await self.sync_reminders(guild_id, now)
+        async with self._db.transaction() as tx:
+            await self._follow_broadcast(tx, guild_id, now)
+
+    async def _follow_broadcast(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        if await rewatch.get(tx.conn, guild_id) is not None:
+            await self.sync_reminders(tx, guild_id, now)
             return
         ahead = [Airing(e.number, e.airs_at) for e in self._catalog.episodes if e.airs_at > now]
-        await self._store(guild_id, ahead, now)
+        await self._store(tx, guild_id, ahead, now)
 
-    async def _store(self, guild_id: int, schedule: Sequence[Airing], now: dt.datetime) -> None:
-        removed = await self._repo.set_slots(guild_id, [(a.episode, epoch(a.airs_at)) for a in schedule])
+    async def _store(self, tx: Tx, guild_id: int, schedule: Sequence[Airing], now: dt.datetime) -> None:
+        removed = await rewatch.set_slots(tx.conn, guild_id, [(a.episode, epoch(a.airs_at)) for a in schedule])
         for slot_id in removed:
-            await self._reminders.cancel(AIRING_KIND, slot_id, "episode no longer in the schedule")
-        await self.sync_reminders(guild_id, now)
+            await reminders.cancel(tx.conn, AIRING_KIND, slot_id, "episode no longer in the schedule")
+        await self.sync_reminders(tx, guild_id, now)
 
-    async def sync_reminders(self, guild_id: int, now: dt.datetime) -> None:
-        """Make the pending airing reminders match the schedule, the settings and the pause state."""
-        config = await self._guilds.get(guild_id)
-        row = await self._repo.get(guild_id)
+    async def sync_reminders(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        """Make the pending airing reminders match the schedule, the settings and the pause state (inside
+        the caller's unit of work, reading the settings as it sees them)."""
+        config = await self._guilds.read_in(tx, guild_id)
+        row = await rewatch.get(tx.conn, guild_id)
         paused = row is not None and row.status == "paused"
-        for slot in await self._repo.slots(guild_id):
+        for slot in await rewatch.slots(tx.conn, guild_id):
             if config.airing_channel_id is None or paused or slot.airs_at <= epoch(now):
-                await self._reminders.cancel(AIRING_KIND, slot.id, "not scheduled (paused, past or no channel)")
+                await reminders.cancel(tx.conn, AIRING_KIND, slot.id, "not scheduled (paused, past or no channel)")
                 continue
             # Only moments still ahead: a rewatch started today does not fire its "24 hours before" late.
             offsets = [o for o in config.airing_reminder_offsets if slot.airs_at - o > epoch(now) or o == 0]
-            await self._reminders.schedule(AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
+            await reminders.schedule(tx.conn, AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
 
     async def progress(self, guild_id: int, now: dt.datetime) -> tuple[RewatchRow, list[Airing], Position] | None:
         """The server's rewatch, its schedule and where it stands; frozen at the pause while paused."""
-        row = await self._repo.get(guild_id)
+        async with self._db.read() as conn:
+            row, schedule = await self._current(conn, guild_id)
         if row is None:
             return None
-        _, schedule = await self.current(guild_id)
         return row, schedule, position(schedule, min(now, paused_since(row) or now))
 
     async def automatic_line(self, guild_id: int, now: dt.datetime) -> int:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
+from bot.clock import epoch, instant
 from bot.errors import UserError
-from bot.services.scheduler import epoch
-from bot.store import PartyRepository, PartyRow, ReminderRepository, RsvpChange
+from bot.store import Database, PartyRow, RsvpChange, parties, reminders
 
 MAX_UPCOMING_PER_GUILD = 25
 MAX_CAPACITY = 500
@@ -18,6 +18,7 @@ NOTE_LIMIT = 300
 BREAK_BETWEEN_EPISODES = dt.timedelta(minutes=10)
 DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting now"
 REMINDER_KIND = "party"
+MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
 
 _RANGE = re.compile(r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:(?:-|–|—|to|through)\s*(\d{1,2}))?\s*$", re.I)
 
@@ -66,16 +67,22 @@ class Party:
         return self.row.capacity is not None and self.counts["going"] >= self.row.capacity
 
 
+@dataclass(frozen=True, slots=True)
+class RsvpResult:
+    party: Party
+    change: RsvpChange
+    waitlist_place: int | None  # 1-based, when the member is on the wait list
+
+
 def may_manage(party: PartyRow, user_id: int, *, manage_events: bool) -> bool:
     """Only the host, or members with Manage Events, may edit or cancel a party."""
     return user_id == party.host_id or manage_events
 
 
 class WatchPartyService:
-    def __init__(self, catalog: Catalog, parties: PartyRepository, reminders: ReminderRepository) -> None:
+    def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
-        self._parties = parties
-        self._reminders = reminders
+        self._db = db
 
     def end_for(self, starts: dt.datetime, first: int, last: int) -> dt.datetime:
         """Start plus every episode's runtime and a short break between episodes."""
@@ -84,10 +91,11 @@ class WatchPartyService:
         return starts + count * runtime + (count - 1) * BREAK_BETWEEN_EPISODES
 
     async def party(self, party_id: int, guild_id: int) -> Party:
-        row = await self._parties.get(party_id)
-        if row is None or row.guild_id != guild_id:
-            raise UserError(f"There is no watch party #{party_id} in this server. `/watchparty list` shows them.")
-        return Party(row, await self._parties.counts(row.id))
+        async with self._db.read() as conn:
+            row = await parties.get(conn, party_id) if 0 < party_id < MAX_ID else None
+            if row is None or row.guild_id != guild_id:
+                raise UserError(f"There is no watch party #{party_id} in this server. `/watchparty list` shows them.")
+            return Party(row, await parties.counts(conn, row.id))
 
     async def create(
         self,
@@ -103,28 +111,31 @@ class WatchPartyService:
         offsets: tuple[int, ...],
         now: dt.datetime,
     ) -> Party:
+        """The party, its host going and its reminders: one unit of work (a crash leaves nothing half made)."""
         first, last = parse_episodes(episodes, self._catalog.episode_count)
         self._check_time(starts, now)
         note = self._check_note(note)
         self._check_capacity(capacity)
-        if await self._parties.count_upcoming(guild_id, epoch(now)) >= MAX_UPCOMING_PER_GUILD:
-            raise UserError(
-                f"This server already has {MAX_UPCOMING_PER_GUILD} upcoming watch parties, the most it can hold. "
-                "Cancel one with `/watchparty cancel` first."
+        async with self._db.transaction() as tx:
+            if await parties.count_upcoming(tx.conn, guild_id, epoch(now)) >= MAX_UPCOMING_PER_GUILD:
+                raise UserError(
+                    f"This server already has {MAX_UPCOMING_PER_GUILD} upcoming watch parties, the most it can hold. "
+                    "Cancel one with `/watchparty cancel` first."
+                )
+            row = await parties.create(
+                tx.conn,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                host_id=host_id,
+                episodes=(first, last),
+                starts_at=epoch(starts),
+                ends_at=epoch(self.end_for(starts, first, last)),
+                timezone=zone.key,
+                note=note,
+                capacity=capacity,
+                now=epoch(now),
             )
-        row = await self._parties.create(
-            guild_id=guild_id,
-            channel_id=channel_id,
-            host_id=host_id,
-            episodes=(first, last),
-            starts_at=epoch(starts),
-            ends_at=epoch(self.end_for(starts, first, last)),
-            timezone=zone.key,
-            note=note,
-            capacity=capacity,
-            now=epoch(now),
-        )
-        await self._reminders.schedule(REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
+            await reminders.schedule(tx.conn, REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
         return Party(row, {"going": 1, "maybe": 0, "declined": 0, "waitlist": 0})  # the host, added by create
 
     async def edit(
@@ -141,83 +152,104 @@ class WatchPartyService:
         clear_capacity: bool = False,
         channel_id: int | None = None,
     ) -> tuple[Party, bool, tuple[int, ...]]:
-        """Apply the given changes. Returns the party, whether its time changed, and members promoted
-        from the wait list by a larger capacity."""
-        self._check_open(party, now)
-        row = party.row
+        """Apply the given changes in one unit of work. Returns the party, whether its time changed, and
+        members promoted from the wait list by a larger capacity."""
         changes: dict[str, object] = {}
-        first, last = row.first_episode, row.last_episode
         if episodes is not None:
             first, last = parse_episodes(episodes, self._catalog.episode_count)
             changes.update(first_episode=first, last_episode=last)
-        new_start = party.starts
         if starts is not None:
             self._check_time(starts, now)
-            new_start = starts
             changes["starts_at"] = epoch(starts)
         if zone is not None:
             changes["timezone"] = zone.key
-        if starts is not None or episodes is not None:
-            changes["ends_at"] = epoch(self.end_for(new_start, first, last))
         if note is not None:
             changes["note"] = self._check_note(note)
         if channel_id is not None:
             changes["channel_id"] = channel_id
-        promoted: tuple[int, ...] = ()
         if capacity is not None or clear_capacity:
             self._check_capacity(capacity)
-            promoted = await self._parties.set_capacity(row.id, None if clear_capacity else capacity, epoch(now))
-        if not changes and capacity is None and not clear_capacity:
+            changes["capacity"] = None if clear_capacity else capacity
+        if not changes:
             raise UserError("Nothing to change: give at least one of when, episodes, note, capacity or channel.")
-        if changes:
-            row = await self._parties.update(row.id, epoch(now), **changes)
-        else:
-            refreshed = await self._parties.get(row.id)
-            assert refreshed is not None
-            row = refreshed
-        moved = row.starts_at != party.row.starts_at
-        if moved:
-            await self._reminders.schedule(REMINDER_KIND, row.guild_id, row.id, row.starts_at, offsets)
-        return Party(row, await self._parties.counts(row.id)), moved, promoted
+        async with self._db.transaction() as tx:
+            current = await parties.lock(tx.conn, party.id)
+            if current is None:
+                raise UserError(f"Watch party #{party.id} no longer exists.")
+            self._check_open(Party(current, party.counts), now)
+            first = int(changes.get("first_episode", current.first_episode))  # type: ignore[call-overload]
+            last = int(changes.get("last_episode", current.last_episode))  # type: ignore[call-overload]
+            new_start = starts or instant(current.starts_at)
+            if starts is not None or episodes is not None:
+                changes["ends_at"] = epoch(self.end_for(new_start, first, last))
+            row = await parties.update(tx.conn, party.id, epoch(now), **changes)
+            promoted: tuple[int, ...] = ()
+            if "capacity" in changes:
+                promoted = await parties.promote(tx.conn, row.id, row.capacity, epoch(now))
+            moved = row.starts_at != current.starts_at
+            if moved:
+                await reminders.schedule(tx.conn, REMINDER_KIND, row.guild_id, row.id, row.starts_at, offsets)
+            counts = await parties.counts(tx.conn, row.id)
+        return Party(row, counts), moved, promoted
 
     async def cancel(self, party: Party, now: dt.datetime) -> Party:
-        self._check_open(party, now)
-        row = await self._parties.update(party.id, epoch(now), status="cancelled")
-        await self._reminders.cancel(REMINDER_KIND, party.id, "party cancelled")
+        async with self._db.transaction() as tx:
+            current = await parties.lock(tx.conn, party.id)
+            if current is None:
+                raise UserError(f"Watch party #{party.id} no longer exists.")
+            self._check_open(Party(current, party.counts), now)
+            row = await parties.update(tx.conn, party.id, epoch(now), status="cancelled")
+            await reminders.cancel(tx.conn, REMINDER_KIND, party.id, "party cancelled")
         return Party(row, party.counts)
 
-    async def rsvp(self, party: Party, user_id: int, status: str, now: dt.datetime) -> tuple[Party, RsvpChange]:
-        if party.row.status != "scheduled":
-            raise UserError("This watch party was cancelled.")
-        if party.ends <= now:
-            raise UserError("This watch party is over.")
-        change = await self._parties.set_rsvp(party.id, user_id, status, epoch(now))
-        return Party(party.row, await self._parties.counts(party.id)), change
+    async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: str, now: dt.datetime) -> RsvpResult:
+        """One member's answer, applied atomically against the capacity and the wait list."""
+        async with self._db.transaction() as tx:
+            row = await parties.lock(tx.conn, party_id) if 0 < party_id < MAX_ID else None
+            if row is None or row.guild_id != guild_id:
+                raise UserError("This watch party no longer exists.")
+            if row.status != "scheduled":
+                raise UserError("This watch party was cancelled.")
+            if instant(row.ends_at) <= now:
+                raise UserError("This watch party is over.")
+            change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now))
+            counts = await parties.counts(tx.conn, row.id)
+            place = None
+            if change.status == "waitlist":
+                place = (await parties.members(tx.conn, row.id, "waitlist")).index(user_id) + 1
+        return RsvpResult(Party(row, counts), change, place)
 
-    async def upcoming(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int) -> list[Party]:
-        rows = await self.upcoming_rows(guild_id, now, limit=limit, offset=offset)
-        counts = await self._parties.counts_for([row.id for row in rows])
-        return [Party(row, counts[row.id]) for row in rows]
+    async def upcoming(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int) -> tuple[int, list[Party]]:
+        """How many upcoming parties there are, and one page of them with their counts."""
+        async with self._db.read() as conn:
+            total = await parties.count_upcoming(conn, guild_id, epoch(now))
+            rows = await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            counts = await parties.counts_for(conn, [row.id for row in rows])
+        return total, [Party(row, counts[row.id]) for row in rows]
 
     async def upcoming_rows(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0) -> list[PartyRow]:
         """Upcoming parties without their RSVP counts (for autocomplete)."""
-        return await self._parties.upcoming(guild_id, epoch(now), limit=limit, offset=offset)
-
-    async def count_upcoming(self, guild_id: int, now: dt.datetime) -> int:
-        return await self._parties.count_upcoming(guild_id, epoch(now))
+        async with self._db.read() as conn:
+            return await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
 
     async def going(self, party_id: int) -> list[int]:
-        return await self._parties.members(party_id, "going")
-
-    async def waitlist(self, party_id: int) -> list[int]:
-        return await self._parties.members(party_id, "waitlist")
+        async with self._db.read() as conn:
+            return await parties.members(conn, party_id, "going")
 
     async def get_row(self, party_id: int) -> PartyRow | None:
-        return await self._parties.get(party_id)
+        async with self._db.read() as conn:
+            return await parties.get(conn, party_id)
 
-    async def set_posted(self, party_id: int, message_id: int, event_id: int | None, now: dt.datetime) -> None:
+    async def current(self, party_id: int) -> Party | None:
+        """The party as stored now, with its counts (e.g. to refresh its card)."""
+        async with self._db.read() as conn:
+            row = await parties.get(conn, party_id)
+            return None if row is None else Party(row, await parties.counts(conn, party_id))
+
+    async def set_posted(self, party_id: int, message_id: int | None, event_id: int | None, now: dt.datetime) -> None:
         """Remember the announcement message and the Discord event (if one was made)."""
-        await self._parties.update(party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
+        async with self._db.transaction() as tx:
+            await parties.update(tx.conn, party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
 
     @staticmethod
     def _check_time(starts: dt.datetime, now: dt.datetime) -> None:

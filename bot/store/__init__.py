@@ -1,30 +1,41 @@
-"""SQL and nothing else: the database, its migrations and one repository per table group."""
+"""SQL and nothing else: the database, its migrations, and one repository module per table group.
 
-from .database import Database, migrations
-from .guilds import GuildRepository, GuildSettingsRow, ThreadRepository, ThreadRow
-from .members import MemberSettingsRepository, MemberSettingsRow
-from .parties import PartyRepository, PartyRow, RsvpChange
-from .progress import ProgressRepository, UserDataRepository
-from .reminders import ReminderRepository, ReminderRow
-from .rewatch import AiringSlotRow, RewatchRepository, RewatchRow
+Repositories are functions that take the connection of the caller's unit of work (``db.transaction()``)
+or of a read (``db.read()``); none of them opens or commits a transaction.
+"""
+
+from . import guilds, instances, members, parties, progress, reminders, rewatch
+from .database import Database, SchemaStatus, StoreError, Tx, backup_file, inspect
+from .guilds import GuildSettingsRow, ThreadRow
+from .instances import InstanceRow
+from .members import MemberSettingsRow
+from .parties import PartyRow, RsvpChange
+from .reminders import ReminderRow
+from .rewatch import AiringSlotRow, RewatchRow
+from .schema import FORMER_MEMBER
 
 __all__ = [
+    "FORMER_MEMBER",
     "AiringSlotRow",
     "Database",
-    "GuildRepository",
     "GuildSettingsRow",
-    "MemberSettingsRepository",
+    "InstanceRow",
     "MemberSettingsRow",
-    "PartyRepository",
     "PartyRow",
-    "ProgressRepository",
-    "ReminderRepository",
     "ReminderRow",
-    "RewatchRepository",
     "RewatchRow",
     "RsvpChange",
-    "ThreadRepository",
+    "SchemaStatus",
+    "StoreError",
     "ThreadRow",
-    "UserDataRepository",
-    "migrations",
+    "Tx",
+    "backup_file",
+    "guilds",
+    "inspect",
+    "instances",
+    "members",
+    "parties",
+    "progress",
+    "reminders",
+    "rewatch",
 ]

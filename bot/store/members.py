@@ -1,10 +1,17 @@
-"""Per-member preferences: time zone, DM copies of watch-party reminders."""
+"""Per-member preferences: time zone, DM copies of watch-party reminders, refused DMs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .database import Database
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .dialect import upsert
+from .schema import member_settings
+
+t = member_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,43 +19,46 @@ class MemberSettingsRow:
     user_id: int
     timezone: str | None
     party_dm_reminders: bool
+    dm_refused_at: int | None = None
 
 
-class MemberSettingsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+_GET = sa.select(t.c.timezone, t.c.party_dm_reminders, t.c.dm_refused_at).where(t.c.user_id == sa.bindparam("u"))
 
-    async def get(self, user_id: int) -> MemberSettingsRow:
-        async with self._db.conn.execute(
-            "SELECT timezone, party_dm_reminders FROM member_settings WHERE user_id = ?", (user_id,)
-        ) as cur:
-            record = await cur.fetchone()
-        if record is None:
-            return MemberSettingsRow(user_id, None, False)
-        return MemberSettingsRow(user_id, record[0], bool(record[1]))
 
-    async def set_timezone(self, user_id: int, zone: str | None, now: int) -> None:
-        await self._db.conn.execute(
-            "INSERT INTO member_settings (user_id, timezone, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone, updated_at = excluded.updated_at",
-            (user_id, zone, now),
+async def get(conn: AsyncConnection, user_id: int) -> MemberSettingsRow:
+    record = (await conn.execute(_GET, {"u": user_id})).first()
+    if record is None:
+        return MemberSettingsRow(user_id, None, False)
+    return MemberSettingsRow(user_id, record[0], bool(record[1]), record[2])
+
+
+async def set_timezone(conn: AsyncConnection, user_id: int, zone: str | None, now: int) -> None:
+    values = {"user_id": user_id, "timezone": zone, "updated_at": now}
+    await conn.execute(upsert(conn, t, values, ["user_id"], ["timezone", "updated_at"]))
+
+
+async def set_party_dm(conn: AsyncConnection, user_id: int, enabled: bool, now: int) -> None:
+    values = {"user_id": user_id, "party_dm_reminders": int(enabled), "updated_at": now}
+    await conn.execute(upsert(conn, t, values, ["user_id"], ["party_dm_reminders", "updated_at"]))
+
+
+async def with_party_dm(conn: AsyncConnection, user_ids: Sequence[int]) -> list[int]:
+    """Of ``user_ids``, those who asked for DM copies of watch-party reminders."""
+    if not user_ids:
+        return []
+    query = sa.select(t.c.user_id).where(t.c.party_dm_reminders == 1, t.c.user_id.in_(list(user_ids)))
+    return [int(u) for u in (await conn.execute(query)).scalars()]
+
+
+async def note_dm_refused(conn: AsyncConnection, user_id: int, now: int) -> None:
+    values = {"user_id": user_id, "dm_refused_at": now, "updated_at": now}
+    await conn.execute(upsert(conn, t, values, ["user_id"], ["dm_refused_at", "updated_at"]))
+
+
+async def clear_dm_refused(conn: AsyncConnection, user_ids: Sequence[int]) -> None:
+    if user_ids:
+        await conn.execute(
+            sa.update(t)
+            .where(t.c.user_id.in_(list(user_ids)), t.c.dm_refused_at.is_not(None))
+            .values(dm_refused_at=None)
         )
-
-    async def set_party_dm(self, user_id: int, enabled: bool, now: int) -> None:
-        await self._db.conn.execute(
-            "INSERT INTO member_settings (user_id, party_dm_reminders, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET party_dm_reminders = excluded.party_dm_reminders, "
-            "updated_at = excluded.updated_at",
-            (user_id, int(enabled), now),
-        )
-
-    async def with_party_dm(self, user_ids: list[int]) -> list[int]:
-        """Of ``user_ids``, those who asked for DM copies of watch-party reminders."""
-        if not user_ids:
-            return []
-        marks = ",".join("?" * len(user_ids))
-        async with self._db.conn.execute(
-            f"SELECT user_id FROM member_settings WHERE party_dm_reminders = 1 AND user_id IN ({marks})",
-            tuple(user_ids),
-        ) as cur:
-            return [int(r[0]) for r in await cur.fetchall()]

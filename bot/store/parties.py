@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from .database import Database
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-_PARTY = (
-    "id, guild_id, channel_id, host_id, first_episode, last_episode, starts_at, ends_at, timezone, note, "
-    "capacity, announcement_message_id, event_id, status"
-)
+from .dialect import upsert
+from .schema import rsvps, watch_parties
+
+p, r = watch_parties, rsvps
 RSVP_STATUSES = ("going", "maybe", "declined", "waitlist")
+_PARTY_COLUMNS = (
+    p.c.id, p.c.guild_id, p.c.channel_id, p.c.host_id, p.c.first_episode, p.c.last_episode, p.c.starts_at,
+    p.c.ends_at, p.c.timezone, p.c.note, p.c.capacity, p.c.announcement_message_id, p.c.event_id, p.c.status,
+)  # fmt: skip
+UPDATABLE = frozenset(
+    {"channel_id", "first_episode", "last_episode", "starts_at", "ends_at", "timezone", "note", "capacity",
+     "announcement_message_id", "event_id", "status"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,200 +46,188 @@ class PartyRow:
 class RsvpChange:
     status: str  # what the member ended up with (a full party turns "going" into "waitlist")
     promoted: tuple[int, ...]  # members moved from the wait list to going by this change
+    previous: str | None = None
 
 
-def _party(record: sqlite3.Row) -> PartyRow:
+def _party(record: Any) -> PartyRow:
     return PartyRow(*record)
 
 
-class PartyRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+async def create(
+    conn: AsyncConnection,
+    *,
+    guild_id: int,
+    channel_id: int,
+    host_id: int,
+    episodes: tuple[int, int],
+    starts_at: int,
+    ends_at: int,
+    timezone: str,
+    note: str,
+    capacity: int | None,
+    now: int,
+) -> PartyRow:
+    """The party, with its host as the first member going."""
+    values = {
+        "guild_id": guild_id, "channel_id": channel_id, "host_id": host_id, "first_episode": episodes[0],
+        "last_episode": episodes[1], "starts_at": starts_at, "ends_at": ends_at, "timezone": timezone, "note": note,
+        "capacity": capacity, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    party = _party((await conn.execute(sa.insert(p).values(values).returning(*_PARTY_COLUMNS))).one())
+    await conn.execute(sa.insert(r).values(party_id=party.id, user_id=host_id, status="going", seq=1, updated_at=now))
+    return party
 
-    async def create(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        host_id: int,
-        episodes: tuple[int, int],
-        starts_at: int,
-        ends_at: int,
-        timezone: str,
-        note: str,
-        capacity: int | None,
-        now: int,
-    ) -> PartyRow:
-        """Create the party with its host as the first member going, in one transaction."""
-        conn = self._db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            async with conn.execute(
-                "INSERT INTO watch_parties (guild_id, channel_id, host_id, first_episode, last_episode, starts_at, "
-                "ends_at, timezone, note, capacity, created_at, updated_at) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_PARTY}",
-                (guild_id, channel_id, host_id, *episodes, starts_at, ends_at, timezone, note, capacity, now, now),
-            ) as cur:
-                record = await cur.fetchone()
-            assert record is not None
-            party = _party(record)
-            await conn.execute(
-                "INSERT INTO rsvps (party_id, user_id, status, seq, updated_at) VALUES (?, ?, 'going', 1, ?)",
-                (party.id, host_id, now),
-            )
-            await conn.execute("COMMIT")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        return party
 
-    async def get(self, party_id: int) -> PartyRow | None:
-        async with self._db.conn.execute(f"SELECT {_PARTY} FROM watch_parties WHERE id = ?", (party_id,)) as cur:
-            record = await cur.fetchone()
-        return None if record is None else _party(record)
+_GET = sa.select(*_PARTY_COLUMNS).where(p.c.id == sa.bindparam("id"))
 
-    async def update(self, party_id: int, now: int, **fields: object) -> PartyRow:
-        allowed = {"channel_id", "first_episode", "last_episode", "starts_at", "ends_at", "timezone", "note",
-                   "capacity", "announcement_message_id", "event_id", "status"}  # fmt: skip
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        async with self._db.conn.execute(
-            f"UPDATE watch_parties SET {assignments}, updated_at = ? WHERE id = ? RETURNING {_PARTY}",
-            (*fields.values(), now, party_id),
-        ) as cur:
-            record = await cur.fetchone()
-        if record is None:
-            raise KeyError(party_id)
-        return _party(record)
 
-    async def upcoming(self, guild_id: int, now: int, *, limit: int = 100, offset: int = 0) -> list[PartyRow]:
-        """Scheduled parties that have not ended yet, soonest first."""
-        async with self._db.conn.execute(
-            f"SELECT {_PARTY} FROM watch_parties WHERE guild_id = ? AND status = 'scheduled' AND ends_at > ? "
-            "ORDER BY starts_at, id LIMIT ? OFFSET ?",
-            (guild_id, now, limit, offset),
-        ) as cur:
-            return [_party(r) for r in await cur.fetchall()]
+async def get(conn: AsyncConnection, party_id: int) -> PartyRow | None:
+    record = (await conn.execute(_GET, {"id": party_id})).first()
+    return None if record is None else _party(record)
 
-    async def count_upcoming(self, guild_id: int, now: int) -> int:
-        async with self._db.conn.execute(
-            "SELECT COUNT(*) FROM watch_parties WHERE guild_id = ? AND status = 'scheduled' AND ends_at > ?",
-            (guild_id, now),
-        ) as cur:
-            record = await cur.fetchone()
-        return int(record[0]) if record else 0
 
-    # -- RSVPs ------------------------------------------------------------------------------------
+async def lock(conn: AsyncConnection, party_id: int) -> PartyRow | None:
+    """The party, locked for the rest of the transaction (PostgreSQL row lock; SQLite's writer is alone)."""
+    record = (await conn.execute(sa.select(*_PARTY_COLUMNS).where(p.c.id == party_id).with_for_update())).first()
+    return None if record is None else _party(record)
 
-    async def counts_for(self, party_ids: list[int]) -> dict[int, dict[str, int]]:
-        """RSVP counts of several parties in one query."""
-        result = {pid: dict.fromkeys(RSVP_STATUSES, 0) for pid in party_ids}
-        if not party_ids:
-            return result
-        marks = ",".join("?" * len(party_ids))
-        async with self._db.conn.execute(
-            f"SELECT party_id, status, COUNT(*) FROM rsvps WHERE party_id IN ({marks}) GROUP BY party_id, status",
-            tuple(party_ids),
-        ) as cur:
-            for party_id, status, count in await cur.fetchall():
-                result[int(party_id)][str(status)] = int(count)
+
+async def update(conn: AsyncConnection, party_id: int, now: int, **fields: Any) -> PartyRow:
+    unknown = set(fields) - UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    statement = sa.update(p).where(p.c.id == party_id).values(**fields, updated_at=now).returning(*_PARTY_COLUMNS)
+    record = (await conn.execute(statement)).first()
+    if record is None:
+        raise LookupError(party_id)
+    return _party(record)
+
+
+def _upcoming(guild_id: int, now: int) -> Any:
+    return sa.and_(p.c.guild_id == guild_id, p.c.status == "scheduled", p.c.ends_at > now)
+
+
+async def upcoming(
+    conn: AsyncConnection, guild_id: int, now: int, *, limit: int = 100, offset: int = 0
+) -> list[PartyRow]:
+    """Scheduled parties that have not ended yet, soonest first."""
+    query = (
+        sa.select(*_PARTY_COLUMNS)
+        .where(_upcoming(guild_id, now))
+        .order_by(p.c.starts_at, p.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_party(x) for x in await conn.execute(query)]
+
+
+async def count_upcoming(conn: AsyncConnection, guild_id: int, now: int) -> int:
+    query = sa.select(sa.func.count()).select_from(p).where(_upcoming(guild_id, now))
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def hosted_upcoming(conn: AsyncConnection, host_id: int, now: int) -> list[PartyRow]:
+    query = sa.select(*_PARTY_COLUMNS).where(p.c.host_id == host_id, p.c.status == "scheduled", p.c.ends_at > now)
+    return [_party(x) for x in await conn.execute(query)]
+
+
+# -- RSVPs ----------------------------------------------------------------------------------------
+
+
+async def counts_for(conn: AsyncConnection, party_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """RSVP counts of several parties in one query."""
+    result = {pid: dict.fromkeys(RSVP_STATUSES, 0) for pid in party_ids}
+    if not party_ids:
         return result
+    query = (
+        sa.select(r.c.party_id, r.c.status, sa.func.count())
+        .where(r.c.party_id.in_(list(party_ids)))
+        .group_by(r.c.party_id, r.c.status)
+    )
+    for party_id, status, count in await conn.execute(query):
+        result[int(party_id)][str(status)] = int(count)
+    return result
 
-    async def counts(self, party_id: int) -> dict[str, int]:
-        async with self._db.conn.execute(
-            "SELECT status, COUNT(*) FROM rsvps WHERE party_id = ? GROUP BY status", (party_id,)
-        ) as cur:
-            found = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
-        return {status: found.get(status, 0) for status in RSVP_STATUSES}
 
-    async def members(self, party_id: int, status: str) -> list[int]:
-        """Members with ``status``, in the order they got it (the wait list's order)."""
-        async with self._db.conn.execute(
-            "SELECT user_id FROM rsvps WHERE party_id = ? AND status = ? ORDER BY seq", (party_id, status)
-        ) as cur:
-            return [int(r[0]) for r in await cur.fetchall()]
+_COUNTS = sa.select(r.c.status, sa.func.count()).where(r.c.party_id == sa.bindparam("id")).group_by(r.c.status)
 
-    async def status_of(self, party_id: int, user_id: int) -> str | None:
-        async with self._db.conn.execute(
-            "SELECT status FROM rsvps WHERE party_id = ? AND user_id = ?", (party_id, user_id)
-        ) as cur:
-            record = await cur.fetchone()
-        return None if record is None else str(record[0])
 
-    async def set_rsvp(self, party_id: int, user_id: int, wanted: str, now: int) -> RsvpChange:
-        """Record an RSVP atomically, applying the capacity: a full party wait-lists new "going"
-        answers, and a freed place goes to the longest-waiting member."""
-        if wanted not in ("going", "maybe", "declined"):
-            raise ValueError(wanted)
-        conn = self._db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            async with conn.execute("SELECT capacity FROM watch_parties WHERE id = ?", (party_id,)) as cur:
-                record = await cur.fetchone()
-            if record is None:
-                raise KeyError(party_id)
-            capacity = record[0]
-            previous = await self.status_of(party_id, user_id)
-            status = wanted
-            if wanted == "going" and previous not in ("going",) and capacity is not None:
-                async with conn.execute(
-                    "SELECT COUNT(*) FROM rsvps WHERE party_id = ? AND status = 'going' AND user_id != ?",
-                    (party_id, user_id),
-                ) as cur:
-                    going = await cur.fetchone()
-                if going is not None and int(going[0]) >= capacity:
-                    status = "waitlist"
-            if status != previous:
-                await conn.execute(
-                    "INSERT INTO rsvps (party_id, user_id, status, seq, updated_at) VALUES "
-                    "(?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM rsvps WHERE party_id = ?), ?) "
-                    "ON CONFLICT (party_id, user_id) DO UPDATE SET status = excluded.status, seq = excluded.seq, "
-                    "updated_at = excluded.updated_at",
-                    (party_id, user_id, status, party_id, now),
-                )
-            promoted = await self._promote(party_id, capacity, now)
-            await conn.execute("COMMIT")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        return RsvpChange(status, promoted)
+async def counts(conn: AsyncConnection, party_id: int) -> dict[str, int]:
+    found = {str(s): int(n) for s, n in await conn.execute(_COUNTS, {"id": party_id})}
+    return {status: found.get(status, 0) for status in RSVP_STATUSES}
 
-    async def _promote(self, party_id: int, capacity: int | None, now: int) -> tuple[int, ...]:
-        """Move wait-listed members to going while there is room. Runs inside the caller's transaction."""
-        conn = self._db.conn
-        async with conn.execute(
-            "SELECT COUNT(*) FROM rsvps WHERE party_id = ? AND status = 'going'", (party_id,)
-        ) as cur:
-            record = await cur.fetchone()
-        going = int(record[0]) if record else 0
-        room = None if capacity is None else capacity - going
-        if room is not None and room <= 0:
-            return ()
-        async with conn.execute(
-            "SELECT user_id FROM rsvps WHERE party_id = ? AND status = 'waitlist' ORDER BY seq LIMIT ?",
-            (party_id, -1 if room is None else room),
-        ) as cur:
-            lucky = tuple(int(r[0]) for r in await cur.fetchall())
-        for user_id in lucky:
-            await conn.execute(
-                "UPDATE rsvps SET status = 'going', updated_at = ? WHERE party_id = ? AND user_id = ?",
-                (now, party_id, user_id),
-            )
-        return lucky
 
-    async def set_capacity(self, party_id: int, capacity: int | None, now: int) -> tuple[int, ...]:
-        """Change the capacity; a larger one promotes from the wait list (members already going stay)."""
-        conn = self._db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            await conn.execute(
-                "UPDATE watch_parties SET capacity = ?, updated_at = ? WHERE id = ?", (capacity, now, party_id)
-            )
-            promoted = await self._promote(party_id, capacity, now)
-            await conn.execute("COMMIT")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        return promoted
+async def members(conn: AsyncConnection, party_id: int, status: str) -> list[int]:
+    """Members with ``status``, in the order they got it (the wait list's order)."""
+    query = sa.select(r.c.user_id).where(r.c.party_id == party_id, r.c.status == status).order_by(r.c.seq)
+    return [int(u) for u in (await conn.execute(query)).scalars()]
+
+
+async def status_of(conn: AsyncConnection, party_id: int, user_id: int) -> str | None:
+    query = sa.select(r.c.status).where(r.c.party_id == party_id, r.c.user_id == user_id)
+    value = (await conn.execute(query)).scalar()
+    return None if value is None else str(value)
+
+
+async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tuple[PartyRow, str]]:
+    """Upcoming parties the member answered, with their answer."""
+    query = (
+        sa.select(*_PARTY_COLUMNS, r.c.status.label("rsvp"))
+        .join(r, r.c.party_id == p.c.id)
+        .where(r.c.user_id == user_id, p.c.status == "scheduled", p.c.ends_at > now)
+    )
+    return [(_party(x[:-1]), str(x[-1])) for x in await conn.execute(query)]
+
+
+async def set_rsvp(conn: AsyncConnection, party: PartyRow, user_id: int, wanted: str, now: int) -> RsvpChange:
+    """Record an RSVP, applying the capacity: a full party wait-lists new "going" answers, and a freed
+    place goes to the longest-waiting member. ``party`` must have been locked in this transaction."""
+    if wanted not in ("going", "maybe", "declined"):
+        raise ValueError(wanted)
+    previous = await status_of(conn, party.id, user_id)
+    status = wanted
+    if wanted == "going" and previous == "waitlist":
+        status = "waitlist"  # pressing Going again keeps one's place in the queue
+    elif wanted == "going" and previous != "going" and party.capacity is not None:
+        going = await conn.execute(
+            sa.select(sa.func.count()).where(r.c.party_id == party.id, r.c.status == "going", r.c.user_id != user_id)
+        )
+        if int(going.scalar_one()) >= party.capacity:
+            status = "waitlist"
+    if status != previous:
+        next_seq = sa.select(sa.func.coalesce(sa.func.max(r.c.seq), 0) + 1).where(r.c.party_id == party.id)
+        values = {
+            "party_id": party.id,
+            "user_id": user_id,
+            "status": status,
+            "seq": next_seq.scalar_subquery(),
+            "updated_at": now,
+        }
+        await conn.execute(upsert(conn, r, values, ["party_id", "user_id"], ["status", "seq", "updated_at"]))
+    promoted = await promote(conn, party.id, party.capacity, now)
+    return RsvpChange(status, promoted, previous)
+
+
+async def promote(conn: AsyncConnection, party_id: int, capacity: int | None, now: int) -> tuple[int, ...]:
+    """Move wait-listed members to going, in wait-list order, while there is room."""
+    going = int(
+        (
+            await conn.execute(sa.select(sa.func.count()).where(r.c.party_id == party_id, r.c.status == "going"))
+        ).scalar_one()
+    )
+    room = None if capacity is None else capacity - going
+    if room is not None and room <= 0:
+        return ()
+    query = sa.select(r.c.user_id).where(r.c.party_id == party_id, r.c.status == "waitlist").order_by(r.c.seq)
+    if room is not None:
+        query = query.limit(room)
+    lucky = tuple(int(u) for u in (await conn.execute(query)).scalars())
+    if lucky:
+        await conn.execute(
+            sa.update(r).where(r.c.party_id == party_id, r.c.user_id.in_(lucky)).values(status="going", updated_at=now)
+        )
+    return lucky
+
+
+async def remove_member(conn: AsyncConnection, party_id: int, user_id: int) -> None:
+    await conn.execute(sa.delete(r).where(r.c.party_id == party_id, r.c.user_id == user_id))

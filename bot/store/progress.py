@@ -1,52 +1,59 @@
-"""Member watch progress."""
+"""Member watch progress, and deleting everything stored about a member."""
 
 from __future__ import annotations
 
-from .database import Database
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .dialect import upsert
+from .schema import (
+    FORMER_MEMBER,
+    airing_subscribers,
+    member_progress,
+    member_settings,
+    reminders,
+    rsvps,
+    watch_parties,
+)
+
+_GET = sa.select(member_progress.c.episode).where(member_progress.c.user_id == sa.bindparam("u"))
 
 
-class ProgressRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def get(self, user_id: int) -> int | None:
-        async with self._db.conn.execute("SELECT episode FROM member_progress WHERE user_id = ?", (user_id,)) as cur:
-            row = await cur.fetchone()
-        return None if row is None else int(row["episode"])
-
-    async def set(self, user_id: int, episode: int, now_epoch: int) -> None:
-        await self._db.conn.execute(
-            "INSERT INTO member_progress (user_id, episode, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET episode = excluded.episode, updated_at = excluded.updated_at",
-            (user_id, episode, now_epoch),
-        )
+async def get(conn: AsyncConnection, user_id: int) -> int | None:
+    value = (await conn.execute(_GET, {"u": user_id})).scalar()
+    return None if value is None else int(value)
 
 
-# Every table that holds data about a member, with the column naming the member.
-# A migration that adds such a table must add it here: /progress forget deletes from all of them.
-USER_DATA: tuple[tuple[str, str], ...] = (
-    ("member_progress", "user_id"),
-    ("member_settings", "user_id"),
-    ("rsvps", "user_id"),
-    ("airing_subscribers", "user_id"),
+async def set_episode(conn: AsyncConnection, user_id: int, episode: int, now: int) -> None:
+    values = {"user_id": user_id, "episode": episode, "updated_at": now}
+    await conn.execute(upsert(conn, member_progress, values, ["user_id"], ["episode", "updated_at"]))
+
+
+# Every table that holds data about a member, with the column naming the member. A migration that adds
+# such a table must add it here: /progress forget deletes from all of them (tests/store check the list).
+USER_DATA: tuple[tuple[sa.Table, str], ...] = (
+    (member_progress, "user_id"),
+    (member_settings, "user_id"),
+    (rsvps, "user_id"),
+    (airing_subscribers, "user_id"),
 )
 
 
-class UserDataRepository:
-    """Red-style per-user deletion across every table that stores member data."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def forget(self, user_id: int) -> int:
-        removed = 0
-        await self._db.conn.execute("BEGIN")
-        try:
-            for table, column in USER_DATA:
-                cur = await self._db.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
-                removed += cur.rowcount
-            await self._db.conn.execute("COMMIT")
-        except BaseException:
-            await self._db.conn.execute("ROLLBACK")
-            raise
-        return removed
+async def forget(conn: AsyncConnection, user_id: int) -> int:
+    """Delete the member's rows everywhere, and their id where a row must keep naming someone (the host of a
+    party they created, reminder records). Returns how many records held data about them."""
+    removed = 0
+    for table, column in USER_DATA:
+        result = await conn.execute(sa.delete(table).where(table.c[column] == user_id))
+        removed += result.rowcount
+    hosted = await conn.execute(
+        sa.update(watch_parties).where(watch_parties.c.host_id == user_id).values(host_id=FORMER_MEMBER)
+    )
+    removed += hosted.rowcount
+    text = str(user_id)
+    scrubbed = await conn.execute(
+        sa.update(reminders)
+        .where(reminders.c.detail.contains(text))
+        .values(detail=sa.func.replace(reminders.c.detail, text, "a former member"))
+    )
+    return removed + scrubbed.rowcount

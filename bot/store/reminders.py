@@ -1,30 +1,23 @@
-"""The durable reminder queue: rows with a due instant, claimed atomically, marked once."""
+"""The durable reminder queue: rows with a due instant, claimed by a running instance, marked once."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from .database import Database
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from .dialect import insert, insert_ignore
+from .schema import delivery_problems, reminders
+
+t = reminders
 _COLUMNS = (
-    "id, kind, guild_id, ref_id, offset_seconds, event_at, due_at, state, claim_token, claimed_at, attempts, "
-    "sent_at, message_id, detail"
-)
-
-
-# Claims due rows and rows whose claim was abandoned, in one atomic statement. Each half of the
-# UNION searches its own partial index, so a tick costs the same with 100 or 100,000 pending rows.
-CLAIM_SQL = (
-    f"UPDATE reminders SET state = 'claimed', claim_token = ?, claimed_at = ?, attempts = attempts + 1 "
-    f"WHERE id IN ("
-    f"  SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? "
-    f"  UNION ALL "
-    f"  SELECT id FROM reminders WHERE state = 'claimed' AND claimed_at <= ? "
-    f"  LIMIT ?"
-    f") RETURNING {_COLUMNS}"
-)
+    t.c.id, t.c.kind, t.c.guild_id, t.c.ref_id, t.c.offset_seconds, t.c.event_at, t.c.due_at, t.c.state,
+    t.c.claim_token, t.c.claimed_at, t.c.attempts, t.c.sent_at, t.c.message_id, t.c.detail,
+)  # fmt: skip
+UNSENT = ("pending", "claimed", "cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,121 +38,168 @@ class ReminderRow:
     detail: str | None
 
 
-def _row(record: sqlite3.Row) -> ReminderRow:
+def _row(record: Any) -> ReminderRow:
     return ReminderRow(*record)
 
 
-class ReminderRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+async def schedule(
+    conn: AsyncConnection, kind: str, guild_id: int, ref_id: int, event_at: int, offsets: Iterable[int]
+) -> None:
+    """Make the unsent reminders of ``ref_id`` match ``event_at`` and ``offsets``.
 
-    async def schedule(self, kind: str, guild_id: int, ref_id: int, event_at: int, offsets: Iterable[int]) -> None:
-        """Make the unsent reminders of ``ref_id`` match ``event_at`` and ``offsets``.
-
-        Sent (or skipped, failed) rows stay as they are; unsent rows move to the new time, come back
-        from a cancellation, or are cancelled when their offset is no longer wanted."""
-        wanted = sorted(set(offsets))
-        conn = self._db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            for offset in wanted:
-                await conn.execute(
-                    "INSERT INTO reminders (kind, guild_id, ref_id, offset_seconds, event_at, due_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (kind, ref_id, offset_seconds) DO UPDATE SET "
-                    "event_at = excluded.event_at, due_at = excluded.due_at, state = 'pending', "
-                    "claim_token = NULL, claimed_at = NULL, detail = NULL "
-                    "WHERE reminders.state IN ('pending', 'claimed', 'cancelled')",
-                    (kind, guild_id, ref_id, offset, event_at, event_at - offset),
-                )
-            # (An empty list must cancel every unsent row: "NOT IN (NULL)" would cancel none.)
-            keep = f"AND offset_seconds NOT IN ({','.join('?' * len(wanted))})" if wanted else ""
-            await conn.execute(
-                f"UPDATE reminders SET state = 'cancelled', detail = 'offset no longer wanted' "
-                f"WHERE kind = ? AND ref_id = ? AND state IN ('pending', 'claimed') {keep}",
-                (kind, ref_id, *wanted),
+    Sent (or skipped, failed) rows stay as they are; unsent rows move to the new time, come back from a
+    cancellation, or are cancelled when their offset is no longer wanted. A row claimed by a running
+    instance is being delivered: it is left to finish (its delivery re-reads the party or slot)."""
+    wanted = sorted(set(offsets))
+    for offset in wanted:
+        statement = insert(conn, t).values(
+            kind=kind, guild_id=guild_id, ref_id=ref_id, offset_seconds=offset, event_at=event_at,
+            due_at=event_at - offset,
+        )  # fmt: skip
+        excluded = statement.excluded
+        await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["kind", "ref_id", "offset_seconds"],
+                set_={
+                    "event_at": excluded.event_at,
+                    "due_at": excluded.due_at,
+                    "state": "pending",
+                    "claim_token": None,
+                    "claimed_at": None,
+                    "detail": None,
+                },
+                where=t.c.state.in_(("pending", "cancelled")),
             )
-            await conn.execute("COMMIT")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-
-    async def cancel(self, kind: str, ref_id: int, reason: str) -> int:
-        cur = await self._db.conn.execute(
-            "UPDATE reminders SET state = 'cancelled', detail = ? "
-            "WHERE kind = ? AND ref_id = ? AND state IN ('pending', 'claimed')",
-            (reason, kind, ref_id),
         )
-        return cur.rowcount
+    unwanted = sa.update(t).where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == "pending")
+    if wanted:
+        unwanted = unwanted.where(t.c.offset_seconds.not_in(wanted))
+    await conn.execute(unwanted.values(state="cancelled", detail="offset no longer wanted"))
 
-    async def claim_due(self, now: int, token: str, *, limit: int, lease_seconds: int) -> list[ReminderRow]:
-        """Atomically claim up to ``limit`` rows that are due, or whose earlier claim was never
-        finished within ``lease_seconds`` (the process died between claim and mark)."""
-        async with self._db.conn.execute(CLAIM_SQL, (token, now, now, now - lease_seconds, limit)) as cur:
-            rows = [_row(r) for r in await cur.fetchall()]
-        return sorted(rows, key=lambda r: (r.due_at, r.id))
 
-    async def explain_claim(self) -> list[str]:
-        """SQLite's query plan for the claim, one line per step."""
-        async with self._db.conn.execute("EXPLAIN QUERY PLAN " + CLAIM_SQL, ("t", 0, 0, 0, 1)) as cur:
-            return [str(r["detail"]) for r in await cur.fetchall()]
+async def cancel(conn: AsyncConnection, kind: str, ref_id: int, reason: str) -> int:
+    result = await conn.execute(
+        sa.update(t)
+        .where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == "pending")
+        .values(state="cancelled", detail=reason)
+    )
+    return result.rowcount
 
-    async def _finish(self, reminder_id: int, token: str, sql: str, params: Sequence[object]) -> bool:
-        cur = await self._db.conn.execute(
-            f"UPDATE reminders SET {sql} WHERE id = ? AND state = 'claimed' AND claim_token = ?",
-            (*params, reminder_id, token),
+
+def _claim_statement(now: int, instance: str, limit: int) -> Any:
+    due = (
+        sa.select(t.c.id)
+        .where(t.c.state == "pending", t.c.due_at <= now)
+        .order_by(t.c.due_at, t.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL: other instances skip rows being claimed
+    )
+    return (
+        sa.update(t)
+        .where(t.c.id.in_(due.scalar_subquery()))
+        .values(state="claimed", claim_token=instance, claimed_at=now, attempts=t.c.attempts + 1)
+        .returning(*_COLUMNS)
+    )
+
+
+async def claim_due(conn: AsyncConnection, now: int, instance: str, *, limit: int) -> list[ReminderRow]:
+    """Claim up to ``limit`` due rows for ``instance``, earliest first, in one statement."""
+    rows = [_row(x) for x in await conn.execute(_claim_statement(now, instance, limit))]
+    return sorted(rows, key=lambda row: (row.due_at, row.id))
+
+
+async def explain_claim(conn: AsyncConnection) -> list[str]:
+    """The database's plan for the claim, one line per step."""
+    sql = str(_claim_statement(0, "x", 1).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    prefix = "EXPLAIN QUERY PLAN " if conn.dialect.name == "sqlite" else "EXPLAIN "
+    return [str(x[-1]) for x in await conn.exec_driver_sql(prefix + sql)]
+
+
+async def release_claims(conn: AsyncConnection, instances: Sequence[str], detail: str) -> int:
+    """Put the rows claimed by ``instances`` (gone, or stopping) back in the queue."""
+    if not instances:
+        return 0
+    result = await conn.execute(
+        sa.update(t)
+        .where(t.c.state == "claimed", t.c.claim_token.in_(list(instances)))
+        .values(state="pending", claim_token=None, claimed_at=None, detail=detail)
+    )
+    return result.rowcount
+
+
+async def release_one(conn: AsyncConnection, reminder_id: int, instance: str, detail: str) -> bool:
+    return await _finish(conn, reminder_id, instance, state="pending", claim_token=None, claimed_at=None, detail=detail)
+
+
+async def _finish(conn: AsyncConnection, reminder_id: int, instance: str, **values: Any) -> bool:
+    """Mark a claimed row, only if ``instance`` still holds the claim (a stale process cannot)."""
+    result = await conn.execute(
+        sa.update(t).where(t.c.id == reminder_id, t.c.state == "claimed", t.c.claim_token == instance).values(**values)
+    )
+    return result.rowcount == 1
+
+
+async def mark_sent(
+    conn: AsyncConnection, reminder_id: int, instance: str, now: int, message_id: int | None, detail: str | None = None
+) -> bool:
+    return await _finish(conn, reminder_id, instance, state="sent", sent_at=now, message_id=message_id, detail=detail)
+
+
+async def mark_skipped(conn: AsyncConnection, reminder_id: int, instance: str, reason: str) -> bool:
+    return await _finish(conn, reminder_id, instance, state="skipped", detail=reason)
+
+
+async def mark_failed(conn: AsyncConnection, reminder_id: int, instance: str, detail: str) -> bool:
+    return await _finish(conn, reminder_id, instance, state="failed", detail=detail)
+
+
+async def get(conn: AsyncConnection, reminder_id: int) -> ReminderRow | None:
+    record = (await conn.execute(sa.select(*_COLUMNS).where(t.c.id == reminder_id))).first()
+    return None if record is None else _row(record)
+
+
+async def for_ref(conn: AsyncConnection, kind: str, ref_id: int) -> list[ReminderRow]:
+    query = sa.select(*_COLUMNS).where(t.c.kind == kind, t.c.ref_id == ref_id).order_by(t.c.offset_seconds.desc())
+    return [_row(x) for x in await conn.execute(query)]
+
+
+async def next_due(conn: AsyncConnection) -> int | None:
+    """The earliest due instant of a pending row, for the loop to sleep until."""
+    value = (await conn.execute(sa.select(sa.func.min(t.c.due_at)).where(t.c.state == "pending"))).scalar()
+    return None if value is None else int(value)
+
+
+async def count_by_state(conn: AsyncConnection) -> dict[str, int]:
+    query = sa.select(t.c.state, sa.func.count()).group_by(t.c.state)
+    return {str(state): int(n) for state, n in await conn.execute(query)}
+
+
+# -- delivery problems reported to staff ----------------------------------------------------------
+
+
+async def note_problem(conn: AsyncConnection, guild_id: int, channel_id: int, problem: str, now: int) -> bool:
+    """Record a delivery problem; True when it is new (not already reported since the last success there)."""
+    values = {"guild_id": guild_id, "channel_id": channel_id, "problem": problem, "reported_at": now}
+    result = await conn.execute(insert_ignore(conn, delivery_problems, values))
+    return result.rowcount == 1
+
+
+async def clear_problems(conn: AsyncConnection, guild_id: int, channel_id: int) -> int:
+    """A post went through in the channel: its problems are over, and will be reported again if they return."""
+    result = await conn.execute(
+        sa.delete(delivery_problems).where(
+            delivery_problems.c.guild_id == guild_id, delivery_problems.c.channel_id == channel_id
         )
-        return cur.rowcount == 1
+    )
+    return result.rowcount
 
-    async def mark_sent(
-        self, reminder_id: int, token: str, now: int, message_id: int | None, detail: str | None = None
-    ) -> bool:
-        return await self._finish(
-            reminder_id, token, "state = 'sent', sent_at = ?, message_id = ?, detail = ?", (now, message_id, detail)
+
+async def forget_problem(conn: AsyncConnection, guild_id: int, channel_id: int, problem: str) -> None:
+    """Undo :func:`note_problem` (the report itself could not be delivered: try again next time)."""
+    await conn.execute(
+        sa.delete(delivery_problems).where(
+            delivery_problems.c.guild_id == guild_id,
+            delivery_problems.c.channel_id == channel_id,
+            delivery_problems.c.problem == problem,
         )
-
-    async def mark_skipped(self, reminder_id: int, token: str, reason: str) -> bool:
-        return await self._finish(reminder_id, token, "state = 'skipped', detail = ?", (reason,))
-
-    async def mark_failed(self, reminder_id: int, token: str, detail: str) -> bool:
-        return await self._finish(reminder_id, token, "state = 'failed', detail = ?", (detail,))
-
-    async def release(self, reminder_id: int, token: str, due_at: int, detail: str) -> bool:
-        """Put a claimed row back in the queue for ``due_at`` (e.g. after a rate limit)."""
-        return await self._finish(
-            reminder_id,
-            token,
-            "state = 'pending', due_at = ?, claim_token = NULL, claimed_at = NULL, detail = ?",
-            (due_at, detail),
-        )
-
-    async def get(self, reminder_id: int) -> ReminderRow | None:
-        async with self._db.conn.execute(f"SELECT {_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)) as cur:
-            record = await cur.fetchone()
-        return None if record is None else _row(record)
-
-    async def for_ref(self, kind: str, ref_id: int) -> list[ReminderRow]:
-        async with self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM reminders WHERE kind = ? AND ref_id = ? ORDER BY offset_seconds DESC",
-            (kind, ref_id),
-        ) as cur:
-            return [_row(r) for r in await cur.fetchall()]
-
-    async def next_due(self) -> int | None:
-        """The earliest due instant of a pending row, for the loop to sleep until."""
-        async with self._db.conn.execute("SELECT MIN(due_at) FROM reminders WHERE state = 'pending'") as cur:
-            record = await cur.fetchone()
-        return None if record is None or record[0] is None else int(record[0])
-
-    async def note_problem(self, guild_id: int, channel_id: int, problem: str, now: int) -> bool:
-        """Record a delivery problem; True only the first time (so staff are told once)."""
-        cur = await self._db.conn.execute(
-            "INSERT OR IGNORE INTO delivery_problems (guild_id, channel_id, problem, reported_at) VALUES (?, ?, ?, ?)",
-            (guild_id, channel_id, problem, now),
-        )
-        return cur.rowcount == 1
-
-    async def clear_problems(self, guild_id: int, channel_id: int) -> None:
-        await self._db.conn.execute(
-            "DELETE FROM delivery_problems WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
-        )
+    )

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from bot.client import RunOnBot
+from bot.reminders import SenderOptions
 from bot.services import Services
 from bot.store import Database
 from tests.conftest import FakeClock
@@ -10,11 +11,17 @@ from tests.harness import Harness, close, start
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 
+#: Pacing off for tests that are not about it: no 45-a-second spacing, no 5-per-channel window, quick retries.
+UNPACED = SenderOptions(
+    global_limit=100_000, channel_burst=100_000, request_timeout=2.0, backoff_first=0.01, backoff_max=0.05
+)
 
-async def _harness(catalog, clock):
-    db = await Database.open(":memory:")
-    bot = RunOnBot(Services.build(catalog, db, clock))
+
+async def _harness(catalog, clock, path, sender=UNPACED):
+    db = await Database.open(path)
+    bot = RunOnBot(Services.build(catalog, db, clock, sender=sender))
     harness = await start(bot)
+    harness.db = db  # type: ignore[attr-defined]  # for tests that look at or break the store underneath
     return harness, db
 
 
@@ -24,18 +31,18 @@ def clock():
 
 
 @pytest.fixture
-async def h(catalog, clock):
-    """The production bot and tree over the real pack, an in-memory database and an injected clock."""
-    harness, db = await _harness(catalog, clock)
+async def h(catalog, clock, tmp_path):
+    """The production bot and tree over the real pack, a SQLite file database and an injected clock."""
+    harness, db = await _harness(catalog, clock, tmp_path / "bot.sqlite3")
     yield harness
     await close(harness)
     await db.close()
 
 
 @pytest.fixture
-async def future_h(future_catalog, clock):
+async def future_h(future_catalog, clock, tmp_path):
     """Same, over a pack whose run lies in the future."""
-    harness, db = await _harness(future_catalog, clock)
+    harness, db = await _harness(future_catalog, clock, tmp_path / "bot.sqlite3")
     yield harness
     await close(harness)
     await db.close()
@@ -68,3 +75,16 @@ NO_MENTIONS = {"parse": []}
 
 async def set_progress(harness: Harness, episode: int, user=None) -> None:
     await harness.invoke("progress set", episode=episode, user=user)
+
+
+async def tick_at(harness: Harness, clock: FakeClock, moment: dt.datetime):
+    """Run the reminder loop's body once at ``moment`` (and wait for every delivery it starts)."""
+    clock.now = moment
+    return await harness.bot.services.reminders.tick()
+
+
+async def reminder_rows(harness: Harness, kind: str, ref_id: int):
+    from bot.store import reminders
+
+    async with harness.db.read() as conn:  # type: ignore[attr-defined]
+        return await reminders.for_ref(conn, kind, ref_id)

@@ -96,7 +96,7 @@ async def test_about_credits_and_ost(h):
 
 
 async def test_unexpected_failure_gets_an_error_id_and_is_logged(h, caplog):
-    await h.bot.services.db.close()  # the database vanishes under the bot
+    await h.db.close()  # the database vanishes under the bot
     with caplog.at_level(logging.ERROR, logger="bot.client"):
         await h.invoke("progress set", episode=3)
     answer = data(h)

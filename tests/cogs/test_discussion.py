@@ -58,7 +58,7 @@ async def test_concurrent_requests_create_exactly_one_thread(h, text_channel):
         h.invoke("discuss", episode=7, user=h.member(2003, name="c")),
     )
     assert len(_thread_creations(h)) == 1
-    row = await h.bot.services.threads.get(h.guild_id, 7)
+    row = await h.bot.services.discussion.thread(h.guild_id, 7)
     replies = [r for r in h.responses() if r["kind"] == "followup"]
     assert len(replies) == 3
     assert all(f"<#{row.thread_id}>" in r["content"] for r in replies)
@@ -66,18 +66,18 @@ async def test_concurrent_requests_create_exactly_one_thread(h, text_channel):
 
 async def test_deleted_thread_is_recreated_not_duplicated(h, text_channel):
     await h.invoke("discuss", episode=2)
-    first = (await h.bot.services.threads.get(h.guild_id, 2)).thread_id
+    first = (await h.bot.services.discussion.thread(h.guild_id, 2)).thread_id
     h.remove_channel(first)
     await h.invoke("discuss", episode=2)
-    second = (await h.bot.services.threads.get(h.guild_id, 2)).thread_id
+    second = (await h.bot.services.discussion.thread(h.guild_id, 2)).thread_id
     assert second != first
     assert len(_thread_creations(h)) == 2
-    assert await h.bot.services.threads.count(h.guild_id) == 1
+    assert await h.bot.services.discussion.count(h.guild_id) == 1
 
 
 async def test_archived_thread_is_reopened(h, text_channel):
     await h.invoke("discuss", episode=4)
-    thread_id = (await h.bot.services.threads.get(h.guild_id, 4)).thread_id
+    thread_id = (await h.bot.services.discussion.thread(h.guild_id, 4)).thread_id
     h.archive_thread(thread_id)
     await h.invoke("discuss", episode=4)
     patches = [c for c in h.recorder.calls if c.method == "PATCH" and c.path == f"/channels/{thread_id}"]
@@ -101,7 +101,7 @@ async def test_discord_refusing_the_thread_gets_a_clear_answer(h, text_channel):
     assert answer["flags"] == EPHEMERAL
     assert answer["content"].startswith("Discord refused to open the thread in <#701>. Please ask staff to check")
     assert "Create Public Threads" in answer["content"]
-    assert await h.bot.services.threads.get(h.guild_id, 1) is None
+    assert await h.bot.services.discussion.thread(h.guild_id, 1) is None
 
 
 async def test_forum_post_uses_existing_episode_tag(h):

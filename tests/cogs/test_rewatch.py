@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
-from .conftest import EPHEMERAL, data, set_progress
+from .conftest import EPHEMERAL, data, set_progress, tick_at
 
 KST = ZoneInfo("Asia/Seoul")
 STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
@@ -119,7 +119,7 @@ async def test_airing_posts_ping_the_role_and_open_the_thread_at_airtime(h, staf
     await h.invoke("rewatch start", user=staff, from_="2026-11-25")
     h.recorder.clear()
     first = kst(2026, 11, 25, 21)
-    await h.bot.services.scheduler.tick(first - dt.timedelta(hours=24))
+    await tick_at(h, clock, first - dt.timedelta(hours=24))
     [before] = _posts(h, 950)
     assert before.json["content"] == (
         f"<@&7001> ⏰ **Rewatch: episode 1** airs {ts(first, 'R')} ({ts(first)}), on Netflix."
@@ -130,10 +130,10 @@ async def test_airing_posts_ping_the_role_and_open_the_thread_at_airtime(h, staf
     assert len(dms) == 1
     assert "<@&7001>" not in dms[0].json["content"]
     clock.now = first
-    await h.bot.services.scheduler.tick(first)
+    await tick_at(h, clock, first)
     # episode 2's 24-hour reminder falls due at the same moment; find the "on now" post among them
     [on_now] = [c.json["content"] for c in _posts(h, 950) if "is on now" in c.json["content"]]
-    thread_id = (await h.bot.services.threads.get(h.guild_id, 1)).thread_id
+    thread_id = (await h.bot.services.discussion.thread(h.guild_id, 1)).thread_id
     assert on_now.startswith("<@&7001> 📺 **Rewatch: episode 1 is on now** on Netflix!")
     assert f"Talk about it in <#{thread_id}>" in on_now
 

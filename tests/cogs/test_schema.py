@@ -37,7 +37,8 @@ async def test_every_cog_loads(h):
 
 
 async def test_no_background_loop_runs_in_tests(h):
-    assert not h.bot.get_cog("Reminders").loop.is_running()
+    reminders = h.bot.services.reminders
+    assert reminders._loop_task is None  # tests call tick() themselves
 
 
 async def test_no_command_syncs_without_a_dev_guild(h):

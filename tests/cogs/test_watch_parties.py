@@ -3,7 +3,7 @@ import datetime as dt
 import discord
 import pytest
 
-from .conftest import EPHEMERAL, NOW, custom_ids, data
+from .conftest import EPHEMERAL, NOW, custom_ids, data, reminder_rows, tick_at
 
 HOST = 2000
 STAFF = discord.Permissions(manage_events=True, send_messages=True, view_channel=True)
@@ -128,7 +128,7 @@ async def test_rsvp_capacity_wait_list_and_promotion(h):
 async def test_rsvp_buttons_keep_working_after_a_restart(h):
     await _create(h)
     h.bot.remove_dynamic_items(*h.bot._connection._view_store._dynamic_items.values())  # forget everything
-    from cogs.watch_parties import RsvpButton
+    from cogs.party_cards import RsvpButton
 
     h.bot.add_dynamic_items(RsvpButton)  # what setup() does on the next start
     await h.click("runon:party:1:maybe", user=h.member(3001, name="a"))
@@ -150,7 +150,7 @@ async def test_edit_by_host_moves_time_tells_attendees_once_and_updates_event(h)
     assert event_edit.json["scheduled_start_time"] == moved.isoformat()
     [card_edit] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path.startswith("/channels/600/messages/")]
     assert f"<t:{_ts(moved)}:F>" in card_edit.json["embeds"][0]["fields"][0]["value"]
-    reminders = await h.bot.services.scheduler.repo.for_ref("party", 1)
+    reminders = await reminder_rows(h, "party", 1)
     assert [r.due_at for r in reminders] == [_ts(moved) - 3600, _ts(moved) - 600, _ts(moved)]
     assert data(h)["content"].startswith("Updated watch party #1")
 
@@ -178,7 +178,7 @@ async def test_staff_can_cancel_and_attendees_are_told_once(h):
     [card] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path.startswith("/channels/600/messages/")]
     assert card.json["embeds"][0]["title"].endswith("(cancelled)")
     assert card.json["components"] == []
-    assert {r.state for r in await h.bot.services.scheduler.repo.for_ref("party", 1)} == {"cancelled"}
+    assert {r.state for r in await reminder_rows(h, "party", 1)} == {"cancelled"}
     await h.invoke("watchparty cancel", party=1)
     assert data(h)["content"] == "Watch party #1 was already cancelled."
 
@@ -203,21 +203,21 @@ async def test_reminder_pings_exactly_the_members_going_with_a_nonce(h, clock):
     await h.click("runon:party:1:maybe", user=h.member(3002, name="b"))
     h.recorder.clear()
     start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
-    report = await h.bot.services.scheduler.tick(start - dt.timedelta(hours=1))
+    report = await tick_at(h, clock, start - dt.timedelta(hours=1))
     assert (report.claimed, report.sent) == (1, 1)
     [post] = _posts(h)
     assert post.json["content"] == (
         f"⏰ **Watch party #1** (episodes 3-4) starts <t:{_ts(start)}:R> (<t:{_ts(start)}:F>).\n<@2000> <@3001>"
     )
     assert post.json["allowed_mentions"] == {"parse": [], "users": [2000, 3001]}
-    [hour] = [r for r in await h.bot.services.scheduler.repo.for_ref("party", 1) if r.offset_seconds == 3600]
+    [hour] = [r for r in await reminder_rows(h, "party", 1) if r.offset_seconds == 3600]
     assert post.json["nonce"] == f"runon-r{hour.id}"
     assert post.json["enforce_nonce"] is True
-    await h.bot.services.scheduler.tick(start)
+    await tick_at(h, clock, start)
     assert _posts(h)[-1].json["content"].startswith("🎬 **Watch party #1** (episodes 3-4) is starting now!")
 
 
-async def test_remind_me_sends_dm_copies_and_records_closed_dms(h):
+async def test_remind_me_sends_dm_copies_and_records_closed_dms(h, clock):
     await h.invoke("watchparty remind-me", setting="on")
     assert data(h)["content"].startswith("You'll get a DM copy")
     await _create(h)
@@ -227,16 +227,25 @@ async def test_remind_me_sends_dm_copies_and_records_closed_dms(h):
         "POST", r"/channels/(?!600/)\d+/messages", status=403, code=50007, message="Cannot send messages to this user"
     )
     start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
-    await h.bot.services.scheduler.tick(start - dt.timedelta(hours=1))
+    await tick_at(h, clock, start - dt.timedelta(hours=1))
     assert len(_posts(h)) == 1
     dms = [c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/messages") and c.status == 403]
     assert len(dms) == 1
-    [row] = [r for r in await h.bot.services.scheduler.repo.for_ref("party", 1) if r.offset_seconds == 3600]
+    [row] = [r for r in await reminder_rows(h, "party", 1) if r.offset_seconds == 3600]
     assert row.state == "sent"
-    assert row.detail == "DM to 2000: DMs closed"
+    assert row.detail == "1 DM copy(ies) refused (the member's DMs are closed)"
+    assert "2000" not in row.detail  # no member id in delivery records
+    # staff can't fix a member's DM setting, so the member is told, the next time they ask for DMs
+    staff_room = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/900/messages"]
+    assert staff_room == []
+    await h.invoke("watchparty remind-me", setting="on")
+    assert "My last reminder DM to you" in data(h)["content"]
+    assert "Privacy Settings" in data(h)["content"]
+    await h.invoke("airing remind-me", setting="on")
+    assert "My last reminder DM to you" in data(h)["content"]
 
 
-async def test_missing_permission_is_recorded_and_reported_to_staff_once(h):
+async def test_missing_permission_is_recorded_and_reported_to_staff_once(h, clock):
     staff_room = h.add_channel(900, name="staff")
     await h.invoke("setup staff", channel=staff_room, user=h.member(4000, name="mod", permissions=discord.Permissions(
         manage_guild=True)))  # fmt: skip
@@ -245,8 +254,8 @@ async def test_missing_permission_is_recorded_and_reported_to_staff_once(h):
     h.recorder.fail("POST", r"/channels/600/messages", times=10)
     start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
     for moment in (start - dt.timedelta(hours=1), start - dt.timedelta(minutes=10)):
-        await h.bot.services.scheduler.tick(moment)
-    rows = await h.bot.services.scheduler.repo.for_ref("party", 1)
+        await tick_at(h, clock, moment)
+    rows = await reminder_rows(h, "party", 1)
     assert [r.state for r in rows[:2]] == ["failed", "failed"]
     assert rows[0].detail.startswith("missing_permissions: 403")
     reports = _posts(h, 900)
@@ -254,16 +263,19 @@ async def test_missing_permission_is_recorded_and_reported_to_staff_once(h):
     assert reports[0].json["content"].startswith("⚠️ I couldn't post a watch-party reminder in <#600>")
 
 
-async def test_long_rate_limit_is_waited_out_by_rescheduling_not_dropped(h):
+async def test_long_rate_limit_is_waited_out_not_dropped(h, clock):
     await _create(h)
     h.recorder.clear()
-    h.recorder.fail("POST", r"/channels/600/messages", status=429, message="45")
+    # A 429 longer than discord.py waits by itself reaches the sender as RateLimited (scaled down: discord.py
+    # gives up past max_ratelimit_timeout, 30 s in production, 0.1 s here so the test does not sleep for long).
+    h.bot.http.max_ratelimit_timeout = 0.1
+    h.recorder.fail("POST", r"/channels/600/messages", status=429, message="0.3")
     start = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
-    due = start - dt.timedelta(hours=1)
-    report = await h.bot.services.scheduler.tick(due)
-    assert (report.retried, report.sent) == (1, 0)
-    [hour] = [r for r in await h.bot.services.scheduler.repo.for_ref("party", 1) if r.offset_seconds == 3600]
-    assert (hour.state, hour.due_at, hour.detail) == ("pending", int(due.timestamp()) + 45, "rate limited for 45s")
-    report = await h.bot.services.scheduler.tick(due + dt.timedelta(seconds=45))
-    assert report.sent == 1
-    assert len([c for c in _posts(h) if c.status == 200]) == 1
+    report = await tick_at(h, clock, start - dt.timedelta(hours=1))
+    assert (report.sent, report.failed) == (1, 0)
+    posts = _posts(h)
+    assert [c.status for c in posts] == [429, 200]  # waited out, then delivered
+    assert posts[0].json["nonce"] == posts[1].json["nonce"]
+    [hour] = [r for r in await reminder_rows(h, "party", 1) if r.offset_seconds == 3600]
+    assert hour.state == "sent"
+    assert h.bot.services.sender.stats.rate_limited == 1

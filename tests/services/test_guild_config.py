@@ -4,15 +4,15 @@ import pytest
 
 from bot.errors import UserError
 from bot.services.guild_config import GuildConfigService
-from bot.store import Database, GuildRepository
+from bot.store import Database
 
 NOW = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-async def service(catalog):
-    db = await Database.open(":memory:")
-    yield GuildConfigService(catalog, GuildRepository(db))
+async def service(catalog, tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    yield GuildConfigService(catalog, db)
     await db.close()
 
 
@@ -67,7 +67,19 @@ async def test_party_offsets_round_trip_and_always_include_starting_now(service)
     assert (await service.get(1)).reminder_offsets == (3600, 600, 0)
     await service.set_party_offsets(1, "1d, 30m", NOW)
     assert (await service.get(1)).reminder_offsets == (86400, 1800, 0)
-    service._cache.clear()  # read back from the database
+    service._cache.invalidate(1)  # read back from the database
     assert (await service.get(1)).reminder_offsets == (86400, 1800, 0)
     await service.set_party_offsets(1, None, NOW)
     assert (await service.get(1)).reminder_offsets == (3600, 600, 0)
+
+
+async def test_a_read_racing_a_write_never_caches_the_old_value(service):
+    """A load that started before a write committed must not store its stale result in the cache."""
+    import asyncio
+
+    await service.set_spoiler_line(1, 3, NOW)
+    service._cache.invalidate(1)
+    reader = asyncio.create_task(service.get(1))  # starts loading the line (3)...
+    await service.set_spoiler_line(1, 9, NOW)  # ...while staff change it
+    await reader
+    assert (await service.get(1)).fixed_line == 9

@@ -7,7 +7,7 @@ from bot.catalog import Slot
 from bot.errors import UserError
 from bot.services.guild_config import GuildConfigService
 from bot.services.rewatch import AIRING_KIND, RewatchService
-from bot.store import Database, GuildRepository, ReminderRepository, RewatchRepository
+from bot.store import Database, reminders, rewatch
 
 KST = ZoneInfo("Asia/Seoul")
 WED_THU = (Slot(2, dt.time(21)), Slot(3, dt.time(21)))
@@ -18,21 +18,35 @@ def kst(*args):
     return dt.datetime(*args, tzinfo=KST).astimezone(dt.UTC)
 
 
+class Store:
+    """Reads for the assertions, through the store's own functions."""
+
+    def __init__(self, db):
+        self.db = db
+
+    async def for_ref(self, kind, ref_id):
+        async with self.db.read() as conn:
+            return await reminders.for_ref(conn, kind, ref_id)
+
+    async def slots(self, guild):
+        async with self.db.read() as conn:
+            return await rewatch.slots(conn, guild)
+
+
 @pytest.fixture
-async def parts(catalog):
-    db = await Database.open(":memory:")
-    guilds = GuildConfigService(catalog, GuildRepository(db))
-    reminders = ReminderRepository(db)
-    service = RewatchService(catalog, RewatchRepository(db), reminders, guilds)
+async def parts(catalog, tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    guilds = GuildConfigService(catalog, db)
+    service = RewatchService(catalog, db, guilds)
     await guilds.set_airing(1, 600, None, None, NOW)
-    yield service, reminders, guilds
+    yield service, Store(db), guilds
     await db.close()
 
 
-async def _pending(service, reminders, guild=1):
+async def _pending(service, store, guild=1):
     rows = []
-    for slot in await service._repo.slots(guild):
-        rows += [(slot.episode, r.offset_seconds, r.due_at) for r in await reminders.for_ref(AIRING_KIND, slot.id)
+    for slot in await store.slots(guild):
+        rows += [(slot.episode, r.offset_seconds, r.due_at) for r in await store.for_ref(AIRING_KIND, slot.id)
                  if r.state == "pending"]  # fmt: skip
     return sorted(rows)
 
@@ -116,10 +130,10 @@ async def test_invalid_starts(parts):
         await service.start(1, dt.date(2026, 12, 1), 17, WED_THU, KST, NOW)
 
 
-async def test_future_broadcast_is_followed_without_a_rewatch(future_catalog):
-    db = await Database.open(":memory:")
-    guilds = GuildConfigService(future_catalog, GuildRepository(db))
-    service = RewatchService(future_catalog, RewatchRepository(db), ReminderRepository(db), guilds)
+async def test_future_broadcast_is_followed_without_a_rewatch(future_catalog, tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    guilds = GuildConfigService(future_catalog, db)
+    service = RewatchService(future_catalog, db, guilds)
     await guilds.set_airing(1, 600, None, None, NOW)
     await service.follow_broadcast(1, NOW)
     row, schedule = await service.current(1)

@@ -12,7 +12,7 @@ from bot.services.watch_parties import (
     may_manage,
     parse_episodes,
 )
-from bot.store import Database, PartyRepository, ReminderRepository
+from bot.store import Database, reminders
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -48,10 +48,20 @@ def test_labels_and_permission_rule():
 
 
 @pytest.fixture
-async def service(catalog):
-    db = await Database.open(":memory:")
-    yield WatchPartyService(catalog, PartyRepository(db), ReminderRepository(db))
-    await db.close()
+async def db(tmp_path):
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def service(catalog, db):
+    return WatchPartyService(catalog, db)
+
+
+async def _reminders(db, party_id):
+    async with db.read() as conn:
+        return await reminders.for_ref(conn, "party", party_id)
 
 
 async def _create(service, *, starts=NOW + dt.timedelta(days=2), episodes="3-4", capacity=None, guild=1):
@@ -61,7 +71,7 @@ async def _create(service, *, starts=NOW + dt.timedelta(days=2), episodes="3-4",
     )  # fmt: skip
 
 
-async def test_create_sets_end_host_rsvp_and_reminders(service):
+async def test_create_sets_end_host_rsvp_and_reminders(service, db):
     party = await _create(service)
     assert party.ends - party.starts == dt.timedelta(minutes=70 * 2 + 10)  # two runtimes and a break
     assert party.row.note == "snacks"
@@ -69,8 +79,8 @@ async def test_create_sets_end_host_rsvp_and_reminders(service):
     assert may_manage(party.row, 99, manage_events=False)
     assert not may_manage(party.row, 5, manage_events=False)
     assert may_manage(party.row, 5, manage_events=True)
-    reminders = await service._reminders.for_ref("party", party.id)
-    assert [(r.offset_seconds, r.due_at) for r in reminders] == [
+    rows = await _reminders(db, party.id)
+    assert [(r.offset_seconds, r.due_at) for r in rows] == [
         (3600, party.row.starts_at - 3600), (600, party.row.starts_at - 600), (0, party.row.starts_at),
     ]  # fmt: skip
 
@@ -92,7 +102,7 @@ async def test_upcoming_limit_per_server_is_named(service):
     await _create(service, guild=2)  # other servers are unaffected
 
 
-async def test_edit_time_reschedules_and_reports_the_move(service):
+async def test_edit_time_reschedules_and_reports_the_move(service, db):
     party = await _create(service)
     later = party.starts + dt.timedelta(hours=3)
     edited, moved, promoted = await service.edit(party, now=NOW, offsets=DEFAULT_OFFSETS, starts=later)
@@ -100,7 +110,7 @@ async def test_edit_time_reschedules_and_reports_the_move(service):
     assert promoted == ()
     assert edited.starts == later
     assert edited.ends - edited.starts == party.ends - party.starts
-    dues = [r.due_at for r in await service._reminders.for_ref("party", party.id)]
+    dues = [r.due_at for r in await _reminders(db, party.id)]
     assert dues == [int(later.timestamp()) - 3600, int(later.timestamp()) - 600, int(later.timestamp())]
     _, moved, _ = await service.edit(edited, now=NOW, offsets=DEFAULT_OFFSETS, note="new note")
     assert not moved
@@ -110,22 +120,23 @@ async def test_edit_time_reschedules_and_reports_the_move(service):
 
 async def test_edit_capacity_promotes_from_the_wait_list(service):
     party = await _create(service, capacity=1)  # the host takes the place
-    _, change = await service.rsvp(party, 5, "going", NOW)
-    assert change.status == "waitlist"
+    result = await service.rsvp(party.id, 1, 5, "going", NOW)
+    assert result.change.status == "waitlist"
+    assert result.waitlist_place == 1
     _, _, promoted = await service.edit(party, now=NOW, offsets=DEFAULT_OFFSETS, capacity=2)
     assert promoted == (5,)
 
 
-async def test_cancel_removes_reminders_and_blocks_rsvps(service):
+async def test_cancel_removes_reminders_and_blocks_rsvps(service, db):
     party = await _create(service)
     cancelled = await service.cancel(party, NOW)
     assert cancelled.row.status == "cancelled"
-    assert {r.state for r in await service._reminders.for_ref("party", party.id)} == {"cancelled"}
+    assert {r.state for r in await _reminders(db, party.id)} == {"cancelled"}
     with pytest.raises(UserError, match="cancelled"):
-        await service.rsvp(cancelled, 5, "going", NOW)
+        await service.rsvp(cancelled.id, 1, 5, "going", NOW)
     with pytest.raises(UserError, match="already cancelled"):
         await service.cancel(cancelled, NOW)
-    assert await service.count_upcoming(1, NOW) == 0
+    assert (await service.upcoming(1, NOW, limit=5, offset=0))[0] == 0
 
 
 async def test_party_lookup_is_per_server(service):

@@ -1,63 +1,194 @@
+import asyncio
+import os
 import sqlite3
+import stat
 
 import pytest
+import sqlalchemy as sa
 
-from bot.store import Database, ProgressRepository, UserDataRepository, migrations
+from bot.store import Database, StoreError, backup_file, inspect, progress
+from bot.store import migrations as migration_module
 from bot.store.progress import USER_DATA
+from bot.store.schema import metadata
 
 
 async def test_migrations_apply_from_zero_and_are_idempotent(tmp_path):
     path = tmp_path / "nested" / "bot.sqlite3"
     db = await Database.open(path)
-    assert path.exists()
-    assert await db.version() == len(migrations())
+    status = await db.schema_status()
+    assert (status.current, status.state) == (migration_module.head(), "current")
     assert await db.migrate() == []  # nothing left to apply
     await db.close()
     reopened = await Database.open(path)
-    assert await reopened.version() == len(migrations())
+    assert (await reopened.schema_status()).current == migration_module.head()
     await reopened.close()
 
 
-async def test_every_user_data_table_exists(tmp_path):
-    async with await Database.open(tmp_path / "db.sqlite3") as db:
-        for table, column in USER_DATA:
-            async with db.conn.execute(f"PRAGMA table_info({table})") as cur:
-                columns = [row["name"] for row in await cur.fetchall()]
-            assert column in columns, table
+async def test_database_and_folder_are_private(tmp_path):
+    path = tmp_path / "state" / "bot.sqlite3"
+    db = await Database.open(path)
+    await db.close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
 
 
-async def test_progress_round_trip_and_overwrite():
-    async with await Database.open(":memory:") as db:
-        repo = ProgressRepository(db)
-        assert await repo.get(42) is None
-        await repo.set(42, 3, 1_700_000_000)
-        await repo.set(42, 7, 1_700_000_100)
-        assert await repo.get(42) == 7
-        assert await repo.get(43) is None
+async def test_migrated_schema_matches_what_the_repositories_query(db):
+    async with db.read() as conn:
+        found = await conn.run_sync(
+            lambda c: {t: {col["name"] for col in sa.inspect(c).get_columns(t)} for t in sa.inspect(c).get_table_names()}
+        )
+    for table in metadata.sorted_tables:
+        assert table.name in found, table.name
+        assert {c.name for c in table.columns} == found[table.name], table.name
 
 
-async def test_progress_rejects_negative_episode():
-    async with await Database.open(":memory:") as db:
-        with pytest.raises(sqlite3.IntegrityError):
-            await ProgressRepository(db).set(1, -1, 0)
+def _legacy_database(path, up_to):
+    """A database as the first version made it (PRAGMA user_version 1..4), with a member's progress."""
+    sql = migration_module._legacy_sql()
+    conn = sqlite3.connect(path)
+    for version in range(1, up_to + 1):
+        conn.executescript(f"BEGIN;\n{sql[version]}\nPRAGMA user_version = {version};\nCOMMIT;")
+    conn.execute("INSERT INTO member_progress VALUES (42, 6, 0)")
+    conn.commit()
+    conn.close()
 
 
-async def test_forget_removes_only_that_member():
-    async with await Database.open(":memory:") as db:
-        repo = ProgressRepository(db)
-        await repo.set(1, 5, 0)
-        await repo.set(2, 6, 0)
-        assert await UserDataRepository(db).forget(1) == 1
-        assert await repo.get(1) is None
-        assert await repo.get(2) == 6
-        assert await UserDataRepository(db).forget(1) == 0
+@pytest.mark.parametrize("legacy", [2, 4])
+async def test_a_database_of_the_first_version_is_upgraded_keeping_its_data(tmp_path, legacy):
+    path = tmp_path / "old.sqlite3"
+    _legacy_database(path, legacy)
+    before = await inspect(path)
+    assert before.state == "behind" or before.pending
+    db = await Database.open(path)
+    assert (await db.schema_status()).state == "current"
+    async with db.read() as conn:
+        assert await progress.get(conn, 42) == 6
+        assert {"instances", "airing_slots"} <= set(await conn.run_sync(migration_module.table_names))
+    await db.close()
 
 
-async def test_reminder_claim_searches_indexes_not_the_table():
-    from bot.store import ReminderRepository
+async def test_a_database_newer_than_the_code_is_refused(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    await (await Database.open(path)).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.commit()
+    conn.close()
+    assert (await inspect(path)).state == "ahead"
+    with pytest.raises(StoreError, match="newer than this code"):
+        await Database.open(path)
 
-    async with await Database.open(":memory:") as db:
-        plan = await ReminderRepository(db).explain_claim()
-    assert "SEARCH reminders USING INDEX reminders_due (due_at<?)" in plan
-    assert "SEARCH reminders USING INDEX reminders_claimed (claimed_at<?)" in plan
-    assert not [step for step in plan if step.startswith("SCAN reminders")]
+
+async def test_inspect_never_writes(tmp_path):
+    missing = tmp_path / "none" / "bot.sqlite3"
+    assert (await inspect(missing)).state == "new"
+    assert not missing.parent.exists()
+    path = tmp_path / "bot.sqlite3"
+    _legacy_database(path, 3)
+    before = path.read_bytes()
+    assert (await inspect(path)).state == "behind"
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_text("hello, I am not a database" * 100), "not a SQLite database"),
+    ],
+)
+async def test_unusable_files_get_one_clear_line(tmp_path, make, message):
+    path = tmp_path / "bot.sqlite3"
+    make(path)
+    with pytest.raises(StoreError, match=message):
+        await Database.open(path)
+    with pytest.raises(StoreError, match=message):
+        await inspect(path)
+
+
+async def test_every_user_data_table_exists(db):
+    async with db.read() as conn:
+        tables = await conn.run_sync(lambda c: {t: [x["name"] for x in sa.inspect(c).get_columns(t)]
+                                                for t in sa.inspect(c).get_table_names()})  # fmt: skip
+    for table, column in USER_DATA:
+        assert column in tables[table.name], table.name
+
+
+async def test_a_unit_of_work_commits_all_or_nothing(db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await progress.set_episode(tx.conn, 1, 5, 0)
+            await progress.set_episode(tx.conn, 2, 6, 0)
+            raise RuntimeError("crash half-way")
+    async with db.read() as conn:
+        assert (await progress.get(conn, 1), await progress.get(conn, 2)) == (None, None)
+
+
+async def test_concurrent_units_of_work_never_interleave(db):
+    async def bump(user_id):
+        async with db.transaction() as tx:
+            current = await progress.get(tx.conn, 1) or 0
+            await asyncio.sleep(0)  # let others try to get in between the read and the write
+            await progress.set_episode(tx.conn, 1, current + 1, 0)
+            await progress.set_episode(tx.conn, user_id, 1, 0)
+
+    await asyncio.gather(*(bump(100 + i) for i in range(40)))
+    async with db.read() as conn:
+        assert await progress.get(conn, 1) == 40  # no lost update, no "transaction within a transaction"
+
+
+async def test_a_write_is_not_lost_when_another_unit_of_work_rolls_back(db):
+    gate = asyncio.Event()
+
+    async def failing():
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as tx:
+                await progress.set_episode(tx.conn, 1, 9, 0)
+                gate.set()
+                await asyncio.sleep(0.01)
+                raise RuntimeError("rolled back")
+
+    async def plain():
+        await gate.wait()
+        async with db.transaction() as tx:  # e.g. /timezone set while the other one fails
+            await progress.set_episode(tx.conn, 2, 3, 0)
+
+    await asyncio.gather(failing(), plain())
+    async with db.read() as conn:
+        assert await progress.get(conn, 1) is None
+        assert await progress.get(conn, 2) == 3
+
+
+async def test_readers_see_committed_data_while_a_writer_is_busy(db):
+    async with db.transaction() as tx:
+        await progress.set_episode(tx.conn, 1, 4, 0)
+    async with db.transaction() as tx:
+        await progress.set_episode(tx.conn, 1, 8, 0)
+        async with db.read() as conn:  # WAL: a reader is not blocked and sees the last commit
+            assert await progress.get(conn, 1) == 4
+    async with db.read() as conn:
+        assert await progress.get(conn, 1) == 8
+
+
+async def test_online_backup_is_a_consistent_copy(db, tmp_path):
+    async with db.transaction() as tx:
+        for user in range(200):
+            await progress.set_episode(tx.conn, user, user % 17, 0)
+    target = tmp_path / "backups" / "copy.sqlite3"
+    await db.backup(target)
+    copy = await Database.open(target)
+    async with copy.read() as conn:
+        assert await progress.get(conn, 199) == 199 % 17
+    await copy.close()
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    with pytest.raises(StoreError, match="another file"):
+        backup_file(tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3")
+
+
+async def test_reminder_claim_searches_indexes_not_the_table(db):
+    from bot.store import reminders
+
+    async with db.read() as conn:
+        plan = await reminders.explain_claim(conn)
+    assert any("USING INDEX reminders_due" in step for step in plan), plan
+    assert not [step for step in plan if step.startswith("SCAN reminders")], plan

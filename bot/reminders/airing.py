@@ -1,0 +1,108 @@
+"""Airing reminders: "episode N airs in …" before each episode and "… is on now" at airtime (with the link to
+the episode's discussion thread), pinging the server's role, and DM copies for subscribers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from bot.catalog import Catalog
+from bot.clock import instant
+from bot.services.discussion import DiscussionService
+from bot.services.guild_config import GuildConfigService
+from bot.services.rewatch import AIRING_KIND, RewatchService
+from bot.store import ReminderRow
+
+from .model import Attempt, DmResults, Outcome, Outgoing, Sent, Skipped, dm_nonce, outcome_of, timestamp
+from .sender import Delivered, PacedSender
+
+KIND = AIRING_KIND
+WHAT = "an airing reminder"
+
+
+def airing_text(
+    catalog: Catalog, episode: int, airs_at: dt.datetime, offset: int, *, rewatch: bool, thread: str
+) -> str:
+    """The airing post. It names the episode number only: nothing in it spoils episode N."""
+    show = catalog.show
+    where = f"on {show.streaming}" if rewatch else f"on {show.network}, and on {show.streaming} the same day"
+    label = "Rewatch: episode" if rewatch else "Episode"
+    if offset == 0:
+        return f"\N{TELEVISION} **{label} {episode} is on now** {where}! {thread}".strip()
+    return f"\N{ALARM CLOCK} **{label} {episode}** airs {timestamp(airs_at, 'R')} ({timestamp(airs_at, 'F')}), {where}."
+
+
+class AiringReminders:
+    def __init__(
+        self,
+        catalog: Catalog,
+        guilds: GuildConfigService,
+        rewatch: RewatchService,
+        discussion: DiscussionService,
+        sender: PacedSender,
+    ) -> None:
+        self._catalog = catalog
+        self._guilds = guilds
+        self._rewatch = rewatch
+        self._discussion = discussion
+        self._sender = sender
+
+    async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
+        slot = await self._rewatch.slot(reminder.ref_id)
+        config = await self._guilds.get(reminder.guild_id)
+        if slot is None or config.airing_channel_id is None:
+            return Skipped("the episode left the schedule or airing posts were turned off")
+        rewatch, _ = await self._rewatch.current(reminder.guild_id)
+        thread = ""
+        if reminder.offset_seconds == 0:
+            thread = await self._thread_sentence(reminder.guild_id, slot.episode)
+        text = airing_text(self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
+                           rewatch=rewatch is not None, thread=thread)  # fmt: skip
+        role = config.airing_role_id
+        result = await self._sender.send(
+            Outgoing(
+                f"<@&{role}> {text}" if role else text,
+                reminder.guild_id,
+                channel_id=config.airing_channel_id,
+                nonce=attempt.nonce,
+                mention_roles=(role,) if role else (),
+                deadline=attempt.deadline,
+                label=f"airing reminder {reminder.id}",
+            )
+        )
+        failed = outcome_of(result, config.airing_channel_id, WHAT)
+        if failed is not None:
+            return failed
+        assert isinstance(result, Delivered)
+        dms = await self._dm_copies(reminder, text, attempt)
+        return Sent(
+            result.message_id, config.airing_channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered)
+        )
+
+    async def _thread_sentence(self, guild_id: int, episode: int) -> str:
+        link = await self._discussion.open_thread(guild_id, episode)
+        if link.thread_id is not None:
+            return f"Talk about it in <#{link.thread_id}> (spoilers for episode {episode} there)."
+        return f"Talk about it with `/discuss episode:{episode}`."
+
+    async def _dm_copies(self, reminder: ReminderRow, text: str, attempt: Attempt) -> DmResults:
+        subscribers = await self._rewatch.subscribers(reminder.guild_id)
+        results = await asyncio.gather(
+            *(
+                self._sender.send(
+                    Outgoing(
+                        text,
+                        reminder.guild_id,
+                        user_id=user_id,
+                        nonce=dm_nonce(reminder.id, user_id),
+                        deadline=attempt.deadline,
+                        label=f"airing reminder {reminder.id} DM",
+                    )
+                )
+                for user_id in subscribers
+            )
+        )
+        found = DmResults()
+        for user_id, result in zip(subscribers, results, strict=True):
+            found.add(user_id, result)
+        return found

@@ -1,0 +1,222 @@
+"""What the bot posts on its own, and how each post and each reminder ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from bot.store import ReminderRow
+
+# Discord's answers that mean "no, and asking again will not help" (recorded with their code).
+REFUSALS: dict[int, str] = {
+    10003: "unknown_channel",
+    10013: "unknown_user",
+    50001: "missing_access",
+    50007: "dms_closed",
+    50013: "missing_permissions",
+    50035: "invalid_form",
+}
+#: Refusals staff can fix (a channel permission or a deleted channel): reported to the staff channel.
+STAFF_FIXABLE = frozenset({"missing_access", "missing_permissions", "unknown_channel"})
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message the bot posts on its own: in a channel, or as a DM to ``user_id``."""
+
+    content: str
+    guild_id: int | None  # the server it is for (fairness between servers; staff reports)
+    channel_id: int | None = None
+    user_id: int | None = None
+    nonce: str | None = None  # Discord returns the first message for a repeated nonce (enforce_nonce)
+    mention_users: tuple[int, ...] = ()  # exactly who may be pinged; nobody else is
+    mention_roles: tuple[int, ...] = ()
+    deadline: dt.datetime | None = None  # not worth sending after this
+    label: str = "message"
+
+    def __post_init__(self) -> None:
+        if (self.channel_id is None) == (self.user_id is None):
+            raise ValueError("an outgoing message goes to exactly one channel or one member")
+
+    @property
+    def bucket(self) -> str:
+        """Discord's per-channel rate limits apply per channel (a DM is a channel too)."""
+        return f"c{self.channel_id}" if self.channel_id is not None else f"u{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Discord said no for good, or never confirmed within the nonce window."""
+
+    problem: str  # a REFUSALS value, 'unconfirmed' or 'other'
+    detail: str
+    code: int | None = None
+    status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Expired:
+    """Its moment passed before Discord took it (rate limits or an outage lasted too long)."""
+
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Postponed:
+    """Not sent because the bot is stopping; a reminder goes back in the queue."""
+
+    detail: str
+
+
+SendResult = Delivered | Refused | Expired | Postponed
+
+
+class Transport(Protocol):
+    """Discord I/O for the sender: posts one message and returns its id, or raises :class:`TransportError`."""
+
+    async def post(self, item: Outgoing) -> int: ...
+
+    def requests_needed(self, item: Outgoing) -> int:
+        """How many HTTP requests posting ``item`` takes (a DM to a new member opens the DM channel first)."""
+        ...
+
+
+class TransportError(Exception):
+    def __init__(
+        self,
+        kind: Literal["rate_limited", "transient", "refused"],
+        detail: str,
+        *,
+        retry_after: float | None = None,
+        is_global: bool = False,
+        status: int | None = None,
+        code: int | None = None,
+        ambiguous: bool = False,
+    ) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.retry_after = retry_after
+        self.is_global = is_global
+        self.status = status
+        self.code = code
+        self.ambiguous = ambiguous  # the request may have reached Discord (only the nonce prevents a double)
+
+
+# -- reminders -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    message_id: int | None
+    channel_id: int | None = None  # a post went through there: its delivery problems are over
+    detail: str | None = None  # e.g. DM copies that could not be delivered
+    dms_refused: tuple[int, ...] = ()  # members whose DMs are closed to the bot
+    dms_delivered: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    problem: str
+    detail: str
+    channel_id: int | None = None
+    what: str = "a reminder"  # for the staff report
+
+    @property
+    def report_to_staff(self) -> bool:
+        return self.problem in STAFF_FIXABLE and self.channel_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    reason: str
+
+
+Outcome = Sent | Failed | Skipped | Postponed
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What a delivery gets to work with."""
+
+    nonce: str
+    now: dt.datetime
+    late: bool  # sent noticeably after its due time (the bot was down or Discord slow)
+    deadline: dt.datetime  # the moment after which the reminder is pointless
+
+
+class Delivery(Protocol):
+    """Sends the reminders of one kind (watch party, airing) through the paced sender."""
+
+    async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome: ...
+
+
+def outcome_of(result: SendResult, channel_id: int | None, what: str) -> Outcome | None:
+    """The reminder's outcome when its main post did not go through (None when it did)."""
+    if isinstance(result, Delivered):
+        return None
+    if isinstance(result, Refused):
+        return Failed(result.problem, result.detail, channel_id, what)
+    if isinstance(result, Expired):
+        return Skipped(result.detail)
+    return result
+
+
+@dataclass
+class DmResults:
+    refused: list[int] = field(default_factory=list)
+    delivered: list[int] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+    def add(self, user_id: int, result: SendResult) -> None:
+        if isinstance(result, Delivered):
+            self.delivered.append(user_id)
+        elif isinstance(result, Refused) and result.problem == "dms_closed":
+            self.refused.append(user_id)
+        elif isinstance(result, Refused | Expired):
+            self.other.append(result.detail)
+
+    def summary(self) -> str | None:
+        """For the reminder's record: counts only, never member ids (``/progress forget`` leaves no trace)."""
+        parts = []
+        if self.refused:
+            parts.append(f"{len(self.refused)} DM copy(ies) refused (the member's DMs are closed)")
+        if self.other:
+            parts.append(f"{len(self.other)} DM copy(ies) not delivered ({self.other[0][:120]})")
+        return "; ".join(parts) or None
+
+
+def nonce_for(reminder_id: int, part: int = 0) -> str:
+    """Stable per reminder and part (Discord nonces are at most 25 characters)."""
+    return f"runon-r{reminder_id}" + (f"-{part}" if part else "")
+
+
+def dm_nonce(reminder_id: int, user_id: int) -> str:
+    """One nonce per DM copy: each member's DM channel is its own channel."""
+    return f"r{_base36(reminder_id)}u{_base36(user_id)}"
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+def chunks(members: Sequence[int], size: int) -> list[list[int]]:
+    return [list(members[i : i + size]) for i in range(0, len(members), size)] or [[]]
+
+
+def timestamp(moment: dt.datetime, style: str = "F") -> str:
+    """A Discord timestamp: each member sees it in their own zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"

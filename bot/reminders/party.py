@@ -1,0 +1,102 @@
+"""Watch-party reminders: a post in the party's channel pinging exactly the members going, and DM copies
+for those who asked."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.clock import instant
+from bot.services.members import MemberService
+from bot.services.watch_parties import REMINDER_KIND, WatchPartyService, episodes_label
+from bot.store import PartyRow, ReminderRow
+
+from .model import (
+    Attempt,
+    DmResults,
+    Outcome,
+    Outgoing,
+    Sent,
+    Skipped,
+    chunks,
+    dm_nonce,
+    nonce_for,
+    outcome_of,
+    timestamp,
+)
+from .sender import Delivered, PacedSender
+
+KIND = REMINDER_KIND
+MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters and 100 allowed mentions
+WHAT = "a watch-party reminder"
+
+
+def reminder_text(party: PartyRow, offset_seconds: int, *, late: bool) -> str:
+    """The reminder post. It names episode numbers only: nothing in it spoils them."""
+    start = instant(party.starts_at)
+    episodes = episodes_label(party.first_episode, party.last_episode)
+    if offset_seconds == 0:
+        return f"\N{CLAPPER BOARD} **Watch party #{party.id}** ({episodes}) is starting now!"
+    text = f"\N{ALARM CLOCK} **Watch party #{party.id}** ({episodes}) starts {timestamp(start, 'R')} ({timestamp(start, 'F')})."
+    if late:
+        text += " *(Sent late: the bot was offline or Discord was slow at the planned time.)*"
+    return text
+
+
+class PartyReminders:
+    def __init__(self, parties: WatchPartyService, members: MemberService, sender: PacedSender) -> None:
+        self._parties = parties
+        self._members = members
+        self._sender = sender
+
+    async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
+        party = await self._parties.get_row(reminder.ref_id)
+        if party is None or party.status != "scheduled":
+            return Skipped("the party was cancelled")
+        going = await self._parties.going(party.id)
+        text = reminder_text(party, reminder.offset_seconds, late=attempt.late)
+        first_id: int | None = None
+        for index, chunk in enumerate(chunks(going, MENTIONS_PER_MESSAGE)):
+            mentions = " ".join(f"<@{u}>" for u in chunk)
+            result = await self._sender.send(
+                Outgoing(
+                    f"{text}\n{mentions}".strip() if index == 0 else mentions,
+                    party.guild_id,
+                    channel_id=party.channel_id,
+                    nonce=nonce_for(reminder.id, index),
+                    mention_users=tuple(chunk),
+                    deadline=attempt.deadline,
+                    label=f"reminder {reminder.id}" + (f" part {index + 1}" if index else ""),
+                )
+            )
+            failed = outcome_of(result, party.channel_id, WHAT)
+            if failed is not None:
+                if first_id is None:
+                    return failed
+                break  # the reminder itself went out; a later part of the ping list did not
+            assert isinstance(result, Delivered)
+            first_id = first_id or result.message_id
+        dms = await self._dm_copies(reminder, party, text, attempt)
+        return Sent(first_id, party.channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered))
+
+    async def _dm_copies(self, reminder: ReminderRow, party: PartyRow, text: str, attempt: Attempt) -> DmResults:
+        wanting = await self._members.with_party_dm(await self._parties.going(party.id))
+        dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
+        results = await asyncio.gather(
+            *(
+                self._sender.send(
+                    Outgoing(
+                        dm_text,
+                        party.guild_id,
+                        user_id=user_id,
+                        nonce=dm_nonce(reminder.id, user_id),
+                        deadline=attempt.deadline,
+                        label=f"reminder {reminder.id} DM",
+                    )
+                )
+                for user_id in wanting
+            )
+        )
+        found = DmResults()
+        for user_id, result in zip(wanting, results, strict=True):
+            found.add(user_id, result)
+        return found

@@ -1,0 +1,92 @@
+"""Discord I/O for the paced sender: post one message through discord.py and classify what Discord said.
+
+The only module of the reminder package that knows discord.py. discord.py already waits out short rate
+limits and retries a few 5xx answers by itself; what reaches here is sorted into "later" (rate limited,
+transient) or "no" (Discord's definitive refusals, with their code).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from collections import OrderedDict
+
+import aiohttp
+import discord
+
+from .model import Outgoing, TransportError
+
+DM_CHANNELS_KEPT = 10_000
+
+
+def _mentions(item: Outgoing) -> discord.AllowedMentions:
+    return discord.AllowedMentions(
+        everyone=False,
+        users=[discord.Object(u) for u in item.mention_users] if item.mention_users else False,
+        roles=[discord.Object(r) for r in item.mention_roles] if item.mention_roles else False,
+        replied_user=False,
+    )
+
+
+def classify(error: BaseException) -> TransportError:
+    """What an exception from discord.py or aiohttp means for the sender."""
+    if isinstance(error, discord.RateLimited):  # longer than the client waits by itself
+        return TransportError(
+            "rate_limited", f"rate limited for {error.retry_after:.1f}s", retry_after=error.retry_after
+        )
+    if isinstance(error, discord.HTTPException):
+        detail = f"{error.status} (error code: {error.code}): {error.text}"[:300]
+        if error.status == 429:
+            headers = getattr(error.response, "headers", {}) or {}
+            retry = _float(headers.get("Retry-After")) or 1.0
+            is_global = str(headers.get("X-RateLimit-Global", "")).lower() == "true"
+            return TransportError("rate_limited", detail, retry_after=retry, is_global=is_global, status=429)
+        if error.status >= 500:
+            return TransportError("transient", detail, status=error.status, code=error.code, ambiguous=True)
+        return TransportError("refused", detail, status=error.status, code=error.code)
+    if isinstance(error, aiohttp.ClientConnectorError):  # never connected: the request did not reach Discord
+        return TransportError("transient", f"cannot connect to Discord ({error.os_error})")
+    if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
+        return TransportError("transient", f"connection problem: {error!r}"[:300], ambiguous=True)
+    if isinstance(error, OSError) and error.errno in (errno.ECONNRESET, errno.EPIPE, errno.ETIMEDOUT):
+        return TransportError("transient", f"connection problem: {error!r}"[:300], ambiguous=True)
+    raise error
+
+
+def _float(value: object) -> float | None:
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class DiscordTransport:
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+        self._dm_channels: OrderedDict[int, int] = OrderedDict()
+
+    def requests_needed(self, item: Outgoing) -> int:
+        return 2 if item.user_id is not None and item.user_id not in self._dm_channels else 1
+
+    async def post(self, item: Outgoing) -> int:
+        try:
+            channel = await self._channel(item)
+            message = await channel.send(item.content, nonce=item.nonce, allowed_mentions=_mentions(item))
+        except (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as error:
+            raise classify(error) from error
+        return message.id
+
+    async def _channel(self, item: Outgoing) -> discord.PartialMessageable:
+        client = self._client
+        if item.channel_id is not None:
+            return client.get_partial_messageable(item.channel_id, guild_id=item.guild_id)
+        assert item.user_id is not None
+        channel_id = self._dm_channels.get(item.user_id)
+        if channel_id is None:
+            channel_id = (await client.create_dm(discord.Object(item.user_id))).id
+            self._dm_channels[item.user_id] = channel_id
+            while len(self._dm_channels) > DM_CHANNELS_KEPT:
+                self._dm_channels.popitem(last=False)
+        else:
+            self._dm_channels.move_to_end(item.user_id)
+        return client.get_partial_messageable(channel_id, type=discord.ChannelType.private)

@@ -1,0 +1,226 @@
+"""The tables, as SQLAlchemy Core metadata: what the repositories query.
+
+One description serves SQLite and PostgreSQL. Ids are Discord snowflakes (64-bit) and times are UTC
+epoch seconds, both ``BIGINT`` (``INTEGER`` on SQLite, whose tables are ``STRICT``). The migrations in
+``bot/store/migrations`` create exactly these tables; ``tests/store/test_schema.py`` checks that they agree.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+#: A 64-bit integer: BIGINT on PostgreSQL, INTEGER (64-bit, and the name STRICT tables accept) on SQLite.
+Big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "%(table_name)s_%(column_0_N_name)s",
+        "uq": "%(table_name)s_%(column_0_N_name)s_key",
+        "ck": "%(table_name)s_%(constraint_name)s",
+        "fk": "%(table_name)s_%(column_0_name)s_fkey",
+        "pk": "%(table_name)s_pkey",
+    }
+)
+
+STRICT = {"sqlite_strict": True}
+
+#: Stands in for a member who deleted their data (``/progress forget``) where a row must name someone.
+FORMER_MEMBER = 0
+
+member_progress = sa.Table(
+    "member_progress",
+    metadata,
+    sa.Column("user_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("episode", Big, nullable=False),
+    sa.Column("updated_at", Big, nullable=False),
+    sa.CheckConstraint("episode >= 0", name="episode"),
+    **STRICT,
+)
+
+guild_settings = sa.Table(
+    "guild_settings",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("discussion_channel_id", Big),
+    # NULL: automatic (0, or where the server's rewatch has reached); else fixed by staff.
+    sa.Column("spoiler_line", Big),
+    sa.Column("updated_at", Big, nullable=False),
+    sa.Column("timezone", sa.Text),
+    sa.Column("staff_channel_id", Big),
+    sa.Column("reminder_offsets", sa.Text),
+    sa.Column("airing_channel_id", Big),
+    sa.Column("airing_role_id", Big),
+    sa.Column("airing_offsets", sa.Text),
+    sa.CheckConstraint("spoiler_line IS NULL OR spoiler_line >= 0", name="spoiler_line"),
+    **STRICT,
+)
+
+spoiler_free_channels = sa.Table(
+    "spoiler_free_channels",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("channel_id", Big, primary_key=True, autoincrement=False),
+    **STRICT,
+)
+
+discussion_threads = sa.Table(
+    "discussion_threads",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("episode", Big, primary_key=True, autoincrement=False),
+    sa.Column("thread_id", Big, nullable=False),
+    sa.Column("parent_id", Big, nullable=False),
+    sa.Column("created_at", Big, nullable=False),
+    sa.CheckConstraint("episode >= 1", name="episode"),
+    **STRICT,
+)
+
+watch_parties = sa.Table(
+    "watch_parties",
+    metadata,
+    sa.Column("id", Big, primary_key=True),
+    sa.Column("guild_id", Big, nullable=False),
+    sa.Column("channel_id", Big, nullable=False),
+    sa.Column("host_id", Big, nullable=False),  # FORMER_MEMBER once the host deleted their data
+    sa.Column("first_episode", Big, nullable=False),
+    sa.Column("last_episode", Big, nullable=False),
+    sa.Column("starts_at", Big, nullable=False),
+    sa.Column("ends_at", Big, nullable=False),
+    sa.Column("timezone", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("capacity", Big),
+    sa.Column("announcement_message_id", Big),
+    sa.Column("event_id", Big),
+    sa.Column("status", sa.Text, nullable=False, server_default="scheduled"),
+    sa.Column("created_at", Big, nullable=False),
+    sa.Column("updated_at", Big, nullable=False),
+    sa.CheckConstraint("first_episode >= 1", name="first_episode"),
+    sa.CheckConstraint("last_episode >= first_episode", name="last_episode"),
+    sa.CheckConstraint("ends_at > starts_at", name="ends_at"),
+    sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
+    sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status"),
+    sa.Index("watch_parties_upcoming", "guild_id", "status", "starts_at"),
+    **STRICT,
+)
+
+rsvps = sa.Table(
+    "rsvps",
+    metadata,
+    sa.Column(
+        "party_id", Big, sa.ForeignKey("watch_parties.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("user_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("seq", Big, nullable=False),  # order of the latest change: the wait list's order
+    sa.Column("updated_at", Big, nullable=False),
+    sa.CheckConstraint("status IN ('going', 'maybe', 'declined', 'waitlist')", name="status"),
+    sa.Index("rsvps_waitlist", "party_id", "status", "seq"),
+    **STRICT,
+)
+
+member_settings = sa.Table(
+    "member_settings",
+    metadata,
+    sa.Column("user_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("timezone", sa.Text),
+    sa.Column("party_dm_reminders", Big, nullable=False, server_default="0"),
+    sa.Column("updated_at", Big, nullable=False),
+    # When Discord last refused a reminder DM to this member (closed DMs); NULL once one arrives again.
+    sa.Column("dm_refused_at", Big),
+    sa.CheckConstraint("party_dm_reminders IN (0, 1)", name="party_dm_reminders"),
+    **STRICT,
+)
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", Big, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),  # 'party' or 'airing'
+    sa.Column("guild_id", Big, nullable=False),
+    sa.Column("ref_id", Big, nullable=False),  # the party, or the airing slot
+    sa.Column("offset_seconds", Big, nullable=False),  # before event_at; 0 = "starting now"
+    sa.Column("event_at", Big, nullable=False),
+    sa.Column("due_at", Big, nullable=False),
+    sa.Column("state", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("claim_token", sa.Text),  # the instance that holds the claim
+    sa.Column("claimed_at", Big),
+    sa.Column("attempts", Big, nullable=False, server_default="0"),
+    sa.Column("sent_at", Big),
+    sa.Column("message_id", Big),
+    sa.Column("detail", sa.Text),  # why it was skipped or failed (Discord's error), or what partly failed
+    sa.CheckConstraint("offset_seconds >= 0", name="offset_seconds"),
+    sa.CheckConstraint(
+        "state IN ('pending', 'claimed', 'sent', 'skipped', 'failed', 'cancelled')",
+        name="state",
+    ),
+    sa.UniqueConstraint("kind", "ref_id", "offset_seconds", name="reminders_kind_ref_id_offset_seconds_key"),
+    sa.Index(
+        "reminders_due",
+        "due_at",
+        sqlite_where=sa.text("state = 'pending'"),
+        postgresql_where=sa.text("state = 'pending'"),
+    ),
+    sa.Index(
+        "reminders_claimed",
+        "claim_token",
+        sqlite_where=sa.text("state = 'claimed'"),
+        postgresql_where=sa.text("state = 'claimed'"),
+    ),
+    **STRICT,
+)
+
+delivery_problems = sa.Table(
+    "delivery_problems",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("channel_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("problem", sa.Text, primary_key=True),  # 'missing_permissions', 'unknown_channel', ...
+    sa.Column("reported_at", Big, nullable=False),
+    **STRICT,
+)
+
+rewatches = sa.Table(
+    "rewatches",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("zone", sa.Text, nullable=False),
+    sa.Column("slots", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("paused_at", Big),
+    sa.Column("started_at", Big, nullable=False),
+    sa.Column("updated_at", Big, nullable=False),
+    sa.CheckConstraint("status IN ('running', 'paused')", name="status"),
+    **STRICT,
+)
+
+airing_slots = sa.Table(
+    "airing_slots",
+    metadata,
+    sa.Column("id", Big, primary_key=True),
+    sa.Column("guild_id", Big, nullable=False),
+    sa.Column("episode", Big, nullable=False),
+    sa.Column("airs_at", Big, nullable=False),
+    sa.CheckConstraint("episode >= 1", name="episode"),
+    sa.UniqueConstraint("guild_id", "episode", name="airing_slots_guild_id_episode_key"),
+    **STRICT,
+)
+
+airing_subscribers = sa.Table(
+    "airing_subscribers",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("user_id", Big, primary_key=True, autoincrement=False),
+    **STRICT,
+)
+
+# Running bot processes: their claims on reminders are theirs while they keep beating.
+instances = sa.Table(
+    "instances",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("hostname", sa.Text, nullable=False),
+    sa.Column("pid", Big, nullable=False),
+    sa.Column("started_at", Big, nullable=False),
+    sa.Column("heartbeat_at", Big, nullable=False),
+    **STRICT,
+)

@@ -1,0 +1,160 @@
+"""Watch-party cards and their RSVP buttons, shared by /watchparty and /progress forget.
+
+Posts the bot makes about a party on its own (promotions, moves, cancellations) go through the paced sender.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+
+from bot.errors import UserError
+from bot.reminders import Delivered, Outgoing
+from bot.services import Services
+from bot.services.watch_parties import Party
+from bot.store import FORMER_MEMBER, PartyRow
+
+from .common import BRAND, Interaction, SafeButton, services_of, ts, view_of
+
+log = logging.getLogger(__name__)
+
+MENTIONS_PER_MESSAGE = 80  # keeps a post under Discord's 2,000 characters and 100 allowed mentions
+RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
+RSVP_STYLES = {
+    "going": discord.ButtonStyle.success,
+    "maybe": discord.ButtonStyle.secondary,
+    "declined": discord.ButtonStyle.danger,
+}
+
+
+def host_text(row: PartyRow) -> str:
+    return "a former member" if row.host_id == FORMER_MEMBER else f"<@{row.host_id}>"
+
+
+def party_embed(party: Party) -> discord.Embed:
+    row = party.row
+    cancelled = row.status == "cancelled"
+    title = f"Watch party #{row.id}: {party.episodes}"
+    embed = discord.Embed(
+        title=f"~~{title}~~ (cancelled)" if cancelled else title,
+        colour=discord.Colour.dark_grey() if cancelled else BRAND,
+        description=row.note or None,
+    )
+    embed.add_field(name="When", value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})", inline=False)
+    embed.add_field(name="Host", value=host_text(row))
+    going = f"{party.counts['going']}" + (f" / {row.capacity}" if row.capacity else "")
+    embed.add_field(name="Going", value=going)
+    embed.add_field(name="Maybe", value=str(party.counts["maybe"]))
+    if party.counts["waitlist"]:
+        embed.add_field(name="Wait list", value=str(party.counts["waitlist"]))
+    embed.set_footer(text=f"Ends about {party.ends:%H:%M} UTC · times show in your own zone · #{row.id}")
+    return embed
+
+
+def rsvp_view(party: Party) -> discord.ui.View:
+    if party.row.status != "scheduled":
+        return discord.ui.View(timeout=None)
+    return view_of(*(RsvpButton(party.id, status) for status in RSVP_LABELS))
+
+
+class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d{1,25}):(?P<status>going|maybe|declined)"):
+    def __init__(self, party_id: int, status: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=RSVP_LABELS[status], style=RSVP_STYLES[status], custom_id=f"runon:party:{party_id}:{status}"
+            )
+        )
+        self.party_id = party_id
+        self.status = status
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> RsvpButton:
+        return cls(int(match["id"]), match["status"])
+
+    async def handle(self, interaction: Interaction) -> None:
+        if interaction.guild_id is None:
+            raise UserError("RSVPs work inside the server.")
+        services = services_of(interaction)
+        result = await services.parties.rsvp(
+            self.party_id, interaction.guild_id, interaction.user.id, self.status, services.clock()
+        )
+        party, change = result.party, result.change
+        await interaction.response.edit_message(embed=party_embed(party), view=rsvp_view(party))
+        if change.status == "waitlist":
+            text = (
+                f"Watch party #{party.id} is full: you're #{result.waitlist_place} on the wait list. "
+                "You'll be told if a place opens."
+            )
+        elif change.status == "going":
+            text = f"You're going to watch party #{party.id}, {ts(party.starts, 'F')}. Reminders will ping you."
+        elif change.status == "maybe":
+            text = f"Marked as maybe for watch party #{party.id}."
+        else:
+            text = f"Marked as can't go for watch party #{party.id}."
+        await interaction.followup.send(text, ephemeral=True)
+        if interaction.message is not None and interaction.message.id != party.row.announcement_message_id:
+            await refresh_announcement(interaction.client, party)
+        await announce_promotions(services, party.row, change.promoted)
+
+
+async def refresh_announcement(client: discord.Client, party: Party) -> None:
+    """Bring the posted announcement card up to date (best effort: it may have been deleted)."""
+    if party.row.announcement_message_id is None:
+        return
+    channel = client.get_partial_messageable(party.row.channel_id, guild_id=party.row.guild_id)
+    try:
+        await channel.get_partial_message(party.row.announcement_message_id).edit(
+            embed=party_embed(party), view=rsvp_view(party)
+        )
+    except discord.HTTPException:
+        log.info("could not refresh the announcement of party %s", party.id, exc_info=True)
+
+
+async def announce_promotions(services: Services, party: PartyRow, promoted: tuple[int, ...]) -> bool:
+    """Tell members moved from the wait list that they are going (pinging exactly them)."""
+    if not promoted:
+        return True
+    return await tell_members(
+        services, party, list(promoted), f"a place opened up at watch party #{party.id}: you're going now!",
+        mentions_first=True,
+    )  # fmt: skip
+
+
+async def tell_members(
+    services: Services, party: PartyRow, members: list[int], text: str, *, mentions_first: bool = False
+) -> bool:
+    """One post in the party's channel pinging ``members`` (split when there are many). False if it failed."""
+    delivered = True
+    for index in range(0, max(len(members), 1), MENTIONS_PER_MESSAGE):
+        chunk = members[index : index + MENTIONS_PER_MESSAGE]
+        mentions = " ".join(f"<@{u}>" for u in chunk)
+        if index:
+            content = mentions
+        else:
+            content = f"{mentions} {text}" if mentions_first else f"{text}\n{mentions}"
+        result = await services.sender.send(
+            Outgoing(
+                content.strip(),
+                party.guild_id,
+                channel_id=party.channel_id,
+                mention_users=tuple(chunk),
+                label=f"party {party.id} announcement",
+            )
+        )
+        delivered = delivered and isinstance(result, Delivered)
+    if not delivered:
+        log.info("could not tell the members of party %s: %s", party.id, text)
+    return delivered
+
+
+async def refresh_after_changes(
+    client: discord.Client, services: Services, changed: tuple[tuple[PartyRow, tuple[int, ...]], ...]
+) -> None:
+    """After RSVPs changed outside a button (a member deleted their data): cards and promotions follow."""
+    for row, promoted in changed:
+        party = await services.parties.current(row.id)
+        if party is not None:
+            await refresh_announcement(client, party)
+            await announce_promotions(services, party.row, promoted)
