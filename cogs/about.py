@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import discord
-from discord import app_commands
-from discord.ext import commands
-
 from bot.catalog import Catalog
 from bot.client import RunOnBot
 from bot.services import Services
+from discord import app_commands
+from discord.ext import commands
 
 from .common import BRAND, EMBED_FIELD_LIMIT, PUBLIC_DESCRIBE, Interaction, join_clipped, send
 

@@ -6,11 +6,10 @@ import logging
 from typing import Literal
 
 import discord
-from discord import app_commands
-from discord.ext import commands
-
 from bot.client import RunOnBot
 from bot.services import Services
+from discord import app_commands
+from discord.ext import commands
 
 from .common import BRAND, PUBLIC_DESCRIBE, Interaction, dm_refusal_notice, send, ts
 

@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import discord
-from discord import app_commands
-
 from bot.catalog import Revealing
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import humanize
 from bot.services import Services, spoilers
 from bot.services.zones import search_zones
+from discord import app_commands
 
 Interaction = discord.Interaction[RunOnBot]
 

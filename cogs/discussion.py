@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Final
 
 import discord
-from discord import app_commands
-from discord.ext import commands
-
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, humanize
 from bot.services import Services
-from bot.services.discussion import FORUM_TAG_LIMIT, ThreadLink, opening_post, tag_name, thread_name
-from bot.store import ThreadRow
+from bot.services.discussion import FORUM_TAG_LIMIT, ThreadLink, ThreadRecord, opening_post, tag_name, thread_name
+from discord import app_commands
+from discord.ext import commands
 
 from .common import EpisodeOption, Interaction, missing
 
@@ -106,7 +104,7 @@ class Discussion(commands.Cog):
         thread = guild.get_thread(row.thread_id)
         return thread if thread is not None and not thread.archived else None
 
-    async def _existing(self, guild: discord.Guild, row: ThreadRow) -> discord.Thread | None:
+    async def _existing(self, guild: discord.Guild, row: ThreadRecord) -> discord.Thread | None:
         thread = guild.get_thread(row.thread_id)
         if thread is None:
             try:
@@ -148,7 +146,7 @@ class Discussion(commands.Cog):
                 name=name, type=discord.ChannelType.public_thread, auto_archive_duration=ARCHIVE_AFTER_MINUTES
             )
             await thread.send(opening_post(catalog, episode), allowed_mentions=discord.AllowedMentions.none())
-        await self.services.discussion.record(ThreadRow(guild.id, episode, thread.id, parent.id), self.services.clock())
+        await self.services.discussion.record(guild.id, episode, thread.id, parent.id, self.services.clock())
         return thread, True
 
     async def _episode_tag(

@@ -9,12 +9,10 @@ import logging
 import re
 
 import discord
-
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
 from bot.services import Services
-from bot.services.watch_parties import Party
-from bot.store import FORMER_MEMBER, PartyRow
+from bot.services.watch_parties import FORMER_MEMBER, Party, PartyRow
 
 from .common import BRAND, Interaction, SafeButton, services_of, ts, view_of
 
@@ -130,10 +128,8 @@ async def tell_members(
     for index in range(0, max(len(members), 1), MENTIONS_PER_MESSAGE):
         chunk = members[index : index + MENTIONS_PER_MESSAGE]
         mentions = " ".join(f"<@{u}>" for u in chunk)
-        if index:
-            content = mentions
-        else:
-            content = f"{mentions} {text}" if mentions_first else f"{text}\n{mentions}"
+        first_line = f"{mentions} {text}" if mentions_first else f"{text}\n{mentions}"
+        content = first_line if index == 0 else mentions
         result = await services.sender.send(
             Outgoing(
                 content.strip(),

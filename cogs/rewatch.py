@@ -8,9 +8,6 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import discord
-from discord import app_commands
-from discord.ext import commands
-
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
@@ -18,6 +15,8 @@ from bot.services import Services
 from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
 from bot.services.timeparse import parse_when
 from bot.services.zones import resolve_zone
+from discord import app_commands
+from discord.ext import commands
 
 from .common import BRAND, Interaction, join_clipped, require_manage_guild, send, ts, zone_choices
 

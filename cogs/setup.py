@@ -6,15 +6,14 @@ import re
 from typing import Any, Literal
 
 import discord
-from discord import app_commands
-from discord.ext import commands
-
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig, format_offset
 from bot.services.zones import resolve_zone
+from discord import app_commands
+from discord.ext import commands
 
 from .common import BRAND, Interaction, missing, require_manage_guild, send, services_of, view_of, zone_choices
 

@@ -9,15 +9,14 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import discord
-from discord import app_commands
-from discord.ext import commands
-
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
 from bot.services.timeparse import parse_when, preview
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, episodes_label, may_manage
 from bot.services.zones import resolve_zone
+from discord import app_commands
+from discord.ext import commands
 
 from .common import BRAND, Interaction, SafeButton, clip, dm_refusal_notice, services_of, ts, view_of, zone_choices
 from .party_cards import (

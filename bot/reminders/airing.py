@@ -13,8 +13,8 @@ from bot.services.guild_config import GuildConfigService
 from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
 
-from .model import Attempt, DmResults, Outcome, Outgoing, Sent, Skipped, dm_nonce, outcome_of, timestamp
-from .sender import Delivered, PacedSender
+from .model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, dm_nonce, outcome_of, timestamp
+from .sender import PacedSender
 
 KIND = AIRING_KIND
 WHAT = "an airing reminder"

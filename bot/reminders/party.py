@@ -12,6 +12,7 @@ from bot.store import PartyRow, ReminderRow
 
 from .model import (
     Attempt,
+    Delivered,
     DmResults,
     Outcome,
     Outgoing,
@@ -23,7 +24,7 @@ from .model import (
     outcome_of,
     timestamp,
 )
-from .sender import Delivered, PacedSender
+from .sender import PacedSender
 
 KIND = REMINDER_KIND
 MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters and 100 allowed mentions
@@ -36,7 +37,10 @@ def reminder_text(party: PartyRow, offset_seconds: int, *, late: bool) -> str:
     episodes = episodes_label(party.first_episode, party.last_episode)
     if offset_seconds == 0:
         return f"\N{CLAPPER BOARD} **Watch party #{party.id}** ({episodes}) is starting now!"
-    text = f"\N{ALARM CLOCK} **Watch party #{party.id}** ({episodes}) starts {timestamp(start, 'R')} ({timestamp(start, 'F')})."
+    text = (
+        f"\N{ALARM CLOCK} **Watch party #{party.id}** ({episodes}) starts {timestamp(start, 'R')} "
+        f"({timestamp(start, 'F')})."
+    )
     if late:
         text += " *(Sent late: the bot was offline or Discord was slow at the planned time.)*"
     return text

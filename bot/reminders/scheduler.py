@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, epoch, instant
 from bot.store import Database, ReminderRow, StoreError, guilds, instances, members, reminders
 
-from .model import Attempt, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
-from .sender import Delivered, PacedSender
+from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
+from .sender import PacedSender
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,10 @@ class DiscordTransport:
     async def post(self, item: Outgoing) -> int:
         try:
             channel = await self._channel(item)
-            message = await channel.send(item.content, nonce=item.nonce, allowed_mentions=_mentions(item))
+            if item.nonce is None:
+                message = await channel.send(item.content, allowed_mentions=_mentions(item))
+            else:  # discord.py adds enforce_nonce: Discord posts a repeated nonce only once
+                message = await channel.send(item.content, allowed_mentions=_mentions(item), nonce=item.nonce)
         except (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as error:
             raise classify(error) from error
         return message.id

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.clock import epoch
-from bot.store import Database, ThreadRow, guilds
+from bot.store import Database, guilds
+from bot.store import ThreadRow as ThreadRecord
+
+__all__ = ["DiscussionService", "ThreadLink", "ThreadRecord"]
 
 from .cache import Cache
 
@@ -68,18 +71,19 @@ class DiscussionService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: Cache[tuple[int, int], ThreadRow | None] = Cache()
+        self._cache: Cache[tuple[int, int], ThreadRecord | None] = Cache()
         self.locks = KeyedLocks()
         self.opener: ThreadOpener | None = None
 
-    async def thread(self, guild_id: int, episode: int) -> ThreadRow | None:
+    async def thread(self, guild_id: int, episode: int) -> ThreadRecord | None:
         return await self._cache.get((guild_id, episode), lambda: self._load(guild_id, episode))
 
-    async def _load(self, guild_id: int, episode: int) -> ThreadRow | None:
+    async def _load(self, guild_id: int, episode: int) -> ThreadRecord | None:
         async with self._db.read() as conn:
             return await guilds.get_thread(conn, guild_id, episode)
 
-    async def record(self, row: ThreadRow, now: dt.datetime) -> None:
+    async def record(self, guild_id: int, episode: int, thread_id: int, parent_id: int, now: dt.datetime) -> None:
+        row = ThreadRecord(guild_id, episode, thread_id, parent_id)
         async with self._db.transaction() as tx:
             await guilds.put_thread(tx.conn, row, epoch(now))
             tx.after_commit(lambda: self._cache.invalidate((row.guild_id, row.episode)))

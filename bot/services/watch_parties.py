@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
-from bot.store import Database, PartyRow, RsvpChange, parties, reminders
+from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, parties, reminders
+
+__all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
 
 MAX_UPCOMING_PER_GUILD = 25
 MAX_CAPACITY = 500

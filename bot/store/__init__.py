@@ -5,10 +5,11 @@ or of a read (``db.read()``); none of them opens or commits a transaction.
 """
 
 from . import guilds, instances, members, parties, progress, reminders, rewatch
-from .database import Database, SchemaStatus, StoreError, Tx, backup_file, inspect
+from .database import Database, StoreError, Tx, backup_file, inspect
 from .guilds import GuildSettingsRow, ThreadRow
 from .instances import InstanceRow
 from .members import MemberSettingsRow
+from .migrations import SchemaStatus
 from .parties import PartyRow, RsvpChange
 from .reminders import ReminderRow
 from .rewatch import AiringSlotRow, RewatchRow

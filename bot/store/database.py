@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool, StaticPool
 
 from . import migrations
+from .migrations import SchemaStatus
 
 log = logging.getLogger(__name__)
 
@@ -54,24 +55,6 @@ class Tx:
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` only if the transaction commits (e.g. to update a cache)."""
         self._after.append(action)
-
-
-SchemaState = Literal["new", "behind", "current", "ahead"]
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaStatus:
-    current: str | None  # the database's revision, None for an empty database
-    head: str  # the newest revision this code knows
-    state: SchemaState
-    pending: tuple[str, ...]  # revisions a migration would apply
-
-    def describe(self) -> str:
-        if self.state == "new":
-            return f"empty (would be created at schema {self.head})"
-        if self.state == "ahead":
-            return f"schema {self.current} is newer than this code (knows up to {self.head})"
-        return f"schema {self.current} of {self.head}" + (f" ({len(self.pending)} to apply)" if self.pending else "")
 
 
 def _sqlite_url(path: str, *, read_only: bool = False) -> str:
@@ -284,15 +267,22 @@ def backup_file(source: Path, target: Path) -> None:
         raise StoreError(f"backup to {target} failed: {error.strerror}") from None
 
 
-async def inspect(target: Path | str) -> SchemaStatus:
-    """The schema status of a database file, read-only: nothing is created, migrated or written."""
-    path = Path(target)
+def _readable(path: Path) -> bool:
+    """Whether the file exists (False: a new database); raises when it cannot be a database."""
     if not path.exists():
-        return SchemaStatus(None, migrations.head(), "new", migrations.all_revisions())
+        return False
     if path.is_dir():
         raise StoreError(f"database {path} is a folder, not a file; set DATABASE_PATH to a file path")
     if not os.access(path, os.R_OK):
         raise StoreError(f"database {path} cannot be read by this user")
+    return True
+
+
+async def inspect(target: Path | str) -> SchemaStatus:
+    """The schema status of a database file, read-only: nothing is created, migrated or written."""
+    path = Path(target)
+    if not _readable(path):
+        return SchemaStatus(None, migrations.head(), "new", migrations.all_revisions())
     engine = create_async_engine(_sqlite_url(str(path), read_only=True), poolclass=StaticPool)
     _configure_sqlite(engine, writer=False)
     try:

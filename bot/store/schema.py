@@ -22,8 +22,6 @@ metadata = sa.MetaData(
     }
 )
 
-STRICT = {"sqlite_strict": True}
-
 #: Stands in for a member who deleted their data (``/progress forget``) where a row must name someone.
 FORMER_MEMBER = 0
 
@@ -34,7 +32,7 @@ member_progress = sa.Table(
     sa.Column("episode", Big, nullable=False),
     sa.Column("updated_at", Big, nullable=False),
     sa.CheckConstraint("episode >= 0", name="episode"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 guild_settings = sa.Table(
@@ -52,7 +50,7 @@ guild_settings = sa.Table(
     sa.Column("airing_role_id", Big),
     sa.Column("airing_offsets", sa.Text),
     sa.CheckConstraint("spoiler_line IS NULL OR spoiler_line >= 0", name="spoiler_line"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 spoiler_free_channels = sa.Table(
@@ -60,7 +58,7 @@ spoiler_free_channels = sa.Table(
     metadata,
     sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
     sa.Column("channel_id", Big, primary_key=True, autoincrement=False),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 discussion_threads = sa.Table(
@@ -72,7 +70,7 @@ discussion_threads = sa.Table(
     sa.Column("parent_id", Big, nullable=False),
     sa.Column("created_at", Big, nullable=False),
     sa.CheckConstraint("episode >= 1", name="episode"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 watch_parties = sa.Table(
@@ -100,7 +98,7 @@ watch_parties = sa.Table(
     sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
     sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status"),
     sa.Index("watch_parties_upcoming", "guild_id", "status", "starts_at"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 rsvps = sa.Table(
@@ -115,7 +113,7 @@ rsvps = sa.Table(
     sa.Column("updated_at", Big, nullable=False),
     sa.CheckConstraint("status IN ('going', 'maybe', 'declined', 'waitlist')", name="status"),
     sa.Index("rsvps_waitlist", "party_id", "status", "seq"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 member_settings = sa.Table(
@@ -128,7 +126,7 @@ member_settings = sa.Table(
     # When Discord last refused a reminder DM to this member (closed DMs); NULL once one arrives again.
     sa.Column("dm_refused_at", Big),
     sa.CheckConstraint("party_dm_reminders IN (0, 1)", name="party_dm_reminders"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 reminders = sa.Table(
@@ -166,7 +164,7 @@ reminders = sa.Table(
         sqlite_where=sa.text("state = 'claimed'"),
         postgresql_where=sa.text("state = 'claimed'"),
     ),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 delivery_problems = sa.Table(
@@ -176,7 +174,7 @@ delivery_problems = sa.Table(
     sa.Column("channel_id", Big, primary_key=True, autoincrement=False),
     sa.Column("problem", sa.Text, primary_key=True),  # 'missing_permissions', 'unknown_channel', ...
     sa.Column("reported_at", Big, nullable=False),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 rewatches = sa.Table(
@@ -190,7 +188,7 @@ rewatches = sa.Table(
     sa.Column("started_at", Big, nullable=False),
     sa.Column("updated_at", Big, nullable=False),
     sa.CheckConstraint("status IN ('running', 'paused')", name="status"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 airing_slots = sa.Table(
@@ -202,7 +200,7 @@ airing_slots = sa.Table(
     sa.Column("airs_at", Big, nullable=False),
     sa.CheckConstraint("episode >= 1", name="episode"),
     sa.UniqueConstraint("guild_id", "episode", name="airing_slots_guild_id_episode_key"),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 airing_subscribers = sa.Table(
@@ -210,7 +208,7 @@ airing_subscribers = sa.Table(
     metadata,
     sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
     sa.Column("user_id", Big, primary_key=True, autoincrement=False),
-    **STRICT,
+    sqlite_strict=True,
 )
 
 # Running bot processes: their claims on reminders are theirs while they keep beating.
@@ -222,5 +220,5 @@ instances = sa.Table(
     sa.Column("pid", Big, nullable=False),
     sa.Column("started_at", Big, nullable=False),
     sa.Column("heartbeat_at", Big, nullable=False),
-    **STRICT,
+    sqlite_strict=True,
 )

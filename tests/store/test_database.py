@@ -32,14 +32,17 @@ async def test_database_and_folder_are_private(tmp_path):
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
 
 
+def _columns(conn):
+    inspector = sa.inspect(conn)
+    return {table: [col["name"] for col in inspector.get_columns(table)] for table in inspector.get_table_names()}
+
+
 async def test_migrated_schema_matches_what_the_repositories_query(db):
     async with db.read() as conn:
-        found = await conn.run_sync(
-            lambda c: {t: {col["name"] for col in sa.inspect(c).get_columns(t)} for t in sa.inspect(c).get_table_names()}
-        )
+        found = await conn.run_sync(_columns)
     for table in metadata.sorted_tables:
         assert table.name in found, table.name
-        assert {c.name for c in table.columns} == found[table.name], table.name
+        assert {c.name for c in table.columns} == set(found[table.name]), table.name
 
 
 def _legacy_database(path, up_to):
@@ -108,18 +111,20 @@ async def test_unusable_files_get_one_clear_line(tmp_path, make, message):
 
 async def test_every_user_data_table_exists(db):
     async with db.read() as conn:
-        tables = await conn.run_sync(lambda c: {t: [x["name"] for x in sa.inspect(c).get_columns(t)]
-                                                for t in sa.inspect(c).get_table_names()})  # fmt: skip
+        tables = await conn.run_sync(_columns)
     for table, column in USER_DATA:
         assert column in tables[table.name], table.name
 
 
 async def test_a_unit_of_work_commits_all_or_nothing(db):
-    with pytest.raises(RuntimeError):
+    async def crash_half_way():
         async with db.transaction() as tx:
             await progress.set_episode(tx.conn, 1, 5, 0)
             await progress.set_episode(tx.conn, 2, 6, 0)
             raise RuntimeError("crash half-way")
+
+    with pytest.raises(RuntimeError):
+        await crash_half_way()
     async with db.read() as conn:
         assert (await progress.get(conn, 1), await progress.get(conn, 2)) == (None, None)
 
@@ -140,13 +145,16 @@ async def test_concurrent_units_of_work_never_interleave(db):
 async def test_a_write_is_not_lost_when_another_unit_of_work_rolls_back(db):
     gate = asyncio.Event()
 
+    async def rolled_back():
+        async with db.transaction() as tx:
+            await progress.set_episode(tx.conn, 1, 9, 0)
+            gate.set()
+            await asyncio.sleep(0.01)
+            raise RuntimeError("rolled back")
+
     async def failing():
         with pytest.raises(RuntimeError):
-            async with db.transaction() as tx:
-                await progress.set_episode(tx.conn, 1, 9, 0)
-                gate.set()
-                await asyncio.sleep(0.01)
-                raise RuntimeError("rolled back")
+            await rolled_back()
 
     async def plain():
         await gate.wait()

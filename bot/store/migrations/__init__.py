@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 from alembic.config import Config
@@ -22,8 +23,6 @@ from alembic.script import ScriptDirectory
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-    from ..database import SchemaStatus
 
 logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl SQLiteImpl" is not news for admins
 
@@ -73,9 +72,25 @@ def _current(conn: Connection) -> tuple[str | None, int]:
     return revision, (_user_version(conn) if revision is None else 0)
 
 
-def status(conn: Connection) -> SchemaStatus:
-    from ..database import SchemaStatus
+SchemaState = Literal["new", "behind", "current", "ahead"]
 
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    current: str | None  # the database's revision, None for an empty database
+    head: str  # the newest revision this code knows
+    state: SchemaState
+    pending: tuple[str, ...]  # revisions a migration would apply
+
+    def describe(self) -> str:
+        if self.state == "new":
+            return f"empty (would be created at schema {self.head})"
+        if self.state == "ahead":
+            return f"schema {self.current} is newer than this code (knows up to {self.head})"
+        return f"schema {self.current} of {self.head}" + (f" ({len(self.pending)} to apply)" if self.pending else "")
+
+
+def status(conn: Connection) -> SchemaStatus:
     revisions = all_revisions()
     latest = revisions[-1]
     revision, legacy = _current(conn)
