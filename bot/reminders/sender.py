@@ -159,7 +159,11 @@ class PacedSender:
                 continue
             start = max(now, self._next_slot, self._global_block)
             if start > now:
-                await asyncio.sleep(start - now)
+                try:
+                    await asyncio.sleep(start - now)
+                except asyncio.CancelledError:
+                    self._finish(job, Postponed("the bot is stopping"))
+                    raise
             if self._closing:
                 self._finish(job, Postponed("the bot is stopping"))
                 continue
