@@ -72,6 +72,9 @@ def may_manage(party: PartyRow, user_id: int, *, manage_events: bool) -> bool:
 
 
 class WatchPartyService:
+    """Start times come from :func:`bot.services.timeparse.parse_when`, which holds the one rule for when a party
+    may start (not in the past, at most a year ahead); this service does not check them again."""
+
     def __init__(self, catalog: Catalog, parties: PartyRepository, reminders: ReminderRepository) -> None:
         self._catalog = catalog
         self._parties = parties
@@ -104,7 +107,6 @@ class WatchPartyService:
         now: dt.datetime,
     ) -> Party:
         first, last = parse_episodes(episodes, self._catalog.episode_count)
-        self._check_time(starts, now)
         note = self._check_note(note)
         self._check_capacity(capacity)
         if await self._parties.count_upcoming(guild_id, epoch(now)) >= MAX_UPCOMING_PER_GUILD:
@@ -152,7 +154,6 @@ class WatchPartyService:
             changes.update(first_episode=first, last_episode=last)
         new_start = party.starts
         if starts is not None:
-            self._check_time(starts, now)
             new_start = starts
             changes["starts_at"] = epoch(starts)
         if zone is not None:
@@ -218,13 +219,6 @@ class WatchPartyService:
     async def set_posted(self, party_id: int, message_id: int, event_id: int | None, now: dt.datetime) -> None:
         """Remember the announcement message and the Discord event (if one was made)."""
         await self._parties.update(party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
-
-    @staticmethod
-    def _check_time(starts: dt.datetime, now: dt.datetime) -> None:
-        if starts <= now:
-            raise UserError("That time is in the past. Try `friday 8pm`, `tomorrow 21:00` or `in 2 hours`.")
-        if starts - now > dt.timedelta(days=366):
-            raise UserError("That's more than a year away; pick a time within the next year.")
 
     @staticmethod
     def _check_note(note: str) -> str:
