@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.services import Services
+from bot.services.discussion import NoThread, ThreadProblem
 from bot.services.rewatch import AIRING_KIND
 from bot.services.scheduler import Failed, Outcome, Sent
 from bot.store import ReminderRow
@@ -90,7 +91,7 @@ def airing_text(
 
 
 class ThreadOpener(Protocol):
-    async def __call__(self, guild: discord.Guild, episode: int) -> discord.Thread | None: ...
+    async def __call__(self, guild: discord.Guild, episode: int) -> discord.Thread | NoThread: ...
 
 
 class AiringDelivery:
@@ -138,11 +139,15 @@ class AiringDelivery:
         # By name, not isinstance: each extension is executed as its own module object by load_extension,
         # so a class imported here is not the one the loaded cog was made from.
         opener: ThreadOpener | None = getattr(self.bot.get_cog("Discussion"), "ensure_thread", None)
-        if guild is not None and opener is not None:
-            thread = await opener(guild, episode)
-            if thread is not None:
-                return f"Talk about it in {thread.mention} (spoilers for episode {episode} there)."
-        return f"Talk about it with `/discuss episode:{episode}`."
+        if guild is None or opener is None:
+            return f"Talk about it with `/discuss episode:{episode}`."
+        thread = await opener(guild, episode)
+        if isinstance(thread, NoThread):  # say why, so staff can fix it (nothing to say without a channel)
+            if thread.problem is ThreadProblem.NO_CHANNEL:
+                return ""
+            log.info("guild %s: no thread for episode %s: %s", guild_id, episode, thread.reason)
+            return f"(No discussion thread: {thread.reason})"
+        return f"Talk about it in {thread.mention} (spoilers for episode {episode} there)."
 
     async def report_problem(self, guild_id: int, failure: Failed) -> None:
         await tell_staff(self.bot, guild_id, "an airing reminder", failure)

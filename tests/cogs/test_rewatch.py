@@ -160,3 +160,31 @@ async def test_public_spoiler_line_follows_the_rewatch_unless_fixed(h, staff, cl
     await h.invoke("setup spoilers", user=staff, line=0)  # staff fix the line: it no longer follows
     await h.invoke("recap", episode=2, public=True)
     assert data(h)["embeds"][0]["description"].startswith("**Spoilers: episode 2**")
+
+
+async def test_on_now_post_says_why_there_is_no_thread(h, staff, clock):
+    forum = h.add_channel(700, name="episodes", type=15)
+    await h.invoke("setup discussion", user=staff, channel=forum)
+    h.set_forum(700, require_tag=True)  # no tags, and the bot may not create one (no Manage Channels)
+    await _airing_channel(h, staff)
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    first = kst(2026, 11, 25, 21)
+    clock.now = first
+    h.recorder.clear()
+    await h.bot.services.scheduler.tick(first)
+    [on_now] = [c.json["content"] for c in _posts(h, 950) if "is on now" in c.json["content"]]
+    assert on_now.endswith(
+        "(No discussion thread: <#700> requires a tag on every post and I can't add one: ask staff to create an "
+        '"Episode 1" tag there, or to give me Manage Channels in it so I can.)'
+    )
+
+
+async def test_on_now_post_without_a_discussion_channel_points_nowhere(h, staff, clock):
+    await _airing_channel(h, staff)
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    first = kst(2026, 11, 25, 21)
+    clock.now = first
+    h.recorder.clear()
+    await h.bot.services.scheduler.tick(first)
+    [on_now] = [c.json["content"] for c in _posts(h, 950) if "is on now" in c.json["content"]]
+    assert on_now == "📺 **Rewatch: episode 1 is on now** on Netflix!"  # /discuss would only say "no channel"
