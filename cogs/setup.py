@@ -14,18 +14,40 @@ from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, GuildConfig, format_offset
+from bot.services.rewatch import Airing, Position
 from bot.services.zones import resolve_zone
+from bot.store import RewatchRow
 
 from .common import BRAND, Interaction, missing, require_manage_guild, send, services_of, view_of, zone_choices
 
+RewatchProgress = tuple[RewatchRow, list[Airing], Position]
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
 STAFF_ONLY = "Only members with the Manage Server permission can change the bot's setup."
 
 
-def line_text(config: GuildConfig) -> str:
+def line_text(config: GuildConfig, rewatch: RewatchProgress | None = None) -> str:
     if config.fixed_line is None:
-        return "automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)"
+        if rewatch is None or not rewatch[1]:
+            return "automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)"
+        row, schedule, at = rewatch
+        first = min(a.episode for a in schedule)
+        if row.status == "paused":
+            why = "where the rewatch stood when it was paused"
+        elif at.last_aired == first - 1:
+            why = (
+                f"the rewatch starts at episode {first}, so episodes 1-{first - 1} count as seen"
+                if first > 1
+                else "the rewatch's first episode hasn't aired yet"
+            )
+        else:
+            why = "the last episode whose rewatch slot has passed"
+        shown = (
+            f"public posts show episodes 1-{at.last_aired} plainly and tag anything later"
+            if at.last_aired
+            else "every plot point in public posts is spoiler-tagged"
+        )
+        return f"automatic: episode {at.last_aired} ({why}; {shown})"
     if config.fixed_line == 0:
         return "fixed at episode 0 (every plot point in public posts is spoiler-tagged)"
     return (
@@ -71,14 +93,16 @@ def _channel_report(guild: discord.Guild, channel_id: int, feature: str) -> str:
     return "\n".join(lines)
 
 
-def setup_embed(config: GuildConfig, guild: discord.Guild, here: Any) -> discord.Embed:
+def setup_embed(
+    config: GuildConfig, guild: discord.Guild, here: Any, rewatch: RewatchProgress | None = None
+) -> discord.Embed:
     embed = discord.Embed(title=f"runon-bot setup for {guild.name}", colour=BRAND)
     if config.discussion_channel_id is None:
         discussion = f"{WARN} not set: `/discuss` can't open threads. Set one with `/setup discussion`."
     else:
         discussion = _channel_report(guild, config.discussion_channel_id, "discussion threads")
     embed.add_field(name="Discussion channel", value=discussion, inline=False)
-    embed.add_field(name="Spoiler line for public posts", value=line_text(config), inline=False)
+    embed.add_field(name="Spoiler line for public posts", value=line_text(config, rewatch), inline=False)
     free = config.spoiler_free_channel_ids
     embed.add_field(
         name="Spoiler-free channels",
@@ -179,7 +203,8 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     async def show(self, interaction: Interaction) -> None:
         assert interaction.guild is not None
         config = await self._config(interaction)
-        await send(interaction, embed=setup_embed(config, interaction.guild, interaction.channel))
+        rewatch = await self.services.rewatch.progress(interaction.guild.id, self.services.clock())
+        await send(interaction, embed=setup_embed(config, interaction.guild, interaction.channel, rewatch))
 
     @app_commands.command(name="discussion", description="Where per-episode discussion threads live")
     @app_commands.describe(channel="A text channel (threads) or a forum channel (posts)")
@@ -282,7 +307,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
             done.append("discussion channel: not set")
         if setting in ("spoiler line", "everything"):
             config = await guilds.set_spoiler_line(gid, None, now)
-            done.append(f"spoiler line: {line_text(config)}")
+            done.append(f"spoiler line: {line_text(config, await self.services.rewatch.progress(gid, now))}")
         if setting in ("spoiler-free channels", "everything"):
             await guilds.set_spoiler_free_channels(gid, frozenset())
             done.append("spoiler-free channels: none")
