@@ -17,7 +17,7 @@ from bot.services.rewatch import AIRING_KIND
 from bot.services.scheduler import Failed, Outcome, Sent
 from bot.store import ReminderRow
 
-from .common import BRAND, PUBLIC_DESCRIBE, Interaction, send, ts
+from .common import BRAND, EMBED_FOOTER_LIMIT, PUBLIC_DESCRIBE, Interaction, clip_sentences, send, ts
 from .delivery import dm_copies, post, tell_staff
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ async def airing_embed(services: Services, guild_id: int | None) -> discord.Embe
                 name="This server's rewatch", value=f"{text}\n`/rewatch show` for the schedule", inline=False
             )
     if show.slot_note:
-        embed.set_footer(text=show.slot_note[:300])
+        embed.set_footer(text=clip_sentences(show.slot_note, EMBED_FOOTER_LIMIT))
     return embed
 
 

@@ -22,6 +22,8 @@ Interaction = discord.Interaction[RunOnBot]
 BRAND = discord.Colour.from_rgb(232, 93, 74)
 EMBED_FIELD_LIMIT = 1024
 EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
 PUBLIC_DESCRIBE = "Post the answer in the channel for everyone (spoilers are tagged)"
 
 
@@ -36,6 +38,19 @@ def ts(moment: dt.datetime, style: str = "F") -> str:
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def clip_sentences(text: str, limit: int) -> str:
+    """``text`` if it fits, else as many whole sentences as fit (never cut mid-sentence)."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept or clip(text, limit)
 
 
 def join_clipped(lines: Sequence[str], limit: int) -> str:
