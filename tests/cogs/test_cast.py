@@ -120,3 +120,10 @@ async def test_cast_list(h):
     names = [f["name"] for f in embed["fields"]]
     assert names == ["Main cast", "Supporting cast", "Cameo"]
     assert "**Ki Seon-gyeom** — Im Si-wan" in embed["fields"][0]["value"]
+
+
+async def test_seo_tae_woong_is_dan_ahs_half_brother(h):
+    await h.invoke("cast lookup", name="Tae-woong")
+    description = data(h)["embeds"][0]["description"]
+    assert "Seo Dan-ah's younger half-brother" in description
+    assert "younger brother" not in description
