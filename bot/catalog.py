@@ -147,6 +147,10 @@ class Show:
     credits: tuple[Credit, ...]
 
 
+class NotInPack(KeyError):
+    """A number or key that names nothing in the pack: say, from a stale or forged button."""
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
     show: Show
@@ -161,14 +165,14 @@ class Catalog:
 
     def episode(self, number: int) -> Episode:
         if not 1 <= number <= len(self.episodes):
-            raise KeyError(number)
+            raise NotInPack(number)
         return self.episodes[number - 1]
 
     def person(self, key: str) -> Person:
         for person in self.people:
             if person.key == key:
                 return person
-        raise KeyError(key)
+        raise NotInPack(key)
 
 
 class PackError(Exception):

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import discord
 from discord import app_commands
 
-from bot.catalog import Revealing
+from bot.catalog import NotInPack, Revealing
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import humanize
@@ -25,6 +25,17 @@ EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 PUBLIC_DESCRIBE = "Post the answer in the channel for everyone (spoilers are tagged)"
+
+
+class OutOfDate(UserError):
+    """A button or menu whose id names something that no longer exists (or never did: a forged id)."""
+
+    def __init__(self) -> None:
+        super().__init__("This button is out of date. Run the command again for a fresh one.")
+
+
+#: The largest id SQLite can store (ids in custom ids are checked against it before any query).
+MAX_ROW_ID = 2**63 - 1
 
 
 def services_of(interaction: Interaction) -> Services:
@@ -137,6 +148,8 @@ class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await self.handle(interaction)
+        except NotInPack:  # an episode or person the button names is not in the pack: stale or forged
+            await report_error(interaction, OutOfDate())
         except Exception as error:
             await report_error(interaction, error)
 

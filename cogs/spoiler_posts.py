@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.services.discussion import SPOILER_TEXT_LIMIT
 from bot.services.spoilers import spoiler, spoiler_label
 
-from .common import EpisodeOption, Interaction, missing
+from .common import EpisodeOption, Interaction, OutOfDate, missing
 
 COOLDOWN_SECONDS = 20.0
 PENDING_TTL_SECONDS = 15 * 60
@@ -79,7 +79,10 @@ class EpisodePicker(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], 
         try:
             cog = interaction.client.get_cog("SpoilerPosts")
             assert isinstance(cog, SpoilerPosts)
-            await cog.finish_retag(interaction, self.token, int(self.item.values[0]))
+            values = self.item.values
+            if not values or not values[0].isdigit():
+                raise OutOfDate()
+            await cog.finish_retag(interaction, self.token, int(values[0]))
         except Exception as error:
             await report_error(interaction, error)
 
@@ -171,6 +174,8 @@ class SpoilerPosts(commands.Cog):
         )
 
     async def finish_retag(self, interaction: discord.Interaction[Any], token: str, episode: int) -> None:
+        if not 1 <= episode <= self.services.catalog.episode_count:
+            raise OutOfDate()
         pending = self.pending.get(token)
         if pending is None or time.monotonic() - pending.created > PENDING_TTL_SECONDS:
             raise UserError('This menu has expired. Use "Spoiler-tag this" on the message again.')

@@ -19,7 +19,7 @@ from bot.services.scheduler import Failed, Outcome, Sent
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, REMINDER_KIND, Party, episodes_label, may_manage
 from bot.store import PartyRow, ReminderRow
 
-from .common import BRAND, Interaction, SafeButton, clip, services_of, ts, view_of, zone_choices
+from .common import BRAND, MAX_ROW_ID, Interaction, OutOfDate, SafeButton, clip, services_of, ts, view_of, zone_choices
 from .delivery import dm_copies, post, tell_staff
 from .timeinput import WhenOption
 
@@ -80,6 +80,9 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
         if interaction.guild_id is None:
             raise UserError("RSVPs work inside the server.")
         services = services_of(interaction)
+        row = await services.parties.get_row(self.party_id) if self.party_id <= MAX_ROW_ID else None
+        if row is None or row.guild_id != interaction.guild_id:
+            raise OutOfDate()  # a party that was deleted, or an id that never was one
         party = await services.parties.party(self.party_id, interaction.guild_id)
         party, change = await services.parties.rsvp(party, interaction.user.id, self.status, services.clock())
         await interaction.response.edit_message(embed=party_embed(party), view=rsvp_view(party))
