@@ -1112,7 +1112,18 @@ class Harness:
             guild._remove_thread(thread)
 
     async def _get_from_cdn(self, url: str) -> bytes:
-        self.recorder.calls.append(Call("GET", url, None, [], None))
+        """The CDN download behind ``Attachment.read()``. ``recorder.fail("GET", url_regex, status=404)`` makes it
+        fail as discord.py's ``get_from_cdn`` does (404 NotFound, 403 Forbidden, else HTTPException)."""
+        call = Call("GET", url, None, [], None)
+        self.recorder.calls.append(call)
+        await asyncio.sleep(0)  # a download is I/O: let other tasks run
+        for failure in self.recorder._failures:
+            if _method_matches(failure.method, "GET") and failure.pattern.fullmatch(url):
+                failure.times -= 1
+                if failure.times <= 0:
+                    self.recorder._failures.remove(failure)
+                call.status = failure.status
+                raise _Reject(failure.status, failure.code, failure.message).build("GET", url)
         return self.recorder.cdn.get(url, b"fake-bytes:" + url.rsplit("/", 1)[-1].encode())
 
     async def invoke_message_menu(
