@@ -511,10 +511,10 @@ async def test_forum_that_requires_tags_refuses_untagged_posts_like_discord(h: H
 async def test_cdn_downloads_can_fail_like_discord(h: Harness) -> None:
     message = h.message_payload("pic", attachments=["a.png"])
     url = message["attachments"][0]["url"]
-    attachment = discord.Attachment(data=message["attachments"][0], state=h.bot._connection)
-    assert await attachment.read() == b"fake-bytes:a.png"
+    cdn = h.bot.http.get_from_cdn  # what discord.Attachment.read() calls
+    assert await cdn(url) == b"fake-bytes:a.png"
     h.recorder.fail("GET", re.escape(url), status=404, code=0, message="asset not found")
     with pytest.raises(discord.NotFound):
-        await attachment.read()
+        await cdn(url)
     assert [c.status for c in h.recorder.calls if c.path == url] == [200, 404]
-    assert await attachment.read() == b"fake-bytes:a.png"  # the failure was used up
+    assert await cdn(url) == b"fake-bytes:a.png"  # the failure was used up
