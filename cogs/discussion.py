@@ -138,7 +138,10 @@ class Discussion(commands.Cog):
         """The thread, whether it was just created, and a note for the member (a fallback tag was used)."""
         row = await self.services.threads.get(guild.id, episode)
         if row is not None and row.parent_id == parent.id:
-            existing = await self._existing(guild, row)
+            try:
+                existing = await self._existing(guild, row)
+            except discord.HTTPException as error:  # Discord failing to look it up or reopen it: try later
+                raise _Refused(self._refused(parent, error)) from None
             if existing is not None:
                 return existing, False, ""
         catalog = self.services.catalog
@@ -172,16 +175,18 @@ class Discussion(commands.Cog):
         except discord.HTTPException as error:
             if error.code == TAG_REQUIRED_CODE:
                 raise _Refused(self._tag_required(parent, episode)) from None
-            detail = f"{error.status}: {error.text}" if error.text else str(error.status)
-            raise _Refused(
-                NoThread(
-                    ThreadProblem.REFUSED,
-                    f"Discord refused to open the thread in {parent.mention} ({detail}). Try again in a moment.",
-                )
-            ) from None
+            raise _Refused(self._refused(parent, error)) from None
         now = int(self.services.clock().timestamp())
         await self.services.threads.put(ThreadRow(guild.id, episode, thread.id, parent.id), now)
         return thread, True, note
+
+    @staticmethod
+    def _refused(parent: Parent, error: discord.HTTPException) -> NoThread:
+        detail = f"{error.status}: {error.text}" if error.text else str(error.status)
+        return NoThread(
+            ThreadProblem.REFUSED,
+            f"Discord refused to open the thread in {parent.mention} ({detail}). Try again in a moment.",
+        )
 
     @staticmethod
     def _tag_required(forum: Parent, episode: int) -> NoThread:

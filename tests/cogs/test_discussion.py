@@ -193,3 +193,15 @@ async def test_discords_40067_is_understood_even_when_the_cache_did_not_know(h, 
     assert refused.status == 400
     assert h.last_response()["content"].startswith("<#700> requires a tag on every post and I can't add one")
     assert "error id" not in h.last_response()["content"]
+
+
+async def test_discord_failing_to_reopen_a_thread_is_a_clear_answer(h, text_channel):
+    await h.invoke("discuss", episode=4)
+    thread_id = (await h.bot.services.threads.get(h.guild_id, 4)).thread_id
+    h.archive_thread(thread_id)
+    h.recorder.fail("PATCH", rf"/channels/{thread_id}", status=503, code=0, message="Service Unavailable")
+    await h.invoke("discuss", episode=4)
+    answer = h.last_response()
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"].startswith("Discord refused to open the thread in <#701> (503")
+    assert "error id" not in answer["content"]
