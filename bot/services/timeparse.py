@@ -187,6 +187,7 @@ _TOKEN = re.compile(
   | (?P<mdy>(?P<md_m>{_MONTH_WORDS})\b\.?\s(?:the\s)?(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])(?!\s?[ap]m\b)
         (?:\s(?P<md_y>\d{{4}})(?![\d:]))?)
   | (?P<clock>(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}})(?::(?P<ck_s>\d{{2}}))?(?:\s?(?P<ck_ap>am|pm))?(?![\w:]))
+  | (?P<dotclock>(?P<dc_h>\d{{1,2}})\.(?P<dc_m>\d{{2}})(?:\s?(?P<dc_ap>am|pm))?(?![\w.:]))
   | (?P<hour_ap>(?P<ha_h>\d{{1,2}})\s?(?P<ha_ap>am|pm)\b)
   | (?P<oclock>(?P<oc_h>\d{{1,2}})\s?o'?\s?clock\b)
   | (?P<compact>(?P<cp_h>\d{{1,3}})h(?P<cp_m>\d{{1,2}})m?\b)
@@ -275,6 +276,7 @@ class _DaySpec:
     weekday: int | None = None
     modifier: str | None = None  # next / this / coming / last
     date: tuple[int | None, int, int] | None = None  # (year or None, month, day)
+    check: int | None = None  # the weekday a date was written with ("fri, dec 4"): must agree
 
 
 @dataclass(slots=True)
@@ -361,6 +363,12 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
 
     def set_day(spec: _DaySpec) -> None:
         if reading.day is not None:
+            dated, named = (reading.day, spec) if reading.day.date is not None else (spec, reading.day)
+            if dated.date is not None and named.weekday is not None and named.modifier is None and dated.check is None:
+                dated.check = named.weekday  # "fri, dec 4 8pm": a date with its weekday, checked when placed
+                dated.text = f"{reading.day.text} {spec.text}"
+                reading.day = dated
+                return
             raise refuse.refuse(
                 f'"{reading.day.text}" and "{spec.text}" both name a day: give one.',
                 f'"{reading.day.text}" and "{spec.text}" both name a day',
@@ -419,6 +427,22 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
                 if g["ck_s"] and int(g["ck_s"]) > 59:
                     raise refuse.unreadable(word)
                 set_clock(_Clock(hour, minute, word))
+        elif kind == "dotclock":  # 8.30pm, 20.30; "13.05" could be 13 May
+            dotted = g["dc_m"] or ""
+            if g["dc_ap"]:
+                hour = _twelve_hour(g["dc_h"] or "", g["dc_ap"], word, refuse)
+                _, minute = _hour_minute("0", dotted, word, refuse)
+                set_clock(_Clock(hour, minute, word, half=g["dc_ap"]))
+            elif int(dotted) > 12 or dotted == "00":
+                hour, minute = _hour_minute(g["dc_h"] or "", dotted, word, refuse)
+                set_clock(_Clock(hour, minute, word))
+            else:
+                raise refuse.refuse(
+                    f'"{word}" could be a time or a date: write {word.replace(".", ":")} for the time, or the month '
+                    "as a word for the date.",
+                    f'"{word}": a time or a date? Write {word.replace(".", ":")}',
+                    AmbiguousTime,
+                )
         elif kind == "hour_ap":
             set_clock(_Clock(_twelve_hour(g["ha_h"] or "", g["ha_ap"] or "", word, refuse), 0, word, half=g["ha_ap"]))
         elif kind == "oclock":
@@ -613,7 +637,7 @@ def _hour_for_part(clock: _Clock, part: str | None, tonight: bool, refuse: _Refu
         if part == "afternoon":
             return 12, 0
         raise _clash(clock, part, refuse)
-    twelve = clock.bare or (clock.half is None and 1 <= hour <= 12 and clock.text.count(":") == 1)
+    twelve = clock.bare or (clock.half is None and 1 <= hour <= 12)
     if part == "morning":
         if twelve and 1 <= hour <= 11:
             return hour, 0
@@ -682,7 +706,14 @@ def _days(spec: _DaySpec | None, today: dt.date, refuse: _Refuser) -> list[dt.da
     if spec.offset is not None:
         return [today + dt.timedelta(days=spec.offset)]
     if spec.date is not None:
-        return [_date(spec, today, refuse)]
+        date = _date(spec, today, refuse)
+        if spec.check is not None and date.weekday() != spec.check:
+            named, actual = _WEEKDAYS[spec.check].title(), _WEEKDAYS[date.weekday()].title()
+            raise refuse.refuse(
+                f"{format_day(date)} is a {actual}, not a {named}: check the date.",
+                f"{format_day(date)} is a {actual}, not a {named}",
+            )
+        return [date]
     assert spec.weekday is not None
     ahead = (spec.weekday - today.weekday()) % 7
     if spec.modifier == "last":

@@ -104,6 +104,9 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("December 2nd, 2026 at 20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
     ("2 dec 20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
     ("the 2nd of december at 8:30pm", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("Fri, Dec 4, 8pm", NEW_YORK, NOW, ny(2026, 12, 4, 20)),  # a date with its weekday (pasted event text)
+    ("8.30pm", NEW_YORK, NOW, ny(2026, 11, 21, 20, 30)),
+    ("20.30", NEW_YORK, NOW, ny(2026, 11, 21, 20, 30)),
     ("12/25 8pm", NEW_YORK, NOW, ny(2026, 12, 25, 20)),  # only one reading is a date
     ("25/12 8pm", NEW_YORK, NOW, ny(2026, 12, 25, 20)),
     ("jan 2 8pm", NEW_YORK, NOW, ny(2027, 1, 2, 20)),  # a date without a year: the next one
@@ -185,6 +188,8 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("13pm", NEW_YORK, NOW, (UnreadableTime, "with am/pm the hour runs from 1 to 12")),
     ("12/2 8pm", NEW_YORK, NOW, (AmbiguousTime, '"12/2" could be Dec 2 or Feb 12')),
     ("feb 30 8pm", NEW_YORK, NOW, (UnreadableTime, '"feb 30" isn\'t a date')),
+    ("sat dec 4 8pm", NEW_YORK, NOW, (UnreadableTime, "Fri 4 Dec 2026 is a Friday, not a Saturday")),
+    ("13.05", NEW_YORK, NOW, (AmbiguousTime, '"13.05" could be a time or a date: write 13:05')),
     ("friday", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "friday", e.g. "friday 8pm"')),
     ("tomorrow", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "tomorrow"')),
     ("dec 2", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "dec 2"')),
