@@ -408,3 +408,26 @@ def test_works_offline_from_a_cold_start():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026-11-28T01:00:00+00:00"
+
+
+def test_any_mix_of_words_is_read_or_refused_never_a_crash():
+    import random
+
+    words = [
+        "friday", "fri", "next", "this", "last", "at", "on", "in", "8pm", "9", "20:30", "8:30", "tonight", "tomorrow",
+        "2", "hours", "days", "dec", "2nd", "of", "the", "2026-12-02", "12/25", "12/2", "noon", "midnight", "am",
+        "pm", "-", "+", "utc+9", "kst", "est", "morning", "night", "ago", "from now", "and", "an", "hour", "half",
+        "o'clock", "@", "1h30m", "2026", "0", "24:00", "99", "<t:1795608000:F>", "8.30", "13.05", ",", "week",
+        "yesterday", "31", "feb", "29",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    zones = [NEW_YORK, SEOUL, LONDON, ZoneInfo("Pacific/Chatham")]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        zone = rng.choice(zones)
+        for read in (parse_when, parse_day):
+            try:
+                read(text, zone, NOW)
+            except TimeRefused:
+                pass
+        assert len(preview(text, zone, NOW).line) <= 100
