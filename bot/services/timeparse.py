@@ -505,11 +505,11 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
                     raise refuse.unreadable(word if follower is None else f"in {follower.text}")
                 reading.sign = 1
             elif word in ("fromnow", "later"):
-                if not reading.duration or reading.sign:
+                if not reading.duration_units or reading.sign:
                     raise refuse.unreadable("from now" if word == "fromnow" else word)
                 reading.sign = 1
             elif word == "ago":
-                if not reading.duration or reading.sign:
+                if not reading.duration_units or reading.sign:
                     raise refuse.unreadable(word)
                 reading.sign = -1
             elif word in ("next", "this", "coming", "last"):
@@ -565,7 +565,7 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
             )
         hour, _ = _hour_minute(pending_bare.text, "0", pending_bare.text, refuse)
         reading.clock = _Clock(hour, 0, pending_bare.text, bare=hour <= 12)
-    if reading.duration:
+    if reading.duration_units:
         if not reading.sign:
             raise refuse.refuse(
                 f'Write "in {reading.duration_text}" for a time from now.', f'Write "in {reading.duration_text}"'
@@ -729,7 +729,7 @@ def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuse
     reference = reading.zone or zone
     local_now = now.astimezone(reference)
     today = local_now.date()
-    if reading.duration:
+    if reading.duration_units:
         delta = reading.duration * reading.sign
         if reading.duration_units - {"days", "weeks"}:
             return now + delta  # hours or minutes: elapsed time, exact across a daylight-saving change
@@ -841,7 +841,7 @@ def parse_day(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
             'Give a day without a time, e.g. "2026-12-02", "today" or "next wednesday": the time comes from the slots.',
             "Give a day without a time",
         )
-    if reading.duration:
+    if reading.duration_units:
         if reading.duration_units - {"days", "weeks"}:
             raise refuse.refuse("Give a day, not hours or minutes.", "Give a day, not hours")
         return today + reading.duration * reading.sign

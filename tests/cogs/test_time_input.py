@@ -106,3 +106,16 @@ async def test_rewatch_from_is_as_strict_and_previews_the_first_episode(h):
     await h.invoke("rewatch start", user=staff, from_="next sat", episode=9, slots="Sat 8pm")
     first = dt.datetime(2026, 11, 28, 20, tzinfo=ZoneInfo("Asia/Seoul"))
     assert re.search(rf"Episode 9 {_ts(first)}", data(h)["content"])
+
+
+async def test_create_announces_and_makes_the_event_together_and_handles_a_refused_announcement(h):
+    h.recorder.fail("POST", r"/channels/600/messages", status=403, code=50013, message="Missing Permissions")
+    await h.invoke("watchparty create", episodes="1", when="friday 8pm", timezone="America/New_York")
+    answer = h.last_response()
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"].startswith("Watch party #1 is planned, but Discord refused its announcement in <#600>")
+    assert "`/watchparty info party:1`" in answer["content"]
+    assert "error id" not in answer["content"]
+    event = next(c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/scheduled-events"))
+    event_id = int(event.result["id"])
+    assert any(c.method == "DELETE" and c.path.endswith(f"/scheduled-events/{event_id}") for c in h.recorder.calls)
