@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 from bot.services.scheduler import Scheduler, Sent, epoch
-
 from bot.store import Database, ReminderRepository, ReminderRow
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

@@ -13,6 +13,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,7 +72,7 @@ class Special:
 
 @dataclass(frozen=True, slots=True)
 class Rating:
-    percent: float
+    percent: Decimal  # as the source gives it: 3.0 stays 3.0 (TOML floats are read as decimals)
     scope: str
     source: str
     confidence: Confidence
@@ -146,6 +147,10 @@ class Show:
     credits: tuple[Credit, ...]
 
 
+class NotInPack(KeyError):
+    """A number or key that names nothing in the pack: say, from a stale or forged button."""
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
     show: Show
@@ -160,14 +165,14 @@ class Catalog:
 
     def episode(self, number: int) -> Episode:
         if not 1 <= number <= len(self.episodes):
-            raise KeyError(number)
+            raise NotInPack(number)
         return self.episodes[number - 1]
 
     def person(self, key: str) -> Person:
         for person in self.people:
             if person.key == key:
                 return person
-        raise KeyError(key)
+        raise NotInPack(key)
 
 
 class PackError(Exception):
@@ -220,8 +225,8 @@ class _Reader:
             self.fail(key, "is missing")
             return _placeholder(kind)
         value = self.table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+        if kind is Decimal and isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.fail(key, f"must be {kind.__name__}, got {type(value).__name__}")
             return _placeholder(kind)
@@ -257,7 +262,7 @@ class _Reader:
 
 
 def _placeholder(kind: type[T]) -> T:
-    defaults: dict[type, Any] = {str: "", int: 0, float: 0.0, bool: False, list: [], dict: {}}
+    defaults: dict[type, Any] = {str: "", int: 0, Decimal: Decimal(0), bool: False, list: [], dict: {}}
     if kind in defaults:
         return cast(T, defaults[kind])
     if kind is dt.datetime:
@@ -270,7 +275,7 @@ def _placeholder(kind: type[T]) -> T:
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            return tomllib.load(fh, parse_float=Decimal)  # keep the written precision: 3.0 is not 3
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
     except tomllib.TOMLDecodeError as exc:
@@ -420,7 +425,7 @@ def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Ep
         rating = None
         if "rating" in r.table:
             rr = r.child("rating", r.get("rating", dict))
-            rating = Rating(rr.get("percent", float), rr.text("scope"), rr.text("source"), rr.confidence())
+            rating = Rating(rr.get("percent", Decimal), rr.text("scope"), rr.text("source"), rr.confidence())
             rr.text("rating_note", allow_empty=True, default="")
             rr.finish()
         episodes.append(

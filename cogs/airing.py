@@ -6,12 +6,13 @@ import logging
 from typing import Literal
 
 import discord
-from bot.client import RunOnBot
-from bot.services import Services
 from discord import app_commands
 from discord.ext import commands
 
-from .common import BRAND, PUBLIC_DESCRIBE, Interaction, dm_refusal_notice, send, ts
+from bot.client import RunOnBot
+from bot.services import Services
+
+from .common import BRAND, EMBED_FOOTER_LIMIT, PUBLIC_DESCRIBE, Interaction, clip_sentences, dm_refusal_notice, send, ts
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ async def airing_embed(services: Services, guild_id: int | None) -> discord.Embe
                 name="This server's rewatch", value=f"{text}\n`/rewatch show` for the schedule", inline=False
             )
     if show.slot_note:
-        embed.set_footer(text=show.slot_note[:300])
+        embed.set_footer(text=clip_sentences(show.slot_note, EMBED_FOOTER_LIMIT))
     return embed
 
 

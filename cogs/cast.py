@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.catalog import Person
 from bot.client import RunOnBot
 from bot.services import Services, spoilers
-from discord import app_commands
-from discord.ext import commands
 
 from .common import (
     BRAND,
@@ -25,7 +27,6 @@ from .common import (
     services_of,
     view_of,
 )
-from .episodes import gate_embed
 
 BILLING = {"main": "Main cast", "supporting": "Supporting cast", "cameo": "Cameo"}
 
@@ -36,8 +37,14 @@ def _hangul(text: str, verified: bool) -> str:
     return f" ({text})" if verified else f" ({text}, Hangul unverified)"
 
 
-def card(person: Person, line: int, *, withheld_count: int = 0, horizon: int = 0) -> discord.Embed:
-    """The cast card. Content above ``line`` is spoiler-tagged; ``withheld_count`` notes are omitted."""
+def card(person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
+    """The cast card for a reader whose safe line is ``line``.
+
+    Who plays whom, the Hangul names and the description (what the sheet says from episode 1 on) are always
+    shown: they are not spoilers. Story notes up to ``line`` are plain. Later ones are, with ``withhold`` (a
+    member's private card), replaced by a locked line naming their episode; otherwise (a revealed or public
+    card) wrapped in spoiler tags under a "Spoilers: episode N" label.
+    """
     embed = discord.Embed(
         title=f"{person.character}{_hangul(person.character_hangul, person.character_hangul_verified)}",
         colour=BRAND,
@@ -45,22 +52,33 @@ def card(person: Person, line: int, *, withheld_count: int = 0, horizon: int = 0
     actor = person.actor or "Actor not identified in our sources"
     embed.add_field(name="Played by", value=actor + _hangul(person.actor_hangul, person.actor_hangul_verified))
     embed.add_field(name="Role", value=BILLING[person.billing])
-    about = join_clipped(spoilers.render([person.description], line, bullet=""), EMBED_FIELD_LIMIT)
-    shown = [arc for arc in person.arcs if arc.reveals <= line] if withheld_count else list(person.arcs)
-    notes = "\n".join(spoilers.render(shown, line))
-    description = f"{about}\n\n**Story notes**\n{notes}" if notes else about
-    embed.description = join_clipped(description.splitlines(), EMBED_DESCRIPTION_LIMIT)
-    if withheld_count:
-        latest = max(a.reveals for a in person.arcs)
+    about = clip(person.description.text, EMBED_FIELD_LIMIT)
+    if withhold:
+        split = spoilers.split(person.arcs, line)
+        notes = spoilers.render(split.shown, line)
+        hidden = Counter(arc.reveals for arc in split.withheld)
+        notes += [_locked(episode, count) for episode, count in sorted(hidden.items())]
+    else:
+        notes = spoilers.render(person.arcs, line)
+    lines = [about, "", "**Story notes**", *notes] if notes else [about]
+    embed.description = join_clipped(lines, EMBED_DESCRIPTION_LIMIT)
+    if withhold and any(arc.reveals > line for arc in person.arcs):
+        watched = f"You've watched up to episode {line}" if line else "You haven't marked any episode as watched"
         embed.add_field(
             name="Hidden",
-            value=f"{withheld_count} story note(s) from later episodes. {spoilers.gate_message(latest, horizon)}",
+            value=f"{watched}, so later story notes are locked. The button shows them behind spoiler tags; "
+            "`/progress set` unlocks them for good.",
             inline=False,
         )
     aliases = ", ".join((*person.character_aliases[:6], *person.actor_aliases[:4]))
     if aliases:
         embed.set_footer(text=clip(f"Also written: {aliases}", 300))
     return embed
+
+
+def _locked(episode: int, count: int) -> str:
+    notes = "a story note" if count == 1 else f"{count} story notes"
+    return f"\N{LOCK} Episode {episode}: {notes} (hidden)"
 
 
 class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reveal"):
@@ -121,13 +139,9 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
             await send(interaction, public=True, embed=card(person, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
-        hidden = spoilers.split((person.description, *person.arcs), horizon).withheld
         share = ShareCast(person.key)
-        if person.description in hidden:
-            embed = gate_embed(person.character, max(i.reveals for i in hidden), horizon)
-            await send(interaction, embed=embed, view=view_of(RevealCast(person.key), share))
-        elif hidden:
-            embed = card(person, horizon, withheld_count=len(hidden), horizon=horizon)
+        if any(arc.reveals > horizon for arc in person.arcs):
+            embed = card(person, horizon, withhold=True)
             await send(interaction, embed=embed, view=view_of(RevealCast(person.key), share))
         else:
             await send(interaction, embed=card(person, horizon), view=view_of(share))

@@ -8,20 +8,34 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import discord
-from bot.catalog import Revealing
+from discord import app_commands
+
+from bot.catalog import NotInPack, Revealing
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import humanize
 from bot.services import Services, spoilers
 from bot.services.zones import search_zones
-from discord import app_commands
 
 Interaction = discord.Interaction[RunOnBot]
 
 BRAND = discord.Colour.from_rgb(232, 93, 74)
 EMBED_FIELD_LIMIT = 1024
 EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
 PUBLIC_DESCRIBE = "Post the answer in the channel for everyone (spoilers are tagged)"
+
+
+class OutOfDate(UserError):
+    """A button or menu whose id names something that no longer exists (or never did: a forged id)."""
+
+    def __init__(self) -> None:
+        super().__init__("This button is out of date. Run the command again for a fresh one.")
+
+
+#: The largest id SQLite can store (ids in custom ids are checked against it before any query).
+MAX_ROW_ID = 2**63 - 1
 
 
 def services_of(interaction: Interaction) -> Services:
@@ -35,6 +49,19 @@ def ts(moment: dt.datetime, style: str = "F") -> str:
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def clip_sentences(text: str, limit: int) -> str:
+    """``text`` if it fits, else as many whole sentences as fit (never cut mid-sentence)."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept or clip(text, limit)
 
 
 def join_clipped(lines: Sequence[str], limit: int) -> str:
@@ -137,6 +164,8 @@ class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await self.handle(interaction)
+        except NotInPack:  # an episode or person the button names is not in the pack: stale or forged
+            await report_error(interaction, OutOfDate())
         except Exception as error:
             await report_error(interaction, error)
 

@@ -5,17 +5,38 @@ from __future__ import annotations
 from typing import Final
 
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, humanize
 from bot.services import Services
-from bot.services.discussion import FORUM_TAG_LIMIT, ThreadLink, ThreadRecord, opening_post, tag_name, thread_name
-from discord import app_commands
-from discord.ext import commands
+from bot.services.discussion import (
+    FORUM_TAG_LIMIT,
+    NoThread,
+    ThreadLink,
+    ThreadProblem,
+    ThreadRecord,
+    fallback_tag,
+    opening_post,
+    tag_name,
+    thread_name,
+)
 
 from .common import EpisodeOption, Interaction, missing
 
 ARCHIVE_AFTER_MINUTES: Final = 10080  # a week: episode threads stay open through a rewatch week
+TAG_REQUIRED_CODE: Final = 40067  # Discord: "A tag is required to create a forum post in this channel"
+
+Parent = discord.TextChannel | discord.ForumChannel
+
+
+class _Refused(Exception):
+    """Internal: stop making the thread, with the reason to give."""
+
+    def __init__(self, why: NoThread) -> None:
+        self.why = why
 
 
 class Discussion(commands.Cog):
@@ -32,9 +53,9 @@ class Discussion(commands.Cog):
     async def open_for(self, guild_id: int, episode: int) -> ThreadLink:
         guild = self.bot.get_guild(guild_id)
         if guild is None:
-            return ThreadLink(None, "I'm not in that server any more")
-        thread = await self.ensure_thread(guild, episode)
-        return ThreadLink(thread.id if thread else None, None if thread else "no usable discussion channel")
+            return ThreadLink(None, NoThread(ThreadProblem.CHANNEL_GONE, "I'm not in that server any more."))
+        found = await self.ensure_thread(guild, episode)
+        return ThreadLink(None, found) if isinstance(found, NoThread) else ThreadLink(found.id)
 
     @app_commands.command(name="discuss", description="Open the discussion thread for an episode")
     @app_commands.describe(episode="The episode to discuss; the thread contains its spoilers")
@@ -42,18 +63,9 @@ class Discussion(commands.Cog):
     async def discuss(self, interaction: Interaction, episode: EpisodeOption) -> None:
         guild = interaction.guild
         assert guild is not None
-        config = await self.services.guilds.get(guild.id)
-        if config.discussion_channel_id is None:
-            raise UserError(
-                "This server has no discussion channel yet. Someone with Manage Server can pick one with "
-                "`/setup discussion`."
-            )
-        parent = guild.get_channel(config.discussion_channel_id)
-        if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
-            raise UserError("The discussion channel is gone. Ask staff to pick a new one with `/setup discussion`.")
-        lacking = missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"])
-        if lacking:
-            raise UserError(f"I can't create threads in {parent.mention}: I need {', '.join(lacking)} there.")
+        parent = await self._parent(guild)
+        if isinstance(parent, NoThread):
+            raise UserError(parent.reason)
         ready = await self._open_cached(guild, parent, episode)
         if ready is not None:  # the common case answers at once, without a deferral round trip
             await interaction.response.send_message(self._reply(ready, episode, created=False), ephemeral=True)
@@ -61,30 +73,45 @@ class Discussion(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.discussion.locks((guild.id, episode)):
             try:
-                thread, created = await self._thread_for(guild, parent, episode)
-            except discord.Forbidden:
-                needed = ", ".join(sorted(humanize(p) for p in FEATURE_PERMISSIONS["discussion threads"]))
-                raise UserError(
-                    f"Discord refused to open the thread in {parent.mention}. Please ask staff to check that I have "
-                    f"{needed} there."
-                ) from None
-        await interaction.followup.send(self._reply(thread, episode, created=created), ephemeral=True)
+                thread, created, note = await self._thread_for(guild, parent, episode)
+            except _Refused as refused:
+                raise UserError(refused.why.reason) from None
+        await interaction.followup.send(self._reply(thread, episode, created=created) + note, ephemeral=True)
 
-    async def ensure_thread(self, guild: discord.Guild, episode: int) -> discord.Thread | None:
-        """The episode's thread, opened or created, for other features (airing posts); None when the server
-        has no usable discussion channel or Discord refuses."""
-        config = await self.services.guilds.get(guild.id)
-        parent = guild.get_channel(config.discussion_channel_id) if config.discussion_channel_id else None
-        if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
-            return None
-        if missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"]):
-            return None
+    async def ensure_thread(self, guild: discord.Guild, episode: int) -> discord.Thread | NoThread:
+        """The episode's thread, opened or created, for other features (airing posts); or why there is none."""
+        parent = await self._parent(guild)
+        if isinstance(parent, NoThread):
+            return parent
         async with self.services.discussion.locks((guild.id, episode)):
             try:
-                thread, _created = await self._thread_for(guild, parent, episode)
-            except (discord.HTTPException, UserError):
-                return None
+                thread, _created, _note = await self._thread_for(guild, parent, episode)
+            except _Refused as refused:
+                return refused.why
         return thread
+
+    async def _parent(self, guild: discord.Guild) -> Parent | NoThread:
+        """The server's discussion channel, if the bot can create threads in it; else why not."""
+        config = await self.services.guilds.get(guild.id)
+        if config.discussion_channel_id is None:
+            return NoThread(
+                ThreadProblem.NO_CHANNEL,
+                "This server has no discussion channel yet. Someone with Manage Server can pick one with "
+                "`/setup discussion`.",
+            )
+        parent = guild.get_channel(config.discussion_channel_id)
+        if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
+            return NoThread(
+                ThreadProblem.CHANNEL_GONE,
+                "The discussion channel is gone. Ask staff to pick a new one with `/setup discussion`.",
+            )
+        lacking = missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"])
+        if lacking:
+            return NoThread(
+                ThreadProblem.MISSING_PERMISSIONS,
+                f"I can't create threads in {parent.mention}: I need {', '.join(lacking)} there.",
+            )
+        return parent
 
     @staticmethod
     def _reply(thread: discord.Thread, episode: int, *, created: bool) -> str:
@@ -94,9 +121,7 @@ class Discussion(commands.Cog):
             f"(it contains spoilers for episode {episode})."
         )
 
-    async def _open_cached(
-        self, guild: discord.Guild, parent: discord.abc.GuildChannel, episode: int
-    ) -> discord.Thread | None:
+    async def _open_cached(self, guild: discord.Guild, parent: Parent, episode: int) -> discord.Thread | None:
         """The episode's thread if it is known, in the gateway cache and open; else None."""
         row = await self.services.discussion.thread(guild.id, episode)
         if row is None or row.parent_id != parent.id:
@@ -116,50 +141,105 @@ class Discussion(commands.Cog):
             try:
                 thread = await thread.edit(archived=False)
             except discord.Forbidden:
-                raise UserError(
-                    f"The episode thread {thread.mention} is archived and locked; ask staff to reopen it."
+                raise _Refused(
+                    NoThread(
+                        ThreadProblem.LOCKED,
+                        f"The episode thread {thread.mention} is archived and locked; ask staff to reopen it.",
+                    )
                 ) from None
         return thread
 
-    async def _thread_for(
-        self, guild: discord.Guild, parent: discord.TextChannel | discord.ForumChannel, episode: int
-    ) -> tuple[discord.Thread, bool]:
+    async def _thread_for(self, guild: discord.Guild, parent: Parent, episode: int) -> tuple[discord.Thread, bool, str]:
+        """The thread, whether it was just created, and a note for the member (a fallback tag was used)."""
         row = await self.services.discussion.thread(guild.id, episode)
         if row is not None and row.parent_id == parent.id:
-            existing = await self._existing(guild, row)
+            try:
+                existing = await self._existing(guild, row)
+            except discord.HTTPException as error:  # Discord failing to look it up or reopen it: try later
+                raise _Refused(self._refused(parent, error)) from None
             if existing is not None:
-                return existing, False
+                return existing, False, ""
         catalog = self.services.catalog
         name = thread_name(catalog, episode)
-        if isinstance(parent, discord.ForumChannel):
-            tag = await self._episode_tag(guild, parent, episode)
-            made = await parent.create_thread(
-                name=name,
-                content=opening_post(catalog, episode),
-                applied_tags=[tag] if tag else [],
-                auto_archive_duration=ARCHIVE_AFTER_MINUTES,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-            thread = made.thread
-        else:
-            thread = await parent.create_thread(
-                name=name, type=discord.ChannelType.public_thread, auto_archive_duration=ARCHIVE_AFTER_MINUTES
-            )
-            await thread.send(opening_post(catalog, episode), allowed_mentions=discord.AllowedMentions.none())
+        note = ""
+        try:
+            if isinstance(parent, discord.ForumChannel):
+                tag, note = await self._episode_tag(guild, parent, episode)
+                made = await parent.create_thread(
+                    name=name,
+                    content=opening_post(catalog, episode),
+                    applied_tags=[tag] if tag else [],
+                    auto_archive_duration=ARCHIVE_AFTER_MINUTES,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+                thread = made.thread
+            else:
+                thread = await parent.create_thread(
+                    name=name, type=discord.ChannelType.public_thread, auto_archive_duration=ARCHIVE_AFTER_MINUTES
+                )
+                await thread.send(opening_post(catalog, episode), allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden:
+            needed = ", ".join(sorted(humanize(p) for p in FEATURE_PERMISSIONS["discussion threads"]))
+            raise _Refused(
+                NoThread(
+                    ThreadProblem.MISSING_PERMISSIONS,
+                    f"Discord refused to open the thread in {parent.mention}. Please ask staff to check that I have "
+                    f"{needed} there.",
+                )
+            ) from None
+        except discord.HTTPException as error:
+            if error.code == TAG_REQUIRED_CODE:
+                raise _Refused(self._tag_required(parent, episode)) from None
+            raise _Refused(self._refused(parent, error)) from None
         await self.services.discussion.record(guild.id, episode, thread.id, parent.id, self.services.clock())
-        return thread, True
+        return thread, True, note
+
+    @staticmethod
+    def _refused(parent: Parent, error: discord.HTTPException) -> NoThread:
+        detail = f"{error.status}: {error.text}" if error.text else str(error.status)
+        return NoThread(
+            ThreadProblem.REFUSED,
+            f"Discord refused to open the thread in {parent.mention} ({detail}). Try again in a moment.",
+        )
+
+    @staticmethod
+    def _tag_required(forum: Parent, episode: int) -> NoThread:
+        return NoThread(
+            ThreadProblem.TAG_REQUIRED,
+            f"{forum.mention} requires a tag on every post and I can't add one: ask staff to create an "
+            f'"{tag_name(episode)}" tag there, or to give me Manage Channels in it so I can.',
+        )
 
     async def _episode_tag(
         self, guild: discord.Guild, forum: discord.ForumChannel, episode: int
-    ) -> discord.ForumTag | None:
-        wanted = tag_name(episode).casefold()
-        for tag in forum.available_tags:
-            if tag.name.casefold() == wanted:
-                return tag
-        can_manage = not missing(forum.permissions_for(guild.me), OPTIONAL_PERMISSIONS["forum episode tags"])
-        if not can_manage or len(forum.available_tags) >= FORUM_TAG_LIMIT:
-            return None
-        return await forum.create_tag(name=tag_name(episode))
+    ) -> tuple[discord.ForumTag | None, str]:
+        """The tag for the episode's post, and a note when it is not "Episode N".
+
+        "Episode N" if it exists, else created when the bot may (Manage Channels, fewer than 20 tags). A forum that
+        requires a tag then gets an existing one the bot may apply, preferably about discussion or episodes; a
+        forum that does not get an untagged post. Raises :class:`_Refused` when a tag is required and none works.
+        """
+        perms = forum.permissions_for(guild.me)
+        usable = [tag for tag in forum.available_tags if not tag.moderated or perms.manage_threads]
+        wanted = tag_name(episode)
+        for tag in usable:
+            if tag.name.casefold() == wanted.casefold():
+                return tag, ""
+        can_manage = not missing(perms, OPTIONAL_PERMISSIONS["forum episode tags"])
+        if can_manage and len(forum.available_tags) < FORUM_TAG_LIMIT:
+            try:
+                return await forum.create_tag(name=wanted), ""
+            except discord.HTTPException:
+                pass  # a tag that another bot or staff just added, a limit: fall back below
+        if not forum.flags.require_tag:
+            return None, ""
+        index = fallback_tag([tag.name for tag in usable])
+        if index is None:
+            raise _Refused(self._tag_required(forum, episode))
+        fallback = usable[index]
+        return fallback, (
+            f' I tagged it "{fallback.name}": staff can add an "{wanted}" tag (or give me Manage Channels there).'
+        )
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.catalog import Catalog, Episode
 from bot.client import RunOnBot
 from bot.services import Services, spoilers
-from discord import app_commands
-from discord.ext import commands
 
 from .common import (
     BRAND,

@@ -9,12 +9,13 @@ import logging
 import re
 
 import discord
+
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
 from bot.services import Services
-from bot.services.watch_parties import FORMER_MEMBER, Party, PartyRow
+from bot.services.watch_parties import FORMER_MEMBER, NoSuchParty, Party, PartyRow
 
-from .common import BRAND, Interaction, SafeButton, services_of, ts, view_of
+from .common import BRAND, Interaction, OutOfDate, SafeButton, services_of, ts, view_of
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def rsvp_view(party: Party) -> discord.ui.View:
     return view_of(*(RsvpButton(party.id, status) for status in RSVP_LABELS))
 
 
-class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d{1,25}):(?P<status>going|maybe|declined)"):
+class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going|maybe|declined)"):
     def __init__(self, party_id: int, status: str) -> None:
         super().__init__(
             discord.ui.Button(
@@ -75,9 +76,12 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d{1,25}):(?P<status>
         if interaction.guild_id is None:
             raise UserError("RSVPs work inside the server.")
         services = services_of(interaction)
-        result = await services.parties.rsvp(
-            self.party_id, interaction.guild_id, interaction.user.id, self.status, services.clock()
-        )
+        try:
+            result = await services.parties.rsvp(
+                self.party_id, interaction.guild_id, interaction.user.id, self.status, services.clock()
+            )
+        except NoSuchParty:
+            raise OutOfDate() from None  # a party that was deleted, or an id that never was one
         party, change = result.party, result.change
         await interaction.response.edit_message(embed=party_embed(party), view=rsvp_view(party))
         if change.status == "waitlist":

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import discord
-from bot.client import RunOnBot
-from bot.services import Services
 from discord import app_commands
 from discord.ext import commands
+
+from bot.client import RunOnBot
+from bot.services import Services
 
 from .common import Interaction, SafeButton, send, services_of, view_of, watched_text
 from .party_cards import refresh_after_changes

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from discord.ext import commands
+
 from bot.client import RunOnBot
 from bot.reminders.airing import KIND as AIRING
 from bot.reminders.airing import AiringReminders
@@ -13,7 +15,6 @@ from bot.reminders.party import KIND as PARTY
 from bot.reminders.party import PartyReminders
 from bot.reminders.transport import DiscordTransport
 from bot.services import Services
-from discord.ext import commands
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 5.0  # sends in flight may finish; the rest goes back to the queue

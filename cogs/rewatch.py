@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
 from bot.services import Services
 from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
-from bot.services.timeparse import parse_when
-from bot.services.zones import resolve_zone
-from discord import app_commands
-from discord.ext import commands
 
 from .common import BRAND, Interaction, join_clipped, require_manage_guild, send, ts, zone_choices
+from .timeinput import StartDayOption
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +39,6 @@ def schedule_lines(schedule: Sequence[Airing], at: Position, until: dt.datetime)
 def next_sentence(schedule: Sequence[Airing], now: dt.datetime) -> str:
     upcoming = position(schedule, now).next
     return f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
-
-
-def parse_start(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.date:
-    """A start date: ``2026-12-02``, ``today``, ``tomorrow``, ``next wednesday``…"""
-    cleaned = text.strip().lower()
-    today = now.astimezone(zone).date()
-    if cleaned in ("today", "now"):
-        return today
-    try:
-        return dt.date.fromisoformat(cleaned)
-    except ValueError:
-        pass
-    try:
-        return parse_when(text, zone, now).astimezone(zone).date()
-    except UserError:
-        raise UserError(
-            f"I couldn't read {text[:40]!r} as a start date. Try `2026-12-02`, `today` or `next wednesday`."
-        ) from None
 
 
 class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch Run On again on a weekly rhythm"):
@@ -96,20 +77,17 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     async def start(
         self,
         interaction: Interaction,
-        from_: app_commands.Range[str, 1, 40],
+        from_: StartDayOption,
         episode: app_commands.Range[int, 1, 16] = 1,
         slots: app_commands.Range[str, 1, 100] | None = None,
         timezone: str | None = None,
     ) -> None:
         require_manage_guild(interaction)
         assert interaction.guild_id is not None
-        show = self.services.catalog.show
-        zone = resolve_zone(timezone) if timezone else show.timezone
-        weekly = parse_slots(slots) if slots else show.slots
+        zone = from_.zone  # the timezone option, read once with the day (the broadcast's zone by default)
+        weekly = parse_slots(slots) if slots else self.services.catalog.show.slots
         now = self.services.clock()
-        schedule = await self.services.rewatch.start(
-            interaction.guild_id, parse_start(from_, zone, now), episode, weekly, zone, now
-        )
+        schedule = await self.services.rewatch.start(interaction.guild_id, from_.day, episode, weekly, zone, now)
         first, last = schedule[0], schedule[-1]
         await self._tell_server(
             interaction,

@@ -6,25 +6,47 @@ import re
 from typing import Any, Literal
 
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig, format_offset
+from bot.services.rewatch import Airing, Position, RewatchRow
 from bot.services.zones import resolve_zone
-from discord import app_commands
-from discord.ext import commands
 
 from .common import BRAND, Interaction, missing, require_manage_guild, send, services_of, view_of, zone_choices
 
+RewatchProgress = tuple[RewatchRow, list[Airing], Position]
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
 STAFF_ONLY = "Only members with the Manage Server permission can change the bot's setup."
 
 
-def line_text(config: GuildConfig) -> str:
+def line_text(config: GuildConfig, rewatch: RewatchProgress | None = None) -> str:
     if config.fixed_line is None:
-        return "automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)"
+        if rewatch is None or not rewatch[1]:
+            return "automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)"
+        row, schedule, at = rewatch
+        first = min(a.episode for a in schedule)
+        if row.status == "paused":
+            why = "where the rewatch stood when it was paused"
+        elif at.last_aired == first - 1:
+            why = (
+                f"the rewatch starts at episode {first}, so episodes 1-{first - 1} count as seen"
+                if first > 1
+                else "the rewatch's first episode hasn't aired yet"
+            )
+        else:
+            why = "the last episode whose rewatch slot has passed"
+        shown = (
+            f"public posts show episodes 1-{at.last_aired} plainly and tag anything later"
+            if at.last_aired
+            else "every plot point in public posts is spoiler-tagged"
+        )
+        return f"automatic: episode {at.last_aired} ({why}; {shown})"
     if config.fixed_line == 0:
         return "fixed at episode 0 (every plot point in public posts is spoiler-tagged)"
     return (
@@ -70,14 +92,16 @@ def _channel_report(guild: discord.Guild, channel_id: int, feature: str) -> str:
     return "\n".join(lines)
 
 
-def setup_embed(config: GuildConfig, guild: discord.Guild, here: Any) -> discord.Embed:
+def setup_embed(
+    config: GuildConfig, guild: discord.Guild, here: Any, rewatch: RewatchProgress | None = None
+) -> discord.Embed:
     embed = discord.Embed(title=f"runon-bot setup for {guild.name}", colour=BRAND)
     if config.discussion_channel_id is None:
         discussion = f"{WARN} not set: `/discuss` can't open threads. Set one with `/setup discussion`."
     else:
         discussion = _channel_report(guild, config.discussion_channel_id, "discussion threads")
     embed.add_field(name="Discussion channel", value=discussion, inline=False)
-    embed.add_field(name="Spoiler line for public posts", value=line_text(config), inline=False)
+    embed.add_field(name="Spoiler line for public posts", value=line_text(config, rewatch), inline=False)
     free = config.spoiler_free_channel_ids
     embed.add_field(
         name="Spoiler-free channels",
@@ -178,7 +202,8 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     async def show(self, interaction: Interaction) -> None:
         assert interaction.guild is not None
         config = await self._config(interaction)
-        await send(interaction, embed=setup_embed(config, interaction.guild, interaction.channel))
+        rewatch = await self.services.rewatch.progress(interaction.guild.id, self.services.clock())
+        await send(interaction, embed=setup_embed(config, interaction.guild, interaction.channel, rewatch))
 
     @app_commands.command(name="discussion", description="Where per-episode discussion threads live")
     @app_commands.describe(channel="A text channel (threads) or a forum channel (posts)")
@@ -275,10 +300,12 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     async def reset(self, interaction: Interaction, setting: Setting) -> None:
         assert interaction.guild_id is not None
         names = RESETTABLE if setting == "everything" else frozenset({setting})
-        config = await self.services.guilds.reset(interaction.guild_id, names, self.services.clock())
+        now = self.services.clock()
+        config = await self.services.guilds.reset(interaction.guild_id, names, now)
+        progress = await self.services.rewatch.progress(interaction.guild_id, now)
         described = {
             "discussion channel": "discussion channel: not set",
-            "spoiler line": f"spoiler line: {line_text(config)}",
+            "spoiler line": f"spoiler line: {line_text(config, progress)}",
             "spoiler-free channels": "spoiler-free channels: none",
             "time zone": "time zone: UTC",
             "reminder times": f"reminder times: {offsets_text(config)}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -9,17 +10,21 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS
 from bot.services import Services
 from bot.services.discussion import SPOILER_TEXT_LIMIT
 from bot.services.spoilers import spoiler, spoiler_label
-from discord import app_commands
-from discord.ext import commands
 
-from .common import EpisodeOption, Interaction, missing
+from .common import EpisodeOption, Interaction, OutOfDate, missing
+
+log = logging.getLogger(__name__)
 
 COOLDOWN_SECONDS = 20.0
 PENDING_TTL_SECONDS = 15 * 60
@@ -39,6 +44,10 @@ def _validate_text(text: str) -> str:
     if len(text) > SPOILER_TEXT_LIMIT:
         raise UserError(f"That's {len(text)} characters; the limit is {SPOILER_TEXT_LIMIT}. Split it into two posts.")
     return text
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +87,10 @@ class EpisodePicker(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], 
         try:
             cog = interaction.client.get_cog("SpoilerPosts")
             assert isinstance(cog, SpoilerPosts)
-            await cog.finish_retag(interaction, self.token, int(self.item.values[0]))
+            values = self.item.values
+            if not values or not values[0].isdigit():
+                raise OutOfDate()
+            await cog.finish_retag(interaction, self.token, int(values[0]))
         except Exception as error:
             await report_error(interaction, error)
 
@@ -111,16 +123,37 @@ class SpoilerPosts(commands.Cog):
         text: app_commands.Range[str, 1, SPOILER_TEXT_LIMIT],
         image: discord.Attachment | None = None,
     ) -> None:
-        body = _validate_text(text)
-        files = []
-        if image is not None:
-            if not (image.content_type or "").startswith("image/"):
-                raise UserError(f"{image.filename!r} isn't an image. Attach a PNG, JPEG, GIF or WebP file.")
-            files.append(await image.to_file(spoiler=True))
-        await interaction.response.send_message(
-            content=spoiler_post(episode, interaction.user, body),
-            files=files,
-            allowed_mentions=discord.AllowedMentions.none(),
+        content = spoiler_post(episode, interaction.user, _validate_text(text))
+        mentions = discord.AllowedMentions.none()
+        if image is None:
+            await interaction.response.send_message(content=content, allowed_mentions=mentions)
+            return
+        if not (image.content_type or "").startswith("image/"):
+            raise UserError(f"{image.filename!r} isn't an image. Attach a PNG, JPEG, GIF or WebP file.")
+        limit = interaction.filesize_limit
+        if image.size > limit:
+            raise UserError(
+                f"{image.filename!r} is {_megabytes(image.size)}; I can re-post at most {_megabytes(limit)} here. "
+                "Attach a smaller image."
+            )
+        # Answer first: downloading a large image can take longer than Discord's 3 seconds to answer. The deferred
+        # answer is private, so a failed download is told to the member alone.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            file = await image.to_file(spoiler=True)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            log.info("could not download attachment %s", image.url, exc_info=True)
+            raise UserError(
+                f"I couldn't download {image.filename!r} from Discord, so nothing was posted. Attach it again and "
+                "retry in a moment."
+            ) from None
+        # The private "thinking" message must be filled before a follow-up may be public.
+        await interaction.edit_original_response(
+            content=f"Posting your spoiler for episode {episode}\N{HORIZONTAL ELLIPSIS}"
+        )
+        posted = await interaction.followup.send(content=content, file=file, allowed_mentions=mentions, wait=True)
+        await interaction.edit_original_response(
+            content=f"Posted your spoiler for episode {episode}: {posted.jump_url}"
         )
 
     # -- "Spoiler-tag this" ------------------------------------------------------------------------
@@ -170,6 +203,8 @@ class SpoilerPosts(commands.Cog):
         )
 
     async def finish_retag(self, interaction: discord.Interaction[Any], token: str, episode: int) -> None:
+        if not 1 <= episode <= self.services.catalog.episode_count:
+            raise OutOfDate()
         pending = self.pending.get(token)
         if pending is None or time.monotonic() - pending.created > PENDING_TTL_SECONDS:
             raise UserError('This menu has expired. Use "Spoiler-tag this" on the message again.')

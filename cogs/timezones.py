@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from discord import app_commands
+from discord.ext import commands
+
 from bot.client import RunOnBot
 from bot.services import Services
 from bot.services.zones import resolve_zone
-from discord import app_commands
-from discord.ext import commands
 
 from .common import Interaction, send, zone_choices
 

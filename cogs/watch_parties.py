@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import discord
+from discord import app_commands
+from discord.ext import commands
+
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
-from bot.services.timeparse import parse_when, preview
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, episodes_label, may_manage
-from bot.services.zones import resolve_zone
-from discord import app_commands
-from discord.ext import commands
 
 from .common import BRAND, Interaction, SafeButton, clip, dm_refusal_notice, services_of, ts, view_of, zone_choices
 from .party_cards import (
@@ -28,25 +27,12 @@ from .party_cards import (
     rsvp_view,
     tell_members,
 )
+from .timeinput import WhenOption
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
-
-
-async def member_zone(services: Services, user_id: int, guild_id: int | None, typed: str | None) -> ZoneInfo:
-    """The zone a member's typed time means: the option, their own default, the server's, else UTC."""
-    if typed:
-        return resolve_zone(typed)
-    member = await services.members.get(user_id)
-    if member.timezone:
-        return ZoneInfo(member.timezone)
-    if guild_id is not None:
-        config = await services.guilds.get(guild_id)
-        if config.timezone:
-            return ZoneInfo(config.timezone)
-    return ZoneInfo("UTC")
 
 
 class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
@@ -177,7 +163,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         self,
         interaction: Interaction,
         episodes: app_commands.Range[str, 1, 20],
-        when: app_commands.Range[str, 1, 100],
+        when: WhenOption,
         timezone: str | None = None,
         channel: discord.TextChannel | discord.VoiceChannel | discord.StageChannel | None = None,
         note: app_commands.Range[str, 0, NOTE_LIMIT] = "",
@@ -185,9 +171,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        now = self.services.clock()
-        zone = await member_zone(self.services, interaction.user.id, guild.id, timezone)
-        starts = parse_when(when, zone, now)
         where = channel if isinstance(channel, discord.VoiceChannel | discord.StageChannel) else None
         announce_in = channel if isinstance(channel, discord.TextChannel) else interaction.channel
         if not isinstance(announce_in, discord.TextChannel | discord.Thread):
@@ -197,42 +180,54 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             raise UserError(f"I can't post the announcement in {announce_in.mention}: I need View Channel, "
                             "Send Messages and Embed Links there.")  # fmt: skip
         config = await self.services.guilds.get(guild.id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = self.services.clock()
+        await interaction.response.defer(ephemeral=True, thinking=True)  # answer first; writes and posts follow
         party = await self.services.parties.create(
             guild_id=guild.id,
             channel_id=announce_in.id,
             host_id=interaction.user.id,
             episodes=episodes,
-            starts=starts,
-            zone=zone,
+            starts=when.instant,
+            zone=when.zone,
             note=note,
             capacity=capacity,
             offsets=config.reminder_offsets,
             now=now,
         )
-        message = await announce_in.send(embed=party_embed(party), view=rsvp_view(party))
-        event_id, event_note = await self._event(guild, party, where)
-        await self.services.parties.set_posted(party.id, message.id, event_id, now)
-        await interaction.followup.send(
-            f"Watch party #{party.id} ({party.episodes}) is on for {ts(party.starts, 'F')} ({ts(party.starts, 'R')}), "
-            f"read as {zone.key} time. The announcement is in {announce_in.mention}. {event_note}",
-            ephemeral=True,
+        # The announcement and the Discord event do not depend on each other: one round trip, not two.
+        sent, (event_id, event_note) = await asyncio.gather(
+            self._announce(announce_in, party), self._event(guild, party, where)
+        )
+        if not isinstance(sent, discord.Message):
+            if event_id is not None:
+                await self._drop_event(guild, event_id)
+            raise UserError(
+                f"Watch party #{party.id} is planned, but Discord refused its announcement in {announce_in.mention} "
+                f"({sent}). Share it with `/watchparty info party:{party.id}`, or cancel it with "
+                f"`/watchparty cancel party:{party.id}`."
+            )
+        await asyncio.gather(
+            self.services.parties.set_posted(party.id, sent.id, event_id, now),
+            interaction.followup.send(
+                f"Watch party #{party.id} ({party.episodes}) is on for {ts(party.starts, 'F')} "
+                f"({ts(party.starts, 'R')}), read as {when.zone.key} time. The announcement is in "
+                f"{announce_in.mention}. {event_note}",
+                ephemeral=True,
+            ),
         )
 
-    async def _when_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        """One choice that previews how the typed time is read, in the member's zone."""
-        typed = getattr(interaction.namespace, "timezone", None)
+    async def _announce(self, channel: discord.TextChannel | discord.Thread, party: Party) -> discord.Message | str:
+        """Post the party's card; Discord's refusal as a short text instead of an exception."""
         try:
-            zone = await member_zone(self.services, interaction.user.id, interaction.guild_id, typed)
-        except UserError:
-            zone = ZoneInfo("UTC")
-        shown = preview(current, zone, self.services.clock())
-        value = current.strip() or "in 1 hour"
-        return [app_commands.Choice(name=clip(shown, 100), value=value[:100])]
+            return await channel.send(embed=party_embed(party), view=rsvp_view(party))
+        except discord.HTTPException as error:
+            return f"{error.status}: {error.text}" if error.text else str(error.status)
 
-    @create.autocomplete("when")
-    async def when_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await self._when_choices(interaction, current)
+    async def _drop_event(self, guild: discord.Guild, event_id: int) -> None:
+        try:
+            await (await guild.fetch_scheduled_event(event_id)).delete()
+        except discord.HTTPException:
+            log.info("could not delete the event %s of an unannounced party", event_id, exc_info=True)
 
     @create.autocomplete("timezone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -268,7 +263,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         self,
         interaction: Interaction,
         party: int,
-        when: app_commands.Range[str, 1, 100] | None = None,
+        when: WhenOption | None = None,
         timezone: str | None = None,
         episodes: app_commands.Range[str, 1, 20] | None = None,
         note: app_commands.Range[str, 1, NOTE_LIMIT] | None = None,
@@ -277,17 +272,17 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     ) -> None:
         guild = interaction.guild
         assert guild is not None
+        if timezone and when is None:
+            raise UserError("`timezone` says how to read a new `when`; give `when` too (the time stays as it is).")
         found = await self._managed_party(interaction, party)
         now = self.services.clock()
-        zone = await member_zone(self.services, interaction.user.id, guild.id, timezone) if when or timezone else None
-        starts = parse_when(when, zone or ZoneInfo(found.row.timezone), now) if when else None
         config = await self.services.guilds.get(guild.id)
         edited, moved, promoted = await self.services.parties.edit(
             found,
             now=now,
             offsets=config.reminder_offsets,
-            starts=starts,
-            zone=zone if when else None,
+            starts=when.instant if when else None,
+            zone=when.zone if when else None,
             episodes=episodes,
             note="" if note == "-" else note,
             capacity=capacity,
@@ -366,10 +361,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     @edit.autocomplete("timezone")
     async def edit_zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         return zone_choices(current)
-
-    @edit.autocomplete("when")
-    async def edit_when_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await self._when_choices(interaction, current)
 
 
 async def setup(bot: RunOnBot) -> None:

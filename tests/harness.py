@@ -844,6 +844,8 @@ class Recorder:
     ) -> dict[str, Any]:
         harness = self._harness
         parent = harness._channels.get(channel_id) if harness else None
+        if parent is not None and parent.get("type") in (15, 16):
+            _check_forum_post(parent, body)
         guild_id = int(parent["guild_id"]) if parent and parent.get("guild_id") else DEFAULT_GUILD_ID
         thread_type = 11 if thread_id is not None else int(body.get("type") or 11)
         tid = thread_id or self.next_id()
@@ -925,6 +927,21 @@ class Recorder:
             if _find_component(message, custom_id) is not None:
                 return message
         return None
+
+
+#: ChannelFlags.REQUIRE_TAG: a forum (or media) channel whose posts must carry a tag.
+FORUM_REQUIRE_TAG = 1 << 4
+
+
+def _check_forum_post(forum: dict[str, Any], body: dict[str, Any]) -> None:
+    """What Discord checks on a new forum post's tags: known tag ids only, and at least one when the forum
+    has *Require tags* on (``400``, JSON code ``40067``)."""
+    applied = [str(tag) for tag in body.get("applied_tags") or []]
+    known = {str(tag.get("id")) for tag in forum.get("available_tags") or []}
+    if any(tag not in known for tag in applied):
+        raise _Reject(400, 50035, "Invalid Form Body (applied_tags: unknown tag)")
+    if not applied and int(forum.get("flags") or 0) & FORUM_REQUIRE_TAG:
+        raise _Reject(400, 40067, "A tag is required to create a forum post in this channel")
 
 
 class _RecordingWebhookAdapter(discord.webhook.async_.AsyncWebhookAdapter):
@@ -1313,6 +1330,32 @@ class Harness:
         if channel is not None:
             guild._remove_channel(channel)
 
+    def set_forum(
+        self,
+        channel_id: int,
+        *,
+        require_tag: bool | None = None,
+        tags: Sequence[str | dict[str, Any]] | None = None,
+        gateway: bool = True,
+    ) -> list[int]:
+        """Change a forum channel as staff would: *Require tags* on or off, and its tags (names, or tag payloads
+        such as ``{"name": "Spoilers", "moderated": True}``). Returns the ids of the forum's tags. With
+        ``gateway=False`` the bot's cache is not told (a CHANNEL_UPDATE it has not received yet)."""
+        payload = copy.deepcopy(self._channels[channel_id])
+        if require_tag is not None:
+            flags = int(payload.get("flags") or 0)
+            payload["flags"] = flags | FORUM_REQUIRE_TAG if require_tag else flags & ~FORUM_REQUIRE_TAG
+        if tags is not None:
+            payload["available_tags"] = [
+                {"id": str(self.recorder.next_id()), "moderated": False, "emoji_id": None, "emoji_name": None}
+                | ({"name": tag} if isinstance(tag, str) else tag)
+                for tag in tags
+            ]
+        self._channels[channel_id] = payload
+        if gateway:
+            self._state.parse_channel_update(payload)  # type: ignore[arg-type]
+        return [int(tag["id"]) for tag in payload.get("available_tags") or []]
+
     def archive_thread(self, thread_id: int) -> None:
         """Archive a thread on Discord's side; the cached Thread forgets it, as the gateway would."""
         payload = self._channels[thread_id]
@@ -1323,7 +1366,18 @@ class Harness:
             guild._remove_thread(thread)
 
     async def _get_from_cdn(self, url: str) -> bytes:
-        self.recorder.calls.append(Call("GET", url, None, [], None))
+        """The CDN download behind ``Attachment.read()``. ``recorder.fail("GET", url_regex, status=404)`` makes it
+        fail as discord.py's ``get_from_cdn`` does (404 NotFound, 403 Forbidden, else HTTPException)."""
+        call = Call("GET", url, None, [], None)
+        self.recorder.calls.append(call)
+        await asyncio.sleep(0)  # a download is I/O: let other tasks run
+        for failure in self.recorder._failures:
+            if _method_matches(failure.method, "GET") and failure.pattern.fullmatch(url):
+                failure.times -= 1
+                if failure.times <= 0:
+                    self.recorder._failures.remove(failure)
+                call.status = failure.status
+                raise _Reject(failure.status, failure.code, failure.message).build("GET", url)
         return self.recorder.cdn.get(url, b"fake-bytes:" + url.rsplit("/", 1)[-1].encode())
 
     async def invoke_message_menu(

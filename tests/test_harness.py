@@ -487,3 +487,34 @@ async def test_expired_interaction_and_explicit_message(h: Harness) -> None:
     assert clicked.message.id == 123
     assert clicked.message.flags.ephemeral
     assert h.recorder.messages[123]["components"][0]["components"][0]["custom_id"] == "counter:8"
+
+
+async def test_forum_that_requires_tags_refuses_untagged_posts_like_discord(h: Harness) -> None:
+    h.add_channel(700, name="forum", type=15)
+    [tag_id] = h.set_forum(700, require_tag=True, tags=["Episode 1"])
+    forum = h.bot.get_channel(700)
+    assert isinstance(forum, discord.ForumChannel)
+    assert forum.flags.require_tag
+    with pytest.raises(discord.HTTPException) as refused:
+        await forum.create_thread(name="untagged", content="hi")
+    assert (refused.value.status, refused.value.code) == (400, 40067)
+    with pytest.raises(discord.HTTPException) as unknown:
+        await forum.create_thread(name="bad tag", content="hi", applied_tags=[discord.Object(1)])  # type: ignore[list-item]
+    assert unknown.value.code == 50035
+    made = await forum.create_thread(name="tagged", content="hi", applied_tags=[forum.available_tags[0]])
+    assert made.thread.parent_id == 700
+    assert forum.available_tags[0].id == tag_id
+    h.set_forum(700, require_tag=False)
+    await forum.create_thread(name="untagged again", content="hi")
+
+
+async def test_cdn_downloads_can_fail_like_discord(h: Harness) -> None:
+    message = h.message_payload("pic", attachments=["a.png"])
+    url = message["attachments"][0]["url"]
+    cdn = h.bot.http.get_from_cdn  # what discord.Attachment.read() calls
+    assert await cdn(url) == b"fake-bytes:a.png"
+    h.recorder.fail("GET", re.escape(url), status=404, code=0, message="asset not found")
+    with pytest.raises(discord.NotFound):
+        await cdn(url)
+    assert [c.status for c in h.recorder.calls if c.path == url] == [200, 404]
+    assert await cdn(url) == b"fake-bytes:a.png"  # the failure was used up

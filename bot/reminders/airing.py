@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 
 from bot.catalog import Catalog
 from bot.clock import instant
-from bot.services.discussion import DiscussionService
+from bot.services.discussion import DiscussionService, ThreadProblem
 from bot.services.guild_config import GuildConfigService
 from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
@@ -16,6 +17,7 @@ from bot.store import ReminderRow
 from .model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, dm_nonce, outcome_of, timestamp
 from .sender import PacedSender
 
+log = logging.getLogger(__name__)
 KIND = AIRING_KIND
 WHAT = "an airing reminder"
 
@@ -83,7 +85,10 @@ class AiringReminders:
         link = await self._discussion.open_thread(guild_id, episode)
         if link.thread_id is not None:
             return f"Talk about it in <#{link.thread_id}> (spoilers for episode {episode} there)."
-        return f"Talk about it with `/discuss episode:{episode}`."
+        if link.why is None or link.why.problem is ThreadProblem.NO_CHANNEL:
+            return ""  # no discussion channel: /discuss could not help either
+        log.info("guild %s: no thread for episode %s: %s", guild_id, episode, link.why.reason)
+        return f"(No discussion thread: {link.why.reason})"
 
     async def _dm_copies(self, reminder: ReminderRow, text: str, attempt: Attempt) -> DmResults:
         subscribers = await self._rewatch.subscribers(reminder.guild_id)

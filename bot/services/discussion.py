@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
+import re
 import weakref
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
@@ -13,7 +15,7 @@ from bot.clock import epoch
 from bot.store import Database, guilds
 from bot.store import ThreadRow as ThreadRecord
 
-__all__ = ["DiscussionService", "ThreadLink", "ThreadRecord"]
+__all__ = ["DiscussionService", "NoThread", "ThreadLink", "ThreadProblem", "ThreadRecord"]
 
 from .cache import Cache
 
@@ -27,6 +29,37 @@ def thread_name(catalog: Catalog, episode: int) -> str:
 
 def tag_name(episode: int) -> str:
     return f"Episode {episode}"
+
+
+_FALLBACK_WORDS = re.compile(r"discuss|episode|\bep\b|spoiler|watch", re.IGNORECASE)
+
+
+def fallback_tag(names: Sequence[str]) -> int | None:
+    """When a forum requires a tag and "Episode N" can't be had: the index of the existing tag to use instead,
+    preferring one about discussion or episodes, else the first one; None when there is none."""
+    for index, name in enumerate(names):
+        if _FALLBACK_WORDS.search(name):
+            return index
+    return 0 if names else None
+
+
+class ThreadProblem(enum.Enum):
+    """Why an episode's discussion thread could not be had."""
+
+    NO_CHANNEL = "no_channel"  # the server has not picked a discussion channel
+    CHANNEL_GONE = "channel_gone"  # the picked channel was deleted or is hidden from the bot
+    MISSING_PERMISSIONS = "missing_permissions"  # the bot lacks a permission there
+    TAG_REQUIRED = "tag_required"  # a forum requires a tag on every post and the bot can't add one
+    LOCKED = "locked"  # the thread is archived and locked
+    REFUSED = "refused"  # Discord refused for another reason (or failed): trying again may work
+
+
+@dataclass(frozen=True, slots=True)
+class NoThread:
+    """No thread, and why: ``reason`` is one sentence for people, saying what to change."""
+
+    problem: ThreadProblem
+    reason: str
 
 
 def opening_post(catalog: Catalog, episode: int) -> str:
@@ -57,7 +90,7 @@ class ThreadLink:
     """An episode's discussion thread, or why there is none."""
 
     thread_id: int | None
-    problem: str | None = None  # e.g. "this server has no discussion channel"
+    why: NoThread | None = None
 
 
 ThreadOpener = Callable[[int, int], Awaitable[ThreadLink]]
@@ -95,5 +128,5 @@ class DiscussionService:
     async def open_thread(self, guild_id: int, episode: int) -> ThreadLink:
         """The episode's thread, opened or created (for airing posts), or why there is none."""
         if self.opener is None:
-            return ThreadLink(None, "discussion threads are not available")
+            return ThreadLink(None, NoThread(ThreadProblem.REFUSED, "Discussion threads are not available right now."))
         return await self.opener(guild_id, episode)

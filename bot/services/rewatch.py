@@ -22,6 +22,8 @@ from bot.errors import UserError
 from bot.services.guild_config import GuildConfigService
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, reminders, rewatch
 
+__all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
+
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 MAX_SLOTS = 7
 
@@ -102,10 +104,18 @@ def skip_week(schedule: Sequence[Airing], zone: ZoneInfo, now: dt.datetime) -> l
 def resume(
     schedule: Sequence[Airing], slots: Sequence[Slot], zone: ZoneInfo, paused_at: dt.datetime, now: dt.datetime
 ) -> list[Airing]:
-    """After a pause: episodes that had not aired when the pause began take the next slots from ``now``."""
+    """After a pause: episodes that had not aired when the pause began go on from the next slots, never earlier
+    than planned. Each keeps its planned time when that is still ahead and after the previous episode; else it
+    takes the next slot after both (so a rewatch planned weeks ahead is not pulled forward, and one that
+    missed slots while paused moves on by exactly the slots it missed)."""
     done = [a for a in schedule if a.airs_at <= paused_at]
-    moments = occurrences(slots, zone, now)
-    return done + [Airing(a.episode, next(moments)) for a in schedule if a.airs_at > paused_at]
+    resumed = list(done)
+    after = now
+    for airing in sorted((a for a in schedule if a.airs_at > paused_at), key=lambda a: a.airs_at):
+        moment = next(occurrences(slots, zone, max(after, airing.airs_at)))
+        resumed.append(Airing(airing.episode, moment))
+        after = moment + dt.timedelta(microseconds=1)
+    return resumed
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +289,9 @@ class RewatchService:
         return row, schedule, position(schedule, min(now, paused_since(row) or now))
 
     async def automatic_line(self, guild_id: int, now: dt.datetime) -> int:
-        """With a rewatch, the last episode whose slot has passed (frozen while paused); else 0."""
+        """The server's automatic spoiler line: 0 without a rewatch. With one, the last episode the server is
+        assumed to have seen: before the first slot, the episode before the one the rewatch starts from (a
+        server that starts at episode 9 has seen 1-8), then the last episode whose slot has passed; frozen
+        while paused."""
         found = await self.progress(guild_id, now)
         return 0 if found is None else found[2].last_aired

@@ -69,6 +69,13 @@ class Party:
         return self.row.capacity is not None and self.counts["going"] >= self.row.capacity
 
 
+class NoSuchParty(UserError):
+    """A party id that names no party of this server (deleted, another server's, or never one)."""
+
+    def __init__(self, party_id: int) -> None:
+        super().__init__(f"There is no watch party #{party_id} in this server. `/watchparty list` shows them.")
+
+
 @dataclass(frozen=True, slots=True)
 class RsvpResult:
     party: Party
@@ -82,6 +89,9 @@ def may_manage(party: PartyRow, user_id: int, *, manage_events: bool) -> bool:
 
 
 class WatchPartyService:
+    """Start times come from :func:`bot.services.timeparse.parse_when`, which holds the one rule for when a party
+    may start (not in the past, at most a year ahead); this service does not check them again."""
+
     def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
         self._db = db
@@ -96,7 +106,7 @@ class WatchPartyService:
         async with self._db.read() as conn:
             row = await parties.get(conn, party_id) if 0 < party_id < MAX_ID else None
             if row is None or row.guild_id != guild_id:
-                raise UserError(f"There is no watch party #{party_id} in this server. `/watchparty list` shows them.")
+                raise NoSuchParty(party_id)
             return Party(row, await parties.counts(conn, row.id))
 
     async def create(
@@ -115,7 +125,6 @@ class WatchPartyService:
     ) -> Party:
         """The party, its host going and its reminders: one unit of work (a crash leaves nothing half made)."""
         first, last = parse_episodes(episodes, self._catalog.episode_count)
-        self._check_time(starts, now)
         note = self._check_note(note)
         self._check_capacity(capacity)
         async with self._db.transaction() as tx:
@@ -161,7 +170,6 @@ class WatchPartyService:
             first, last = parse_episodes(episodes, self._catalog.episode_count)
             changes.update(first_episode=first, last_episode=last)
         if starts is not None:
-            self._check_time(starts, now)
             changes["starts_at"] = epoch(starts)
         if zone is not None:
             changes["timezone"] = zone.key
@@ -209,7 +217,7 @@ class WatchPartyService:
         async with self._db.transaction() as tx:
             row = await parties.lock(tx.conn, party_id) if 0 < party_id < MAX_ID else None
             if row is None or row.guild_id != guild_id:
-                raise UserError("This watch party no longer exists.")
+                raise NoSuchParty(party_id)
             if row.status != "scheduled":
                 raise UserError("This watch party was cancelled.")
             if instant(row.ends_at) <= now:
@@ -252,13 +260,6 @@ class WatchPartyService:
         """Remember the announcement message and the Discord event (if one was made)."""
         async with self._db.transaction() as tx:
             await parties.update(tx.conn, party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
-
-    @staticmethod
-    def _check_time(starts: dt.datetime, now: dt.datetime) -> None:
-        if starts <= now:
-            raise UserError("That time is in the past. Try `friday 8pm`, `tomorrow 21:00` or `in 2 hours`.")
-        if starts - now > dt.timedelta(days=366):
-            raise UserError("That's more than a year away; pick a time within the next year.")
 
     @staticmethod
     def _check_note(note: str) -> str:

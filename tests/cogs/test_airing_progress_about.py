@@ -107,3 +107,46 @@ async def test_unexpected_failure_gets_an_error_id_and_is_logged(h, caplog):
     record = next(r for r in caplog.records if error_id in r.getMessage())
     assert record.exc_info is not None  # traceback logged
     assert "Traceback" not in answer["content"]
+
+
+def _embed_size(embed: dict) -> int:
+    """What Discord counts towards its 6,000-character limit for an embed."""
+    fields = sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    return (
+        len(embed.get("title", ""))
+        + len(embed.get("description", ""))
+        + fields
+        + len(embed.get("footer", {}).get("text", ""))
+    )
+
+
+async def test_about_lists_every_soundtrack_song(h, catalog):
+    await h.invoke("about")
+    embed = data(h)["embeds"][0]
+    soundtrack = [f for f in embed["fields"] if f["name"].startswith("Soundtrack")]
+    lines = [line for f in soundtrack for line in f["value"].splitlines()]
+    assert len(catalog.ost) == 12
+    assert [line.split(".", 1)[0] for line in lines] == [str(t.position) for t in catalog.ost]
+    for track, line in zip(catalog.ost, lines, strict=True):
+        assert track.title in line
+        assert line.endswith(track.note)  # nothing cut
+    assert [f["name"] for f in soundtrack] == ["Soundtrack (1-7 of 12)", "Soundtrack (8-12 of 12)"]
+    assert all(len(f["value"]) <= 1024 for f in embed["fields"])
+    assert "more" not in " ".join(f["value"].splitlines()[-1] for f in soundtrack)
+    assert _embed_size(embed) <= 6000
+
+
+async def test_airing_footer_is_never_cut_mid_sentence(h, catalog):
+    await h.invoke("airing info")
+    embed = data(h)["embeds"][0]
+    assert embed["footer"]["text"] == catalog.show.slot_note
+    assert embed["footer"]["text"].endswith("took over on 2021-02-17.")
+    assert _embed_size(embed) <= 6000
+
+
+def test_clip_sentences_keeps_whole_sentences():
+    from cogs.common import clip_sentences
+
+    assert clip_sentences("One two. Three four. Five.", 100) == "One two. Three four. Five."
+    assert clip_sentences("One two. Three four. Five.", 21) == "One two. Three four."
+    assert clip_sentences("Onetwothreefour", 5) == "Onet…"  # no sentence fits: cut, visibly

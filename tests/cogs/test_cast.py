@@ -15,10 +15,14 @@ async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catal
     assert fields["Role"] == "Main cast"
     assert "sprinter" in embed["description"]
     assert "||" not in text_of(card)
-    assert re.match(
-        r"\d+ story note\(s\) from later episodes\. This is from episode 16; you've watched up to episode 2\.",
-        fields["Hidden"],
-    )
+    assert fields["Hidden"].startswith("You've watched up to episode 2, so later story notes are locked.")
+    notes = embed["description"].split("**Story notes**\n")[1].splitlines()
+    assert notes[:2] == [f"• {arc.text}" for arc in catalog.person("ki-seon-gyeom").arcs[:2]]  # episodes 1-2
+    assert notes[2:5] == [
+        "🔒 Episode 3: a story note (hidden)", "🔒 Episode 4: a story note (hidden)",
+        "🔒 Episode 5: a story note (hidden)",
+    ]  # fmt: skip
+    assert notes[-1] == "🔒 Episode 16: 3 story notes (hidden)"
     assert custom_ids(card) == ["runon:cast:ki-seon-gyeom:reveal", "runon:share:cast:ki-seon-gyeom"]
 
     await h.click("runon:cast:ki-seon-gyeom:reveal")
@@ -54,12 +58,29 @@ async def test_full_horizon_shows_everything_plainly(h):
     assert custom_ids(card) == ["runon:share:cast:seo-myeong-pil"]
 
 
-async def test_description_above_horizon_is_gated_too(h):
-    await h.invoke("cast lookup", name="Woo-sik")  # described from episode 1; horizon 0
-    gate = data(h)
-    assert "This is from episode" in text_of(gate)
-    assert "bruises" not in text_of(gate)
-    assert custom_ids(gate) == ["runon:cast:kim-woo-sik:reveal", "runon:share:cast:kim-woo-sik"]
+async def test_a_newcomer_learns_who_plays_whom_and_only_later_notes_are_locked(h, catalog):
+    await h.invoke("cast lookup", name="Shin Se-kyung")  # has watched nothing
+    card = data(h)
+    embed = card["embeds"][0]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert embed["title"] == "Oh Mi-joo (오미주)"
+    assert fields["Played by"] == "Shin Se-kyung (신세경)"
+    assert embed["description"].startswith(catalog.person("oh-mi-joo").description.text)  # episode 1: always shown
+    assert "This is from episode" not in text_of(card)  # no gate in place of the card
+    assert "||" not in text_of(card)
+    notes = embed["description"].split("**Story notes**\n")[1].splitlines()
+    episodes = sorted({arc.reveals for arc in catalog.person("oh-mi-joo").arcs})
+    assert [int(re.match(r"🔒 Episode (\d+):", line)[1]) for line in notes] == episodes  # each its own episode
+    assert notes[0] == "🔒 Episode 1: a story note (hidden)"
+    assert fields["Hidden"].startswith("You haven't marked any episode as watched, so later story notes are locked.")
+    assert custom_ids(card) == ["runon:cast:oh-mi-joo:reveal", "runon:share:cast:oh-mi-joo"]
+
+
+async def test_the_description_is_plain_in_public_even_at_line_0(h, catalog):
+    await h.invoke("cast lookup", name="Woo-sik", public=True)  # no rewatch, no fixed line: line 0
+    description = data(h)["embeds"][0]["description"]
+    assert description.startswith(catalog.person("kim-woo-sik").description.text)
+    assert description.split("**Story notes**\n")[1].startswith("**Spoilers: episode 2**")
 
 
 async def test_public_card_tags_arcs_for_the_channel(h):
@@ -99,3 +120,10 @@ async def test_cast_list(h):
     names = [f["name"] for f in embed["fields"]]
     assert names == ["Main cast", "Supporting cast", "Cameo"]
     assert "**Ki Seon-gyeom** — Im Si-wan" in embed["fields"][0]["value"]
+
+
+async def test_seo_tae_woong_is_dan_ahs_half_brother(h):
+    await h.invoke("cast lookup", name="Tae-woong")
+    description = data(h)["embeds"][0]["description"]
+    assert "Seo Dan-ah's younger half-brother" in description
+    assert "younger brother" not in description

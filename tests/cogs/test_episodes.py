@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data, set_progress, text_of
 
 
@@ -110,3 +112,10 @@ async def test_episode_autocomplete_marks_watched(h):
     assert choices[0]["name"] == "Episode 1 · Wed 16 Dec 2020 ✓"
     assert not choices[1]["name"].endswith("✓")
     assert len(await h.autocomplete("recap", "episode", "")) == 16
+
+
+@pytest.mark.parametrize(("episode", "shown"), [(4, "3.0%"), (1, "2.145%"), (8, "3.772%"), (16, "3.6%")])
+async def test_ratings_keep_the_sources_precision(h, episode, shown):
+    await h.invoke("episode info", episode=episode)
+    rating = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}["Rating"]
+    assert rating.startswith(f"{shown} nationwide, Nielsen Korea")

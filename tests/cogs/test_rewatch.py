@@ -160,3 +160,65 @@ async def test_public_spoiler_line_follows_the_rewatch_unless_fixed(h, staff, cl
     await h.invoke("setup spoilers", user=staff, line=0)  # staff fix the line: it no longer follows
     await h.invoke("recap", episode=2, public=True)
     assert data(h)["embeds"][0]["description"].startswith("**Spoilers: episode 2**")
+
+
+async def test_on_now_post_says_why_there_is_no_thread(h, staff, clock):
+    forum = h.add_channel(700, name="episodes", type=15)
+    await h.invoke("setup discussion", user=staff, channel=forum)
+    h.set_forum(700, require_tag=True)  # no tags, and the bot may not create one (no Manage Channels)
+    await _airing_channel(h, staff)
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    first = kst(2026, 11, 25, 21)
+    clock.now = first
+    h.recorder.clear()
+    await tick_at(h, clock, first)
+    [on_now] = [c.json["content"] for c in _posts(h, 950) if "is on now" in c.json["content"]]
+    assert on_now.endswith(
+        "(No discussion thread: <#700> requires a tag on every post and I can't add one: ask staff to create an "
+        '"Episode 1" tag there, or to give me Manage Channels in it so I can.)'
+    )
+
+
+async def test_on_now_post_without_a_discussion_channel_points_nowhere(h, staff, clock):
+    await _airing_channel(h, staff)
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    first = kst(2026, 11, 25, 21)
+    clock.now = first
+    h.recorder.clear()
+    await tick_at(h, clock, first)
+    [on_now] = [c.json["content"] for c in _posts(h, 950) if "is on now" in c.json["content"]]
+    assert on_now == "📺 **Rewatch: episode 1 is on now** on Netflix!"  # /discuss would only say "no channel"
+
+
+async def test_pause_then_resume_does_not_pull_a_rewatch_planned_ahead_forward(h, staff, clock):
+    await h.invoke("rewatch start", user=staff, from_="2026-12-02")
+    await h.invoke("rewatch skip-week", user=staff)  # episode 1 now on Wednesday 9 December
+    await h.invoke("rewatch pause", user=staff)
+    clock.advance(hours=1)
+    await h.invoke("rewatch resume", user=staff)
+    assert data(h)["content"].endswith(f"Next: episode 1 {ts(kst(2026, 12, 9, 21))}.")
+    await h.invoke("rewatch show")
+    lines = data(h)["embeds"][0]["description"].splitlines()
+    assert lines[0] == f"▶️ Episode 1 · {ts(kst(2026, 12, 9, 21))}"  # not Wednesday 2 December
+    assert lines[1] == f"⬜ Episode 2 · {ts(kst(2026, 12, 10, 21))}"
+
+
+async def test_a_rewatch_from_episode_9_assumes_1_to_8_seen_from_the_start(h, staff, clock):
+    await set_progress(h, 16)
+    await h.invoke("rewatch start", user=staff, from_="2026-12-02", episode=9)  # nothing has aired yet
+    await h.invoke("setup show", user=staff)
+    fields = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}
+    assert fields["Spoiler line for public posts"] == (
+        "automatic: episode 8 (the rewatch starts at episode 9, so episodes 1-8 count as seen; "
+        "public posts show episodes 1-8 plainly and tag anything later)"
+    )
+    await h.invoke("recap", episode=8, public=True)
+    assert "||" not in data(h)["embeds"][0]["description"]
+    await h.invoke("recap", episode=9, public=True)
+    assert data(h)["embeds"][0]["description"].startswith("**Spoilers: episode 9**")
+    clock.now = kst(2026, 12, 3, 22)  # episodes 9 and 10 have aired in this rewatch
+    await h.invoke("setup show", user=staff)
+    fields = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}
+    assert fields["Spoiler line for public posts"].startswith(
+        "automatic: episode 10 (the last episode whose rewatch slot has passed;"
+    )

@@ -17,13 +17,44 @@ async def test_spoiler_post_tags_text_credits_author_and_pings_nobody(h):
     assert post["allowed_mentions"] == NO_MENTIONS
 
 
-async def test_spoiler_post_reuploads_image_as_spoiler(h):
+async def test_spoiler_post_answers_first_then_downloads_and_reuploads_the_image_as_spoiler(h):
     await h.invoke(
         "spoiler", episode=4, text="look at this", image={"filename": "scene.png", "content_type": "image/png"}
     )
-    call = next(c for c in reversed(h.recorder.calls) if c.path.endswith("/callback"))
-    assert call.files == ["SPOILER_scene.png"]
-    assert data(h)["content"].endswith("||look at this||")
+    calls = h.recorder.calls
+    defer = next(i for i, c in enumerate(calls) if c.path.endswith("/callback"))
+    download = next(i for i, c in enumerate(calls) if c.path.startswith("https://cdn.discordapp.com/"))
+    assert defer < download  # answered before the download: a big file can't miss Discord's 3 seconds
+    assert calls[defer].json["type"] == 5
+    assert calls[defer].json["data"]["flags"] == EPHEMERAL  # the wait, and any problem, are private
+    [post] = [r for r in h.responses() if r["kind"] == "followup"]
+    assert "flags" not in post or not post["flags"] & EPHEMERAL  # the post itself is public
+    assert post["content"] == "**Spoilers: episode 4** · from <@2000>\n||look at this||"
+    assert post["allowed_mentions"] == NO_MENTIONS
+    upload = next(c for c in calls if c.method == "POST" and c.path.startswith("/webhooks/") and c.files)
+    assert upload.files == ["SPOILER_scene.png"]
+    assert h.last_response()["kind"] == "edit_original"
+    assert h.last_response()["content"].startswith("Posted your spoiler for episode 4: https://discord.com/channels/")
+
+
+async def test_an_image_that_cannot_be_downloaded_gets_a_clear_private_answer(h):
+    h.recorder.fail("GET", r"https://cdn\.discordapp\.com/.*", status=404, code=0, message="asset not found")
+    await h.invoke("spoiler", episode=4, text="look", image={"filename": "scene.png", "content_type": "image/png"})
+    answer = h.last_response()
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"] == (
+        "I couldn't download 'scene.png' from Discord, so nothing was posted. Attach it again and retry in a moment."
+    )
+    assert not [r for r in h.responses() if r.get("content", "").startswith("**Spoilers")]
+    assert not h.errors or "error id" not in answer["content"]
+
+
+async def test_an_image_too_large_to_repost_is_refused_before_any_download(h):
+    image = {"filename": "huge.png", "content_type": "image/png", "size": 20 * 1024 * 1024}
+    await h.invoke("spoiler", episode=4, text="look", image=image)
+    assert data(h)["content"] == "'huge.png' is 20.0 MB; I can re-post at most 10.0 MB here. Attach a smaller image."
+    assert data(h)["flags"] == EPHEMERAL
+    assert not [c for c in h.recorder.calls if c.path.startswith("https://")]
 
 
 async def test_spoiler_post_refuses_non_images(h):

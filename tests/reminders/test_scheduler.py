@@ -32,8 +32,13 @@ class PostDelivery:
             return forced
         channel = self.channel + reminder.guild_id
         result = await self.sender.send(
-            Outgoing(f"reminder {reminder.id}", reminder.guild_id, channel_id=channel, nonce=attempt.nonce,
-                     deadline=attempt.deadline)  # fmt: skip
+            Outgoing(
+                f"reminder {reminder.id}",
+                reminder.guild_id,
+                channel_id=channel,
+                nonce=attempt.nonce,
+                deadline=attempt.deadline,
+            )
         )
         if isinstance(result, Delivered):
             return Sent(result.message_id, channel)
@@ -86,7 +91,8 @@ async def test_a_crashed_instances_claims_are_taken_back_at_once_on_restart(db, 
     dead = make_scheduler(db, clock, sender, {"party": delivery}, pid=4242, is_alive=lambda pid: pid != 4242)
     await dead.ensure_registered()
     async with db.transaction() as tx:
-        [claimed] = await reminders.claim_due(tx.conn, int(due.timestamp()), dead.instance_id, limit=10)
+        claimed = await reminders.claim_due(tx.conn, int(due.timestamp()), dead.instance_id, limit=10)
+    assert len(claimed) == 1
     # ...the process dies here. A new one starts one second later, on the same machine:
     clock.now = due + dt.timedelta(seconds=1)
     fresh = make_scheduler(db, clock, sender, {"party": delivery}, is_alive=lambda pid: pid != 4242)
@@ -110,7 +116,8 @@ async def test_a_crash_between_send_and_mark_is_deduplicated_by_the_nonce(db, cl
     fresh = make_scheduler(db, clock, sender, {"party": delivery}, is_alive=lambda pid: False)
     await fresh.tick()
     assert {nonce for _, nonce, _ in discord_.posts} == {nonce_for(claimed.id)}
-    assert len(discord_.posts) == 2 and discord_.created == 1  # sent twice, one message in the channel
+    assert len(discord_.posts) == 2  # sent twice...
+    assert discord_.created == 1  # ...one message in the channel
     [row] = await _rows(db)
     assert row.state == "sent"
 

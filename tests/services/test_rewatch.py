@@ -72,6 +72,24 @@ def test_pause_across_a_slot_then_resume_on_the_next_slots():
     ]  # fmt: skip
 
 
+def test_pause_and_resume_before_anything_aired_moves_nothing_earlier():
+    schedule = skip_week(generate(dt.date(2026, 12, 2), 1, 4, WED_THU, KST), KST, kst(2026, 11, 21))  # starts 9 Dec
+    paused_at, now = kst(2026, 11, 22), kst(2026, 11, 23)  # paused and resumed well before the first slot
+    assert resume(schedule, WED_THU, KST, paused_at, now) == schedule
+
+
+def test_resume_never_moves_an_episode_earlier():
+    schedule = generate(dt.date(2026, 12, 2), 1, 6, WED_THU, KST)
+    skipped = skip_week(schedule, KST, kst(2026, 12, 4, 12))  # eps 3-6 a week on: Wed 16, Thu 17, Wed 23, Thu 24
+    resumed = resume(skipped, WED_THU, KST, kst(2026, 12, 5), kst(2026, 12, 10, 12))  # resumed before the 16th
+    assert resumed == skipped
+    for before, after in zip(
+        skipped, resume(skipped, WED_THU, KST, kst(2026, 12, 5), kst(2026, 12, 17, 12)), strict=True
+    ):
+        assert after.airs_at >= before.airs_at  # missed the 16th: everything from ep 3 moves on one slot
+    assert resume(skipped, WED_THU, KST, kst(2026, 12, 5), kst(2026, 12, 17, 12))[2].airs_at == kst(2026, 12, 17, 21)
+
+
 def test_dst_in_the_slot_zone_keeps_local_time():
     sundays = (Slot(6, dt.time(20)),)  # Sundays 20:00 New York
     schedule = generate(dt.date(2026, 10, 25), 1, 3, sundays, NEW_YORK)

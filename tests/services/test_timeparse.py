@@ -1,3 +1,4 @@
+import contextlib
 import datetime as dt
 import subprocess
 import sys
@@ -8,7 +9,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
-from bot.services.timeparse import HINT, PastTime, TooFarAhead, UnreadableTime, ZoneInText, parse_when, preview
+from bot.services.timeparse import (
+    HINT,
+    AmbiguousTime,
+    PastTime,
+    TimeRefused,
+    TooFarAhead,
+    UnreadableTime,
+    ZoneInText,
+    parse_day,
+    parse_when,
+    preview,
+    preview_day,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_YORK = ZoneInfo("America/New_York")
@@ -28,74 +41,231 @@ def kst(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SEOUL)
 
 
+def london(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
 def utc(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=UTC)
 
 
-def check(text: str, zone: ZoneInfo, now: dt.datetime, expected: dt.datetime) -> dt.datetime:
-    got = parse_when(text, zone, now)
-    assert got == expected
-    assert got.tzinfo is UTC
-    return got
+# Moments the table reads from, besides NOW.
+FRI_BEFORE_FALL_BACK = utc(2026, 10, 30, 12)  # Fri 08:00 EDT; New York's clocks go back on Sun 1 Nov
+SECOND_ONE_THIRTY = utc(2026, 11, 1, 6, 30)  # 01:30 EST on 1 Nov, the second time round
+FIRST_ONE_THIRTY = utc(2026, 11, 1, 5, 30)  # 01:30 EDT on 1 Nov, half an hour before clocks go back
+FRI_BEFORE_SPRING = utc(2027, 3, 12, 17)  # Fri 12:00 EST; clocks go forward on Sun 14 Mar
+SAT_BEFORE_SPRING = utc(2027, 3, 13, 17)  # Sat 12:00 EST
+LONDON_FRI = utc(2027, 3, 26, 12)  # Fri 12:00 GMT; London's clocks go forward on Sun 28 Mar
+NEW_YEARS_EVE = utc(2027, 1, 1, 3)  # 22:00 on 31 Dec in New York, noon on 1 Jan in Seoul
+MONTH_END = ny(2026, 11, 30, 23)
+FRIDAY_19 = ny(2026, 11, 27, 19)
+FRIDAY_21 = ny(2026, 11, 27, 21)
+
+# (typed text, member's zone, now, the one instant it means, or the refusal it gets and a fragment of its message)
+TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefused], str]]] = [
+    # -- English forms that must work ----------------------------------------------------------------------
+    ("friday 8pm", NEW_YORK, NOW, ny(2026, 11, 27, 20)),
+    ("Friday 20:00", NEW_YORK, NOW, ny(2026, 11, 27, 20)),
+    ("fri 8 pm", NEW_YORK, NOW, ny(2026, 11, 27, 20)),
+    ("FRI 8PM", NEW_YORK, NOW, ny(2026, 11, 27, 20)),
+    ("friday, 8 p.m.", NEW_YORK, NOW, ny(2026, 11, 27, 20)),
+    ("tomorrow 21:00", NEW_YORK, NOW, ny(2026, 11, 22, 21)),
+    ("tomorrow at 9pm", NEW_YORK, NOW, ny(2026, 11, 22, 21)),
+    ("tmrw 9pm", NEW_YORK, NOW, ny(2026, 11, 22, 21)),
+    ("9pm tomorrow", NEW_YORK, NOW, ny(2026, 11, 22, 21)),
+    ("the day after tomorrow at 9pm", NEW_YORK, NOW, ny(2026, 11, 23, 21)),
+    ("tonight 9pm", NEW_YORK, NOW, ny(2026, 11, 21, 21)),
+    ("tonight at 9", NEW_YORK, NOW, ny(2026, 11, 21, 21)),
+    ("tonight at 9:30", NEW_YORK, NOW, ny(2026, 11, 21, 21, 30)),
+    ("9 o'clock tonight", NEW_YORK, NOW, ny(2026, 11, 21, 21)),
+    ("tonight 1am", NEW_YORK, NOW, ny(2026, 11, 22, 1)),  # the small hours after this evening
+    ("tonight at midnight", NEW_YORK, NOW, ny(2026, 11, 22, 0)),
+    ("this evening at 8", NEW_YORK, NOW, ny(2026, 11, 21, 20)),
+    ("tomorrow morning at 8", NEW_YORK, NOW, ny(2026, 11, 22, 8)),
+    ("tomorrow night at 11", NEW_YORK, NOW, ny(2026, 11, 22, 23)),
+    ("next wed at 9pm", NEW_YORK, NOW, ny(2026, 11, 25, 21)),
+    ("next wednesday 21:00", NEW_YORK, NOW, ny(2026, 11, 25, 21)),
+    ("on wednesday at 9pm", NEW_YORK, NOW, ny(2026, 11, 25, 21)),
+    ("at 9pm on wednesday", NEW_YORK, NOW, ny(2026, 11, 25, 21)),
+    ("wed @ 9pm", NEW_YORK, NOW, ny(2026, 11, 25, 21)),
+    ("weds 9pm", NEW_YORK, NOW, ny(2026, 11, 25, 21)),
+    ("thurs 9pm", NEW_YORK, NOW, ny(2026, 11, 26, 21)),
+    ("thu 9pm", NEW_YORK, NOW, ny(2026, 11, 26, 21)),
+    ("tues 8pm", NEW_YORK, NOW, ny(2026, 11, 24, 20)),
+    ("tue. 8pm", NEW_YORK, NOW, ny(2026, 11, 24, 20)),
+    ("mon 8pm", NEW_YORK, NOW, ny(2026, 11, 23, 20)),
+    ("sun 8pm", NEW_YORK, NOW, ny(2026, 11, 22, 20)),
+    ("sat 8pm", NEW_YORK, NOW, ny(2026, 11, 21, 20)),  # today is Saturday and 20:00 is still ahead
+    ("saturday 6am", NEW_YORK, NOW, ny(2026, 11, 28, 6)),  # today's 06:00 has passed: next week
+    ("2026-12-02 20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("2026-12-02T20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("2026/12/02 8:30pm", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("2026.12.02 20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("dec 2 8:30pm", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("December 2nd, 2026 at 20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("2 dec 20:30", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("the 2nd of december at 8:30pm", NEW_YORK, NOW, ny(2026, 12, 2, 20, 30)),
+    ("Fri, Dec 4, 8pm", NEW_YORK, NOW, ny(2026, 12, 4, 20)),  # a date with its weekday (pasted event text)
+    ("8.30pm", NEW_YORK, NOW, ny(2026, 11, 21, 20, 30)),
+    ("20.30", NEW_YORK, NOW, ny(2026, 11, 21, 20, 30)),
+    ("12/25 8pm", NEW_YORK, NOW, ny(2026, 12, 25, 20)),  # only one reading is a date
+    ("25/12 8pm", NEW_YORK, NOW, ny(2026, 12, 25, 20)),
+    ("jan 2 8pm", NEW_YORK, NOW, ny(2027, 1, 2, 20)),  # a date without a year: the next one
+    ("in 2 hours", NEW_YORK, NOW, ny(2026, 11, 21, 9)),
+    ("in 90 minutes", NEW_YORK, NOW, ny(2026, 11, 21, 8, 30)),
+    ("in 1h30m", NEW_YORK, NOW, ny(2026, 11, 21, 8, 30)),
+    ("in an hour and 30 minutes", NEW_YORK, NOW, ny(2026, 11, 21, 8, 30)),
+    ("in half an hour", NEW_YORK, NOW, ny(2026, 11, 21, 7, 30)),
+    ("2 hours from now", NEW_YORK, NOW, ny(2026, 11, 21, 9)),
+    ("in 3 days", NEW_YORK, NOW, ny(2026, 11, 24, 7)),
+    ("in 2 days at 9pm", NEW_YORK, NOW, ny(2026, 11, 23, 21)),
+    ("in 1 week", NEW_YORK, NOW, ny(2026, 11, 28, 7)),
+    ("6am", NEW_YORK, NOW, ny(2026, 11, 22, 6)),  # a time alone: tomorrow once passed today
+    ("10pm", NEW_YORK, NOW, ny(2026, 11, 21, 22)),  # ... today while still ahead
+    ("20:30", NEW_YORK, NOW, ny(2026, 11, 21, 20, 30)),
+    ("8:30", NEW_YORK, NOW, ny(2026, 11, 21, 8, 30)),  # no am/pm: the 24-hour clock
+    ("at 21", NEW_YORK, NOW, ny(2026, 11, 21, 21)),
+    ("noon", NEW_YORK, NOW, ny(2026, 11, 21, 12)),
+    ("tomorrow noon", NEW_YORK, NOW, ny(2026, 11, 22, 12)),
+    ("midnight", NEW_YORK, NOW, ny(2026, 11, 22, 0)),
+    ("12:30am", NEW_YORK, NOW, ny(2026, 11, 22, 0, 30)),
+    ("now", NEW_YORK, NOW, NOW),
+    ("<t:1795608000:F>", NEW_YORK, NOW, utc(2026, 11, 25, 12)),
+    ("1795608000", SEOUL, NOW, utc(2026, 11, 25, 12)),
+    ("wed 9pm KST", NEW_YORK, NOW, kst(2026, 11, 25, 21)),  # an unambiguous zone in the text wins
+    ("friday 8pm UTC+9", NEW_YORK, NOW, kst(2026, 11, 27, 20)),
+    ("friday 8pm GMT", NEW_YORK, NOW, utc(2026, 11, 27, 20)),
+    ("2026-12-02 20:30+09:00", NEW_YORK, NOW, kst(2026, 12, 2, 20, 30)),
+    ("friday 8pm", SEOUL, NOW, kst(2026, 11, 27, 20)),
+    ("tomorrow 21:00", SEOUL, NOW, kst(2026, 11, 22, 21)),
+    ("saturday 10pm", SEOUL, NOW, kst(2026, 11, 21, 22)),  # 21:00 there: today's 22:00 is still ahead
+    ("saturday 8pm", SEOUL, NOW, kst(2026, 11, 28, 20)),
+    ("8pm", SEOUL, NOW, kst(2026, 11, 22, 20)),
+    ("in 2 days", SEOUL, NOW, kst(2026, 11, 23, 21)),
+    # -- weekdays: the next such day still ahead; "next" is never today --------------------------------------
+    ("friday 8pm", NEW_YORK, FRIDAY_19, ny(2026, 11, 27, 20)),
+    ("fri 20:00", NEW_YORK, FRIDAY_19, ny(2026, 11, 27, 20)),
+    ("friday 8pm", NEW_YORK, FRIDAY_21, ny(2026, 12, 4, 20)),
+    ("next friday 8pm", NEW_YORK, FRIDAY_19, ny(2026, 12, 4, 20)),
+    ("friday 8pm", NEW_YORK, ny(2026, 11, 27, 20), ny(2026, 11, 27, 20)),  # exactly now is not past
+    # -- daylight saving --------------------------------------------------------------------------------------
+    ("friday 8pm", NEW_YORK, FRI_BEFORE_FALL_BACK, utc(2026, 10, 31, 0)),  # EDT, UTC-4
+    ("sunday 8pm", NEW_YORK, FRI_BEFORE_FALL_BACK, utc(2026, 11, 2, 1)),  # EST, UTC-5: same wall clock
+    ("sunday 1:30am", NEW_YORK, FRI_BEFORE_FALL_BACK, utc(2026, 11, 1, 5, 30)),  # repeated: the first one
+    ("1:45am", NEW_YORK, SECOND_ONE_THIRTY, utc(2026, 11, 1, 6, 45)),  # only the second one is still ahead
+    ("in 2 hours", NEW_YORK, FIRST_ONE_THIRTY, utc(2026, 11, 1, 7, 30)),  # elapsed time across the change
+    ("in 30 minutes", NEW_YORK, FIRST_ONE_THIRTY, utc(2026, 11, 1, 6)),
+    ("friday 20:00", NEW_YORK, FRI_BEFORE_SPRING, utc(2027, 3, 13, 1)),  # EST
+    ("sunday 8pm", NEW_YORK, FRI_BEFORE_SPRING, utc(2027, 3, 15, 0)),  # EDT
+    ("next friday 20:00", NEW_YORK, FRI_BEFORE_SPRING, utc(2027, 3, 20, 0)),
+    ("sunday 2:30am", NEW_YORK, FRI_BEFORE_SPRING, utc(2027, 3, 14, 7, 30)),  # skipped: 03:30 EDT
+    ("in 1 day", NEW_YORK, SAT_BEFORE_SPRING, utc(2027, 3, 14, 16)),  # days keep the clock: 23 hours later
+    ("in 24 hours", NEW_YORK, SAT_BEFORE_SPRING, utc(2027, 3, 14, 17)),  # hours do not
+    ("tomorrow noon", NEW_YORK, SAT_BEFORE_SPRING, utc(2027, 3, 14, 16)),
+    ("saturday 20:00", LONDON, LONDON_FRI, london(2027, 3, 27, 20)),  # GMT
+    ("sunday 20:00", LONDON, LONDON_FRI, utc(2027, 3, 28, 19)),  # BST
+    ("sunday 1:30am", LONDON, LONDON_FRI, utc(2027, 3, 28, 1, 30)),  # skipped: 02:30 BST
+    # -- midnight and the year end ------------------------------------------------------------------------------
+    ("00:30", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1, 0, 30)),
+    ("tomorrow 00:30", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1, 0, 30)),
+    ("jan 1 00:30", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1, 0, 30)),
+    ("2027-01-01 00:30", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1, 0, 30)),
+    ("12:30am", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1, 0, 30)),
+    ("midnight", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1)),
+    ("tonight at midnight", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1)),
+    ("friday 8pm", NEW_YORK, NEW_YEARS_EVE, ny(2027, 1, 1, 20)),
+    ("2027-01-01 00:30", SEOUL, NEW_YEARS_EVE, (PastTime, "That's in the past (Fri 1 Jan 2027 00:30 in Asia/Seoul)")),
+    ("6am", NEW_YORK, MONTH_END, ny(2026, 12, 1, 6)),
+    ("midnight", NEW_YORK, MONTH_END, ny(2026, 12, 1)),
+    # -- refused: sloppy input is never a guess ----------------------------------------------------------------
+    ("9", NEW_YORK, NOW, (AmbiguousTime, '"9" alone isn\'t a time: write 9am or 9pm')),
+    ("at 9", NEW_YORK, NOW, (AmbiguousTime, '"at 9" could be morning or evening')),
+    ("friday 9", NEW_YORK, NOW, (AmbiguousTime, '"9" alone isn\'t a time')),
+    ("-1", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "-1" as a time')),
+    ("1-2", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "1-2" as a time')),
+    ("+3", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "+3" as a time')),
+    ("tomorrow 25:00", NEW_YORK, NOW, (UnreadableTime, '"25:00" isn\'t a time of day: hours run from 0 to 23')),
+    ("8:61pm", NEW_YORK, NOW, (UnreadableTime, "minutes run from 00 to 59")),
+    ("13pm", NEW_YORK, NOW, (UnreadableTime, "with am/pm the hour runs from 1 to 12")),
+    ("12/2 8pm", NEW_YORK, NOW, (AmbiguousTime, '"12/2" could be Dec 2 or Feb 12')),
+    ("feb 30 8pm", NEW_YORK, NOW, (UnreadableTime, '"feb 30" isn\'t a date')),
+    ("sat dec 4 8pm", NEW_YORK, NOW, (UnreadableTime, "Fri 4 Dec 2026 is a Friday, not a Saturday")),
+    ("13.05", NEW_YORK, NOW, (AmbiguousTime, '"13.05" could be a time or a date: write 13:05')),
+    ("friday", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "friday", e.g. "friday 8pm"')),
+    ("tomorrow", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "tomorrow"')),
+    ("dec 2", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "dec 2"')),
+    ("friday midnight", NEW_YORK, NOW, (AmbiguousTime, "could be the start or the end of that day")),
+    ("tonight 9am", NEW_YORK, NOW, (UnreadableTime, '"9am" isn\'t tonight')),
+    ("friday tomorrow 8pm", NEW_YORK, NOW, (UnreadableTime, '"friday" and "tomorrow" both name a day')),
+    ("8pm 9pm", NEW_YORK, NOW, (UnreadableTime, '"8pm" and "9pm" both name a time')),
+    ("in 2 hours at 9pm", NEW_YORK, NOW, (UnreadableTime, 'already says when; leave out "9pm"')),
+    ("2 hours", NEW_YORK, NOW, (UnreadableTime, 'Write "in 2 hours"')),
+    ("friday blorp", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "blorp" in "friday blorp"')),
+    ("friday at blorp o'clock", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "at blorp"')),
+    ("blorp", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "blorp" as a time.')),
+    ("", NEW_YORK, NOW, (UnreadableTime, "Tell me a time.")),
+    ("x" * 101, NEW_YORK, NOW, (UnreadableTime, "That's too long to be a time.")),
+    ("<t:abc>", SEOUL, NOW, (UnreadableTime, "as a time")),
+    ("8pm EST", NEW_YORK, NOW, (ZoneInText, 'so leave out "EST"')),
+    ("friday 9pm IST", NEW_YORK, NOW, (ZoneInText, 'so leave out "IST"')),
+    ("yesterday", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 in America/New_York)")),
+    ("2 hours ago", NEW_YORK, NOW, (PastTime, "That's in the past (Sat 21 Nov 2026 05:00")),
+    ("last friday 8pm", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 20:00")),
+    ("nov 21 6am", NEW_YORK, NOW, (PastTime, "Sat 21 Nov 2026 06:00")),  # today's date stays today
+    ("11/21 6am", SEOUL, NOW, (PastTime, "Sat 21 Nov 2026 06:00")),
+    ("tonight 6pm", SEOUL, NOW, (PastTime, "Sat 21 Nov 2026 18:00")),  # 21:00 there
+    ("2026-11-20 20:00", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 20:00 in America/New_York)")),
+    ("2027-11-22 07:01", NEW_YORK, NOW, (TooFarAhead, "more than a year away")),
+    ("in 367 days", NEW_YORK, NOW, (TooFarAhead, "more than a year away")),
+    ("<t:1900000000:F>", NEW_YORK, NOW, (TooFarAhead, "more than a year away")),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("friday 8pm", ny(2026, 11, 27, 20)),
-        ("Friday 20:00", ny(2026, 11, 27, 20)),
-        ("fri 8 pm", ny(2026, 11, 27, 20)),
-        ("tomorrow 21:00", ny(2026, 11, 22, 21)),
-        ("tomorrow at 9pm", ny(2026, 11, 22, 21)),
-        ("tmrw 9pm", ny(2026, 11, 22, 21)),
-        ("tonight 9pm", ny(2026, 11, 21, 21)),
-        ("2026-12-02 20:30", ny(2026, 12, 2, 20, 30)),
-        ("12/2 8:30pm", ny(2026, 12, 2, 20, 30)),  # month first
-        ("dec 2 8:30pm", ny(2026, 12, 2, 20, 30)),
-        ("in 2 hours", ny(2026, 11, 21, 9)),
-        ("in 90 minutes", ny(2026, 11, 21, 8, 30)),
-        ("next wednesday 21:00", ny(2026, 11, 25, 21)),
-        ("weds 9pm", ny(2026, 11, 25, 21)),
-        ("thurs 9pm", ny(2026, 11, 26, 21)),
-        ("saturday 8pm", ny(2026, 11, 21, 20)),  # today is Saturday and 20:00 is still ahead
-        ("saturday 6am", ny(2026, 11, 28, 6)),  # today's 06:00 has passed: next week
-        ("6am", ny(2026, 11, 22, 6)),  # a time alone: tomorrow once passed today
-        ("10pm", ny(2026, 11, 21, 22)),  # ... today while still ahead
-        ("noon", ny(2026, 11, 21, 12)),
-        ("2027-01-01 00:30", ny(2027, 1, 1, 0, 30)),
-        ("now", NOW),
-        ("wed 9pm KST", kst(2026, 11, 25, 21)),  # an unambiguous zone in the text wins
-        ("friday 8pm UTC+9", kst(2026, 11, 27, 20)),
-    ],
-)
-def test_new_york(text, expected):
-    check(text, NEW_YORK, NOW, expected)
+def _id(row: tuple[str, ZoneInfo, dt.datetime, object]) -> str:
+    text, zone, now, _ = row
+    return f"{text[:30]!r} {zone.key.split('/')[-1]} {now:%m-%dT%H:%M}"
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("friday 8pm", kst(2026, 11, 27, 20)),
-        ("Friday 20:00", kst(2026, 11, 27, 20)),
-        ("tomorrow 21:00", kst(2026, 11, 22, 21)),
-        ("tomorrow at 9pm", kst(2026, 11, 22, 21)),
-        ("tonight 10pm", kst(2026, 11, 21, 22)),
-        ("2026-12-02 20:30", kst(2026, 12, 2, 20, 30)),
-        ("12/2 8:30pm", kst(2026, 12, 2, 20, 30)),
-        ("in 2 hours", kst(2026, 11, 21, 23)),
-        ("in 90 minutes", kst(2026, 11, 21, 22, 30)),
-        ("next wednesday 21:00", kst(2026, 11, 25, 21)),
-        ("saturday 10pm", kst(2026, 11, 21, 22)),  # today, still ahead
-        ("saturday 8pm", kst(2026, 11, 28, 20)),  # today's has passed
-        ("8pm", kst(2026, 11, 22, 20)),
-        ("10pm", kst(2026, 11, 21, 22)),
-        ("8pm KST", kst(2026, 11, 22, 20)),
-        ("2027-01-01 00:30", kst(2027, 1, 1, 0, 30)),
-        ("in 2 days", kst(2026, 11, 23, 21)),
-    ],
-)
-def test_seoul(text, expected):
-    check(text, SEOUL, NOW, expected)
+def test_the_table_is_large_enough():
+    assert len(TABLE) >= 60
+    assert len({(text, zone.key, now) for text, zone, now, _ in TABLE}) == len(TABLE)  # no row twice
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[_id(row) for row in TABLE])
+def test_every_input_means_one_instant_or_is_refused_with_examples(row):
+    text, zone, now, expected = row
+    if isinstance(expected, dt.datetime):
+        got = parse_when(text, zone, now)
+        assert got == expected, f"{text!r} read as {got.astimezone(zone):%a %Y-%m-%d %H:%M %Z}"
+        assert got.tzinfo is UTC
+        # The preview says the same instant (in the member's zone), and never more than 100 characters.
+        shown = preview(text, zone, now)
+        assert shown.instant == got
+        local = got.astimezone(zone)
+        assert f"{local:%H:%M} ({zone.key})" in shown.line
+        assert len(shown.line) <= 100
+    else:
+        kind, fragment = expected
+        with pytest.raises(kind) as caught:
+            parse_when(text, zone, now)
+        message = str(caught.value)
+        assert fragment in message
+        if kind is not ZoneInText:
+            assert message.endswith(_examples_for(zone, now)), message
+        # The preview gives the same refusal in short, never an instant.
+        shown = preview(text, zone, now)
+        assert shown.instant is None
+        assert shown.line == (HINT if not text.strip() else caught.value.short)
+        assert len(shown.line) <= 100
+
+
+def _examples_for(zone: ZoneInfo, now: dt.datetime) -> str:
+    date = (now.astimezone(zone) + dt.timedelta(days=11)).date()
+    return f'Try "friday 8pm", "tomorrow 21:00", "{date.isoformat()} 20:30" or "in 2 hours".'
+
+
+def test_refusals_are_user_errors():
+    assert issubclass(TimeRefused, UserError)
 
 
 def test_the_same_text_means_different_instants_in_different_zones():
@@ -111,166 +281,27 @@ def test_naive_now_is_a_programming_error():
         parse_when("friday 8pm", NEW_YORK, NOW.replace(tzinfo=None))
 
 
-@pytest.mark.parametrize(
-    ("now", "text", "expected"),
-    [
-        (ny(2026, 11, 27, 21), "friday 8pm", ny(2026, 12, 4, 20)),  # Friday 21:00: next week's Friday
-        (ny(2026, 11, 27, 19), "friday 8pm", ny(2026, 11, 27, 20)),  # Friday 19:00: today
-        (ny(2026, 11, 27, 20), "friday 8pm", ny(2026, 11, 27, 20)),  # exactly now is not past
-        (ny(2026, 11, 27, 19), "fri 20:00", ny(2026, 11, 27, 20)),
-        (ny(2026, 11, 27, 19), "next friday 8pm", ny(2026, 12, 4, 20)),  # "next" never means today
-    ],
-)
-def test_weekdays_mean_the_next_such_day_still_ahead(now, text, expected):
-    check(text, NEW_YORK, now, expected)
+def test_exactly_366_days_ahead_is_allowed():
+    assert parse_when("2027-11-22 07:00", NEW_YORK, NOW) == NOW + dt.timedelta(days=366)
+    assert parse_when("in 366 days", SEOUL, NOW) == NOW + dt.timedelta(days=366)
 
 
-class TestDaylightSaving:
-    def test_new_york_autumn_keeps_the_wall_clock(self):
-        now = utc(2026, 10, 30, 12)  # Friday 08:00 EDT; clocks go back on Sunday 1 November
-        friday = check("friday 8pm", NEW_YORK, now, utc(2026, 10, 31, 0))  # EDT, UTC-4
-        sunday = check("sunday 8pm", NEW_YORK, now, utc(2026, 11, 2, 1))  # EST, UTC-5
-        assert friday.astimezone(NEW_YORK).hour == sunday.astimezone(NEW_YORK).hour == 20
-
-    def test_an_ambiguous_time_is_its_first_occurrence(self):
-        now = utc(2026, 10, 30, 12)
-        got = check("sunday 1:30am", NEW_YORK, now, utc(2026, 11, 1, 5, 30))
-        assert got.astimezone(NEW_YORK).utcoffset() == dt.timedelta(hours=-4)
-
-    def test_the_second_occurrence_when_only_it_is_ahead(self):
-        now = utc(2026, 11, 1, 6, 30)  # 01:30 EST, the second time round
-        check("1:45am", NEW_YORK, now, utc(2026, 11, 1, 6, 45))
-
-    def test_durations_are_elapsed_time(self):
-        now = utc(2026, 11, 1, 5, 30)  # 01:30 EDT, half an hour before clocks go back
-        check("in 2 hours", NEW_YORK, now, utc(2026, 11, 1, 7, 30))
-        check("in 30 minutes", NEW_YORK, now, utc(2026, 11, 1, 6))
-
-    def test_new_york_spring_keeps_the_wall_clock(self):
-        now = utc(2027, 3, 12, 17)  # Friday 12:00 EST; clocks go forward on Sunday 14 March
-        check("friday 20:00", NEW_YORK, now, utc(2027, 3, 13, 1))  # EST
-        check("sunday 8pm", NEW_YORK, now, utc(2027, 3, 15, 0))  # EDT
-        got = check("next friday 20:00", NEW_YORK, now, utc(2027, 3, 20, 0))  # EDT, a week later
-        assert got.astimezone(NEW_YORK).hour == 20
-
-    def test_a_skipped_time_moves_forward(self):
-        now = utc(2027, 3, 12, 17)
-        got = check("sunday 2:30am", NEW_YORK, now, utc(2027, 3, 14, 7, 30))
-        assert got.astimezone(NEW_YORK).hour == 3
-
-    def test_days_keep_the_clock_and_hours_do_not(self):
-        now = utc(2027, 3, 13, 17)  # Saturday 12:00 EST
-        check("tomorrow", NEW_YORK, now, utc(2027, 3, 14, 16))  # 12:00 EDT, 23 hours later
-        check("in 1 day", NEW_YORK, now, utc(2027, 3, 14, 16))
-        check("in 24 hours", NEW_YORK, now, utc(2027, 3, 14, 17))  # 13:00 EDT
-
-    def test_london_spring(self):
-        now = utc(2027, 3, 26, 12)  # Friday 12:00 GMT; clocks go forward on Sunday 28 March
-        check("saturday 20:00", LONDON, now, utc(2027, 3, 27, 20))  # GMT
-        check("sunday 20:00", LONDON, now, utc(2027, 3, 28, 19))  # BST
-        check("sunday 1:30am", LONDON, now, utc(2027, 3, 28, 1, 30))  # skipped: 02:30 BST
-
-
-class TestYearAndMonthEnds:
-    NEW_YEARS_EVE = utc(2027, 1, 1, 3)  # 22:00 on 31 December in New York, noon on 1 January in Seoul
-
-    @pytest.mark.parametrize("text", ["2027-01-01 00:30", "00:30", "tomorrow 00:30", "jan 1 00:30", "12:30am"])
-    def test_just_after_midnight_in_new_york(self, text):
-        check(text, NEW_YORK, self.NEW_YEARS_EVE, ny(2027, 1, 1, 0, 30))
-
-    def test_a_weekday_across_the_year_end(self):
-        check("friday 8pm", NEW_YORK, self.NEW_YEARS_EVE, ny(2027, 1, 1, 20))
-
-    def test_already_past_in_seoul(self):
-        with pytest.raises(PastTime):
-            parse_when("2027-01-01 00:30", SEOUL, self.NEW_YEARS_EVE)
-
-    def test_a_date_without_year_is_the_next_one(self):
-        check("jan 2", SEOUL, self.NEW_YEARS_EVE, kst(2027, 1, 2))
-        check("jan 2 8pm", NEW_YORK, NOW, ny(2027, 1, 2, 20))
-
-    @pytest.mark.parametrize(("text", "expected"), [("6am", ny(2026, 12, 1, 6)), ("midnight", ny(2026, 12, 1))])
-    def test_a_time_alone_at_the_end_of_a_month(self, text, expected):
-        check(text, NEW_YORK, ny(2026, 11, 30, 23), expected)
-
-
-@pytest.mark.parametrize("text", ["<t:1795608000>", "<t:1795608000:F>", "<t:1795608000:R>", "<t:1795608000:t>"])
-@pytest.mark.parametrize("zone", [NEW_YORK, SEOUL])
-def test_discord_timestamps(text, zone):
-    check(text, zone, NOW, utc(2026, 11, 25, 12))
-
-
-@pytest.mark.parametrize("text", ["1795608000", "  <t:1795608000:f>  "])
-def test_bare_unix_time_and_spaces(text):
-    check(text, SEOUL, NOW, utc(2026, 11, 25, 12))
-
-
-def test_past_discord_timestamp():
-    with pytest.raises(PastTime):
-        parse_when("<t:1700000000:F>", NEW_YORK, NOW)
-
-
-def test_past_time_message():
-    with pytest.raises(UserError) as caught:
+def test_past_time_message_in_full():
+    with pytest.raises(PastTime) as caught:
         parse_when("2026-11-20 20:00", NEW_YORK, NOW)
     assert str(caught.value) == f"That's in the past (Fri 20 Nov 2026 20:00 in America/New_York). {TRY}"
 
 
-@pytest.mark.parametrize(
-    ("text", "zone"),
-    [
-        *[
-            (text, zone)
-            for text in ["yesterday", "2 hours ago", "nov 21 6am", "11/21 6am"]
-            for zone in (NEW_YORK, SEOUL)
-        ],
-        ("2026-11-21 06:59", NEW_YORK),
-        ("tonight 6pm", SEOUL),  # 21:00 there
-        ("today 8pm", SEOUL),
-    ],
-)
-def test_past_times_are_refused(text, zone):
-    with pytest.raises(PastTime, match="That's in the past") as caught:
-        parse_when(text, zone, NOW)
-    assert str(caught.value).endswith(TRY)
-
-
-def test_garbage_message():
-    with pytest.raises(UserError) as caught:
-        parse_when("blorp", NEW_YORK, NOW)
-    assert str(caught.value) == f'I couldn\'t read "blorp" as a time. {TRY}'
-
-
-@pytest.mark.parametrize("text", ["blorp", "", "   ", "tonight at 9", "friday at blorp o'clock", "x" * 200, "<t:abc>"])
-@pytest.mark.parametrize("zone", [NEW_YORK, SEOUL])
-def test_unreadable_input(text, zone):
-    with pytest.raises(UnreadableTime) as caught:
-        parse_when(text, zone, NOW)
-    assert str(caught.value).endswith(TRY)
-
-
-@pytest.mark.parametrize("text", ["8pm EST", "friday 9pm IST", "8pm pst"])
-def test_ambiguous_abbreviations_in_the_text_are_refused(text):
-    with pytest.raises(ZoneInText, match="leave out") as caught:
-        parse_when(text, NEW_YORK, NOW)
+def test_ambiguous_zone_names_the_members_zone():
+    with pytest.raises(ZoneInText) as caught:
+        parse_when("8pm pst", NEW_YORK, NOW)
     assert "America/New_York" in str(caught.value)
-
-
-class TestLimit:
-    def test_exactly_366_days_ahead_is_allowed(self):
-        check("2027-11-22 07:00", NEW_YORK, NOW, NOW + dt.timedelta(days=366))
-        check("in 366 days", SEOUL, NOW, NOW + dt.timedelta(days=366))
-
-    @pytest.mark.parametrize("text", ["2027-11-22 07:01", "in 367 days", "2030-01-01 20:00", "<t:1900000000:F>"])
-    def test_further_is_refused(self, text):
-        with pytest.raises(TooFarAhead, match="more than a year away") as caught:
-            parse_when(text, NEW_YORK, NOW)
-        assert str(caught.value).endswith(TRY)
+    assert caught.value.abbreviation == "PST"
 
 
 class TestPreview:
     def test_a_time(self):
-        assert preview("friday 8pm", NEW_YORK, NOW) == "Fri 27 Nov 2026, 20:00 (America/New_York) · in 6 days"
+        assert preview("friday 8pm", NEW_YORK, NOW).line == "Fri 27 Nov 2026, 20:00 (America/New_York) · in 6 days"
 
     @pytest.mark.parametrize(
         ("text", "relative"),
@@ -283,30 +314,73 @@ class TestPreview:
         ],
     )
     def test_relative_part(self, text, relative):
-        assert preview(text, NEW_YORK, NOW).endswith(f"(America/New_York) · {relative}")
+        assert preview(text, NEW_YORK, NOW).line.endswith(f"(America/New_York) · {relative}")
 
     def test_seoul(self):
-        assert preview("tomorrow 21:00", SEOUL, NOW) == "Sun 22 Nov 2026, 21:00 (Asia/Seoul) · in 1 day"
+        assert preview("tomorrow 21:00", SEOUL, NOW).line == "Sun 22 Nov 2026, 21:00 (Asia/Seoul) · in 1 day"
 
-    @pytest.mark.parametrize("text", ["", "  ", "blorp", "tonight at 9", "<t:99999999999999:F>"])
-    def test_a_hint_while_it_does_not_parse(self, text):
-        assert preview(text, NEW_YORK, NOW) == HINT
+    @pytest.mark.parametrize("text", ["", "  "])
+    def test_a_hint_while_nothing_is_typed(self, text):
+        assert preview(text, NEW_YORK, NOW).line == HINT
 
-    def test_past_and_too_far(self):
-        assert preview("yesterday", NEW_YORK, NOW).startswith("That's in the past (Fri 20 Nov 2026")
-        assert preview("2030-01-01", NEW_YORK, NOW).startswith("More than a year away")
-        assert preview("8pm EST", NEW_YORK, NOW).startswith('Leave out "EST"')
-
-    def test_never_raises(self):
-        assert preview("friday 8pm", NEW_YORK, NOW.replace(tzinfo=None)) == HINT
+    def test_refusals_in_short(self):
+        assert preview("yesterday", NEW_YORK, NOW).line.startswith("That's in the past (Fri 20 Nov 2026")
+        assert preview("2030-01-01 20:00", NEW_YORK, NOW).line.startswith("More than a year away")
+        assert preview("8pm EST", NEW_YORK, NOW).line.startswith('Leave out "EST"')
+        assert preview("9", NEW_YORK, NOW).line == '"9" alone isn\'t a time: add am/pm or :00'
 
     @pytest.mark.parametrize(
         "zone",
         [NEW_YORK, SEOUL, ZoneInfo("America/North_Dakota/New_Salem"), ZoneInfo("America/Argentina/Buenos_Aires")],
     )
     def test_at_most_100_characters(self, zone):
-        for text in ["friday 8pm", "in 90 minutes", "yesterday", "2030-01-01", "8pm EST", "blorp", "x" * 300]:
-            assert len(preview(text, zone, NOW)) <= 100
+        for text in ["friday 8pm", "in 90 minutes", "yesterday", "2030-01-01 20:00", "8pm EST", "blorp", "x" * 300,
+                     "the 2nd of december at 8:30pm tomorrow", "friday " + "blorp" * 20]:  # fmt: skip
+            assert len(preview(text, zone, NOW).line) <= 100
+
+
+class TestDays:
+    """``parse_day``: a day for ``/rewatch start from:`` (the time comes from the slots)."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2026-12-02", dt.date(2026, 12, 2)),
+            ("today", dt.date(2026, 11, 21)),  # Saturday 21 Nov in Seoul (21:00)
+            ("now", dt.date(2026, 11, 21)),
+            ("tomorrow", dt.date(2026, 11, 22)),
+            ("wednesday", dt.date(2026, 11, 25)),
+            ("next wed", dt.date(2026, 11, 25)),
+            ("saturday", dt.date(2026, 11, 21)),
+            ("next saturday", dt.date(2026, 11, 28)),
+            ("dec 2", dt.date(2026, 12, 2)),
+            ("2 december 2026", dt.date(2026, 12, 2)),
+            ("in 2 weeks", dt.date(2026, 12, 5)),
+            ("2026-11-18", dt.date(2026, 11, 18)),  # a rewatch that began last week: the schedule decides
+        ],
+    )
+    def test_days(self, text, expected):
+        assert parse_day(text, SEOUL, NOW) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "fragment"),
+        [
+            ("-1", 'I couldn\'t read "-1"'),
+            ("1-2", 'I couldn\'t read "1-2"'),
+            ("9", '"9" alone isn\'t a time'),
+            ("friday 9pm", "Give a day without a time"),
+            ("in 2 hours", "Give a day, not hours"),
+            ("12/2", "could be Dec 2 or Feb 12"),
+            ("blorp", 'I couldn\'t read "blorp"'),
+        ],
+    )
+    def test_refused(self, text, fragment):
+        with pytest.raises(TimeRefused, match=fragment.replace("(", r"\(")):
+            parse_day(text, SEOUL, NOW)
+
+    def test_preview(self):
+        assert preview_day("next wed", SEOUL, NOW).line == "Wed 25 Nov 2026 (Asia/Seoul)"
+        assert preview_day("-1", SEOUL, NOW).instant is None
 
 
 def test_works_offline_from_a_cold_start():
@@ -330,6 +404,29 @@ def test_works_offline_from_a_cold_start():
         print(parse_when("friday 8pm", ZoneInfo("America/New_York"), now).isoformat())
         """
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026-11-28T01:00:00+00:00"
+
+
+def test_any_mix_of_words_is_read_or_refused_never_a_crash():
+    import random
+
+    words = [
+        "friday", "fri", "next", "this", "last", "at", "on", "in", "8pm", "9", "20:30", "8:30", "tonight", "tomorrow",
+        "2", "hours", "days", "dec", "2nd", "of", "the", "2026-12-02", "12/25", "12/2", "noon", "midnight", "am",
+        "pm", "-", "+", "utc+9", "kst", "est", "morning", "night", "ago", "from now", "and", "an", "hour", "half",
+        "o'clock", "@", "1h30m", "2026", "0", "24:00", "99", "<t:1795608000:F>", "8.30", "13.05", ",", "week",
+        "yesterday", "31", "feb", "29",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    zones = [NEW_YORK, SEOUL, LONDON, ZoneInfo("Pacific/Chatham")]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        zone = rng.choice(zones)
+        for read in (parse_when, parse_day):
+            with contextlib.suppress(TimeRefused):
+                read(text, zone, NOW)
+        assert len(preview(text, zone, NOW).line) <= 100
