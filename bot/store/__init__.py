@@ -1,6 +1,6 @@
 """SQL and nothing else: the database, its migrations and one repository per table group."""
 
-from .database import Database, migrations
+from .database import BackupReport, Database, DatabaseProblem, SchemaStatus, backup, inspect, latest_version, migrations
 from .guilds import GuildRepository, GuildSettingsRow, ThreadRepository, ThreadRow
 from .members import MemberSettingsRepository, MemberSettingsRow
 from .parties import PartyRepository, PartyRow, RsvpChange
@@ -10,7 +10,9 @@ from .rewatch import AiringSlotRow, RewatchRepository, RewatchRow
 
 __all__ = [
     "AiringSlotRow",
+    "BackupReport",
     "Database",
+    "DatabaseProblem",
     "GuildRepository",
     "GuildSettingsRow",
     "MemberSettingsRepository",
@@ -23,8 +25,12 @@ __all__ = [
     "RewatchRepository",
     "RewatchRow",
     "RsvpChange",
+    "SchemaStatus",
     "ThreadRepository",
     "ThreadRow",
     "UserDataRepository",
+    "backup",
+    "inspect",
+    "latest_version",
     "migrations",
 ]
