@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RunOnBot
+from bot.errors import UserError
 from bot.services import Services
 from bot.services.rewatch import AIRING_KIND
 from bot.services.scheduler import Failed, Outcome, Sent
@@ -148,6 +149,8 @@ class AiringDelivery:
         await tell_staff(self.bot, guild_id, "an airing reminder", failure)
 
 
+# /airing info works in DMs; /airing remind-me is about one server and says so in a DM.
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Airing(commands.GroupCog, group_name="airing", group_description="When Run On airs, and airing reminders"):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
@@ -164,9 +167,11 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
 
     @app_commands.command(name="remind-me", description="Get this server's airing reminders by DM")
     @app_commands.describe(setting="on: DM me before each episode airs; off: stop")
-    @app_commands.guild_only()
     async def remind_me(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
-        assert interaction.guild_id is not None
+        if interaction.guild_id is None:
+            raise UserError(
+                "Airing reminders belong to a server: run `/airing remind-me` in the server whose reminders you want."
+            )
         await self.services.rewatch.subscribe(interaction.guild_id, interaction.user.id, setting == "on")
         config = await self.services.guilds.get(interaction.guild_id)
         if setting == "off":

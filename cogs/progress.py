@@ -41,6 +41,7 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
         await interaction.response.edit_message(content=text, view=None)
 
 
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Progress(
     commands.GroupCog, group_name="progress", group_description="How far you've watched (for spoiler safety)"
 ):

@@ -463,4 +463,3 @@ class FakeDiscord:
     async def _dispatch_all(self, event: str, data: dict[str, Any]) -> None:
         for session in self.ready_sessions():
             await self._dispatch(session, event, data)
-
