@@ -166,8 +166,10 @@ async def open_for_run(settings: Settings) -> Database:
             path, status.version, report.target, status.latest,
         )  # fmt: skip
     db = await Database.open(path)
-    if status.pending:
-        log.info("database %s: schema version %d (applied %d migration(s))", path, status.latest, status.pending)
+    if not status.exists or status.version == 0:
+        log.info("created the database %s (schema version %d)", path, status.latest)
+    elif status.pending:
+        log.info("migrated the database %s to schema version %d", path, status.latest)
     return db
 
 
@@ -194,6 +196,7 @@ async def _serve(bot: RunOnBot, token: str, settings: Settings) -> None:
     try:
         await bot.connect()
     except Exception as error:
+        await bot.close()
         raise _discord_error(error, settings) or error from None
 
 
@@ -442,8 +445,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "sync":
             return asyncio.run(_sync(settings, args.guild, args.clear_guild))
         return asyncio.run(_run(settings))
-    except (SettingsError, PackError) as exc:
+    except SettingsError as exc:
         return _one_line(str(exc), EXIT_CONFIG)
+    except PackError as exc:
+        more = len(exc.problems) - 1
+        rest = f" (and {more} more: python -m bot check lists them all)" if more else ""
+        return _one_line(f"the show pack is invalid: {exc.problems[0]}{rest}", EXIT_CONFIG)
     except DatabaseProblem as exc:
         return _one_line(str(exc), EXIT_DATABASE)
     except StartupError as exc:

@@ -103,6 +103,7 @@ class FakeDiscord:
         application_id: int = APPLICATION_ID,
         guilds: Mapping[int, dict[str, Any]] | None = None,
         callback_delay: float = 0.0,
+        gateway_token: str | None = None,
     ) -> None:
         self.token = token
         self.application_id = application_id
@@ -110,6 +111,10 @@ class FakeDiscord:
         self.guilds: dict[int, dict[str, Any]] = dict(guilds or {})
         #: Seconds the interaction callback route waits before answering (to catch a bot mid-request).
         self.callback_delay = callback_delay
+        #: The token IDENTIFY must carry (default: ``token``); another one closes the gateway with 4004.
+        self.gateway_token = gateway_token or token
+        #: Seconds to hold requests matching (method, path regex) before answering, e.g. to stop a bot mid-login.
+        self.delays: list[tuple[str, re.Pattern[str], float]] = []
         #: Return this status for the next requests matching a (method, path regex) pair, once each.
         self.failures: list[tuple[str, re.Pattern[str], int]] = []
         self.requests: list[Request] = []
@@ -279,6 +284,9 @@ class FakeDiscord:
         return response
 
     async def _answer(self, method: str, path: str, body: Any, authorized: bool) -> web.Response:
+        for delay_method, pattern, seconds in list(self.delays):
+            if delay_method == method and pattern.fullmatch(path):
+                await asyncio.sleep(seconds)
         for index, (fail_method, pattern, status) in enumerate(self.failures):
             if fail_method == method and pattern.fullmatch(path):
                 del self.failures[index]
@@ -437,7 +445,7 @@ class FakeDiscord:
 
     async def _identify(self, session: Session, data: dict[str, Any]) -> None:
         assert session.ws is not None
-        if data.get("token") != self.token:
+        if data.get("token") != self.gateway_token:
             await session.ws.close(code=4004, message=b"Authentication failed.")
             return
         session.identify = data
