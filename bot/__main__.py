@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
         "--client-id", type=int, help="the application id (default: DISCORD_APPLICATION_ID or the token)"
     )
     copy = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
-    copy.add_argument("path", type=Path, help="the backup file to create, or a folder for a timestamped file")
+    copy.add_argument(
+        "path", help="the backup file to create, or a folder (existing, or ending in /) for a timestamped file"
+    )
     return parser
 
 
@@ -409,8 +411,11 @@ def _invite(settings: Settings, client_id: int | None) -> int:
     return EXIT_OK
 
 
-def _backup(settings: Settings, target: Path) -> int:
+def _backup(settings: Settings, where: str) -> int:
+    target = Path(where).expanduser()
     target = target if target.is_absolute() else Path.cwd() / target
+    if where.endswith(("/", os.sep)) and not target.exists() and inspect(settings.database_path).exists:
+        target.mkdir(mode=0o700, parents=True)  # "backups/": a folder, created private
     report = backup(settings.database_path, target)
     print(
         f"Backed up {settings.database_path} (schema version {report.version}, {report.size / 1024:.0f} KiB) "
