@@ -28,7 +28,7 @@ from dotenv import load_dotenv
 
 from .catalog import Catalog, PackError, load_catalog
 from .client import RunOnBot, invite_url, required_permissions
-from .permissions import FEATURES, humanize
+from .permissions import FEATURES, humanize, required_permission_names
 from .settings import Settings, SettingsError, load_settings
 from .store import Database, DatabaseProblem, backup, inspect
 from .store.database import backup_name
@@ -402,7 +402,7 @@ def _invite(settings: Settings, client_id: int | None) -> int:
         raise SettingsError("DISCORD_APPLICATION_ID", "is needed for the invite URL (or pass --client-id)")
     perms = required_permissions()
     print(invite_url(app_id))
-    names = ", ".join(sorted(humanize(name) for name, value in perms if value))
+    names = ", ".join(sorted(humanize(name) for name in required_permission_names()))
     print(f"Permissions ({perms.value}): {names}", file=sys.stderr)
     for feature in FEATURES:
         needed = ", ".join(sorted(humanize(name) for name in feature.permissions))

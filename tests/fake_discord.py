@@ -179,7 +179,8 @@ class FakeDiscord:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
-        assert server is not None and server.sockets
+        assert server is not None
+        assert server.sockets
         self.port = int(server.sockets[0].getsockname()[1])
 
     async def _stop_server(self) -> None:

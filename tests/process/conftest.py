@@ -131,10 +131,10 @@ class BotProcess:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path) -> Iterator[Workdir]:
+def workdir(tmp_path: Path) -> Workdir:
     folder = tmp_path / "bot-home"
     folder.mkdir()
-    yield Workdir(folder, clean_environment())
+    return Workdir(folder, clean_environment())
 
 
 @pytest.fixture

@@ -127,7 +127,8 @@ def test_run_backs_up_an_old_database_before_migrating_it(workdir, fake, bots):
     result = bot.wait()
     assert result.returncode == 0, result.stderr
     [copy] = (database.parent / "backups").iterdir()
-    assert copy.name.startswith(f"runon-v{LATEST - 1}-") and copy.suffix == ".sqlite3"
+    assert copy.name.startswith(f"runon-v{LATEST - 1}-")
+    assert copy.suffix == ".sqlite3"
     assert _version(copy) == LATEST - 1
     assert _progress_rows(copy) == 5
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600

@@ -183,7 +183,8 @@ def test_a_closed_pipe_ends_check_at_once(workdir):
         stdin=subprocess.DEVNULL,
         text=True,
     )
-    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
     first = [proc.stdout.readline(), proc.stdout.readline()]
     proc.stdout.close()  # what head does after two lines
     try:
