@@ -1,4 +1,4 @@
-"""python -m bot [run | sync [--guild ID | --clear-guild ID] | check | invite [--client-id ID] | backup PATH]
+"""python -m bot [run | sync [--guild ID | --clear-guild ID] | check | invite [--client-id ID] | backup PATH | health]
 
 Every failure at start-up ends with one line on stderr that starts with ``error:`` and a non-zero exit
 code (see ``EXIT_*``); never a traceback, never a hang. SIGTERM and SIGINT stop a running bot cleanly
@@ -12,7 +12,9 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -45,6 +47,9 @@ EXIT_BROKEN_PIPE = 141  # what a shell reports for a program whose reader went a
 
 #: From SIGTERM / SIGINT to the process exiting, at most (systemd and Docker wait 10 s by default).
 SHUTDOWN_SECONDS = 8.0
+#: A running, connected bot rewrites its heartbeat file this often; ``health`` calls it stale after HEALTHY_WITHIN.
+HEARTBEAT_SECONDS = 20.0
+HEALTHY_WITHIN = 90.0
 BACKUP_FOLDER = "backups"  # beside the database: where run keeps the copy it takes before migrating
 
 
@@ -71,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--client-id", type=int, help="the application id (default: DISCORD_APPLICATION_ID or the token)"
     )
+    sub.add_parser("health", help="exit 0 if the running bot is connected to Discord (for health checks)")
     copy = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
     copy.add_argument(
         "path", help="the backup file to create, or a folder (existing, or ending in /) for a timestamped file"
@@ -175,6 +181,46 @@ async def open_for_run(settings: Settings) -> Database:
     return db
 
 
+def health_path(settings: Settings) -> Path:
+    """The heartbeat file, beside the database: ``var/runon.health``."""
+    return settings.database_path.with_name(f"{settings.database_path.stem}.health")
+
+
+def _write_private(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
+def _forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+async def _heartbeat(bot: RunOnBot, path: Path) -> None:
+    """While the gateway connection is up, rewrite the heartbeat file; remove it when the bot stops."""
+    try:
+        while True:
+            ws = bot.ws
+            connected = bot.is_ready() and ws is not None and ws.open and math.isfinite(bot.latency)
+            if connected:
+                beat = {
+                    "at": dt.datetime.now(dt.UTC).timestamp(),
+                    "user": str(bot.user),
+                    "latency_ms": round(bot.latency * 1000),
+                    "guilds": len(bot.guilds),
+                    "pid": os.getpid(),
+                }
+                try:
+                    await asyncio.to_thread(_write_private, path, json.dumps(beat))
+                except OSError as error:
+                    log.warning("could not write the heartbeat %s: %s", path, error)
+            await asyncio.sleep(HEARTBEAT_SECONDS if connected else 1.0)
+    finally:
+        _forget(path)  # a stopped bot has no heartbeat
+
+
 class _StopSignal:
     """SIGTERM / SIGINT set an event instead of killing the process."""
 
@@ -212,13 +258,16 @@ async def _run(settings: Settings) -> int:
 
         warm_up()  # load the time parser's language data now, not on a member's first keystroke
         bot = _build_bot(settings, catalog, db, serve=True)
+        beating = asyncio.create_task(_heartbeat(bot, health_path(settings)), name="runon-heartbeat")
         serving = asyncio.create_task(_serve(bot, token, settings), name="runon-serve")
         stopping = asyncio.create_task(stop.event.wait(), name="runon-stop-signal")
         await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if not stop.event.is_set():
             stopping.cancel()
+            beating.cancel()
             serving.result()  # raises what ended it
             return EXIT_OK
+        beating.cancel()
         started = asyncio.get_running_loop().time()
         log.info("%s received: stopping (new interactions are answered 'restarting')", stop.name)
         try:
@@ -411,6 +460,25 @@ def _invite(settings: Settings, client_id: int | None) -> int:
     return EXIT_OK
 
 
+def _health(settings: Settings) -> int:
+    """Reads the heartbeat the running bot writes; no network, no writes."""
+    path = health_path(settings)
+    try:
+        beat = json.loads(path.read_text(encoding="utf-8"))
+        age = dt.datetime.now(dt.UTC).timestamp() - float(beat["at"])
+    except FileNotFoundError:
+        raise StartupError(f"no heartbeat at {path}: the bot is not running, or not connected yet", 1) from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise StartupError(f"cannot read the heartbeat {path}: {error}", 1) from None
+    if age > HEALTHY_WITHIN:
+        raise StartupError(f"the last heartbeat is {age:.0f} s old: the bot is not connected to Discord", 1)
+    print(
+        f"healthy: connected as {beat.get('user')}, gateway latency {beat.get('latency_ms')} ms, "
+        f"{beat.get('guilds')} servers, last heartbeat {max(age, 0):.0f} s ago"
+    )
+    return EXIT_OK
+
+
 def _backup(settings: Settings, where: str) -> int:
     target = Path(where).expanduser()
     target = target if target.is_absolute() else Path.cwd() / target
@@ -447,6 +515,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _invite(settings, args.client_id)
         if command == "backup":
             return _backup(settings, args.path)
+        if command == "health":
+            return _health(settings)
         if command == "sync":
             return asyncio.run(_sync(settings, args.guild, args.clear_guild))
         return asyncio.run(_run(settings))

@@ -81,3 +81,31 @@ def test_a_stop_during_login_exits_at_once(workdir, fake: FakeDiscord, bots):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert not fake.sessions  # it never went on to connect
+
+
+def test_health_follows_the_connection(workdir, fake: FakeDiscord, bots):
+    assert workdir.run("health").returncode == 1  # not running
+    bot = _start(workdir, fake, bots)
+    bot.wait_for_log("ready as runon-bot")
+    heartbeat = workdir.path / "var" / "runon.health"
+    fake.wait_for(heartbeat.exists, 10, "the heartbeat file")
+    healthy = workdir.run("health")
+    assert healthy.returncode == 0, healthy.stderr
+    assert healthy.stdout.startswith("healthy: connected as runon-bot")
+    assert oct(heartbeat.stat().st_mode & 0o777) == "0o600"
+    bot.signal(signal.SIGTERM)
+    assert bot.wait().returncode == 0
+    assert not heartbeat.exists()  # a stopped bot is not healthy
+    gone = workdir.run("health")
+    assert gone.returncode == 1
+    gone.assert_one_error_line(f"no heartbeat at {heartbeat}: the bot is not running")
+
+
+def test_a_stale_heartbeat_is_unhealthy(workdir):
+    (workdir.path / "var").mkdir()
+    stale = time.time() - 600  # a bot that hung or lost Discord ten minutes ago
+    (workdir.path / "var" / "runon.health").write_text(f'{{"at": {stale}, "user": "runon-bot"}}')
+    result = workdir.run("health")
+    assert result.returncode == 1
+    line = result.assert_one_error_line("the last heartbeat is 6")
+    assert line.endswith(" s old: the bot is not connected to Discord")
