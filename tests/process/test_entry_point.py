@@ -1,5 +1,7 @@
 """check, invite and .env, run the way an admin runs them: from their own folder, not the checkout."""
 
+import shutil
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import discord
@@ -8,6 +10,7 @@ from bot.client import invite_url
 from bot.permissions import FEATURES, required_permission_names
 
 APP_ID = 123456789012345678
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_passes_offline_from_any_folder_with_the_shipped_pack(workdir):
@@ -35,6 +38,19 @@ def test_dotenv_is_read_from_the_working_directory(workdir):
     result = workdir.run("check")
     assert result.returncode == 2
     result.assert_one_error_line("LOG_LEVEL must be one of")
+
+
+def test_nothing_is_read_from_beside_the_code(workdir, tmp_path):
+    """A developer's configured checkout: its .env and var/ must not leak into a run from elsewhere."""
+    checkout = tmp_path / "checkout"
+    for package in ("bot", "cogs"):
+        shutil.copytree(ROOT / package, checkout / package, ignore=shutil.ignore_patterns("__pycache__"))
+    (checkout / ".env").write_text("LOG_LEVEL=LOUD\nDATABASE_PATH=checkout.sqlite3\n", encoding="utf-8")
+    (checkout / "var").mkdir()
+    result = workdir.run("check", env=dict(workdir.env, PYTHONPATH=str(checkout)))
+    assert result.returncode == 0, result.stderr
+    assert f"database {workdir.path / 'var' / 'runon.sqlite3'}," in result.stdout
+    assert list((checkout / "var").iterdir()) == []
 
 
 def test_the_real_environment_wins_over_dotenv(workdir):
