@@ -1,4 +1,9 @@
-"""python -m bot [run | sync [--guild ID] | check | invite [--client-id ID]]"""
+"""python -m bot [run | sync [--guild ID | --clear-guild ID] | check | invite [--client-id ID] | backup PATH | health]
+
+Every failure at start-up ends with one line on stderr that starts with ``error:`` and a non-zero exit
+code (see ``EXIT_*``); never a traceback, never a hang. SIGTERM and SIGINT stop a running bot cleanly
+(exit 0).
+"""
 
 from __future__ import annotations
 
@@ -6,34 +11,75 @@ import argparse
 import asyncio
 import base64
 import binascii
+import datetime as dt
+import json
 import logging
+import math
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
+import yarl
 from dotenv import load_dotenv
 
 from .catalog import Catalog, PackError, load_catalog
 from .client import RunOnBot, invite_url, required_permissions
-from .permissions import humanize, required_permission_names
-from .settings import PROJECT_ROOT, Settings, SettingsError, load_settings
-from .store import Database, StoreError, inspect
+from .permissions import FEATURES, humanize, required_permission_names
+from .settings import Settings, SettingsError, load_settings
+from .store import Database, DatabaseProblem, backup, inspect
+from .store.database import backup_name
 
 log = logging.getLogger("bot")
-EXIT_CONFIG = 2
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # check found problems; or something unexpected
+EXIT_CONFIG = 2  # a setting, the data pack, or the token Discord refused: fix the configuration
+EXIT_DATABASE = 3  # the database cannot be used
+EXIT_DISCORD = 4  # Discord could not be reached (network, outage): worth retrying later
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program whose reader went away (128 + SIGPIPE)
+
+#: From SIGTERM / SIGINT to the process exiting, at most (systemd and Docker wait 10 s by default).
+SHUTDOWN_SECONDS = 8.0
+#: A running, connected bot rewrites its heartbeat file this often; ``health`` calls it stale after HEALTHY_WITHIN.
+HEARTBEAT_SECONDS = 20.0
+HEALTHY_WITHIN = 90.0
+BACKUP_FOLDER = "backups"  # beside the database: where run keeps the copy it takes before migrating
+
+
+class StartupError(Exception):
+    """A start-up failure already phrased for the admin; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="runon-bot: the Run On fan-server bot")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="log in and serve (the default)")
-    sync = sub.add_parser("sync", help="sync slash commands globally or to one guild, then exit")
-    sync.add_argument("--guild", type=int, help="sync only this guild (instant); without it, sync globally")
-    sub.add_parser("check", help="validate settings, the data pack and the database without network")
+    sub.add_parser("run", help="log in and serve (the default); migrates the database first, after a backup")
+    sync = sub.add_parser("sync", help="publish the slash commands globally or to one server, then exit")
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=int, metavar="ID", help="sync only this server (instant)")
+    where.add_argument(
+        "--clear-guild", type=int, metavar="ID", help="remove the server-only copies from this server (after testing)"
+    )
+    sub.add_parser("check", help="validate settings, the data pack and the database; no network, writes nothing")
     invite = sub.add_parser("invite", help="print the invite URL with exactly the permissions the bot needs")
     invite.add_argument(
         "--client-id", type=int, help="the application id (default: DISCORD_APPLICATION_ID or the token)"
+    )
+    sub.add_parser("health", help="exit 0 if the running bot is connected to Discord (for health checks)")
+    copy = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
+    copy.add_argument(
+        "path", help="the backup file to create, or a folder (existing, or ending in /) for a timestamped file"
     )
     return parser
 
@@ -46,51 +92,254 @@ def _configure_logging(settings: Settings) -> None:
     )
 
 
-async def _open(settings: Settings) -> tuple[Catalog, Database]:
-    catalog = load_catalog(settings.show_pack)
-    db = await Database.open(settings.database_path)
-    return catalog, db
+# -- building blocks ------------------------------------------------------------------------------
+
+
+def load_show_pack(settings: Settings) -> Catalog:
+    """The configured pack, or the one shipped inside the package (found with importlib.resources)."""
+    if settings.show_pack is not None:
+        return load_catalog(settings.show_pack)
+    with resources.as_file(resources.files("bot.showpack") / "run_on") as folder:
+        return load_catalog(Path(folder))
 
 
 def _build_bot(settings: Settings, catalog: Catalog, db: Database, *, serve: bool = False) -> RunOnBot:
     from .services import Services
 
-    return RunOnBot(Services.build(catalog, db), dev_guild_id=settings.dev_guild_id, background_tasks=serve)
+    return RunOnBot(
+        Services.build(catalog, db), dev_guild_id=settings.dev_guild_id if serve else None, background_tasks=serve
+    )
+
+
+def _point_at(settings: Settings) -> None:
+    """Send every REST call to DISCORD_API_BASE (a rate-limit proxy, or the tests' stand-in)."""
+    if settings.api_base is not None:
+        discord.http.Route.BASE = settings.api_base
+
+
+def _discord_error(error: BaseException, settings: Settings) -> StartupError | None:
+    """A one-line explanation for a failure to talk to Discord at start-up, or None if it is something else."""
+    where = settings.api_base or "Discord"
+    if isinstance(error, discord.LoginFailure):
+        return StartupError(
+            "DISCORD_TOKEN was refused by Discord; copy a fresh token from the Developer Portal (see .env.example)",
+            EXIT_CONFIG,
+        )
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return StartupError("Discord refused the gateway intents the bot asked for (this is a bug)", EXIT_CONFIG)
+    if isinstance(error, discord.ConnectionClosed) and error.code == 4004:
+        return StartupError("the gateway refused DISCORD_TOKEN; copy a fresh token (see .env.example)", EXIT_CONFIG)
+    if isinstance(error, discord.ConnectionClosed):
+        return StartupError(f"the Discord gateway closed the connection (code {error.code})", EXIT_DISCORD)
+    if isinstance(error, discord.HTTPException):
+        return StartupError(
+            f"{where} answered {error.status} {error.text or ''}".rstrip() + "; try again later", EXIT_DISCORD
+        )
+    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError | discord.GatewayNotFound):
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        return StartupError(f"cannot reach {where}: {reason}; check the network", EXIT_DISCORD)
+    return None
+
+
+async def _login(bot: RunOnBot, token: str, settings: Settings, *, gateway: bool = False) -> None:
+    """Log in over HTTP (this runs setup_hook, which loads every feature); with ``gateway``, also find the
+    websocket URL when DISCORD_API_BASE is set. On failure the bot is closed and a StartupError raised."""
+    try:
+        await bot.login(token)
+        if gateway and settings.api_base is not None:
+            # A non-sharded discord.py client connects to its built-in gateway URL; ask the configured API
+            # where the gateway is instead (as the sharded client does), so a stand-in can serve both.
+            _, url, _ = await bot.http.get_bot_gateway()
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    except Exception as error:
+        await bot.close()
+        raise _discord_error(error, settings) or error from None
+
+
+# -- run ------------------------------------------------------------------------------------------
+
+
+async def open_for_run(settings: Settings) -> Database:
+    """Refuse an unusable database; back it up before migrating an existing one; open it."""
+    path = settings.database_path
+    status = inspect(path)
+    refusal = status.refusal()
+    if refusal:
+        raise DatabaseProblem(refusal)
+    if status.exists and status.version > 0 and status.pending:
+        target = path.parent / BACKUP_FOLDER / backup_name(path, status.version, dt.datetime.now(dt.UTC))
+        report = await asyncio.to_thread(backup, path, target)
+        log.info(
+            "backed up %s (schema %d) to %s before migrating to schema %d",
+            path, status.version, report.target, status.latest,
+        )  # fmt: skip
+    db = await Database.open(path)
+    if not status.exists or status.version == 0:
+        log.info("created the database %s (schema version %d)", path, status.latest)
+    elif status.pending:
+        log.info("migrated the database %s to schema version %d", path, status.latest)
+    return db
+
+
+def health_path(settings: Settings) -> Path:
+    """The heartbeat file, beside the database: ``var/runon.health``."""
+    return settings.database_path.with_name(f"{settings.database_path.stem}.health")
+
+
+def _write_private(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
+def _forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+async def _heartbeat(bot: RunOnBot, path: Path) -> None:
+    """While the gateway connection is up, rewrite the heartbeat file; remove it when the bot stops."""
+    try:
+        while True:
+            ws = bot.ws
+            connected = bot.is_ready() and ws is not None and ws.open and math.isfinite(bot.latency)
+            if connected:
+                beat = {
+                    "at": dt.datetime.now(dt.UTC).timestamp(),
+                    "user": str(bot.user),
+                    "latency_ms": round(bot.latency * 1000),
+                    "guilds": len(bot.guilds),
+                    "pid": os.getpid(),
+                }
+                try:
+                    await asyncio.to_thread(_write_private, path, json.dumps(beat))
+                except OSError as error:
+                    log.warning("could not write the heartbeat %s: %s", path, error)
+            await asyncio.sleep(HEARTBEAT_SECONDS if connected else 1.0)
+    finally:
+        _forget(path)  # a stopped bot has no heartbeat
+
+
+class _StopSignal:
+    """SIGTERM / SIGINT set an event instead of killing the process."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.name = ""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._received, sig)
+
+    def _received(self, sig: signal.Signals) -> None:
+        if self.event.is_set():
+            log.info("%s again: already stopping (at most %.0f s)", sig.name, SHUTDOWN_SECONDS)
+            return
+        self.name = sig.name
+        self.event.set()
+
+
+async def _serve(bot: RunOnBot, token: str, settings: Settings) -> None:
+    await _login(bot, token, settings, gateway=True)
+    try:
+        await bot.connect()
+    except Exception as error:
+        await bot.close()
+        raise _discord_error(error, settings) or error from None
 
 
 async def _run(settings: Settings) -> int:
     token = settings.require_token()
-    catalog, db = await _open(settings)
-    from .services.timeparse import warm_up
+    stop = _StopSignal()
+    catalog = load_show_pack(settings)
+    db = await open_for_run(settings)
+    try:
+        from .services.timeparse import warm_up
 
-    warm_up()  # load the time parser's language data now, not on a member's first keystroke
-    async with db:
+        warm_up()  # load the time parser's language data now, not on a member's first keystroke
         bot = _build_bot(settings, catalog, db, serve=True)
-        async with bot:
-            await bot.start(token)
-    return 0
+        beating = asyncio.create_task(_heartbeat(bot, health_path(settings)), name="runon-heartbeat")
+        serving = asyncio.create_task(_serve(bot, token, settings), name="runon-serve")
+        stopping = asyncio.create_task(stop.event.wait(), name="runon-stop-signal")
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not stop.event.is_set():
+            stopping.cancel()
+            beating.cancel()
+            serving.result()  # raises what ended it
+            return EXIT_OK
+        beating.cancel()
+        started = asyncio.get_running_loop().time()
+        log.info("%s received: stopping (new interactions are answered 'restarting')", stop.name)
+        try:
+            await asyncio.wait_for(bot.close(), timeout=SHUTDOWN_SECONDS - 1)
+        except TimeoutError:
+            log.warning("stopping took longer than %.0f s; closing anyway", SHUTDOWN_SECONDS - 1)
+        await asyncio.wait({serving}, timeout=0.5)
+        if not serving.done():
+            serving.cancel()
+            await asyncio.wait({serving}, timeout=0.5)
+        elif not serving.cancelled() and serving.exception() is not None:
+            log.debug("serve task ended with %r while stopping", serving.exception())
+        log.info("stopped in %.1f s", asyncio.get_running_loop().time() - started)
+        return EXIT_OK
+    finally:
+        await db.close()
 
 
-async def _sync(settings: Settings, guild_id: int | None) -> int:
+# -- sync -----------------------------------------------------------------------------------------
+
+
+def _listing(synced: list[discord.app_commands.AppCommand]) -> str:
+    return "\n".join(
+        f"  /{c.name}" if c.type is discord.AppCommandType.chat_input else f"  [{c.type.name} menu] {c.name}"
+        for c in synced
+    )
+
+
+async def _sync(settings: Settings, guild_id: int | None, clear_guild: int | None) -> int:
     token = settings.require_token()
-    catalog, db = await _open(settings)
-    async with db:
-        bot = _build_bot(settings, catalog, db)
-        async with bot:
-            await bot.login(token)  # HTTP only: no gateway connection
-            await bot.load_features()
-            if guild_id is not None:
+    catalog = load_show_pack(settings)
+    # Syncing needs the command tree, not the members' data: an in-memory database keeps it from
+    # touching (or migrating) the real one.
+    async with await Database.open(":memory:") as db:
+        bot = _build_bot(settings, catalog, db)  # no development-guild sync in setup_hook
+        await _login(bot, token, settings)  # HTTP only: no gateway connection
+        try:
+            if clear_guild is not None:
+                guild = discord.Object(clear_guild)
+                bot.tree.clear_commands(guild=guild)
+                await bot.tree.sync(guild=guild)
+                print(f"Removed the server-only command copies from guild {clear_guild}.")
+                print("Members there now see the global commands only (if you synced them globally).")
+            elif guild_id is not None:
                 guild = discord.Object(guild_id)
                 bot.tree.copy_global_to(guild=guild)
                 synced = await bot.tree.sync(guild=guild)
-                where = f"guild {guild_id}"
+                print(f"Synced {len(synced)} commands to guild {guild_id} (visible there at once):")
+                print(_listing(synced))
+                if await bot.tree.fetch_commands():
+                    print(
+                        f"Note: the commands are also published globally, so members of guild {guild_id} see each "
+                        f"one twice. When you are done testing: python -m bot sync --clear-guild {guild_id}"
+                    )
             else:
                 synced = await bot.tree.sync()
-                where = "globally (may take up to an hour to appear everywhere)"
-            print(f"Synced {len(synced)} commands {where}:")
-            for command in synced:
-                print(f"  /{command.name}")
-    return 0
+                print(f"Synced {len(synced)} commands globally (Discord may take a few minutes to show them):")
+                print(_listing(synced))
+                dev = settings.dev_guild_id
+                if dev is not None and await bot.tree.fetch_commands(guild=discord.Object(dev)):
+                    print(
+                        f"Note: guild {dev} (DEV_GUILD_ID) still has its own copies, so members there see each "
+                        f"command twice. Remove them with: python -m bot sync --clear-guild {dev}"
+                    )
+        except Exception as error:
+            raise _discord_error(error, settings) or error from None
+        finally:
+            await bot.close()
+    return EXIT_OK
+
+
+# -- check ----------------------------------------------------------------------------------------
 
 
 def describe_commands(bot: RunOnBot) -> list[str]:
@@ -112,27 +361,48 @@ def describe_commands(bot: RunOnBot) -> list[str]:
     return lines
 
 
+def _database_lines(settings: Settings) -> tuple[list[str], list[str]]:
+    """What check says about the database, and its problems. Reads only: never creates or migrates."""
+    status = inspect(settings.database_path)
+    lines: list[str] = []
+    problems: list[str] = []
+    refusal = status.refusal()
+    if refusal:
+        problems.append(refusal)
+    elif not status.exists:
+        lines.append(f"Database: {status.path} does not exist yet; run creates it (schema version {status.latest})")
+    elif status.pending:
+        lines.append(
+            f"Database: schema version {status.version} of {status.latest}; run backs it up, then applies "
+            f"{status.pending} migration(s)"
+        )
+    else:
+        lines.append(f"Database: schema version {status.version} of {status.latest} (up to date)")
+    if status.exists and not status.problem:
+        mode = status.path.stat().st_mode & 0o777
+        if mode & 0o077:
+            lines.append(f"  note: {status.path} is readable by other users (mode {mode:o}); chmod 600 it")
+    return lines, problems
+
+
 async def _check(settings: Settings) -> int:
     problems: list[str] = []
     print(
-        f"Settings: database {settings.database_path}, show pack {settings.show_pack}, log level {settings.log_level}"
+        f"Settings: database {settings.database_path}, show pack {settings.show_pack_label}, "
+        f"log level {settings.log_level}"
     )
     print(f"  DISCORD_TOKEN {'is set' if settings.token else 'is not set (needed for run and sync)'}")
     print(f"  DEV_GUILD_ID {settings.dev_guild_id or 'not set: run syncs nothing; use python -m bot sync'}")
+    if settings.api_base:
+        print(f"  DISCORD_API_BASE {settings.api_base} (REST calls go there instead of Discord)")
     try:
-        catalog = load_catalog(settings.show_pack)
+        catalog: Catalog | None = load_show_pack(settings)
     except PackError as exc:
         problems.extend(exc.problems)
         catalog = None
-    try:
-        status = await inspect(settings.database_path)  # read-only: check never creates or migrates
-    except StoreError as exc:
-        problems.append(str(exc))
-    else:
-        print(f"Database: {status.describe()}")
-        if status.state == "ahead":
-            problems.append(f"database {settings.database_path}: {status.describe()}")
-    db = await Database.open(":memory:")  # the commands are listed from a bot over a throw-away database
+    lines, db_problems = _database_lines(settings)
+    print("\n".join(lines))
+    problems.extend(db_problems)
     if catalog is not None:
         show = catalog.show
         print(f"Show: {show.title} ({show.title_korean}) on {show.network}, streaming on {show.streaming}")
@@ -145,20 +415,24 @@ async def _check(settings: Settings) -> int:
         aliases = sum(len(p.actor_aliases) + len(p.character_aliases) for p in catalog.people)
         arcs = sum(len(p.arcs) for p in catalog.people)
         print(f"Cast: {len(catalog.people)} people, {aliases} aliases, {arcs} story notes")
-        bot = _build_bot(settings, catalog, db)
-        await bot.load_features()
-        lines = describe_commands(bot)
+        # The command list needs the features loaded, not the real database: a throw-away one.
+        async with await Database.open(":memory:") as scratch:
+            bot = _build_bot(settings, catalog, scratch)
+            await bot.load_features()
+            lines = describe_commands(bot)
+            await bot.close()
         print(f"Commands ({len(lines)}):")
         print("\n".join(lines))
-    if db is not None:
-        await db.close()
     if problems:
         print(f"\n{len(problems)} problem(s):", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEMS
     print("\nAll checks passed.")
-    return 0
+    return EXIT_OK
+
+
+# -- invite, backup -------------------------------------------------------------------------------
 
 
 def application_id_from_token(token: str) -> int | None:
@@ -176,40 +450,98 @@ def _invite(settings: Settings, client_id: int | None) -> int:
     if not app_id:
         raise SettingsError("DISCORD_APPLICATION_ID", "is needed for the invite URL (or pass --client-id)")
     perms = required_permissions()
-    names = ", ".join(sorted(humanize(name) for name in required_permission_names()))
     print(invite_url(app_id))
+    names = ", ".join(sorted(humanize(name) for name in required_permission_names()))
     print(f"Permissions ({perms.value}): {names}", file=sys.stderr)
-    return 0
+    for feature in FEATURES:
+        needed = ", ".join(sorted(humanize(name) for name in feature.permissions))
+        asked = "" if feature.invite else " [not in the invite: grant per channel]"
+        print(f"  {feature.name}: {needed}{asked}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _health(settings: Settings) -> int:
+    """Reads the heartbeat the running bot writes; no network, no writes."""
+    path = health_path(settings)
+    try:
+        beat = json.loads(path.read_text(encoding="utf-8"))
+        age = dt.datetime.now(dt.UTC).timestamp() - float(beat["at"])
+    except FileNotFoundError:
+        raise StartupError(f"no heartbeat at {path}: the bot is not running, or not connected yet", 1) from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise StartupError(f"cannot read the heartbeat {path}: {error}", 1) from None
+    if age > HEALTHY_WITHIN:
+        raise StartupError(f"the last heartbeat is {age:.0f} s old: the bot is not connected to Discord", 1)
+    print(
+        f"healthy: connected as {beat.get('user')}, gateway latency {beat.get('latency_ms')} ms, "
+        f"{beat.get('guilds')} servers, last heartbeat {max(age, 0):.0f} s ago"
+    )
+    return EXIT_OK
+
+
+def _backup(settings: Settings, where: str) -> int:
+    target = Path(where).expanduser()
+    target = target if target.is_absolute() else Path.cwd() / target
+    if where.endswith(("/", os.sep)) and not target.exists() and inspect(settings.database_path).exists:
+        target.mkdir(mode=0o700, parents=True)  # "backups/": a folder, created private
+    report = backup(settings.database_path, target)
+    print(
+        f"Backed up {settings.database_path} (schema version {report.version}, {report.size / 1024:.0f} KiB) "
+        f"to {report.target}"
+    )
+    return EXIT_OK
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+
+def _one_line(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    load_dotenv(PROJECT_ROOT / ".env")
+    load_dotenv(Path.cwd() / ".env")  # the working directory's .env; real environment variables win
+    settings: Settings | None = None
     try:
         settings = load_settings()
+        _point_at(settings)
         _configure_logging(settings)
         command = args.command or "run"
         if command == "check":
             return asyncio.run(_check(settings))
         if command == "invite":
             return _invite(settings, args.client_id)
+        if command == "backup":
+            return _backup(settings, args.path)
+        if command == "health":
+            return _health(settings)
         if command == "sync":
-            return asyncio.run(_sync(settings, args.guild))
+            return asyncio.run(_sync(settings, args.guild, args.clear_guild))
         return asyncio.run(_run(settings))
     except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _one_line(str(exc), EXIT_CONFIG)
     except PackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except discord.LoginFailure:
-        print(
-            "error: DISCORD_TOKEN was refused by Discord; copy a fresh token (see .env.example)",
-            file=sys.stderr,
-        )
-        return EXIT_CONFIG
-    except KeyboardInterrupt:
-        return 0
+        more = len(exc.problems) - 1
+        rest = f" (and {more} more: python -m bot check lists them all)" if more else ""
+        return _one_line(f"the show pack is invalid: {exc.problems[0]}{rest}", EXIT_CONFIG)
+    except DatabaseProblem as exc:
+        return _one_line(str(exc), EXIT_DATABASE)
+    except StartupError as exc:
+        return _one_line(str(exc), exc.code)
+    except BrokenPipeError:
+        # The reader went away (python -m bot check | head -2): stop quietly, and keep Python from
+        # complaining while it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # Ctrl-C outside run (which stops cleanly on its own)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        log.debug("unexpected error", exc_info=exc)
+        hint = "" if settings and settings.log_level == "DEBUG" else " (LOG_LEVEL=DEBUG shows the details)"
+        return _one_line(f"unexpected {type(exc).__name__}: {exc}{hint}", EXIT_PROBLEMS)
 
 
 if __name__ == "__main__":

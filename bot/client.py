@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -15,6 +17,11 @@ from .permissions import required_permission_names
 from .services import Services
 
 log = logging.getLogger(__name__)
+
+#: How long a stopping bot waits for interactions it is already handling (Discord wants the first
+#: answer within 3 seconds; a command that defers may take a little longer).
+DRAIN_SECONDS = 5.0
+RESTARTING = "I'm restarting right now. Please try again in a minute."
 
 EXTENSIONS: tuple[str, ...] = (
     "cogs.episodes",
@@ -122,6 +129,78 @@ class RunOnBot(commands.Bot):
         self.dev_guild_id = dev_guild_id
         # Loops (the reminder scheduler) run only in the real process; tests call their bodies.
         self.background_tasks = background_tasks
+        #: Set by :meth:`close`: new interactions are answered "restarting" instead of being handled.
+        self.stopping = False
+        self.drain_seconds = DRAIN_SECONDS
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        self._gate_interactions()
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def _gate_interactions(self) -> None:
+        """Wrap the gateway's INTERACTION_CREATE handler: while stopping, refuse new work politely;
+        otherwise note the tasks discord.py starts for the interaction so :meth:`close` can wait for them.
+
+        discord.py has no public hook that sees every interaction before it is routed (the command tree,
+        views and modals are called directly), so this wraps the parser the websocket looks up by event
+        name. The handler is synchronous: the tasks that appear while it runs are exactly the ones it
+        started for this interaction."""
+        parsers: dict[str, Callable[[Any], None]] = self._connection.parsers
+        original = parsers["INTERACTION_CREATE"]
+
+        def gated(data: Any) -> None:
+            if self.stopping:
+                task = asyncio.create_task(self._refuse(data), name="runon-refuse-while-stopping")
+            else:
+                before = asyncio.all_tasks()
+                original(data)
+                for task in asyncio.all_tasks() - before:
+                    self._track(task)
+                return
+            self._track(task)
+
+        parsers["INTERACTION_CREATE"] = gated
+
+    def _track(self, task: asyncio.Task[Any]) -> None:
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _refuse(self, data: Any) -> None:
+        interaction: discord.Interaction[RunOnBot] = discord.Interaction(data=data, state=self._connection)
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            elif interaction.type is not discord.InteractionType.ping:
+                await interaction.response.send_message(RESTARTING, ephemeral=True)
+        except discord.HTTPException:
+            log.info("could not tell user %s that the bot is restarting", interaction.user.id)
+
+    @property
+    def in_flight(self) -> int:
+        """Interactions being handled right now."""
+        return sum(1 for task in self._in_flight if not task.done())
+
+    async def close(self) -> None:
+        """Stop taking new work, let interactions in progress finish (bounded), then unload every
+        feature (loops stop, the scheduler lets go of its work) and close the connection."""
+        if not self.stopping:
+            self.stopping = True
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.drain_seconds
+            announced = False
+            # Loop: "restarting" answers to interactions that arrive meanwhile are in-flight work too.
+            while pending := {t for t in self._in_flight if not t.done() and t is not asyncio.current_task()}:
+                if not announced:
+                    log.info("stopping: finishing %d interaction(s) in progress", len(pending))
+                    announced = True
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    log.warning(
+                        "stopping: %d interaction(s) still running after %.0fs", len(pending), self.drain_seconds
+                    )
+                    break
+                await asyncio.wait(pending, timeout=remaining)
+        await super().close()
 
     async def load_features(self) -> None:
         for name in EXTENSIONS:

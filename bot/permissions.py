@@ -1,27 +1,83 @@
 """The Discord permissions each feature needs, declared once.
 
-The invite URL is computed from ``FEATURE_PERMISSIONS``; ``/setup show`` checks the same sets
-against the bot's effective permissions in each configured channel.
+The invite URL asks for the union of the features marked ``invite``; ``/setup show`` checks the same
+sets against the bot's effective permissions where each feature acts. Names are discord.py's
+``Permissions`` flag names.
+
+Since 23 February 2026 Discord requires **Create Events** for a bot to create scheduled events
+(Manage Events alone no longer grants it). Create Events also lets the bot edit and cancel the
+events it created itself, so the bot does not ask for Manage Events.
+
+Not requested, on purpose:
+
+* **Manage Messages** server-wide, for the optional "Spoiler-tag this" moderator menu. Staff grant it
+  (with Attach Files) to the bot only in the channels where they want the menu.
+* Stage-channel events: Discord wants Manage Channels, Mute Members and Move Members for them, far
+  more than a watch party needs, so the bot offers voice-channel and external events only.
 """
 
 from __future__ import annotations
 
-# Permission flag names as discord.py's ``Permissions`` spells them, per feature.
-FEATURE_PERMISSIONS: dict[str, frozenset[str]] = {
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    permissions: frozenset[str]
+    #: True: the invite URL asks for these server-wide. False: staff grant them per channel if they want it.
+    invite: bool
+    #: What an admin reads about it (README and ``python -m bot invite``).
+    why: str
+
+
+FEATURES: tuple[Feature, ...] = (
     # Slash-command answers go through the interaction webhook and need no channel permission, but
     # the bot must see the channel to offer buttons there and embed links to render its cards.
-    "catalogue answers": frozenset({"view_channel", "embed_links"}),
+    Feature("catalogue answers", frozenset({"view_channel", "embed_links"}), True, "answer commands with cards"),
     # /discuss: a public thread per episode in a text channel, or a post in a forum channel.
-    "discussion threads": frozenset(
-        {"view_channel", "send_messages", "create_public_threads", "send_messages_in_threads", "read_message_history"}
+    Feature(
+        "discussion threads",
+        frozenset(
+            {
+                "view_channel",
+                "send_messages",
+                "create_public_threads",
+                "send_messages_in_threads",
+                "read_message_history",
+            }
+        ),
+        True,
+        "open and reopen /discuss threads",
     ),
+    # Watch parties: the announcement card and the reminders in a text channel.
+    Feature(
+        "watch parties",
+        frozenset({"view_channel", "send_messages", "embed_links"}),
+        True,
+        "post watch-party cards and reminders",
+    ),
+    # A Discord event per party: external events need Create Events server-wide.
+    Feature("watch-party events", frozenset({"create_events"}), True, "add each watch party to the server's Events"),
+    # A party in a voice channel: Discord also wants View Channel and Connect in that channel.
+    Feature(
+        "voice-channel events",
+        frozenset({"view_channel", "connect", "create_events"}),
+        True,
+        "host a party's event in a voice channel (the bot never joins voice)",
+    ),
+    # Airing posts: "Episode N airs in 24 hours" in the channel staff pick.
+    Feature("airing posts", frozenset({"view_channel", "send_messages"}), True, "post airing reminders"),
     # "Spoiler-tag this": re-post a member's message (with attachments) tagged, then delete the original.
-    "spoiler-tag this": frozenset(
-        {"view_channel", "send_messages", "attach_files", "read_message_history", "manage_messages"}
+    Feature(
+        "spoiler-tag this",
+        frozenset({"view_channel", "send_messages", "attach_files", "read_message_history", "manage_messages"}),
+        False,
+        'the "Spoiler-tag this" moderator menu, only in channels where staff grant Manage Messages',
     ),
-    # Watch parties: the announcement card and reminders in a channel, and a Discord scheduled event.
-    "watch parties": frozenset({"view_channel", "send_messages", "embed_links", "manage_events"}),
-}
+)
+
+FEATURE_PERMISSIONS: dict[str, frozenset[str]] = {feature.name: feature.permissions for feature in FEATURES}
 
 # Features that work without these, but better with them. Not requested by the invite URL.
 OPTIONAL_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -32,9 +88,11 @@ OPTIONAL_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 def required_permission_names() -> frozenset[str]:
+    """What the invite URL asks for: the union of the features marked ``invite``."""
     names: set[str] = set()
-    for needed in FEATURE_PERMISSIONS.values():
-        names |= needed
+    for feature in FEATURES:
+        if feature.invite:
+            names |= feature.permissions
     return frozenset(names)
 
 

@@ -3,6 +3,10 @@
 Every value is validated up front. A bad or missing value raises :class:`SettingsError` whose
 message is one line naming the variable and pointing at ``.env.example``; the entry point turns it
 into exit code 2 without a traceback. The token is never part of any message or ``repr``.
+
+Nothing here depends on where the code is installed: relative paths are read against the working
+directory (where ``.env`` is read from too), the database defaults to ``var/runon.sqlite3`` under
+the working directory, and the show pack defaults to the copy shipped inside the package.
 """
 
 from __future__ import annotations
@@ -12,11 +16,22 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE = PROJECT_ROOT / "var" / "runon.sqlite3"
-DEFAULT_PACK = PROJECT_ROOT / "data" / "run_on"
+DEFAULT_DATABASE = Path("var") / "runon.sqlite3"  # relative to the working directory
+API_VERSION_PATH = "/api/v10"  # the API version discord.py 2.7 speaks
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+#: Every variable this module reads. Tests strip them so a developer's shell cannot change results.
+VARIABLES = (
+    "DISCORD_TOKEN",
+    "DISCORD_APPLICATION_ID",
+    "DEV_GUILD_ID",
+    "DATABASE_PATH",
+    "SHOW_PACK",
+    "LOG_LEVEL",
+    "DISCORD_API_BASE",
+)
 
 
 class SettingsError(Exception):
@@ -31,10 +46,13 @@ class SettingsError(Exception):
 class Settings:
     token: str | None = field(repr=False)
     database_path: Path
-    show_pack: Path
+    #: ``None``: the show pack shipped with the package (``bot.showpack``, read with importlib.resources).
+    show_pack: Path | None
     dev_guild_id: int | None
     log_level: str
     application_id: int | None
+    #: ``None``: Discord itself. Otherwise an HTTP base such as a rate-limit proxy's ``http://proxy:8080/api/v10``.
+    api_base: str | None = None
 
     def require_token(self) -> str:
         if not self.token:
@@ -44,6 +62,10 @@ class Settings:
     @property
     def log_level_number(self) -> int:
         return int(getattr(logging, self.log_level))
+
+    @property
+    def show_pack_label(self) -> str:
+        return str(self.show_pack) if self.show_pack is not None else "the pack shipped with the bot"
 
 
 def _snowflake(env: Mapping[str, str], name: str) -> int | None:
@@ -55,28 +77,49 @@ def _snowflake(env: Mapping[str, str], name: str) -> int | None:
     return int(raw)
 
 
-def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+def _path(env: Mapping[str, str], name: str, cwd: Path) -> Path | None:
     raw = env.get(name, "").strip()
     if not raw:
-        return default
+        return None
     path = Path(raw).expanduser()
-    return path if path.is_absolute() else (PROJECT_ROOT / path)
+    return path if path.is_absolute() else cwd / path
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build settings from ``env`` (default: ``os.environ``). Validates every value."""
+def _api_base(env: Mapping[str, str]) -> str | None:
+    raw = env.get("DISCORD_API_BASE", "").strip().rstrip("/")
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            "DISCORD_API_BASE", "must be an http:// or https:// URL, e.g. http://127.0.0.1:8080/api/v10"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError("DISCORD_API_BASE", "must not contain a query, a fragment or credentials")
+    if not parts.path.endswith(API_VERSION_PATH):
+        raise SettingsError("DISCORD_API_BASE", f"must end with {API_VERSION_PATH}, the API version the bot speaks")
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> Settings:
+    """Build settings from ``env`` (default: ``os.environ``). Validates every value.
+
+    Relative paths are resolved against ``cwd`` (default: the working directory)."""
     env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
     token = env.get("DISCORD_TOKEN", "").strip() or None
     if token is not None and (len(token) < 50 or token.count(".") != 2 or any(c.isspace() for c in token)):
         raise SettingsError("DISCORD_TOKEN", "does not look like a bot token (three dot-separated parts)")
     level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
     if level not in _LEVELS:
         raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(_LEVELS)}")
+    database = _path(env, "DATABASE_PATH", cwd) or cwd / DEFAULT_DATABASE
     return Settings(
         token=token,
-        database_path=_path(env, "DATABASE_PATH", DEFAULT_DATABASE),
-        show_pack=_path(env, "SHOW_PACK", DEFAULT_PACK),
+        database_path=database,
+        show_pack=_path(env, "SHOW_PACK", cwd),
         dev_guild_id=_snowflake(env, "DEV_GUILD_ID"),
         log_level=level,
         application_id=_snowflake(env, "DISCORD_APPLICATION_ID"),
+        api_base=_api_base(env),
     )

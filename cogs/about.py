@@ -64,6 +64,7 @@ class About(commands.Cog):
         self.services = services
 
     @app_commands.command(name="about", description="Credits and soundtrack of Run On")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def about(self, interaction: Interaction, public: bool = False) -> None:
         await send(interaction, public=public, embed=about_embed(self.services.catalog))

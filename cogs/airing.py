@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RunOnBot
+from bot.errors import UserError
 from bot.services import Services
 
 from .common import BRAND, EMBED_FOOTER_LIMIT, PUBLIC_DESCRIBE, Interaction, clip_sentences, dm_refusal_notice, send, ts
@@ -72,6 +73,8 @@ async def airing_embed(services: Services, guild_id: int | None) -> discord.Embe
     return embed
 
 
+# /airing info works in DMs; /airing remind-me is about one server and says so in a DM.
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Airing(commands.GroupCog, group_name="airing", group_description="When Run On airs, and airing reminders"):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
@@ -85,9 +88,11 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
 
     @app_commands.command(name="remind-me", description="Get this server's airing reminders by DM")
     @app_commands.describe(setting="on: DM me before each episode airs; off: stop")
-    @app_commands.guild_only()
     async def remind_me(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
-        assert interaction.guild_id is not None
+        if interaction.guild_id is None:
+            raise UserError(
+                "Airing reminders belong to a server: run `/airing remind-me` in the server whose reminders you want."
+            )
         await self.services.rewatch.subscribe(interaction.guild_id, interaction.user.id, setting == "on")
         config = await self.services.guilds.get(interaction.guild_id)
         if setting == "off":

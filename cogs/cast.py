@@ -124,6 +124,7 @@ class ShareCast(SafeButton, template=r"runon:share:cast:(?P<key>[a-z0-9-]{1,60})
         await interaction.response.send_message(content=f"Shared by {interaction.user.mention}", embed=embed)
 
 
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast and characters"):
     def __init__(self, services: Services) -> None:
         self.services = services

@@ -172,7 +172,12 @@ async def episode_page(services: Services, user_id: int, page: int) -> tuple[dis
 
 
 class Episodes(commands.Cog):
-    episode = app_commands.Group(name="episode", description="Run On episode guide")
+    # Catalogue commands work in DMs too, with the member's own progress (public answers there use line 0).
+    episode = app_commands.Group(
+        name="episode",
+        description="Run On episode guide",
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+    )
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -192,6 +197,7 @@ class Episodes(commands.Cog):
         await send(interaction, embed=embed, view=view)
 
     @app_commands.command(name="recap", description="What happens in an episode (spoiler-safe)")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.describe(episode="Episode number, 1-16", public=PUBLIC_DESCRIBE)
     async def recap(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
         catalog = self.services.catalog

@@ -45,6 +45,7 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
         await refresh_after_changes(interaction.client, services, forgotten.parties)
 
 
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Progress(
     commands.GroupCog, group_name="progress", group_description="How far you've watched (for spoiler safety)"
 ):

@@ -41,6 +41,9 @@ def next_sentence(schedule: Sequence[Airing], now: dt.datetime) -> str:
     return f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
 
 
+# Every subcommand is about one server's rewatch: Discord never offers /rewatch in DMs. (Contexts apply to
+# top-level commands only, so the marker sits on the group.)
+@app_commands.guild_only()
 class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch Run On again on a weekly rhythm"):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
@@ -73,7 +76,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         slots="Weekly slots (default Wed 21:00, Thu 21:00)",
         timezone="Zone of the slots (default Asia/Seoul, as broadcast)",
     )
-    @app_commands.guild_only()
     async def start(
         self,
         interaction: Interaction,
@@ -101,7 +103,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         return zone_choices(current)
 
     @app_commands.command(name="show", description="The server's rewatch schedule and where it is now")
-    @app_commands.guild_only()
     async def show(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         now = self.services.clock()
@@ -125,7 +126,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         await send(interaction, embed=embed)
 
     @app_commands.command(name="skip-week", description="Move every episode still to come one week on")
-    @app_commands.guild_only()
     async def skip_week(self, interaction: Interaction) -> None:
         require_manage_guild(interaction)
         assert interaction.guild_id is not None
@@ -137,7 +137,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         )
 
     @app_commands.command(name="pause", description="Pause the rewatch (no airing posts until resumed)")
-    @app_commands.guild_only()
     async def pause(self, interaction: Interaction) -> None:
         require_manage_guild(interaction)
         assert interaction.guild_id is not None
@@ -145,7 +144,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         await self._tell_server(interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} The rewatch is paused.")
 
     @app_commands.command(name="resume", description="Resume on the next slots")
-    @app_commands.guild_only()
     async def resume(self, interaction: Interaction) -> None:
         require_manage_guild(interaction)
         assert interaction.guild_id is not None
@@ -157,7 +155,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         )
 
     @app_commands.command(name="stop", description="End the rewatch and its airing posts")
-    @app_commands.guild_only()
     async def stop(self, interaction: Interaction) -> None:
         require_manage_guild(interaction)
         assert interaction.guild_id is not None

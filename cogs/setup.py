@@ -17,11 +17,22 @@ from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, Gui
 from bot.services.rewatch import Airing, Position, RewatchRow
 from bot.services.zones import resolve_zone
 
-from .common import BRAND, Interaction, missing, require_manage_guild, send, services_of, view_of, zone_choices
+from .common import (
+    BRAND,
+    Interaction,
+    clip,
+    missing,
+    require_manage_guild,
+    send,
+    services_of,
+    view_of,
+    zone_choices,
+)
 
 RewatchProgress = tuple[RewatchRow, list[Airing], Position]
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
+OFF = "\N{HEAVY MINUS SIGN}"
 STAFF_ONLY = "Only members with the Manage Server permission can change the bot's setup."
 
 
@@ -92,6 +103,52 @@ def _channel_report(guild: discord.Guild, channel_id: int, feature: str) -> str:
     return "\n".join(lines)
 
 
+def _needs(perms: discord.Permissions, feature: str) -> list[str]:
+    return missing(perms, FEATURE_PERMISSIONS[feature])
+
+
+def feature_report(config: GuildConfig, guild: discord.Guild, here: Any) -> str:
+    """One line per feature: can the bot do it, and if not, exactly which permission is missing where."""
+    me = guild.me
+    lines: list[str] = []
+    in_channel = isinstance(here, discord.abc.GuildChannel | discord.Thread)
+    if in_channel:
+        lacking = _needs(here.permissions_for(me), "watch parties")
+        lines.append(
+            f"{WARN} Watch parties: I can't post their cards and reminders in {here.mention}: "
+            f"I need {', '.join(lacking)}."
+            if lacking
+            else f"{OK} Watch parties: I can post their cards and reminders in {here.mention}."
+        )
+    if _needs(me.guild_permissions, "watch-party events"):
+        lines.append(
+            f"{WARN} Watch-party events: I need the Create Events permission to add parties to the server's "
+            "Events (Server Settings > Roles > my role). Since February 2026, Manage Events alone is not enough."
+        )
+    else:
+        lines.append(
+            f"{OK} Watch-party events: I can add parties to the server's Events (a voice-channel party also needs "
+            "View Channel and Connect in that channel)."
+        )
+    if config.airing_channel_id is not None:
+        channel = guild.get_channel(config.airing_channel_id)
+        lacking = _needs(channel.permissions_for(me), "airing posts") if channel is not None else ["the channel"]
+        lines.append(
+            f"{WARN} Airing posts: I can't post in <#{config.airing_channel_id}>: I need {', '.join(lacking)} there."
+            if lacking
+            else f"{OK} Airing posts: I can post in <#{config.airing_channel_id}>."
+        )
+    if in_channel:
+        lacking = _needs(here.permissions_for(me), "spoiler-tag this")
+        lines.append(
+            f'{OFF} "Spoiler-tag this" is off in {here.mention} (optional): to turn it on there, give me '
+            f"{', '.join(lacking)} in that channel."
+            if lacking
+            else f'{OK} "Spoiler-tag this" works in {here.mention}.'
+        )
+    return clip("\n".join(lines), 1024)
+
+
 def setup_embed(
     config: GuildConfig, guild: discord.Guild, here: Any, rewatch: RewatchProgress | None = None
 ) -> discord.Embed:
@@ -110,16 +167,6 @@ def setup_embed(
         else "none",
         inline=False,
     )
-    if isinstance(here, discord.abc.GuildChannel | discord.Thread):
-        perms = here.permissions_for(guild.me)
-        lacking = missing(perms, FEATURE_PERMISSIONS["spoiler-tag this"])
-        embed.add_field(
-            name=f"In this channel ({here.mention})",
-            value=f'{WARN} "Spoiler-tag this" won\'t work here: I need {", ".join(lacking)}.'
-            if lacking
-            else f'{OK} "Spoiler-tag this" works here.',
-            inline=False,
-        )
     embed.add_field(name="Server time zone", value=config.timezone or "UTC (not set)", inline=True)
     embed.add_field(name="Watch-party reminders", value=offsets_text(config), inline=True)
     if config.staff_channel_id is None:
@@ -133,12 +180,7 @@ def setup_embed(
             staff += f" {WARN} I can't post there (need View Channel and Send Messages)"
     embed.add_field(name="Staff channel", value=staff, inline=False)
     embed.add_field(name="Airing posts", value=airing_text(config), inline=False)
-    if not guild.me.guild_permissions.manage_events:
-        embed.add_field(
-            name="Watch-party events",
-            value=f"{WARN} I can't create Discord events for watch parties: I need Manage Events.",
-            inline=False,
-        )
+    embed.add_field(name="What I can do, feature by feature", value=feature_report(config, guild, here), inline=False)
     embed.set_footer(text="Change a setting with /setup …; undo one with /setup reset")
     return embed
 

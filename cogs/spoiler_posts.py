@@ -103,6 +103,7 @@ class SpoilerPosts(commands.Cog):
         self.menu = app_commands.ContextMenu(name="Spoiler-tag this", callback=self.retag_menu)
         self.menu.default_permissions = discord.Permissions(manage_messages=True)
         self.menu.guild_only = True
+        self.menu.allowed_contexts = app_commands.AppCommandContext(guild=True)  # never offered in DMs
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)

@@ -12,6 +12,7 @@ from bot.services.zones import resolve_zone
 from .common import Interaction, send, zone_choices
 
 
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Timezones(commands.GroupCog, group_name="timezone", group_description="Your time zone for times you type"):
     def __init__(self, services: Services) -> None:
         self.services = services

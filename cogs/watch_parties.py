@@ -14,10 +14,22 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
+from bot.permissions import FEATURE_PERMISSIONS
 from bot.services import Services
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, episodes_label, may_manage
 
-from .common import BRAND, Interaction, SafeButton, clip, dm_refusal_notice, services_of, ts, view_of, zone_choices
+from .common import (
+    BRAND,
+    Interaction,
+    SafeButton,
+    clip,
+    dm_refusal_notice,
+    missing,
+    services_of,
+    ts,
+    view_of,
+    zone_choices,
+)
 from .party_cards import (
     RsvpButton,
     announce_promotions,
@@ -78,6 +90,9 @@ async def list_page(services: Services, guild_id: int, page: int) -> tuple[disco
     return embed, view
 
 
+# Watch parties belong to a server: Discord never offers /watchparty in DMs. (Contexts apply to top-level
+# commands only, so the marker sits on the group.)
+@app_commands.guild_only()
 class WatchParties(commands.GroupCog, group_name="watchparty", group_description="Watch Run On together"):
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
@@ -93,13 +108,25 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def _event(
         self, guild: discord.Guild, party: Party, where: discord.abc.GuildChannel | None
     ) -> tuple[int | None, str]:
-        """Create the Discord scheduled event; returns its id and a sentence for the host."""
-        if not guild.me.guild_permissions.manage_events:
-            return None, "I skipped the Discord event: I need the Manage Events permission for that."
+        """Create the Discord scheduled event; returns its id and a sentence for the host.
+
+        Since 23 February 2026 Discord wants Create Events for this (Manage Events alone no longer grants
+        it); a voice-channel event also needs View Channel and Connect in that channel."""
+        if isinstance(where, discord.VoiceChannel):
+            lacking = missing(where.permissions_for(guild.me), FEATURE_PERMISSIONS["voice-channel events"])
+            if lacking:
+                return None, (
+                    f"I skipped the Discord event: I need {', '.join(lacking)} in {where.mention} to host it there."
+                )
+        elif not guild.me.guild_permissions.create_events:
+            return None, (
+                "I skipped the Discord event: I need the Create Events permission (Server Settings > Roles > my "
+                "role). Since February 2026, Manage Events alone is not enough."
+            )
         name = clip(f"Run On watch party #{party.id}: {party.episodes}", 100)
         description = clip(party.row.note or "Watching Run On together.", 1000)
         try:
-            if isinstance(where, discord.VoiceChannel | discord.StageChannel):
+            if isinstance(where, discord.VoiceChannel):
                 event = await guild.create_scheduled_event(
                     name=name,
                     start_time=party.starts,
@@ -154,24 +181,23 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         episodes="One episode or a range, e.g. 3 or 3-4",
         when=f"When it starts, in your time zone: {WHEN_EXAMPLES}",
         timezone="The zone you mean (default: yours from /timezone set, else the server's)",
-        channel="Where to post it (text) or where you'll watch (voice/stage); default: here",
+        channel="Where to post it (text) or where you'll watch (voice); default: here",
         note="Anything attendees should know",
         capacity="Most members who can go; more join a wait list",
     )
-    @app_commands.guild_only()
     async def create(
         self,
         interaction: Interaction,
         episodes: app_commands.Range[str, 1, 20],
         when: WhenOption,
         timezone: str | None = None,
-        channel: discord.TextChannel | discord.VoiceChannel | discord.StageChannel | None = None,
+        channel: discord.TextChannel | discord.VoiceChannel | None = None,
         note: app_commands.Range[str, 0, NOTE_LIMIT] = "",
         capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        where = channel if isinstance(channel, discord.VoiceChannel | discord.StageChannel) else None
+        where = channel if isinstance(channel, discord.VoiceChannel) else None
         announce_in = channel if isinstance(channel, discord.TextChannel) else interaction.channel
         if not isinstance(announce_in, discord.TextChannel | discord.Thread):
             raise UserError("Run this in a text channel, or pick one with the `channel` option.")
@@ -234,7 +260,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         return zone_choices(current)
 
     @app_commands.command(name="list", description="Upcoming watch parties in this server")
-    @app_commands.guild_only()
     async def list_(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         embed, view = await list_page(self.services, interaction.guild_id, 0)
@@ -242,7 +267,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     @app_commands.command(name="info", description="One watch party, with RSVP buttons")
     @app_commands.describe(party="The party's number (#)")
-    @app_commands.guild_only()
     async def info(self, interaction: Interaction, party: int) -> None:
         assert interaction.guild_id is not None
         found = await self.services.parties.party(party, interaction.guild_id)
@@ -258,7 +282,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         capacity="New capacity",
         no_limit="Remove the capacity limit",
     )
-    @app_commands.guild_only()
     async def edit(
         self,
         interaction: Interaction,
@@ -309,7 +332,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     @app_commands.command(name="cancel", description="Cancel a watch party (host or Manage Events)")
     @app_commands.describe(party="The party's number (#)")
-    @app_commands.guild_only()
     async def cancel(self, interaction: Interaction, party: int) -> None:
         guild = interaction.guild
         assert guild is not None

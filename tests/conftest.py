@@ -1,11 +1,21 @@
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 from bot.catalog import Catalog, load_catalog
+from bot.settings import VARIABLES
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A developer's configured shell must not change results or reach Discord: the bot's variables are
+    # removed for the whole run. (Process tests also run the bot in a temporary folder, so no .env of a
+    # checkout is ever read; see tests/process/conftest.py.)
+    for name in VARIABLES:
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

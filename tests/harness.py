@@ -101,7 +101,8 @@ DEFAULT_APP_PERMISSIONS = discord.Permissions(
     create_public_threads=True,
     send_messages_in_threads=True,
     manage_threads=True,
-    manage_events=True,
+    create_events=True,  # what Discord wants since 23 February 2026; Manage Events alone no longer creates events
+    connect=True,
     manage_messages=True,
 )
 
@@ -649,6 +650,7 @@ class Recorder:
             return [] if m in ("GET", "PUT") else {}
 
         if (match := _P_EVENTS.fullmatch(p)) and m == "POST":
+            self._check_create_events(int(match.group(1)), body)
             return self._scheduled_event(int(match.group(1)), body)
 
         if match := _P_EVENT.fullmatch(p):
@@ -893,6 +895,22 @@ class Recorder:
             "verify_key": "0" * 64,
             "flags": 0,
         }
+
+    def _check_create_events(self, guild_id: int, body: dict[str, Any]) -> None:
+        """Discord's rule since 23 February 2026: Create Events (server-wide for an external event; in the
+        channel, with View Channel and Connect, for a voice event). Manage Events alone is refused."""
+        harness = self._harness
+        guild = harness.bot.get_guild(guild_id) if harness is not None else None
+        if guild is None:
+            return
+        channel = guild.get_channel(int(body["channel_id"])) if body.get("channel_id") else None
+        if channel is not None:
+            perms = channel.permissions_for(guild.me)
+            allowed = perms.create_events and perms.view_channel and perms.connect
+        else:
+            allowed = guild.me.guild_permissions.create_events
+        if not allowed:
+            raise _Reject(403, 50013, "Missing Permissions")
 
     def _scheduled_event(self, guild_id: int, body: dict[str, Any]) -> dict[str, Any]:
         event = {

@@ -415,7 +415,7 @@ async def test_interaction_context_objects(h: Harness) -> None:
     assert interaction.locale is discord.Locale.korean
     assert interaction.client.user is not None
     assert interaction.client.user.id == BOT_USER_ID
-    assert interaction.app_permissions.manage_events
+    assert interaction.app_permissions.create_events
     assert not interaction.app_permissions.administrator
     original = await interaction.original_response()
     assert original.content == "here"

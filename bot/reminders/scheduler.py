@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, epoch, instant
-from bot.store import Database, ReminderRow, StoreError, guilds, instances, members, reminders
+from bot.store import Database, DatabaseProblem, ReminderRow, guilds, instances, members, reminders
 
 from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
 from .sender import PacedSender
@@ -289,7 +289,7 @@ class ReminderScheduler:
             await asyncio.sleep(self.options.heartbeat_every)
             try:
                 await self.heartbeat()
-            except (StoreError, OSError, Exception):
+            except (DatabaseProblem, OSError, Exception):
                 log.exception("heartbeat failed")
 
     async def _run(self) -> None:

@@ -5,11 +5,20 @@ or of a read (``db.read()``); none of them opens or commits a transaction.
 """
 
 from . import guilds, instances, members, parties, progress, reminders, rewatch
-from .database import Database, StoreError, Tx, backup_file, inspect
+from .database import (
+    BackupReport,
+    Database,
+    DatabaseProblem,
+    SchemaStatus,
+    Tx,
+    backup,
+    backup_name,
+    inspect,
+    latest_version,
+)
 from .guilds import GuildSettingsRow, ThreadRow
 from .instances import InstanceRow
 from .members import MemberSettingsRow
-from .migrations import SchemaStatus
 from .parties import PartyRow, RsvpChange
 from .reminders import ReminderRow
 from .rewatch import AiringSlotRow, RewatchRow
@@ -18,7 +27,9 @@ from .schema import FORMER_MEMBER
 __all__ = [
     "FORMER_MEMBER",
     "AiringSlotRow",
+    "BackupReport",
     "Database",
+    "DatabaseProblem",
     "GuildSettingsRow",
     "InstanceRow",
     "MemberSettingsRow",
@@ -27,13 +38,14 @@ __all__ = [
     "RewatchRow",
     "RsvpChange",
     "SchemaStatus",
-    "StoreError",
     "ThreadRow",
     "Tx",
-    "backup_file",
+    "backup",
+    "backup_name",
     "guilds",
     "inspect",
     "instances",
+    "latest_version",
     "members",
     "parties",
     "progress",

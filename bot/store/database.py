@@ -1,5 +1,13 @@
 """The database: connections, the unit of work, migrations, schema status and online backups.
 
+Three entry points the program relies on (the process tests in ``tests/process`` are their contract):
+
+* :meth:`Database.open` opens (and by default migrates) the database. Any problem becomes a
+  :class:`DatabaseProblem` with a one-line message; no connection or thread is left behind. A new file is
+  created ``0600`` and missing folders ``0700``: the file holds members' data.
+* :func:`inspect` reads the file's state without writing anything: no migration, no file created.
+* :func:`backup` copies a live database consistently with SQLite's online backup API.
+
 Every use case that writes runs in exactly one transaction::
 
     async with db.transaction() as tx:
@@ -16,10 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,15 +41,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool, StaticPool
 
 from . import migrations
-from .migrations import SchemaStatus
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 4
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+_USER_VERSION_OFFSET = 60  # the header field PRAGMA user_version reads (4 bytes, big-endian)
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 
-class StoreError(Exception):
+class DatabaseProblem(Exception):
     """The database cannot be used. ``str(error)`` is one line for the admin."""
 
 
@@ -87,30 +99,15 @@ def _configure_sqlite(engine: AsyncEngine, *, writer: bool, wal: bool = False) -
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _prepare_file(path: Path) -> None:
-    """Create the database's folder (0700) and file (0600); member data is nobody else's business."""
-    if path.is_dir():
-        raise StoreError(f"database {path} is a folder, not a file; set DATABASE_PATH to a file path")
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        except OSError as error:
-            raise StoreError(f"database {path} cannot be created: {error.strerror}") from None
-        os.close(fd)
-
-
-def _friendly(path: str, error: BaseException) -> StoreError:
+def _friendly(path: str, error: BaseException) -> DatabaseProblem:
     text = str(getattr(error, "orig", None) or error)
     if "file is not a database" in text:
-        return StoreError(f"database {path} is not a SQLite database (wrong file?)")
+        return DatabaseProblem(f"database {path} is not a SQLite database (wrong file?)")
     if "unable to open" in text:
-        return StoreError(f"database {path} cannot be opened (a folder, or no permission)")
+        return DatabaseProblem(f"database {path} cannot be opened (a folder, or no permission)")
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"database {path} is read-only for this user; the bot needs to write it")
-    return StoreError(f"database {path}: {text.splitlines()[0] if text else type(error).__name__}")
+        return DatabaseProblem(f"database {path} is read-only for this user; the bot needs to write it")
+    return DatabaseProblem(f"database {path}: {text.splitlines()[0] if text else type(error).__name__}")
 
 
 class Database:
@@ -136,11 +133,15 @@ class Database:
     async def open(cls, target: Path | str, *, migrate: bool = True) -> Database:
         """Open (creating it if needed) and, with ``migrate``, bring the schema up to date.
 
-        Raises :class:`StoreError` with one line for the admin; nothing is left running on failure."""
+        Raises :class:`DatabaseProblem` with one line for the admin; nothing is left running on failure."""
         path = str(target)
-        if path != ":memory:":
-            _prepare_file(Path(path))
         memory = path == ":memory:"
+        if not memory:
+            status = inspect(path)
+            refusal = status.refusal()
+            if refusal:
+                raise DatabaseProblem(refusal)
+            _create_private(Path(path))
         writer = create_async_engine(_sqlite_url(path), poolclass=StaticPool)
         _configure_sqlite(writer, writer=True, wal=not memory)
         reader = None
@@ -156,16 +157,14 @@ class Database:
         db = cls(path, writer, reader)
         try:
             db._writer_conn = await writer.connect()
-            status = await db.schema_status()
-            if status.state == "ahead":
-                raise StoreError(
-                    f"database {path}: {status.describe()}; upgrade the bot, or restore a backup made for this version"
-                )
-            if migrate and status.pending:
+            version, latest = await db.version(), latest_version()
+            if version > latest:
+                raise DatabaseProblem(SchemaStatus(Path(path), True, version, latest).refusal())
+            if migrate and version < latest:
                 await db.migrate()
         except BaseException as error:
             await db.close()
-            if isinstance(error, StoreError | asyncio.CancelledError):
+            if isinstance(error, DatabaseProblem | asyncio.CancelledError):
                 raise
             if isinstance(error, sa.exc.DBAPIError | sqlite3.Error | OSError):
                 raise _friendly(path, error) from None
@@ -179,7 +178,7 @@ class Database:
         """One transaction: commits when the block ends, rolls back if it raises (or is cancelled)."""
         conn = self._writer_conn
         if conn is None:
-            raise StoreError("the database is closed")
+            raise DatabaseProblem("the database is closed")
         async with self._write_lock, conn.begin():
             tx = Tx(conn)
             yield tx
@@ -198,12 +197,10 @@ class Database:
 
     # -- schema ----------------------------------------------------------------------------------
 
-    async def schema_status(self) -> SchemaStatus:
+    async def version(self) -> int:
+        """The schema version of the open database (0 when empty)."""
         async with self.read() as conn:
-            return await conn.run_sync(migrations.status)
-
-    async def version(self) -> str | None:
-        return (await self.schema_status()).current
+            return await conn.run_sync(migrations.version_of)
 
     async def migrate(self) -> list[str]:
         """Apply every pending migration, all in one transaction."""
@@ -212,11 +209,11 @@ class Database:
 
     # -- maintenance -----------------------------------------------------------------------------
 
-    async def backup(self, target: Path) -> None:
+    async def backup(self, target: Path) -> BackupReport:
         """A consistent copy of the database, made with SQLite's online backup API: safe while the bot runs."""
         if self.target == ":memory:":
-            raise StoreError("an in-memory database cannot be backed up")
-        await asyncio.to_thread(backup_file, Path(self.target), target)
+            raise DatabaseProblem("an in-memory database cannot be backed up")
+        return await asyncio.to_thread(backup, Path(self.target), target)
 
     async def close(self) -> None:
         if self._writer_conn is not None:
@@ -236,59 +233,174 @@ class Database:
         await self.close()
 
 
-def backup_file(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` with SQLite's backup API (consistent even while it is written)."""
-    if not source.is_file():
-        raise StoreError(f"database {source} does not exist")
-    target = target.expanduser()
-    if target.is_dir():
-        target = target / source.name
-    if target.resolve() == source.resolve():
-        raise StoreError("the backup must go to another file than the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = target.with_name(target.name + ".partial")
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    """What :func:`inspect` found. ``problem`` is set when the file cannot be used at all."""
+
+    path: Path
+    exists: bool
+    version: int
+    latest: int
+    problem: str | None = None
+    writable: bool = True
+
+    @property
+    def newer_than_code(self) -> bool:
+        return self.version > self.latest
+
+    @property
+    def pending(self) -> int:
+        """How many schema versions ``run`` would move the database on."""
+        return max(self.latest - self.version, 0)
+
+    def refusal(self) -> str | None:
+        """The one-line reason the bot must not open this database, if any."""
+        if self.problem:
+            return f"database {self.path} {self.problem}"
+        if self.newer_than_code:
+            return (
+                f"database {self.path} has schema version {self.version}, newer than this version of the bot "
+                f"understands ({self.latest}); upgrade the bot, or restore the backup taken before the upgrade"
+            )
+        if not self.writable:
+            return f"database {self.path} is not writable by this user; fix its owner or permissions (chmod 600)"
+        return None
+
+
+def latest_version() -> int:
+    return migrations.latest_version()
+
+
+def _existing_ancestor(path: Path) -> Path:
+    current = path
+    while not current.exists() and current != current.parent:
+        current = current.parent
+    return current
+
+
+def inspect(path: Path | str) -> SchemaStatus:
+    """The database's state, read without writing: no migration, no file or folder created.
+
+    The version is read from the file's header (every migration writes it there too); when committed changes
+    may still sit in the write-ahead log (the bot is running), from a read-only connection instead."""
+    path = Path(path)
+    latest = latest_version()
+    if str(path) == ":memory:":
+        return SchemaStatus(path, exists=False, version=0, latest=latest)
+    if path.is_dir():
+        return SchemaStatus(path, True, 0, latest, problem="is a folder, not a database file")
+    if not path.exists():
+        ancestor = _existing_ancestor(path.parent)
+        if not ancestor.is_dir():
+            return SchemaStatus(
+                path, False, 0, latest, problem=f"cannot be created: {ancestor} is a file, not a folder"
+            )
+        return SchemaStatus(path, False, 0, latest, writable=os.access(ancestor, os.W_OK | os.X_OK))
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER_SIZE)
+    except OSError as error:
+        return SchemaStatus(path, True, 0, latest, problem=f"cannot be read: {error.strerror or error}")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if not header:
+        return SchemaStatus(path, True, 0, latest, writable=writable)  # an empty file is a new database to SQLite
+    if len(header) < _HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
+        return SchemaStatus(path, True, 0, latest, problem="is not a SQLite database")
+    version = int.from_bytes(header[_USER_VERSION_OFFSET : _USER_VERSION_OFFSET + 4], "big")
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if wal.exists() and shm.exists() and wal.stat().st_size:
+        # Committed changes may still sit in the write-ahead log (the bot is running, or stopped without
+        # a checkpoint). Both files exist, so a read-only connection creates nothing.
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                row = conn.execute("PRAGMA user_version").fetchone()
+                version = int(row[0]) if row else version
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            return SchemaStatus(path, True, version, latest, problem=f"cannot be read: {error}")
+    return SchemaStatus(path, True, version, latest, writable=writable)
+
+
+def _create_private(path: Path) -> None:
+    """Create the missing folders ``0700`` and the file ``0600`` before SQLite opens it."""
+    missing: list[Path] = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        for created in reversed(missing):
+            created.mkdir(mode=FOLDER_MODE)
+            created.chmod(FOLDER_MODE)  # the umask may have narrowed or widened it
+        if not path.exists():
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            os.close(descriptor)
+            path.chmod(FILE_MODE)
+    except OSError as error:
+        where = error.filename or path
+        raise DatabaseProblem(f"database {path} cannot be created: {where}: {error.strerror or error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class BackupReport:
+    target: Path
+    version: int
+    size: int
+
+
+def backup_name(source: Path, version: int, now: dt.datetime) -> str:
+    """``runon-v5-20261130T120000Z.sqlite3``: sorts by time, says which schema it holds."""
+    return f"{source.stem}-v{version}-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.sqlite3"
+
+
+def backup(source: Path | str, target: Path | str, *, now: dt.datetime | None = None) -> BackupReport:
+    """Copy ``source`` to ``target`` with SQLite's online backup API.
+
+    Safe while the bot runs: the copy is one consistent snapshot that includes everything committed,
+    also what still sits in the write-ahead log (a file copy would miss it). ``target`` may be a folder
+    (a timestamped name is picked). An existing file is never overwritten. The copy is a single
+    self-contained file (rollback journal), checked with ``PRAGMA quick_check``, created ``0600``."""
+    source, target = Path(source), Path(target)
+    status = inspect(source)
+    if not status.exists:
+        raise DatabaseProblem(f"there is no database at {source} to back up (DATABASE_PATH)")
+    if status.problem:
+        raise DatabaseProblem(status.refusal())
+    if target.is_dir():
+        target = target / backup_name(source, status.version, now or dt.datetime.now(dt.UTC))
+    if target.exists():
+        raise DatabaseProblem(f"{target} already exists; name a new file or a folder")
+    if target.resolve() == source.resolve():
+        raise DatabaseProblem("the backup must go to another file than the database itself")
+    partial = target.with_name(f".{target.name}.partial")
+    if partial.parent.is_dir():
+        partial.unlink(missing_ok=True)  # a leftover of an interrupted backup
+    _create_private(partial)  # folders 0700, an empty 0600 file SQLite then fills
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
-                src.backup(dst)
+                src.backup(dst)  # all pages in one step: one read transaction, one consistent snapshot
+                dst.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+                check = dst.execute("PRAGMA quick_check").fetchone()
+                if not check or check[0] != "ok":
+                    raise DatabaseProblem(f"the backup failed its integrity check: {check[0] if check else '?'}")
+                row = dst.execute("PRAGMA user_version").fetchone()
+                version = int(row[0]) if row else 0
             finally:
                 dst.close()
         finally:
             src.close()
-        os.chmod(partial, stat.S_IRUSR | stat.S_IWUSR)
-        os.replace(partial, target)
-    except sqlite3.DatabaseError as error:
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)  # the name appears only once the copy is complete
+    except sqlite3.Error as error:
         partial.unlink(missing_ok=True)
-        raise _friendly(str(source), error) from None
-    except OSError as error:
+        raise DatabaseProblem(f"backup of {source} failed: {error}") from None
+    except BaseException:
         partial.unlink(missing_ok=True)
-        raise StoreError(f"backup to {target} failed: {error.strerror}") from None
-
-
-def _readable(path: Path) -> bool:
-    """Whether the file exists (False: a new database); raises when it cannot be a database."""
-    if not path.exists():
-        return False
-    if path.is_dir():
-        raise StoreError(f"database {path} is a folder, not a file; set DATABASE_PATH to a file path")
-    if not os.access(path, os.R_OK):
-        raise StoreError(f"database {path} cannot be read by this user")
-    return True
-
-
-async def inspect(target: Path | str) -> SchemaStatus:
-    """The schema status of a database file, read-only: nothing is created, migrated or written."""
-    path = Path(target)
-    if not _readable(path):
-        return SchemaStatus(None, migrations.head(), "new", migrations.all_revisions())
-    engine = create_async_engine(_sqlite_url(str(path), read_only=True), poolclass=StaticPool)
-    _configure_sqlite(engine, writer=False)
-    try:
-        async with engine.connect() as conn:
-            return await conn.run_sync(migrations.status)
-    except (sa.exc.DBAPIError, sqlite3.Error) as error:
-        raise _friendly(str(path), error) from None
-    finally:
-        await engine.dispose()
+        raise
+    return BackupReport(target, version, target.stat().st_size)

@@ -43,7 +43,34 @@ async def test_setup_show_defaults(h, staff):
     assert fields["Discussion channel"].startswith("⚠️ not set")
     assert fields["Spoiler line for public posts"].startswith("automatic: episode 0")
     assert fields["Spoiler-free channels"] == "none"
-    assert fields["In this channel (<#600>)"] == '✅ "Spoiler-tag this" works here.'
+    report = fields["What I can do, feature by feature"].splitlines()
+    assert report == [
+        "✅ Watch parties: I can post their cards and reminders in <#600>.",
+        "✅ Watch-party events: I can add parties to the server's Events (a voice-channel party also needs "
+        "View Channel and Connect in that channel).",
+        '✅ "Spoiler-tag this" works in <#600>.',
+    ]
+
+
+async def test_setup_show_reports_each_feature_with_what_is_missing_where(h, staff):
+    # What a fresh invite grants: no Manage Messages, no Attach Files, and (an old invite) Manage Events only.
+    h.set_bot_permissions(
+        discord.Permissions(view_channel=True, send_messages=True, read_message_history=True, manage_events=True)
+    )
+    h.set_overwrite(600, deny=discord.Permissions(embed_links=True))
+    airing = h.add_channel(902, name="airing")
+    h.set_overwrite(902, deny=discord.Permissions(send_messages=True))
+    await h.bot.services.guilds.set_airing(h.guild_id, 902, None, None, h.bot.services.clock())
+    await h.invoke("setup show", user=staff)
+    report = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}["What I can do, feature by feature"]
+    assert report.splitlines() == [
+        "⚠️ Watch parties: I can't post their cards and reminders in <#600>: I need Embed Links.",
+        "⚠️ Watch-party events: I need the Create Events permission to add parties to the server's Events "
+        "(Server Settings > Roles > my role). Since February 2026, Manage Events alone is not enough.",
+        f"⚠️ Airing posts: I can't post in <#{airing.id}>: I need Send Messages there.",
+        '➖ "Spoiler-tag this" is off in <#600> (optional): to turn it on there, give me Manage Messages in that '
+        "channel.",
+    ]
 
 
 async def test_discussion_channel_reports_missing_permissions(h, staff, threads_channel):

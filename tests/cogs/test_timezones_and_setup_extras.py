@@ -61,7 +61,7 @@ async def test_setup_show_warns_when_events_cannot_be_made(h):
     h.set_bot_permissions(discord.Permissions(view_channel=True, send_messages=True, embed_links=True))
     await h.invoke("setup show", user=h.member(4000, name="mod", permissions=STAFF))
     fields = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}
-    assert "I need Manage Events" in fields["Watch-party events"]
+    assert "I need the Create Events permission" in fields["What I can do, feature by feature"]
 
 
 async def test_forget_also_removes_time_zone_and_rsvps(h):

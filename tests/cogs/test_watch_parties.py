@@ -100,12 +100,33 @@ async def test_voice_channel_party_gets_a_voice_event(h):
     assert event.json["channel_id"] == 800
 
 
-async def test_without_manage_events_the_party_works_and_says_what_was_skipped(h):
-    h.set_bot_permissions(discord.Permissions(view_channel=True, send_messages=True, embed_links=True))
+async def test_with_manage_events_but_not_create_events_the_party_works_and_says_what_was_skipped(h):
+    # Since 23 February 2026 Discord refuses a bot's event without Create Events, whatever Manage Events says.
+    h.set_bot_permissions(
+        discord.Permissions(view_channel=True, send_messages=True, embed_links=True, manage_events=True)
+    )
     reply = await _create(h)
-    assert "I skipped the Discord event: I need the Manage Events permission" in reply["content"]
+    assert "I skipped the Discord event: I need the Create Events permission" in reply["content"]
+    assert "Manage Events alone is not enough" in reply["content"]
     assert len(_posts(h)) == 1
     assert not [c for c in h.recorder.calls if "scheduled-events" in c.path]
+    assert (await h.bot.services.parties.get_row(1)).status == "scheduled"
+
+
+async def test_voice_event_needs_connect_in_that_channel(h):
+    voice = h.add_channel(800, name="watch-room", type=2)
+    h.set_overwrite(800, deny=discord.Permissions(connect=True))
+    reply = await _create(h, channel=voice)
+    assert "I skipped the Discord event: I need Connect in <#800> to host it there." in reply["content"]
+    assert not [c for c in h.recorder.calls if "scheduled-events" in c.path]
+
+
+async def test_stage_channels_are_not_offered_for_watch_parties(h):
+    # Stage events would need Manage Channels, Mute Members and Move Members: far more than a party needs.
+    [command] = [c for c in h.bot.tree.get_commands() if c.name == "watchparty"]
+    [option] = [o for o in command.get_command("create").to_dict(h.bot.tree)["options"] if o["name"] == "channel"]
+    assert 13 not in option["channel_types"]  # GUILD_STAGE_VOICE
+    assert 2 in option["channel_types"]  # GUILD_VOICE
 
 
 async def test_rsvp_capacity_wait_list_and_promotion(h):

@@ -6,7 +6,7 @@ import stat
 import pytest
 import sqlalchemy as sa
 
-from bot.store import Database, StoreError, backup_file, inspect, progress
+from bot.store import Database, DatabaseProblem, backup, inspect, latest_version, progress
 from bot.store import migrations as migration_module
 from bot.store.progress import USER_DATA
 from bot.store.schema import metadata
@@ -15,12 +15,13 @@ from bot.store.schema import metadata
 async def test_migrations_apply_from_zero_and_are_idempotent(tmp_path):
     path = tmp_path / "nested" / "bot.sqlite3"
     db = await Database.open(path)
-    status = await db.schema_status()
-    assert (status.current, status.state) == (migration_module.head(), "current")
+    assert await db.version() == latest_version()
     assert await db.migrate() == []  # nothing left to apply
     await db.close()
+    status = inspect(path)  # the version is readable from the file without opening it
+    assert (status.version, status.pending, status.refusal()) == (latest_version(), 0, None)
     reopened = await Database.open(path)
-    assert (await reopened.schema_status()).current == migration_module.head()
+    assert await reopened.version() == latest_version()
     await reopened.close()
 
 
@@ -47,7 +48,7 @@ async def test_migrated_schema_matches_what_the_repositories_query(db):
 
 def _legacy_database(path, up_to):
     """A database as the first version made it (PRAGMA user_version 1..4), with a member's progress."""
-    sql = migration_module._legacy_sql()
+    sql = migration_module.legacy_sql()
     conn = sqlite3.connect(path)
     for version in range(1, up_to + 1):
         conn.executescript(f"BEGIN;\n{sql[version]}\nPRAGMA user_version = {version};\nCOMMIT;")
@@ -60,10 +61,10 @@ def _legacy_database(path, up_to):
 async def test_a_database_of_the_first_version_is_upgraded_keeping_its_data(tmp_path, legacy):
     path = tmp_path / "old.sqlite3"
     _legacy_database(path, legacy)
-    before = await inspect(path)
-    assert before.state == "behind" or before.pending
+    before = inspect(path)
+    assert (before.version, before.pending) == (legacy, latest_version() - legacy)
     db = await Database.open(path)
-    assert (await db.schema_status()).state == "current"
+    assert await db.version() == latest_version()
     async with db.read() as conn:
         assert await progress.get(conn, 42) == 6
         assert {"instances", "airing_slots"} <= set(await conn.run_sync(migration_module.table_names))
@@ -75,21 +76,22 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path):
     await (await Database.open(path)).close()
     conn = sqlite3.connect(path)
     conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.execute("PRAGMA user_version = 99")
     conn.commit()
     conn.close()
-    assert (await inspect(path)).state == "ahead"
-    with pytest.raises(StoreError, match="newer than this code"):
+    assert inspect(path).newer_than_code
+    with pytest.raises(DatabaseProblem, match="newer than this version of the bot"):
         await Database.open(path)
 
 
 async def test_inspect_never_writes(tmp_path):
     missing = tmp_path / "none" / "bot.sqlite3"
-    assert (await inspect(missing)).state == "new"
+    assert not inspect(missing).exists
     assert not missing.parent.exists()
     path = tmp_path / "bot.sqlite3"
     _legacy_database(path, 3)
     before = path.read_bytes()
-    assert (await inspect(path)).state == "behind"
+    assert inspect(path).pending == latest_version() - 3
     assert path.read_bytes() == before
 
 
@@ -103,10 +105,9 @@ async def test_inspect_never_writes(tmp_path):
 async def test_unusable_files_get_one_clear_line(tmp_path, make, message):
     path = tmp_path / "bot.sqlite3"
     make(path)
-    with pytest.raises(StoreError, match=message):
+    with pytest.raises(DatabaseProblem, match=message):
         await Database.open(path)
-    with pytest.raises(StoreError, match=message):
-        await inspect(path)
+    assert message in inspect(path).refusal()
 
 
 async def test_every_user_data_table_exists(db):
@@ -189,8 +190,8 @@ async def test_online_backup_is_a_consistent_copy(db, tmp_path):
         assert await progress.get(conn, 199) == 199 % 17
     await copy.close()
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
-    with pytest.raises(StoreError, match="another file"):
-        backup_file(tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3")
+    with pytest.raises(DatabaseProblem, match="already exists"):
+        backup(tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3")
 
 
 async def test_reminder_claim_searches_indexes_not_the_table(db):

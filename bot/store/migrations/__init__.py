@@ -1,9 +1,11 @@
-"""Schema migrations: one Alembic history for SQLite and PostgreSQL.
+"""Schema migrations: one Alembic history for SQLite and PostgreSQL, numbered on from the first version.
 
-The bot applies them itself (``run`` migrates on start; ``check`` only reads the status). Databases made
-before Alembic (SQLite files numbered with ``PRAGMA user_version`` 1-4) are brought to version 4 with the
-original SQL in ``legacy/`` and then stamped as revision 0001, which describes exactly that schema.
+The first version of the bot numbered its SQLite schema with ``PRAGMA user_version`` (1 to 4, the SQL files in
+``legacy/``). Revision ``0004`` describes exactly that schema, and later revisions continue the numbering, so a
+database's version is one number whatever made it: a file at version 1-3 gets the rest of the legacy SQL and is
+then stamped ``0004``; a file at version 4 is stamped; a new database is built by the revisions from ``0004``.
 
+The bot applies them itself (``run`` migrates on start, after a backup; ``check`` only reads the version).
 Developers add a revision with ``alembic -c bot/store/migrations/alembic.ini revision -m "what"``.
 """
 
@@ -11,9 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from alembic.config import Config
@@ -26,32 +27,32 @@ if TYPE_CHECKING:
 
 logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl SQLiteImpl" is not news for admins
 
-LEGACY_BASELINE = 4  # PRAGMA user_version of the schema that revision 0001 describes
+LEGACY_BASELINE = 4  # PRAGMA user_version of the schema that the first revision describes
 _LEGACY_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def _location() -> str:
-    return str(resources.files(__name__))
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files(__name__)))
+    return config
 
 
 def _script() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", _location())
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(_config())
 
 
-def head() -> str:
-    found = _script().get_current_head()
-    assert found is not None
-    return found
-
-
-def all_revisions() -> tuple[str, ...]:
-    """Every revision, oldest first."""
+def revisions() -> tuple[str, ...]:
+    """Every revision, oldest first ("0004", "0005", …)."""
     return tuple(reversed([rev.revision for rev in _script().walk_revisions()]))
 
 
-def _legacy_sql() -> dict[int, str]:
+def latest_version() -> int:
+    """The schema version this code builds and understands."""
+    return int(revisions()[-1])
+
+
+def legacy_sql() -> dict[int, str]:
+    """The first version's migrations, by the ``user_version`` they brought a database to."""
     found = {}
     for entry in resources.files(__name__).joinpath("legacy").iterdir():
         match = _LEGACY_NAME.match(entry.name)
@@ -60,83 +61,43 @@ def _legacy_sql() -> dict[int, str]:
     return found
 
 
-def _user_version(conn: Connection) -> int:
+def version_of(conn: Connection) -> int:
+    """The schema version of the database behind ``conn``: its revision, else (a file of the first version)
+    its ``user_version``; 0 for an empty database."""
+    revision = MigrationContext.configure(conn).get_current_revision()
+    if revision is not None:
+        return int(revision) if revision.isdigit() else 10**6  # a revision this code cannot even read: newer
     if conn.dialect.name != "sqlite":
         return 0
     return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
 
 
-def _current(conn: Connection) -> tuple[str | None, int]:
-    """The Alembic revision (None if none) and, for pre-Alembic SQLite files, their user_version."""
-    revision = MigrationContext.configure(conn).get_current_revision()
-    return revision, (_user_version(conn) if revision is None else 0)
-
-
-SchemaState = Literal["new", "behind", "current", "ahead"]
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaStatus:
-    current: str | None  # the database's revision, None for an empty database
-    head: str  # the newest revision this code knows
-    state: SchemaState
-    pending: tuple[str, ...]  # revisions a migration would apply
-
-    def describe(self) -> str:
-        if self.state == "new":
-            return f"empty (would be created at schema {self.head})"
-        if self.state == "ahead":
-            return f"schema {self.current} is newer than this code (knows up to {self.head})"
-        return f"schema {self.current} of {self.head}" + (f" ({len(self.pending)} to apply)" if self.pending else "")
-
-
-def status(conn: Connection) -> SchemaStatus:
-    revisions = all_revisions()
-    latest = revisions[-1]
-    revision, legacy = _current(conn)
-    if revision is None and legacy == LEGACY_BASELINE:
-        revision = revisions[0]  # identical schema, stamped on the next migration
-    if revision is None and 0 < legacy < LEGACY_BASELINE:
-        return SchemaStatus(f"legacy-{legacy}", latest, "behind", revisions)
-    if revision is None and legacy > LEGACY_BASELINE:
-        return SchemaStatus(f"legacy-{legacy}", latest, "ahead", ())
-    if revision is None:
-        return SchemaStatus(None, latest, "new", revisions)
-    if revision not in revisions:
-        return SchemaStatus(revision, latest, "ahead", ())
-    pending = revisions[revisions.index(revision) + 1 :]
-    return SchemaStatus(revision, latest, "behind" if pending else "current", pending)
-
-
 def upgrade(conn: Connection) -> list[str]:
-    """Bring the schema to the head revision on ``conn`` (inside the caller's transaction)."""
+    """Bring the schema to the latest version on ``conn`` (inside the caller's transaction)."""
     applied: list[str] = []
-    revision, legacy = _current(conn)
-    script = _script()
-    if revision is None and legacy:
-        sql = _legacy_sql()
-        for version in range(legacy + 1, LEGACY_BASELINE + 1):
-            for statement in _statements(sql[version]):
+    version = version_of(conn)
+    if version > latest_version():
+        raise RuntimeError(f"schema version {version} is newer than this code ({latest_version()})")
+    has_revision = MigrationContext.configure(conn).get_current_revision() is not None
+    if not has_revision and 0 < version <= LEGACY_BASELINE:  # a database of the first version
+        sql = legacy_sql()
+        for step in range(version + 1, LEGACY_BASELINE + 1):
+            for statement in _statements(sql[step]):
                 conn.exec_driver_sql(statement)
-            applied.append(f"legacy-{version}")
+            applied.append(f"legacy {step}")
         conn.exec_driver_sql(f"PRAGMA user_version = {LEGACY_BASELINE}")
-        first = all_revisions()[0]
-        MigrationContext.configure(conn).stamp(script, first)
-        applied.append(f"{first} (stamped)")
+        MigrationContext.configure(conn).stamp(_script(), revisions()[0])
+    script = _script()
 
     def steps(rev: object, context: object) -> object:
         return script._upgrade_revs("head", rev)  # type: ignore[arg-type]
 
-    config = Config()
-    config.set_main_option("script_location", _location())
-    on_apply: list[str] = []
-    with EnvironmentContext(config, script, fn=steps, destination_rev="head") as env:
-        env.configure(
-            connection=conn,
-            on_version_apply=lambda *, step, **_: on_apply.append(step.up_revision_id),
-        )
+    with EnvironmentContext(_config(), script, fn=steps, destination_rev="head") as env:
+        env.configure(connection=conn, on_version_apply=lambda *, step, **_: applied.append(step.up_revision_id))
         env.run_migrations()
-    return applied + on_apply
+    if conn.dialect.name == "sqlite":  # the header says the version too, so that it can be read without SQL
+        conn.exec_driver_sql(f"PRAGMA user_version = {latest_version()}")
+    return applied
 
 
 def _statements(script: str) -> list[str]:

@@ -1,7 +1,7 @@
 """The schema of the first version (SQLite user_version 4): progress, server settings, discussion threads,
 watch parties with RSVPs, member settings, the reminder queue, rewatches and airing slots.
 
-Revision ID: 0001
+Revision ID: 0004
 Revises:
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0001"
+revision = "0004"
 down_revision = None
 branch_labels = None
 depends_on = None
