@@ -217,6 +217,11 @@ class FakeDiscord:
         with self._lock:
             return [r for r in self.requests if r.method == method and r.path == wanted]
 
+    def find_prefix(self, method: str, prefix: str) -> list[Request]:
+        """Requests by method whose path starts with ``prefix``."""
+        with self._lock:
+            return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
+
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
         """Poll ``predicate`` until it returns something truthy (returned), or fail after ``timeout``."""
         deadline = time.monotonic() + timeout
