@@ -104,11 +104,11 @@ def load_show_pack(settings: Settings) -> Catalog:
 
 
 def _build_bot(settings: Settings, catalog: Catalog, db: Database, *, serve: bool = False) -> RunOnBot:
+    from .reminders import SenderOptions
     from .services import Services
 
-    return RunOnBot(
-        Services.build(catalog, db), dev_guild_id=settings.dev_guild_id if serve else None, background_tasks=serve
-    )
+    services = Services.build(catalog, db, sender=SenderOptions(global_limit=settings.rate_limit))
+    return RunOnBot(services, dev_guild_id=settings.dev_guild_id if serve else None, background_tasks=serve)
 
 
 def _point_at(settings: Settings) -> None:

@@ -31,6 +31,7 @@ VARIABLES = (
     "SHOW_PACK",
     "LOG_LEVEL",
     "DISCORD_API_BASE",
+    "DISCORD_RATE_LIMIT",
 )
 
 
@@ -53,6 +54,9 @@ class Settings:
     application_id: int | None
     #: ``None``: Discord itself. Otherwise an HTTP base such as a rate-limit proxy's ``http://proxy:8080/api/v10``.
     api_base: str | None = None
+    #: Discord's global limit for this bot, requests a second (50 unless Discord raised it for a large bot). The
+    #: bot's own posts (reminders, announcements) are paced at 90 % of it, leaving room for command answers.
+    rate_limit: float = 50.0
 
     def require_token(self) -> str:
         if not self.token:
@@ -101,6 +105,19 @@ def _api_base(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _rate_limit(env: Mapping[str, str]) -> float:
+    raw = env.get("DISCORD_RATE_LIMIT", "").strip()
+    if not raw:
+        return 50.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 1 <= value <= 10_000:
+        raise SettingsError("DISCORD_RATE_LIMIT", f"must be requests per second from 1 to 10000, got {raw[:20]!r}")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> Settings:
     """Build settings from ``env`` (default: ``os.environ``). Validates every value.
 
@@ -122,4 +139,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, cwd: Path | None = No
         log_level=level,
         application_id=_snowflake(env, "DISCORD_APPLICATION_ID"),
         api_base=_api_base(env),
+        rate_limit=_rate_limit(env),
     )

@@ -85,7 +85,7 @@ async def test_thirty_two_concurrent_creates_in_different_servers_all_succeed(h)
                 episodes="1",
                 when="2026-12-02 20:30",
                 timezone="Asia/Seoul",
-            )  # fmt: skip
+            )
             for gid in guilds
         )
     )
