@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from .errors import UserError
 from .permissions import required_permission_names
+from .reminders.transport import rest_trace
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,10 @@ class RunOnBot(commands.Bot):
             tree_cls=RunOnTree,
             help_command=None,
             # discord.py sleeps through rate limits up to this long; a longer one raises RateLimited and
-            # the scheduler reschedules the reminder instead of holding up every other server.
+            # the paced sender waits it out on its own, without holding up other servers.
             max_ratelimit_timeout=30.0,
+            # Every REST request counts against Discord's global limit: the paced sender hears of each one.
+            http_trace=rest_trace(services.sender),
         )
         self.services = services
         self.dev_guild_id = dev_guild_id

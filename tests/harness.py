@@ -35,6 +35,7 @@ import itertools
 import json as _json
 import logging
 import re
+import types
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import yarl
 from discord import app_commands
 from discord.ext import commands
 from multidict import CIMultiDict
@@ -366,6 +368,11 @@ class _FakeSession:
             body, files = (_json.loads(data) if data else None), []
         reason_header = (kwargs.get("headers") or {}).get("X-Audit-Log-Reason")
         reason = urllib.parse.unquote(reason_header) if reason_header else None
+        trace = self._harness.bot.http.http_trace
+        if trace is not None:  # what aiohttp does for a real session: tell the trace hooks
+            params = aiohttp.TraceRequestStartParams(method, yarl.URL(url), CIMultiDict())
+            for hook in trace.on_request_start:
+                await hook(self, types.SimpleNamespace(), params)
         fault = recorder._take_fault(method, path)
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
@@ -451,6 +458,7 @@ class _InteractionInfo:
     origin: _InteractionInfo | None = None  # for modal submits: the interaction that opened the modal
     created_at: float = 0.0  # loop time Discord sent it (the 3-second deadline runs from here)
     answered: bool = False
+    answered_at: float | None = None  # loop time of the first answer (for latency measurements)
 
 
 def _method_matches(rule_method: str, method: str) -> bool:
@@ -518,6 +526,10 @@ class Recorder:
     def next_id(self) -> int:
         """A fresh, realistic snowflake."""
         return next(self._ids)
+
+    def answer_latencies(self) -> list[float]:
+        """Seconds from each interaction's arrival to its first answer (what the member waits for)."""
+        return [i.answered_at - i.created_at for i in self._interactions.values() if i.answered_at is not None]
 
     def rate_limits(
         self, *, global_per_second: float = 50, channel_messages: int = 5, channel_window: float = 5.0
@@ -805,6 +817,7 @@ class Recorder:
         if asyncio.get_running_loop().time() - info.created_at > self.interaction_deadline:
             raise _Reject(404, 10062, "Unknown interaction")  # Discord gave up after 3 seconds
         info.answered = True
+        info.answered_at = asyncio.get_running_loop().time()
         cb_type = int(body.get("type", 0))
         data = body.get("data") or {}
         summary: dict[str, Any] = {

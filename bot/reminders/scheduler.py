@@ -110,6 +110,7 @@ class ReminderScheduler:
         self._loop_task: asyncio.Task[None] | None = None
         self._beat_task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._last_reap: dt.datetime | None = None
 
     def register(self, kind: str, delivery: Delivery) -> None:
         self._deliveries[kind] = delivery
@@ -143,20 +144,24 @@ class ReminderScheduler:
         # another id is an earlier run of this process's slot, e.g. a container restarted as pid 1.)
         return row.hostname == self.hostname and (row.pid == self.pid or not self._is_alive(row.pid))
 
-    async def reap(self) -> int:
-        """Put back the claims of instances that are gone; returns how many rows went back."""
+    async def reap(self, *, orphans: bool = False) -> int:
+        """Put back the claims of instances that are gone; returns how many rows went back. With ``orphans``
+        (at start-up), also claims held by no registered instance (e.g. made by an older version of the bot)."""
         now = epoch(self._clock())
-        async with self._db.transaction() as tx:
-            known = await instances.all_instances(tx.conn)
+        async with self._db.read() as conn:
+            known = await instances.all_instances(conn)
             gone = [row.id for row in known if self._is_gone(row, now)]
             live = {row.id for row in known} - set(gone)
-            orphans = [holder for holder in await instances.claim_holders(tx.conn) if holder not in live]
+            stray = [h for h in await instances.claim_holders(conn) if h not in live] if orphans else []
+        if not gone and not stray:
+            return 0  # the common case: one small read, no write
+        async with self._db.transaction() as tx:
             released = await reminders.release_claims(
-                tx.conn, sorted(set(gone) | set(orphans)), "taken over from a bot process that stopped"
+                tx.conn, sorted(set(gone) | set(stray)), "taken over from a bot process that stopped"
             )
             await instances.remove(tx.conn, gone)
         if released:
-            log.info("took back %d reminder(s) claimed by stopped instance(s) %s", released, ", ".join(gone or orphans))
+            log.info("took back %d reminder(s) claimed by stopped instance(s) %s", released, ", ".join(gone or stray))
         return released
 
     # -- the loop body ---------------------------------------------------------------------------
@@ -165,7 +170,12 @@ class ReminderScheduler:
         """Deliver everything due now: claim in batches while there is room, until nothing due is left
         and every delivery finished. The loop calls this; tests call it with an injected clock."""
         await self.ensure_registered()
-        report = TickReport(released=await self.reap())
+        report = TickReport()
+        now = self._clock()
+        if self._last_reap is None or (now - self._last_reap).total_seconds() >= self.options.heartbeat_every:
+            first = self._last_reap is None
+            self._last_reap = now  # instances die by the heartbeat: looking for them once per beat is enough
+            report.released = await self.reap(orphans=first)
         while not self._stopping:
             room = self.options.max_claimed - len(self._active)
             rows: list[ReminderRow] = []
@@ -279,7 +289,8 @@ class ReminderScheduler:
         """Register, take back what stopped instances held, and run the loop and the heartbeat."""
         self._stopping = False
         await self.ensure_registered()
-        await self.reap()
+        await self.reap(orphans=True)
+        self._last_reap = self._clock()
         loop = asyncio.get_running_loop()
         self._loop_task = loop.create_task(self._run(), name="reminder-loop")
         self._beat_task = loop.create_task(self._beat(), name="reminder-heartbeat")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 import random
@@ -28,11 +29,14 @@ from .model import REFUSALS, Delivered, Expired, Outgoing, Postponed, Refused, S
 
 log = logging.getLogger(__name__)
 
+#: Set in the sender's own attempts, so that the request hook does not count them twice.
+PACED: contextvars.ContextVar[bool] = contextvars.ContextVar("paced", default=False)
+
 
 @dataclass(frozen=True, slots=True)
 class SenderOptions:
     global_limit: float = 50.0  # Discord's global limit, requests per second
-    share: float = 0.9  # the fraction of it the sender uses (the rest is for command answers)
+    share: float = 0.96  # the pace kept for all of the bot's REST requests together (a margin for timing noise)
     max_in_flight: int = 16
     per_guild_in_flight: int = 4
     channel_burst: int = 5  # messages per channel per window, as Discord usually allows
@@ -111,6 +115,17 @@ class PacedSender:
 
     def attach(self, transport: Transport) -> None:
         self._transport = transport
+
+    def note_request(self) -> None:
+        """Another part of the bot made a REST request (a command creating a thread, editing a card…): it takes
+        a slot of the global limit too, so the sender's own posts wait for the next one."""
+        if PACED.get():
+            return
+        try:
+            now = asyncio.get_running_loop().time()
+        except RuntimeError:
+            return
+        self._next_slot = max(now, self._next_slot) + 1 / self.options.rate
 
     @property
     def queued(self) -> int:
@@ -227,6 +242,7 @@ class PacedSender:
         options = self.options
         job.attempts += 1
         self.stats.attempts += 1
+        PACED.set(True)  # this task's requests are the sender's own (already paced)
         try:
             if self._transport is None:
                 raise TransportError("transient", "not connected to Discord yet")

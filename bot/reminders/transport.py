@@ -15,6 +15,7 @@ import aiohttp
 import discord
 
 from .model import Outgoing, TransportError
+from .sender import PacedSender
 
 DM_CHANNELS_KEPT = 10_000
 
@@ -58,6 +59,21 @@ def _float(value: object) -> float | None:
         return float(str(value))
     except (TypeError, ValueError):
         return None
+
+
+def rest_trace(sender: PacedSender) -> aiohttp.TraceConfig:
+    """An aiohttp hook that tells the sender about every REST request the bot makes outside it, so that all of
+    them together stay under Discord's global limit. Interaction answers (``/interactions/…``, the follow-up
+    ``/webhooks/…``) are not bound by the global limit and are not counted."""
+    trace = aiohttp.TraceConfig()
+
+    async def on_request_start(_session: object, _context: object, params: aiohttp.TraceRequestStartParams) -> None:
+        path = params.url.path
+        if "/interactions/" not in path and "/webhooks/" not in path and "/gateway" not in path:
+            sender.note_request()
+
+    trace.on_request_start.append(on_request_start)
+    return trace
 
 
 class DiscordTransport:
