@@ -213,7 +213,8 @@ class WatchPartyService:
         return Party(row, party.counts)
 
     async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: str, now: dt.datetime) -> RsvpResult:
-        """One member's answer, applied atomically against the capacity and the wait list."""
+        """One member's answer, applied atomically against the capacity and the wait list. The counts for the
+        card are read after the commit, outside the writer's turn (they show the latest state)."""
         async with self._db.transaction() as tx:
             row = await parties.lock(tx.conn, party_id) if 0 < party_id < MAX_ID else None
             if row is None or row.guild_id != guild_id:
@@ -223,10 +224,12 @@ class WatchPartyService:
             if instant(row.ends_at) <= now:
                 raise UserError("This watch party is over.")
             change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now))
-            counts = await parties.counts(tx.conn, row.id)
+        async with self._db.read() as conn:
+            counts = await parties.counts(conn, row.id)
             place = None
             if change.status == "waitlist":
-                place = (await parties.members(tx.conn, row.id, "waitlist")).index(user_id) + 1
+                waiting = await parties.members(conn, row.id, "waitlist")
+                place = waiting.index(user_id) + 1 if user_id in waiting else None
         return RsvpResult(Party(row, counts), change, place)
 
     async def upcoming(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int) -> tuple[int, list[Party]]:

@@ -204,7 +204,8 @@ async def set_rsvp(conn: AsyncConnection, party: PartyRow, user_id: int, wanted:
             "updated_at": now,
         }
         await conn.execute(upsert(conn, r, values, ["party_id", "user_id"], ["status", "seq", "updated_at"]))
-    promoted = await promote(conn, party.id, party.capacity, now)
+    freed = previous == "going" and status != "going" and party.capacity is not None
+    promoted = await promote(conn, party.id, party.capacity, now) if freed else ()
     return RsvpChange(status, promoted, previous)
 
 
