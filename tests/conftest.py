@@ -6,6 +6,7 @@ import pytest
 
 from bot.catalog import Catalog, load_catalog
 from bot.settings import VARIABLES
+from bot.store import Database
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
 
@@ -21,6 +22,56 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog(PACK)
+
+
+# -- database backends ----------------------------------------------------------------------------------------
+#
+# Tests open their database through ``open_database(backend, tmp_path)``. ``backend`` is "sqlite" (a file, the
+# bot's default) unless a test module asks for both with ``backend = both_backends()``. PostgreSQL needs a
+# server: TEST_DATABASE_URL names an empty database the tests may wipe (CI starts one; see .ci/run); without it
+# the PostgreSQL variants are skipped, saying so.
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+NO_POSTGRES = "PostgreSQL variant: set TEST_DATABASE_URL to a throw-away database (CI does) to run it"
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"
+
+
+def both_backends():  # type: ignore[no-untyped-def]
+    """A ``backend`` fixture for a test module whose tests run on SQLite and on PostgreSQL."""
+
+    @pytest.fixture(params=["sqlite", "postgresql"])
+    def backend(request: pytest.FixtureRequest) -> str:
+        if request.param == "postgresql" and not POSTGRES_URL:
+            pytest.skip(NO_POSTGRES)
+        return str(request.param)
+
+    return backend
+
+
+async def wipe_postgres(url: str) -> None:
+    """Empty every table (ids start again at 1), keeping the migrated schema."""
+    import sqlalchemy as sa
+
+    from bot.store.schema import metadata
+
+    db = await Database.open(url, listen=False)
+    try:
+        names = ", ".join(table.name for table in metadata.sorted_tables)
+        async with db.transaction() as tx:
+            await tx.conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        await db.close()
+
+
+async def open_database(backend: str, folder: Path) -> Database:
+    if backend == "postgresql":
+        await wipe_postgres(POSTGRES_URL)
+        return await Database.open(POSTGRES_URL)
+    return await Database.open(folder / "bot.sqlite3")
 
 
 class FakeClock:

@@ -1,33 +1,43 @@
-"""A small read-through cache that a write can invalidate without a race.
+"""A small read-through cache that writes invalidate without a race, in this process and in every other one.
 
 A reader that loaded a value before a concurrent write committed must not store it after the write
-invalidated the key: every invalidation bumps the key's generation, and a load only stores its result
-if the generation is unchanged.
+invalidated the key: every invalidation bumps the key's generation, and a load only stores its result if
+the generation is unchanged. A write announces the change through the database (:meth:`Database.publish`):
+on PostgreSQL every bot process hears of it and drops its copy; when notifications may have been missed,
+everything is dropped.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
+
+from bot.store import Database, Tx
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
 class Cache(Generic[K, V]):
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, db: Database | None = None, topic: str = "", *, size: int = 20_000) -> None:
         self._size = size
         self._values: OrderedDict[K, V] = OrderedDict()
         self._generation: dict[K, int] = {}
+        self._epoch = 0  # bumped when everything is dropped at once
+        self._db = db
+        self._topic = topic
+        if db is not None and topic:
+            db.subscribe(topic, self._heard)
 
     async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
         if key in self._values:
             self._values.move_to_end(key)
             return self._values[key]
-        generation = self._generation.get(key, 0)
+        generation, epoch = self._generation.get(key, 0), self._epoch
         value = await load()
-        if self._generation.get(key, 0) == generation:
+        if self._generation.get(key, 0) == generation and self._epoch == epoch:
             self._values[key] = value
             while len(self._values) > self._size:
                 evicted, _ = self._values.popitem(last=False)
@@ -37,3 +47,21 @@ class Cache(Generic[K, V]):
     def invalidate(self, key: K) -> None:
         self._values.pop(key, None)
         self._generation[key] = self._generation.get(key, 0) + 1
+
+    def clear(self) -> None:
+        self._values.clear()
+        self._epoch += 1
+
+    async def changed(self, tx: Tx, key: K) -> None:
+        """``key`` changes in ``tx``: once it commits, this process and every other one drop their copy."""
+        if self._db is None or not self._topic:
+            tx.after_commit(lambda: self.invalidate(key))
+            return
+        await self._db.publish(tx, self._topic, json.dumps(key))
+
+    def _heard(self, raw: str | None) -> None:
+        if raw is None:
+            self.clear()
+            return
+        value = json.loads(raw)
+        self.invalidate(cast(K, tuple(value) if isinstance(value, list) else value))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import enum
 import re
-import weakref
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
@@ -18,6 +16,7 @@ from bot.store import ThreadRow as ThreadRecord
 __all__ = ["DiscussionService", "NoThread", "ThreadLink", "ThreadProblem", "ThreadRecord"]
 
 from .cache import Cache
+from .locks import KeyedLocks
 
 FORUM_TAG_LIMIT = 20  # Discord allows at most 20 tags on a forum channel
 SPOILER_TEXT_LIMIT = 1800  # leaves room for the label inside Discord's 2,000-character message
@@ -71,20 +70,6 @@ def opening_post(catalog: Catalog, episode: int) -> str:
     )
 
 
-class KeyedLocks:
-    """One asyncio lock per key, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[Hashable, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def __call__(self, key: Hashable) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
-
-
 @dataclass(frozen=True, slots=True)
 class ThreadLink:
     """An episode's discussion thread, or why there is none."""
@@ -104,7 +89,7 @@ class DiscussionService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: Cache[tuple[int, int], ThreadRecord | None] = Cache()
+        self._cache: Cache[tuple[int, int], ThreadRecord | None] = Cache(db, "thread")
         self.locks = KeyedLocks()
         self.opener: ThreadOpener | None = None
 
@@ -119,7 +104,7 @@ class DiscussionService:
         row = ThreadRecord(guild_id, episode, thread_id, parent_id)
         async with self._db.transaction() as tx:
             await guilds.put_thread(tx.conn, row, epoch(now))
-            tx.after_commit(lambda: self._cache.invalidate((row.guild_id, row.episode)))
+            await self._cache.changed(tx, (row.guild_id, row.episode))
 
     async def count(self, guild_id: int) -> int:
         async with self._db.read() as conn:

@@ -106,7 +106,7 @@ class GuildConfigService:
     def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
         self._db = db
-        self._cache: Cache[int, GuildConfig] = Cache()
+        self._cache: Cache[int, GuildConfig] = Cache(db, "guild")
         #: Re-plans the server's airing reminders inside a unit of work (set by the rewatch service).
         self.airing_changed: Callable[[Tx, int, dt.datetime], Awaitable[None]] | None = None
 
@@ -141,7 +141,7 @@ class GuildConfigService:
     async def write(self, tx: Tx, guild_id: int, now: dt.datetime, **columns: object) -> None:
         """Change settings inside the caller's unit of work."""
         await guilds.update(tx.conn, guild_id, epoch(now), **columns)
-        tx.after_commit(lambda: self._cache.invalidate(guild_id))
+        await self._cache.changed(tx, guild_id)
 
     async def _set(self, guild_id: int, now: dt.datetime, **columns: object) -> GuildConfig:
         async with self._db.transaction() as tx:
@@ -192,7 +192,7 @@ class GuildConfigService:
 
     async def write_spoiler_free(self, tx: Tx, guild_id: int, channel_ids: frozenset[int]) -> None:
         await guilds.set_spoiler_free_channels(tx.conn, guild_id, channel_ids)
-        tx.after_commit(lambda: self._cache.invalidate(guild_id))
+        await self._cache.changed(tx, guild_id)
 
     async def set_airing(
         self, guild_id: int, channel_id: int | None, role_id: int | None, offsets: str | None, now: dt.datetime

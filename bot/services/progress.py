@@ -27,7 +27,7 @@ class ProgressService:
     def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
         self._db = db
-        self._cache: Cache[int, int | None] = Cache()
+        self._cache: Cache[int, int | None] = Cache(db, "progress")
 
     async def _stored(self, user_id: int) -> int | None:
         return await self._cache.get(user_id, lambda: self._load(user_id))
@@ -50,7 +50,7 @@ class ProgressService:
             raise UserError(f"Episode must be between 0 (nothing yet) and {last}; you gave {episode}.")
         async with self._db.transaction() as tx:
             await progress.set_episode(tx.conn, user_id, episode, epoch(now))
-            tx.after_commit(lambda: self._cache.invalidate(user_id))
+            await self._cache.changed(tx, user_id)
         return episode
 
     async def forget(self, user_id: int, now: dt.datetime) -> Forgotten:
@@ -65,5 +65,5 @@ class ProgressService:
                 promoted = await parties.promote(tx.conn, party.id, locked.capacity, epoch(now))
                 changed.append((locked, promoted))
             removed = await progress.forget(tx.conn, user_id)
-            tx.after_commit(lambda: self._cache.invalidate(user_id))
+            await self._cache.changed(tx, user_id)
         return Forgotten(removed, tuple(changed))

@@ -20,7 +20,8 @@ from bot.catalog import WEEKDAYS, Catalog, Slot
 from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.services.guild_config import GuildConfigService
-from bot.store import AiringSlotRow, Database, RewatchRow, Tx, reminders, rewatch
+from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
+from bot.store.dialect import LOCK_REWATCH
 
 __all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
 
@@ -200,6 +201,7 @@ class RewatchService:
         if schedule[0].airs_at - now > MAX_START_AHEAD:
             raise UserError("That's more than a year away; start the rewatch within the next year.")
         async with self._db.transaction() as tx:
+            await lock_key(tx.conn, LOCK_REWATCH, guild_id)
             await rewatch.put(tx.conn, RewatchRow(guild_id, zone.key, format_slots(slots), "running", None), epoch(now))
             await self._store(tx, guild_id, schedule, now)
         return schedule
@@ -243,6 +245,7 @@ class RewatchService:
 
     async def stop(self, guild_id: int, now: dt.datetime) -> None:
         async with self._db.transaction() as tx:
+            await lock_key(tx.conn, LOCK_REWATCH, guild_id)
             if await rewatch.get(tx.conn, guild_id) is None:
                 raise UserError("This server has no rewatch to stop.")
             await rewatch.delete(tx.conn, guild_id)
@@ -254,6 +257,7 @@ class RewatchService:
             await self._follow_broadcast(tx, guild_id, now)
 
     async def _follow_broadcast(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        await lock_key(tx.conn, LOCK_REWATCH, guild_id)
         if await rewatch.get(tx.conn, guild_id) is not None:
             await self.sync_reminders(tx, guild_id, now)
             return

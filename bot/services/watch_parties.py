@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
-from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, parties, reminders
+from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, lock_key, parties, reminders
+from bot.store.dialect import LOCK_PARTIES
+
+from .locks import KeyedLocks
 
 __all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
 
@@ -95,6 +98,9 @@ class WatchPartyService:
     def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
         self._db = db
+        # Clicks on one party are taken in the order they arrived (asyncio locks are first come, first served);
+        # across processes the party's row lock serializes them.
+        self._party_locks = KeyedLocks()
 
     def end_for(self, starts: dt.datetime, first: int, last: int) -> dt.datetime:
         """Start plus every episode's runtime and a short break between episodes."""
@@ -128,6 +134,7 @@ class WatchPartyService:
         note = self._check_note(note)
         self._check_capacity(capacity)
         async with self._db.transaction() as tx:
+            await lock_key(tx.conn, LOCK_PARTIES, guild_id)  # two creates at once must not both pass the limit
             if await parties.count_upcoming(tx.conn, guild_id, epoch(now)) >= MAX_UPCOMING_PER_GUILD:
                 raise UserError(
                     f"This server already has {MAX_UPCOMING_PER_GUILD} upcoming watch parties, the most it can hold. "
@@ -215,7 +222,7 @@ class WatchPartyService:
     async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: str, now: dt.datetime) -> RsvpResult:
         """One member's answer, applied atomically against the capacity and the wait list. The counts for the
         card are read after the commit, outside the writer's turn (they show the latest state)."""
-        async with self._db.transaction() as tx:
+        async with self._party_locks(party_id), self._db.transaction() as tx:
             row = await parties.lock(tx.conn, party_id) if 0 < party_id < MAX_ID else None
             if row is None or row.guild_id != guild_id:
                 raise NoSuchParty(party_id)

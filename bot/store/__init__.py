@@ -16,6 +16,7 @@ from .database import (
     inspect,
     latest_version,
 )
+from .dialect import lock_key
 from .guilds import GuildSettingsRow, ThreadRow
 from .instances import InstanceRow
 from .members import MemberSettingsRow
@@ -46,6 +47,7 @@ __all__ = [
     "inspect",
     "instances",
     "latest_version",
+    "lock_key",
     "members",
     "parties",
     "progress",

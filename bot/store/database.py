@@ -110,16 +110,53 @@ def _friendly(path: str, error: BaseException) -> DatabaseProblem:
     return DatabaseProblem(f"database {path}: {text.splitlines()[0] if text else type(error).__name__}")
 
 
+def is_postgres(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://"))
+
+
+def _asyncpg_url(target: str) -> str:
+    """``postgresql://user:pw@host/db`` as SQLAlchemy's asyncpg driver wants it."""
+    return "postgresql+asyncpg://" + target.split("://", 1)[1]
+
+
+def _libpq_url(target: str) -> str:
+    return "postgresql://" + target.split("://", 1)[1]
+
+
+def redact(target: str) -> str:
+    """The database's name for messages: a PostgreSQL URL without its password."""
+    if not is_postgres(target):
+        return target
+    return (
+        sa.engine.make_url(_asyncpg_url(target))
+        .render_as_string(hide_password=True)
+        .replace("postgresql+asyncpg://", "postgresql://")
+    )
+
+
+NOTIFY_CHANNEL = "runon_cache"
+Subscriber = Callable[[str | None], None]  # called with the key, or None when every key may be stale
+
+
 class Database:
-    """Use ``db = await Database.open(path)`` and ``await db.close()`` (or ``async with``)."""
+    """Use ``db = await Database.open(path_or_url)`` and ``await db.close()`` (or ``async with``).
+
+    SQLite (the default, a file): one writer connection guarded by a lock, WAL readers.
+    PostgreSQL (``postgresql://…``): a pool; transactions run side by side and serialize where they must through
+    row locks (``SELECT … FOR UPDATE``, ``SKIP LOCKED`` for reminder claims) and transaction-level advisory
+    locks (:func:`bot.store.dialect.lock_key`). Several bot processes may share it: a committed write that other
+    processes cache is announced with ``NOTIFY`` (:meth:`publish`), and every process drops its copy."""
 
     def __init__(self, target: str, writer: AsyncEngine, reader: AsyncEngine | None) -> None:
         self.target = target
         self.dialect = writer.dialect.name
         self._writer = writer
-        self._reader = reader  # None: reads share the writer (":memory:")
+        self._reader = reader  # None: reads share the writer (":memory:") or the pool (PostgreSQL)
         self._write_lock = asyncio.Lock()
         self._writer_conn: AsyncConnection | None = None
+        self._subscribers: dict[str, list[Subscriber]] = {}
+        self._listener: Any = None  # asyncpg connection LISTENing for cache invalidations
+        self._listen_task: asyncio.Task[None] | None = None
 
     @property
     def path(self) -> str:
@@ -129,12 +166,19 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    @property
+    def shared(self) -> bool:
+        """Whether other bot processes may use this database at the same time (PostgreSQL)."""
+        return self.dialect == "postgresql"
+
     @classmethod
-    async def open(cls, target: Path | str, *, migrate: bool = True) -> Database:
+    async def open(cls, target: Path | str, *, migrate: bool = True, listen: bool = True) -> Database:
         """Open (creating it if needed) and, with ``migrate``, bring the schema up to date.
 
         Raises :class:`DatabaseProblem` with one line for the admin; nothing is left running on failure."""
         path = str(target)
+        if is_postgres(path):
+            return await cls._open_postgres(path, migrate=migrate, listen=listen)
         memory = path == ":memory:"
         if not memory:
             status = inspect(path)
@@ -171,29 +215,120 @@ class Database:
             raise
         return db
 
+    @classmethod
+    async def _open_postgres(cls, target: str, *, migrate: bool, listen: bool) -> Database:
+        engine = create_async_engine(
+            _asyncpg_url(target), pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+        )
+        db = cls(target, engine, None)
+        try:
+            version, latest = await db.version(), latest_version()
+            if version > latest:
+                raise DatabaseProblem(
+                    f"database {redact(target)} has schema version {version}, newer than this version of the bot "
+                    f"understands ({latest}); upgrade the bot"
+                )
+            if migrate and version < latest:
+                async with db._writer.begin() as conn:
+                    # Several processes may start at once: one migrates, the others wait for it, then see it done.
+                    await conn.execute(sa.text("SELECT pg_advisory_xact_lock(8204811)"))
+                    await conn.run_sync(migrations.upgrade)
+            if listen:
+                await db._listen()
+        except BaseException as error:
+            await db.close()
+            if isinstance(error, DatabaseProblem | asyncio.CancelledError):
+                raise
+            if isinstance(error, sa.exc.DBAPIError | OSError | ConnectionError):
+                text = str(getattr(error, "orig", None) or error).splitlines()[0]
+                raise DatabaseProblem(f"database {redact(target)} cannot be used: {text}") from None
+            raise
+        return db
+
     # -- units of work ---------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """One transaction: commits when the block ends, rolls back if it raises (or is cancelled)."""
-        conn = self._writer_conn
-        if conn is None:
-            raise DatabaseProblem("the database is closed")
-        async with self._write_lock, conn.begin():
-            tx = Tx(conn)
-            yield tx
+        if self.shared:
+            async with self._writer.begin() as pooled:
+                tx = Tx(pooled)
+                yield tx
+        else:
+            conn = self._writer_conn
+            if conn is None:
+                raise DatabaseProblem("the database is closed")
+            async with self._write_lock, conn.begin():
+                tx = Tx(conn)
+                yield tx
         for action in tx._after:
             action()
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads; sees everything committed before it started."""
+        if self.shared:
+            async with self._writer.connect() as pooled:
+                yield pooled
+            return
         if self._reader is None:
             async with self.transaction() as tx:
                 yield tx.conn
             return
         async with self._reader.connect() as conn:
             yield conn
+
+    # -- caches across processes -----------------------------------------------------------------
+
+    def subscribe(self, topic: str, subscriber: Subscriber) -> None:
+        """Call ``subscriber(key)`` when another unit of work (in any process) changed ``key`` of ``topic``,
+        and ``subscriber(None)`` when notifications may have been missed (everything may be stale)."""
+        self._subscribers.setdefault(topic, []).append(subscriber)
+
+    async def publish(self, tx: Tx, topic: str, key: str) -> None:
+        """Tell every process, once ``tx`` commits, that ``key`` of ``topic`` changed (and this one at once)."""
+        for subscriber in self._subscribers.get(topic, []):
+            tx.after_commit(lambda s=subscriber: s(key))  # type: ignore[misc]
+        if self.shared:
+            await tx.conn.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, f"{topic}:{key}")))
+
+    def _notified(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        topic, _, key = payload.partition(":")
+        for subscriber in self._subscribers.get(topic, []):
+            subscriber(key)
+
+    def _everything_stale(self) -> None:
+        for subscribers in self._subscribers.values():
+            for subscriber in subscribers:
+                subscriber(None)
+
+    async def _listen(self) -> None:
+        import asyncpg
+
+        self._listener = await asyncpg.connect(_libpq_url(self.target))
+        await self._listener.add_listener(NOTIFY_CHANNEL, self._notified)
+        self._listener.add_termination_listener(lambda _conn: self._lost_listener())
+
+    def _lost_listener(self) -> None:
+        """The notification connection dropped: what other processes changed meanwhile is unknown."""
+        self._everything_stale()
+        if self._listen_task is None or self._listen_task.done():
+            self._listen_task = asyncio.get_running_loop().create_task(self._relisten(), name="cache-relisten")
+
+    async def _relisten(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                await self._listen()
+            except (OSError, ConnectionError, Exception):
+                log.warning(
+                    "cache notifications: cannot reconnect to %s; retrying in %.0fs", redact(self.target), delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+            else:
+                self._everything_stale()  # anything cached during the gap may be old
+                return
 
     # -- schema ----------------------------------------------------------------------------------
 
@@ -211,11 +346,19 @@ class Database:
 
     async def backup(self, target: Path) -> BackupReport:
         """A consistent copy of the database, made with SQLite's online backup API: safe while the bot runs."""
+        if self.shared:
+            raise DatabaseProblem("back up a PostgreSQL database with pg_dump (see the README)")
         if self.target == ":memory:":
             raise DatabaseProblem("an in-memory database cannot be backed up")
         return await asyncio.to_thread(backup, Path(self.target), target)
 
     async def close(self) -> None:
+        if self._listen_task is not None:
+            self._listen_task.cancel()
+        if self._listener is not None:
+            listener, self._listener = self._listener, None
+            with contextlib.suppress(Exception):
+                await listener.close()
         if self._writer_conn is not None:
             with contextlib.suppress(Exception):
                 await self._writer_conn.close()

@@ -33,3 +33,20 @@ def upsert(
 def insert_ignore(conn: AsyncConnection, table: sa.Table, values: Mapping[str, Any]) -> Any:
     """INSERT ``values`` unless the row exists."""
     return insert(conn, table).values(dict(values)).on_conflict_do_nothing()
+
+
+LOCK_PARTIES = 1  # a server's watch parties (the limit of upcoming ones)
+LOCK_REWATCH = 2  # a server's rewatch and airing schedule
+
+
+async def lock_key(conn: AsyncConnection, namespace: int, key: int) -> None:
+    """Serialize units of work about one thing (a server's parties, its rewatch) until the transaction ends.
+    PostgreSQL: a transaction-level advisory lock. SQLite: nothing to do, its one writer is alone."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(namespace, _int32(key))))
+
+
+def _int32(key: int) -> int:
+    """Advisory locks take two 32-bit keys: fold a 64-bit id into one (a rare collision only serializes more)."""
+    folded = (key ^ (key >> 32)) & 0xFFFFFFFF
+    return folded - (1 << 32) if folded >= 1 << 31 else folded

@@ -175,6 +175,7 @@ async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tupl
         sa.select(*_PARTY_COLUMNS, r.c.status.label("rsvp"))
         .join(r, r.c.party_id == p.c.id)
         .where(r.c.user_id == user_id, p.c.status == "scheduled", p.c.ends_at > now)
+        .order_by(p.c.id)  # callers lock them in this order: two at once cannot deadlock
     )
     return [(_party(x[:-1]), str(x[-1])) for x in await conn.execute(query)]
 

@@ -5,8 +5,7 @@ import pytest
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
-from bot.store import Database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, open_database
 from tests.harness import Harness, close, start
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
@@ -17,8 +16,8 @@ UNPACED = SenderOptions(
 )
 
 
-async def _harness(catalog, clock, path, sender=UNPACED):
-    db = await Database.open(path)
+async def _harness(catalog, clock, backend, folder, sender=UNPACED):
+    db = await open_database(backend, folder)
     bot = RunOnBot(Services.build(catalog, db, clock, sender=sender))
     harness = await start(bot)
     harness.db = db  # type: ignore[attr-defined]  # for tests that look at or break the store underneath
@@ -31,18 +30,19 @@ def clock():
 
 
 @pytest.fixture
-async def h(catalog, clock, tmp_path):
-    """The production bot and tree over the real pack, a SQLite file database and an injected clock."""
-    harness, db = await _harness(catalog, clock, tmp_path / "bot.sqlite3")
+async def h(catalog, clock, backend, tmp_path):
+    """The production bot and tree over the real pack, a real database (a SQLite file unless the module asks
+    for both backends) and an injected clock."""
+    harness, db = await _harness(catalog, clock, backend, tmp_path)
     yield harness
     await close(harness)
     await db.close()
 
 
 @pytest.fixture
-async def future_h(future_catalog, clock, tmp_path):
+async def future_h(future_catalog, clock, backend, tmp_path):
     """Same, over a pack whose run lies in the future."""
-    harness, db = await _harness(future_catalog, clock, tmp_path / "bot.sqlite3")
+    harness, db = await _harness(future_catalog, clock, backend, tmp_path)
     yield harness
     await close(harness)
     await db.close()

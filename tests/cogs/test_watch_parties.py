@@ -3,7 +3,11 @@ import datetime as dt
 import discord
 import pytest
 
+from tests.conftest import both_backends
+
 from .conftest import EPHEMERAL, NOW, custom_ids, data, reminder_rows, tick_at
+
+backend = both_backends()  # watch parties run on SQLite and on PostgreSQL
 
 HOST = 2000
 STAFF = discord.Permissions(manage_events=True, send_messages=True, view_channel=True)

@@ -15,9 +15,9 @@ import pytest
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
-from bot.store import Database, parties, reminders
+from bot.store import parties, reminders
 from tests.cogs.conftest import NOW, UNPACED, reminder_rows, tick_at
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, both_backends, open_database
 from tests.harness import close, start
 
 START = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
@@ -29,16 +29,19 @@ def clock():
     return FakeClock(NOW)
 
 
-async def _harness(catalog, clock, path, sender=UNPACED):
-    db = await Database.open(path)
+backend = both_backends()  # under load on SQLite and on PostgreSQL
+
+
+async def _harness(catalog, clock, backend, folder, sender=UNPACED):
+    db = await open_database(backend, folder)
     harness = await start(RunOnBot(Services.build(catalog, db, clock, sender=sender)))
     harness.db = db  # type: ignore[attr-defined]
     return harness, db
 
 
 @pytest.fixture
-async def h(catalog, clock, tmp_path):
-    harness, db = await _harness(catalog, clock, tmp_path / "bot.sqlite3")
+async def h(catalog, clock, backend, tmp_path):
+    harness, db = await _harness(catalog, clock, backend, tmp_path)
     yield harness
     await close(harness)
     await db.close()
@@ -111,11 +114,11 @@ async def _many_parties(db, count, *, offset=3600, start=START):
             await reminders.schedule(tx.conn, "party", guild, row.id, row.starts_at, (offset,))
 
 
-async def test_a_thousand_reminders_due_at_once_arrive_under_discords_rate_limits(catalog, clock, tmp_path):
+async def test_a_thousand_reminders_due_at_once_arrive_under_discords_rate_limits(catalog, clock, backend, tmp_path):
     """Discord's limits, scaled up five times so the test takes seconds (bench/fanout.py runs them at 50/s):
     a global limit of 250 requests a second and 5 messages per channel every 5 seconds."""
     sender = SenderOptions(global_limit=250, request_timeout=5.0)
-    h, db = await _harness(catalog, clock, tmp_path / "bot.sqlite3", sender=sender)
+    h, db = await _harness(catalog, clock, backend, tmp_path, sender=sender)
     try:
         limits = h.recorder.rate_limits(global_per_second=250, channel_messages=5, channel_window=5.0)
         await _many_parties(db, 1000)
@@ -167,10 +170,10 @@ async def test_a_long_429_on_one_dm_copy_delays_it_and_no_one_else(h, clock):
     assert len([c for c in dms if c.status == 200]) == 3  # all three members got their copy, one after the wait
 
 
-async def test_one_servers_slow_sends_do_not_delay_a_healthy_server(catalog, clock, tmp_path):
+async def test_one_servers_slow_sends_do_not_delay_a_healthy_server(catalog, clock, backend, tmp_path):
     sender = SenderOptions(global_limit=100_000, channel_burst=100_000, request_timeout=0.6, backoff_first=0.05,
                            backoff_max=0.1, per_guild_in_flight=2)  # fmt: skip
-    h, db = await _harness(catalog, clock, tmp_path / "bot.sqlite3", sender=sender)
+    h, db = await _harness(catalog, clock, backend, tmp_path, sender=sender)
     try:
         await _many_parties(db, 2)  # two servers: 100000 (slow) and 100001 (healthy)
         async with db.transaction() as tx:  # the slow server has many reminders due at the same time

@@ -4,8 +4,7 @@ import datetime as dt
 import pytest
 
 from bot.reminders import PacedSender, ReminderScheduler, SchedulerOptions, SenderOptions, TransportError
-from bot.store import Database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, both_backends, open_database
 
 T0 = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 
@@ -48,9 +47,12 @@ QUICK = SenderOptions(
 )
 
 
+backend = both_backends()  # the reminder loop runs on SQLite and on PostgreSQL
+
+
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
+async def db(backend, tmp_path):
+    database = await open_database(backend, tmp_path)
     yield database
     await database.close()
 

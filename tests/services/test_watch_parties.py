@@ -12,7 +12,8 @@ from bot.services.watch_parties import (
     may_manage,
     parse_episodes,
 )
-from bot.store import Database, reminders
+from bot.store import reminders
+from tests.conftest import both_backends, open_database
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -47,9 +48,12 @@ def test_labels_and_permission_rule():
     assert episodes_label(3, 4) == "episodes 3-4"
 
 
+backend = both_backends()  # watch parties run on SQLite and on PostgreSQL
+
+
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
+async def db(backend, tmp_path):
+    database = await open_database(backend, tmp_path)
     yield database
     await database.close()
 

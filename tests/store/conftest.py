@@ -1,11 +1,13 @@
 import pytest
 
-from bot.store import Database
+from tests.conftest import both_backends, open_database
+
+backend = both_backends()  # the store runs on SQLite and on PostgreSQL
 
 
 @pytest.fixture
-async def db(tmp_path):
-    """A real SQLite file database, migrated from zero."""
-    database = await Database.open(tmp_path / "bot.sqlite3")
+async def db(backend, tmp_path):
+    """A real database migrated from zero: a SQLite file, or a wiped PostgreSQL database."""
+    database = await open_database(backend, tmp_path)
     yield database
     await database.close()
