@@ -29,11 +29,12 @@ import yarl
 from dotenv import load_dotenv
 
 from .catalog import Catalog, PackError, load_catalog
-from .client import RunOnBot, invite_url, required_permissions
+from .client import RunOnBot, ShardedRunOnBot, invite_url, required_permissions
 from .permissions import FEATURES, humanize, required_permission_names
 from .settings import Settings, SettingsError, load_settings
-from .store import Database, DatabaseProblem, backup, inspect
-from .store.database import backup_name
+from .store import Database, DatabaseProblem, backup, inspect, latest_version
+from .store.copy import copy_database, schema_version_of
+from .store.database import backup_name, redact
 
 log = logging.getLogger("bot")
 
@@ -77,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         "--client-id", type=int, help="the application id (default: DISCORD_APPLICATION_ID or the token)"
     )
     sub.add_parser("health", help="exit 0 if the running bot is connected to Discord (for health checks)")
+    move = sub.add_parser("migrate-db", help="copy the SQLite database into an empty PostgreSQL database")
+    move.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host/database")
     copy = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
     copy.add_argument(
         "path", help="the backup file to create, or a folder (existing, or ending in /) for a timestamped file"
@@ -108,7 +111,16 @@ def _build_bot(settings: Settings, catalog: Catalog, db: Database, *, serve: boo
     from .services import Services
 
     services = Services.build(catalog, db, sender=SenderOptions(global_limit=settings.rate_limit))
-    return RunOnBot(services, dev_guild_id=settings.dev_guild_id if serve else None, background_tasks=serve)
+    dev_guild = settings.dev_guild_id if serve else None
+    if serve and settings.shard_count is not None:
+        return ShardedRunOnBot(
+            services,
+            dev_guild_id=dev_guild,
+            background_tasks=True,
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids or ()),
+        )
+    return RunOnBot(services, dev_guild_id=dev_guild, background_tasks=serve)
 
 
 def _point_at(settings: Settings) -> None:
@@ -161,6 +173,10 @@ async def _login(bot: RunOnBot, token: str, settings: Settings, *, gateway: bool
 
 async def open_for_run(settings: Settings) -> Database:
     """Refuse an unusable database; back it up before migrating an existing one; open it."""
+    if settings.database_url is not None:  # PostgreSQL: back it up with pg_dump before upgrading (README)
+        db = await Database.open(settings.database_url)
+        log.info("using PostgreSQL %s (schema version %d)", redact(settings.database_url), await db.version())
+        return db
     path = settings.database_path
     status = inspect(path)
     refusal = status.refusal()
@@ -202,8 +218,7 @@ async def _heartbeat(bot: RunOnBot, path: Path) -> None:
     """While the gateway connection is up, rewrite the heartbeat file; remove it when the bot stops."""
     try:
         while True:
-            ws = bot.ws
-            connected = bot.is_ready() and ws is not None and ws.open and math.isfinite(bot.latency)
+            connected = bot.is_ready() and bot.is_connected() and math.isfinite(bot.latency)
             if connected:
                 beat = {
                     "at": dt.datetime.now(dt.UTC).timestamp(),
@@ -361,6 +376,23 @@ def describe_commands(bot: RunOnBot) -> list[str]:
     return lines
 
 
+async def _postgres_lines(url: str) -> tuple[list[str], list[str]]:
+    """check on PostgreSQL: connect and read the schema version (a SELECT; nothing is created or migrated)."""
+    try:
+        version = await schema_version_of(url)
+    except DatabaseProblem as problem:
+        return [], [str(problem)]
+    latest = latest_version()
+    where = f"Database: PostgreSQL {redact(url)}"
+    if version > latest:
+        return [], [f"{where} has schema version {version}, newer than this version of the bot ({latest})"]
+    if version == 0:
+        return [f"{where} is empty; run creates the schema (version {latest})"], []
+    if version < latest:
+        return [f"{where}: schema version {version} of {latest}; run applies {latest - version} migration(s)"], []
+    return [f"{where}: schema version {version} of {latest} (up to date)"], []
+
+
 def _database_lines(settings: Settings) -> tuple[list[str], list[str]]:
     """What check says about the database, and its problems. Reads only: never creates or migrates."""
     status = inspect(settings.database_path)
@@ -388,7 +420,7 @@ def _database_lines(settings: Settings) -> tuple[list[str], list[str]]:
 async def _check(settings: Settings) -> int:
     problems: list[str] = []
     print(
-        f"Settings: database {settings.database_path}, show pack {settings.show_pack_label}, "
+        f"Settings: database {redact(settings.database)}, show pack {settings.show_pack_label}, "
         f"log level {settings.log_level}"
     )
     print(f"  DISCORD_TOKEN {'is set' if settings.token else 'is not set (needed for run and sync)'}")
@@ -400,7 +432,10 @@ async def _check(settings: Settings) -> int:
     except PackError as exc:
         problems.extend(exc.problems)
         catalog = None
-    lines, db_problems = _database_lines(settings)
+    if settings.database_url is not None:
+        lines, db_problems = await _postgres_lines(settings.database_url)
+    else:
+        lines, db_problems = _database_lines(settings)
     print("\n".join(lines))
     problems.extend(db_problems)
     if catalog is not None:
@@ -480,6 +515,10 @@ def _health(settings: Settings) -> int:
 
 
 def _backup(settings: Settings, where: str) -> int:
+    if settings.database_url is not None:
+        raise DatabaseProblem(
+            "backup copies the SQLite file; for PostgreSQL use pg_dump (README: Growing past one machine)"
+        )
     target = Path(where).expanduser()
     target = target if target.is_absolute() else Path.cwd() / target
     if where.endswith(("/", os.sep)) and not target.exists() and inspect(settings.database_path).exists:
@@ -489,6 +528,25 @@ def _backup(settings: Settings, where: str) -> int:
         f"Backed up {settings.database_path} (schema version {report.version}, {report.size / 1024:.0f} KiB) "
         f"to {report.target}"
     )
+    return EXIT_OK
+
+
+async def _migrate_db(settings: Settings, target: str) -> int:
+    """Copy the SQLite file (DATABASE_PATH) into an empty PostgreSQL database and check the counts."""
+    if not target.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("--to", "must be a PostgreSQL URL like postgresql://user:password@host/runon")
+    source = settings.database_path
+    status = inspect(source)
+    if not status.exists:
+        raise DatabaseProblem(f"there is no SQLite database at {source} to copy (DATABASE_PATH)")
+    if status.refusal():
+        raise DatabaseProblem(str(status.refusal()))
+    counts = await copy_database(source, target)
+    width = max(len(name) for name in counts)
+    print(f"Copied {source} to {redact(target)}; rows in each table (checked on both sides):")
+    for name, count in counts.items():
+        print(f"  {name:<{width}}  {count:>9,}")
+    print("Set DATABASE_URL to the PostgreSQL URL and start the bot; keep the SQLite file as a backup.")
     return EXIT_OK
 
 
@@ -515,6 +573,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _invite(settings, args.client_id)
         if command == "backup":
             return _backup(settings, args.path)
+        if command == "migrate-db":
+            return asyncio.run(_migrate_db(settings, args.to))
         if command == "health":
             return _health(settings)
         if command == "sync":

@@ -112,7 +112,14 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
 class RunOnBot(commands.Bot):
     """The bot. Services are injected; nothing is read from the environment or disk here."""
 
-    def __init__(self, services: Services, *, dev_guild_id: int | None = None, background_tasks: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        dev_guild_id: int | None = None,
+        background_tasks: bool = False,
+        **sharding: Any,
+    ) -> None:
         # The bot never joins voice: the PyNaCl / davey warnings would only confuse admins.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -127,6 +134,7 @@ class RunOnBot(commands.Bot):
             max_ratelimit_timeout=30.0,
             # Every REST request counts against Discord's global limit: the paced sender hears of each one.
             http_trace=rest_trace(services.sender),
+            **sharding,
         )
         self.services = services
         self.dev_guild_id = dev_guild_id
@@ -139,6 +147,10 @@ class RunOnBot(commands.Bot):
         self._gate_interactions()
 
     # -- life cycle -------------------------------------------------------------------------------
+
+    def is_connected(self) -> bool:
+        """Whether the gateway connection is up (the health file says so)."""
+        return self.ws is not None and self.ws.open
 
     def _gate_interactions(self) -> None:
         """Wrap the gateway's INTERACTION_CREATE handler: while stopping, refuse new work politely;
@@ -219,3 +231,12 @@ class RunOnBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+
+class ShardedRunOnBot(RunOnBot, commands.AutoShardedBot):
+    """The bot running the shards it was given (``SHARD_COUNT`` with ``SHARD_IDS``, or a cluster's share).
+    Discord sends each server's events, interactions included, to the shard that owns it, so this process
+    answers exactly its shards' servers; reminders are shared with the other processes through the database."""
+
+    def is_connected(self) -> bool:
+        return bool(self.shards) and all(not shard.is_closed() for shard in self.shards.values())

@@ -32,6 +32,11 @@ VARIABLES = (
     "LOG_LEVEL",
     "DISCORD_API_BASE",
     "DISCORD_RATE_LIMIT",
+    "DATABASE_URL",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "CLUSTER_COUNT",
+    "CLUSTER_INDEX",
 )
 
 
@@ -57,6 +62,16 @@ class Settings:
     #: Discord's global limit for this bot, requests a second (50 unless Discord raised it for a large bot). The
     #: bot's own posts (reminders, announcements) are paced at 90 % of it, leaving room for command answers.
     rate_limit: float = 50.0
+    #: ``postgresql://user:password@host/db``: use PostgreSQL instead of the SQLite file (several processes).
+    database_url: str | None = field(default=None, repr=False)
+    #: Sharding: how many shards the bot has in all, and the ones this process runs (None: unsharded).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def database(self) -> str:
+        """What the bot opens: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or str(self.database_path)
 
     def require_token(self) -> str:
         if not self.token:
@@ -118,6 +133,69 @@ def _rate_limit(env: Mapping[str, str]) -> float:
     return value
 
 
+def _database_url(env: Mapping[str, str]) -> str | None:
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or len(parts.path) < 2:
+        raise SettingsError(
+            "DATABASE_URL",
+            "must be a PostgreSQL URL like postgresql://user:password@host:5432/runon (or leave it "
+            "empty to use the SQLite file)",
+        )
+    return raw
+
+
+def _count(env: Mapping[str, str], name: str, low: int, high: int) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(name, f"must be a whole number from {low} to {high}, got {raw[:20]!r}")
+    return int(raw)
+
+
+def _shard_list(raw: str, count: int) -> tuple[int, ...]:
+    """``0,1,2`` or ``0-3`` (or both: ``0-3,8``)."""
+    found: set[int] = set()
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise SettingsError("SHARD_IDS", f"must list shard numbers like 0,1 or 0-3, got {raw[:30]!r}")
+        first, last = int(low), int(high or low)
+        if first > last or last >= count:
+            raise SettingsError("SHARD_IDS", f"lists shards from 0 to {count - 1} (SHARD_COUNT is {count})")
+        found.update(range(first, last + 1))
+    if not found:
+        raise SettingsError("SHARD_IDS", "lists no shard")
+    return tuple(sorted(found))
+
+
+def _sharding(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    count = _count(env, "SHARD_COUNT", 1, 10_000)
+    ids_raw = env.get("SHARD_IDS", "").strip()
+    clusters = _count(env, "CLUSTER_COUNT", 1, 1_000)
+    index = _count(env, "CLUSTER_INDEX", 0, 999)
+    if count is None:
+        if ids_raw or clusters is not None or index is not None:
+            raise SettingsError("SHARD_COUNT", "is needed with SHARD_IDS or CLUSTER_COUNT / CLUSTER_INDEX")
+        return None, None
+    if ids_raw and (clusters is not None or index is not None):
+        raise SettingsError("SHARD_IDS", "and CLUSTER_COUNT / CLUSTER_INDEX say the same thing: give one of them")
+    if ids_raw:
+        return count, _shard_list(ids_raw, count)
+    if clusters is not None or index is not None:
+        if clusters is None or index is None:
+            raise SettingsError("CLUSTER_INDEX", "and CLUSTER_COUNT go together")
+        if index >= clusters:
+            raise SettingsError("CLUSTER_INDEX", f"must be below CLUSTER_COUNT ({clusters})")
+        if clusters > count:
+            raise SettingsError("CLUSTER_COUNT", f"cannot exceed SHARD_COUNT ({count}): a process needs a shard")
+        return count, tuple(shard for shard in range(count) if shard % clusters == index)
+    return count, tuple(range(count))
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> Settings:
     """Build settings from ``env`` (default: ``os.environ``). Validates every value.
 
@@ -131,6 +209,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, cwd: Path | None = No
     if level not in _LEVELS:
         raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(_LEVELS)}")
     database = _path(env, "DATABASE_PATH", cwd) or cwd / DEFAULT_DATABASE
+    shard_count, shard_ids = _sharding(env)
     return Settings(
         token=token,
         database_path=database,
@@ -140,4 +219,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, cwd: Path | None = No
         application_id=_snowflake(env, "DISCORD_APPLICATION_ID"),
         api_base=_api_base(env),
         rate_limit=_rate_limit(env),
+        database_url=_database_url(env),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
