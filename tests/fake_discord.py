@@ -118,6 +118,8 @@ class FakeDiscord:
         #: Return this status for the next requests matching a (method, path regex) pair, once each.
         self.failures: list[tuple[str, re.Pattern[str], int]] = []
         self.requests: list[Request] = []
+        #: Discord's rate limits for the whole bot (all its processes together), when a test sets them.
+        self.limits: Any = None
         self.sessions: list[Session] = []
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # by guild id; None = global
         self.messages: dict[int, list[dict[str, Any]]] = {}  # by channel id
@@ -289,7 +291,26 @@ class FakeDiscord:
         record.finished = time.monotonic()
         return response
 
+    def rate_limits(
+        self, *, global_per_second: float = 50, channel_messages: int = 5, channel_window: float = 5.0
+    ) -> Any:
+        """Answer like Discord's rate limiter from now on: one global limit for every process of the bot."""
+        from tests.harness import DiscordLimits
+
+        self.limits = DiscordLimits(
+            global_per_second=global_per_second, channel_messages=channel_messages, channel_window=channel_window
+        )
+        return self.limits
+
     async def _answer(self, method: str, path: str, body: Any, authorized: bool) -> web.Response:
+        limits = self.limits
+        if limits is not None and not path.startswith(("/interactions/", "/webhooks/", "/gateway")):
+            headers, retry_after, is_global = limits.admit(method, path, time.monotonic())
+            if retry_after is not None:
+                answer = {"message": "You are being rate limited.", "retry_after": round(retry_after, 3),
+                          "global": is_global}  # fmt: skip
+                headers.update({"Retry-After": f"{retry_after:.3f}", "Via": "1.1 google"})
+                return web.json_response(answer, status=429, headers=headers)
         for delay_method, pattern, seconds in list(self.delays):
             if delay_method == method and pattern.fullmatch(path):
                 await asyncio.sleep(seconds)
@@ -462,6 +483,7 @@ class FakeDiscord:
             "session_id": f"session-{len(self.sessions)}",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
+            **({"shard": data["shard"]} if data.get("shard") else {}),
             "private_channels": [],
             "relationships": [],
         }

@@ -37,8 +37,8 @@ STAFF_REPORT_LIFETIME = dt.timedelta(minutes=30)
 
 @dataclass(frozen=True, slots=True)
 class SchedulerOptions:
-    heartbeat_every: float = 3.0  # seconds
-    dead_after: int = 10  # seconds without a heartbeat: the instance is gone and its claims are taken over
+    heartbeat_every: float = 2.0  # seconds
+    dead_after: int = 6  # seconds without a heartbeat: the instance is gone and its claims are taken over
     max_claimed: int = 200  # rows this instance holds at once (the sender drains about 45 a second)
     batch: int = 100
     idle_tick: float = 10.0  # the loop looks for due rows at least this often
@@ -129,11 +129,16 @@ class ReminderScheduler:
         self._registered = True
 
     async def heartbeat(self) -> None:
+        now = epoch(self._clock())
         async with self._db.transaction() as tx:
-            alive = await instances.beat(tx.conn, self.instance_id, epoch(self._clock()))
+            alive = await instances.beat(tx.conn, self.instance_id, now)
             if not alive:  # another instance took us for dead and released our claims: rejoin
                 log.warning("instance %s was taken for dead; registering again", self.instance_id)
-                await instances.register(tx.conn, self.instance_id, self.hostname, self.pid, epoch(self._clock()))
+                await instances.register(tx.conn, self.instance_id, self.hostname, self.pid, now)
+            known = await instances.all_instances(tx.conn)
+        # Discord's global limit belongs to the bot, not to a process: each of the live ones paces at its share.
+        live = [row for row in known if not self._is_gone(row, now)]
+        self._sender.set_share(1 / max(len(live), 1))
 
     def _is_gone(self, row: instances.InstanceRow, now: int) -> bool:
         if row.id == self.instance_id:
@@ -171,12 +176,8 @@ class ReminderScheduler:
         and every delivery finished. The loop calls this; tests call it with an injected clock."""
         await self.ensure_registered()
         report = TickReport()
-        now = self._clock()
-        if self._last_reap is None or (now - self._last_reap).total_seconds() >= self.options.heartbeat_every:
-            first = self._last_reap is None
-            self._last_reap = now  # instances die by the heartbeat: looking for them once per beat is enough
-            report.released = await self.reap(orphans=first)
         while not self._stopping:
+            await self._reap_now_and_then(report)
             room = self.options.max_claimed - len(self._active)
             rows: list[ReminderRow] = []
             if room > 0:
@@ -193,8 +194,18 @@ class ReminderScheduler:
                 continue  # there may be more due: claim again while there is room
             if not self._active:
                 break
-            await asyncio.wait(set(self._active), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                set(self._active), timeout=self.options.heartbeat_every, return_when=asyncio.FIRST_COMPLETED
+            )
         return report
+
+    async def _reap_now_and_then(self, report: TickReport) -> None:
+        """Look for stopped instances once per heartbeat, also in the middle of a long drain."""
+        now = self._clock()
+        if self._last_reap is None or (now - self._last_reap).total_seconds() >= self.options.heartbeat_every:
+            first = self._last_reap is None
+            self._last_reap = now
+            report.released += await self.reap(orphans=first)
 
     async def _handle(self, row: ReminderRow, report: TickReport) -> None:
         try:

@@ -112,9 +112,22 @@ class PacedSender:
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._closing = False
+        self._share = 1.0  # of the global limit (several processes share it)
 
     def attach(self, transport: Transport) -> None:
         self._transport = transport
+
+    def set_share(self, fraction: float) -> None:
+        """Pace at ``fraction`` of the global limit: the share of this process when several run the bot."""
+        fraction = min(max(fraction, 0.01), 1.0)
+        if fraction != self._share:
+            log.info("pacing at %.0f%% of the global limit (%d bot process(es))", fraction * 100, round(1 / fraction))
+        self._share = fraction
+
+    @property
+    def rate(self) -> float:
+        """Requests a second this process may make."""
+        return self.options.rate * self._share
 
     def note_request(self) -> None:
         """Another part of the bot made a REST request (a command creating a thread, editing a card…): it takes
@@ -125,7 +138,7 @@ class PacedSender:
             now = asyncio.get_running_loop().time()
         except RuntimeError:
             return
-        self._next_slot = max(now, self._next_slot) + 1 / self.options.rate
+        self._next_slot = max(now, self._next_slot) + 1 / self.rate
 
     @property
     def queued(self) -> int:
@@ -184,7 +197,7 @@ class PacedSender:
                 continue
             transport = self._transport
             cost = transport.requests_needed(job.item) if transport is not None else 1
-            self._next_slot = max(loop.time(), self._next_slot) + cost / options.rate
+            self._next_slot = max(loop.time(), self._next_slot) + cost / self.rate
             self._channel(job.item.bucket).sent.append(loop.time())
             self._in_flight[job.item.guild_id] += 1
             self._running += 1
