@@ -37,8 +37,8 @@ STAFF_REPORT_LIFETIME = dt.timedelta(minutes=30)
 
 @dataclass(frozen=True, slots=True)
 class SchedulerOptions:
-    heartbeat_every: float = 2.0  # seconds
-    dead_after: int = 6  # seconds without a heartbeat: the instance is gone and its claims are taken over
+    heartbeat_every: float = 1.0  # seconds (each beat also re-reads how many processes share the rate limit)
+    dead_after: int = 5  # seconds without a heartbeat: the instance is gone and its claims are taken over
     max_claimed: int = 200  # rows this instance holds at once (the sender drains about 45 a second)
     batch: int = 100
     idle_tick: float = 10.0  # the loop looks for due rows at least this often
@@ -124,9 +124,17 @@ class ReminderScheduler:
     async def ensure_registered(self) -> None:
         if self._registered:
             return
+        now = epoch(self._clock())
         async with self._db.transaction() as tx:
-            await instances.register(tx.conn, self.instance_id, self.hostname, self.pid, epoch(self._clock()))
+            await instances.register(tx.conn, self.instance_id, self.hostname, self.pid, now)
+            known = await instances.all_instances(tx.conn)
         self._registered = True
+        self._share_limit(known, now)
+
+    def _share_limit(self, known: list[instances.InstanceRow], now: int) -> None:
+        """Discord's global limit belongs to the bot, not to a process: each live one paces at its share."""
+        live = [row for row in known if not self._is_gone(row, now)]
+        self._sender.set_share(1 / max(len(live), 1))
 
     async def heartbeat(self) -> None:
         now = epoch(self._clock())
@@ -136,9 +144,7 @@ class ReminderScheduler:
                 log.warning("instance %s was taken for dead; registering again", self.instance_id)
                 await instances.register(tx.conn, self.instance_id, self.hostname, self.pid, now)
             known = await instances.all_instances(tx.conn)
-        # Discord's global limit belongs to the bot, not to a process: each of the live ones paces at its share.
-        live = [row for row in known if not self._is_gone(row, now)]
-        self._sender.set_share(1 / max(len(live), 1))
+        self._share_limit(known, now)
 
     def _is_gone(self, row: instances.InstanceRow, now: int) -> bool:
         if row.id == self.instance_id:

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import Database
-from bot.store.schema import reminders, watch_parties
-from tests.conftest import NO_POSTGRES, POSTGRES_URL, wipe_postgres
+from tests.conftest import NO_POSTGRES, POSTGRES_URL
+from tests.process.loads import due_party_reminders
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
 
@@ -23,49 +23,6 @@ REMINDERS = 10_000
 PROCESSES = 3
 BASE_CHANNEL = 600_000_000_000_000_000
 TAKEOVER_LIMIT = 10.0
-
-
-async def _load(count: int, now: dt.datetime) -> None:
-    """``count`` watch parties (one channel each, spread over 100 servers), each with a reminder due a minute
-    before its start; the starts spread over 30 seconds from one minute ahead."""
-    await wipe_postgres(POSTGRES_URL)
-    db = await Database.open(POSTGRES_URL, listen=False)
-    try:
-        base = int(now.timestamp()) + 60
-        parties, queue = [], []
-        for index in range(count):
-            starts = base + index * 30 // count
-            parties.append(
-                {
-                    "id": index + 1,
-                    "guild_id": 700_000_000_000_000_000 + index % 100,
-                    "channel_id": BASE_CHANNEL + index,
-                    "host_id": 1,
-                    "first_episode": 1,
-                    "last_episode": 1,
-                    "starts_at": starts,
-                    "ends_at": starts + 4200,
-                    "timezone": "UTC",
-                    "note": "",
-                    "created_at": 0,
-                    "updated_at": 0,
-                }
-            )
-            queue.append(
-                {
-                    "kind": "party",
-                    "guild_id": parties[-1]["guild_id"],
-                    "ref_id": index + 1,
-                    "offset_seconds": 60,
-                    "event_at": starts,
-                    "due_at": starts - 60,
-                }
-            )
-        async with db.transaction() as tx:
-            await tx.conn.execute(sa.insert(watch_parties), parties)
-            await tx.conn.execute(sa.insert(reminders), queue)
-    finally:
-        await db.close()
 
 
 def _claims_and_states(instance_pid: int | None = None) -> tuple[dict[str, int], int]:
@@ -92,7 +49,7 @@ def _claims_and_states(instance_pid: int | None = None) -> tuple[dict[str, int],
 
 
 def test_three_processes_deliver_ten_thousand_reminders_once_and_take_over_a_killed_one(workdir, fake, bots):
-    asyncio.run(_load(REMINDERS, dt.datetime.now(dt.UTC)))
+    asyncio.run(due_party_reminders(POSTGRES_URL, REMINDERS, dt.datetime.now(dt.UTC), base_channel=BASE_CHANNEL))
     bots_env = fake.env(workdir.env)
     bots_env.update(DATABASE_URL=POSTGRES_URL, SHARD_COUNT=str(PROCESSES), DISCORD_RATE_LIMIT="3000")
     processes = []

@@ -1,0 +1,56 @@
+"""Workloads for tests and benchmarks that run real bot processes on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from bot.store import Database
+from bot.store.schema import reminders, watch_parties
+from tests.conftest import wipe_postgres
+
+
+async def due_party_reminders(url: str, count: int, now: dt.datetime, *, base_channel: int, spread: int = 30) -> None:
+    """Wipe the database, then ``count`` watch parties (one channel each, spread over 100 servers), each with a
+    reminder due a minute before its start; the starts spread over ``spread`` seconds from one minute ahead."""
+    await wipe_postgres(url)
+    db = await Database.open(url, listen=False)
+    try:
+        base = int(now.timestamp()) + 60
+        parties, queue = [], []
+        for index in range(count):
+            starts = base + index * spread // count
+            guild = 700_000_000_000_000_000 + index % 100
+            parties.append(
+                {
+                    "id": index + 1,
+                    "guild_id": guild,
+                    "channel_id": base_channel + index,
+                    "host_id": 1,
+                    "first_episode": 1,
+                    "last_episode": 1,
+                    "starts_at": starts,
+                    "ends_at": starts + 4200,
+                    "timezone": "UTC",
+                    "note": "",
+                    "created_at": 0,
+                    "updated_at": 0,
+                }
+            )
+            queue.append(
+                {
+                    "kind": "party",
+                    "guild_id": guild,
+                    "ref_id": index + 1,
+                    "offset_seconds": 60,
+                    "event_at": starts,
+                    "due_at": starts - 60,
+                }
+            )
+        async with db.transaction() as tx:
+            await tx.conn.execute(sa.insert(watch_parties), parties)
+            await tx.conn.execute(sa.insert(reminders), queue)
+            await tx.conn.execute(sa.text(f"SELECT setval('watch_parties_id_seq', {count + 1}, false)"))
+    finally:
+        await db.close()
