@@ -157,6 +157,7 @@ class Database:
         self._subscribers: dict[str, list[Subscriber]] = {}
         self._listener: Any = None  # asyncpg connection LISTENing for cache invalidations
         self._listen_task: asyncio.Task[None] | None = None
+        self._closed = False
 
     @property
     def path(self) -> str:
@@ -311,6 +312,8 @@ class Database:
 
     def _lost_listener(self) -> None:
         """The notification connection dropped: what other processes changed meanwhile is unknown."""
+        if self._closed:
+            return
         self._everything_stale()
         if self._listen_task is None or self._listen_task.done():
             self._listen_task = asyncio.get_running_loop().create_task(self._relisten(), name="cache-relisten")
@@ -353,6 +356,7 @@ class Database:
         return await asyncio.to_thread(backup, Path(self.target), target)
 
     async def close(self) -> None:
+        self._closed = True
         if self._listen_task is not None:
             self._listen_task.cancel()
         if self._listener is not None:
