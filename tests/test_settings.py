@@ -84,3 +84,49 @@ def test_every_variable_is_documented_in_env_example():
     example = (Path(__file__).resolve().parent.parent / ".env.example").read_text(encoding="utf-8")
     for name in VARIABLES:
         assert f"\n{name}=" in example, name
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SHARD_COUNT": "4"}, (4, (0, 1, 2, 3))),
+        ({"SHARD_COUNT": "8", "SHARD_IDS": "0-2,7"}, (8, (0, 1, 2, 7))),
+        ({"SHARD_COUNT": "6", "CLUSTER_COUNT": "3", "CLUSTER_INDEX": "1"}, (6, (1, 4))),
+        ({}, (None, None)),
+    ],
+)
+def test_shards_of_this_process(env, expected):
+    settings = load_settings(env)
+    assert (settings.shard_count, settings.shard_ids) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"SHARD_IDS": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "x"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0", "CLUSTER_COUNT": "2", "CLUSTER_INDEX": "0"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "4", "CLUSTER_COUNT": "2"}, "CLUSTER_INDEX"),
+        ({"SHARD_COUNT": "4", "CLUSTER_COUNT": "2", "CLUSTER_INDEX": "2"}, "CLUSTER_INDEX"),
+        ({"SHARD_COUNT": "2", "CLUSTER_COUNT": "3", "CLUSTER_INDEX": "0"}, "CLUSTER_COUNT"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"DATABASE_URL": "mysql://u:p@h/db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://host-only"}, "DATABASE_URL"),
+        ({"DISCORD_RATE_LIMIT": "0"}, "DISCORD_RATE_LIMIT"),
+        ({"DISCORD_RATE_LIMIT": "fast"}, "DISCORD_RATE_LIMIT"),
+    ],
+)
+def test_bad_scaling_settings_name_the_variable(env, variable):
+    with pytest.raises(SettingsError) as raised:
+        load_settings(env)
+    assert raised.value.variable == variable
+
+
+def test_database_url_is_used_instead_of_the_file_and_never_shown_with_its_password():
+    settings = load_settings({"DATABASE_URL": "postgresql://runon:s3cret@db:5432/runon"})
+    assert settings.database == "postgresql://runon:s3cret@db:5432/runon"
+    assert "s3cret" not in repr(settings)
+    from bot.store.database import redact
+
+    assert redact(settings.database) == "postgresql://runon:***@db:5432/runon"
