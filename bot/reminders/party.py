@@ -79,11 +79,13 @@ class PartyReminders:
                 break  # the reminder itself went out; a later part of the ping list did not
             assert isinstance(result, Delivered)
             first_id = first_id or result.message_id
-        dms = await self._dm_copies(reminder, party, text, attempt)
+        dms = await self._dm_copies(reminder, party, going, text, attempt)
         return Sent(first_id, party.channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered))
 
-    async def _dm_copies(self, reminder: ReminderRow, party: PartyRow, text: str, attempt: Attempt) -> DmResults:
-        wanting = await self._members.with_party_dm(await self._parties.going(party.id))
+    async def _dm_copies(
+        self, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
+    ) -> DmResults:
+        wanting = await self._members.with_party_dm(going)
         dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
         results = await asyncio.gather(
             *(

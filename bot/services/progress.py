@@ -64,6 +64,6 @@ class ProgressService:
                 await parties.remove_member(tx.conn, party.id, user_id)
                 promoted = await parties.promote(tx.conn, party.id, locked.capacity, epoch(now))
                 changed.append((locked, promoted))
-            removed = await progress.forget(tx.conn, user_id)
+            removed = len(changed) + await progress.forget(tx.conn, user_id)
             await self._cache.changed(tx, user_id)
         return Forgotten(removed, tuple(changed))

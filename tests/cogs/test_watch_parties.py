@@ -304,3 +304,33 @@ async def test_long_rate_limit_is_waited_out_not_dropped(h, clock):
     [hour] = [r for r in await reminder_rows(h, "party", 1) if r.offset_seconds == 3600]
     assert hour.state == "sent"
     assert h.bot.services.sender.stats.rate_limited == 1
+
+
+async def test_forget_hands_the_place_to_the_wait_list_and_leaves_no_trace(h, clock):
+    await _create(h, capacity=2)  # the host and one more
+    going, waiting, later = (h.member(3000 + i, name=f"m{i}") for i in range(3))
+    await h.click("runon:party:1:going", user=going)
+    await h.click("runon:party:1:going", user=waiting)  # wait list, first in line
+    h.recorder.clear()
+    await h.invoke("progress forget", user=going)
+    await h.click("runon:forget:3000", user=going)
+    assert data(h)["content"].startswith("Done: deleted")
+    [promotion] = _posts(h)
+    assert promotion.json["content"] == "<@3001> a place opened up at watch party #1: you're going now!"
+    [card] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path.startswith("/channels/600/messages/")]
+    fields = {f["name"]: f["value"] for f in card.json["embeds"][0]["fields"]}
+    assert fields["Going"] == "2 / 2"
+    assert "Wait list" not in fields
+    await h.click("runon:party:1:going", user=later)  # the next click does not jump the queue: it waits
+    assert "you're #1 on the wait list" in data(h)["content"]
+    assert await h.bot.services.parties.going(1) == [HOST, 3001]
+
+
+async def test_a_host_who_forgets_is_shown_as_a_former_member(h):
+    await _create(h)
+    await h.invoke("progress forget")
+    await h.click(f"runon:forget:{HOST}")
+    await h.invoke("watchparty info", party=1, user=h.member(3005, name="x"))
+    fields = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}
+    assert fields["Host"] == "a former member"
+    assert (await h.bot.services.parties.get_row(1)).host_id != HOST
