@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
 
 import discord
 from discord import app_commands
@@ -18,6 +18,7 @@ from bot.services import Services, spoilers
 from bot.services.zones import search_zones
 
 Interaction = discord.Interaction[RunOnBot]
+T = TypeVar("T")
 
 BRAND = discord.Colour.from_rgb(232, 93, 74)
 EMBED_FIELD_LIMIT = 1024
@@ -108,6 +109,16 @@ async def dm_refusal_notice(services: Services, user_id: int) -> str:
         "refused it because your DMs are closed to me. To get DM copies, allow *Direct Messages* from this server "
         "(click the server name > *Privacy Settings*)."
     )
+
+
+def staff_only() -> Callable[[T], T]:
+    """A check that runs before the options are read: a member without Manage Server is told so first."""
+
+    def predicate(interaction: discord.Interaction[Any]) -> bool:
+        require_manage_guild(interaction)
+        return True
+
+    return app_commands.check(predicate)
 
 
 def require_manage_guild(interaction: discord.Interaction[Any]) -> None:

@@ -16,7 +16,7 @@ from bot.reminders import Delivered, Outgoing
 from bot.services import Services
 from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
 
-from .common import BRAND, Interaction, join_clipped, require_manage_guild, send, ts, zone_choices
+from .common import BRAND, Interaction, join_clipped, send, staff_only, ts, zone_choices
 from .timeinput import StartDayOption
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
             return
         await interaction.response.send_message(text)
 
+    @staff_only()
     @app_commands.command(name="start", description="Start a rewatch on weekly slots (Manage Server)")
     @app_commands.rename(from_="from")
     @app_commands.describe(
@@ -84,7 +85,6 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         slots: app_commands.Range[str, 1, 100] | None = None,
         timezone: str | None = None,
     ) -> None:
-        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         zone = from_.zone  # the timezone option, read once with the day (the broadcast's zone by default)
         weekly = parse_slots(slots) if slots else self.services.catalog.show.slots
@@ -125,9 +125,9 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         embed.set_footer(text=f"Slots: {row.slots} ({row.zone}) · times show in your own zone")
         await send(interaction, embed=embed)
 
+    @staff_only()
     @app_commands.command(name="skip-week", description="Move every episode still to come one week on")
     async def skip_week(self, interaction: Interaction) -> None:
-        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         now = self.services.clock()
         moved = await self.services.rewatch.skip_week(interaction.guild_id, now)
@@ -136,16 +136,16 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
             interaction, f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} The rewatch skips a week.{where}"
         )
 
+    @staff_only()
     @app_commands.command(name="pause", description="Pause the rewatch (no airing posts until resumed)")
     async def pause(self, interaction: Interaction) -> None:
-        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         await self.services.rewatch.pause(interaction.guild_id, self.services.clock())
         await self._tell_server(interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} The rewatch is paused.")
 
+    @staff_only()
     @app_commands.command(name="resume", description="Resume on the next slots")
     async def resume(self, interaction: Interaction) -> None:
-        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         now = self.services.clock()
         resumed = await self.services.rewatch.resume(interaction.guild_id, now)
@@ -154,9 +154,9 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
             interaction, f"\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} The rewatch is back on.{where}"
         )
 
+    @staff_only()
     @app_commands.command(name="stop", description="End the rewatch and its airing posts")
     async def stop(self, interaction: Interaction) -> None:
-        require_manage_guild(interaction)
         assert interaction.guild_id is not None
         await self.services.rewatch.stop(interaction.guild_id, self.services.clock())
         await self._tell_server(

@@ -222,3 +222,8 @@ async def test_a_rewatch_from_episode_9_assumes_1_to_8_seen_from_the_start(h, st
     assert fields["Spoiler line for public posts"].startswith(
         "automatic: episode 10 (the last episode whose rewatch slot has passed;"
     )
+
+
+async def test_a_member_without_manage_server_is_told_so_before_their_input_is_read(h):
+    await h.invoke("rewatch start", from_="-1")  # a bad date from someone who may not start a rewatch anyway
+    assert data(h)["content"] == "You need the Manage Server permission to do that."
