@@ -59,6 +59,7 @@ import platform
 import pstats
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,10 +67,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import discord
+import sqlalchemy as sa
 from discord import app_commands
 
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
+from bot.reminders import SenderOptions
 from bot.services import Services, watch_parties
 from bot.store import Database
 from tests.harness import (
@@ -247,25 +250,32 @@ def add_bench_commands(bot: RunOnBot) -> None:
 
 
 class Bench:
-    """The production bot over the real pack and an in-memory database, driven by the test harness."""
+    """The production bot over the real pack and a SQLite file database (WAL), driven by the test harness."""
 
-    def __init__(self, h: Harness, db: Database) -> None:
+    def __init__(self, h: Harness, db: Database, folder: tempfile.TemporaryDirectory[str]) -> None:
         self.h = h
         self.db = db
+        self._folder = folder
         self.members: dict[int, dict[str, Any]] = {}
         self._next_time = dt.datetime.now(dt.UTC)
 
     @classmethod
     async def open(cls) -> Bench:
         catalog = load_catalog(PACK)
-        db = await Database.open(":memory:")
-        bot = RunOnBot(Services.build(catalog, db, lambda: FIXED_NOW))
+        folder = tempfile.TemporaryDirectory()
+        db = await Database.open(Path(folder.name) / "bench.sqlite3")
+        fast = SenderOptions(global_limit=100_000, channel_burst=100_000)  # announcements without pacing waits
+        bot = RunOnBot(Services.build(catalog, db, lambda: FIXED_NOW, sender=fast))
         add_bench_commands(bot)
-        return cls(await start(bot), db)
+        h = await start(bot)
+        h.recorder.interaction_deadline = math.inf  # each row replays one payload: no deadline, several answers
+        h.recorder.single_answer = False
+        return cls(h, db, folder)
 
     async def close(self) -> None:
         await close(self.h)
         await self.db.close()
+        self._folder.cleanup()
 
     def member(self, user_id: int) -> dict[str, Any]:
         if user_id not in self.members:
@@ -498,24 +508,23 @@ class TransportClock:
 
 
 class StatementCounter:
-    """Counts the SQL statements the bot sends through its aiosqlite connection."""
+    """Counts the SQL statements the bot sends (SQLAlchemy's cursor-execute event on each engine)."""
 
     def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+        self.engines = [engine.sync_engine for engine in db.engines]
         self.count = 0
 
+    def _counted(self, *args: Any) -> None:
+        self.count += 1
+
     def __enter__(self) -> StatementCounter:
-        execute = self.conn.execute
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.count += 1
-            return execute(*args, **kwargs)
-
-        self.conn.execute = counted  # type: ignore[method-assign]
+        for engine in self.engines:
+            sa.event.listen(engine, "before_cursor_execute", self._counted)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        del self.conn.execute  # back to the class's method
+        for engine in self.engines:
+            sa.event.remove(engine, "before_cursor_execute", self._counted)
 
 
 class Dispatcher:
@@ -852,7 +861,7 @@ async def amain(args: argparse.Namespace) -> int:
         print(
             f"Time input (issue 10): /watchparty create end to end against /{REFERENCE_CARD}, and the when/from "
             'previews. "first answer": from dispatch to the interaction callback (what the member sees first). '
-            "SQLite is real (in memory); Discord's API is the harness's transport (no network, no rate limits)."
+            "SQLite is real (a file, WAL); Discord's API is the harness's transport (no network, no rate limits)."
         )
         print()
         print(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.clock import epoch
 from bot.errors import UserError
-from bot.store import Database, PartyRow, parties, progress
+from bot.store import Database, PartyRow, members, parties, progress
 
 from .cache import Cache
 
@@ -65,5 +65,6 @@ class ProgressService:
                 promoted = await parties.promote(tx.conn, party.id, locked.capacity, epoch(now))
                 changed.append((locked, promoted))
             removed = len(changed) + await progress.forget(tx.conn, user_id)
+            await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
             await self._cache.changed(tx, user_id)
         return Forgotten(removed, tuple(changed))

@@ -168,6 +168,11 @@ class Database:
         return self.dialect == "sqlite"
 
     @property
+    def engines(self) -> list[AsyncEngine]:
+        """The engines behind this database (for instrumentation such as statement counters)."""
+        return [engine for engine in (self._writer, self._reader) if engine is not None]
+
+    @property
     def shared(self) -> bool:
         """Whether other bot processes may use this database at the same time (PostgreSQL)."""
         return self.dialect == "postgresql"

@@ -12,6 +12,8 @@ from .dialect import upsert
 from .schema import member_settings
 
 t = member_settings
+#: Caches of member settings listen on this topic; whoever writes them announces it (Database.publish).
+CACHE_TOPIC = "member"
 
 
 @dataclass(frozen=True, slots=True)

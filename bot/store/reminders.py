@@ -47,9 +47,11 @@ async def schedule(
 ) -> None:
     """Make the unsent reminders of ``ref_id`` match ``event_at`` and ``offsets``.
 
-    Sent (or skipped, failed) rows stay as they are; unsent rows move to the new time, come back from a
-    cancellation, or are cancelled when their offset is no longer wanted. A row claimed by a running
-    instance is being delivered: it is left to finish (its delivery re-reads the party or slot)."""
+    Unsent rows move to the new time, come back from a cancellation, or are cancelled when their offset is no
+    longer wanted. A row already sent (or skipped, failed) stays as it is while it is about the same moment; when
+    the moment itself moved (a party rescheduled, a slot of a new rewatch), it is a new reminder and is due again.
+    A row claimed by a running instance is being delivered: it is left to finish (its delivery re-reads the party
+    or slot)."""
     wanted = sorted(set(offsets))
     for offset in wanted:
         statement = insert(conn, t).values(
@@ -66,9 +68,14 @@ async def schedule(
                     "state": "pending",
                     "claim_token": None,
                     "claimed_at": None,
+                    "sent_at": None,
+                    "message_id": None,
                     "detail": None,
                 },
-                where=t.c.state.in_(("pending", "cancelled")),
+                where=sa.or_(
+                    t.c.state.in_(("pending", "cancelled")),
+                    sa.and_(t.c.state != "claimed", t.c.event_at != excluded.event_at),
+                ),
             )
         )
     unwanted = sa.update(t).where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == "pending")

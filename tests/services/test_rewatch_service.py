@@ -141,3 +141,19 @@ async def test_future_broadcast_is_followed_without_a_rewatch(future_catalog, tm
     assert [a.episode for a in schedule] == list(range(1, 17))
     assert schedule[0].airs_at == kst(2026, 12, 2, 21)
     await db.close()
+
+
+async def test_a_second_rewatch_of_the_same_episodes_gets_its_airing_reminders(parts):
+    service, reminders_store, _ = parts
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    slot = (await reminders_store.slots(1))[0]
+    async with reminders_store.db.transaction() as tx:  # the first rewatch's reminders all went out
+        for row in await reminders.for_ref(tx.conn, AIRING_KIND, slot.id):
+            await tx.conn.execute(
+                reminders.t.update().where(reminders.t.c.id == row.id).values(state="sent", sent_at=0)
+            )
+    later = kst(2027, 3, 1, 12)
+    await service.stop(1, later)
+    await service.start(1, dt.date(2027, 3, 3), 1, WED_THU, KST, later)
+    first = [p for p in await _pending(service, reminders_store) if p[0] == 1]
+    assert [offset for _, offset, _ in first] == [0, 1800, 86400]  # episode 1 is reminded again

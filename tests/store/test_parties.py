@@ -122,3 +122,15 @@ async def test_forget_removes_the_member_everywhere_and_leaves_no_id(db):
         assert 7 not in await parties.members(conn, other.id, "going")
         [row] = await reminders.for_ref(conn, "party", other.id)
         assert "7" not in row.detail
+
+
+async def test_a_sent_reminder_is_due_again_only_when_its_moment_moves(db):
+    async with db.transaction() as tx:
+        await reminders.schedule(tx.conn, "party", 1, 7, 10_000, (3600, 0))
+        [hour] = [r for r in await reminders.claim_due(tx.conn, 10_000 - 3600, "me", limit=5)]
+        assert await reminders.mark_sent(tx.conn, hour.id, "me", 10_000 - 3600, 42)
+        await reminders.schedule(tx.conn, "party", 1, 7, 10_000, (3600, 0))  # the same moment: stays sent
+        assert (await reminders.get(tx.conn, hour.id)).state == "sent"
+        await reminders.schedule(tx.conn, "party", 1, 7, 20_000, (3600, 0))  # moved: a new reminder, due again
+        moved = await reminders.get(tx.conn, hour.id)
+    assert (moved.state, moved.due_at, moved.message_id) == ("pending", 20_000 - 3600, None)
