@@ -4,7 +4,7 @@ Repositories are functions that take the connection of the caller's unit of work
 or of a read (``db.read()``); none of them opens or commits a transaction.
 """
 
-from . import guilds, instances, members, parties, progress, reminders, rewatch
+from . import guilds, instances, members, parties, personal, polls, progress, reminders, rewatch
 from .database import (
     BackupReport,
     Database,
@@ -20,6 +20,8 @@ from .guilds import GuildSettingsRow, ThreadRow
 from .instances import InstanceRow
 from .members import MemberSettingsRow
 from .parties import PartyRow, RsvpChange
+from .personal import PersonalRow
+from .polls import PollRow
 from .reminders import ReminderRow
 from .rewatch import AiringSlotRow, RewatchRow
 from .schema import FORMER_MEMBER
@@ -34,6 +36,8 @@ __all__ = [
     "InstanceRow",
     "MemberSettingsRow",
     "PartyRow",
+    "PersonalRow",
+    "PollRow",
     "ReminderRow",
     "RewatchRow",
     "RsvpChange",
@@ -48,6 +52,8 @@ __all__ = [
     "latest_version",
     "members",
     "parties",
+    "personal",
+    "polls",
     "progress",
     "reminders",
     "rewatch",
