@@ -1,5 +1,6 @@
 """Runs the reminder package inside the bot: Discord as the sender's transport, the deliveries (watch
-parties, airing posts, members' own DMs, episode polls), and the loop, started once the bot is connected and stopped gracefully."""
+parties, airing posts, members' own DMs, episode polls), and the loop, started once the bot is connected
+and stopped gracefully."""
 
 from __future__ import annotations
 

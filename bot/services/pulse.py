@@ -12,7 +12,8 @@ voted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
@@ -57,6 +58,35 @@ class EpisodePulse:
         return self.state == "closed"
 
 
+@dataclass(frozen=True, slots=True)
+class PollReading:
+    """What Discord says about one of our polls."""
+
+    found: bool = True  # False: the message (or its poll) was deleted
+    expired: bool = False  # voting has ended
+    finalized: bool = False  # Discord's final, exact count
+    counts: tuple[int, ...] = (0, 0, 0, 0, 0)
+    problem: str | None = None  # it could not be read now (Discord failing, or a permission): try later
+
+
+class PollReader(Protocol):
+    """Discord I/O for the pulse (the pulse feature registers it when it loads)."""
+
+    async def read(self, row: PollRow) -> PollReading: ...
+
+    async def count_voters(self, row: PollRow) -> tuple[int, ...] | None:
+        """Exact counts from the lists of voters of each answer (None: could not be read)."""
+        ...
+
+
+@dataclass
+class SweepReport:
+    closed: int = 0
+    later: int = 0
+    gone: int = 0
+    details: list[str] = field(default_factory=list)
+
+
 def _pulse(row: PollRow) -> EpisodePulse:
     return EpisodePulse(row.episode, row.counts, row.state, row.channel_id, row.message_id, instant(row.closes_at))
 
@@ -70,6 +100,7 @@ class PulseService:
         self._catalog = catalog
         self._db = db
         self._guilds = guilds
+        self.reader: PollReader | None = None
 
     # -- planning (a rewatch planner: runs in the unit of work that re-plans airing reminders) -------
 
@@ -134,6 +165,50 @@ class PulseService:
     async def gone(self, poll_id: int, now: dt.datetime, detail: str) -> None:
         async with self._db.transaction() as tx:
             await polls.gone(tx.conn, poll_id, epoch(now), detail)
+
+    async def sweep(self, now: dt.datetime) -> SweepReport:
+        """Store the result of every poll that closed: Discord's final count, or (when Discord has not
+        finalized it an hour after closing) the count of each answer's voters. A bot that was down when a
+        poll closed does this when it is back. The loop calls it; tests call it with an injected clock."""
+        report = SweepReport()
+        if self.reader is None:
+            return report
+        for row in await self.due(now):
+            reading = await self.reader.read(row)
+            if reading.problem is not None:
+                await self.check_later(row, now, reading.problem)
+                report.later += 1
+                report.details.append(reading.problem)
+            elif not reading.found:
+                await self.gone(row.id, now, "the poll was deleted before it closed")
+                report.gone += 1
+            elif reading.finalized:
+                report.closed += await self.close(row.id, reading.counts, now, "Discord's final count")
+            elif reading.expired and now - instant(row.closes_at) >= UNFINALIZED_AFTER:
+                counts = await self.reader.count_voters(row)
+                if counts is None:
+                    await self.check_later(row, now, "the voters could not be read")
+                    report.later += 1
+                else:
+                    report.closed += await self.close(row.id, counts, now, "counted from each answer's voters")
+            else:
+                await self.check_later(row, now, "Discord has not finalized the count yet")
+                report.later += 1
+        return report
+
+    async def refresh_open(self, now: dt.datetime) -> int:
+        """After a restart: read the live counts of polls still open (votes cast while the bot was away)."""
+        if self.reader is None:
+            return 0
+        refreshed = 0
+        for row in await self.open_polls():
+            if instant(row.closes_at) <= now:
+                continue  # the sweep stores its final result
+            reading = await self.reader.read(row)
+            if reading.problem is None and reading.found:
+                await self.live_counts(row.id, reading.counts)
+                refreshed += 1
+        return refreshed
 
     # -- reading the pulse ------------------------------------------------------------------------
 
