@@ -111,8 +111,7 @@ class Pulse(commands.Cog):
         if poll is None:
             return PollReading(found=False)
         counts = tuple(self._count(poll, stars) for stars in range(1, STARS + 1))
-        expired = poll.expires_at is not None and poll.expires_at <= self.services.clock()
-        return PollReading(expired=expired or poll.is_finalised(), finalized=poll.is_finalised(), counts=counts)
+        return PollReading(expires_at=poll.expires_at, finalized=poll.is_finalised(), counts=counts)
 
     @staticmethod
     def _count(poll: discord.Poll, answer_id: int) -> int:

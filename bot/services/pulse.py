@@ -63,7 +63,7 @@ class PollReading:
     """What Discord says about one of our polls."""
 
     found: bool = True  # False: the message (or its poll) was deleted
-    expired: bool = False  # voting has ended
+    expires_at: dt.datetime | None = None  # when voting ends (or ended)
     finalized: bool = False  # Discord's final, exact count
     counts: tuple[int, ...] = (0, 0, 0, 0, 0)
     problem: str | None = None  # it could not be read now (Discord failing, or a permission): try later
@@ -184,7 +184,7 @@ class PulseService:
                 report.gone += 1
             elif reading.finalized:
                 report.closed += await self.close(row.id, reading.counts, now, "Discord's final count")
-            elif reading.expired and now - instant(row.closes_at) >= UNFINALIZED_AFTER:
+            elif self._ended(reading, now) and now - instant(row.closes_at) >= UNFINALIZED_AFTER:
                 counts = await self.reader.count_voters(row)
                 if counts is None:
                     await self.check_later(row, now, "the voters could not be read")
@@ -195,6 +195,10 @@ class PulseService:
                 await self.check_later(row, now, "Discord has not finalized the count yet")
                 report.later += 1
         return report
+
+    @staticmethod
+    def _ended(reading: PollReading, now: dt.datetime) -> bool:
+        return reading.expires_at is not None and reading.expires_at <= now
 
     async def refresh_open(self, now: dt.datetime) -> int:
         """After a restart: read the live counts of polls still open (votes cast while the bot was away)."""
