@@ -51,7 +51,8 @@ async def test_from_progress_0_to_a_line_at_16_covers_every_episode_in_about_two
     digest = await _open_digest(h)
     fields = _fields(digest)
     assert list(fields) == [f"Episode {n}" for n in range(1, 17)]
-    assert "No recap" in fields["Episode 10"] and "||" not in fields["Episode 10"]
+    assert "No recap" in fields["Episode 10"]
+    assert "||" not in fields["Episode 10"]
     points = _revealed_points(digest)
     pack = {p.text: e.number for e in catalog.episodes for p in e.recap}
     assert all(point in pack for point in points)  # only the pack's facts
@@ -103,7 +104,9 @@ async def test_a_member_at_or_past_the_line_is_told_so(h, staff):
         )
         assert not custom_ids(answer)
     await h.invoke("catchup", to=3)
-    assert data(h)["content"] == "You're already caught up: you've watched up to episode 12, so episode 3 is behind you."
+    assert (
+        data(h)["content"] == "You're already caught up: you've watched up to episode 12, so episode 3 is behind you."
+    )
 
 
 async def test_a_line_at_0_and_a_dm_without_to_explain_what_to_do(h):

@@ -74,14 +74,16 @@ async def test_the_poll_is_posted_at_airtime_in_the_episodes_thread_once(h, staf
     ]  # fmt: skip
     assert post.json["poll"]["duration"] == 24
     assert post.json["poll"]["allow_multiselect"] is False
-    assert post.json["nonce"].startswith("runon-r") and post.json["enforce_nonce"] is True
+    assert post.json["nonce"].startswith("runon-r")
+    assert post.json["enforce_nonce"] is True
     assert post.json["content"].startswith("📊 Rate episode 1!")
     # the airing post at the same moment links the same thread: one thread per episode
     [on_now] = [c.json["content"] for c in h.recorder.calls if c.path == "/channels/950/messages"
                 and "is on now" in c.json["content"]]  # fmt: skip
     assert f"<#{thread_id}>" in on_now
     [row] = await reminder_rows(h, "pulse", pulse.ref_id)
-    assert row.state == "sent" and row.message_id == int(poll["id"])
+    assert row.state == "sent"
+    assert row.message_id == int(poll["id"])
     await tick_at(h, clock, FIRST + dt.timedelta(minutes=1))
     assert len(_poll_posts(h)) == 1  # never twice
 
@@ -232,7 +234,8 @@ async def test_a_refused_poll_is_reported_to_staff_once(h, staff, clock):
     h.recorder.fail("POST", rf"/channels/{thread_id}/messages", times=5)
     await tick_at(h, clock, FIRST)
     [row] = await reminder_rows(h, "pulse", await _slot_id(h, 1))
-    assert row.state == "failed" and row.detail.startswith("missing_permissions")
+    assert row.state == "failed"
+    assert row.detail.startswith("missing_permissions")
     reports = [c.json["content"] for c in h.recorder.calls if c.path == "/channels/900/messages" and c.status == 200]
     assert len(reports) == 1
     assert "I couldn't post an episode poll (polls also need the Send Polls permission)" in reports[0]
@@ -284,9 +287,11 @@ async def test_the_chart_shows_only_episodes_up_to_the_viewers_progress(h, staff
     assert [top for _colour, top in bars] == [bar_top(5.0), bar_top(2.5)]  # the averages, to the pixel
     [attachment] = answer["attachments"]
     alt = attachment["description"]
-    assert "episode 1: 5.0 stars, 4 votes" in alt and "episode 2: 2.5 stars, 2 votes" in alt
+    assert "episode 1: 5.0 stars, 4 votes" in alt
+    assert "episode 2: 2.5 stars, 2 votes" in alt
     assert "episode 3" not in alt
-    assert contrast(TEXT, BACKGROUND) >= 7 and contrast(BAR, BACKGROUND) >= 3  # readable on either theme
+    assert contrast(TEXT, BACKGROUND) >= 7
+    assert contrast(BAR, BACKGROUND) >= 3
     await h.invoke("pulse", episode=3)
     assert data(h)["content"].startswith("Episode 3 is beyond where you've watched (episode 2)")
     await set_progress(h, 3)
@@ -320,4 +325,6 @@ async def test_pulse_needs_progress_and_polls(h, staff):
 def test_polls_need_no_privileged_intent():
     used = intents()
     assert used.guild_polls
-    assert not (used.message_content or used.members or used.presences)
+    assert not (used.message_content)
+    assert not (used.members)
+    assert not (used.presences)
