@@ -93,7 +93,7 @@ async def schedule_many(conn: AsyncConnection, kind: str, rows: Sequence[dict[st
             "claimed_at": None,
             "detail": None,
         },
-        where=reminders.c.state.in_(("pending", "cancelled")),
+        where=sa.or_(reminders.c.state == "pending", reminders.c.state == "cancelled"),  # no IN: executemany
     )
     values = [dict(row, kind=kind, due_at=row["event_at"] - row["offset_seconds"]) for row in rows]
     await conn.execute(statement, values)
