@@ -37,12 +37,16 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.watch_parties",
     "cogs.rewatch",
     "cogs.reminders",
+    "cogs.catchup",
+    "cogs.pulse",
+    "cogs.calendar",
 )
 
 
 def intents() -> discord.Intents:
-    """The minimum: guild structure only. No privileged intents (no message content, members)."""
-    return discord.Intents(guilds=True)
+    """The minimum: guild structure, and votes on the bot's episode polls (Guild Message Polls, not privileged).
+    No privileged intents (no message content, members, presences)."""
+    return discord.Intents(guilds=True, guild_polls=True)
 
 
 def required_permissions() -> discord.Permissions:

@@ -66,6 +66,14 @@ FEATURES: tuple[Feature, ...] = (
         True,
         "host a party's event in a voice channel (the bot never joins voice)",
     ),
+    # Episode pulse: a native poll in each episode's discussion thread at airtime (Send Polls, since
+    # 2024 a permission of its own), and reading it back once it closed (View Channel, Read Message History).
+    Feature(
+        "episode polls",
+        frozenset({"view_channel", "send_messages_in_threads", "send_polls", "read_message_history"}),
+        True,
+        "post the episode pulse poll in each episode's discussion thread and read its result",
+    ),
     # Airing posts: "Episode N airs in 24 hours" in the channel staff pick.
     Feature("airing posts", frozenset({"view_channel", "send_messages"}), True, "post airing reminders"),
     # "Spoiler-tag this": re-post a member's message (with attachments) tagged, then delete the original.

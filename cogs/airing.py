@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
+from bot.services.guild_config import format_offset
 
 from .common import BRAND, EMBED_FOOTER_LIMIT, PUBLIC_DESCRIBE, Interaction, clip_sentences, dm_refusal_notice, send, ts
 
@@ -86,19 +87,39 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
     async def info(self, interaction: Interaction, public: bool = False) -> None:
         await send(interaction, public=public, embed=await airing_embed(self.services, interaction.guild_id))
 
-    @app_commands.command(name="remind-me", description="Get this server's airing reminders by DM")
-    @app_commands.describe(setting="on: DM me before each episode airs; off: stop")
-    async def remind_me(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
+    @app_commands.command(
+        name="remind-me", description="Get this server's airing reminders by DM, or at your own times"
+    )
+    @app_commands.describe(
+        setting="on: DM me before each episode airs; off: stop",
+        offsets="Your own times before airtime, up to 3, e.g. 1d, 30m (default: the server's times)",
+    )
+    async def remind_me(
+        self,
+        interaction: Interaction,
+        setting: Literal["on", "off"],
+        offsets: app_commands.Range[str, 1, 60] | None = None,
+    ) -> None:
         if interaction.guild_id is None:
             raise UserError(
                 "Airing reminders belong to a server: run `/airing remind-me` in the server whose reminders you want."
             )
-        await self.services.rewatch.subscribe(interaction.guild_id, interaction.user.id, setting == "on")
+        if setting == "off" and offsets is not None:
+            raise UserError("`offsets` go with `on`: `/airing remind-me setting:on offsets:1d, 30m`. Nothing changed.")
+        own = await self.services.personal.set_airing(
+            interaction.guild_id, interaction.user.id, setting == "on", offsets, self.services.clock()
+        )
         config = await self.services.guilds.get(interaction.guild_id)
         if setting == "off":
             text = "No more airing DMs from this server."
         elif config.airing_channel_id is None:
             text = "Noted. This server has no airing posts set up yet, so DMs start once staff run `/setup airing`."
+        elif own.offsets is not None:
+            times = ", ".join(format_offset(o) for o in own.offsets)
+            text = (
+                f"You'll get a DM {times} before each episode airs here, at your own times (keep DMs from server "
+                "members open)."
+            )
         else:
             text = "You'll get a DM before each episode airs here (keep DMs from server members open)."
         if setting == "on":

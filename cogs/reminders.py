@@ -1,5 +1,6 @@
-"""Runs the reminder package inside the bot: Discord as the sender's transport, the two deliveries
-(watch parties, airing posts), and the loop, started once the bot is connected and stopped gracefully."""
+"""Runs the reminder package inside the bot: Discord as the sender's transport, the deliveries (watch
+parties, airing posts, members' own DMs, episode polls), and the loop, started once the bot is connected
+and stopped gracefully."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from bot.reminders.airing import KIND as AIRING
 from bot.reminders.airing import AiringReminders
 from bot.reminders.party import KIND as PARTY
 from bot.reminders.party import PartyReminders
+from bot.reminders.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalAiringReminders, PersonalPartyReminders
+from bot.reminders.pulse import KIND as PULSE
+from bot.reminders.pulse import PulseReminders
 from bot.reminders.transport import DiscordTransport
 from bot.services import Services
 
@@ -29,10 +33,19 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         services = self.services
         services.sender.attach(DiscordTransport(self.bot))
-        services.reminders.register(PARTY, PartyReminders(services.parties, services.members, services.sender))
+        sender, personal = services.sender, services.personal
+        services.reminders.register(PARTY, PartyReminders(services.parties, services.members, sender, personal))
         services.reminders.register(
             AIRING,
-            AiringReminders(services.catalog, services.guilds, services.rewatch, services.discussion, services.sender),
+            AiringReminders(services.catalog, services.guilds, services.rewatch, services.discussion, sender, personal),
+        )
+        services.reminders.register(PARTY_DM_KIND, PersonalPartyReminders(personal, services.parties, sender))
+        services.reminders.register(
+            AIRING_DM_KIND,
+            PersonalAiringReminders(services.catalog, personal, services.guilds, services.rewatch, sender),
+        )
+        services.reminders.register(
+            PULSE, PulseReminders(services.guilds, services.rewatch, services.discussion, services.pulse, sender)
         )
         if self.bot.background_tasks:
             self._starter = asyncio.create_task(self._start_when_ready(), name="reminders-start")

@@ -74,6 +74,25 @@ def airing_text(config: GuildConfig) -> str:
     return f"in <#{config.airing_channel_id}>{role}, {before} before and when each episode airs"
 
 
+def pulse_text(config: GuildConfig, guild: discord.Guild | None = None) -> str:
+    """Whether episode polls are on, why, and what keeps them from working."""
+    if not config.pulse_on:
+        why = "turned off by staff" if config.pulse_setting is False else "they follow airing posts, which are off"
+        return f"off ({why}; turn them on with `/setup pulse on`)"
+    why = "turned on by staff" if config.pulse_setting else "they follow airing posts"
+    text = f"on ({why}): a 1-5 star poll in each episode's discussion thread when it airs, open 24 hours"
+    if config.discussion_channel_id is None:
+        return f"{text}\n{WARN} no discussion channel: polls have nowhere to go. Pick one with `/setup discussion`."
+    channel = guild.get_channel(config.discussion_channel_id) if guild is not None else None
+    if channel is not None:
+        lacking = missing(channel.permissions_for(guild.me), FEATURE_PERMISSIONS["episode polls"]) if guild else []
+        if lacking:
+            return (
+                f"{text}\n{WARN} I can't post polls in {channel.mention}'s threads: I need {', '.join(lacking)} there."
+            )
+    return text
+
+
 def offsets_text(config: GuildConfig) -> str:
     before = ", ".join(format_offset(o) for o in config.party_offsets)
     return f"{before} before, and when it starts"
@@ -180,6 +199,7 @@ def setup_embed(
             staff += f" {WARN} I can't post there (need View Channel and Send Messages)"
     embed.add_field(name="Staff channel", value=staff, inline=False)
     embed.add_field(name="Airing posts", value=airing_text(config), inline=False)
+    embed.add_field(name="Episode polls", value=pulse_text(config, guild), inline=False)
     embed.add_field(name="What I can do, feature by feature", value=feature_report(config, guild, here), inline=False)
     embed.set_footer(text="Change a setting with /setup …; undo one with /setup reset")
     return embed
@@ -219,7 +239,7 @@ class SpoilerFreePicker(
 
 Setting = Literal[
     "discussion channel", "spoiler line", "spoiler-free channels", "time zone", "reminder times", "staff channel",
-    "airing posts", "everything",
+    "airing posts", "episode polls", "everything",
 ]  # fmt: skip
 
 
@@ -337,6 +357,16 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         )
         await send(interaction, content=f"Airing posts: {airing_text(config)}.")
 
+    @app_commands.command(
+        name="pulse", description="Episode polls: a 1-5 star poll in each episode's thread at airtime"
+    )
+    @app_commands.describe(setting="on or off (by default they are on when airing posts are on)")
+    async def pulse(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        config = await self.services.guilds.set_pulse(guild.id, setting == "on", self.services.clock())
+        await send(interaction, content=f"Episode polls: {pulse_text(config, guild)}.")
+
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")
     async def reset(self, interaction: Interaction, setting: Setting) -> None:
@@ -353,6 +383,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
             "reminder times": f"reminder times: {offsets_text(config)}",
             "staff channel": "staff channel: not set",
             "airing posts": "airing posts: off",
+            "episode polls": f"episode polls: {pulse_text(config)}",
         }
         done = [text for name, text in described.items() if name in names]
         await send(interaction, content="Reset. " + "; ".join(done) + ".")

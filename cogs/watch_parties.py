@@ -16,6 +16,7 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS
 from bot.services import Services
+from bot.services.guild_config import format_offset
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, episodes_label, may_manage
 
 from .common import (
@@ -348,16 +349,39 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             f"Cancelled watch party #{cancelled.id}; {told_text}.{event_note}", ephemeral=True
         )
 
-    @app_commands.command(name="remind-me", description="Also get watch-party reminders by DM")
-    @app_commands.describe(setting="on: DM me a copy of reminders for parties I'm going to; off: stop")
-    async def remind_me(self, interaction: Interaction, setting: Literal["on", "off"]) -> None:
+    @app_commands.command(
+        name="remind-me", description="Also get watch-party reminders by DM, at the server's times or your own"
+    )
+    @app_commands.describe(
+        setting="on: DM me reminders for parties I'm going to; off: stop",
+        offsets="Your own times before each party, up to 3, e.g. 1d, 30m (default: the server's times)",
+    )
+    async def remind_me(
+        self,
+        interaction: Interaction,
+        setting: Literal["on", "off"],
+        offsets: app_commands.Range[str, 1, 60] | None = None,
+    ) -> None:
         enabled = setting == "on"
-        await self.services.members.set_party_dm(interaction.user.id, enabled, self.services.clock())
-        text = (
-            "You'll get a DM copy of reminders for watch parties you're going to (keep DMs from server members open)."
-            if enabled
-            else "No more DM copies; reminders still ping you in the party's channel."
-        )
+        if not enabled and offsets is not None:
+            raise UserError(
+                "`offsets` go with `on`: `/watchparty remind-me setting:on offsets:1d, 30m`. Nothing changed."
+            )
+        own = await self.services.personal.set_party(interaction.user.id, enabled, offsets, self.services.clock())
+        if own.offsets is not None:
+            times = ", ".join(format_offset(o) for o in own.offsets)
+            text = (
+                f"You'll get a DM {times} before each watch party you're going to, at your own times instead of "
+                "copies of the server's reminders (keep DMs from server members open). The party's channel still "
+                "gets the server's reminders."
+            )
+        elif enabled:
+            text = (
+                "You'll get a DM copy of reminders for watch parties you're going to (keep DMs from server members "
+                "open). Add `offsets` to choose your own times."
+            )
+        else:
+            text = "No more DMs; reminders still ping you in the party's channel."
         if enabled:
             text += await dm_refusal_notice(self.services, interaction.user.id)
         await interaction.response.send_message(text, ephemeral=True)

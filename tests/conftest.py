@@ -67,6 +67,13 @@ async def wipe_postgres(url: str) -> None:
         await db.close()
 
 
+async def reopen_database(backend: str, folder: Path) -> Database:
+    """The same database again, as a restarted bot finds it (nothing wiped)."""
+    if backend == "postgresql":
+        return await Database.open(POSTGRES_URL)
+    return await Database.open(folder / "bot.sqlite3")
+
+
 async def open_database(backend: str, folder: Path) -> Database:
     if backend == "postgresql":
         await wipe_postgres(POSTGRES_URL)

@@ -139,6 +139,8 @@ _P_EVENTS = re.compile(r"/guilds/(\d+)/scheduled-events")
 _P_EVENT = re.compile(r"/guilds/(\d+)/scheduled-events/(\d+)")
 _P_GUILD = re.compile(r"/guilds/(\d+)")
 _P_MEMBER = re.compile(r"/guilds/(\d+)/members/(\d+)")
+_P_POLL_VOTERS = re.compile(r"/channels/(\d+)/polls/(\d+)/answers/(\d+)")
+_P_POLL_EXPIRE = re.compile(r"/channels/(\d+)/polls/(\d+)/expire")
 
 _log = logging.getLogger(__name__)
 
@@ -195,6 +197,7 @@ class Call:
     reason: str | None
     params: dict[str, Any] | None = None
     status: int = 200  # HTTP status the fake Discord answered with (>= 400 when fail() hit)
+    blobs: dict[str, bytes] = field(default_factory=dict, repr=False)  # uploaded files' bytes, by file name
     result: Any = field(default=None, repr=False)  # what the fake Discord returned
 
 
@@ -497,6 +500,8 @@ class Recorder:
         self.interaction_deadline: float = 3.0
         #: Discord takes one first answer per interaction (benchmarks replaying one payload turn this off).
         self.single_answer = True
+        #: Poll votes: message id -> answer id -> the members who chose it, in order.
+        self.poll_votes: dict[int, dict[int, list[int]]] = {}
 
     # -- public API ---------------------------------------------------------------------------------
 
@@ -572,8 +577,10 @@ class Recorder:
         files: list[str],
         reason: str | None,
         params: dict[str, Any] | None,
+        blobs: dict[str, bytes] | None = None,
     ) -> Any:
         call = Call(method=method.upper(), path=path, json=body, files=files, reason=reason, params=params)
+        call.blobs = dict(blobs or {})
         self.calls.append(call)
         await asyncio.sleep(0)  # behave like I/O: let other tasks interleave
 
@@ -657,6 +664,16 @@ class Recorder:
         if _P_DM.fullmatch(p) and m == "POST":
             return self._dm_channel(int(body["recipient_id"]))
 
+        if (match := _P_POLL_VOTERS.fullmatch(p)) and m == "GET":
+            return self._poll_voters(int(match.group(2)), int(match.group(3)), call.params or {})
+
+        if (match := _P_POLL_EXPIRE.fullmatch(p)) and m == "POST":
+            mid = int(match.group(2))
+            if mid not in self.messages or "poll" not in self.messages[mid]:
+                raise _Reject(404, 10008, "Unknown Message")
+            self.end_poll(mid)
+            return self.messages[mid]
+
         if _P_APPINFO.fullmatch(p) and m == "GET":
             return self._app_info()
 
@@ -733,7 +750,50 @@ class Recorder:
             "expiry": _iso(_now() + timedelta(hours=hours)),
             "allow_multiselect": bool(poll.get("allow_multiselect")),
             "layout_type": poll.get("layout_type", 1),
+            "results": {"is_finalized": False, "answer_counts": []},
         }
+
+    # -- polls: votes, results, ending ------------------------------------------------------------
+
+    def cast_vote(self, message_id: int, user_id: int, answer_id: int, *, add: bool = True) -> None:
+        """A member votes (or takes a vote back) on a poll: its live results change as Discord's would."""
+        message = self.messages[message_id]
+        if not any(a["answer_id"] == answer_id for a in message["poll"]["answers"]):
+            raise ValueError(f"poll {message_id} has no answer {answer_id}")
+        voters = self.poll_votes.setdefault(message_id, {}).setdefault(answer_id, [])
+        if add and user_id not in voters:
+            voters.append(user_id)
+        elif not add and user_id in voters:
+            voters.remove(user_id)
+        self._poll_results(message_id, finalized=bool(message["poll"]["results"]["is_finalized"]))
+
+    def end_poll(self, message_id: int, *, at: datetime | None = None, finalized: bool = True) -> None:
+        """The poll ends (its expiry passes, or End Poll): voting closes and, once ``finalized``, the counts
+        are Discord's exact final tally."""
+        message = self.messages[message_id]
+        message["poll"]["expiry"] = _iso(at or _now())
+        self._poll_results(message_id, finalized=finalized)
+
+    def _poll_results(self, message_id: int, *, finalized: bool) -> None:
+        votes = self.poll_votes.get(message_id, {})
+        counts = [
+            {"id": answer_id, "count": len(users), "me_voted": BOT_USER_ID in users}
+            for answer_id, users in sorted(votes.items())
+            if users
+        ]
+        self.messages[message_id]["poll"]["results"] = {"is_finalized": finalized, "answer_counts": counts}
+
+    def _poll_voters(self, message_id: int, answer_id: int, params: dict[str, Any]) -> dict[str, Any]:
+        """GET answer voters: users by ascending id, ``limit`` (1-100, default 25) after ``after``."""
+        message = self.messages.get(message_id)
+        if message is None or "poll" not in message:
+            raise _Reject(404, 10008, "Unknown Message")
+        limit = max(1, min(int(params.get("limit") or 25), 100))
+        after = int(params.get("after") or 0)
+        users = sorted(u for u in self.poll_votes.get(message_id, {}).get(answer_id, []) if u > after)[:limit]
+        harness = self._harness
+        payloads = [harness._user_payload(u) if harness else {"id": str(u)} for u in users]
+        return {"users": payloads}
 
     def _new_message(
         self,
@@ -977,6 +1037,16 @@ def _check_forum_post(forum: dict[str, Any], body: dict[str, Any]) -> None:
         raise _Reject(400, 40067, "A tag is required to create a forum post in this channel")
 
 
+def _file_bytes(file: discord.File) -> bytes:
+    """What an upload carries, read without disturbing the file's position."""
+    handle = file.fp
+    position = handle.tell()
+    handle.seek(0)
+    data = handle.read()
+    handle.seek(position)
+    return bytes(data)
+
+
 class _RecordingWebhookAdapter(discord.webhook.async_.AsyncWebhookAdapter):
     """Webhook / interaction-response transport that only records."""
 
@@ -1000,9 +1070,10 @@ class _RecordingWebhookAdapter(discord.webhook.async_.AsyncWebhookAdapter):
         if body is None and multipart:
             body = next((_json.loads(p["value"]) for p in multipart if p.get("name") == "payload_json"), None)
         names = [f.filename or "" for f in files or []]
+        blobs = {f.filename or "": _file_bytes(f) for f in files or []}
         path = route.url[len(discord.http.Route.BASE) :]
         try:
-            return await self._recorder._handle(route.method, path, body, names, reason, params)
+            return await self._recorder._handle(route.method, path, body, names, reason, params, blobs)
         except _Reject as reject:
             raise reject.build(route.method, path) from None
 
@@ -2371,6 +2442,42 @@ class Harness:
         if not responses:
             raise AssertionError("no interaction response was recorded")
         return responses[-1]
+
+    async def gateway(self, event: str, data: dict[str, Any]) -> None:
+        """Deliver a gateway dispatch (``"MESSAGE_POLL_VOTE_ADD"``, ...) to the bot's real parser, as the
+        websocket does, and wait for every listener it starts."""
+        loop = await self._ensure_ready()
+        created: list[asyncio.Task[Any]] = []
+        self._collectors.append(created)
+        try:
+            self._state.parsers[event](copy.deepcopy(data))
+            await self._settle(loop, created)
+        finally:
+            self._collectors.remove(created)
+
+    async def vote(self, message_id: int, user_id: int, answer_id: int, *, add: bool = True) -> None:
+        """A member votes on a poll (or removes the vote): Discord's results change, and the bot gets
+        ``MESSAGE_POLL_VOTE_ADD`` / ``_REMOVE`` (the Guild Message Polls intent)."""
+        self.recorder.cast_vote(message_id, user_id, answer_id, add=add)
+        message = self.recorder.messages[message_id]
+        channel = self._channels.get(int(message["channel_id"])) or {}
+        payload = {
+            "user_id": str(user_id),
+            "channel_id": message["channel_id"],
+            "message_id": str(message_id),
+            "answer_id": answer_id,
+        }
+        if channel.get("guild_id"):
+            payload["guild_id"] = str(channel["guild_id"])
+        await self.gateway("MESSAGE_POLL_VOTE_ADD" if add else "MESSAGE_POLL_VOTE_REMOVE", payload)
+
+    def polls(self, channel_id: int | None = None) -> list[dict[str, Any]]:
+        """Messages with a poll the bot posted (stored as Discord keeps them), in order."""
+        return [
+            m
+            for m in self.recorder.messages.values()
+            if "poll" in m and (channel_id is None or int(m["channel_id"]) == channel_id)
+        ]
 
     def channel_messages(self, channel_id: int | None = None) -> list[dict[str, Any]]:
         """JSON bodies successfully POSTed to /channels/{id}/messages (all channels when None)."""

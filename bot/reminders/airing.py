@@ -11,6 +11,7 @@ from bot.catalog import Catalog
 from bot.clock import instant
 from bot.services.discussion import DiscussionService, ThreadProblem
 from bot.services.guild_config import GuildConfigService
+from bot.services.personal import PersonalReminderService
 from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
 
@@ -42,12 +43,14 @@ class AiringReminders:
         rewatch: RewatchService,
         discussion: DiscussionService,
         sender: PacedSender,
+        personal: PersonalReminderService | None = None,
     ) -> None:
         self._catalog = catalog
         self._guilds = guilds
         self._rewatch = rewatch
         self._discussion = discussion
         self._sender = sender
+        self._personal = personal  # subscribers with their own times get their own DMs, not copies
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
         slot = await self._rewatch.slot(reminder.ref_id)
@@ -92,6 +95,9 @@ class AiringReminders:
 
     async def _dm_copies(self, reminder: ReminderRow, text: str, attempt: Attempt) -> DmResults:
         subscribers = await self._rewatch.subscribers(reminder.guild_id)
+        if self._personal is not None and subscribers:
+            own = await self._personal.with_own_airing_times(reminder.guild_id)
+            subscribers = [u for u in subscribers if u not in own]
         results = await asyncio.gather(
             *(
                 self._sender.send(

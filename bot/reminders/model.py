@@ -23,6 +23,16 @@ STAFF_FIXABLE = frozenset({"missing_access", "missing_permissions", "unknown_cha
 
 
 @dataclass(frozen=True, slots=True)
+class PollSpec:
+    """A native Discord poll attached to an outgoing message (single choice)."""
+
+    question: str
+    answers: tuple[str, ...]  # Discord numbers them 1, 2, ... in this order
+    hours: int
+    emoji: str | None = None  # shown beside every answer
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message the bot posts on its own: in a channel, or as a DM to ``user_id``."""
 
@@ -35,6 +45,7 @@ class Outgoing:
     mention_roles: tuple[int, ...] = ()
     deadline: dt.datetime | None = None  # not worth sending after this
     label: str = "message"
+    poll: PollSpec | None = None
 
     def __post_init__(self) -> None:
         if (self.channel_id is None) == (self.user_id is None):

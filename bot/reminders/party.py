@@ -7,6 +7,7 @@ import asyncio
 
 from bot.clock import instant
 from bot.services.members import MemberService
+from bot.services.personal import PersonalReminderService
 from bot.services.watch_parties import REMINDER_KIND, WatchPartyService, episodes_label
 from bot.store import PartyRow, ReminderRow
 
@@ -47,10 +48,17 @@ def reminder_text(party: PartyRow, offset_seconds: int, *, late: bool) -> str:
 
 
 class PartyReminders:
-    def __init__(self, parties: WatchPartyService, members: MemberService, sender: PacedSender) -> None:
+    def __init__(
+        self,
+        parties: WatchPartyService,
+        members: MemberService,
+        sender: PacedSender,
+        personal: PersonalReminderService | None = None,
+    ) -> None:
         self._parties = parties
         self._members = members
         self._sender = sender
+        self._personal = personal  # members with their own times get their own DMs, not copies
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
         party = await self._parties.get_row(reminder.ref_id)
@@ -86,6 +94,9 @@ class PartyReminders:
         self, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
     ) -> DmResults:
         wanting = await self._members.with_party_dm(going)
+        if self._personal is not None and wanting:
+            own = await self._personal.with_own_party_times(wanting)
+            wanting = [u for u in wanting if u not in own]
         dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
         results = await asyncio.gather(
             *(

@@ -8,13 +8,14 @@ transient) or "no" (Discord's definitive refusals, with their code).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import errno
 from collections import OrderedDict
 
 import aiohttp
 import discord
 
-from .model import Outgoing, TransportError
+from .model import Outgoing, PollSpec, TransportError
 from .sender import PacedSender
 
 DM_CHANNELS_KEPT = 10_000
@@ -27,6 +28,13 @@ def _mentions(item: Outgoing) -> discord.AllowedMentions:
         roles=[discord.Object(r) for r in item.mention_roles] if item.mention_roles else False,
         replied_user=False,
     )
+
+
+def _poll(spec: PollSpec) -> discord.Poll:
+    poll = discord.Poll(question=spec.question, duration=dt.timedelta(hours=spec.hours))
+    for answer in spec.answers:
+        poll.add_answer(text=answer, emoji=spec.emoji)
+    return poll
 
 
 def classify(error: BaseException) -> TransportError:
@@ -87,10 +95,13 @@ class DiscordTransport:
     async def post(self, item: Outgoing) -> int:
         try:
             channel = await self._channel(item)
+            poll = discord.utils.MISSING if item.poll is None else _poll(item.poll)
             if item.nonce is None:
-                message = await channel.send(item.content, allowed_mentions=_mentions(item))
+                message = await channel.send(item.content or None, allowed_mentions=_mentions(item), poll=poll)
             else:  # discord.py adds enforce_nonce: Discord posts a repeated nonce only once
-                message = await channel.send(item.content, allowed_mentions=_mentions(item), nonce=item.nonce)
+                message = await channel.send(
+                    item.content or None, allowed_mentions=_mentions(item), poll=poll, nonce=item.nonce
+                )
         except (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as error:
             raise classify(error) from error
         return message.id

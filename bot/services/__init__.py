@@ -15,11 +15,15 @@ from bot.reminders.sender import PacedSender, SenderOptions
 from bot.store import Database
 
 from .airing import AiringService
+from .calendar import CalendarService
 from .cast_search import CastSearch
+from .catchup import CatchupService
 from .discussion import DiscussionService
 from .guild_config import GuildConfigService
 from .members import MemberService
+from .personal import PersonalReminderService
 from .progress import ProgressService
+from .pulse import PulseService
 from .rewatch import RewatchService
 from .spoiler_line import SpoilerLineService
 from .watch_parties import WatchPartyService
@@ -42,6 +46,10 @@ class Services:
     parties: WatchPartyService
     rewatch: RewatchService
     spoiler_line: SpoilerLineService
+    personal: PersonalReminderService  # members' own reminder times
+    pulse: PulseService  # episode polls and their results
+    catchup: CatchupService
+    calendar: CalendarService
     sender: PacedSender  # everything the bot posts on its own goes through it
     reminders: ReminderScheduler
 
@@ -58,18 +66,30 @@ class Services:
         guilds = GuildConfigService(catalog, db)
         rewatch = RewatchService(catalog, db, guilds)
         paced = PacedSender(options=sender, wall_clock=clock)
+        progress = ProgressService(catalog, db)
+        parties = WatchPartyService(catalog, db)
+        discussion = DiscussionService(db)
+        personal = PersonalReminderService(db, guilds)
+        pulse = PulseService(catalog, db, guilds)
+        # Plans that follow other features' changes, inside those changes' units of work:
+        parties.party_changed = progress.party_changed = personal.plan_party
+        rewatch.planners += [pulse.plan, personal.plan_airing]
         return cls(
             catalog=catalog,
             clock=clock,
             cast=CastSearch(catalog),
             airing=AiringService(catalog),
-            progress=ProgressService(catalog, db),
+            progress=progress,
             guilds=guilds,
             members=MemberService(db),
-            discussion=DiscussionService(db),
-            parties=WatchPartyService(catalog, db),
+            discussion=discussion,
+            parties=parties,
             rewatch=rewatch,
             spoiler_line=SpoilerLineService(guilds, rewatch),
+            personal=personal,
+            pulse=pulse,
+            catchup=CatchupService(catalog, guilds, rewatch, progress),
+            calendar=CalendarService(catalog, db, guilds, rewatch, discussion, personal),
             sender=paced,
             reminders=ReminderScheduler(db, clock, paced, options=scheduler),
         )

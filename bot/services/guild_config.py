@@ -29,6 +29,7 @@ RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "reminder times": ("reminder_offsets",),
     "staff channel": ("staff_channel_id",),
     "airing posts": ("airing_channel_id", "airing_role_id", "airing_offsets"),
+    "episode polls": ("pulse_polls",),
 }
 RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
@@ -75,6 +76,12 @@ class GuildConfig:
     airing_channel_id: int | None = None
     airing_role_id: int | None = None
     airing_offsets: tuple[int, ...] = DEFAULT_AIRING_OFFSETS
+    pulse_setting: bool | None = None  # set by staff; None follows airing posts
+
+    @property
+    def pulse_on(self) -> bool:
+        """Episode pulse polls: as staff set them, else on exactly when airing posts are on."""
+        return self.airing_channel_id is not None if self.pulse_setting is None else self.pulse_setting
 
     @property
     def airing_reminder_offsets(self) -> tuple[int, ...]:
@@ -132,6 +139,7 @@ class GuildConfigService:
             row.airing_channel_id,
             row.airing_role_id,
             airing,
+            None if row.pulse_polls is None else bool(row.pulse_polls),
         )
 
     async def read_in(self, tx: Tx, guild_id: int) -> GuildConfig:
@@ -205,6 +213,14 @@ class GuildConfigService:
             await self._airing_changed(tx, guild_id, now)
         return await self.get(guild_id)
 
+    async def set_pulse(self, guild_id: int, on: bool | None, now: dt.datetime) -> GuildConfig:
+        """Episode pulse polls on, off, or (None) following airing posts; the polls are planned again in the
+        same unit of work."""
+        async with self._db.transaction() as tx:
+            await self.write(tx, guild_id, now, pulse_polls=None if on is None else int(on))
+            await self._airing_changed(tx, guild_id, now)
+        return await self.get(guild_id)
+
     async def reset(self, guild_id: int, settings: frozenset[str], now: dt.datetime) -> GuildConfig:
         """Put the named settings (``RESETTABLE``) back to their defaults, in one unit of work."""
         unknown = settings - RESETTABLE
@@ -218,7 +234,7 @@ class GuildConfigService:
                 await self.write(tx, guild_id, now, **columns)
             if "spoiler-free channels" in settings:
                 await self.write_spoiler_free(tx, guild_id, frozenset())
-            if "airing posts" in settings:
+            if settings & {"airing posts", "episode polls"}:
                 await self._airing_changed(tx, guild_id, now)
         return await self.get(guild_id)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -160,6 +160,9 @@ class RewatchService:
         self._db = db
         self._guilds = guilds
         guilds.airing_changed = self._follow_broadcast  # settings that change airing posts re-plan them
+        #: Other plans that follow the schedule (episode polls, members' own airing DMs), run inside the same
+        #: unit of work each time the airing reminders are planned again.
+        self.planners: list[Callable[[Tx, int, dt.datetime], Awaitable[None]]] = []
 
     async def current(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
         async with self._db.read() as conn:
@@ -283,6 +286,8 @@ class RewatchService:
             # Only moments still ahead: a rewatch started today does not fire its "24 hours before" late.
             offsets = [o for o in config.airing_reminder_offsets if slot.airs_at - o > epoch(now) or o == 0]
             await reminders.schedule(tx.conn, AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
+        for planner in self.planners:
+            await planner(tx, guild_id, now)
 
     async def progress(self, guild_id: int, now: dt.datetime) -> tuple[RewatchRow, list[Airing], Position] | None:
         """The server's rewatch, its schedule and where it stands; frozen at the pause while paused."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
-from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, lock_key, parties, reminders
+from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, Tx, lock_key, parties, reminders
 from bot.store.dialect import LOCK_PARTIES
 
 from .locks import KeyedLocks
@@ -24,6 +25,10 @@ BREAK_BETWEEN_EPISODES = dt.timedelta(minutes=10)
 DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting now"
 REMINDER_KIND = "party"
 MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
+
+#: Re-plans members' own reminders of a party inside a unit of work: (tx, party id, now, the members whose
+#: answer changed, or None for everyone).
+PartyChanged = Callable[[Tx, int, dt.datetime, tuple[int, ...] | None], Awaitable[None]]
 
 _RANGE = re.compile(r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:(?:-|–|—|to|through)\s*(\d{1,2}))?\s*$", re.I)
 
@@ -101,6 +106,11 @@ class WatchPartyService:
         # Clicks on one party are taken in the order they arrived (asyncio locks are first come, first served);
         # across processes the party's row lock serializes them.
         self._party_locks = KeyedLocks()
+        self.party_changed: PartyChanged | None = None  # set by the personal-reminder service
+
+    async def _changed(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
+        if self.party_changed is not None:
+            await self.party_changed(tx, party_id, now, users)
 
     def end_for(self, starts: dt.datetime, first: int, last: int) -> dt.datetime:
         """Start plus every episode's runtime and a short break between episodes."""
@@ -154,6 +164,7 @@ class WatchPartyService:
                 now=epoch(now),
             )
             await reminders.schedule(tx.conn, REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
+            await self._changed(tx, row.id, now, (host_id,))
         return Party(row, {"going": 1, "maybe": 0, "declined": 0, "waitlist": 0})  # the host, added by create
 
     async def edit(
@@ -206,6 +217,8 @@ class WatchPartyService:
             moved = row.starts_at != current.starts_at
             if moved:
                 await reminders.schedule(tx.conn, REMINDER_KIND, row.guild_id, row.id, row.starts_at, offsets)
+            if moved or promoted:
+                await self._changed(tx, row.id, now, None if moved else promoted)
             counts = await parties.counts(tx.conn, row.id)
         return Party(row, counts), moved, promoted
 
@@ -217,6 +230,7 @@ class WatchPartyService:
             self._check_open(Party(current, party.counts), now)
             row = await parties.update(tx.conn, party.id, epoch(now), status="cancelled")
             await reminders.cancel(tx.conn, REMINDER_KIND, party.id, "party cancelled")
+            await self._changed(tx, party.id, now, None)
         return Party(row, party.counts)
 
     async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: str, now: dt.datetime) -> RsvpResult:
@@ -231,6 +245,7 @@ class WatchPartyService:
             if instant(row.ends_at) <= now:
                 raise UserError("This watch party is over.")
             change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now))
+            await self._changed(tx, row.id, now, (user_id, *change.promoted))
         async with self._db.read() as conn:
             counts = await parties.counts(conn, row.id)
             place = None

@@ -4,7 +4,7 @@ Repositories are functions that take the connection of the caller's unit of work
 or of a read (``db.read()``); none of them opens or commits a transaction.
 """
 
-from . import guilds, instances, members, parties, progress, reminders, rewatch
+from . import guilds, instances, members, parties, personal, polls, progress, reminders, rewatch
 from .database import (
     BackupReport,
     Database,
@@ -21,6 +21,8 @@ from .guilds import GuildSettingsRow, ThreadRow
 from .instances import InstanceRow
 from .members import MemberSettingsRow
 from .parties import PartyRow, RsvpChange
+from .personal import PersonalRow
+from .polls import PollRow
 from .reminders import ReminderRow
 from .rewatch import AiringSlotRow, RewatchRow
 from .schema import FORMER_MEMBER
@@ -35,6 +37,8 @@ __all__ = [
     "InstanceRow",
     "MemberSettingsRow",
     "PartyRow",
+    "PersonalRow",
+    "PollRow",
     "ReminderRow",
     "RewatchRow",
     "RsvpChange",
@@ -50,6 +54,8 @@ __all__ = [
     "lock_key",
     "members",
     "parties",
+    "personal",
+    "polls",
     "progress",
     "reminders",
     "rewatch",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from . import personal
 from .dialect import upsert
 from .schema import (
     FORMER_MEMBER,
     airing_subscribers,
     member_progress,
     member_settings,
+    personal_reminders,
     reminders,
     rsvps,
     watch_parties,
@@ -36,13 +38,14 @@ USER_DATA: tuple[tuple[sa.Table, str], ...] = (
     (member_settings, "user_id"),
     (rsvps, "user_id"),
     (airing_subscribers, "user_id"),
+    (personal_reminders, "user_id"),  # their reminder rows go first, in forget()
 )
 
 
 async def forget(conn: AsyncConnection, user_id: int) -> int:
     """Delete the member's rows everywhere, and their id where a row must keep naming someone (the host of a
     party they created, reminder records). Returns how many records held data about them."""
-    removed = 0
+    removed = await personal.forget(conn, user_id)  # the queue rows naming their personal reminders
     for table, column in USER_DATA:
         result = await conn.execute(sa.delete(table).where(table.c[column] == user_id))
         removed += result.rowcount

@@ -49,6 +49,8 @@ guild_settings = sa.Table(
     sa.Column("airing_channel_id", Big),
     sa.Column("airing_role_id", Big),
     sa.Column("airing_offsets", sa.Text),
+    # Episode pulse polls: NULL follows airing posts (on when they are), else 1 on / 0 off set by staff.
+    sa.Column("pulse_polls", Big),
     sa.CheckConstraint("spoiler_line IS NULL OR spoiler_line >= 0", name="spoiler_line"),
     sqlite_strict=True,
 )
@@ -125,6 +127,8 @@ member_settings = sa.Table(
     sa.Column("updated_at", Big, nullable=False),
     # When Discord last refused a reminder DM to this member (closed DMs); NULL once one arrives again.
     sa.Column("dm_refused_at", Big),
+    # The member's own times before a watch party ("1d, 30m"); NULL: DM copies of the server's reminders.
+    sa.Column("party_dm_offsets", sa.Text),
     sa.CheckConstraint("party_dm_reminders IN (0, 1)", name="party_dm_reminders"),
     sqlite_strict=True,
 )
@@ -208,6 +212,8 @@ airing_subscribers = sa.Table(
     metadata,
     sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
     sa.Column("user_id", Big, primary_key=True, autoincrement=False),
+    # The member's own times before each episode airs; NULL: DM copies of the server's airing posts.
+    sa.Column("offsets", sa.Text),
     sqlite_strict=True,
 )
 
@@ -220,5 +226,58 @@ instances = sa.Table(
     sa.Column("pid", Big, nullable=False),
     sa.Column("started_at", Big, nullable=False),
     sa.Column("heartbeat_at", Big, nullable=False),
+    sqlite_strict=True,
+)
+
+# One member's own reminders for one watch party or one airing slot: the reminder rows of kinds
+# 'party-dm' and 'airing-dm' name this row as their ref_id (one row per offset), so every personal DM is
+# its own reminder, claimed, sent and marked once.
+personal_reminders = sa.Table(
+    "personal_reminders",
+    metadata,
+    sa.Column("id", Big, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),  # the reminder kind: 'party-dm' or 'airing-dm'
+    sa.Column("guild_id", Big, nullable=False),
+    sa.Column("user_id", Big, nullable=False),
+    sa.Column("target_id", Big, nullable=False),  # the watch party, or the airing slot
+    sa.CheckConstraint("kind IN ('party-dm', 'airing-dm')", name="kind"),
+    sa.UniqueConstraint("kind", "target_id", "user_id", name="personal_reminders_kind_target_id_user_id_key"),
+    sa.Index("personal_reminders_user", "user_id"),
+    sa.Index("personal_reminders_guild", "guild_id", "kind"),
+    sqlite_strict=True,
+)
+
+# Episode pulse polls: one native Discord poll per airing, and its result once Discord closed it. Counts
+# only, never who voted.
+episode_polls = sa.Table(
+    "episode_polls",
+    metadata,
+    sa.Column("id", Big, primary_key=True),
+    sa.Column("guild_id", Big, nullable=False),
+    sa.Column("episode", Big, nullable=False),
+    sa.Column("channel_id", Big, nullable=False),  # the episode's discussion thread
+    sa.Column("message_id", Big, nullable=False),
+    sa.Column("opened_at", Big, nullable=False),
+    sa.Column("closes_at", Big, nullable=False),
+    sa.Column("state", sa.Text, nullable=False, server_default="open"),
+    sa.Column("stars_1", Big, nullable=False, server_default="0"),
+    sa.Column("stars_2", Big, nullable=False, server_default="0"),
+    sa.Column("stars_3", Big, nullable=False, server_default="0"),
+    sa.Column("stars_4", Big, nullable=False, server_default="0"),
+    sa.Column("stars_5", Big, nullable=False, server_default="0"),
+    sa.Column("next_check_at", Big, nullable=False),  # when to read the result from Discord (again)
+    sa.Column("checks", Big, nullable=False, server_default="0"),
+    sa.Column("closed_at", Big),
+    sa.Column("detail", sa.Text),  # how the result was read, or why it could not be
+    sa.CheckConstraint("episode >= 1", name="episode"),
+    sa.CheckConstraint("state IN ('open', 'closed', 'gone')", name="state"),
+    sa.UniqueConstraint("message_id", name="episode_polls_message_id_key"),
+    sa.Index("episode_polls_guild", "guild_id", "episode"),
+    sa.Index(
+        "episode_polls_due",
+        "next_check_at",
+        sqlite_where=sa.text("state = 'open'"),
+        postgresql_where=sa.text("state = 'open'"),
+    ),
     sqlite_strict=True,
 )

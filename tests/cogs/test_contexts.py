@@ -26,10 +26,12 @@ DM_COMMANDS: dict[str, dict] = {
     "timezone set": {"zone": "Asia/Seoul"},
     "timezone show": {},
     "timezone clear": {},
+    "catchup": {"to": 5},
+    "calendar mine": {},
 }
-SERVER_ONLY_ROOTS = {"setup", "discuss", "spoiler", "rewatch", "watchparty"}
+SERVER_ONLY_ROOTS = {"setup", "discuss", "spoiler", "rewatch", "watchparty", "pulse"}
 #: In a group that works in DMs, but about one server: a clear answer in a DM, never an error id.
-SERVER_SUBCOMMANDS = {"airing remind-me": {"setting": "on"}}
+SERVER_SUBCOMMANDS = {"airing remind-me": {"setting": "on"}, "calendar server": {}}
 
 
 def _leaves(tree: discord.app_commands.CommandTree) -> set[str]:

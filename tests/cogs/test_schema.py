@@ -23,13 +23,13 @@ def _schema(bot):
 async def test_every_cog_loads(h):
     assert sorted(h.bot.extensions) == sorted(EXTENSIONS)
     cogs = [
-        "About", "Airing", "Cast", "Discussion", "Episodes", "Progress", "Reminders", "Rewatch", "Setup",
-        "SpoilerPosts", "Timezones", "WatchParties",
+        "About", "Airing", "Calendar", "Cast", "Catchup", "Discussion", "Episodes", "Progress", "Pulse", "Reminders",
+        "Rewatch", "Setup", "SpoilerPosts", "Timezones", "WatchParties",
     ]  # fmt: skip
     assert sorted(h.bot.cogs) == cogs
     slash = [
-        "about", "airing", "cast", "discuss", "episode", "progress", "recap", "rewatch", "setup", "spoiler",
-        "timezone", "watchparty",
+        "about", "airing", "calendar", "cast", "catchup", "discuss", "episode", "progress", "pulse", "recap",
+        "rewatch", "setup", "spoiler", "timezone", "watchparty",
     ]  # fmt: skip
     assert sorted(c.name for c in h.bot.tree.get_commands(type=discord.AppCommandType.chat_input)) == slash
     menus = h.bot.tree.get_commands(type=discord.AppCommandType.message)

@@ -23,9 +23,11 @@ def _old_database(path: Path, version: int, members: int = 3) -> None:
     """A database at schema ``version`` with some members' progress: as the first release left it (1-4, its own
     SQL), or as this code makes it (the latest version)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if version > LEGACY_BASELINE:
-        assert version == LATEST, "only the first release's versions and the latest can be built here"
+    if version == LATEST:
         asyncio.run(_current(path))
+        conn = sqlite3.connect(path, isolation_level=None)
+    elif version > LEGACY_BASELINE:
+        _at_revision(path, version)
         conn = sqlite3.connect(path, isolation_level=None)
     else:
         conn = sqlite3.connect(path, isolation_level=None)
@@ -36,6 +38,28 @@ def _old_database(path: Path, version: int, members: int = 3) -> None:
     for user in range(members):
         conn.execute("INSERT INTO member_progress VALUES (?, ?, ?)", (1000 + user, user + 1, 1_700_000_000))
     conn.close()
+
+
+def _at_revision(path: Path, version: int) -> None:
+    """A database as an earlier release of this code made it: the Alembic revisions up to ``version``."""
+    import sqlalchemy as sa
+    from alembic.runtime.environment import EnvironmentContext
+
+    from bot.store import migrations
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    script, target = migrations._script(), f"{version:04d}"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        with EnvironmentContext(
+            migrations._config(), script, fn=lambda rev, _ctx: script._upgrade_revs(target, rev), destination_rev=target
+        ) as env:
+            env.configure(connection=connection)
+            env.run_migrations()
+        connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+    engine.dispose()
 
 
 def _digest(path: Path) -> str:

@@ -71,7 +71,7 @@ def test_invite_asks_create_events_and_nothing_broader(workdir):
     granted = discord.Permissions(int(query["permissions"][0]))
     expected = {
         "view_channel", "send_messages", "embed_links", "read_message_history", "create_public_threads",
-        "send_messages_in_threads", "create_events", "connect",
+        "send_messages_in_threads", "create_events", "connect", "send_polls",
     }  # fmt: skip
     assert required_permission_names() == expected
     assert granted == discord.Permissions(**dict.fromkeys(expected, True))  # exactly these, nothing more

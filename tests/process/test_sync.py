@@ -4,8 +4,8 @@ from tests.fake_discord import FakeDiscord
 
 GUILD = 123456789012345678
 EXPECTED = [
-    "Spoiler-tag this", "about", "airing", "cast", "discuss", "episode", "progress", "recap", "rewatch", "setup",
-    "spoiler", "timezone", "watchparty",
+    "Spoiler-tag this", "about", "airing", "calendar", "cast", "catchup", "discuss", "episode", "progress", "pulse",
+    "recap", "rewatch", "setup", "spoiler", "timezone", "watchparty",
 ]  # fmt: skip
 
 
@@ -19,7 +19,7 @@ def test_global_sync_publishes_every_command_once(workdir, fake: FakeDiscord):
     [put] = fake.find("PUT", "/applications/{app}/commands")
     assert _names(put.json) == EXPECTED
     assert not [r for r in fake.requests if r.method == "PUT" and "/guilds/" in r.path]  # nothing else synced
-    assert "Synced 13 commands globally" in result.stdout
+    assert f"Synced {len(EXPECTED)} commands globally" in result.stdout
     assert "  /recap" in result.stdout
     assert "  [message menu] Spoiler-tag this" in result.stdout
     assert "Traceback" not in result.stderr
@@ -37,7 +37,7 @@ def test_global_sync_ignores_the_dev_guild_and_warns_about_its_copies(workdir, f
     assert first.returncode == 0, first.stderr
     [put] = fake.find("PUT", f"/applications/{{app}}/guilds/{GUILD}/commands")
     assert _names(put.json) == EXPECTED
-    assert f"Synced 13 commands to guild {GUILD}" in first.stdout
+    assert f"Synced {len(EXPECTED)} commands to guild {GUILD}" in first.stdout
 
     second = workdir.run("sync", env=env)
     assert second.returncode == 0, second.stderr

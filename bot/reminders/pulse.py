@@ -1,0 +1,73 @@
+"""Episode pulse: at airtime, a native poll "How was episode N?" (1 to 5 stars, open 24 hours) in the
+episode's discussion thread, opened (or created) through the discussion service like the airing post's."""
+
+from __future__ import annotations
+
+from bot.services.discussion import DiscussionService
+from bot.services.guild_config import GuildConfigService
+from bot.services.pulse import POLL_HOURS, PULSE_KIND, STARS, PulseService
+from bot.services.rewatch import RewatchService
+from bot.store import ReminderRow
+
+from .model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
+from .sender import PacedSender
+
+KIND = PULSE_KIND
+WHAT = "an episode poll (polls also need the Send Polls permission)"
+
+
+def poll_spec(episode: int) -> PollSpec:
+    """The poll names the episode number only: nothing in it spoils the episode."""
+    answers = tuple(f"{n} star" + ("s" if n > 1 else "") for n in range(1, STARS + 1))
+    return PollSpec(f"How was episode {episode}?", answers, POLL_HOURS, emoji="\N{WHITE MEDIUM STAR}")
+
+
+def poll_intro(episode: int) -> str:
+    return (
+        f"\N{BAR CHART} Rate episode {episode}! The poll is open for {POLL_HOURS} hours; "
+        "`/pulse` shows how the server rated each episode once it closes."
+    )
+
+
+class PulseReminders:
+    def __init__(
+        self,
+        guilds: GuildConfigService,
+        rewatch: RewatchService,
+        discussion: DiscussionService,
+        pulse: PulseService,
+        sender: PacedSender,
+    ) -> None:
+        self._guilds = guilds
+        self._rewatch = rewatch
+        self._discussion = discussion
+        self._pulse = pulse
+        self._sender = sender
+
+    async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
+        slot = await self._rewatch.slot(reminder.ref_id)
+        if slot is None:
+            return Skipped("the episode left the schedule")
+        if not (await self._guilds.get(reminder.guild_id)).pulse_on:
+            return Skipped("episode polls were turned off")
+        link = await self._discussion.open_thread(reminder.guild_id, slot.episode)
+        if link.thread_id is None:
+            why = link.why.reason if link.why is not None else "no discussion thread"
+            return Skipped(f"no discussion thread for the poll: {why}")
+        result = await self._sender.send(
+            Outgoing(
+                poll_intro(slot.episode),
+                reminder.guild_id,
+                channel_id=link.thread_id,
+                nonce=attempt.nonce,
+                deadline=attempt.deadline,
+                label=f"episode poll {reminder.id}",
+                poll=poll_spec(slot.episode),
+            )
+        )
+        failed = outcome_of(result, link.thread_id, WHAT)
+        if failed is not None:
+            return failed
+        assert isinstance(result, Delivered)
+        await self._pulse.record(reminder.guild_id, slot.episode, link.thread_id, result.message_id, attempt.now)
+        return Sent(result.message_id, link.thread_id)

@@ -1,0 +1,204 @@
+"""Members' own reminder times: "DM me 1 day and 30 minutes before" for watch parties and for airings.
+
+Each member may choose up to three times. They are planned as reminders of their own (kinds ``party-dm`` and
+``airing-dm``), one queue row per member, event and time, so the scheduler claims, paces and marks every
+personal DM once, and a restart loses none. Plans follow every change that affects them, inside the unit
+of work that made the change: an RSVP, a party moved or cancelled, a wait list moving, a rewatch started,
+skipped, paused or stopped, airing posts turned off, and the member's own settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.clock import epoch
+from bot.errors import UserError
+from bot.store import Database, PersonalRow, ReminderRow, Tx, members, parties, personal, rewatch
+
+from .guild_config import GuildConfigService, format_offset, parse_offsets
+
+__all__ = ["AIRING_DM_KIND", "MAX_OWN_TIMES", "PARTY_DM_KIND", "OwnTimes", "PersonalReminderService", "PersonalRow"]
+
+PARTY_DM_KIND = "party-dm"
+AIRING_DM_KIND = "airing-dm"
+MAX_OWN_TIMES = 3
+
+
+def parse_own_times(text: str) -> tuple[int, ...]:
+    """A member's own times, ``"1d, 30m"`` -> ``(86400, 1800)``: the server's grammar, at most three."""
+    offsets = parse_offsets(text)
+    if len(offsets) > MAX_OWN_TIMES:
+        raise UserError(f"Choose at most {MAX_OWN_TIMES} times for your own reminders, e.g. `1d, 30m`.")
+    return offsets
+
+
+def stored(offsets: tuple[int, ...] | None) -> str | None:
+    return None if offsets is None else ", ".join(format_offset(o) for o in offsets)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnTimes:
+    """A member's DM preference: off, copies of the server's reminders (``offsets`` None), or their own times."""
+
+    on: bool
+    offsets: tuple[int, ...] | None
+
+    @classmethod
+    def of(cls, on: bool, text: str | None) -> OwnTimes:
+        return cls(on, parse_offsets(text) if on and text else None)
+
+
+Wanted = Mapping[tuple[int, int], tuple[int, tuple[int, ...]]]  # (user, target) -> (event_at, offsets)
+
+
+async def reconcile(
+    conn: AsyncConnection,
+    kind: str,
+    guild_id: int,
+    existing: Iterable[PersonalRow],
+    wanted: Wanted,
+    now: dt.datetime,
+    *,
+    scope: set[tuple[int, int]] | None = None,
+) -> None:
+    """Make the queue rows of the personal reminders in ``scope`` (default: every existing one and every
+    wanted one) match ``wanted``. New moments are planned only while still ahead; a row already due and not
+    yet sent is kept (never dropped by a re-plan at the wrong second); rows no longer wanted are cancelled.
+    Rows already claimed, sent, skipped or failed are history and stay as they are."""
+    ids = {(row.user_id, row.target_id): row.id for row in existing}
+    keys = set(ids) | set(wanted) if scope is None else scope
+    missing = [key for key in keys if key in wanted and key not in ids]
+    if missing:
+        await personal.ensure(conn, kind, guild_id, missing)
+        targets = {target for _, target in missing}
+        for target in targets:
+            ids.update({(row.user_id, row.target_id): row.id for row in await personal.for_target(conn, kind, target)})
+    by_ref: dict[int, dict[int, ReminderRow]] = {}
+    for reminder in await personal.reminder_rows(conn, kind, [ids[key] for key in keys if key in ids]):
+        by_ref.setdefault(reminder.ref_id, {})[reminder.offset_seconds] = reminder
+    moment = epoch(now)
+    upserts: list[dict[str, int]] = []
+    cancels: list[int] = []
+    for key in keys:
+        ref = ids.get(key)
+        if ref is None:
+            continue
+        current = by_ref.get(ref, {})
+        event_at, offsets = wanted.get(key, (0, ()))
+        chosen = set()
+        for offset in offsets if event_at > moment else ():
+            row = current.get(offset)
+            kept = row is not None and row.state in ("pending", "claimed") and row.event_at == event_at
+            if event_at - offset > moment or kept:
+                chosen.add(offset)
+        for offset in chosen:
+            row = current.get(offset)
+            if row is None or (row.state in ("pending", "cancelled") and (row.state == "cancelled" or row.event_at
+                                                                          != event_at)):  # fmt: skip
+                upserts.append({"guild_id": guild_id, "ref_id": ref, "offset_seconds": offset, "event_at": event_at})
+        cancels += [row.id for offset, row in current.items() if row.state == "pending" and offset not in chosen]
+    await personal.schedule_many(conn, kind, upserts)
+    await personal.cancel_many(conn, cancels, "no longer wanted (settings, RSVP or schedule changed)")
+
+
+class PersonalReminderService:
+    def __init__(self, db: Database, guilds: GuildConfigService) -> None:
+        self._db = db
+        self._guilds = guilds
+
+    # -- what members choose ----------------------------------------------------------------------
+
+    async def set_party(self, user_id: int, on: bool, times: str | None, now: dt.datetime) -> OwnTimes:
+        """Watch-party DMs off, as copies of the server's reminders, or at the member's own times (for every
+        party they are going to, in every server)."""
+        offsets = parse_own_times(times) if on and times is not None else None
+        async with self._db.transaction() as tx:
+            await personal.set_party_dm(tx.conn, user_id, on, stored(offsets), epoch(now))
+            for party, answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
+                if answer == "going":
+                    await self.plan_party(tx, party.id, now, (user_id,))
+        return OwnTimes(on, offsets)
+
+    async def set_airing(self, guild_id: int, user_id: int, on: bool, times: str | None, now: dt.datetime) -> OwnTimes:
+        """This server's airing DMs off, as copies of its airing posts, or at the member's own times."""
+        offsets = parse_own_times(times) if on and times is not None else None
+        async with self._db.transaction() as tx:
+            await personal.set_airing_subscription(tx.conn, guild_id, user_id, on, stored(offsets))
+            await self._plan_airing(tx, guild_id, now, users={user_id})
+        return OwnTimes(on, offsets)
+
+    async def party_times(self, user_id: int) -> OwnTimes:
+        async with self._db.read() as conn:
+            return OwnTimes.of(*await personal.own_party_offsets(conn, user_id))
+
+    async def note_dm_refused(self, user_id: int, now: dt.datetime) -> None:
+        async with self._db.transaction() as tx:
+            await members.note_dm_refused(tx.conn, user_id, epoch(now))
+
+    async def airing_times(self, guild_id: int, user_id: int) -> OwnTimes:
+        async with self._db.read() as conn:
+            return OwnTimes.of(*await personal.own_airing_offsets(conn, guild_id, user_id))
+
+    # -- plans (inside the unit of work of the change) --------------------------------------------
+
+    async def plan_party(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
+        conn = tx.conn
+        party = await parties.get(conn, party_id)
+        if party is None:
+            return
+        existing = await personal.for_target(conn, PARTY_DM_KIND, party_id)
+        wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
+        if party.status == "scheduled" and party.starts_at > epoch(now):
+            going = await parties.members(conn, party_id, "going")
+            if users is not None:
+                going = [u for u in going if u in users]
+            for user_id, text in (await personal.party_offsets(conn, going)).items():
+                wanted[(user_id, party_id)] = (party.starts_at, parse_offsets(text))
+        scope = None if users is None else {(u, party_id) for u in users}
+        await reconcile(conn, PARTY_DM_KIND, party.guild_id, existing, wanted, now, scope=scope)
+
+    async def plan_airing(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        await self._plan_airing(tx, guild_id, now)
+
+    async def _plan_airing(self, tx: Tx, guild_id: int, now: dt.datetime, users: set[int] | None = None) -> None:
+        """Every subscriber's own DMs before every episode still ahead: only while the server's airing posts are
+        on and its rewatch is not paused (the DMs belong to those posts)."""
+        conn = tx.conn
+        config = await self._guilds.read_in(tx, guild_id)
+        row = await rewatch.get(conn, guild_id)
+        existing = await personal.for_guild(conn, AIRING_DM_KIND, guild_id)
+        if users is not None:
+            existing = [p for p in existing if p.user_id in users]
+        wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
+        if config.airing_channel_id is not None and (row is None or row.status != "paused"):
+            chosen = await personal.airing_offsets(conn, guild_id)
+            slots = [s for s in await rewatch.slots(conn, guild_id) if s.airs_at > epoch(now)]
+            for user_id, text in chosen.items():
+                if users is not None and user_id not in users:
+                    continue
+                offsets = parse_offsets(text)
+                for slot in slots:
+                    wanted[(user_id, slot.id)] = (slot.airs_at, offsets)
+        scope = None
+        if users is not None:
+            scope = {(p.user_id, p.target_id) for p in existing} | set(wanted)
+        await reconcile(conn, AIRING_DM_KIND, guild_id, existing, wanted, now, scope=scope)
+
+    # -- for the deliveries -----------------------------------------------------------------------
+
+    async def row(self, personal_id: int) -> PersonalRow | None:
+        async with self._db.read() as conn:
+            return await personal.get(conn, personal_id)
+
+    async def with_own_party_times(self, user_ids: list[int]) -> set[int]:
+        """Of ``user_ids``, those whose watch-party DMs come at their own times (no copies of the server's)."""
+        async with self._db.read() as conn:
+            return set(await personal.party_offsets(conn, user_ids))
+
+    async def with_own_airing_times(self, guild_id: int) -> set[int]:
+        async with self._db.read() as conn:
+            return set(await personal.airing_offsets(conn, guild_id))

@@ -1,0 +1,178 @@
+"""Members' own reminder times, and the personal rows their reminders name.
+
+A personal reminder is a row of ``personal_reminders`` (one member, one watch party or airing slot) and,
+for each of the member's times, one row of the durable reminder queue (kind ``party-dm`` or ``airing-dm``)
+whose ``ref_id`` is the personal row: every personal DM is claimed, sent and marked on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .dialect import insert, upsert
+from .reminders import _COLUMNS as REMINDER_COLUMNS
+from .reminders import ReminderRow
+from .schema import airing_subscribers, member_settings, personal_reminders, reminders
+
+t = personal_reminders
+PERSONAL_KINDS = ("party-dm", "airing-dm")
+_CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRow:
+    id: int
+    kind: str
+    guild_id: int
+    user_id: int
+    target_id: int
+
+
+_COLUMNS = (t.c.id, t.c.kind, t.c.guild_id, t.c.user_id, t.c.target_id)
+
+
+def _chunks(values: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield list(values[start : start + _CHUNK])
+
+
+async def get(conn: AsyncConnection, personal_id: int) -> PersonalRow | None:
+    record = (await conn.execute(sa.select(*_COLUMNS).where(t.c.id == personal_id))).first()
+    return None if record is None else PersonalRow(*record)
+
+
+async def for_target(conn: AsyncConnection, kind: str, target_id: int) -> list[PersonalRow]:
+    query = sa.select(*_COLUMNS).where(t.c.kind == kind, t.c.target_id == target_id)
+    return [PersonalRow(*r) for r in await conn.execute(query)]
+
+
+async def for_guild(conn: AsyncConnection, kind: str, guild_id: int) -> list[PersonalRow]:
+    query = sa.select(*_COLUMNS).where(t.c.guild_id == guild_id, t.c.kind == kind)
+    return [PersonalRow(*r) for r in await conn.execute(query)]
+
+
+async def ensure(conn: AsyncConnection, kind: str, guild_id: int, pairs: Sequence[tuple[int, int]]) -> None:
+    """Make sure a personal row exists for each ``(user_id, target_id)``."""
+    if pairs:
+        statement = insert(conn, t).on_conflict_do_nothing()
+        rows = [{"kind": kind, "guild_id": guild_id, "user_id": u, "target_id": target} for u, target in pairs]
+        await conn.execute(statement, rows)
+
+
+def _reminder(record: Any) -> ReminderRow:
+    return ReminderRow(*record)
+
+
+async def reminder_rows(conn: AsyncConnection, kind: str, ref_ids: Sequence[int]) -> list[ReminderRow]:
+    found: list[ReminderRow] = []
+    for chunk in _chunks(sorted(set(ref_ids))):
+        query = sa.select(*REMINDER_COLUMNS).where(reminders.c.kind == kind, reminders.c.ref_id.in_(chunk))
+        found += [_reminder(r) for r in await conn.execute(query)]
+    return found
+
+
+async def schedule_many(conn: AsyncConnection, kind: str, rows: Sequence[dict[str, int]]) -> None:
+    """Insert reminder rows (``guild_id``, ``ref_id``, ``offset_seconds``, ``event_at``), as
+    :func:`bot.store.reminders.schedule` does one at a time: an existing unsent row moves to the new time or
+    comes back from a cancellation; a row that was claimed, sent, skipped or failed stays as it is."""
+    if not rows:
+        return
+    statement = insert(conn, reminders)
+    statement = statement.on_conflict_do_update(
+        index_elements=["kind", "ref_id", "offset_seconds"],
+        set_={
+            "event_at": statement.excluded.event_at,
+            "due_at": statement.excluded.due_at,
+            "state": "pending",
+            "claim_token": None,
+            "claimed_at": None,
+            "detail": None,
+        },
+        where=sa.or_(reminders.c.state == "pending", reminders.c.state == "cancelled"),  # no IN: executemany
+    )
+    values = [dict(row, kind=kind, due_at=row["event_at"] - row["offset_seconds"]) for row in rows]
+    await conn.execute(statement, values)
+
+
+async def cancel_many(conn: AsyncConnection, reminder_ids: Sequence[int], reason: str) -> int:
+    cancelled = 0
+    for chunk in _chunks(sorted(set(reminder_ids))):
+        result = await conn.execute(
+            sa.update(reminders)
+            .where(reminders.c.id.in_(chunk), reminders.c.state == "pending")
+            .values(state="cancelled", detail=reason)
+        )
+        cancelled += result.rowcount
+    return cancelled
+
+
+# -- the members' own times --------------------------------------------------------------------------
+
+
+async def set_party_dm(conn: AsyncConnection, user_id: int, enabled: bool, offsets: str | None, now: int) -> None:
+    values = {"user_id": user_id, "party_dm_reminders": int(enabled), "party_dm_offsets": offsets, "updated_at": now}
+    await conn.execute(
+        upsert(conn, member_settings, values, ["user_id"], ["party_dm_reminders", "party_dm_offsets", "updated_at"])
+    )
+
+
+async def party_offsets(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, str]:
+    """Of ``user_ids``, those who want watch-party DMs at their own times, with the times."""
+    found: dict[int, str] = {}
+    s = member_settings
+    for chunk in _chunks(list(user_ids)):
+        query = sa.select(s.c.user_id, s.c.party_dm_offsets).where(
+            s.c.user_id.in_(chunk), s.c.party_dm_reminders == 1, s.c.party_dm_offsets.is_not(None)
+        )
+        found.update({int(u): str(o) for u, o in await conn.execute(query)})
+    return found
+
+
+async def own_party_offsets(conn: AsyncConnection, user_id: int) -> tuple[bool, str | None]:
+    """Whether the member gets watch-party DMs, and their own times (None: copies of the server's)."""
+    s = member_settings
+    record = (
+        await conn.execute(sa.select(s.c.party_dm_reminders, s.c.party_dm_offsets).where(s.c.user_id == user_id))
+    ).first()
+    return (False, None) if record is None else (bool(record[0]), record[1])
+
+
+async def set_airing_subscription(
+    conn: AsyncConnection, guild_id: int, user_id: int, on: bool, offsets: str | None
+) -> None:
+    a = airing_subscribers
+    if not on:
+        await conn.execute(sa.delete(a).where(a.c.guild_id == guild_id, a.c.user_id == user_id))
+        return
+    values = {"guild_id": guild_id, "user_id": user_id, "offsets": offsets}
+    await conn.execute(upsert(conn, a, values, ["guild_id", "user_id"], ["offsets"]))
+
+
+async def airing_offsets(conn: AsyncConnection, guild_id: int) -> dict[int, str]:
+    """The server's airing subscribers who chose their own times, with the times."""
+    a = airing_subscribers
+    query = sa.select(a.c.user_id, a.c.offsets).where(a.c.guild_id == guild_id, a.c.offsets.is_not(None))
+    return {int(u): str(o) for u, o in await conn.execute(query)}
+
+
+async def own_airing_offsets(conn: AsyncConnection, guild_id: int, user_id: int) -> tuple[bool, str | None]:
+    a = airing_subscribers
+    record = (
+        await conn.execute(sa.select(a.c.offsets).where(a.c.guild_id == guild_id, a.c.user_id == user_id))
+    ).first()
+    return (False, None) if record is None else (True, record[0])
+
+
+async def forget(conn: AsyncConnection, user_id: int) -> int:
+    """Delete the reminder rows of the member's personal reminders (before the personal rows themselves go
+    with the rest of the member's data). Returns how many there were."""
+    mine = sa.select(t.c.id).where(t.c.user_id == user_id).scalar_subquery()
+    result = await conn.execute(
+        sa.delete(reminders).where(reminders.c.kind.in_(PERSONAL_KINDS), reminders.c.ref_id.in_(mine))
+    )
+    return result.rowcount

@@ -1,0 +1,211 @@
+"""/pulse: how the server rated each episode, as a chart (only episodes the viewer has watched); the
+listeners that keep open polls' live counts; and Discord I/O for reading the polls' results.
+
+Polls need no privileged intent: vote events come with the Guild Message Polls intent (``guild_polls``),
+and results are read with a plain message fetch once the poll closed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RunOnBot
+from bot.errors import UserError
+from bot.services import Services
+from bot.services.chart import Bar, ChartText, render
+from bot.services.pulse import STARS, EpisodePulse, PollReading, PollRow
+
+from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, public_line, send, ts
+
+log = logging.getLogger(__name__)
+IDLE_CHECK = 300.0  # seconds: the loop looks for closed polls at least this often
+ALT_TEXT_LIMIT = 1024  # Discord's limit for an attachment's description
+
+CHART_TEXT = ChartText(
+    title="Run On: how this server rated each episode",
+    subtitle="Average stars (1 to 5) from the episode polls; the number of votes under each episode",
+    episode=lambda n: f"Ep {n}",
+    votes=str,
+    no_votes="no poll",
+    live="open",
+)
+
+
+def stars_text(pulse: EpisodePulse) -> str:
+    average = pulse.average
+    if average is None:
+        return "no votes"
+    return f"{average:.1f} stars on average from {pulse.votes} vote{'s' if pulse.votes != 1 else ''}"
+
+
+def alt_text(bars: list[Bar], last: int) -> str:
+    parts = []
+    for bar in bars:
+        if bar.average is None:
+            parts.append(f"episode {bar.episode}: no votes")
+        else:
+            live = ", poll still open" if not bar.final else ""
+            parts.append(f"episode {bar.episode}: {bar.average:.1f} stars, {bar.votes} votes{live}")
+    text = f"Bar chart of the server's average rating of Run On episodes 1 to {last}, out of 5 stars. " + "; ".join(
+        parts
+    )
+    return text if len(text) <= ALT_TEXT_LIMIT else text[: ALT_TEXT_LIMIT - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def episode_text(number: int, pulse: EpisodePulse | None) -> str:
+    if pulse is None:
+        return f"There was no episode poll for episode {number} in this server."
+    breakdown = ", ".join(f"{stars}\N{WHITE MEDIUM STAR} {n}" for stars, n in enumerate(pulse.counts, start=1))
+    if pulse.state == "open":
+        return (
+            f"**Episode {number}**: the poll in <#{pulse.channel_id}> is open until {ts(pulse.closes_at, 'F')} "
+            f"({ts(pulse.closes_at, 'R')}). So far: {stars_text(pulse)} ({breakdown}); the final count comes when "
+            "it closes."
+        )
+    if pulse.state == "gone":
+        return f"The poll for episode {number} was deleted before it closed, so there is no result."
+    if not pulse.votes:
+        return f"**Episode {number}**: the poll closed without votes."
+    return f"**Episode {number}**: {stars_text(pulse)} ({breakdown}). The poll closed {ts(pulse.closes_at, 'D')}."
+
+
+class Pulse(commands.Cog):
+    def __init__(self, bot: RunOnBot, services: Services) -> None:
+        self.bot = bot
+        self.services = services
+        self._loop: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self.services.pulse.reader = self
+        if self.bot.background_tasks:
+            self._loop = asyncio.create_task(self._run(), name="pulse-results")
+
+    async def cog_unload(self) -> None:
+        self.services.pulse.reader = None
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+
+    # -- reading polls from Discord (PollReader) ---------------------------------------------------
+
+    async def _message(self, row: PollRow) -> discord.Message:
+        channel = self.bot.get_partial_messageable(row.channel_id, guild_id=row.guild_id)
+        return await channel.fetch_message(row.message_id)
+
+    async def read(self, row: PollRow) -> PollReading:
+        try:
+            message = await self._message(row)
+        except discord.NotFound:
+            return PollReading(found=False)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            return PollReading(problem=f"could not read the poll: {error}"[:300])
+        poll = message.poll
+        if poll is None:
+            return PollReading(found=False)
+        counts = tuple(self._count(poll, stars) for stars in range(1, STARS + 1))
+        return PollReading(expires_at=poll.expires_at, finalized=poll.is_finalised(), counts=counts)
+
+    @staticmethod
+    def _count(poll: discord.Poll, answer_id: int) -> int:
+        answer = poll.get_answer(answer_id)
+        return 0 if answer is None else answer.vote_count
+
+    async def count_voters(self, row: PollRow) -> tuple[int, ...] | None:
+        try:
+            message = await self._message(row)
+            if message.poll is None:
+                return None
+            counts = []
+            for stars in range(1, STARS + 1):
+                answer = message.poll.get_answer(stars)
+                counts.append(0 if answer is None else len([voter async for voter in answer.voters(limit=None)]))
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            log.info("could not count the voters of poll %s", row.message_id, exc_info=True)
+            return None
+        return tuple(counts)
+
+    # -- live counts from the gateway (Guild Message Polls intent) --------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.services.pulse.vote(payload.message_id, payload.answer_id, True)
+
+    @commands.Cog.listener()
+    async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.services.pulse.vote(payload.message_id, payload.answer_id, False)
+
+    # -- the results loop -------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        with contextlib.suppress(Exception):
+            await self.services.pulse.refresh_open(self.services.clock())
+        while True:
+            try:
+                await self.services.pulse.sweep(self.services.clock())
+                upcoming = await self.services.pulse.next_check()
+            except Exception:  # the loop must survive anything: the next round retries
+                log.exception("reading poll results failed")
+                upcoming = None
+            wait = IDLE_CHECK
+            if upcoming is not None:
+                wait = min(wait, max((upcoming - self.services.clock()).total_seconds(), 1.0))
+            await asyncio.sleep(wait)
+
+    # -- /pulse -----------------------------------------------------------------------------------
+
+    @app_commands.command(name="pulse", description="How this server rated each episode (only episodes you've seen)")
+    @app_commands.guild_only()
+    @app_commands.describe(episode="One episode's result, in words", public=PUBLIC_DESCRIBE)
+    async def pulse(self, interaction: Interaction, episode: EpisodeOption | None = None, public: bool = False) -> None:
+        assert interaction.guild_id is not None
+        services = self.services
+        if public:
+            line = await public_line(interaction)
+            beyond = "this channel's spoiler line"
+        else:
+            line = await services.progress.horizon(interaction.user.id)
+            beyond = "where you've watched"
+        season = await services.pulse.season(interaction.guild_id)
+        if episode is not None:
+            if episode > line:
+                raise UserError(
+                    f"Episode {episode} is beyond {beyond} (episode {line}), so its rating stays hidden. "
+                    + ("Mark your progress with `/progress set`." if not public else "Ask privately instead.")
+                )
+            await send(interaction, public=public, content=episode_text(episode, season.get(episode)))
+            return
+        if line == 0:
+            raise UserError(
+                "The chart shows only episodes you've watched, and you haven't marked any: use `/progress set`."
+                if not public
+                else "This channel's spoiler line is at episode 0, so there is no episode to show publicly."
+            )
+        if not any(n <= line for n in season):
+            await send(
+                interaction, public=public, content=f"No episode polls yet for episodes 1-{line} in this server."
+            )
+            return
+        bars = []
+        for number in range(1, line + 1):
+            found = season.get(number)
+            if found is None or found.state == "gone":
+                bars.append(Bar(number, None, 0, True))
+            else:
+                bars.append(Bar(number, found.average, found.votes, found.closed))
+        png = await asyncio.to_thread(render, bars, CHART_TEXT)  # a few ms, off the event loop
+        chart = discord.File(io.BytesIO(png), filename="pulse.png", description=alt_text(bars, line))
+        content = f"How this server rated episodes 1-{line} (up to {beyond}). `/pulse episode:` gives one in words."
+        await send(interaction, public=public, content=content, file=chart)
+
+
+async def setup(bot: RunOnBot) -> None:
+    await bot.add_cog(Pulse(bot, bot.services))
