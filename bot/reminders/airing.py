@@ -3,7 +3,6 @@ the episode's discussion thread), pinging the server's role, and DM copies for s
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 
@@ -15,7 +14,8 @@ from bot.services.personal import PersonalReminderService
 from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
 
-from .model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, dm_nonce, outcome_of, timestamp
+from .dms import dm_copies
+from .model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, outcome_of, timestamp
 from .sender import PacedSender
 
 log = logging.getLogger(__name__)
@@ -98,22 +98,7 @@ class AiringReminders:
         if self._personal is not None and subscribers:
             own = await self._personal.with_own_airing_times(reminder.guild_id)
             subscribers = [u for u in subscribers if u not in own]
-        results = await asyncio.gather(
-            *(
-                self._sender.send(
-                    Outgoing(
-                        text,
-                        reminder.guild_id,
-                        user_id=user_id,
-                        nonce=dm_nonce(reminder.id, user_id),
-                        deadline=attempt.deadline,
-                        label=f"airing reminder {reminder.id} DM",
-                    )
-                )
-                for user_id in subscribers
-            )
-        )
-        found = DmResults()
-        for user_id, result in zip(subscribers, results, strict=True):
-            found.add(user_id, result)
-        return found
+        return await dm_copies(
+            self._sender, reminder_id=reminder.id, guild_id=reminder.guild_id, members=subscribers, text=text,
+            deadline=attempt.deadline, label=f"airing reminder {reminder.id}",
+        )  # fmt: skip

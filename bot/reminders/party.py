@@ -3,14 +3,13 @@ for those who asked."""
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.clock import instant
 from bot.services.members import MemberService
 from bot.services.personal import PersonalReminderService
 from bot.services.watch_parties import REMINDER_KIND, WatchPartyService, episodes_label
 from bot.store import PartyRow, ReminderRow
 
+from .dms import dm_copies
 from .model import (
     Attempt,
     Delivered,
@@ -20,7 +19,6 @@ from .model import (
     Sent,
     Skipped,
     chunks,
-    dm_nonce,
     nonce_for,
     outcome_of,
     timestamp,
@@ -98,22 +96,7 @@ class PartyReminders:
             own = await self._personal.with_own_party_times(wanting)
             wanting = [u for u in wanting if u not in own]
         dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
-        results = await asyncio.gather(
-            *(
-                self._sender.send(
-                    Outgoing(
-                        dm_text,
-                        party.guild_id,
-                        user_id=user_id,
-                        nonce=dm_nonce(reminder.id, user_id),
-                        deadline=attempt.deadline,
-                        label=f"reminder {reminder.id} DM",
-                    )
-                )
-                for user_id in wanting
-            )
-        )
-        found = DmResults()
-        for user_id, result in zip(wanting, results, strict=True):
-            found.add(user_id, result)
-        return found
+        return await dm_copies(
+            self._sender, reminder_id=reminder.id, guild_id=party.guild_id, members=wanting, text=dm_text,
+            deadline=attempt.deadline, label=f"reminder {reminder.id}",
+        )  # fmt: skip
