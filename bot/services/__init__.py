@@ -18,6 +18,7 @@ from .airing import AiringService
 from .cast_search import CastSearch
 from .discussion import DiscussionService
 from .guild_config import GuildConfigService
+from .language import LanguageService
 from .members import MemberService
 from .progress import ProgressService
 from .rewatch import RewatchService
@@ -37,6 +38,7 @@ class Services:
     airing: AiringService
     progress: ProgressService
     guilds: GuildConfigService
+    language: LanguageService
     members: MemberService
     discussion: DiscussionService
     parties: WatchPartyService
@@ -65,6 +67,7 @@ class Services:
             airing=AiringService(catalog),
             progress=ProgressService(catalog, db),
             guilds=guilds,
+            language=LanguageService(catalog, guilds),
             members=MemberService(db),
             discussion=DiscussionService(db),
             parties=WatchPartyService(catalog, db),

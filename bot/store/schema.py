@@ -49,6 +49,8 @@ guild_settings = sa.Table(
     sa.Column("airing_channel_id", Big),
     sa.Column("airing_role_id", Big),
     sa.Column("airing_offsets", sa.Text),
+    # The language of public posts ("en", "ko"); NULL: the server's Discord preferred locale.
+    sa.Column("language", sa.Text),
     sa.CheckConstraint("spoiler_line IS NULL OR spoiler_line >= 0", name="spoiler_line"),
     sqlite_strict=True,
 )

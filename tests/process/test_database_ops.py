@@ -19,13 +19,36 @@ async def _current(path: Path) -> None:
     await (await Database.open(path)).close()
 
 
+def _downgrade(path: Path, version: int) -> None:
+    """Take a database of this code back to an earlier revision with the revisions' own downgrades."""
+    import sqlalchemy as sa
+    from alembic.runtime.environment import EnvironmentContext
+
+    from bot.store import migrations
+
+    target = f"{version:04d}"
+    script = migrations._script()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+
+        def steps(rev: object, context: object) -> object:
+            return script._downgrade_revs(target, rev)  # type: ignore[arg-type]
+
+        with EnvironmentContext(migrations._config(), script, fn=steps, destination_rev=target) as env:
+            env.configure(connection=conn)
+            env.run_migrations()
+        conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+    engine.dispose()
+
+
 def _old_database(path: Path, version: int, members: int = 3) -> None:
     """A database at schema ``version`` with some members' progress: as the first release left it (1-4, its own
     SQL), or as this code makes it (the latest version)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if version > LEGACY_BASELINE:
-        assert version == LATEST, "only the first release's versions and the latest can be built here"
         asyncio.run(_current(path))
+        if version < LATEST:
+            _downgrade(path, version)
         conn = sqlite3.connect(path, isolation_level=None)
     else:
         conn = sqlite3.connect(path, isolation_level=None)

@@ -103,8 +103,6 @@ def test_est_is_refused_with_the_exact_suggestion():
         ("EDT", ["America/New_York"]),
         ("PST", ["America/Los_Angeles", "Asia/Manila"]),
         ("PDT", ["America/Los_Angeles"]),
-        ("KST", ["Asia/Seoul"]),
-        ("JST", ["Asia/Tokyo"]),
         ("CST", ["America/Chicago", "Asia/Shanghai"]),
         ("CET", ["Europe/Paris", "Europe/Berlin"]),
         ("CEST", ["Europe/Paris"]),
@@ -112,8 +110,6 @@ def test_est_is_refused_with_the_exact_suggestion():
         ("GMT", ["Europe/London", "UTC"]),
         ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
         ("AEST", ["Australia/Sydney"]),
-        ("WIB", ["Asia/Jakarta"]),
-        ("PHT", ["Asia/Manila"]),
     ],
 )
 def test_abbreviations_are_refused_with_real_zones(text, suggested):
@@ -124,9 +120,55 @@ def test_abbreviations_are_refused_with_real_zones(text, suggested):
         ZoneInfo(zone)  # every suggestion is a real zone
 
 
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("KST", "Asia/Seoul"), ("kst", "Asia/Seoul"), ("JST", "Asia/Tokyo"), ("WIB", "Asia/Jakarta"),
+     ("PHT", "Asia/Manila"), ("SGT", "Asia/Singapore"), ("HKT", "Asia/Hong_Kong")],
+)  # fmt: skip
+def test_an_abbreviation_for_one_region_on_one_offset_names_that_zone(text, zone):
+    """One policy with typed times ("friday 8pm KST"): an abbreviation that means one offset all year in one
+    region is read as that region; the option then holds its IANA zone."""
+    assert resolve_zone(text).key == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("EST", "it doesn't say whether daylight saving applies"),
+        ("CET", "it doesn't say whether daylight saving applies"),
+        ("CST", "it can mean Central Time or China Time"),
+        ("IST", "it can mean India Standard Time, Irish Time or Israel Time"),
+        ("GMT", "it can mean British Time, Greenwich Mean Time or Irish Time"),
+        ("PST", "it can mean Pacific Time or Philippine Time"),
+    ],
+)
+def test_an_unusable_abbreviation_says_why_from_cldr(text, reason):
+    with pytest.raises(UserError) as caught:
+        resolve_zone(text)
+    assert reason in str(caught.value)
+
+
+def test_the_abbreviation_policy_is_the_same_for_the_option_and_typed_times():
+    import datetime as dt
+
+    from bot.services.timeparse import TimeRefused, parse_when
+
+    now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+    for name, found in zones._abbreviations().items():
+        typed = f"friday 8pm {name}"
+        if found.usable:
+            assert resolve_zone(name).key == found.zones[0]
+            assert parse_when(typed, ZoneInfo("UTC"), now).astimezone(ZoneInfo(found.zones[0])).hour == 20, name
+        else:
+            with pytest.raises(UserError):
+                resolve_zone(name)
+            with pytest.raises(TimeRefused):
+                parse_when(typed, ZoneInfo("UTC"), now)
+
+
 def test_every_suggested_zone_exists():
-    for suggested, _reason in zones.ABBREVIATIONS.values():
-        for name in suggested:
+    for found in zones._abbreviations().values():
+        for name in found.zones:
             assert resolve_zone(name).key == name
     for name in (*POPULAR_ZONES, *zones.CITY_ALIASES.values()):
         assert resolve_zone(name).key == name
