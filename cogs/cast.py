@@ -78,7 +78,8 @@ def card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> dis
         notes += [_locked(tr, episode, count) for episode, count in sorted(hidden.items())]
     else:
         notes = render_lines(person.arcs, line, tr)
-    lines = [about, "", f"**{tr('Story notes')}**", *notes] if notes else [about]
+    heading = tr("Story notes")
+    lines = [about, "", f"**{heading}**", *notes] if notes else [about]
     embed.description = join_clipped(lines, EMBED_DESCRIPTION_LIMIT, tr)
     if withhold and any(arc.reveals > line for arc in person.arcs):
         if line:
@@ -185,7 +186,8 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
 
     @staticmethod
     def _choice_name(tr: Texts, person: Person, matched: str) -> str:
-        base = f"{character(tr, person)} \N{EM DASH} {actor(tr, person) or tr('actor unknown')}"
+        played = actor(tr, person) or tr("actor unknown")
+        base = f"{character(tr, person)} \N{EM DASH} {played}"
         shown = (
             person.character,
             person.actor,
@@ -204,8 +206,9 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
         title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
         embed = discord.Embed(title=tr("{show} cast", show=title), colour=BRAND)
         for billing, heading in BILLING.items():
+            unknown = tr("actor not identified")
             lines = [
-                f"**{character(tr, p)}** \N{EM DASH} {actor(tr, p) or tr('actor not identified')}"
+                f"**{character(tr, p)}** \N{EM DASH} {actor(tr, p) or unknown}"
                 for p in self.services.catalog.people
                 if p.billing == billing
             ]

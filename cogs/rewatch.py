@@ -92,7 +92,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
             else:
                 server = await texts_for(interaction, public=True)
                 why = getattr(result, "detail", "")
-                note = server("(I couldn't post this in <#{channel}>: {detail}.)", channel=channel_id, detail=why)
+                note = server.tr("(I couldn't post this in <#{channel}>: {detail}.)", channel=channel_id, detail=why)
                 await interaction.followup.send(f"{text}\n{note}")
             return
         await interaction.response.send_message(text)
@@ -124,7 +124,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         await self._tell_server(
             interaction,
             "\N{CLAPPER BOARD} "
-            + server(
+            + server.tr(
                 "**Rewatch started!** Episode {first} {when} ({relative}), then every {slots} ({zone}) until episode "
                 "{last} on {last_day}. See it all with `/rewatch show`.",
                 first=first.episode,
@@ -180,7 +180,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         where = next_sentence(server, moved, now)
         await self._tell_server(
             interaction,
-            "\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} " + server("The rewatch skips a week.") + where,
+            "\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} " + server.tr("The rewatch skips a week.") + where,
         )
 
     @app_commands.command(name="pause", description="Pause the rewatch (no airing posts until resumed)")
@@ -190,7 +190,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         await self.services.rewatch.pause(interaction.guild_id, self.services.clock())
         server = await texts_for(interaction, public=True)
         await self._tell_server(
-            interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} " + server("The rewatch is paused.")
+            interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} " + server.tr("The rewatch is paused.")
         )
 
     @app_commands.command(name="resume", description="Resume on the next slots")
@@ -203,7 +203,9 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         where = next_sentence(server, resumed, now)
         await self._tell_server(
             interaction,
-            "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} " + server("The rewatch is back on.") + where,
+            "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} "
+            + server.tr("The rewatch is back on.")
+            + where,
         )
 
     @app_commands.command(name="stop", description="End the rewatch and its airing posts")
@@ -213,7 +215,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         await self.services.rewatch.stop(interaction.guild_id, self.services.clock())
         server = await texts_for(interaction, public=True)
         await self._tell_server(
-            interaction, "\N{BLACK SQUARE FOR STOP}\N{VARIATION SELECTOR-16} " + server("The rewatch has ended.")
+            interaction, "\N{BLACK SQUARE FOR STOP}\N{VARIATION SELECTOR-16} " + server.tr("The rewatch has ended.")
         )
 
 

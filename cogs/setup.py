@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.locale import NATIVE_NAMES, language_of, parse_language
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services import Services
-from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig, format_offset
+from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
 from bot.services.rewatch import Airing, Position, RewatchRow
 from bot.services.zones import resolve_zone
 
@@ -74,7 +74,7 @@ def line_text(tr: Texts, config: GuildConfig, rewatch: RewatchProgress | None = 
 def airing_text(tr: Texts, config: GuildConfig) -> str:
     if config.airing_channel_id is None:
         return tr("off (set them up with `/setup airing`)")
-    before = ", ".join(format_offset(o) for o in config.airing_offsets)
+    before = ", ".join(tr.offset(o) for o in config.airing_offsets)
     if config.airing_role_id:
         return tr(
             "in <#{channel}>, pinging <@&{role}>, {before} before and when each episode airs",
@@ -88,7 +88,7 @@ def airing_text(tr: Texts, config: GuildConfig) -> str:
 
 
 def offsets_text(tr: Texts, config: GuildConfig) -> str:
-    before = ", ".join(format_offset(o) for o in config.party_offsets)
+    before = ", ".join(tr.offset(o) for o in config.party_offsets)
     return tr("{before} before, and when it starts", before=before)
 
 

@@ -142,7 +142,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             )
         server = await server_texts(self.services, guild.id)
         name = self._event_name(server, party)
-        description = clip(party.row.note or server("Watching Run On together."), 1000)
+        description = clip(party.row.note or server.tr("Watching Run On together."), 1000)
         try:
             if isinstance(where, discord.VoiceChannel):
                 event = await guild.create_scheduled_event(
@@ -155,7 +155,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 )
             else:
                 announced = guild.get_channel(party.row.channel_id)
-                location = f"#{announced.name}" if announced else server("this server")
+                location = f"#{announced.name}" if announced else server.tr("this server")
                 event = await guild.create_scheduled_event(
                     name=name,
                     start_time=party.starts,
@@ -363,7 +363,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         told = moved and await self._tell_attendees(
             edited,
             "\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} "
-            + server(
+            + server.tr(
                 "Watch party #{party} ({episodes}) moved to {when} ({relative}).",
                 party=edited.id,
                 episodes=party_episodes(server, edited),
@@ -405,7 +405,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         told = await self._tell_attendees(
             cancelled,
             "\N{CROSS MARK} "
-            + server(
+            + server.tr(
                 "Watch party #{party} ({episodes}) was cancelled.",
                 party=cancelled.id,
                 episodes=party_episodes(server, cancelled),

@@ -20,8 +20,8 @@ DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is alway
 DEFAULT_AIRING_OFFSETS = (24 * 3600, 1800)  # before airtime; "on now" is always added
 MAX_OFFSETS = 5
 MAX_OFFSET = 7 * 24 * 3600
-_OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?)$")
-_UNIT = {"d": 86400, "h": 3600, "m": 60}
+_OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|일|시간|분)$")
+_UNIT = {"d": 86400, "h": 3600, "m": 60, "일": 86400, "시": 3600, "분": 60}
 RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "discussion channel": ("discussion_channel_id",),
     "spoiler line": ("spoiler_line",),
@@ -36,7 +36,7 @@ RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """``"1h, 10m"`` -> ``(3600, 600)``: reminder times before the start, largest first."""
+    """``"1h, 10m"`` (or ``"1시간, 10분"``) -> ``(3600, 600)``: reminder times before the start, largest first."""
     parts = [p.strip().lower() for p in re.split(r"[,;]|\s+and\s+", text) if p.strip()]
     example = msg("Use a list like `1h, 10m` or `1d, 2h, 15m`.")
     if not parts:

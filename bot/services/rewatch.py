@@ -26,6 +26,11 @@ from bot.store import AiringSlotRow, Database, RewatchRow, Tx, reminders, rewatc
 __all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
+# Korean: "수 21:00", "수요일 21:00", "토요일 오후 8시", "토 20시 30분"
+_KO_SLOT = re.compile(
+    r"^([월화수목금토일])(?:요일)?\s*(?:(오전|오후)\s*)?(\d{1,2})(?::(\d{2})|\s*시(?:\s*(\d{1,2})\s*분|\s*(반))?)$"
+)
+_KO_DAYS = "월화수목금토일"
 MAX_SLOTS = 7
 
 
@@ -36,10 +41,25 @@ class Airing:
 
 
 def parse_slots(text: str) -> tuple[Slot, ...]:
-    """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm") -> slots, ordered by weekday and time."""
+    """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm", "수 21:00", "토요일 오후 8시") -> slots, ordered by weekday
+    and time."""
     example = msg("Use a list like `Wed 21:00, Thu 21:00` or `Saturday 8pm`.")
     found: set[tuple[int, dt.time]] = set()
     for part in (p.strip() for p in re.split(r"[,;]|\band\b", text) if p.strip()):
+        korean = _KO_SLOT.match(part)
+        if korean:
+            day_char, half_ko, hour_text, minute_text, ko_minutes, ko_half = korean.groups()
+            hour = int(hour_text)
+            minute = int(minute_text or ko_minutes or (30 if ko_half else 0))
+            if half_ko:
+                if not 1 <= hour <= 12:
+                    raise UserError("{part}: with am/pm the hour must be 1-12. {example}", part=repr(part),
+                                    example=example)  # fmt: skip
+                hour = hour % 12 + (12 if half_ko == "오후" else 0)
+            if not (0 <= hour <= 23 and 0 <= minute <= 59):
+                raise UserError("{part} is not a time of day. {example}", part=repr(part), example=example)
+            found.add((_KO_DAYS.index(day_char), dt.time(hour, minute)))
+            continue
         match = _SLOT.match(part)
         if not match:
             raise UserError("I couldn't read {part} as a weekly slot. {example}", part=repr(part[:30]), example=example)

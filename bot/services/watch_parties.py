@@ -23,11 +23,15 @@ DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting 
 REMINDER_KIND = "party"
 MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
 
-_RANGE = re.compile(r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:(?:-|–|—|to|through)\s*(\d{1,2}))?\s*$", re.I)
+_RANGE = re.compile(
+    r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:화\s*)?(?:(?:-|–|—|~|to|through|부터)\s*(\d{1,2})\s*(?:화)?(?:까지)?)?\s*$",
+    re.I,
+)
 
 
 def parse_episodes(text: str, last: int) -> tuple[int, int]:
-    """``"3"`` or ``"3-4"`` (also "3 to 4", "ep 3–4") -> (first, last), checked against the pack."""
+    """``"3"`` or ``"3-4"`` (also "3 to 4", "ep 3–4", "3화", "3-4화", "3~4화") -> (first, last), checked against the
+    pack."""
     match = _RANGE.match(text)
     if not match:
         raise UserError(
