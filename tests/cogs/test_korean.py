@@ -132,10 +132,10 @@ def test_the_check_itself_catches_english():
     """The check must fail on an English sentence that slipped in, and pass Korean with names and markup."""
 
     class Pack:
-        class show:  # noqa: N801
+        class show:
             title, network, streaming, title_japanese, credits = "Run On", "JTBC", "Netflix", "x", ()
 
-        class special:  # noqa: N801
+        class special:
             title = "Run On: Warming Up"
 
         people, ost = (), ()
@@ -521,4 +521,4 @@ async def test_rewatch_from_reads_korean_weeks_and_slots(h, staff):
 
 
 def test_now_is_the_conftest_clock():
-    assert NOW == dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)  # Saturday 21:00 in Seoul, the tables' reference
+    assert dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC) == NOW  # Saturday 21:00 in Seoul, the tables' reference
