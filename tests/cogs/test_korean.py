@@ -16,13 +16,15 @@ from typing import Any
 
 import discord
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.client import describe_error
-from bot.locale import texts
+from bot.locale import texts, tool
 from tests.conftest import PACK
 from tests.harness import DM
 
 from .conftest import EPHEMERAL, NOW, custom_ids, data, text_of, tick_at
+from .test_schema import translated_schema
 
 KO = "ko"
 STAFF = discord.Permissions(
@@ -518,6 +520,42 @@ async def test_rewatch_from_reads_korean_weeks_and_slots(h, staff):
     assert (
         data(h)["embeds"][0]["footer"]["text"] == "방송 시간: 토요일 20:00 (Asia/Seoul) · 시간은 각자의 시간대로 보여요"
     )
+
+
+async def test_korean_texts_name_commands_by_their_korean_names(h):
+    """A Korean sentence that tells members to run a command names it as their Discord shows it (``/시청기록
+    설정``, ``회차:3``), so every reference must be a Korean command path of the localized tree."""
+    paths: set[tuple[str, ...]] = set()
+    options: set[str] = set()
+
+    def walk(node: dict, prefix: tuple[str, ...]) -> None:
+        name = (node.get("name_localizations") or {}).get("ko", node["name"])
+        here = (*prefix, name)
+        paths.add(here)
+        for option in node.get("options", []):
+            if option["type"] in (1, 2):
+                walk(option, here)
+            else:
+                options.add((option.get("name_localizations") or {}).get("ko", option["name"]))
+
+    for command in await translated_schema(h.bot):
+        walk(command, ())
+    reference = re.compile(r"(?:(?<=[`\s])|^)/([\uac00-\ud7a3]+)(?: ([\uac00-\ud7a3]+))?(?: ([\uac00-\ud7a3]+):)?")
+    checked = 0
+    with tool.po_path("ko").open("rb") as fh:
+        korean = read_po(fh, locale="ko")
+    for message in korean:
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        for text in strings:
+            assert not re.search(r"`/[a-z]", text or ""), f"an English command name in {text!r}"
+            for first, second, option in reference.findall(text or ""):
+                checked += 1
+                assert (first,) in paths, f"/{first} in {text!r}"
+                if second and (first, second) not in paths:
+                    assert second in options or (first, second) in paths, f"/{first} {second} in {text!r}"
+                if option:
+                    assert option in options, f"{option}: in {text!r}"
+    assert checked >= 20
 
 
 def test_now_is_the_conftest_clock():
