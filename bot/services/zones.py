@@ -239,6 +239,7 @@ CITY_ALIASES: dict[str, str] = {
     "델리": "Asia/Kolkata",
     "뉴델리": "Asia/Kolkata",
     "하노이": "Asia/Ho_Chi_Minh",
+    "호치민": "Asia/Ho_Chi_Minh",  # CLDR's Korean name is 사이공
     "세부": "Asia/Manila",
     "발리": "Asia/Makassar",
     "워싱턴": "America/New_York",

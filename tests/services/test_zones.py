@@ -317,3 +317,72 @@ def test_every_offered_zone_is_accepted_as_is():
     assert len(offered) > 300
     for name in offered:
         assert resolve_zone(name).key == name
+
+
+# -- Korean and English city names from CLDR ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("서울", "Asia/Seoul"),
+        ("서", "Asia/Seoul"),  # a first syllable is enough
+        ("뉴욕", "America/New_York"),
+        ("뉴", "America/New_York"),
+        ("new york", "America/New_York"),
+        ("로스앤젤레스", "America/Los_Angeles"),
+        ("도쿄", "Asia/Tokyo"),
+        ("런던", "Europe/London"),
+        ("파리", "Europe/Paris"),
+        ("마닐라", "Asia/Manila"),
+        ("자카르타", "Asia/Jakarta"),
+        ("상파울루", "America/Sao_Paulo"),
+        ("호치민", "Asia/Ho_Chi_Minh"),
+        ("ho chi minh city", "Asia/Ho_Chi_Minh"),  # CLDR's English name, not the zone id's
+        ("대한민국", "Asia/Seoul"),  # countries as CLDR names them in Korean
+        ("한국", "Asia/Seoul"),
+        ("일본", "Asia/Tokyo"),
+        ("필리핀", "Asia/Manila"),
+        ("부산", "Asia/Seoul"),  # a city that is no zone: kept by hand, in both languages
+        ("busan", "Asia/Seoul"),
+        ("오사카", "Asia/Tokyo"),
+    ],
+)
+def test_korean_and_english_city_names_find_the_zone(query, first):
+    assert search_zones(query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("서울", "Asia/Seoul"), ("뉴욕", "America/New_York"), ("도쿄", "Asia/Tokyo"), ("일본", "Asia/Tokyo"),
+     ("부산", "Asia/Seoul"), ("Ho Chi Minh City", "Asia/Ho_Chi_Minh")],
+)  # fmt: skip
+def test_korean_city_names_resolve(text, zone):
+    assert resolve_zone(text).key == zone
+
+
+def test_a_korean_country_with_several_zones_asks_for_a_city():
+    with pytest.raises(UserError, match="several time zones") as caught:
+        resolve_zone("미국")
+    assert "America/New_York" in str(caught.value)
+
+
+def test_the_autocomplete_label_puts_the_korean_city_first_for_korean_readers():
+    assert zones.zone_label("Asia/Seoul", "ko") == "서울 (Asia/Seoul)"
+    assert zones.zone_label("America/New_York", "ko") == "뉴욕 (America/New_York)"
+    assert zones.zone_label("America/New_York", "en") == "America/New_York"
+    assert zones.zone_label("UTC", "ko") == "UTC"
+
+
+def test_cldr_replaced_the_hand_kept_tables_where_it_covers_them():
+    """What is still kept by hand is what CLDR does not name: cities that are no zone (its English exemplar
+    cities are the zones' own), and the abbreviations no English locale of CLDR lists."""
+    from babel import Locale
+
+    exemplar = {zones.normalize(v["city"]) for v in Locale("en").time_zones.values() if "city" in v}
+    own = {zones.normalize(z.rsplit("/", 1)[-1]) for z in zones._index().primary}
+    for alias in zones.CITY_ALIASES:
+        assert zones.normalize(alias) not in exemplar | own, alias
+    assert not hasattr(zones, "ABBREVIATIONS")
+    cldr = zones._abbreviations()
+    assert {"EST", "CET", "AEST", "IST", "GMT", "BST", "SGT"} <= set(cldr)  # from CLDR's English locales
