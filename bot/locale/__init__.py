@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
+from babel.messages.mofile import read_mo
+
 Language = Literal["en", "ko"]
 #: Every language the bot speaks; English first (the source language, and the fallback).
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "ko")
@@ -177,15 +179,14 @@ class Texts:
     ``pack`` maps the show pack's English texts to this language (the pack's own translations, checked by the
     loader); ``tr.pack(text)`` looks one up."""
 
-    __slots__ = ("_gettext", "_ngettext", "_pack", "_pgettext", "lang", "misses")
+    __slots__ = ("_get", "_pack", "_plural_form", "lang", "misses")
 
-    def __init__(
-        self, lang: Language, translations: gettext.NullTranslations, pack: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, lang: Language, table: Table, pack: Mapping[str, str] | None = None) -> None:
         self.lang = lang
-        self._gettext: Callable[[str], str] = translations.gettext
-        self._ngettext: Callable[[str, str, int], str] = translations.ngettext
-        self._pgettext: Callable[[str, str], str] = translations.pgettext
+        # One dict lookup per message, in every language (English looks up an empty table and keeps the id), so
+        # speaking Korean costs what speaking English does.
+        self._get: Callable[..., Any] = table.messages.get
+        self._plural_form: Callable[[int], int] = table.plural
         self._pack: Mapping[str, str] = pack or {}
         #: Messages asked for that the catalogue does not have (shown in English): a message passed through a name
         #: extraction does not know, or a catalogue not updated. Tests assert it stays empty.
@@ -193,14 +194,29 @@ class Texts:
 
     def with_pack(self, pack: Mapping[str, str]) -> Texts:
         copy = Texts.__new__(Texts)
-        copy.lang, copy._gettext, copy._ngettext, copy._pgettext = (
-            self.lang,
-            self._gettext,
-            self._ngettext,
-            self._pgettext,
-        )
+        copy.lang, copy._get, copy._plural_form = self.lang, self._get, self._plural_form
         copy._pack, copy.misses = pack, self.misses
         return copy
+
+    def _gettext(self, message: str) -> str:
+        text: str = self._get(message, message)
+        if text is message and self.lang != SOURCE:
+            self.misses.add(message)
+        return text
+
+    def _ngettext(self, singular: str, plural: str, count: int) -> str:
+        text: str | None = self._get((singular, self._plural_form(count)))
+        if text is None:
+            if self.lang != SOURCE:
+                self.misses.add(singular)
+            return singular if count == 1 else plural
+        return text
+
+    def _pgettext(self, context: str, message: str) -> str:
+        text: str = self._get(f"{context}\x04{message}", message)
+        if text is message and self.lang != SOURCE:
+            self.misses.add(f"{context}: {message}")
+        return text
 
     @property
     def korean(self) -> bool:
@@ -209,7 +225,7 @@ class Texts:
     # messages
 
     def __call__(self, message: str, /, **params: object) -> str:
-        text = self._gettext(message)
+        text: str = self._get(message, message)
         if text is message and self.lang != SOURCE:
             self.misses.add(message)
         return self._format(text, params) if params else text
@@ -232,8 +248,6 @@ class Texts:
                 text = self._pgettext(value.context, value.id)
             else:
                 text = self._gettext(value.id)
-                if text is value.id and self.lang != SOURCE:
-                    self.misses.add(value.id)
             return self._format(text, value.params) if value.params else text
         if isinstance(value, Renders):
             return value.render(self)
@@ -330,17 +344,47 @@ class Texts:
         return self.episode(first) if first == last else self.tr("episodes {first}-{last}", first=first, last=last)
 
 
-def _catalogue(lang: Language) -> gettext.NullTranslations:
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A compiled catalogue as one dict: ``msgid``, ``(msgid, form)`` for plurals, ``"context\x04msgid"``."""
+
+    messages: Mapping[object, str]
+    plural: Callable[[int], int]  # the plural form a count takes
+
+
+def _english_plural(count: int) -> int:
+    return 0 if count == 1 else 1
+
+
+def _catalogue(lang: Language) -> Table:
     if lang == SOURCE:
-        return gettext.NullTranslations()
+        return Table({}, _english_plural)
     path = resources.files("bot.locale") / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     try:
         with path.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
+            catalog = read_mo(fh)
     except (FileNotFoundError, NotADirectoryError):
         raise CatalogueMissing(
             f"the compiled {lang} message catalogue is missing ({path}); build it with: python -m bot.locale compile"
         ) from None
+    messages: dict[object, str] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        prefix = f"{message.context}\x04" if message.context else ""
+        if isinstance(message.id, list | tuple):
+            strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
+            for form, text in enumerate(strings):
+                messages[(prefix + message.id[0], form)] = str(text)
+        else:
+            messages[prefix + message.id] = str(message.string)
+    expression = catalog.plural_expr.strip("() ")
+    return Table(messages, _one_form if expression == "0" else gettext.c2py(catalog.plural_expr))
+
+
+def _one_form(count: int) -> int:
+    """Korean (and any language with one plural form): every count takes form 0."""
+    return 0
 
 
 @functools.cache

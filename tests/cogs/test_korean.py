@@ -475,6 +475,44 @@ async def test_korean_discussion_thread_is_named_for_its_spoilers(korean_server,
     assert data(h)["content"].startswith(f"5화 토론 스레드를 새로 열었어요: <#{thread_id}>")
 
 
+async def test_a_korean_forum_gets_korean_episode_tags_and_keeps_english_ones_it_has(korean_server, staff, catalog):
+    h = korean_server
+    forum = h.add_channel(700, name="episodes", type=15)
+    await h.invoke("setup discussion", channel=forum, user=staff)
+    h.set_overwrite(700, allow=discord.Permissions(manage_channels=True))
+    start = len(h.recorder.calls)
+    await h.invoke("discuss", episode=12, locale=KO)  # no tag yet: the bot creates "12화"
+    [tag_edit] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path == "/channels/700"]
+    assert [t["name"] for t in tag_edit.json["available_tags"]] == ["12화"]
+    [post] = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/700/threads"]
+    assert post.json["name"] == "12화 토론 — 12화 스포일러 있음"
+    check_korean(h, catalog, start)
+    # a forum set up when the server spoke English already has "Episode 5": that tag is used, none is added
+    [english] = h.set_forum(700, tags=["Episode 5"])
+    await h.invoke("discuss", episode=5, locale=KO)
+    post = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/700/threads"][-1]
+    assert post.json["applied_tags"] == [str(english)]
+
+
+async def test_a_forum_that_requires_a_tag_is_explained_in_korean(korean_server, staff):
+    h = korean_server
+    forum = h.add_channel(700, name="episodes", type=15)
+    await h.invoke("setup discussion", channel=forum, user=staff)
+    h.set_forum(700, require_tag=True, tags=["스포 토론"])  # a tag about discussion, in Korean: used instead
+    await h.invoke("discuss", episode=3, locale=KO)
+    assert data(h)["content"].endswith(
+        '(3화 스포일러가 있어요). "스포 토론" 태그를 붙였어요. 운영진이 "3화" 태그를 만들거나 그 채널에서 봇에게 '
+        "채널 관리하기 권한을 줄 수 있어요."
+    )
+    h.set_forum(700, require_tag=True, tags=[])
+    h.set_overwrite(700, deny=discord.Permissions(manage_channels=True))
+    await h.invoke("discuss", episode=4, locale=KO)
+    assert data(h)["content"] == (
+        '<#700>은(는) 모든 게시물에 태그가 필요한데 봇이 태그를 붙일 수 없어요. 운영진에게 "4화" 태그를 만들어 달라고 '
+        "하거나, 봇이 만들 수 있게 그 채널에서 채널 관리하기 권한을 달라고 해 주세요."
+    )
+
+
 # -- time and places, in Korean ------------------------------------------------------------------------
 
 
