@@ -190,7 +190,9 @@ def test_korean_refusals_read_in_korean():
 
 
 def test_the_preview_of_a_korean_time_in_korean():
-    assert preview_line(KO, preview("금요일 오후 8시", SEOUL, NOW)) == "2026년 11월 27일 (금) 20:00 (Asia/Seoul) · 5일 후"
+    assert (
+        preview_line(KO, preview("금요일 오후 8시", SEOUL, NOW)) == "2026년 11월 27일 (금) 20:00 (Asia/Seoul) · 5일 후"
+    )
     assert preview_line(KO, preview("2시간 후", SEOUL, NOW)) == "2026년 11월 21일 (토) 23:00 (Asia/Seoul) · 2시간 후"
     assert preview_line(KO, preview("", SEOUL, NOW)) == "계속 입력해 주세요… 예: 금요일 오후 8시, 내일 21:00, 2시간 후"
     # the same reading for an English member typing Korean, said in English
@@ -230,8 +232,9 @@ def test_any_mix_of_korean_words_is_read_or_refused_never_a_crash():
     import random
 
     words = [
-        "금요일", "금욜", "(금)", "다음", "다음 주", "이번 주", "다다음 주", "지난", "오는", "오늘", "내일", "모레", "글피",
-        "어제", "오전", "오후", "새벽", "아침", "낮", "저녁", "밤", "정오", "자정", "9시", "21시", "8시 30분", "반",
+        "금요일", "금욜", "(금)", "다음", "다음 주", "이번 주", "다다음 주", "지난", "오는", "오늘", "내일",
+        "모레", "글피", "어제", "오전", "오후", "새벽", "아침", "낮", "저녁", "밤", "정오", "자정", "9시",
+        "21시", "8시 30분", "반",
         "아홉 시", "2시간", "30분", "3일", "이틀", "2주", "후", "뒤", "전", "에", "12월", "25일", "12월 25일", "2026년",
         "21:00", "8pm", "KST", "한국 시간", "EST", "쯤", "지금", "friday", "9", "-", "2026-12-02",
     ]  # fmt: skip
