@@ -30,6 +30,7 @@ from dotenv import load_dotenv
 
 from .catalog import Catalog, PackError, load_catalog
 from .client import RunOnBot, ShardedRunOnBot, invite_url, required_permissions
+from .locale import LANGUAGES, NATIVE_NAMES, CatalogueMissing, load_all
 from .permissions import FEATURES, humanize, required_permission_names
 from .settings import Settings, SettingsError, load_settings
 from .store import Database, DatabaseProblem, backup, inspect, latest_version
@@ -267,6 +268,7 @@ async def _run(settings: Settings) -> int:
     token = settings.require_token()
     stop = _StopSignal()
     catalog = load_show_pack(settings)
+    load_all()  # every language's messages: a missing catalogue stops the start here, not at a member's answer
     db = await open_for_run(settings)
     try:
         from .services.timeparse import warm_up
@@ -438,6 +440,11 @@ async def _check(settings: Settings) -> int:
         lines, db_problems = _database_lines(settings)
     print("\n".join(lines))
     problems.extend(db_problems)
+    try:
+        load_all()
+        print("Languages: " + ", ".join(f"{NATIVE_NAMES[lang]} ({lang})" for lang in LANGUAGES))
+    except CatalogueMissing as exc:
+        problems.append(str(exc))
     if catalog is not None:
         show = catalog.show
         print(f"Show: {show.title} ({show.title_korean}) on {show.network}, streaming on {show.streaming}")
@@ -450,6 +457,8 @@ async def _check(settings: Settings) -> int:
         aliases = sum(len(p.actor_aliases) + len(p.character_aliases) for p in catalog.people)
         arcs = sum(len(p.arcs) for p in catalog.people)
         print(f"Cast: {len(catalog.people)} people, {aliases} aliases, {arcs} story notes")
+        korean = len(catalog.translations.get("ko", {}))
+        print(f"  Korean texts of the pack: {korean}, each checked against its English twin")
         # The command list needs the features loaded, not the real database: a throw-away one.
         async with await Database.open(":memory:") as scratch:
             bot = _build_bot(settings, catalog, scratch)
@@ -581,6 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_sync(settings, args.guild, args.clear_guild))
         return asyncio.run(_run(settings))
     except SettingsError as exc:
+        return _one_line(str(exc), EXIT_CONFIG)
+    except CatalogueMissing as exc:
         return _one_line(str(exc), EXIT_CONFIG)
     except PackError as exc:
         more = len(exc.problems) - 1

@@ -3,16 +3,24 @@
 The loader is strict. Unknown keys, wrong types, gaps in episode numbering, air instants off the
 weekly slots (unless marked as an exception), aliases shared by two people and episode tags outside
 the run are all reported together, each naming the file and the key.
+
+Every text members read also exists in Korean, in ``show.ko.toml``, ``episodes.ko.toml`` and ``cast.ko.toml``:
+the same items in the same order, each repeating its English twin's episode tag (``reveals``) and sourcing
+marker (``confidence``), so a translation can neither move a plot point to another episode nor drop an
+"inferred" or "one source" marker. The loader rejects a Korean item that is missing, extra, or whose tag or
+marker differs, and a Korean text that drops a number of the English one (3.0 % stays 3.0 %).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
+import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
@@ -123,6 +131,18 @@ class Person:
             yield "character", self.character_hangul
         yield from (("character", a) for a in self.character_aliases)
 
+    def character_name(self, korean: bool = False) -> str:
+        """For Korean readers the verified Hangul comes first: ``기선겸 (Ki Seon-gyeom)``."""
+        return _name(self.character, self.character_hangul, self.character_hangul_verified, korean)
+
+    def actor_name(self, korean: bool = False) -> str:
+        """``Im Si-wan``, or ``임시완 (Im Si-wan)`` for Korean readers ("" when no actor credit was found)."""
+        return _name(self.actor, self.actor_hangul, self.actor_hangul_verified, korean) if self.actor else ""
+
+
+def _name(latin: str, hangul: str, verified: bool, korean: bool) -> str:
+    return f"{hangul} ({latin})" if korean and hangul and verified else latin
+
 
 @dataclass(frozen=True, slots=True)
 class Show:
@@ -158,6 +178,8 @@ class Catalog:
     ost: tuple[Track, ...]
     episodes: tuple[Episode, ...]
     people: tuple[Person, ...]
+    #: language -> the pack's English texts in that language (checked item by item against the English pack)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def episode_count(self) -> int:
@@ -501,6 +523,143 @@ def _people(problems: list[str], data: dict[str, Any], last_episode: int) -> tup
     return tuple(people)
 
 
+# -- the Korean pack -------------------------------------------------------------------------------
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers written in a text, as written (3.0 stays 3.0; 02 and 2 are the same day or month)."""
+    return {n if "." in n or "," in n else str(int(n)) for n in _NUMBER.findall(text)}
+
+
+class _Twins:
+    """The Korean texts of the pack, each checked against its English twin; ``texts`` maps English to Korean."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    def text(self, r: _Reader, key: str, english: str, *, optional: bool = False) -> None:
+        if not english:
+            if r.text(key, allow_empty=True, default=""):
+                r.fail(key, "the English text is empty, so the Korean one must be empty too")
+            return
+        value = r.text(key, default="" if optional else None)
+        if not value.strip():
+            return
+        if not _HANGUL.search(value):
+            r.fail(key, "is not Korean: it has no Hangul")
+        dropped = _numbers(english) - _numbers(value)
+        if dropped:
+            r.fail(key, f"drops the number(s) {sorted(dropped)} of the English text")
+        known = self.texts.setdefault(english, value)
+        if known != value:
+            r.fail(key, f"the same English text is translated differently elsewhere ({known!r})")
+
+    def marker(self, r: _Reader, english: Confidence, what: str) -> None:
+        value = r.get("confidence", str)
+        if value != english:
+            r.fail("confidence", f"must be the English {what}'s marker {english!r}, got {value!r}")
+
+    def tag(self, r: _Reader, key: str, english: int, what: str) -> None:
+        value = r.get(key, int)
+        if value != english:
+            r.fail(key, f"must be the English {what}'s episode tag {english}, got {value}")
+
+    def revealing(self, r: _Reader, english: Revealing, what: str) -> None:
+        self.text(r, "text", english.text)
+        self.tag(r, "reveals", english.reveals, what)
+        self.marker(r, english.confidence, what)
+        r.finish()
+
+    def items(self, r: _Reader, key: str, english: tuple[T, ...], what: str) -> list[tuple[_Reader, T]]:
+        """The Korean list under ``key`` paired with the English items, one for one."""
+        tables = r.tables(key, required=bool(english))
+        if len(tables) != len(english):
+            r.fail(key, f"has {len(tables)} Korean {what}(s) but the English pack has {len(english)}")
+        return [(r.child(k, t), item) for (k, t), item in zip(tables, english, strict=False)]
+
+
+def _korean_show(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
+    top = _Reader(problems, "show.ko.toml", "", data)
+    show = catalog.show
+    r = top.child("show", top.get("show", dict))
+    for key in ("premise", "streaming_note", "runtime_note", "slot_note"):
+        twins.text(r, key, getattr(show, key))
+    genres = r.strings("genres", default=())
+    if len(genres) != len(show.genres):
+        r.fail("genres", f"has {len(genres)} Korean genre(s) but the English pack has {len(show.genres)}")
+    for i, (english, korean) in enumerate(zip(show.genres, genres, strict=False)):
+        twins.text(r.child(f"genres[{i}]", {"text": korean}), "text", english)
+    for c, credit in twins.items(r, "credits", show.credits, "credit"):
+        twins.text(c, "role", credit.role)
+        twins.text(c, "note", credit.note)
+        twins.marker(c, credit.confidence, "credit")
+        c.finish()
+    r.finish()
+    sp = top.child("special", top.get("special", dict))
+    twins.text(sp, "description", catalog.special.description)
+    sp.finish()
+    for t, track in twins.items(top, "ost", catalog.ost, "soundtrack entry"):
+        position = t.get("position", int)
+        if position != track.position:
+            t.fail("position", f"must be the English entry's position {track.position}, got {position}")
+        twins.text(t, "title", track.title, optional=True)
+        twins.text(t, "artist", track.artist, optional=True)
+        twins.text(t, "note", track.note)
+        twins.marker(t, track.confidence, "soundtrack entry")
+        t.finish()
+    top.finish()
+
+
+def _korean_episodes(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
+    top = _Reader(problems, "episodes.ko.toml", "", data)
+    for r, episode in twins.items(top, "episode", catalog.episodes, "episode"):
+        number = r.get("number", int)
+        if number != episode.number:
+            r.fail("number", f"must be episode {episode.number} (the same order as episodes.toml), got {number}")
+        twins.text(r, "logline", episode.logline)
+        twins.text(r, "recap_note", episode.recap_note)
+        twins.text(r, "rating_note", episode.rating_note)
+        if episode.rating is None:
+            if "rating" in r.table:
+                r.fail("rating", "the English episode has no rating")
+            r.seen.add("rating")
+        else:
+            rr = r.child("rating", r.get("rating", dict))
+            twins.text(rr, "scope", episode.rating.scope)
+            twins.text(rr, "source", episode.rating.source)
+            twins.marker(rr, episode.rating.confidence, "rating")
+            rr.finish()
+        for p, point in twins.items(r, "recap", episode.recap, "recap point"):
+            twins.revealing(p, point, "recap point")
+        r.finish()
+    top.finish()
+
+
+def _korean_people(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
+    top = _Reader(problems, "cast.ko.toml", "", data)
+    for r, person in twins.items(top, "person", catalog.people, "person"):
+        key = r.text("key")
+        if key != person.key:
+            r.fail("key", f"must be {person.key!r} (the same order as cast.toml), got {key!r}")
+        twins.text(r, "description", person.description.text)
+        twins.tag(r, "description_reveals", person.description.reveals, "description")
+        for a, arc in twins.items(r, "arc", person.arcs, "story note"):
+            twins.revealing(a, arc, "story note")
+        r.finish()
+    top.finish()
+
+
+def _korean(folder: Path, problems: list[str], catalog: Catalog) -> dict[str, str]:
+    twins = _Twins()
+    _korean_show(twins, problems, _read_toml(folder / "show.ko.toml", problems), catalog)
+    _korean_episodes(twins, problems, _read_toml(folder / "episodes.ko.toml", problems), catalog)
+    _korean_people(twins, problems, _read_toml(folder / "cast.ko.toml", problems), catalog)
+    return twins.texts
+
+
 def load_catalog(folder: Path) -> Catalog:
     """Load and validate the pack in ``folder``; raise :class:`PackError` listing every problem."""
     problems: list[str] = []
@@ -513,6 +672,9 @@ def load_catalog(folder: Path) -> Catalog:
         problems.append("show.toml: show.first_air_date: does not match episode 1's air date")
     if episodes and show.last_air_date != episodes[-1].airs_at.astimezone(show.timezone).date():
         problems.append("show.toml: show.last_air_date: does not match the last episode's air date")
+    catalog = Catalog(show=show, special=special, ost=ost, episodes=episodes, people=people)
+    if not problems:  # the twins are checked against a sound English pack only
+        catalog = dataclasses.replace(catalog, translations={"ko": _korean(folder, problems, catalog)})
     if problems:
         raise PackError(problems)
-    return Catalog(show=show, special=special, ost=ost, episodes=episodes, people=people)
+    return catalog

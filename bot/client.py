@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import discord
@@ -13,7 +13,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from .errors import UserError
-from .permissions import required_permission_names
+from .locale import Texts, language_of, msg, texts
+from .permissions import label, required_permission_names
 from .reminders.transport import rest_trace
 from .services import Services
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 #: How long a stopping bot waits for interactions it is already handling (Discord wants the first
 #: answer within 3 seconds; a command that defers may take a little longer).
 DRAIN_SECONDS = 5.0
-RESTARTING = "I'm restarting right now. Please try again in a minute."
+RESTARTING = msg("I'm restarting right now. Please try again in a minute.")
 
 EXTENSIONS: tuple[str, ...] = (
     "cogs.episodes",
@@ -61,34 +62,112 @@ def invite_url(application_id: int) -> str:
     )
 
 
-def _humanize(names: list[str]) -> str:
-    return ", ".join(n.replace("_", " ").replace("guild", "server").title() for n in names)
+def permission_names(tr: Texts, names: list[str]) -> str:
+    """Discord's names of permissions, as its client shows them in the reader's language."""
+    return tr.join([label(tr, name) for name in names])
 
 
-def describe_error(error: Exception) -> str | None:
-    """The member-facing text for an error the member can act on; ``None`` for a bug."""
+def describe_error(error: Exception, tr: Texts) -> str | None:
+    """The member-facing text for an error the member can act on, in their language; ``None`` for a bug."""
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     if isinstance(original, app_commands.TransformerError) and isinstance(original.__cause__, UserError):
         original = original.__cause__
     if isinstance(original, UserError):
-        return str(original)
+        return tr.render(original.message)
     if isinstance(original, app_commands.TransformerError):
-        return (
-            f"{str(original.value)[:80]!r} is not a valid value there. Pick one of the suggestions or check the format."
+        return tr(
+            "{value} is not a valid value there. Pick one of the suggestions or check the format.",
+            value=repr(str(original.value)[:80]),
         )
     if isinstance(original, app_commands.MissingPermissions):
-        return f"You need the {_humanize(original.missing_permissions)} permission to do that."
+        return tr(
+            "You need the {permissions} permission to do that.",
+            permissions=permission_names(tr, original.missing_permissions),
+        )
     if isinstance(original, app_commands.BotMissingPermissions):
-        return f"I need the {_humanize(original.missing_permissions)} permission here; ask a server admin to grant it."
+        return tr(
+            "I need the {permissions} permission here; ask a server admin to grant it.",
+            permissions=permission_names(tr, original.missing_permissions),
+        )
     if isinstance(original, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {original.retry_after:.0f} seconds."
+        seconds = round(original.retry_after)
+        return tr("Slow down a little: try again in {seconds} seconds.", seconds=seconds)
     if isinstance(original, app_commands.NoPrivateMessage):
-        return "That only works inside a server."
+        return tr("That only works inside a server.")
     if isinstance(original, app_commands.CheckFailure):
-        return "You can't use that here."
+        return tr("You can't use that here.")
     if isinstance(original, discord.Forbidden):
-        return "Discord refused that: I am missing a permission in this channel. Ask a server admin to check my role."
+        return tr(
+            "Discord refused that: I am missing a permission in this channel. Ask a server admin to check my role."
+        )
     return None
+
+
+def member_texts(interaction: discord.Interaction[Any]) -> Texts:
+    """The member's own language (their Discord client's), for private answers."""
+    services = getattr(interaction.client, "services", None)
+    if isinstance(services, Services):
+        return services.language.member(interaction.locale)
+    return texts(language_of(interaction.locale))
+
+
+# -- commands in every language ------------------------------------------------------------------
+
+#: The catalogue context of each place a command string appears (``msgctxt`` in the .po files).
+CONTEXTS: dict[app_commands.TranslationContextLocation, str] = {
+    app_commands.TranslationContextLocation.command_name: "command name",
+    app_commands.TranslationContextLocation.group_name: "command name",
+    app_commands.TranslationContextLocation.command_description: "command description",
+    app_commands.TranslationContextLocation.group_description: "command description",
+    app_commands.TranslationContextLocation.parameter_name: "option name",
+    app_commands.TranslationContextLocation.parameter_description: "option description",
+    app_commands.TranslationContextLocation.choice_name: "choice name",
+}
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Command, option and choice names and descriptions from the message catalogues (``tree.sync`` asks it
+    for every Discord locale; the bot answers for the languages it speaks and leaves the rest to English)."""
+
+    async def translate(
+        self, string: app_commands.locale_str, locale: discord.Locale, context: app_commands.TranslationContextTypes
+    ) -> str | None:
+        return translate_command_string(string.message, locale, context.location)
+
+
+def translate_command_string(
+    text: str, locale: discord.Locale | str, location: app_commands.TranslationContextLocation
+) -> str | None:
+    lang = language_of(locale)
+    where = CONTEXTS.get(location)
+    if lang == "en" or where is None:
+        return None
+    translated = texts(lang).ctx(where, text)
+    return None if translated == text else translated
+
+
+def command_strings(tree: app_commands.CommandTree[Any]) -> Iterator[tuple[str, str, str]]:
+    """Every string Discord shows for the tree: ``(catalogue context, English text, where)``."""
+    for kind in discord.AppCommandType:
+        for command in tree.get_commands(type=kind):
+            yield from _strings(command, "")
+
+
+def _strings(command: Any, prefix: str) -> Iterator[tuple[str, str, str]]:
+    where = f"{prefix}{command.name}"
+    yield "command name", command.name, where
+    if isinstance(command, app_commands.ContextMenu):
+        return
+    yield "command description", command.description, where
+    if isinstance(command, app_commands.Group):
+        for child in command.commands:
+            yield from _strings(child, f"{where} ")
+        return
+    for parameter in command.parameters:
+        yield "option name", parameter.display_name, f"{where} {parameter.display_name}"
+        yield "option description", str(parameter.description), f"{where} {parameter.display_name}"
+        for choice in parameter.choices:
+            yield "choice name", choice.name, f"{where} {parameter.display_name}"
 
 
 class RunOnTree(app_commands.CommandTree["RunOnBot"]):
@@ -97,13 +176,18 @@ class RunOnTree(app_commands.CommandTree["RunOnBot"]):
 
 
 async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
-    """The one error path: a short ephemeral message, and for bugs a logged traceback with an id."""
-    message = describe_error(error)
+    """The one error path: a short ephemeral message in the member's language, and for bugs a logged traceback
+    with an id."""
+    tr = member_texts(interaction)
+    message = describe_error(error, tr)
     if message is None:
         error_id = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else interaction.data
         log.error("error %s in %s by user %s", error_id, command, interaction.user.id, exc_info=error)
-        message = f"Something went wrong on my side (error id `{error_id}`). Please pass the id to the server's admins."
+        message = tr(
+            "Something went wrong on my side (error id `{error_id}`). Please pass the id to the server's admins.",
+            error_id=error_id,
+        )
     try:
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True)
@@ -141,6 +225,8 @@ class RunOnBot(commands.Bot):
             **sharding,
         )
         self.services = services
+        # Posts made without an interaction (reminders) learn a server's Discord language from the gateway cache.
+        services.language.preferred_locale = self._preferred_locale
         self.dev_guild_id = dev_guild_id
         # Loops (the reminder scheduler) run only in the real process; tests call their bodies.
         self.background_tasks = background_tasks
@@ -149,6 +235,10 @@ class RunOnBot(commands.Bot):
         self.drain_seconds = DRAIN_SECONDS
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._gate_interactions()
+
+    def _preferred_locale(self, guild_id: int) -> str | None:
+        guild = self.get_guild(guild_id)
+        return None if guild is None else str(guild.preferred_locale)
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -190,7 +280,7 @@ class RunOnBot(commands.Bot):
             if interaction.type is discord.InteractionType.autocomplete:
                 await interaction.response.autocomplete([])
             elif interaction.type is not discord.InteractionType.ping:
-                await interaction.response.send_message(RESTARTING, ephemeral=True)
+                await interaction.response.send_message(member_texts(interaction).render(RESTARTING), ephemeral=True)
         except discord.HTTPException:
             log.info("could not tell user %s that the bot is restarting", interaction.user.id)
 
@@ -226,6 +316,8 @@ class RunOnBot(commands.Bot):
             await self.load_extension(name)
 
     async def setup_hook(self) -> None:
+        # Before anything syncs: command names and descriptions go to Discord in every language the bot speaks.
+        await self.tree.set_translator(CatalogueTranslator())
         await self.load_features()
         if self.dev_guild_id is not None:
             guild = discord.Object(self.dev_guild_id)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.locale import Msg, Texts, ctx_msg
+
 
 @dataclass(frozen=True, slots=True)
 class Feature:
@@ -106,5 +108,36 @@ def required_permission_names() -> frozenset[str]:
 
 def humanize(name: str) -> str:
     """``create_public_threads`` -> ``Create Public Threads`` (as Discord's settings name it)."""
-    special = {"view_channel": "View Channel", "read_message_history": "Read Message History"}
+    special = {
+        "view_channel": "View Channel",
+        "read_message_history": "Read Message History",
+        "manage_guild": "Manage Server",
+    }
     return special.get(name, name.replace("_", " ").title())
+
+
+#: The permissions the bot talks about, named as Discord's client names them (translated in the catalogues).
+LABELS: dict[str, Msg] = {
+    "view_channel": ctx_msg("permission", "View Channel"),
+    "send_messages": ctx_msg("permission", "Send Messages"),
+    "embed_links": ctx_msg("permission", "Embed Links"),
+    "attach_files": ctx_msg("permission", "Attach Files"),
+    "read_message_history": ctx_msg("permission", "Read Message History"),
+    "create_public_threads": ctx_msg("permission", "Create Public Threads"),
+    "send_messages_in_threads": ctx_msg("permission", "Send Messages In Threads"),
+    "manage_messages": ctx_msg("permission", "Manage Messages"),
+    "manage_channels": ctx_msg("permission", "Manage Channels"),
+    "manage_threads": ctx_msg("permission", "Manage Threads"),
+    "manage_guild": ctx_msg("permission", "Manage Server"),
+    "manage_events": ctx_msg("permission", "Manage Events"),
+    "create_events": ctx_msg("permission", "Create Events"),
+    "mention_everyone": ctx_msg("permission", "Mention Everyone"),
+    "connect": ctx_msg("permission", "Connect"),
+    "create_posts": ctx_msg("permission", "Create Posts"),
+}
+
+
+def label(tr: Texts, name: str) -> str:
+    """A permission's name in the reader's language (Discord's own English name for any the bot never names)."""
+    known = LABELS.get(name)
+    return tr.render(known) if known is not None else humanize(name)

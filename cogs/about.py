@@ -6,42 +6,58 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.catalog import Catalog
+from bot.catalog import Catalog, Confidence
 from bot.client import RunOnBot
 from bot.services import Services
 
-from .common import BRAND, EMBED_FIELD_LIMIT, PUBLIC_DESCRIBE, Interaction, clip, join_clipped, send
-
-SURE = {"multi": "", "single": " (one source)", "derived": " (derived)", "unsourced": " (unsourced)"}
+from .common import BRAND, EMBED_FIELD_LIMIT, PUBLIC_DESCRIBE, Interaction, Texts, clip, join_clipped, send, texts_for
 
 
-def about_embed(catalog: Catalog) -> discord.Embed:
+def sure(tr: Texts, confidence: Confidence) -> str:
+    """How sure a credit or a track is, when not several sources agree."""
+    if confidence == "single":
+        return tr(" (one source)")
+    if confidence == "derived":
+        return tr(" (derived)")
+    if confidence == "unsourced":
+        return tr(" (unsourced)")
+    return ""
+
+
+def about_embed(tr: Texts, catalog: Catalog) -> discord.Embed:
     show = catalog.show
+    title = f"{show.title_korean} ({show.title})" if tr.korean else f"{show.title} ({show.title_korean})"
     embed = discord.Embed(
-        title=f"{show.title} ({show.title_korean})",
-        description=f"{show.premise}\n\nJapanese Netflix title: {show.title_japanese}",
+        title=title,
+        description=tr.pack(show.premise) + "\n\n" + tr("Japanese Netflix title: {title}", title=show.title_japanese),
         colour=BRAND,
     )
     credits = []
     for c in show.credits:
-        hangul = f" ({c.hangul})" if c.hangul else ""
-        note = f" \N{EM DASH} {c.note}" if c.note else ""
-        credits.append(f"**{c.role}:** {c.name}{hangul}{SURE[c.confidence]}{note}")
-    embed.add_field(name="Credits", value=join_clipped(credits, EMBED_FIELD_LIMIT), inline=False)
+        name = c.name
+        if c.hangul:
+            name = f"{c.hangul} ({c.name})" if tr.korean else f"{c.name} ({c.hangul})"
+        note = f" \N{EM DASH} {tr.pack(c.note)}" if c.note else ""
+        credits.append(f"**{tr.pack(c.role)}:** {name}{sure(tr, c.confidence)}{note}")
+    embed.add_field(name=tr("Credits"), value=join_clipped(credits, EMBED_FIELD_LIMIT, tr), inline=False)
     tracks = []
     for t in catalog.ost:
-        released = f", released {t.released}" if t.released else ""
-        note = f" \N{EM DASH} {t.note}" if t.note else ""
-        tracks.append(
-            (t.position, f"{t.position}. {t.artist} \N{EM DASH} {t.title}{released}{SURE[t.confidence]}{note}")
+        released = tr(", released {date}", date=t.released) if t.released else ""
+        note = f" \N{EM DASH} {tr.pack(t.note)}" if t.note else ""
+        line = (
+            f"{t.position}. {tr.pack(t.artist)} \N{EM DASH} {tr.pack(t.title)}{released}{sure(tr, t.confidence)}{note}"
         )
+        tracks.append((t.position, line))
     groups = _packed(tracks, EMBED_FIELD_LIMIT)
     for group in groups:  # every song, in as many fields as it takes
-        span = f" ({group[0][0]}-{group[-1][0]} of {len(tracks)})" if len(groups) > 1 else ""
-        embed.add_field(name=f"Soundtrack{span}", value="\n".join(line for _, line in group), inline=False)
+        if len(groups) > 1:
+            name = tr("Soundtrack ({first}-{last} of {count})", first=group[0][0], last=group[-1][0], count=len(tracks))
+        else:
+            name = tr("Soundtrack")
+        embed.add_field(name=name, value="\n".join(line for _, line in group), inline=False)
     if show.genres:
-        embed.add_field(name="Genres", value=", ".join(show.genres), inline=False)
-    embed.set_footer(text="Facts come from a sourced fact sheet; uncertain items are marked.")
+        embed.add_field(name=tr("Genres"), value=", ".join(tr.pack(g) for g in show.genres), inline=False)
+    embed.set_footer(text=tr("Facts come from a sourced fact sheet; uncertain items are marked."))
     return embed
 
 
@@ -67,7 +83,8 @@ class About(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def about(self, interaction: Interaction, public: bool = False) -> None:
-        await send(interaction, public=public, embed=about_embed(self.services.catalog))
+        tr = await texts_for(interaction, public=public)
+        await send(interaction, public=public, embed=about_embed(tr, self.services.catalog))
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -12,65 +12,114 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
-from bot.services.guild_config import format_offset
 
-from .common import BRAND, EMBED_FOOTER_LIMIT, PUBLIC_DESCRIBE, Interaction, clip_sentences, dm_refusal_notice, send, ts
+from .common import (
+    BRAND,
+    EMBED_FOOTER_LIMIT,
+    PUBLIC_DESCRIBE,
+    Interaction,
+    Texts,
+    clip_sentences,
+    dm_refusal_notice,
+    member_texts,
+    send,
+    texts_for,
+    ts,
+)
+from .episodes import show_title
 
 log = logging.getLogger(__name__)
 
 
-async def airing_embed(services: Services, guild_id: int | None) -> discord.Embed:
+async def airing_embed(tr: Texts, services: Services, guild_id: int | None) -> discord.Embed:
     catalog = services.catalog
     show = catalog.show
     now = services.clock()
     zone = show.timezone
-    embed = discord.Embed(title=f"When {show.title} airs", colour=BRAND)
+    embed = discord.Embed(title=tr("When {show} airs", show=show_title(tr, catalog)), colour=BRAND)
     embed.description = (
-        f"On **{show.network}** in Korea, streaming on **{show.streaming}** the same day.\n{show.streaming_note}"
+        tr(
+            "On **{network}** in Korea, streaming on **{service}** the same day.",
+            network=show.network,
+            service=show.streaming,
+        )
+        + f"\n{tr.pack(show.streaming_note)}"
     )
     slots = []
     for slot, moment in services.airing.next_slots(now):
-        local = (
-            f"{slot.weekday_name}s {slot.time:%H:%M} KST"
-            if zone.key == "Asia/Seoul"
-            else (f"{slot.weekday_name}s {slot.time:%H:%M} ({zone.key})")
+        where = "KST" if zone.key == "Asia/Seoul" else f"({zone.key})"
+        slots.append(
+            tr(
+                "{days} {time} {zone} \N{EM DASH} next such slot {when}",
+                days=tr.every(slot.weekday),
+                time=slot.time.strftime("%H:%M"),
+                zone=where,
+                when=ts(moment, "F"),
+            )
         )
-        slots.append(f"{local} \N{EM DASH} next such slot {ts(moment, 'F')}")
-    embed.add_field(name="Weekly slots", value="\n".join(slots), inline=False)
+    embed.add_field(name=tr("Weekly slots"), value="\n".join(slots), inline=False)
     first, last = catalog.episodes[0], catalog.episodes[-1]
     embed.add_field(
-        name="Run",
+        name=tr("Run"),
         value=(
-            f"{catalog.episode_count} episodes, {ts(first.airs_at, 'D')} to {ts(last.airs_at, 'D')}\n"
-            f"Special: *{catalog.special.title}*, {ts(catalog.special.airs_at, 'D')} (not a numbered episode)"
+            tr(
+                "{count} episodes, {first} to {last}",
+                count=catalog.episode_count,
+                first=ts(first.airs_at, "D"),
+                last=ts(last.airs_at, "D"),
+            )
+            + "\n"
+            + tr(
+                "Special: *{title}*, {when} (not a numbered episode)",
+                title=catalog.special.title,
+                when=ts(catalog.special.airs_at, "D"),
+            )
         ),
         inline=False,
     )
     status = services.airing.status(now)
     if status.finished:
-        value = f"Finished: all {catalog.episode_count} episodes have aired; the finale aired {ts(last.airs_at, 'D')}."
+        value = tr(
+            "Finished: all {count} episodes have aired; the finale aired {when}.",
+            count=catalog.episode_count,
+            when=ts(last.airs_at, "D"),
+        )
     else:
         nxt = status.next_episode
         assert nxt is not None
-        value = f"Next: **episode {nxt.number}**, {ts(nxt.airs_at, 'F')} ({ts(nxt.airs_at, 'R')})"
+        value = tr(
+            "Next: **episode {n}**, {when} ({relative})",
+            n=nxt.number,
+            when=ts(nxt.airs_at, "F"),
+            relative=ts(nxt.airs_at, "R"),
+        )
         if status.aired_count:
-            value += f"\n{status.aired_count} of {catalog.episode_count} episodes have aired."
-    embed.add_field(name="Status", value=value, inline=False)
+            value += "\n" + tr(
+                "{aired} of {count} episodes have aired.", aired=status.aired_count, count=catalog.episode_count
+            )
+    embed.add_field(name=tr("Status"), value=value, inline=False)
     if guild_id is not None:
         found = await services.rewatch.progress(guild_id, now)
         if found is not None:
             row, _, at = found
             if row.status == "paused":
-                text = f"Paused after episode {at.last_aired}."
+                text = tr("Paused after episode {n}.", n=at.last_aired)
             elif at.next is None:
-                text = "The rewatch is finished: every episode has aired."
+                text = tr("The rewatch is finished: every episode has aired.")
             else:
-                text = f"Next: **episode {at.next.episode}**, {ts(at.next.airs_at, 'F')} ({ts(at.next.airs_at, 'R')})"
+                text = tr(
+                    "Next: **episode {n}**, {when} ({relative})",
+                    n=at.next.episode,
+                    when=ts(at.next.airs_at, "F"),
+                    relative=ts(at.next.airs_at, "R"),
+                )
             embed.add_field(
-                name="This server's rewatch", value=f"{text}\n`/rewatch show` for the schedule", inline=False
+                name=tr("This server's rewatch"),
+                value=f"{text}\n" + tr("`/rewatch show` for the schedule"),
+                inline=False,
             )
     if show.slot_note:
-        embed.set_footer(text=clip_sentences(show.slot_note, EMBED_FOOTER_LIMIT))
+        embed.set_footer(text=clip_sentences(tr.pack(show.slot_note), EMBED_FOOTER_LIMIT))
     return embed
 
 
@@ -85,7 +134,8 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
     @app_commands.command(name="info", description="When and where Run On airs, and what's next")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def info(self, interaction: Interaction, public: bool = False) -> None:
-        await send(interaction, public=public, embed=await airing_embed(self.services, interaction.guild_id))
+        tr = await texts_for(interaction, public=public)
+        await send(interaction, public=public, embed=await airing_embed(tr, self.services, interaction.guild_id))
 
     @app_commands.command(
         name="remind-me", description="Get this server's airing reminders by DM, or at your own times"
@@ -104,6 +154,7 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
             raise UserError(
                 "Airing reminders belong to a server: run `/airing remind-me` in the server whose reminders you want."
             )
+        tr = member_texts(interaction)
         if setting == "off" and offsets is not None:
             raise UserError("`offsets` go with `on`: `/airing remind-me setting:on offsets:1d, 30m`. Nothing changed.")
         own = await self.services.personal.set_airing(
@@ -111,19 +162,19 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
         )
         config = await self.services.guilds.get(interaction.guild_id)
         if setting == "off":
-            text = "No more airing DMs from this server."
+            text = tr("No more airing DMs from this server.")
         elif config.airing_channel_id is None:
-            text = "Noted. This server has no airing posts set up yet, so DMs start once staff run `/setup airing`."
+            text = tr("Noted. This server has no airing posts set up yet, so DMs start once staff run `/setup airing`.")
         elif own.offsets is not None:
-            times = ", ".join(format_offset(o) for o in own.offsets)
-            text = (
-                f"You'll get a DM {times} before each episode airs here, at your own times (keep DMs from server "
-                "members open)."
+            text = tr(
+                "You'll get a DM {times} before each episode airs here, at your own times (keep DMs from server "
+                "members open).",
+                times=", ".join(tr.offset(o) for o in own.offsets),
             )
         else:
-            text = "You'll get a DM before each episode airs here (keep DMs from server members open)."
+            text = tr("You'll get a DM before each episode airs here (keep DMs from server members open).")
         if setting == "on":
-            text += await dm_refusal_notice(self.services, interaction.user.id)
+            text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await send(interaction, content=text)
 
 

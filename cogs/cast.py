@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.catalog import Person
 from bot.client import RunOnBot
+from bot.locale import msg
 from bot.services import Services, spoilers
 
 from .common import (
@@ -20,24 +21,38 @@ from .common import (
     PUBLIC_DESCRIBE,
     Interaction,
     SafeButton,
+    Texts,
+    actor,
+    character,
     clip,
     join_clipped,
+    member_texts,
     public_line,
+    render_lines,
     send,
     services_of,
+    texts_for,
     view_of,
 )
 
-BILLING = {"main": "Main cast", "supporting": "Supporting cast", "cameo": "Cameo"}
+BILLING = {
+    "main": msg("Main cast"),
+    "supporting": msg("Supporting cast"),
+    "cameo": msg("Cameo"),
+}
 
 
-def _hangul(text: str, verified: bool) -> str:
-    if not text:
-        return ""
-    return f" ({text})" if verified else f" ({text}, Hangul unverified)"
+def _name(tr: Texts, latin: str, hangul: str, verified: bool) -> str:
+    """A name as the card shows it: Hangul first for Korean readers when verified (기선겸 (Ki Seon-gyeom)); an
+    unverified Hangul spelling is marked so, after the romanization."""
+    if not hangul:
+        return latin
+    if verified:
+        return f"{hangul} ({latin})" if tr.korean else f"{latin} ({hangul})"
+    return tr("{name} ({hangul}, Hangul unverified)", name=latin, hangul=hangul)
 
 
-def card(person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
+def card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
     """The cast card for a reader whose safe line is ``line``.
 
     Who plays whom, the Hangul names and the description (what the sheet says from episode 1 on) are always
@@ -46,46 +61,55 @@ def card(person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
     card) wrapped in spoiler tags under a "Spoilers: episode N" label.
     """
     embed = discord.Embed(
-        title=f"{person.character}{_hangul(person.character_hangul, person.character_hangul_verified)}",
+        title=_name(tr, person.character, person.character_hangul, person.character_hangul_verified),
         colour=BRAND,
     )
-    actor = person.actor or "Actor not identified in our sources"
-    embed.add_field(name="Played by", value=actor + _hangul(person.actor_hangul, person.actor_hangul_verified))
-    embed.add_field(name="Role", value=BILLING[person.billing])
-    about = clip(person.description.text, EMBED_FIELD_LIMIT)
+    if person.actor:
+        played = _name(tr, person.actor, person.actor_hangul, person.actor_hangul_verified)
+    else:
+        played = tr("Actor not identified in our sources")
+    embed.add_field(name=tr("Played by"), value=played)
+    embed.add_field(name=tr("Role"), value=tr.render(BILLING[person.billing]))
+    about = clip(tr.pack(person.description.text), EMBED_FIELD_LIMIT)
     if withhold:
         split = spoilers.split(person.arcs, line)
-        notes = spoilers.render(split.shown, line)
+        notes = render_lines(split.shown, line, tr)
         hidden = Counter(arc.reveals for arc in split.withheld)
-        notes += [_locked(episode, count) for episode, count in sorted(hidden.items())]
+        notes += [_locked(tr, episode, count) for episode, count in sorted(hidden.items())]
     else:
-        notes = spoilers.render(person.arcs, line)
-    lines = [about, "", "**Story notes**", *notes] if notes else [about]
-    embed.description = join_clipped(lines, EMBED_DESCRIPTION_LIMIT)
+        notes = render_lines(person.arcs, line, tr)
+    heading = tr("Story notes")
+    lines = [about, "", f"**{heading}**", *notes] if notes else [about]
+    embed.description = join_clipped(lines, EMBED_DESCRIPTION_LIMIT, tr)
     if withhold and any(arc.reveals > line for arc in person.arcs):
-        watched = f"You've watched up to episode {line}" if line else "You haven't marked any episode as watched"
-        embed.add_field(
-            name="Hidden",
-            value=f"{watched}, so later story notes are locked. The button shows them behind spoiler tags; "
-            "`/progress set` unlocks them for good.",
-            inline=False,
-        )
+        if line:
+            hidden_text = tr(
+                "You've watched up to episode {n}, so later story notes are locked. The button shows them behind "
+                "spoiler tags; `/progress set` unlocks them for good.",
+                n=line,
+            )
+        else:
+            hidden_text = tr(
+                "You haven't marked any episode as watched, so later story notes are locked. The button shows them "
+                "behind spoiler tags; `/progress set` unlocks them for good."
+            )
+        embed.add_field(name=tr("Hidden"), value=hidden_text, inline=False)
     aliases = ", ".join((*person.character_aliases[:6], *person.actor_aliases[:4]))
     if aliases:
-        embed.set_footer(text=clip(f"Also written: {aliases}", 300))
+        embed.set_footer(text=clip(tr("Also written: {names}", names=aliases), 300))
     return embed
 
 
-def _locked(episode: int, count: int) -> str:
-    notes = "a story note" if count == 1 else f"{count} story notes"
-    return f"\N{LOCK} Episode {episode}: {notes} (hidden)"
+def _locked(tr: Texts, episode: int, count: int) -> str:
+    notes = tr.plural("a story note", "{count} story notes", count, count=count)
+    return "\N{LOCK} " + tr("Episode {n}: {notes} (hidden)", n=episode, notes=notes)
 
 
 class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reveal"):
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Show hidden notes (spoiler-tagged)",
+                label=tr("Show hidden notes (spoiler-tagged)") if tr else "show",
                 style=discord.ButtonStyle.danger,
                 custom_id=f"runon:cast:{key}:reveal",
             )
@@ -100,16 +124,18 @@ class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reve
         services = services_of(interaction)
         person = services.catalog.person(self.key)
         horizon = await services.progress.horizon(interaction.user.id)
-        await interaction.response.send_message(embed=card(person, horizon), ephemeral=True)
+        await interaction.response.send_message(embed=card(member_texts(interaction), person, horizon), ephemeral=True)
 
 
 class ShareCast(SafeButton, template=r"runon:share:cast:(?P<key>[a-z0-9-]{1,60})"):
-    """Post the card in the channel for everyone, tagged against the server's spoiler line."""
+    """Post the card in the channel for everyone, tagged against the server's spoiler line, in its language."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Share here", style=discord.ButtonStyle.secondary, custom_id=f"runon:share:cast:{key}"
+                label=tr("Share here") if tr else "share",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"runon:share:cast:{key}",
             )
         )
         self.key = key
@@ -120,8 +146,10 @@ class ShareCast(SafeButton, template=r"runon:share:cast:(?P<key>[a-z0-9-]{1,60})
 
     async def handle(self, interaction: Interaction) -> None:
         person = services_of(interaction).catalog.person(self.key)
-        embed = card(person, await public_line(interaction))
-        await interaction.response.send_message(content=f"Shared by {interaction.user.mention}", embed=embed)
+        tr = await texts_for(interaction, public=True)
+        embed = card(tr, person, await public_line(interaction))
+        content = tr("Shared by {member}", member=interaction.user.mention)
+        await interaction.response.send_message(content=content, embed=embed)
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
@@ -136,45 +164,57 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
         self, interaction: Interaction, name: app_commands.Range[str, 1, 100], public: bool = False
     ) -> None:
         person = self.services.cast.resolve(name)
+        tr = await texts_for(interaction, public=public)
         if public:
-            await send(interaction, public=True, embed=card(person, await public_line(interaction)))
+            await send(interaction, public=True, embed=card(tr, person, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
-        share = ShareCast(person.key)
+        share = ShareCast(person.key, tr)
         if any(arc.reveals > horizon for arc in person.arcs):
-            embed = card(person, horizon, withhold=True)
-            await send(interaction, embed=embed, view=view_of(RevealCast(person.key), share))
+            embed = card(tr, person, horizon, withhold=True)
+            await send(interaction, embed=embed, view=view_of(RevealCast(person.key, tr), share))
         else:
-            await send(interaction, embed=card(person, horizon), view=view_of(share))
+            await send(interaction, embed=card(tr, person, horizon), view=view_of(share))
 
     @lookup.autocomplete("name")
     async def lookup_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        tr = member_texts(interaction)
         return [
-            app_commands.Choice(name=clip(self._choice_name(m.person, m.matched), 100), value=m.person.key)
+            app_commands.Choice(name=clip(self._choice_name(tr, m.person, m.matched), 100), value=m.person.key)
             for m in self.services.cast.search(current, limit=25)
         ]
 
     @staticmethod
-    def _choice_name(person: Person, matched: str) -> str:
-        actor = person.actor or "actor unknown"
-        base = f"{person.character} \N{EM DASH} {actor}"
-        if matched not in (person.character, person.actor):
-            base += f" (matched {matched})"
+    def _choice_name(tr: Texts, person: Person, matched: str) -> str:
+        played = actor(tr, person) or tr("actor unknown")
+        base = f"{character(tr, person)} \N{EM DASH} {played}"
+        shown = (
+            person.character,
+            person.actor,
+            person.character_hangul if tr.korean else "",
+            person.actor_hangul if tr.korean else "",
+        )
+        if matched not in shown:
+            base += " " + tr("(matched {name})", name=matched)
         return base
 
     @app_commands.command(name="list", description="Everyone in the cast, main and supporting")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def list_(self, interaction: Interaction, public: bool = False) -> None:
-        embed = discord.Embed(title=f"{self.services.catalog.show.title} cast", colour=BRAND)
+        tr = await texts_for(interaction, public=public)
+        show = self.services.catalog.show
+        title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
+        embed = discord.Embed(title=tr("{show} cast", show=title), colour=BRAND)
         for billing, heading in BILLING.items():
+            unknown = tr("actor not identified")
             lines = [
-                f"**{p.character}** \N{EM DASH} {p.actor or 'actor not identified'}"
+                f"**{character(tr, p)}** \N{EM DASH} {actor(tr, p) or unknown}"
                 for p in self.services.catalog.people
                 if p.billing == billing
             ]
             if lines:
-                embed.add_field(name=heading, value=join_clipped(lines, EMBED_FIELD_LIMIT), inline=False)
-        embed.set_footer(text="Look anyone up with /cast lookup")
+                embed.add_field(name=tr.render(heading), value=join_clipped(lines, EMBED_FIELD_LIMIT, tr), inline=False)
+        embed.set_footer(text=tr("Look anyone up with /cast lookup"))
         await send(interaction, public=public, embed=embed)
 
 

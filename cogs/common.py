@@ -1,4 +1,11 @@
-"""Shared Discord glue for cogs: services access, persistent buttons, spoiler-aware embeds."""
+"""Shared Discord glue for cogs: services access, the reader's language, persistent buttons, spoiler-aware embeds.
+
+**Which language.** A private answer (ephemeral) speaks the member's Discord language: ``member_texts(interaction)``.
+A public post speaks the server's: ``await texts_for(interaction, public=True)`` (``/setup language``, else the
+server's Discord preferred locale; in a DM, the member's). Every sentence is ``tr("English text {with} fields",
+with=...)``; texts of the show pack go through ``tr.pack(text)``; errors a service raises carry a message that
+the one error path renders for the member.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +17,15 @@ from typing import Any, ClassVar, TypeVar
 import discord
 from discord import app_commands
 
-from bot.catalog import NotInPack, Revealing
-from bot.client import RunOnBot, report_error
+from bot.catalog import Confidence, NotInPack, Person, Revealing
+from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
-from bot.permissions import humanize
+from bot.locale import Msg, Texts, msg
+from bot.permissions import label
 from bot.services import Services, spoilers
-from bot.services.zones import search_zones
+from bot.services.zones import search_zones, zone_label
+
+__all__ = ["Interaction", "Texts", "member_texts"]
 
 Interaction = discord.Interaction[RunOnBot]
 T = TypeVar("T")
@@ -32,7 +42,7 @@ class OutOfDate(UserError):
     """A button or menu whose id names something that no longer exists (or never did: a forged id)."""
 
     def __init__(self) -> None:
-        super().__init__("This button is out of date. Run the command again for a fresh one.")
+        super().__init__(msg("This button is out of date. Run the command again for a fresh one."))
 
 
 #: The largest id SQLite can store (ids in custom ids are checked against it before any query).
@@ -41,6 +51,14 @@ MAX_ROW_ID = 2**63 - 1
 
 def services_of(interaction: Interaction) -> Services:
     return interaction.client.services
+
+
+async def texts_for(interaction: Interaction, *, public: bool) -> Texts:
+    """The language of an answer: the server's for a public post (the member's in a DM), else the member's."""
+    services = services_of(interaction)
+    if not public:
+        return services.language.member(interaction.locale)
+    return await services.language.public(interaction.guild_id, interaction.guild_locale, interaction.locale)
 
 
 def ts(moment: dt.datetime, style: str = "F") -> str:
@@ -65,27 +83,72 @@ def clip_sentences(text: str, limit: int) -> str:
     return kept or clip(text, limit)
 
 
-def join_clipped(lines: Sequence[str], limit: int) -> str:
+def join_clipped(lines: Sequence[str], limit: int, tr: Texts) -> str:
     """Join lines, dropping whole lines that would break the limit (never cutting a spoiler tag)."""
     out: list[str] = []
     size = 0
     for index, line in enumerate(lines):
         extra = len(line) + (1 if out else 0)
         if size + extra > limit - 40:
-            out.append(f"\N{HORIZONTAL ELLIPSIS} and {len(lines) - index} more")
+            out.append(tr("\N{HORIZONTAL ELLIPSIS} and {count} more", count=len(lines) - index))
             break
         out.append(line)
         size += extra
     return "\n".join(out)
 
 
-def render_items(items: Sequence[Revealing], line: int) -> str:
-    return join_clipped(spoilers.render(items, line), EMBED_DESCRIPTION_LIMIT)
+def spoiler_label(tr: Texts, episode: int) -> str:
+    """``Spoilers: episode 9`` / ``스포일러: 9화``."""
+    return tr("Spoilers: episode {n}", n=episode)
 
 
-def missing(permissions: discord.Permissions, needed: frozenset[str]) -> list[str]:
-    """The human names of the permissions in ``needed`` that ``permissions`` lacks, sorted."""
-    return sorted(humanize(name) for name in needed if not getattr(permissions, name))
+def marker(tr: Texts, confidence: Confidence) -> str:
+    """What a reader is told about how sure a fact is (nothing for facts several sources agree on)."""
+    if confidence == "derived":
+        return tr(" *(inferred, not directly sourced)*")
+    if confidence == "unsourced":
+        return tr(" *(unsourced)*")
+    return ""
+
+
+def render_lines(items: Sequence[Revealing], line: int, tr: Texts, *, bullet: str = "\N{BULLET} ") -> list[str]:
+    """Content for a reader whose safe line is ``line``: plain up to it; above it wrapped in spoiler tags, each
+    episode's run under a "Spoilers: episode N" label; facts that rest on inference say so."""
+    lines = []
+    for entry in spoilers.layout(items, line):
+        if entry.item is None:
+            lines.append(f"**{spoiler_label(tr, entry.episode)}**")
+            continue
+        text = tr.pack(entry.item.text) + marker(tr, entry.item.confidence)
+        lines.append(f"{bullet}{spoilers.spoiler(text) if entry.tagged else text}")
+    return lines
+
+
+def render_items(items: Sequence[Revealing], line: int, tr: Texts) -> str:
+    return join_clipped(render_lines(items, line, tr), EMBED_DESCRIPTION_LIMIT, tr)
+
+
+def gate_message(tr: Texts, latest: int, horizon: int) -> str:
+    """The confirmation prompt for withheld content."""
+    if horizon:
+        return tr(
+            "This is from episode {latest}; you've watched up to episode {horizon}.", latest=latest, horizon=horizon
+        )
+    return tr("This is from episode {latest}; you haven't marked any episode as watched.", latest=latest)
+
+
+def character(tr: Texts, person: Person) -> str:
+    """A character's name for the reader: ``기선겸 (Ki Seon-gyeom)`` for Korean readers, else ``Ki Seon-gyeom``."""
+    return person.character_name(tr.korean)
+
+
+def actor(tr: Texts, person: Person) -> str:
+    return person.actor_name(tr.korean)
+
+
+def missing(tr: Texts, permissions: discord.Permissions, needed: frozenset[str]) -> list[str]:
+    """The names (in the reader's language) of the permissions in ``needed`` that ``permissions`` lacks, sorted."""
+    return sorted(label(tr, name) for name in needed if not getattr(permissions, name))
 
 
 async def public_line(interaction: Interaction) -> int:
@@ -98,16 +161,16 @@ async def public_line(interaction: Interaction) -> int:
     )
 
 
-async def dm_refusal_notice(services: Services, user_id: int) -> str:
+async def dm_refusal_notice(services: Services, user_id: int, tr: Texts) -> str:
     """When Discord refused the member's last reminder DM, how they can fix it (staff cannot)."""
     member = await services.members.get(user_id)
     if member.dm_refused_at is None:
         return ""
     when = ts(dt.datetime.fromtimestamp(member.dm_refused_at, dt.UTC), "R")
-    return (
-        f"\n\N{WARNING SIGN}\N{VARIATION SELECTOR-16} My last reminder DM to you ({when}) didn't arrive: Discord "
-        "refused it because your DMs are closed to me. To get DM copies, allow *Direct Messages* from this server "
-        "(click the server name > *Privacy Settings*)."
+    return "\n\N{WARNING SIGN}\N{VARIATION SELECTOR-16} " + tr(
+        "My last reminder DM to you ({when}) didn't arrive: Discord refused it because your DMs are closed to me. "
+        "To get DM copies, allow *Direct Messages* from this server (click the server name > *Privacy Settings*).",
+        when=when,
     )
 
 
@@ -129,13 +192,16 @@ def require_manage_guild(interaction: discord.Interaction[Any]) -> None:
         raise app_commands.MissingPermissions(["manage_guild"])
 
 
-def zone_choices(current: str) -> list[app_commands.Choice[str]]:
-    """Autocomplete for an IANA time-zone option (city search)."""
-    return [app_commands.Choice(name=z, value=z) for z in search_zones(current, 25)]
+def zone_choices(current: str, tr: Texts) -> list[app_commands.Choice[str]]:
+    """Autocomplete for an IANA time-zone option (city search in English and Korean); Korean readers see the
+    city first ("서울 (Asia/Seoul)"), the value is always the IANA name."""
+    return [app_commands.Choice(name=zone_label(z, tr.lang), value=z) for z in search_zones(current, 25)]
 
 
-def watched_text(horizon: int) -> str:
-    return f"You've watched up to episode {horizon}." if horizon else "You haven't marked any episode as watched."
+def watched_text(tr: Texts, horizon: int) -> str:
+    if horizon:
+        return tr("You've watched up to episode {n}.", n=horizon)
+    return tr("You haven't marked any episode as watched.")
 
 
 async def send(interaction: Interaction, *, public: bool = False, **kwargs: Any) -> None:
@@ -150,7 +216,7 @@ class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
     """
 
     owner_id: int | None = None  # when set, only this member may press the button
-    refusal: ClassVar[str] = "That button belongs to someone else's answer. Run the command yourself."
+    refusal: ClassVar[Msg] = msg("That button belongs to someone else's answer. Run the command yourself.")
 
     @classmethod
     async def from_custom_id(
@@ -168,7 +234,7 @@ class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if self.owner_id is not None and interaction.user.id != self.owner_id:
-            await interaction.response.send_message(self.refusal, ephemeral=True)
+            await interaction.response.send_message(member_texts(interaction).render(self.refusal), ephemeral=True)
             return False
         return True
 
@@ -213,27 +279,26 @@ class EpisodeTransformer(app_commands.Transformer[RunOnBot]):
         except (TypeError, ValueError):
             number = -1
         if not 1 <= number <= catalog.episode_count:
-            raise UserError(f"There is no episode {value}; Run On has episodes 1 to {catalog.episode_count}.")
+            raise UserError(
+                "There is no episode {value}; Run On has episodes 1 to {last}.", value=value, last=catalog.episode_count
+            )
         return number
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: Interaction, value: int | float | str
     ) -> list[app_commands.Choice[int]]:
         services = services_of(interaction)
+        tr = member_texts(interaction)
         horizon = await services.progress.horizon(interaction.user.id)
         typed = str(value).strip()
         choices = []
         for episode in services.catalog.episodes:
             if typed and not str(episode.number).startswith(typed):
                 continue
-            day = episode.airs_at.astimezone(services.catalog.show.timezone)
+            day = tr.day(episode.airs_at.astimezone(services.catalog.show.timezone).date())
             mark = " \N{CHECK MARK}" if episode.number <= horizon else ""
-            choices.append(
-                app_commands.Choice(
-                    name=f"Episode {episode.number} \N{MIDDLE DOT} {day:%a %d %b %Y}{mark}",
-                    value=episode.number,
-                )
-            )
+            name = tr("Episode {n} \N{MIDDLE DOT} {day}", n=episode.number, day=day)
+            choices.append(app_commands.Choice(name=f"{name}{mark}", value=episode.number))
         return choices[:25]
 
 

@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, humanize
+from bot.locale import LANGUAGES, Msg, msg
+from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services import Services
 from bot.services.discussion import (
     FORUM_TAG_LIMIT,
@@ -19,12 +20,9 @@ from bot.services.discussion import (
     ThreadProblem,
     ThreadRecord,
     fallback_tag,
-    opening_post,
-    tag_name,
-    thread_name,
 )
 
-from .common import EpisodeOption, Interaction, missing
+from .common import EpisodeOption, Interaction, Texts, member_texts
 
 ARCHIVE_AFTER_MINUTES: Final = 10080  # a week: episode threads stay open through a rewatch week
 TAG_REQUIRED_CODE: Final = 40067  # Discord: "A tag is required to create a forum post in this channel"
@@ -37,6 +35,26 @@ class _Refused(Exception):
 
     def __init__(self, why: NoThread) -> None:
         self.why = why
+
+
+def thread_name(tr: Texts, episode: int) -> str:
+    """The thread's name says which episode's spoilers it holds (in the server's language)."""
+    return tr("Episode {n} discussion \N{EM DASH} spoilers for ep {n}", n=episode)
+
+
+def tag_name(tr: Texts, episode: int) -> str:
+    return tr("Episode {n}", n=episode)
+
+
+def opening_post(tr: Texts, title: str, episode: int) -> str:
+    return tr(
+        "**{show}, episode {n}: discussion thread.**\nEverything up to and including episode {n} may be discussed "
+        "here openly, so leave now if you haven't watched it. Anything from later episodes goes in "
+        "`||spoiler tags||` (or use `/spoiler`).\nEpisode facts: `/episode info episode:{n}` \N{MIDDLE DOT} recap: "
+        "`/recap episode:{n}`",
+        show=title,
+        n=episode,
+    )
 
 
 class Discussion(commands.Cog):
@@ -53,7 +71,7 @@ class Discussion(commands.Cog):
     async def open_for(self, guild_id: int, episode: int) -> ThreadLink:
         guild = self.bot.get_guild(guild_id)
         if guild is None:
-            return ThreadLink(None, NoThread(ThreadProblem.CHANNEL_GONE, "I'm not in that server any more."))
+            return ThreadLink(None, NoThread(ThreadProblem.CHANNEL_GONE, msg("I'm not in that server any more.")))
         found = await self.ensure_thread(guild, episode)
         return ThreadLink(None, found) if isinstance(found, NoThread) else ThreadLink(found.id)
 
@@ -66,9 +84,10 @@ class Discussion(commands.Cog):
         parent = await self._parent(guild)
         if isinstance(parent, NoThread):
             raise UserError(parent.reason)
+        tr = member_texts(interaction)
         ready = await self._open_cached(guild, parent, episode)
         if ready is not None:  # the common case answers at once, without a deferral round trip
-            await interaction.response.send_message(self._reply(ready, episode, created=False), ephemeral=True)
+            await interaction.response.send_message(self._reply(tr, ready, episode, created=False), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.discussion.locks((guild.id, episode)):
@@ -76,7 +95,8 @@ class Discussion(commands.Cog):
                 thread, created, note = await self._thread_for(guild, parent, episode)
             except _Refused as refused:
                 raise UserError(refused.why.reason) from None
-        await interaction.followup.send(self._reply(thread, episode, created=created) + note, ephemeral=True)
+        note_text = " " + tr.render(note) if note is not None else ""
+        await interaction.followup.send(self._reply(tr, thread, episode, created=created) + note_text, ephemeral=True)
 
     async def ensure_thread(self, guild: discord.Guild, episode: int) -> discord.Thread | NoThread:
         """The episode's thread, opened or created, for other features (airing posts); or why there is none."""
@@ -96,29 +116,41 @@ class Discussion(commands.Cog):
         if config.discussion_channel_id is None:
             return NoThread(
                 ThreadProblem.NO_CHANNEL,
-                "This server has no discussion channel yet. Someone with Manage Server can pick one with "
-                "`/setup discussion`.",
+                msg(
+                    "This server has no discussion channel yet. Someone with Manage Server can pick one with "
+                    "`/setup discussion`."
+                ),
             )
         parent = guild.get_channel(config.discussion_channel_id)
         if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
             return NoThread(
                 ThreadProblem.CHANNEL_GONE,
-                "The discussion channel is gone. Ask staff to pick a new one with `/setup discussion`.",
+                msg("The discussion channel is gone. Ask staff to pick a new one with `/setup discussion`."),
             )
-        lacking = missing(parent.permissions_for(guild.me), FEATURE_PERMISSIONS["discussion threads"])
-        if lacking:
+        needed = FEATURE_PERMISSIONS["discussion threads"]
+        if [p for p in needed if not getattr(parent.permissions_for(guild.me), p)]:
             return NoThread(
                 ThreadProblem.MISSING_PERMISSIONS,
-                f"I can't create threads in {parent.mention}: I need {', '.join(lacking)} there.",
+                msg(
+                    "I can't create threads in {channel}: I need {permissions} there.",
+                    channel=parent.mention,
+                    permissions=_Permissions(parent.permissions_for(guild.me), needed),
+                ),
             )
         return parent
 
     @staticmethod
-    def _reply(thread: discord.Thread, episode: int, *, created: bool) -> str:
-        verb = "Opened a new" if created else "Here's the"
-        return (
-            f"{verb} episode {episode} discussion thread: {thread.mention} "
-            f"(it contains spoilers for episode {episode})."
+    def _reply(tr: Texts, thread: discord.Thread, episode: int, *, created: bool) -> str:
+        if created:
+            return tr(
+                "Opened a new episode {n} discussion thread: {thread} (it contains spoilers for episode {n}).",
+                n=episode,
+                thread=thread.mention,
+            )
+        return tr(
+            "Here's the episode {n} discussion thread: {thread} (it contains spoilers for episode {n}).",
+            n=episode,
+            thread=thread.mention,
         )
 
     async def _open_cached(self, guild: discord.Guild, parent: Parent, episode: int) -> discord.Thread | None:
@@ -144,13 +176,19 @@ class Discussion(commands.Cog):
                 raise _Refused(
                     NoThread(
                         ThreadProblem.LOCKED,
-                        f"The episode thread {thread.mention} is archived and locked; ask staff to reopen it.",
+                        msg(
+                            "The episode thread {thread} is archived and locked; ask staff to reopen it.",
+                            thread=thread.mention,
+                        ),
                     )
                 ) from None
         return thread
 
-    async def _thread_for(self, guild: discord.Guild, parent: Parent, episode: int) -> tuple[discord.Thread, bool, str]:
-        """The thread, whether it was just created, and a note for the member (a fallback tag was used)."""
+    async def _thread_for(
+        self, guild: discord.Guild, parent: Parent, episode: int
+    ) -> tuple[discord.Thread, bool, Msg | None]:
+        """The thread, whether it was just created, and a note for the member (a fallback tag was used). Its name,
+        tag and opening post are in the server's language."""
         row = await self.services.discussion.thread(guild.id, episode)
         if row is not None and row.parent_id == parent.id:
             try:
@@ -158,16 +196,18 @@ class Discussion(commands.Cog):
             except discord.HTTPException as error:  # Discord failing to look it up or reopen it: try later
                 raise _Refused(self._refused(parent, error)) from None
             if existing is not None:
-                return existing, False, ""
-        catalog = self.services.catalog
-        name = thread_name(catalog, episode)
-        note = ""
+                return existing, False, None
+        show = self.services.catalog.show
+        tr = await self.services.language.server(guild.id, guild.preferred_locale)
+        name = thread_name(tr, episode)
+        title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
+        note: Msg | None = None
         try:
             if isinstance(parent, discord.ForumChannel):
-                tag, note = await self._episode_tag(guild, parent, episode)
+                tag, note = await self._episode_tag(tr, guild, parent, episode)
                 made = await parent.create_thread(
                     name=name,
-                    content=opening_post(catalog, episode),
+                    content=opening_post(tr, title, episode),
                     applied_tags=[tag] if tag else [],
                     auto_archive_duration=ARCHIVE_AFTER_MINUTES,
                     allowed_mentions=discord.AllowedMentions.none(),
@@ -177,19 +217,22 @@ class Discussion(commands.Cog):
                 thread = await parent.create_thread(
                     name=name, type=discord.ChannelType.public_thread, auto_archive_duration=ARCHIVE_AFTER_MINUTES
                 )
-                await thread.send(opening_post(catalog, episode), allowed_mentions=discord.AllowedMentions.none())
+                await thread.send(opening_post(tr, title, episode), allowed_mentions=discord.AllowedMentions.none())
         except discord.Forbidden:
-            needed = ", ".join(sorted(humanize(p) for p in FEATURE_PERMISSIONS["discussion threads"]))
             raise _Refused(
                 NoThread(
                     ThreadProblem.MISSING_PERMISSIONS,
-                    f"Discord refused to open the thread in {parent.mention}. Please ask staff to check that I have "
-                    f"{needed} there.",
+                    msg(
+                        "Discord refused to open the thread in {channel}. Please ask staff to check that I have "
+                        "{permissions} there.",
+                        channel=parent.mention,
+                        permissions=_Permissions(None, FEATURE_PERMISSIONS["discussion threads"]),
+                    ),
                 )
             ) from None
         except discord.HTTPException as error:
             if error.code == TAG_REQUIRED_CODE:
-                raise _Refused(self._tag_required(parent, episode)) from None
+                raise _Refused(self._tag_required(tr, parent, episode)) from None
             raise _Refused(self._refused(parent, error)) from None
         await self.services.discussion.record(guild.id, episode, thread.id, parent.id, self.services.clock())
         return thread, True, note
@@ -199,21 +242,31 @@ class Discussion(commands.Cog):
         detail = f"{error.status}: {error.text}" if error.text else str(error.status)
         return NoThread(
             ThreadProblem.REFUSED,
-            f"Discord refused to open the thread in {parent.mention} ({detail}). Try again in a moment.",
+            msg(
+                "Discord refused to open the thread in {channel} ({detail}). Try again in a moment.",
+                channel=parent.mention,
+                detail=detail,
+            ),
         )
 
     @staticmethod
-    def _tag_required(forum: Parent, episode: int) -> NoThread:
+    def _tag_required(tr: Texts, forum: Parent, episode: int) -> NoThread:
         return NoThread(
             ThreadProblem.TAG_REQUIRED,
-            f"{forum.mention} requires a tag on every post and I can't add one: ask staff to create an "
-            f'"{tag_name(episode)}" tag there, or to give me Manage Channels in it so I can.',
+            msg(
+                '{forum} requires a tag on every post and I can\'t add one: ask staff to create an "{tag}" tag there, '
+                "or to give me {permission} in it so I can.",
+                forum=forum.mention,
+                tag=tag_name(tr, episode),
+                permission=_Permissions(None, frozenset({"manage_channels"})),
+            ),
         )
 
     async def _episode_tag(
-        self, guild: discord.Guild, forum: discord.ForumChannel, episode: int
-    ) -> tuple[discord.ForumTag | None, str]:
-        """The tag for the episode's post, and a note when it is not "Episode N".
+        self, tr: Texts, guild: discord.Guild, forum: discord.ForumChannel, episode: int
+    ) -> tuple[discord.ForumTag | None, Msg | None]:
+        """The tag for the episode's post, and a note when it is not "Episode N" (in the server's language ``tr``;
+        a tag named in another language the bot speaks is used too, e.g. after the server changed its language).
 
         "Episode N" if it exists, else created when the bot may (Manage Channels, fewer than 20 tags). A forum that
         requires a tag then gets an existing one the bot may apply, preferably about discussion or episodes; a
@@ -221,25 +274,41 @@ class Discussion(commands.Cog):
         """
         perms = forum.permissions_for(guild.me)
         usable = [tag for tag in forum.available_tags if not tag.moderated or perms.manage_threads]
-        wanted = tag_name(episode)
-        for tag in usable:
-            if tag.name.casefold() == wanted.casefold():
-                return tag, ""
-        can_manage = not missing(perms, OPTIONAL_PERMISSIONS["forum episode tags"])
+        wanted = tag_name(tr, episode)
+        names = {tag_name(self.services.language.texts(lang), episode).casefold() for lang in LANGUAGES}
+        for preferred in (True, False):
+            for tag in usable:
+                if tag.name.casefold() == wanted.casefold() or (not preferred and tag.name.casefold() in names):
+                    return tag, None
+        can_manage = not [p for p in OPTIONAL_PERMISSIONS["forum episode tags"] if not getattr(perms, p)]
         if can_manage and len(forum.available_tags) < FORUM_TAG_LIMIT:
             try:
-                return await forum.create_tag(name=wanted), ""
+                return await forum.create_tag(name=wanted), None
             except discord.HTTPException:
                 pass  # a tag that another bot or staff just added, a limit: fall back below
         if not forum.flags.require_tag:
-            return None, ""
+            return None, None
         index = fallback_tag([tag.name for tag in usable])
         if index is None:
-            raise _Refused(self._tag_required(forum, episode))
+            raise _Refused(self._tag_required(tr, forum, episode))
         fallback = usable[index]
-        return fallback, (
-            f' I tagged it "{fallback.name}": staff can add an "{wanted}" tag (or give me Manage Channels there).'
+        return fallback, msg(
+            'I tagged it "{used}": staff can add an "{tag}" tag (or give me {permission} there).',
+            used=fallback.name,
+            tag=wanted,
+            permission=_Permissions(None, frozenset({"manage_channels"})),
         )
+
+
+class _Permissions:
+    """Permission names rendered in the reader's language: the ones of ``needed`` that ``have`` lacks (all of them
+    when ``have`` is None)."""
+
+    def __init__(self, have: discord.Permissions | None, needed: frozenset[str]) -> None:
+        self.names = sorted(p for p in needed if have is None or not getattr(have, p))
+
+    def render(self, tr: Texts) -> str:
+        return ", ".join(sorted(label(tr, p) for p in self.names))
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -18,10 +18,14 @@ from .common import (
     EpisodeOption,
     Interaction,
     SafeButton,
+    Texts,
+    gate_message,
+    member_texts,
     public_line,
     render_items,
     send,
     services_of,
+    texts_for,
     ts,
     view_of,
     watched_text,
@@ -30,72 +34,77 @@ from .common import (
 PAGE_SIZE = 8
 
 
-def _air_line(catalog: Catalog, episode: Episode) -> str:
-    line = f"{ts(episode.airs_at, 'F')} on {catalog.show.network}"
+def show_title(tr: Texts, catalog: Catalog) -> str:
+    """``Run On``; for Korean readers ``런 온 (Run On)``."""
+    show = catalog.show
+    return f"{show.title_korean} ({show.title})" if tr.korean else show.title
+
+
+def _air_line(tr: Texts, catalog: Catalog, episode: Episode) -> str:
+    line = tr("{when} on {network}", when=ts(episode.airs_at, "F"), network=catalog.show.network)
     if episode.date_is_derived:
-        line += "\n*Date worked out from the Wednesday/Thursday pattern, not read in a source.*"
+        line += "\n" + tr("*Date worked out from the Wednesday/Thursday pattern, not read in a source.*")
     return line
 
 
-def _rating_line(episode: Episode) -> str:
+def _rating_line(tr: Texts, episode: Episode) -> str:
     parts = []
     if episode.rating:
         r = episode.rating
-        single = " (one source)" if r.confidence == "single" else ""
-        parts.append(f"{r.percent:g}% {r.scope}, {r.source}{single}")
+        single = tr(" (one source)") if r.confidence == "single" else ""
+        parts.append(f"{r.percent:g}% {tr.pack(r.scope)}, {tr.pack(r.source)}{single}")
     if episode.rating_note:
-        parts.append(episode.rating_note)
-    return "\n".join(parts) or "No nationwide figure was found."
+        parts.append(tr.pack(episode.rating_note))
+    return "\n".join(parts) or tr("No nationwide figure was found.")
 
 
-def info_embed(catalog: Catalog, episode: Episode) -> discord.Embed:
+def info_embed(tr: Texts, catalog: Catalog, episode: Episode) -> discord.Embed:
     """Episode facts. Spoiler-free: the logline reveals nothing beyond the premise."""
-    embed = discord.Embed(title=f"{catalog.show.title} \N{EM DASH} Episode {episode.number}", colour=BRAND)
-    embed.description = episode.logline
-    embed.add_field(name="Aired", value=_air_line(catalog, episode), inline=False)
-    embed.add_field(name="Rating", value=_rating_line(episode), inline=False)
-    recap = {
-        "full": f"Available: `/recap episode:{episode.number}`",
-        "partial": f"Partial (thin sources): `/recap episode:{episode.number}`",
-        "none": "No sourced recap yet.",
-    }[episode.recap_status]
-    embed.add_field(name="Recap", value=recap, inline=False)
-    embed.set_footer(text=f"Streaming on {catalog.show.streaming}")
+    title = tr("{show} \N{EM DASH} Episode {n}", show=show_title(tr, catalog), n=episode.number)
+    embed = discord.Embed(title=title, colour=BRAND)
+    embed.description = tr.pack(episode.logline)
+    embed.add_field(name=tr("Aired"), value=_air_line(tr, catalog, episode), inline=False)
+    embed.add_field(name=tr("Rating"), value=_rating_line(tr, episode), inline=False)
+    if episode.recap_status == "full":
+        recap = tr("Available: `/recap episode:{n}`", n=episode.number)
+    elif episode.recap_status == "partial":
+        recap = tr("Partial (thin sources): `/recap episode:{n}`", n=episode.number)
+    else:
+        recap = tr("No sourced recap yet.")
+    embed.add_field(name=tr("Recap"), value=recap, inline=False)
+    embed.set_footer(text=tr("Streaming on {service}", service=catalog.show.streaming))
     return embed
 
 
-def recap_embed(catalog: Catalog, episode: Episode, line: int) -> discord.Embed:
+def recap_embed(tr: Texts, catalog: Catalog, episode: Episode, line: int) -> discord.Embed:
     """The recap with everything above ``line`` spoiler-tagged and labelled."""
-    embed = discord.Embed(title=f"Episode {episode.number} recap", colour=BRAND)
+    embed = discord.Embed(title=tr("Episode {n} recap", n=episode.number), colour=BRAND)
     parts = []
     if episode.recap_note:
-        parts.append(f"*{episode.recap_note}*")
+        parts.append(f"*{tr.pack(episode.recap_note)}*")
     if episode.recap:
-        parts.append(render_items(episode.recap, line))
+        parts.append(render_items(episode.recap, line, tr))
     elif episode.recap_status == "none":
-        parts.append("No recap yet: no reliable source describes this episode, so the bot says nothing about it.")
+        parts.append(tr("No recap yet: no reliable source describes this episode, so the bot says nothing about it."))
     embed.description = "\n\n".join(parts)
-    embed.set_footer(text=f"Aired {episode.airs_at.astimezone(catalog.show.timezone):%Y-%m-%d} (KST)")
+    aired = episode.airs_at.astimezone(catalog.show.timezone).date()
+    embed.set_footer(text=tr("Aired {date} (KST)", date=aired.isoformat()))
     return embed
 
 
-def gate_embed(title: str, latest: int, horizon: int) -> discord.Embed:
+def gate_embed(tr: Texts, title: str, latest: int, horizon: int) -> discord.Embed:
     embed = discord.Embed(title=title, colour=discord.Colour.dark_grey())
-    embed.description = (
-        f"{spoilers.gate_message(latest, horizon)}\n"
+    embed.description = f"{gate_message(tr, latest, horizon)}\n" + tr(
         "Press the button to see it here, hidden behind spoiler tags, or mark your progress with `/progress set`."
     )
     return embed
 
 
 class RevealRecap(SafeButton, template=r"runon:recap:(?P<episode>\d{1,2}):reveal"):
-    def __init__(self, episode: int) -> None:
+    def __init__(self, episode: int, tr: Texts | None = None) -> None:
+        label = tr("Show episode {n} anyway", n=episode) if tr else str(episode)
         super().__init__(
-            discord.ui.Button(
-                label=f"Show episode {episode} anyway",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"runon:recap:{episode}:reveal",
-            )
+            discord.ui.Button(label=label, style=discord.ButtonStyle.danger, custom_id=f"runon:recap:{episode}:reveal")
         )
         self.episode = episode
 
@@ -107,16 +116,19 @@ class RevealRecap(SafeButton, template=r"runon:recap:(?P<episode>\d{1,2}):reveal
         services = services_of(interaction)
         episode = services.catalog.episode(self.episode)
         horizon = await services.progress.horizon(interaction.user.id)
-        await interaction.response.send_message(embed=recap_embed(services.catalog, episode, horizon), ephemeral=True)
+        embed = recap_embed(member_texts(interaction), services.catalog, episode, horizon)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 class ShareRecap(SafeButton, template=r"runon:share:recap:(?P<episode>\d{1,2})"):
-    """Post the recap in the channel for everyone, tagged against the server's spoiler line."""
+    """Post the recap in the channel for everyone, tagged against the server's spoiler line, in its language."""
 
-    def __init__(self, episode: int) -> None:
+    def __init__(self, episode: int, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Share here", style=discord.ButtonStyle.secondary, custom_id=f"runon:share:recap:{episode}"
+                label=tr("Share here") if tr else "share",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"runon:share:recap:{episode}",
             )
         )
         self.episode = episode
@@ -127,8 +139,10 @@ class ShareRecap(SafeButton, template=r"runon:share:recap:(?P<episode>\d{1,2})")
 
     async def handle(self, interaction: Interaction) -> None:
         catalog = services_of(interaction).catalog
-        embed = recap_embed(catalog, catalog.episode(self.episode), await public_line(interaction))
-        await interaction.response.send_message(content=f"Shared by {interaction.user.mention}", embed=embed)
+        tr = await texts_for(interaction, public=True)
+        embed = recap_embed(tr, catalog, catalog.episode(self.episode), await public_line(interaction))
+        content = tr("Shared by {member}", member=interaction.user.mention)
+        await interaction.response.send_message(content=content, embed=embed)
 
 
 class EpisodePage(SafeButton, template=r"runon:episodes:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
@@ -142,11 +156,12 @@ class EpisodePage(SafeButton, template=r"runon:episodes:page:(?P<page>\d+)(?::(?
         return cls(int(match["page"]), "")
 
     async def handle(self, interaction: Interaction) -> None:
-        embed, view = await episode_page(services_of(interaction), interaction.user.id, self.page)
+        tr = member_texts(interaction)
+        embed, view = await episode_page(tr, services_of(interaction), interaction.user.id, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-async def episode_page(services: Services, user_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
+async def episode_page(tr: Texts, services: Services, user_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
     catalog = services.catalog
     pages = max(1, -(-catalog.episode_count // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
@@ -160,13 +175,17 @@ async def episode_page(services: Services, user_id: int, page: int) -> tuple[dis
         else:
             mark = "\N{WHITE LARGE SQUARE}"
         lines.append(
-            f"{mark} **{episode.number}** \N{MIDDLE DOT} {ts(episode.airs_at, 'D')} \N{EM DASH} {episode.logline}"
+            f"{mark} **{episode.number}** \N{MIDDLE DOT} {ts(episode.airs_at, 'D')} \N{EM DASH} "
+            f"{tr.pack(episode.logline)}"
         )
-    embed = discord.Embed(title=f"{catalog.show.title} episodes", colour=BRAND, description="\n".join(lines))
-    embed.set_footer(text=f"Page {page + 1}/{pages} \N{MIDDLE DOT} {watched_text(horizon)}")
+    title = tr("{show} episodes", show=show_title(tr, catalog))
+    embed = discord.Embed(title=title, colour=BRAND, description="\n".join(lines))
+    embed.set_footer(
+        text=tr("Page {page}/{pages}", page=page + 1, pages=pages) + f" \N{MIDDLE DOT} {watched_text(tr, horizon)}"
+    )
     view = view_of(
-        EpisodePage(max(page - 1, 0), "\N{LEFTWARDS ARROW} Previous", disabled=page == 0, tag="prev"),
-        EpisodePage(page + 1, "Next \N{RIGHTWARDS ARROW}", disabled=page >= pages - 1, tag="next"),
+        EpisodePage(max(page - 1, 0), tr("\N{LEFTWARDS ARROW} Previous"), disabled=page == 0, tag="prev"),
+        EpisodePage(page + 1, tr("Next \N{RIGHTWARDS ARROW}"), disabled=page >= pages - 1, tag="next"),
     )
     return embed, view
 
@@ -185,15 +204,16 @@ class Episodes(commands.Cog):
     @episode.command(name="info", description="Air date, rating and a spoiler-free logline for one episode")
     @app_commands.describe(episode="Episode number, 1-16", public=PUBLIC_DESCRIBE)
     async def info(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
+        tr = await texts_for(interaction, public=public)
         await send(
             interaction,
             public=public,
-            embed=info_embed(self.services.catalog, self.services.catalog.episode(episode)),
+            embed=info_embed(tr, self.services.catalog, self.services.catalog.episode(episode)),
         )
 
     @episode.command(name="list", description="Every episode with its air date; marks what you've watched")
     async def list_(self, interaction: Interaction) -> None:
-        embed, view = await episode_page(self.services, interaction.user.id, 0)
+        embed, view = await episode_page(member_texts(interaction), self.services, interaction.user.id, 0)
         await send(interaction, embed=embed, view=view)
 
     @app_commands.command(name="recap", description="What happens in an episode (spoiler-safe)")
@@ -202,17 +222,19 @@ class Episodes(commands.Cog):
     async def recap(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
         catalog = self.services.catalog
         ep = catalog.episode(episode)
+        tr = await texts_for(interaction, public=public)
         if public:
-            await send(interaction, public=True, embed=recap_embed(catalog, ep, await public_line(interaction)))
+            await send(interaction, public=True, embed=recap_embed(tr, catalog, ep, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
         withheld = spoilers.split(ep.recap, horizon).withheld
-        share = ShareRecap(ep.number)
+        share = ShareRecap(ep.number, tr)
         if not withheld:
-            await send(interaction, embed=recap_embed(catalog, ep, horizon), view=view_of(share))
+            await send(interaction, embed=recap_embed(tr, catalog, ep, horizon), view=view_of(share))
             return
-        embed = gate_embed(f"Episode {ep.number} recap", max(i.reveals for i in withheld), horizon)
-        await send(interaction, embed=embed, view=view_of(RevealRecap(ep.number), share))
+        title = tr("Episode {n} recap", n=ep.number)
+        embed = gate_embed(tr, title, max(i.reveals for i in withheld), horizon)
+        await send(interaction, embed=embed, view=view_of(RevealRecap(ep.number, tr), share))
 
 
 async def setup(bot: RunOnBot) -> None:

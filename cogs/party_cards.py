@@ -11,16 +11,17 @@ import re
 import discord
 
 from bot.errors import UserError
+from bot.locale import msg
 from bot.reminders import Delivered, Outgoing
 from bot.services import Services
 from bot.services.watch_parties import FORMER_MEMBER, NoSuchParty, Party, PartyRow
 
-from .common import BRAND, Interaction, OutOfDate, SafeButton, services_of, ts, view_of
+from .common import BRAND, Interaction, OutOfDate, SafeButton, Texts, member_texts, services_of, ts, view_of
 
 log = logging.getLogger(__name__)
 
 MENTIONS_PER_MESSAGE = 80  # keeps a post under Discord's 2,000 characters and 100 allowed mentions
-RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
+RSVP_LABELS = {"going": msg("Going"), "maybe": msg("Maybe"), "declined": msg("Can't go")}
 RSVP_STYLES = {
     "going": discord.ButtonStyle.success,
     "maybe": discord.ButtonStyle.secondary,
@@ -28,41 +29,55 @@ RSVP_STYLES = {
 }
 
 
-def host_text(row: PartyRow) -> str:
-    return "a former member" if row.host_id == FORMER_MEMBER else f"<@{row.host_id}>"
+def host_text(tr: Texts, row: PartyRow) -> str:
+    return tr("a former member") if row.host_id == FORMER_MEMBER else f"<@{row.host_id}>"
 
 
-def party_embed(party: Party) -> discord.Embed:
+def party_episodes(tr: Texts, party: Party | PartyRow) -> str:
+    row = party.row if isinstance(party, Party) else party
+    return tr.episodes(row.first_episode, row.last_episode)
+
+
+def party_embed(tr: Texts, party: Party) -> discord.Embed:
+    """The party's card: posted in the channel, so in the server's language."""
     row = party.row
     cancelled = row.status == "cancelled"
-    title = f"Watch party #{row.id}: {party.episodes}"
+    title = tr("Watch party #{party}: {episodes}", party=row.id, episodes=party_episodes(tr, party))
     embed = discord.Embed(
-        title=f"~~{title}~~ (cancelled)" if cancelled else title,
+        title=tr("~~{title}~~ (cancelled)", title=title) if cancelled else title,
         colour=discord.Colour.dark_grey() if cancelled else BRAND,
         description=row.note or None,
     )
-    embed.add_field(name="When", value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})", inline=False)
-    embed.add_field(name="Host", value=host_text(row))
+    embed.add_field(name=tr("When"), value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})", inline=False)
+    embed.add_field(name=tr("Host"), value=host_text(tr, row))
     going = f"{party.counts['going']}" + (f" / {row.capacity}" if row.capacity else "")
-    embed.add_field(name="Going", value=going)
-    embed.add_field(name="Maybe", value=str(party.counts["maybe"]))
+    embed.add_field(name=tr.render(RSVP_LABELS["going"]), value=going)
+    embed.add_field(name=tr.render(RSVP_LABELS["maybe"]), value=str(party.counts["maybe"]))
     if party.counts["waitlist"]:
-        embed.add_field(name="Wait list", value=str(party.counts["waitlist"]))
-    embed.set_footer(text=f"Ends about {party.ends:%H:%M} UTC · times show in your own zone · #{row.id}")
+        embed.add_field(name=tr("Wait list"), value=str(party.counts["waitlist"]))
+    ends = party.ends.strftime("%H:%M")
+    embed.set_footer(text=tr("Ends about {time} UTC · times show in your own zone · #{party}", time=ends, party=row.id))
     return embed
 
 
-def rsvp_view(party: Party) -> discord.ui.View:
+def rsvp_view(tr: Texts, party: Party) -> discord.ui.View:
     if party.row.status != "scheduled":
         return discord.ui.View(timeout=None)
-    return view_of(*(RsvpButton(party.id, status) for status in RSVP_LABELS))
+    return view_of(*(RsvpButton(party.id, status, tr) for status in RSVP_LABELS))
+
+
+async def server_texts(services: Services, guild_id: int) -> Texts:
+    """The language of the server's public posts (its cards, announcements and reminders)."""
+    return await services.language.server(guild_id)
 
 
 class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going|maybe|declined)"):
-    def __init__(self, party_id: int, status: str) -> None:
+    def __init__(self, party_id: int, status: str, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=RSVP_LABELS[status], style=RSVP_STYLES[status], custom_id=f"runon:party:{party_id}:{status}"
+                label=tr.render(RSVP_LABELS[status]) if tr else status,
+                style=RSVP_STYLES[status],
+                custom_id=f"runon:party:{party_id}:{status}",
             )
         )
         self.party_id = party_id
@@ -83,45 +98,61 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
         except NoSuchParty:
             raise OutOfDate() from None  # a party that was deleted, or an id that never was one
         party, change = result.party, result.change
-        await interaction.response.edit_message(embed=party_embed(party), view=rsvp_view(party))
+        card = await texts_of_card(interaction, services)
+        await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
+        tr = member_texts(interaction)
         if change.status == "waitlist":
-            text = (
-                f"Watch party #{party.id} is full: you're #{result.waitlist_place} on the wait list. "
-                "You'll be told if a place opens."
+            text = tr(
+                "Watch party #{party} is full: you're #{place} on the wait list. You'll be told if a place opens.",
+                party=party.id,
+                place=result.waitlist_place,
             )
         elif change.status == "going":
-            text = f"You're going to watch party #{party.id}, {ts(party.starts, 'F')}. Reminders will ping you."
+            text = tr(
+                "You're going to watch party #{party}, {when}. Reminders will ping you.",
+                party=party.id,
+                when=ts(party.starts, "F"),
+            )
         elif change.status == "maybe":
-            text = f"Marked as maybe for watch party #{party.id}."
+            text = tr("Marked as maybe for watch party #{party}.", party=party.id)
         else:
-            text = f"Marked as can't go for watch party #{party.id}."
+            text = tr("Marked as can't go for watch party #{party}.", party=party.id)
         await interaction.followup.send(text, ephemeral=True)
         if interaction.message is not None and interaction.message.id != party.row.announcement_message_id:
-            await refresh_announcement(interaction.client, party)
+            await refresh_announcement(interaction.client, services, party)
         await announce_promotions(services, party.row, change.promoted)
 
 
-async def refresh_announcement(client: discord.Client, party: Party) -> None:
+async def texts_of_card(interaction: Interaction, services: Services) -> Texts:
+    """The card's language: the server's when the card is a public post; the member's when it is their private copy
+    (``/watchparty info``)."""
+    message = interaction.message
+    if interaction.guild_id is None or (message is not None and message.flags.ephemeral):
+        return member_texts(interaction)
+    return await services.language.server(interaction.guild_id, interaction.guild_locale)
+
+
+async def refresh_announcement(client: discord.Client, services: Services, party: Party) -> None:
     """Bring the posted announcement card up to date (best effort: it may have been deleted)."""
     if party.row.announcement_message_id is None:
         return
+    tr = await server_texts(services, party.row.guild_id)
     channel = client.get_partial_messageable(party.row.channel_id, guild_id=party.row.guild_id)
     try:
         await channel.get_partial_message(party.row.announcement_message_id).edit(
-            embed=party_embed(party), view=rsvp_view(party)
+            embed=party_embed(tr, party), view=rsvp_view(tr, party)
         )
     except discord.HTTPException:
         log.info("could not refresh the announcement of party %s", party.id, exc_info=True)
 
 
 async def announce_promotions(services: Services, party: PartyRow, promoted: tuple[int, ...]) -> bool:
-    """Tell members moved from the wait list that they are going (pinging exactly them)."""
+    """Tell members moved from the wait list that they are going (pinging exactly them), in the server's language."""
     if not promoted:
         return True
-    return await tell_members(
-        services, party, list(promoted), f"a place opened up at watch party #{party.id}: you're going now!",
-        mentions_first=True,
-    )  # fmt: skip
+    tr = await server_texts(services, party.guild_id)
+    text = tr("a place opened up at watch party #{party}: you're going now!", party=party.id)
+    return await tell_members(services, party, list(promoted), text, mentions_first=True)
 
 
 async def tell_members(
@@ -156,5 +187,5 @@ async def refresh_after_changes(
     for row, promoted in changed:
         party = await services.parties.current(row.id)
         if party is not None:
-            await refresh_announcement(client, party)
+            await refresh_announcement(client, services, party)
             await announce_promotions(services, party.row, promoted)

@@ -9,19 +9,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RunOnBot
+from bot.locale import msg
 from bot.services import Services
 
-from .common import Interaction, SafeButton, send, services_of, view_of, watched_text
+from .common import Interaction, SafeButton, Texts, member_texts, send, services_of, view_of, watched_text
 from .party_cards import refresh_after_changes
 
 
 class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
-    refusal = "Only the member who asked can confirm deleting their own data."
+    refusal = msg("Only the member who asked can confirm deleting their own data.")
 
-    def __init__(self, user_id: int) -> None:
+    def __init__(self, user_id: int, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Delete everything",
+                label=tr("Delete everything") if tr else "delete",
                 style=discord.ButtonStyle.danger,
                 custom_id=f"runon:forget:{user_id}",
             )
@@ -34,11 +35,17 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
 
     async def handle(self, interaction: Interaction) -> None:
         services = services_of(interaction)
+        tr = member_texts(interaction)
         forgotten = await services.progress.forget(interaction.user.id, services.clock())
         text = (
-            f"Done: deleted {forgotten.removed} record(s). The bot now treats you as having watched nothing."
+            tr.plural(
+                "Done: deleted {count} record. The bot now treats you as having watched nothing.",
+                "Done: deleted {count} records. The bot now treats you as having watched nothing.",
+                forgotten.removed,
+                count=forgotten.removed,
+            )
             if forgotten.removed
-            else "There was nothing stored about you."
+            else tr("There was nothing stored about you.")
         )
         await interaction.response.edit_message(content=text, view=None)
         # Places the member held at watch parties went to the wait list: cards and promotions follow.
@@ -58,13 +65,16 @@ class Progress(
     async def set_(self, interaction: Interaction, episode: app_commands.Range[int, 0, 16]) -> None:
         episode = await self.services.progress.set(interaction.user.id, episode, self.services.clock())
         total = self.services.catalog.episode_count
+        tr = member_texts(interaction)
         if episode == 0:
-            text = "Noted: you haven't watched any episode yet. Answers will hide all plot points."
+            text = tr("Noted: you haven't watched any episode yet. Answers will hide all plot points.")
         elif episode == total:
-            text = f"Noted: you've finished all {total} episodes. Nothing will be hidden from you."
+            text = tr("Noted: you've finished all {total} episodes. Nothing will be hidden from you.", total=total)
         else:
-            text = (
-                f"Noted: you've watched up to episode {episode}. Anything from episode {episode + 1} on stays hidden."
+            text = tr(
+                "Noted: you've watched up to episode {n}. Anything from episode {next} on stays hidden.",
+                n=episode,
+                next=episode + 1,
             )
         await send(interaction, content=text)
 
@@ -72,10 +82,12 @@ class Progress(
     async def set_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         typed = str(current).strip()
         zone = self.services.catalog.show.timezone
-        choices = [app_commands.Choice(name="0 \N{MIDDLE DOT} nothing yet", value=0)]
+        tr = member_texts(interaction)
+        choices = [app_commands.Choice(name=tr("0 \N{MIDDLE DOT} nothing yet"), value=0)]
         choices += [
             app_commands.Choice(
-                name=f"{e.number} \N{MIDDLE DOT} aired {e.airs_at.astimezone(zone):%d %b %Y}", value=e.number
+                name=tr("{n} \N{MIDDLE DOT} aired {day}", n=e.number, day=tr.day(e.airs_at.astimezone(zone).date())),
+                value=e.number,
             )
             for e in self.services.catalog.episodes
         ]
@@ -85,15 +97,17 @@ class Progress(
     async def show(self, interaction: Interaction) -> None:
         horizon = await self.services.progress.horizon(interaction.user.id)
         known = await self.services.progress.known(interaction.user.id)
-        hint = "" if known else " Set it with `/progress set` so answers can show you more."
-        await send(interaction, content=watched_text(horizon) + hint)
+        tr = member_texts(interaction)
+        hint = "" if known else " " + tr("Set it with `/progress set` so answers can show you more.")
+        await send(interaction, content=watched_text(tr, horizon) + hint)
 
     @app_commands.command(name="forget", description="Delete everything the bot stores about you")
     async def forget(self, interaction: Interaction) -> None:
+        tr = member_texts(interaction)
         await send(
             interaction,
-            content="This deletes your watch progress and anything else the bot stores about you. Sure?",
-            view=view_of(ConfirmForget(interaction.user.id)),
+            content=tr("This deletes your watch progress and anything else the bot stores about you. Sure?"),
+            view=view_of(ConfirmForget(interaction.user.id, tr)),
         )
 
 

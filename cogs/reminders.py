@@ -10,9 +10,14 @@ import logging
 from discord.ext import commands
 
 from bot.client import RunOnBot
+from bot.locale import Msg, msg
+from bot.permissions import label
+from bot.reminders import Failed
 from bot.reminders.airing import KIND as AIRING
+from bot.reminders.airing import WHAT as AIRING_WHAT
 from bot.reminders.airing import AiringReminders
 from bot.reminders.party import KIND as PARTY
+from bot.reminders.party import WHAT as PARTY_WHAT
 from bot.reminders.party import PartyReminders
 from bot.reminders.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalAiringReminders, PersonalPartyReminders
 from bot.reminders.pulse import KIND as PULSE
@@ -22,6 +27,12 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 5.0  # sends in flight may finish; the rest goes back to the queue
+WHAT: dict[str, Msg] = {PARTY_WHAT: msg("a watch-party reminder"), AIRING_WHAT: msg("an airing reminder")}
+PROBLEMS: dict[str, Msg] = {
+    "missing_access": msg("I can't see that channel"),
+    "missing_permissions": msg("I'm missing a permission there"),
+    "unknown_channel": msg("the channel no longer exists"),
+}
 
 
 class Reminders(commands.Cog):
@@ -33,22 +44,42 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         services = self.services
         services.sender.attach(DiscordTransport(self.bot))
-        sender, personal = services.sender, services.personal
-        services.reminders.register(PARTY, PartyReminders(services.parties, services.members, sender, personal))
+        sender, personal, language = services.sender, services.personal, services.language
+        services.reminders.register(
+            PARTY, PartyReminders(services.parties, services.members, sender, language, personal)
+        )
         services.reminders.register(
             AIRING,
-            AiringReminders(services.catalog, services.guilds, services.rewatch, services.discussion, sender, personal),
+            AiringReminders(
+                services.catalog, services.guilds, services.rewatch, services.discussion, sender, language, personal
+            ),
         )
-        services.reminders.register(PARTY_DM_KIND, PersonalPartyReminders(personal, services.parties, sender))
+        services.reminders.register(PARTY_DM_KIND, PersonalPartyReminders(personal, services.parties, sender, language))
         services.reminders.register(
             AIRING_DM_KIND,
-            PersonalAiringReminders(services.catalog, personal, services.guilds, services.rewatch, sender),
+            PersonalAiringReminders(services.catalog, personal, services.guilds, services.rewatch, sender, language),
         )
         services.reminders.register(
             PULSE, PulseReminders(services.guilds, services.rewatch, services.discussion, services.pulse, sender)
         )
+        services.reminders.staff_report = self.staff_report
         if self.bot.background_tasks:
             self._starter = asyncio.create_task(self._start_when_ready(), name="reminders-start")
+
+    async def staff_report(self, guild_id: int, failure: Failed) -> str:
+        """The report to a server's staff about a reminder that could not be posted, in the server's language."""
+        tr = await self.services.language.server(guild_id)
+        what = WHAT.get(failure.what)
+        problem = PROBLEMS.get(failure.problem)
+        return "\N{WARNING SIGN}\N{VARIATION SELECTOR-16} " + tr(
+            "I couldn't post {what} in <#{channel}>: {problem}. Check that I can {view} and {send} there "
+            "(`/setup show`).",
+            what=tr.render(what) if what else failure.what,
+            channel=failure.channel_id,
+            problem=tr.render(problem) if problem else failure.detail,
+            view=label(tr, "view_channel"),
+            send=label(tr, "send_messages"),
+        )
 
     async def _start_when_ready(self) -> None:
         await self.bot.wait_until_ready()

@@ -10,19 +10,38 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.catalog import Slot
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
 from bot.services import Services
 from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
 
-from .common import BRAND, Interaction, join_clipped, send, staff_only, ts, zone_choices
+from .common import (
+    BRAND,
+    Interaction,
+    Texts,
+    join_clipped,
+    member_texts,
+    staff_only,
+    send,
+    texts_for,
+    ts,
+    zone_choices,
+)
 from .timeinput import StartDayOption
 
 log = logging.getLogger(__name__)
 
 
-def schedule_lines(schedule: Sequence[Airing], at: Position, until: dt.datetime) -> list[str]:
+def slots_text(tr: Texts, slots: Sequence[Slot]) -> str:
+    """``Wed 21:00, Thu 21:00`` / ``수요일 21:00, 목요일 21:00``."""
+    if not tr.korean:
+        return format_slots(slots)
+    return ", ".join(f"{tr.weekday(s.weekday)} {s.time:%H:%M}" for s in slots)
+
+
+def schedule_lines(tr: Texts, schedule: Sequence[Airing], at: Position, until: dt.datetime) -> list[str]:
     """The schedule with ✅ for what aired by ``until`` and ▶️ for the next episode."""
     lines = []
     for airing in schedule:
@@ -32,13 +51,17 @@ def schedule_lines(schedule: Sequence[Airing], at: Position, until: dt.datetime)
             mark = "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16}"
         else:
             mark = "\N{WHITE LARGE SQUARE}"
-        lines.append(f"{mark} Episode {airing.episode} \N{MIDDLE DOT} {ts(airing.airs_at, 'F')}")
+        lines.append(
+            f"{mark} " + tr("Episode {n} \N{MIDDLE DOT} {when}", n=airing.episode, when=ts(airing.airs_at, "F"))
+        )
     return lines
 
 
-def next_sentence(schedule: Sequence[Airing], now: dt.datetime) -> str:
+def next_sentence(tr: Texts, schedule: Sequence[Airing], now: dt.datetime) -> str:
     upcoming = position(schedule, now).next
-    return f" Next: episode {upcoming.episode} {ts(upcoming.airs_at, 'F')}." if upcoming else ""
+    if upcoming is None:
+        return ""
+    return " " + tr("Next: episode {n} {when}.", n=upcoming.episode, when=ts(upcoming.airs_at, "F"))
 
 
 # Every subcommand is about one server's rewatch: Discord never offers /rewatch in DMs. (Contexts apply to
@@ -51,7 +74,8 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         super().__init__()
 
     async def _tell_server(self, interaction: Interaction, text: str) -> None:
-        """Say a change once: in the airing channel when one is set, else as the public reply here."""
+        """Say a change once, in the server's language (``text``): in the airing channel when one is set, else as
+        the public reply here."""
         assert interaction.guild_id is not None
         config = await self.services.guilds.get(interaction.guild_id)
         channel_id = config.airing_channel_id
@@ -61,10 +85,15 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
                 Outgoing(text, interaction.guild_id, channel_id=channel_id, label="rewatch announcement")
             )
             if isinstance(result, Delivered):
-                await interaction.followup.send(f"Done. Announced in <#{channel_id}>.", ephemeral=True)
+                tr = member_texts(interaction)
+                await interaction.followup.send(
+                    tr("Done. Announced in <#{channel}>.", channel=channel_id), ephemeral=True
+                )
             else:
+                server = await texts_for(interaction, public=True)
                 why = getattr(result, "detail", "")
-                await interaction.followup.send(f"{text}\n(I couldn't post this in <#{channel_id}>: {why}.)")
+                note = server.tr("(I couldn't post this in <#{channel}>: {detail}.)", channel=channel_id, detail=why)
+                await interaction.followup.send(f"{text}\n{note}")
             return
         await interaction.response.send_message(text)
 
@@ -91,16 +120,26 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         now = self.services.clock()
         schedule = await self.services.rewatch.start(interaction.guild_id, from_.day, episode, weekly, zone, now)
         first, last = schedule[0], schedule[-1]
+        server = await texts_for(interaction, public=True)
         await self._tell_server(
             interaction,
-            f"\N{CLAPPER BOARD} **Rewatch started!** Episode {first.episode} {ts(first.airs_at, 'F')} "
-            f"({ts(first.airs_at, 'R')}), then every {format_slots(weekly)} ({zone.key}) until episode "
-            f"{last.episode} on {ts(last.airs_at, 'D')}. See it all with `/rewatch show`.",
+            "\N{CLAPPER BOARD} "
+            + server.tr(
+                "**Rewatch started!** Episode {first} {when} ({relative}), then every {slots} ({zone}) until episode "
+                "{last} on {last_day}. See it all with `/rewatch show`.",
+                first=first.episode,
+                when=ts(first.airs_at, "F"),
+                relative=ts(first.airs_at, "R"),
+                slots=slots_text(server, weekly),
+                zone=zone.key,
+                last=last.episode,
+                last_day=ts(last.airs_at, "D"),
+            ),
         )
 
     @start.autocomplete("timezone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(current, member_texts(interaction))
 
     @app_commands.command(name="show", description="The server's rewatch schedule and where it is now")
     async def show(self, interaction: Interaction) -> None:
@@ -111,18 +150,24 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
             raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
         row, schedule, at = found
         paused_at = paused_since(row)
-        embed = discord.Embed(title="Run On rewatch", colour=BRAND)
-        embed.description = join_clipped(schedule_lines(schedule, at, min(now, paused_at or now)), 4096)
+        tr = member_texts(interaction)
+        embed = discord.Embed(title=tr("Run On rewatch"), colour=BRAND)
+        embed.description = join_clipped(schedule_lines(tr, schedule, at, min(now, paused_at or now)), 4096, tr)
         if row.status == "paused":
-            status = f"Paused since {ts(paused_at, 'F') if paused_at else 'earlier'}: `/rewatch resume` to go on."
+            since = ts(paused_at, "F") if paused_at else tr("earlier")
+            status = tr("Paused since {when}: `/rewatch resume` to go on.", when=since)
         elif at.next is None:
-            status = "Finished: every episode has aired."
+            status = tr("Finished: every episode has aired.")
         else:
-            status = (
-                f"Next: episode {at.next.episode} {ts(at.next.airs_at, 'R')}. Watched so far: up to {at.last_aired}."
+            status = tr(
+                "Next: episode {n} {relative}. Watched so far: up to {last}.",
+                n=at.next.episode,
+                relative=ts(at.next.airs_at, "R"),
+                last=at.last_aired,
             )
-        embed.add_field(name="Now", value=status, inline=False)
-        embed.set_footer(text=f"Slots: {row.slots} ({row.zone}) · times show in your own zone")
+        embed.add_field(name=tr("Now"), value=status, inline=False)
+        slots = slots_text(tr, parse_slots(row.slots))
+        embed.set_footer(text=tr("Slots: {slots} ({zone}) · times show in your own zone", slots=slots, zone=row.zone))
         await send(interaction, embed=embed)
 
     @staff_only()
@@ -131,9 +176,11 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         assert interaction.guild_id is not None
         now = self.services.clock()
         moved = await self.services.rewatch.skip_week(interaction.guild_id, now)
-        where = next_sentence(moved, now)
+        server = await texts_for(interaction, public=True)
+        where = next_sentence(server, moved, now)
         await self._tell_server(
-            interaction, f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} The rewatch skips a week.{where}"
+            interaction,
+            "\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} " + server.tr("The rewatch skips a week.") + where,
         )
 
     @staff_only()
@@ -141,7 +188,10 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     async def pause(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         await self.services.rewatch.pause(interaction.guild_id, self.services.clock())
-        await self._tell_server(interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} The rewatch is paused.")
+        server = await texts_for(interaction, public=True)
+        await self._tell_server(
+            interaction, "\N{DOUBLE VERTICAL BAR}\N{VARIATION SELECTOR-16} " + server.tr("The rewatch is paused.")
+        )
 
     @staff_only()
     @app_commands.command(name="resume", description="Resume on the next slots")
@@ -149,9 +199,13 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         assert interaction.guild_id is not None
         now = self.services.clock()
         resumed = await self.services.rewatch.resume(interaction.guild_id, now)
-        where = next_sentence(resumed, now)
+        server = await texts_for(interaction, public=True)
+        where = next_sentence(server, resumed, now)
         await self._tell_server(
-            interaction, f"\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} The rewatch is back on.{where}"
+            interaction,
+            "\N{BLACK RIGHT-POINTING TRIANGLE}\N{VARIATION SELECTOR-16} "
+            + server.tr("The rewatch is back on.")
+            + where,
         )
 
     @staff_only()
@@ -159,8 +213,9 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
     async def stop(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         await self.services.rewatch.stop(interaction.guild_id, self.services.clock())
+        server = await texts_for(interaction, public=True)
         await self._tell_server(
-            interaction, "\N{BLACK SQUARE FOR STOP}\N{VARIATION SELECTOR-16} The rewatch has ended."
+            interaction, "\N{BLACK SQUARE FOR STOP}\N{VARIATION SELECTOR-16} " + server.tr("The rewatch has ended.")
         )
 
 

@@ -1,4 +1,5 @@
-"""/setup: per-server configuration, for members with Manage Server."""
+"""/setup: per-server configuration, for members with Manage Server. Answers are private, in the staff member's
+own language; /setup language picks the language of the server's public posts."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import RunOnBot, report_error
+from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
-from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS
+from bot.locale import NATIVE_NAMES, language_of, parse_language
+from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services import Services
-from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig, format_offset
+from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
 from bot.services.rewatch import Airing, Position, RewatchRow
 from bot.services.zones import resolve_zone
 
 from .common import (
     BRAND,
     Interaction,
+    Texts,
     clip,
     missing,
     require_manage_guild,
@@ -33,186 +36,277 @@ RewatchProgress = tuple[RewatchRow, list[Airing], Position]
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
 OFF = "\N{HEAVY MINUS SIGN}"
-STAFF_ONLY = "Only members with the Manage Server permission can change the bot's setup."
 
 
-def line_text(config: GuildConfig, rewatch: RewatchProgress | None = None) -> str:
+def line_text(tr: Texts, config: GuildConfig, rewatch: RewatchProgress | None = None) -> str:
     if config.fixed_line is None:
         if rewatch is None or not rewatch[1]:
-            return "automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)"
+            return tr("automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)")
         row, schedule, at = rewatch
         first = min(a.episode for a in schedule)
         if row.status == "paused":
-            why = "where the rewatch stood when it was paused"
+            why = tr("where the rewatch stood when it was paused")
         elif at.last_aired == first - 1:
             why = (
-                f"the rewatch starts at episode {first}, so episodes 1-{first - 1} count as seen"
+                tr(
+                    "the rewatch starts at episode {first}, so episodes 1-{before} count as seen",
+                    first=first,
+                    before=first - 1,
+                )
                 if first > 1
-                else "the rewatch's first episode hasn't aired yet"
+                else tr("the rewatch's first episode hasn't aired yet")
             )
         else:
-            why = "the last episode whose rewatch slot has passed"
+            why = tr("the last episode whose rewatch slot has passed")
         shown = (
-            f"public posts show episodes 1-{at.last_aired} plainly and tag anything later"
+            tr("public posts show episodes 1-{n} plainly and tag anything later", n=at.last_aired)
             if at.last_aired
-            else "every plot point in public posts is spoiler-tagged"
+            else tr("every plot point in public posts is spoiler-tagged")
         )
-        return f"automatic: episode {at.last_aired} ({why}; {shown})"
+        return tr("automatic: episode {n} ({why}; {shown})", n=at.last_aired, why=why, shown=shown)
     if config.fixed_line == 0:
-        return "fixed at episode 0 (every plot point in public posts is spoiler-tagged)"
-    return (
-        f"fixed at episode {config.fixed_line}: public posts show episodes 1-{config.fixed_line} plainly "
-        f"and tag anything later"
+        return tr("fixed at episode 0 (every plot point in public posts is spoiler-tagged)")
+    return tr(
+        "fixed at episode {n}: public posts show episodes 1-{n} plainly and tag anything later", n=config.fixed_line
     )
 
 
-def airing_text(config: GuildConfig) -> str:
+def airing_text(tr: Texts, config: GuildConfig) -> str:
     if config.airing_channel_id is None:
-        return "off (set them up with `/setup airing`)"
-    before = ", ".join(format_offset(o) for o in config.airing_offsets)
-    role = f", pinging <@&{config.airing_role_id}>" if config.airing_role_id else ""
-    return f"in <#{config.airing_channel_id}>{role}, {before} before and when each episode airs"
+        return tr("off (set them up with `/setup airing`)")
+    before = ", ".join(tr.offset(o) for o in config.airing_offsets)
+    if config.airing_role_id:
+        return tr(
+            "in <#{channel}>, pinging <@&{role}>, {before} before and when each episode airs",
+            channel=config.airing_channel_id,
+            role=config.airing_role_id,
+            before=before,
+        )
+    return tr(
+        "in <#{channel}>, {before} before and when each episode airs", channel=config.airing_channel_id, before=before
+    )
 
 
-def pulse_text(config: GuildConfig, guild: discord.Guild | None = None) -> str:
+def pulse_text(tr: Texts, config: GuildConfig, guild: discord.Guild | None = None) -> str:
     """Whether episode polls are on, why, and what keeps them from working."""
     if not config.pulse_on:
-        why = "turned off by staff" if config.pulse_setting is False else "they follow airing posts, which are off"
-        return f"off ({why}; turn them on with `/setup pulse on`)"
-    why = "turned on by staff" if config.pulse_setting else "they follow airing posts"
-    text = f"on ({why}): a 1-5 star poll in each episode's discussion thread when it airs, open 24 hours"
+        if config.pulse_setting is False:
+            return tr("off (turned off by staff; turn them on with `/setup pulse on`)")
+        return tr("off (they follow airing posts, which are off; turn them on with `/setup pulse on`)")
+    if config.pulse_setting:
+        text = tr(
+            "on (turned on by staff): a 1-5 star poll in each episode's discussion thread when it airs, open 24 hours"
+        )
+    else:
+        text = tr(
+            "on (they follow airing posts): a 1-5 star poll in each episode's discussion thread when it airs, open 24 hours"
+        )
     if config.discussion_channel_id is None:
-        return f"{text}\n{WARN} no discussion channel: polls have nowhere to go. Pick one with `/setup discussion`."
+        return f"{text}\n{WARN} " + tr(
+            "no discussion channel: polls have nowhere to go. Pick one with `/setup discussion`."
+        )
     channel = guild.get_channel(config.discussion_channel_id) if guild is not None else None
-    if channel is not None:
-        lacking = missing(channel.permissions_for(guild.me), FEATURE_PERMISSIONS["episode polls"]) if guild else []
+    if channel is not None and guild is not None:
+        lacking = missing(tr, channel.permissions_for(guild.me), FEATURE_PERMISSIONS["episode polls"])
         if lacking:
-            return (
-                f"{text}\n{WARN} I can't post polls in {channel.mention}'s threads: I need {', '.join(lacking)} there."
+            return f"{text}\n{WARN} " + tr(
+                "I can't post polls in {channel}'s threads: I need {permissions} there.",
+                channel=channel.mention,
+                permissions=", ".join(lacking),
             )
     return text
 
 
-def offsets_text(config: GuildConfig) -> str:
-    before = ", ".join(format_offset(o) for o in config.party_offsets)
-    return f"{before} before, and when it starts"
+def offsets_text(tr: Texts, config: GuildConfig) -> str:
+    before = ", ".join(tr.offset(o) for o in config.party_offsets)
+    return tr("{before} before, and when it starts", before=before)
 
 
-def _channel_report(guild: discord.Guild, channel_id: int, feature: str) -> str:
+def language_text(tr: Texts, config: GuildConfig, guild: discord.Guild | None, guild_locale: object) -> str:
+    """The language of the server's public posts, and where it comes from."""
+    if config.language is not None:
+        return tr("{language} (chosen with `/setup language`)", language=NATIVE_NAMES[config.language])
+    automatic = language_of(getattr(guild, "preferred_locale", None) or guild_locale)
+    return tr(
+        "{language}: the server's Discord language (Server Settings > Overview); change it with `/setup language`",
+        language=NATIVE_NAMES[automatic],
+    )
+
+
+def _channel_report(tr: Texts, guild: discord.Guild, channel_id: int, feature: str) -> str:
     channel = guild.get_channel(channel_id)
     if channel is None:
-        return f"{WARN} <#{channel_id}> no longer exists or I can't see it. Pick another with `/setup discussion`."
+        return f"{WARN} " + tr(
+            "<#{channel}> no longer exists or I can't see it. Pick another with `/setup discussion`.",
+            channel=channel_id,
+        )
     perms = channel.permissions_for(guild.me)
-    lacking = missing(perms, FEATURE_PERMISSIONS[feature])
-    kind = "forum" if isinstance(channel, discord.ForumChannel) else "text channel"
-    if isinstance(channel, discord.ForumChannel):
-        lacking = [p.replace("Create Public Threads", "Create Posts") for p in lacking]
+    forum = isinstance(channel, discord.ForumChannel)
+    lacking = missing(tr, perms, FEATURE_PERMISSIONS[feature])
+    if forum:
+        threads, posts = label(tr, "create_public_threads"), label(tr, "create_posts")
+        lacking = [posts if name == threads else name for name in lacking]
+    kind = tr("forum") if forum else tr("text channel")
     lines = [f"{channel.mention} ({kind})"]
     if lacking:
-        lines.append(f"{WARN} cannot create threads in {channel.mention}: I need {', '.join(lacking)} there.")
+        lines.append(
+            f"{WARN} "
+            + tr(
+                "cannot create threads in {channel}: I need {permissions} there.",
+                channel=channel.mention,
+                permissions=", ".join(lacking),
+            )
+        )
     else:
-        lines.append(f"{OK} I can create and reopen episode threads there.")
-    if isinstance(channel, discord.ForumChannel):
-        tagless = missing(perms, OPTIONAL_PERMISSIONS["forum episode tags"])
+        lines.append(f"{OK} " + tr("I can create and reopen episode threads there."))
+    if forum:
+        tagless = missing(tr, perms, OPTIONAL_PERMISSIONS["forum episode tags"])
         if tagless:
             lines.append(
-                f"{WARN} I can't create \"Episode N\" tags there (needs Manage Channels); I'll use tags staff "
-                "create with those names, or post untagged."
+                f"{WARN} "
+                + tr(
+                    "I can't create \"{tag}\" tags there (needs {permission}); I'll use tags staff create with those "
+                    "names, or post untagged.",
+                    tag=tr("Episode N"),
+                    permission=", ".join(tagless),
+                )
             )
     return "\n".join(lines)
 
 
-def _needs(perms: discord.Permissions, feature: str) -> list[str]:
-    return missing(perms, FEATURE_PERMISSIONS[feature])
+def _needs(tr: Texts, perms: discord.Permissions, feature: str) -> list[str]:
+    return missing(tr, perms, FEATURE_PERMISSIONS[feature])
 
 
-def feature_report(config: GuildConfig, guild: discord.Guild, here: Any) -> str:
+def feature_report(tr: Texts, config: GuildConfig, guild: discord.Guild, here: Any) -> str:
     """One line per feature: can the bot do it, and if not, exactly which permission is missing where."""
     me = guild.me
     lines: list[str] = []
     in_channel = isinstance(here, discord.abc.GuildChannel | discord.Thread)
     if in_channel:
-        lacking = _needs(here.permissions_for(me), "watch parties")
+        lacking = _needs(tr, here.permissions_for(me), "watch parties")
         lines.append(
-            f"{WARN} Watch parties: I can't post their cards and reminders in {here.mention}: "
-            f"I need {', '.join(lacking)}."
+            f"{WARN} "
+            + tr(
+                "Watch parties: I can't post their cards and reminders in {channel}: I need {permissions}.",
+                channel=here.mention,
+                permissions=", ".join(lacking),
+            )
             if lacking
-            else f"{OK} Watch parties: I can post their cards and reminders in {here.mention}."
+            else f"{OK} "
+            + tr("Watch parties: I can post their cards and reminders in {channel}.", channel=here.mention)
         )
-    if _needs(me.guild_permissions, "watch-party events"):
+    if _needs(tr, me.guild_permissions, "watch-party events"):
         lines.append(
-            f"{WARN} Watch-party events: I need the Create Events permission to add parties to the server's "
-            "Events (Server Settings > Roles > my role). Since February 2026, Manage Events alone is not enough."
+            f"{WARN} "
+            + tr(
+                "Watch-party events: I need the {permission} permission to add parties to the server's Events "
+                "(Server Settings > Roles > my role). Since February 2026, {old} alone is not enough.",
+                permission=label(tr, "create_events"),
+                old=label(tr, "manage_events"),
+            )
         )
     else:
         lines.append(
-            f"{OK} Watch-party events: I can add parties to the server's Events (a voice-channel party also needs "
-            "View Channel and Connect in that channel)."
+            f"{OK} "
+            + tr(
+                "Watch-party events: I can add parties to the server's Events (a voice-channel party also needs "
+                "{view} and {connect} in that channel).",
+                view=label(tr, "view_channel"),
+                connect=label(tr, "connect"),
+            )
         )
     if config.airing_channel_id is not None:
         channel = guild.get_channel(config.airing_channel_id)
-        lacking = _needs(channel.permissions_for(me), "airing posts") if channel is not None else ["the channel"]
+        lacking = (
+            _needs(tr, channel.permissions_for(me), "airing posts") if channel is not None else [tr("the channel")]
+        )
         lines.append(
-            f"{WARN} Airing posts: I can't post in <#{config.airing_channel_id}>: I need {', '.join(lacking)} there."
+            f"{WARN} "
+            + tr(
+                "Airing posts: I can't post in <#{channel}>: I need {permissions} there.",
+                channel=config.airing_channel_id,
+                permissions=", ".join(lacking),
+            )
             if lacking
-            else f"{OK} Airing posts: I can post in <#{config.airing_channel_id}>."
+            else f"{OK} " + tr("Airing posts: I can post in <#{channel}>.", channel=config.airing_channel_id)
         )
     if in_channel:
-        lacking = _needs(here.permissions_for(me), "spoiler-tag this")
+        lacking = _needs(tr, here.permissions_for(me), "spoiler-tag this")
+        menu = tr("Spoiler-tag this")
         lines.append(
-            f'{OFF} "Spoiler-tag this" is off in {here.mention} (optional): to turn it on there, give me '
-            f"{', '.join(lacking)} in that channel."
+            f"{OFF} "
+            + tr(
+                '"{menu}" is off in {channel} (optional): to turn it on there, give me {permissions} in that channel.',
+                menu=menu,
+                channel=here.mention,
+                permissions=", ".join(lacking),
+            )
             if lacking
-            else f'{OK} "Spoiler-tag this" works in {here.mention}.'
+            else f"{OK} " + tr('"{menu}" works in {channel}.', menu=menu, channel=here.mention)
         )
     return clip("\n".join(lines), 1024)
 
 
 def setup_embed(
-    config: GuildConfig, guild: discord.Guild, here: Any, rewatch: RewatchProgress | None = None
+    tr: Texts,
+    config: GuildConfig,
+    guild: discord.Guild,
+    here: Any,
+    rewatch: RewatchProgress | None = None,
+    guild_locale: object = None,
 ) -> discord.Embed:
-    embed = discord.Embed(title=f"runon-bot setup for {guild.name}", colour=BRAND)
+    embed = discord.Embed(title=tr("runon-bot setup for {server}", server=guild.name), colour=BRAND)
     if config.discussion_channel_id is None:
-        discussion = f"{WARN} not set: `/discuss` can't open threads. Set one with `/setup discussion`."
+        discussion = f"{WARN} " + tr("not set: `/discuss` can't open threads. Set one with `/setup discussion`.")
     else:
-        discussion = _channel_report(guild, config.discussion_channel_id, "discussion threads")
-    embed.add_field(name="Discussion channel", value=discussion, inline=False)
-    embed.add_field(name="Spoiler line for public posts", value=line_text(config, rewatch), inline=False)
+        discussion = _channel_report(tr, guild, config.discussion_channel_id, "discussion threads")
+    embed.add_field(name=tr("Discussion channel"), value=discussion, inline=False)
+    embed.add_field(name=tr("Spoiler line for public posts"), value=line_text(tr, config, rewatch), inline=False)
     free = config.spoiler_free_channel_ids
     embed.add_field(
-        name="Spoiler-free channels",
-        value=(", ".join(f"<#{c}>" for c in sorted(free)) + "\nPlot points are always spoiler-tagged there.")
+        name=tr("Spoiler-free channels"),
+        value=(", ".join(f"<#{c}>" for c in sorted(free)) + "\n" + tr("Plot points are always spoiler-tagged there."))
         if free
-        else "none",
+        else tr("none"),
         inline=False,
     )
-    embed.add_field(name="Server time zone", value=config.timezone or "UTC (not set)", inline=True)
-    embed.add_field(name="Watch-party reminders", value=offsets_text(config), inline=True)
+    embed.add_field(
+        name=tr("Language of public posts"), value=language_text(tr, config, guild, guild_locale), inline=False
+    )
+    embed.add_field(name=tr("Server time zone"), value=config.timezone or tr("UTC (not set)"), inline=True)
+    embed.add_field(name=tr("Watch-party reminders"), value=offsets_text(tr, config), inline=True)
     if config.staff_channel_id is None:
-        staff = "not set: delivery problems are only logged"
+        staff = tr("not set: delivery problems are only logged")
     else:
         channel = guild.get_channel(config.staff_channel_id)
         staff = f"<#{config.staff_channel_id}>"
         if channel is None:
-            staff += f" {WARN} no longer exists"
-        elif missing(channel.permissions_for(guild.me), frozenset({"view_channel", "send_messages"})):
-            staff += f" {WARN} I can't post there (need View Channel and Send Messages)"
-    embed.add_field(name="Staff channel", value=staff, inline=False)
-    embed.add_field(name="Airing posts", value=airing_text(config), inline=False)
-    embed.add_field(name="Episode polls", value=pulse_text(config, guild), inline=False)
-    embed.add_field(name="What I can do, feature by feature", value=feature_report(config, guild, here), inline=False)
-    embed.set_footer(text="Change a setting with /setup …; undo one with /setup reset")
+            staff += f" {WARN} " + tr("no longer exists")
+        elif missing(tr, channel.permissions_for(guild.me), frozenset({"view_channel", "send_messages"})):
+            staff += f" {WARN} " + tr(
+                "I can't post there (need {view} and {send})",
+                view=label(tr, "view_channel"),
+                send=label(tr, "send_messages"),
+            )
+    embed.add_field(name=tr("Staff channel"), value=staff, inline=False)
+    embed.add_field(name=tr("Airing posts"), value=airing_text(tr, config), inline=False)
+    embed.add_field(name=tr("Episode polls"), value=pulse_text(tr, config, guild), inline=False)
+    embed.add_field(
+        name=tr("What I can do, feature by feature"), value=feature_report(tr, config, guild, here), inline=False
+    )
+    embed.set_footer(text=tr("Change a setting with /setup …; undo one with /setup reset"))
     return embed
 
 
 class SpoilerFreePicker(
     discord.ui.DynamicItem[discord.ui.ChannelSelect[discord.ui.View]], template=r"runon:setup:spoiler-free"
 ):
-    def __init__(self, current: list[int] | None = None) -> None:
+    def __init__(self, current: list[int] | None = None, tr: Texts | None = None) -> None:
         select: discord.ui.ChannelSelect[discord.ui.View] = discord.ui.ChannelSelect(
             custom_id="runon:setup:spoiler-free",
             channel_types=[discord.ChannelType.text, discord.ChannelType.forum, discord.ChannelType.news],
-            placeholder="Pick the spoiler-free channels (none = clear)",
+            placeholder=tr("Pick the spoiler-free channels (none = clear)") if tr else None,
             min_values=0,
             max_values=MAX_SPOILER_FREE_CHANNELS,
             default_values=[discord.Object(c, type=discord.abc.GuildChannel) for c in current or []],
@@ -229,18 +323,26 @@ class SpoilerFreePicker(
         try:
             require_manage_guild(interaction)
             assert interaction.guild_id is not None
+            tr = member_texts(interaction)
             chosen = frozenset(channel.id for channel in self.item.values)
             config = await services_of(interaction).guilds.set_spoiler_free_channels(interaction.guild_id, chosen)
-            listed = ", ".join(f"<#{c}>" for c in sorted(config.spoiler_free_channel_ids)) or "none"
-            await interaction.response.edit_message(content=f"Saved. Spoiler-free channels: {listed}", view=None)
+            listed = ", ".join(f"<#{c}>" for c in sorted(config.spoiler_free_channel_ids)) or tr("none")
+            content = tr("Saved. Spoiler-free channels: {channels}", channels=listed)
+            await interaction.response.edit_message(content=content, view=None)
         except Exception as error:
             await report_error(interaction, error)
 
 
 Setting = Literal[
     "discussion channel", "spoiler line", "spoiler-free channels", "time zone", "reminder times", "staff channel",
-    "airing posts", "episode polls", "everything",
+    "airing posts", "episode polls", "language", "everything",
 ]  # fmt: skip
+
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name="English", value="en"),
+    app_commands.Choice(name="한국어 (Korean)", value="ko"),
+    app_commands.Choice(name="Automatic: the server's Discord language", value="auto"),
+]
 
 
 @app_commands.guild_only()
@@ -265,7 +367,9 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         assert interaction.guild is not None
         config = await self._config(interaction)
         rewatch = await self.services.rewatch.progress(interaction.guild.id, self.services.clock())
-        await send(interaction, embed=setup_embed(config, interaction.guild, interaction.channel, rewatch))
+        tr = member_texts(interaction)
+        embed = setup_embed(tr, config, interaction.guild, interaction.channel, rewatch, interaction.guild_locale)
+        await send(interaction, embed=embed)
 
     @app_commands.command(name="discussion", description="Where per-episode discussion threads live")
     @app_commands.describe(channel="A text channel (threads) or a forum channel (posts)")
@@ -273,25 +377,33 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         assert interaction.guild is not None
         assert interaction.guild_id is not None
         await self.services.guilds.set_discussion_channel(interaction.guild_id, channel.id, self.services.clock())
-        report = _channel_report(interaction.guild, channel.id, "discussion threads")
-        await send(interaction, content=f"Discussion channel set to {channel.mention}.\n{report}")
+        tr = member_texts(interaction)
+        report = _channel_report(tr, interaction.guild, channel.id, "discussion threads")
+        await send(
+            interaction, content=tr("Discussion channel set to {channel}.", channel=channel.mention) + f"\n{report}"
+        )
 
     @app_commands.command(name="spoilers", description="The last episode everyone here is assumed to have seen")
     @app_commands.describe(line="Episode 0-16; public posts show up to it plainly and tag anything later")
     async def spoilers(self, interaction: Interaction, line: app_commands.Range[int, 0, 16]) -> None:
         assert interaction.guild_id is not None
         config = await self.services.guilds.set_spoiler_line(interaction.guild_id, line, self.services.clock())
-        await send(interaction, content=f"Spoiler line set: {line_text(config)}.")
+        tr = member_texts(interaction)
+        await send(interaction, content=tr("Spoiler line set: {line}.", line=line_text(tr, config)))
 
     @app_commands.command(name="spoiler-free", description="Channels where plot points are always spoiler-tagged")
     async def spoiler_free(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
+        tr = member_texts(interaction)
         current = sorted(config.spoiler_free_channel_ids)
-        listed = ", ".join(f"<#{c}>" for c in current) or "none"
+        listed = ", ".join(f"<#{c}>" for c in current) or tr("none")
         await send(
             interaction,
-            content=f"Spoiler-free channels now: {listed}.\nPick the full list below (deselect all to clear).",
-            view=view_of(SpoilerFreePicker(current)),
+            content=tr(
+                "Spoiler-free channels now: {channels}.\nPick the full list below (deselect all to clear).",
+                channels=listed,
+            ),
+            view=view_of(SpoilerFreePicker(current, tr)),
         )
 
     @app_commands.command(name="timezone", description="The zone members' typed times mean when they set none")
@@ -300,20 +412,42 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         assert interaction.guild_id is not None
         resolved = resolve_zone(zone)
         await self.services.guilds.set_timezone(interaction.guild_id, resolved.key, self.services.clock())
-        await send(interaction, content=f"Server time zone set to **{resolved.key}**.")
+        tr = member_texts(interaction)
+        await send(interaction, content=tr("Server time zone set to **{zone}**.", zone=resolved.key))
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(current, member_texts(interaction))
+
+    @app_commands.command(name="language", description="The language of the bot's public posts in this server")
+    @app_commands.describe(language="Private answers always follow each member's own Discord language")
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(self, interaction: Interaction, language: app_commands.Choice[str]) -> None:
+        assert interaction.guild_id is not None
+        chosen = parse_language(language.value)
+        config = await self.services.guilds.set_language(interaction.guild_id, chosen, self.services.clock())
+        tr = member_texts(interaction)
+        current = language_text(tr, config, interaction.guild, interaction.guild_locale)
+        await send(
+            interaction,
+            content=tr(
+                "Public posts here (shared answers, watch-party cards, reminders, airing posts and announcements) "
+                "are now in: {language}. Private answers follow each member's own Discord language.",
+                language=current,
+            ),
+        )
 
     @app_commands.command(name="reminders", description="When watch-party reminders go out before the start")
     @app_commands.describe(before="Up to 5 times, e.g. 1h, 10m (a reminder at the start is always sent)")
     async def reminders(self, interaction: Interaction, before: app_commands.Range[str, 1, 60]) -> None:
         assert interaction.guild_id is not None
         config = await self.services.guilds.set_party_offsets(interaction.guild_id, before, self.services.clock())
+        tr = member_texts(interaction)
         await send(
             interaction,
-            content=f"Watch-party reminders: {offsets_text(config)}. Parties created from now on use them.",
+            content=tr(
+                "Watch-party reminders: {times}. Parties created from now on use them.", times=offsets_text(tr, config)
+            ),
         )
 
     @app_commands.command(name="staff", description="Where I report problems delivering reminders")
@@ -321,7 +455,8 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     async def staff(self, interaction: Interaction, channel: discord.TextChannel) -> None:
         assert interaction.guild_id is not None
         await self.services.guilds.set_staff_channel(interaction.guild_id, channel.id, self.services.clock())
-        await send(interaction, content=f"I'll report delivery problems in {channel.mention}.")
+        tr = member_texts(interaction)
+        await send(interaction, content=tr("I'll report delivery problems in {channel}.", channel=channel.mention))
 
     @app_commands.command(name="airing", description="Where airing reminders go, whom they ping, and when")
     @app_commands.describe(
@@ -338,24 +473,30 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     ) -> None:
         guild = interaction.guild
         assert guild is not None
+        tr = member_texts(interaction)
         perms = channel.permissions_for(guild.me)
-        lacking = missing(perms, frozenset({"view_channel", "send_messages"}))
+        lacking = missing(tr, perms, frozenset({"view_channel", "send_messages"}))
         if lacking:
             raise UserError(
-                f"I can't post in {channel.mention}: I need {', '.join(lacking)} there. Nothing was changed."
+                "I can't post in {channel}: I need {permissions} there. Nothing was changed.",
+                channel=channel.mention,
+                permissions=", ".join(lacking),
             )
         if role is not None and not (role.mentionable or perms.mention_everyone):
             raise UserError(
-                f"I can't ping {role.mention}: it isn't mentionable. Turn on *Allow anyone to @mention this role* in "
-                f"Server Settings > Roles > {role.name}, or give me *Mention @everyone, @here and All Roles* in "
-                f"{channel.mention}. Nothing was changed."
+                "I can't ping {role}: it isn't mentionable. Turn on *Allow anyone to @mention this role* in Server "
+                "Settings > Roles > {name}, or give me *Mention @everyone, @here and All Roles* in {channel}. "
+                "Nothing was changed.",
+                role=role.mention,
+                name=role.name,
+                channel=channel.mention,
             )
         if role is not None and role.is_default():
             raise UserError("Pick a role rather than @everyone. Nothing was changed.")
         config = await self.services.guilds.set_airing(
             guild.id, channel.id, role.id if role else None, offsets, self.services.clock()
         )
-        await send(interaction, content=f"Airing posts: {airing_text(config)}.")
+        await send(interaction, content=tr("Airing posts: {setting}.", setting=airing_text(tr, config)))
 
     @app_commands.command(
         name="pulse", description="Episode polls: a 1-5 star poll in each episode's thread at airtime"
@@ -365,7 +506,8 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         guild = interaction.guild
         assert guild is not None
         config = await self.services.guilds.set_pulse(guild.id, setting == "on", self.services.clock())
-        await send(interaction, content=f"Episode polls: {pulse_text(config, guild)}.")
+        tr = member_texts(interaction)
+        await send(interaction, content=tr("Episode polls: {setting}.", setting=pulse_text(tr, config, guild)))
 
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")
@@ -375,18 +517,23 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         now = self.services.clock()
         config = await self.services.guilds.reset(interaction.guild_id, names, now)
         progress = await self.services.rewatch.progress(interaction.guild_id, now)
+        tr = member_texts(interaction)
         described = {
-            "discussion channel": "discussion channel: not set",
-            "spoiler line": f"spoiler line: {line_text(config, progress)}",
-            "spoiler-free channels": "spoiler-free channels: none",
-            "time zone": "time zone: UTC",
-            "reminder times": f"reminder times: {offsets_text(config)}",
-            "staff channel": "staff channel: not set",
-            "airing posts": "airing posts: off",
-            "episode polls": f"episode polls: {pulse_text(config)}",
+            "discussion channel": tr("discussion channel: not set"),
+            "spoiler line": tr("spoiler line: {line}", line=line_text(tr, config, progress)),
+            "spoiler-free channels": tr("spoiler-free channels: none"),
+            "time zone": tr("time zone: UTC"),
+            "reminder times": tr("reminder times: {times}", times=offsets_text(tr, config)),
+            "staff channel": tr("staff channel: not set"),
+            "airing posts": tr("airing posts: off"),
+            "episode polls": tr("episode polls: {setting}", setting=pulse_text(tr, config)),
+            "language": tr(
+                "language of public posts: {language}",
+                language=language_text(tr, config, interaction.guild, interaction.guild_locale),
+            ),
         }
         done = [text for name, text in described.items() if name in names]
-        await send(interaction, content="Reset. " + "; ".join(done) + ".")
+        await send(interaction, content=tr("Reset. {settings}.", settings="; ".join(done)))
 
 
 async def setup(bot: RunOnBot) -> None:

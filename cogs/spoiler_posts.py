@@ -20,9 +20,9 @@ from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS
 from bot.services import Services
 from bot.services.discussion import SPOILER_TEXT_LIMIT
-from bot.services.spoilers import spoiler, spoiler_label
+from bot.services.spoilers import spoiler
 
-from .common import EpisodeOption, Interaction, OutOfDate, missing
+from .common import EpisodeOption, Interaction, OutOfDate, Texts, member_texts, missing, spoiler_label, texts_for
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,15 @@ PENDING_TTL_SECONDS = 15 * 60
 MESSAGE_LIMIT = 2000
 
 
-def spoiler_post(episode: int, author: discord.abc.User, text: str, *, verb: str = "from") -> str:
-    """The posted message: a label naming the episode and the author, then the tagged text."""
-    label = f"**{spoiler_label(episode)}** \N{MIDDLE DOT} {verb} {author.mention}"
+def spoiler_post(tr: Texts, episode: int, author: discord.abc.User, text: str, *, retagged: bool = False) -> str:
+    """The posted message (in the server's language): a label naming the episode and the author, then the tagged
+    text."""
+    by = (
+        tr("originally posted by {member}", member=author.mention)
+        if retagged
+        else tr("from {member}", member=author.mention)
+    )
+    label = f"**{spoiler_label(tr, episode)}** \N{MIDDLE DOT} {by}"
     return f"{label}\n{spoiler(text)}" if text.strip() else label
 
 
@@ -42,7 +48,11 @@ def _validate_text(text: str) -> str:
     if not text:
         raise UserError("Write something to post: the text can't be empty.")
     if len(text) > SPOILER_TEXT_LIMIT:
-        raise UserError(f"That's {len(text)} characters; the limit is {SPOILER_TEXT_LIMIT}. Split it into two posts.")
+        raise UserError(
+            "That's {length} characters; the limit is {limit}. Split it into two posts.",
+            length=len(text),
+            limit=SPOILER_TEXT_LIMIT,
+        )
     return text
 
 
@@ -67,12 +77,15 @@ class PendingRetag:
 
 
 class EpisodePicker(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=r"runon:retag:(?P<token>\w+)"):
-    def __init__(self, token: str, episodes: int = 16) -> None:
+    def __init__(self, token: str, episodes: int = 16, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Select(
                 custom_id=f"runon:retag:{token}",
-                placeholder="Which episode does it spoil?",
-                options=[discord.SelectOption(label=f"Episode {n}", value=str(n)) for n in range(1, episodes + 1)],
+                placeholder=tr("Which episode does it spoil?") if tr else None,
+                options=[
+                    discord.SelectOption(label=tr("Episode {n}", n=n) if tr else str(n), value=str(n))
+                    for n in range(1, episodes + 1)
+                ],
             )
         )
         self.token = token
@@ -124,18 +137,21 @@ class SpoilerPosts(commands.Cog):
         text: app_commands.Range[str, 1, SPOILER_TEXT_LIMIT],
         image: discord.Attachment | None = None,
     ) -> None:
-        content = spoiler_post(episode, interaction.user, _validate_text(text))
+        server = await texts_for(interaction, public=True)
+        content = spoiler_post(server, episode, interaction.user, _validate_text(text))
         mentions = discord.AllowedMentions.none()
         if image is None:
             await interaction.response.send_message(content=content, allowed_mentions=mentions)
             return
         if not (image.content_type or "").startswith("image/"):
-            raise UserError(f"{image.filename!r} isn't an image. Attach a PNG, JPEG, GIF or WebP file.")
+            raise UserError("{file} isn't an image. Attach a PNG, JPEG, GIF or WebP file.", file=repr(image.filename))
         limit = interaction.filesize_limit
         if image.size > limit:
             raise UserError(
-                f"{image.filename!r} is {_megabytes(image.size)}; I can re-post at most {_megabytes(limit)} here. "
-                "Attach a smaller image."
+                "{file} is {size}; I can re-post at most {limit} here. Attach a smaller image.",
+                file=repr(image.filename),
+                size=_megabytes(image.size),
+                limit=_megabytes(limit),
             )
         # Answer first: downloading a large image can take longer than Discord's 3 seconds to answer. The deferred
         # answer is private, so a failed download is told to the member alone.
@@ -145,16 +161,18 @@ class SpoilerPosts(commands.Cog):
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
             log.info("could not download attachment %s", image.url, exc_info=True)
             raise UserError(
-                f"I couldn't download {image.filename!r} from Discord, so nothing was posted. Attach it again and "
-                "retry in a moment."
+                "I couldn't download {file} from Discord, so nothing was posted. Attach it again and retry in a "
+                "moment.",
+                file=repr(image.filename),
             ) from None
+        tr = member_texts(interaction)
         # The private "thinking" message must be filled before a follow-up may be public.
         await interaction.edit_original_response(
-            content=f"Posting your spoiler for episode {episode}\N{HORIZONTAL ELLIPSIS}"
+            content=tr("Posting your spoiler for episode {n}\N{HORIZONTAL ELLIPSIS}", n=episode)
         )
         posted = await interaction.followup.send(content=content, file=file, allowed_mentions=mentions, wait=True)
         await interaction.edit_original_response(
-            content=f"Posted your spoiler for episode {episode}: {posted.jump_url}"
+            content=tr("Posted your spoiler for episode {n}: {link}", n=episode, link=posted.jump_url)
         )
 
     # -- "Spoiler-tag this" ------------------------------------------------------------------------
@@ -173,15 +191,21 @@ class SpoilerPosts(commands.Cog):
         needed = set(FEATURE_PERMISSIONS["spoiler-tag this"])
         if not message.attachments:
             needed.discard("attach_files")
-        lacking = missing(interaction.app_permissions, frozenset(needed))
+        tr = member_texts(interaction)
+        lacking = missing(tr, interaction.app_permissions, frozenset(needed))
         if lacking:
-            raise UserError(f"I can't re-post and remove messages here: I need {', '.join(lacking)} in this channel.")
+            raise UserError(
+                "I can't re-post and remove messages here: I need {permissions} in this channel.",
+                permissions=", ".join(lacking),
+            )
         if not message.content.strip() and not message.attachments:
             raise UserError("That message has no text or attachments to re-post (embeds and stickers can't be).")
         if len(message.content) > SPOILER_TEXT_LIMIT:
             raise UserError(
-                f"That message is too long to re-post with a label ({len(message.content)} characters; "
-                f"limit {SPOILER_TEXT_LIMIT}). Ask the author to edit it or delete it instead."
+                "That message is too long to re-post with a label ({length} characters; limit {limit}). Ask the "
+                "author to edit it or delete it instead.",
+                length=len(message.content),
+                limit=SPOILER_TEXT_LIMIT,
             )
         token = self._remember(
             PendingRetag(
@@ -195,10 +219,13 @@ class SpoilerPosts(commands.Cog):
             )
         )
         view = discord.ui.View(timeout=None)
-        view.add_item(EpisodePicker(token, self.services.catalog.episode_count))
+        view.add_item(EpisodePicker(token, self.services.catalog.episode_count, tr))
         await interaction.response.send_message(
-            f"Re-post {message.author.mention}'s message hidden behind spoiler tags and delete the original. "
-            "Pick the episode it spoils:",
+            tr(
+                "Re-post {member}'s message hidden behind spoiler tags and delete the original. Pick the episode it "
+                "spoils:",
+                member=message.author.mention,
+            ),
             view=view,
             ephemeral=True,
         )
@@ -216,9 +243,10 @@ class SpoilerPosts(commands.Cog):
             files = [await a.to_file(spoiler=True) for a in pending.attachments]
         except discord.HTTPException:
             raise UserError("I couldn't download the attachments, so nothing was changed. Try again.") from None
+        server = await self.services.language.public(interaction.guild_id, interaction.guild_locale, interaction.locale)
         try:
             await channel.send(
-                content=spoiler_post(episode, pending.author, pending.content, verb="originally posted by"),
+                content=spoiler_post(server, episode, pending.author, pending.content, retagged=True),
                 files=files,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -227,16 +255,19 @@ class SpoilerPosts(commands.Cog):
                 "Discord refused the re-post (I need Send Messages and Attach Files here). Nothing was deleted."
             ) from None
         self.pending.pop(token, None)
+        tr = member_texts(interaction)
         try:
             await channel.get_partial_message(pending.message_id).delete()
-            outcome = "and deleted the original"
+            content = tr("Re-posted as spoilers for episode {n} and deleted the original.", n=episode)
         except discord.NotFound:
-            outcome = "; the original was already gone"
+            content = tr("Re-posted as spoilers for episode {n}; the original was already gone.", n=episode)
         except discord.Forbidden:
-            outcome = "but I couldn't delete the original: I need Manage Messages here"
-        await interaction.response.edit_message(
-            content=f"Re-posted as spoilers for episode {episode} {outcome}.".replace(" ;", ";"), view=None
-        )
+            content = tr(
+                "Re-posted as spoilers for episode {n} but I couldn't delete the original: I need {permission} here.",
+                n=episode,
+                permission=", ".join(missing(tr, discord.Permissions.none(), frozenset({"manage_messages"}))),
+            )
+        await interaction.response.edit_message(content=content, view=None)
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -20,10 +20,44 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
 from bot.services.rewatch import occurrences, parse_slots
-from bot.services.timeparse import MAX_LENGTH, format_day, format_instant, parse_day, parse_when, preview, preview_day
+from bot.services.timeparse import (
+    MAX_LENGTH,
+    PREVIEW_LENGTH,
+    Preview,
+    parse_day,
+    parse_when,
+    preview,
+    preview_day,
+)
 from bot.services.zones import resolve_zone
 
-from .common import Interaction, clip, services_of
+from .common import Interaction, Texts, clip, member_texts, services_of
+
+
+def _zone_key(zone: dt.tzinfo) -> str:
+    return zone.key if isinstance(zone, ZoneInfo) else str(zone)
+
+
+def preview_line(tr: Texts, shown: Preview) -> str:
+    """The autocomplete line for a typed time, in the member's language (at most 100 characters): the instant
+    with the zone and how far ahead it is, or why the command will refuse it."""
+    if shown.hint is not None:
+        line = tr.render(shown.hint)
+    elif shown.refusal is not None:
+        line = tr.render(shown.refusal.short)
+    elif shown.day is not None:
+        line = f"{tr.day(shown.day)} ({_zone_key(shown.zone)})"
+    else:
+        assert shown.instant is not None
+        local = shown.instant.astimezone(shown.zone)
+        line = tr(
+            "{day}, {time} ({zone}) \N{MIDDLE DOT} {relative}",
+            day=tr.day(local.date()),
+            time=f"{local:%H:%M}",
+            zone=_zone_key(shown.zone),
+            relative=tr.relative(shown.instant - shown.now),
+        )
+    return clip(line, PREVIEW_LENGTH)
 
 
 async def member_zone(services: Services, user_id: int, guild_id: int | None, typed: str | None) -> ZoneInfo:
@@ -46,10 +80,13 @@ def _typed(interaction: Interaction, name: str) -> Any:
 
 def _zone_choice(interaction: Interaction, error: UserError, text: str) -> list[app_commands.Choice[str]]:
     """The preview when the ``timezone`` option is wrong: what the command will say, in at most 100 characters."""
-    message = str(error)
+    tr = member_texts(interaction)
+    message = tr.render(error.message)
     if len(message) > 100:  # keep the advice (the last sentence), say which option it is about
         advice = message.rstrip(".").rsplit(". ", 1)[-1]
-        message = f'timezone "{clip(str(_typed(interaction, "timezone")), 20)}": {advice}'
+        message = tr(
+            'timezone "{typed}": {advice}', typed=clip(str(_typed(interaction, "timezone")), 20), advice=advice
+        )
     return [app_commands.Choice(name=clip(message, 100), value=text[:MAX_LENGTH])]
 
 
@@ -99,7 +136,7 @@ class WhenTransformer(_TextOption):
         except UserError as error:  # the timezone option does not name a zone: say so, as the command would
             return _zone_choice(interaction, error, text)
         shown = preview(text, zone, services_of(interaction).clock())
-        return [app_commands.Choice(name=shown.line, value=text[:MAX_LENGTH])]
+        return [app_commands.Choice(name=preview_line(member_texts(interaction), shown), value=text[:MAX_LENGTH])]
 
 
 WhenOption = app_commands.Transform[When, WhenTransformer]
@@ -138,7 +175,8 @@ class StartDayTransformer(_TextOption):
         except UserError as error:
             return _zone_choice(interaction, error, text)
         shown = preview_day(text, zone, services.clock())
-        line = shown.line
+        tr = member_texts(interaction)
+        line = preview_line(tr, shown)
         if shown.instant is not None:  # where the first episode lands, as /rewatch start will place it
             try:
                 typed_slots = _typed(interaction, "slots")
@@ -146,11 +184,14 @@ class StartDayTransformer(_TextOption):
             except UserError:
                 pass
             else:
-                first = next(occurrences(slots, zone, shown.instant))
+                first = next(occurrences(slots, zone, shown.instant)).astimezone(zone)
                 episode = _typed(interaction, "episode") or 1
-                line = (
-                    f"{format_day(first.astimezone(zone).date())}: episode {episode} at "
-                    f"{format_instant(first, zone)[-5:]} ({zone.key})"
+                line = tr(
+                    "{day}: episode {n} at {time} ({zone})",
+                    day=tr.day(first.date()),
+                    n=episode,
+                    time=f"{first:%H:%M}",
+                    zone=zone.key,
                 )
         return [app_commands.Choice(name=clip(line, 100), value=text[:MAX_LENGTH])]
 

@@ -9,7 +9,7 @@ from bot.client import RunOnBot
 from bot.services import Services
 from bot.services.zones import resolve_zone
 
-from .common import Interaction, send, zone_choices
+from .common import Interaction, member_texts, send, zone_choices
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
@@ -24,32 +24,42 @@ class Timezones(commands.GroupCog, group_name="timezone", group_description="You
         resolved = resolve_zone(zone)
         now = self.services.clock()
         await self.services.members.set_timezone(interaction.user.id, resolved.key, now)
-        local = now.astimezone(resolved)
+        local = now.astimezone(resolved).strftime("%H:%M")
+        tr = member_texts(interaction)
         await send(
             interaction,
-            content=f"Your time zone is now **{resolved.key}** (it's {local:%H:%M} there). "
-            "Times you type, like `friday 8pm`, are read in it.",
+            content=tr(
+                "Your time zone is now **{zone}** (it's {time} there). Times you type, like `friday 8pm`, are read "
+                "in it.",
+                zone=resolved.key,
+                time=local,
+            ),
         )
 
     @set_.autocomplete("zone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(current, member_texts(interaction))
 
     @app_commands.command(name="show", description="See the time zone the bot reads your times in")
     async def show(self, interaction: Interaction) -> None:
         member = await self.services.members.get(interaction.user.id)
+        tr = member_texts(interaction)
         if member.timezone:
-            text = f"Your time zone is **{member.timezone}**."
+            text = tr("Your time zone is **{zone}**.", zone=member.timezone)
         else:
             config = await self.services.guilds.get(interaction.guild_id) if interaction.guild_id else None
             fallback = config.timezone if config and config.timezone else "UTC"
-            text = f"You haven't set one, so times you type are read as **{fallback}**. Set yours with `/timezone set`."
+            text = tr(
+                "You haven't set one, so times you type are read as **{zone}**. Set yours with `/timezone set`.",
+                zone=fallback,
+            )
         await send(interaction, content=text)
 
     @app_commands.command(name="clear", description="Forget your time zone")
     async def clear(self, interaction: Interaction) -> None:
         await self.services.members.set_timezone(interaction.user.id, None, self.services.clock())
-        await send(interaction, content="Forgot your time zone; the server's default (or UTC) applies.")
+        tr = member_texts(interaction)
+        await send(interaction, content=tr("Forgot your time zone; the server's default (or UTC) applies."))
 
 
 async def setup(bot: RunOnBot) -> None:

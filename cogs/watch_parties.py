@@ -14,17 +14,18 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.permissions import FEATURE_PERMISSIONS
+from bot.permissions import FEATURE_PERMISSIONS, label
 from bot.services import Services
-from bot.services.guild_config import format_offset
-from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, episodes_label, may_manage
+from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, may_manage
 
 from .common import (
     BRAND,
     Interaction,
     SafeButton,
+    Texts,
     clip,
     dm_refusal_notice,
+    member_texts,
     missing,
     services_of,
     ts,
@@ -36,8 +37,10 @@ from .party_cards import (
     announce_promotions,
     host_text,
     party_embed,
+    party_episodes,
     refresh_announcement,
     rsvp_view,
+    server_texts,
     tell_members,
 )
 from .timeinput import WhenOption
@@ -61,11 +64,12 @@ class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<ta
     async def handle(self, interaction: Interaction) -> None:
         if interaction.guild_id is None:
             raise UserError("Watch parties belong to a server.")
-        embed, view = await list_page(services_of(interaction), interaction.guild_id, self.page)
+        tr = member_texts(interaction)
+        embed, view = await list_page(tr, services_of(interaction), interaction.guild_id, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-async def list_page(services: Services, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
+async def list_page(tr: Texts, services: Services, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
     now = services.clock()
     total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -73,20 +77,21 @@ async def list_page(services: Services, guild_id: int, page: int) -> tuple[disco
         page = pages - 1
         total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     page = max(page, 0)
-    embed = discord.Embed(title="Upcoming watch parties", colour=BRAND)
+    embed = discord.Embed(title=tr("Upcoming watch parties"), colour=BRAND)
     if not parties:
-        embed.description = "None planned. Start one with `/watchparty create`."
+        embed.description = tr("None planned. Start one with `/watchparty create`.")
     for party in parties:
         going = f"{party.counts['going']}" + (f"/{party.row.capacity}" if party.row.capacity else "")
         embed.add_field(
-            name=f"#{party.id} · {party.episodes}",
-            value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})\nHost {host_text(party.row)} · {going} going",
+            name=f"#{party.id} · {party_episodes(tr, party)}",
+            value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})\n"
+            + tr("Host {host} · {going} going", host=host_text(tr, party.row), going=going),
             inline=False,
         )
-    embed.set_footer(text=f"Page {page + 1}/{pages} · {total} upcoming")
+    embed.set_footer(text=tr("Page {page}/{pages} · {total} upcoming", page=page + 1, pages=pages, total=total))
     view = view_of(
-        ListPage(max(page - 1, 0), "← Previous", disabled=page == 0, tag="prev"),
-        ListPage(page + 1, "Next →", disabled=page >= pages - 1, tag="next"),
+        ListPage(max(page - 1, 0), tr("\N{LEFTWARDS ARROW} Previous"), disabled=page == 0, tag="prev"),
+        ListPage(page + 1, tr("Next \N{RIGHTWARDS ARROW}"), disabled=page >= pages - 1, tag="next"),
     )
     return embed, view
 
@@ -106,26 +111,38 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         """One post to the members who are going, in the announcement channel."""
         return await tell_members(self.services, party.row, await self.services.parties.going(party.id), text)
 
+    @staticmethod
+    def _event_name(tr: Texts, party: Party) -> str:
+        return clip(
+            tr("Run On watch party #{party}: {episodes}", party=party.id, episodes=party_episodes(tr, party)), 100
+        )
+
     async def _event(
-        self, guild: discord.Guild, party: Party, where: discord.abc.GuildChannel | None
+        self, tr: Texts, guild: discord.Guild, party: Party, where: discord.abc.GuildChannel | None
     ) -> tuple[int | None, str]:
-        """Create the Discord scheduled event; returns its id and a sentence for the host.
+        """Create the Discord scheduled event (named in the server's language); returns its id and a sentence for
+        the host (in theirs, ``tr``).
 
         Since 23 February 2026 Discord wants Create Events for this (Manage Events alone no longer grants
         it); a voice-channel event also needs View Channel and Connect in that channel."""
         if isinstance(where, discord.VoiceChannel):
-            lacking = missing(where.permissions_for(guild.me), FEATURE_PERMISSIONS["voice-channel events"])
+            lacking = missing(tr, where.permissions_for(guild.me), FEATURE_PERMISSIONS["voice-channel events"])
             if lacking:
-                return None, (
-                    f"I skipped the Discord event: I need {', '.join(lacking)} in {where.mention} to host it there."
+                return None, tr(
+                    "I skipped the Discord event: I need {permissions} in {channel} to host it there.",
+                    permissions=", ".join(lacking),
+                    channel=where.mention,
                 )
         elif not guild.me.guild_permissions.create_events:
-            return None, (
-                "I skipped the Discord event: I need the Create Events permission (Server Settings > Roles > my "
-                "role). Since February 2026, Manage Events alone is not enough."
+            return None, tr(
+                "I skipped the Discord event: I need the {permission} permission (Server Settings > Roles > my role). "
+                "Since February 2026, {old} alone is not enough.",
+                permission=label(tr, "create_events"),
+                old=label(tr, "manage_events"),
             )
-        name = clip(f"Run On watch party #{party.id}: {party.episodes}", 100)
-        description = clip(party.row.note or "Watching Run On together.", 1000)
+        server = await server_texts(self.services, guild.id)
+        name = self._event_name(server, party)
+        description = clip(party.row.note or server.tr("Watching Run On together."), 1000)
         try:
             if isinstance(where, discord.VoiceChannel):
                 event = await guild.create_scheduled_event(
@@ -138,7 +155,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 )
             else:
                 announced = guild.get_channel(party.row.channel_id)
-                location = f"#{announced.name}" if announced else "this server"
+                location = f"#{announced.name}" if announced else server.tr("this server")
                 event = await guild.create_scheduled_event(
                     name=name,
                     start_time=party.starts,
@@ -149,30 +166,40 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                     privacy_level=discord.PrivacyLevel.guild_only,
                 )
         except discord.HTTPException as error:
-            return None, f"I skipped the Discord event: Discord refused it ({error.status}: {error.text})."
-        return event.id, "I added it to the server's Events."
+            return None, tr(
+                "I skipped the Discord event: Discord refused it ({status}: {detail}).",
+                status=error.status,
+                detail=error.text,
+            )
+        return event.id, tr("I added it to the server's Events.")
 
-    async def _sync_event(self, guild: discord.Guild, party: Party, *, cancel: bool = False) -> str:
+    async def _sync_event(self, tr: Texts, guild: discord.Guild, party: Party, *, cancel: bool = False) -> str:
         if party.row.event_id is None:
             return ""
         try:
             event = await guild.fetch_scheduled_event(party.row.event_id)
             if cancel:
                 await event.cancel()
-                return " The Discord event was cancelled too."
-            await event.edit(start_time=party.starts, end_time=party.ends, name=clip(
-                f"Run On watch party #{party.id}: {party.episodes}", 100))  # fmt: skip
-            return " The Discord event was updated."
+                return " " + tr("The Discord event was cancelled too.")
+            server = await server_texts(self.services, guild.id)
+            await event.edit(start_time=party.starts, end_time=party.ends, name=self._event_name(server, party))
+            return " " + tr("The Discord event was updated.")
         except discord.NotFound:
-            return " (Its Discord event had been deleted.)"
+            return " " + tr("(Its Discord event had been deleted.)")
         except discord.HTTPException as error:
-            return f" I couldn't update the Discord event ({error.status}: {error.text})."
+            return " " + tr(
+                "I couldn't update the Discord event ({status}: {detail}).", status=error.status, detail=error.text
+            )
 
     async def _managed_party(self, interaction: Interaction, party_id: int) -> Party:
         assert interaction.guild_id is not None
         party = await self.services.parties.party(party_id, interaction.guild_id)
         if not may_manage(party.row, interaction.user.id, manage_events=interaction.permissions.manage_events):
-            raise UserError(f"Only the host ({host_text(party.row)}) or members with Manage Events can change that.")
+            raise UserError(
+                "Only the host ({host}) or members with {permission} can change that.",
+                host=host_text(member_texts(interaction), party.row),
+                permission=label(member_texts(interaction), "manage_events"),
+            )
         return party
 
     # -- commands ---------------------------------------------------------------------------------
@@ -203,9 +230,13 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         if not isinstance(announce_in, discord.TextChannel | discord.Thread):
             raise UserError("Run this in a text channel, or pick one with the `channel` option.")
         perms = announce_in.permissions_for(guild.me)
+        tr = member_texts(interaction)
         if not (perms.view_channel and perms.send_messages and perms.embed_links):
-            raise UserError(f"I can't post the announcement in {announce_in.mention}: I need View Channel, "
-                            "Send Messages and Embed Links there.")  # fmt: skip
+            raise UserError(
+                "I can't post the announcement in {channel}: I need {permissions} there.",
+                channel=announce_in.mention,
+                permissions=tr.join([label(tr, p) for p in ("view_channel", "send_messages", "embed_links")]),
+            )
         config = await self.services.guilds.get(guild.id)
         now = self.services.clock()
         await interaction.response.defer(ephemeral=True, thinking=True)  # answer first; writes and posts follow
@@ -223,30 +254,41 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         )
         # The announcement and the Discord event do not depend on each other: one round trip, not two.
         sent, (event_id, event_note) = await asyncio.gather(
-            self._announce(announce_in, party), self._event(guild, party, where)
+            self._announce(announce_in, party), self._event(tr, guild, party, where)
         )
         if not isinstance(sent, discord.Message):
             if event_id is not None:
                 await self._drop_event(guild, event_id)
             raise UserError(
-                f"Watch party #{party.id} is planned, but Discord refused its announcement in {announce_in.mention} "
-                f"({sent}). Share it with `/watchparty info party:{party.id}`, or cancel it with "
-                f"`/watchparty cancel party:{party.id}`."
+                "Watch party #{party} is planned, but Discord refused its announcement in {channel} ({detail}). "
+                "Share it with `/watchparty info party:{party}`, or cancel it with `/watchparty cancel party:{party}`.",
+                party=party.id,
+                channel=announce_in.mention,
+                detail=sent,
             )
         await asyncio.gather(
             self.services.parties.set_posted(party.id, sent.id, event_id, now),
             interaction.followup.send(
-                f"Watch party #{party.id} ({party.episodes}) is on for {ts(party.starts, 'F')} "
-                f"({ts(party.starts, 'R')}), read as {when.zone.key} time. The announcement is in "
-                f"{announce_in.mention}. {event_note}",
+                tr(
+                    "Watch party #{party} ({episodes}) is on for {when} ({relative}), read as {zone} time. The "
+                    "announcement is in {channel}.",
+                    party=party.id,
+                    episodes=party_episodes(tr, party),
+                    when=ts(party.starts, "F"),
+                    relative=ts(party.starts, "R"),
+                    zone=when.zone.key,
+                    channel=announce_in.mention,
+                )
+                + f" {event_note}",
                 ephemeral=True,
             ),
         )
 
     async def _announce(self, channel: discord.TextChannel | discord.Thread, party: Party) -> discord.Message | str:
-        """Post the party's card; Discord's refusal as a short text instead of an exception."""
+        """Post the party's card (in the server's language); Discord's refusal as a short text, not an exception."""
+        tr = await server_texts(self.services, party.row.guild_id)
         try:
-            return await channel.send(embed=party_embed(party), view=rsvp_view(party))
+            return await channel.send(embed=party_embed(tr, party), view=rsvp_view(tr, party))
         except discord.HTTPException as error:
             return f"{error.status}: {error.text}" if error.text else str(error.status)
 
@@ -258,12 +300,12 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     @create.autocomplete("timezone")
     async def zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(current, member_texts(interaction))
 
     @app_commands.command(name="list", description="Upcoming watch parties in this server")
     async def list_(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        embed, view = await list_page(self.services, interaction.guild_id, 0)
+        embed, view = await list_page(member_texts(interaction), self.services, interaction.guild_id, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="info", description="One watch party, with RSVP buttons")
@@ -271,7 +313,8 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def info(self, interaction: Interaction, party: int) -> None:
         assert interaction.guild_id is not None
         found = await self.services.parties.party(party, interaction.guild_id)
-        await interaction.response.send_message(embed=party_embed(found), view=rsvp_view(found), ephemeral=True)
+        tr = member_texts(interaction)
+        await interaction.response.send_message(embed=party_embed(tr, found), view=rsvp_view(tr, found), ephemeral=True)
 
     @app_commands.command(name="edit", description="Change a watch party (host or Manage Events)")
     @app_commands.describe(
@@ -296,6 +339,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     ) -> None:
         guild = interaction.guild
         assert guild is not None
+        tr = member_texts(interaction)
         if timezone and when is None:
             raise UserError("`timezone` says how to read a new `when`; give `when` too (the time stays as it is).")
         found = await self._managed_party(interaction, party)
@@ -313,21 +357,36 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             clear_capacity=no_limit,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await refresh_announcement(self.bot, edited)
-        event_note = await self._sync_event(guild, edited)
+        await refresh_announcement(self.bot, self.services, edited)
+        event_note = await self._sync_event(tr, guild, edited)
+        server = await server_texts(self.services, guild.id)
         told = moved and await self._tell_attendees(
             edited,
-            f"\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} Watch party #{edited.id} ({edited.episodes}) "
-            f"moved to {ts(edited.starts, 'F')} ({ts(edited.starts, 'R')}).",
+            "\N{SPIRAL CALENDAR PAD}\N{VARIATION SELECTOR-16} "
+            + server.tr(
+                "Watch party #{party} ({episodes}) moved to {when} ({relative}).",
+                party=edited.id,
+                episodes=party_episodes(server, edited),
+                when=ts(edited.starts, "F"),
+                relative=ts(edited.starts, "R"),
+            ),
         )
         await announce_promotions(self.services, edited.row, promoted)
         if moved:
-            event_note = (
-                " Attendees were told about the new time." if told
-                else f" I couldn't post the new time in <#{edited.row.channel_id}>."
-            ) + event_note  # fmt: skip
+            told_note = (
+                tr("Attendees were told about the new time.")
+                if told
+                else tr("I couldn't post the new time in <#{channel}>.", channel=edited.row.channel_id)
+            )
+            event_note = " " + told_note + event_note
         await interaction.followup.send(
-            f"Updated watch party #{edited.id}: {edited.episodes}, {ts(edited.starts, 'F')}.{event_note}",
+            tr(
+                "Updated watch party #{party}: {episodes}, {when}.",
+                party=edited.id,
+                episodes=party_episodes(tr, edited),
+                when=ts(edited.starts, "F"),
+            )
+            + event_note,
             ephemeral=True,
         )
 
@@ -338,16 +397,29 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         assert guild is not None
         found = await self._managed_party(interaction, party)
         cancelled = await self.services.parties.cancel(found, self.services.clock())
+        tr = member_texts(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await refresh_announcement(self.bot, cancelled)
-        event_note = await self._sync_event(guild, cancelled, cancel=True)
+        await refresh_announcement(self.bot, self.services, cancelled)
+        event_note = await self._sync_event(tr, guild, cancelled, cancel=True)
+        server = await server_texts(self.services, guild.id)
         told = await self._tell_attendees(
-            cancelled, f"\N{CROSS MARK} Watch party #{cancelled.id} ({cancelled.episodes}) was cancelled."
+            cancelled,
+            "\N{CROSS MARK} "
+            + server.tr(
+                "Watch party #{party} ({episodes}) was cancelled.",
+                party=cancelled.id,
+                episodes=party_episodes(server, cancelled),
+            ),
         )
-        told_text = "attendees were told" if told else f"I couldn't post the notice in <#{cancelled.row.channel_id}>"
-        await interaction.followup.send(
-            f"Cancelled watch party #{cancelled.id}; {told_text}.{event_note}", ephemeral=True
-        )
+        if told:
+            text = tr("Cancelled watch party #{party}; attendees were told.", party=cancelled.id)
+        else:
+            text = tr(
+                "Cancelled watch party #{party}; I couldn't post the notice in <#{channel}>.",
+                party=cancelled.id,
+                channel=cancelled.row.channel_id,
+            )
+        await interaction.followup.send(text + event_note, ephemeral=True)
 
     @app_commands.command(
         name="remind-me", description="Also get watch-party reminders by DM, at the server's times or your own"
@@ -368,22 +440,23 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 "`offsets` go with `on`: `/watchparty remind-me setting:on offsets:1d, 30m`. Nothing changed."
             )
         own = await self.services.personal.set_party(interaction.user.id, enabled, offsets, self.services.clock())
+        tr = member_texts(interaction)
         if own.offsets is not None:
-            times = ", ".join(format_offset(o) for o in own.offsets)
-            text = (
-                f"You'll get a DM {times} before each watch party you're going to, at your own times instead of "
+            text = tr(
+                "You'll get a DM {times} before each watch party you're going to, at your own times instead of "
                 "copies of the server's reminders (keep DMs from server members open). The party's channel still "
-                "gets the server's reminders."
+                "gets the server's reminders.",
+                times=", ".join(tr.offset(o) for o in own.offsets),
             )
         elif enabled:
-            text = (
+            text = tr(
                 "You'll get a DM copy of reminders for watch parties you're going to (keep DMs from server members "
                 "open). Add `offsets` to choose your own times."
             )
         else:
-            text = "No more DMs; reminders still ping you in the party's channel."
+            text = tr("No more DMs; reminders still ping you in the party's channel.")
         if enabled:
-            text += await dm_refusal_notice(self.services, interaction.user.id)
+            text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await interaction.response.send_message(text, ephemeral=True)
 
     @info.autocomplete("party")
@@ -394,19 +467,20 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             return []
         rows = await self.services.parties.upcoming_rows(interaction.guild_id, self.services.clock(), limit=25)
         typed = str(current).strip().lstrip("#")
+        tr = member_texts(interaction)
         choices = []
         for row in rows:
             if typed and not str(row.id).startswith(typed):
                 continue
             starts = dt.datetime.fromtimestamp(row.starts_at, dt.UTC)
-            episodes = episodes_label(row.first_episode, row.last_episode)
-            label = f"#{row.id} · {episodes} · {starts:%a %d %b %H:%M} UTC"
-            choices.append(app_commands.Choice(name=label, value=row.id))
+            episodes = tr.episodes(row.first_episode, row.last_episode)
+            name = f"#{row.id} · {episodes} · {tr.short_day(starts.date())} {starts:%H:%M} UTC"
+            choices.append(app_commands.Choice(name=name, value=row.id))
         return choices
 
     @edit.autocomplete("timezone")
     async def edit_zone_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(current, member_texts(interaction))
 
 
 async def setup(bot: RunOnBot) -> None:

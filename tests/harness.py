@@ -1271,6 +1271,15 @@ class Harness:
             self._state._remove_guild(existing)
         return self._state._add_guild_from_data(payload)  # type: ignore[arg-type]
 
+    def set_guild_locale(self, locale: str, *, guild_id: int | None = None) -> None:
+        """The server's Discord language (Server Settings > Overview > Server Primary Language), changed as a
+        GUILD_UPDATE would change it; interactions then carry it as ``guild_locale``."""
+        gid = guild_id or self.guild_id
+        self._guild_payloads[gid]["preferred_locale"] = locale
+        guild = self._state._get_guild(gid)
+        assert guild is not None
+        guild.preferred_locale = discord.Locale(locale)
+
     def add_channel(
         self,
         channel_id: int,
@@ -1492,6 +1501,7 @@ class Harness:
         user: dict[str, Any] | None = None,
         channel_id: int | None = None,
         app_permissions: int | None = None,
+        locale: str = "en-US",
     ) -> discord.Interaction:
         """Run a message context-menu command on ``message`` (a message payload, e.g. from
         :meth:`message_payload`), to completion."""
@@ -1518,7 +1528,7 @@ class Harness:
             guild_id=self.guild_id,
             channel_id=channel_id or int(message["channel_id"]),
             app_permissions=app_permissions,
-            locale="en-US",
+            locale=locale,
             name=name,
         )
         return await self._dispatch(payload, info)
@@ -2282,6 +2292,7 @@ class Harness:
         user: dict[str, Any] | None,
         channel_id: int | None,
         ephemeral_message: bool,
+        locale: str = "en-US",
     ) -> discord.Interaction:
         await self._ensure_ready()
         msg = self._component_message(custom_id, message, ephemeral_message, synth, channel_id)
@@ -2311,7 +2322,7 @@ class Harness:
             guild_id=gid,
             channel_id=cid,
             app_permissions=None,
-            locale="en-US",
+            locale=locale,
             message=msg,
         )
         return await self._dispatch(payload, info)
@@ -2324,12 +2335,20 @@ class Harness:
         user: dict[str, Any] | None = None,
         channel_id: int | None = None,
         ephemeral_message: bool = False,
+        locale: str = "en-US",
     ) -> discord.Interaction:
         """Press a button. ``message`` defaults to the latest known message carrying ``custom_id``
         (one is synthesised if none exists, so DynamicItems can be clicked directly)."""
         synth = {"type": 2, "style": 1, "label": "button", "custom_id": custom_id}
         return await self._component(
-            custom_id, {}, synth, message=message, user=user, channel_id=channel_id, ephemeral_message=ephemeral_message
+            custom_id,
+            {},
+            synth,
+            message=message,
+            user=user,
+            channel_id=channel_id,
+            ephemeral_message=ephemeral_message,
+            locale=locale,
         )
 
     async def select(
@@ -2341,6 +2360,7 @@ class Harness:
         user: dict[str, Any] | None = None,
         channel_id: int | None = None,
         ephemeral_message: bool = False,
+        locale: str = "en-US",
     ) -> discord.Interaction:
         """Choose ``values`` in a select menu (string, user, role, mentionable or channel select)."""
         synth = {"type": 3, "custom_id": custom_id, "options": [{"label": str(v), "value": str(v)} for v in values]}
@@ -2352,10 +2372,11 @@ class Harness:
             user=user,
             channel_id=channel_id,
             ephemeral_message=ephemeral_message,
+            locale=locale,
         )
 
     async def submit_modal(
-        self, custom_id: str, fields: dict[str, Any], *, user: dict[str, Any] | None = None
+        self, custom_id: str, fields: dict[str, Any], *, user: dict[str, Any] | None = None, locale: str = "en-US"
     ) -> discord.Interaction:
         """Submit the modal ``custom_id`` (as last sent by the bot) with text-input values by custom_id."""
         await self._ensure_ready()
@@ -2410,7 +2431,7 @@ class Harness:
             guild_id=gid,
             channel_id=channel_id,
             app_permissions=None,
-            locale="en-US",
+            locale=locale,
             message=message,
             origin=origin,
         )

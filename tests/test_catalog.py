@@ -1,6 +1,7 @@
 """The data pack through the real loader: its invariants, and every rejection rule."""
 
 import datetime as dt
+import re
 import shutil
 from zoneinfo import ZoneInfo
 
@@ -140,3 +141,99 @@ def test_recap_point_from_another_episode_is_rejected(pack):
 
 def test_missing_folder_is_reported(tmp_path):
     assert "does not exist" in _problems(tmp_path / "nope")[0]
+
+
+# -- the Korean pack ---------------------------------------------------------------------------------
+
+
+def test_every_text_members_read_has_its_korean_twin(catalog):
+    korean = catalog.translations["ko"]
+    show = catalog.show
+    texts = [
+        show.premise,
+        show.streaming_note,
+        show.runtime_note,
+        show.slot_note,
+        *show.genres,
+        catalog.special.description,
+    ]
+    texts += [c.role for c in show.credits] + [c.note for c in show.credits if c.note]
+    texts += [t.note for t in catalog.ost]
+    for episode in catalog.episodes:
+        texts += [episode.logline, *(p.text for p in episode.recap)]
+        texts += [t for t in (episode.recap_note, episode.rating_note) if t]
+        if episode.rating:
+            texts += [episode.rating.scope, episode.rating.source]
+    for person in catalog.people:
+        texts += [person.description.text, *(arc.text for arc in person.arcs)]
+    missing = [t for t in texts if t not in korean]
+    assert not missing, missing[:3]
+    assert all(re.search(r"[\uac00-\ud7a3]", korean[t]) for t in texts)
+
+
+def test_korean_keeps_the_numbers_of_the_english(catalog):
+    korean = catalog.translations["ko"]
+    for english, text in korean.items():
+        for number in re.findall(r"\d+\.\d+%?", english):  # 2.145%, 3.0: the source's precision
+            assert number in text, (english, text)
+
+
+def test_names_show_hangul_first_for_korean_readers(catalog):
+    lead = catalog.person("ki-seon-gyeom")
+    assert lead.character_name(korean=True) == "기선겸 (Ki Seon-gyeom)"
+    assert lead.actor_name(korean=True) == "임시완 (Im Si-wan)"
+    assert lead.character_name() == "Ki Seon-gyeom"
+    rival = catalog.person("kwon-young-il")  # no verified Hangul: nothing is invented
+    assert rival.character_name(korean=True) == "Kwon Young-il"
+    assert rival.actor_name(korean=True) == "Park Sung-joon"
+
+
+def test_a_korean_item_with_another_episode_tag_is_rejected(pack):
+    text = (pack / "episodes.ko.toml").read_text(encoding="utf-8")
+    start = text.index("number = 2\n")
+    index = text.index("reveals = 2", start)
+    (pack / "episodes.ko.toml").write_text(text[:index] + "reveals = 3" + text[index + 11 :], encoding="utf-8")
+    problems = _problems(pack)
+    assert problems == [
+        "episodes.ko.toml: episode[1].recap[0].reveals: must be the English recap point's episode tag 2, got 3"
+    ]
+
+
+def test_a_korean_story_note_that_drops_the_inferred_marker_is_rejected(pack):
+    text = (pack / "cast.ko.toml").read_text(encoding="utf-8")
+    index = text.index('confidence = "derived"')
+    (pack / "cast.ko.toml").write_text(text[:index] + 'confidence = "multi"' + text[index + 22 :], encoding="utf-8")
+    problems = _problems(pack)
+    assert len(problems) == 1
+    assert problems[0].startswith("cast.ko.toml: person[1].arc[5].confidence: must be the English story note's marker")
+
+
+def test_a_missing_korean_item_is_rejected(pack):
+    text = (pack / "cast.ko.toml").read_text(encoding="utf-8")
+    start = text.index("[[person.arc]]")
+    end = text.index("[[person.arc]]", start + 1)
+    (pack / "cast.ko.toml").write_text(text[:start] + text[end:], encoding="utf-8")
+    problems = _problems(pack)
+    assert any("has 13 Korean story note(s) but the English pack has 14" in p for p in problems), problems
+
+
+def test_a_missing_korean_text_and_a_missing_korean_file_are_rejected(pack):
+    _edit(pack / "episodes.ko.toml", 'logline = "5화는 두 커플의 이야기를 다시 이어 갑니다."\n', "")
+    assert "episodes.ko.toml: episode[4].logline: is missing" in _problems(pack)
+    (pack / "show.ko.toml").unlink()
+    assert "show.ko.toml: file is missing" in _problems(pack)
+
+
+def test_a_korean_text_that_is_not_korean_or_drops_a_number_is_rejected(pack):
+    _edit(
+        pack / "episodes.ko.toml", "언론은 이 수치를 반올림해 2.1%로 쓰기도 했습니다.", "The press rounded it to 2.1%."
+    )
+    _edit(pack / "episodes.ko.toml", "서울 수도권: 3.4%.", "서울 수도권 기준.")
+    problems = _problems(pack)
+    assert "episodes.ko.toml: episode[0].rating_note: is not Korean: it has no Hangul" in problems
+    assert "episodes.ko.toml: episode[3].rating_note: drops the number(s) ['3.4'] of the English text" in problems
+
+
+def test_a_korean_item_for_another_person_is_rejected(pack):
+    _edit(pack / "cast.ko.toml", 'key = "oh-mi-joo"', 'key = "seo-dan-ah"')
+    assert any("person[1].key: must be 'oh-mi-joo'" in p for p in _problems(pack))

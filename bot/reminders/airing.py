@@ -8,8 +8,10 @@ import logging
 
 from bot.catalog import Catalog
 from bot.clock import instant
+from bot.locale import Texts
 from bot.services.discussion import DiscussionService, ThreadProblem
 from bot.services.guild_config import GuildConfigService
+from bot.services.language import LanguageService
 from bot.services.personal import PersonalReminderService
 from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
@@ -24,15 +26,40 @@ WHAT = "an airing reminder"
 
 
 def airing_text(
-    catalog: Catalog, episode: int, airs_at: dt.datetime, offset: int, *, rewatch: bool, thread: str
+    tr: Texts, catalog: Catalog, episode: int, airs_at: dt.datetime, offset: int, *, rewatch: bool, thread: str
 ) -> str:
-    """The airing post. It names the episode number only: nothing in it spoils episode N."""
+    """The airing post, in the server's language. It names the episode number only: nothing in it spoils episode N."""
     show = catalog.show
-    where = f"on {show.streaming}" if rewatch else f"on {show.network}, and on {show.streaming} the same day"
-    label = "Rewatch: episode" if rewatch else "Episode"
     if offset == 0:
-        return f"\N{TELEVISION} **{label} {episode} is on now** {where}! {thread}".strip()
-    return f"\N{ALARM CLOCK} **{label} {episode}** airs {timestamp(airs_at, 'R')} ({timestamp(airs_at, 'F')}), {where}."
+        if rewatch:
+            text = tr("**Rewatch: episode {n} is on now** on {service}!", n=episode, service=show.streaming)
+        else:
+            text = tr(
+                "**Episode {n} is on now** on {network}, and on {service} the same day!",
+                n=episode,
+                network=show.network,
+                service=show.streaming,
+            )
+        return f"\N{TELEVISION} {text} {thread}".strip()
+    relative, when = timestamp(airs_at, "R"), timestamp(airs_at, "F")
+    if rewatch:
+        text = tr(
+            "**Rewatch: episode {n}** airs {relative} ({when}), on {service}.",
+            n=episode,
+            relative=relative,
+            when=when,
+            service=show.streaming,
+        )
+    else:
+        text = tr(
+            "**Episode {n}** airs {relative} ({when}), on {network}, and on {service} the same day.",
+            n=episode,
+            relative=relative,
+            when=when,
+            network=show.network,
+            service=show.streaming,
+        )
+    return f"\N{ALARM CLOCK} {text}"
 
 
 class AiringReminders:
@@ -43,6 +70,7 @@ class AiringReminders:
         rewatch: RewatchService,
         discussion: DiscussionService,
         sender: PacedSender,
+        language: LanguageService,
         personal: PersonalReminderService | None = None,
     ) -> None:
         self._catalog = catalog
@@ -50,6 +78,7 @@ class AiringReminders:
         self._rewatch = rewatch
         self._discussion = discussion
         self._sender = sender
+        self._language = language
         self._personal = personal  # subscribers with their own times get their own DMs, not copies
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
@@ -58,10 +87,11 @@ class AiringReminders:
         if slot is None or config.airing_channel_id is None:
             return Skipped("the episode left the schedule or airing posts were turned off")
         rewatch, _ = await self._rewatch.current(reminder.guild_id)
+        tr = await self._language.server(reminder.guild_id)
         thread = ""
         if reminder.offset_seconds == 0:
-            thread = await self._thread_sentence(reminder.guild_id, slot.episode)
-        text = airing_text(self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
+            thread = await self._thread_sentence(tr, reminder.guild_id, slot.episode)
+        text = airing_text(tr, self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
                            rewatch=rewatch is not None, thread=thread)  # fmt: skip
         role = config.airing_role_id
         result = await self._sender.send(
@@ -84,14 +114,16 @@ class AiringReminders:
             result.message_id, config.airing_channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered)
         )
 
-    async def _thread_sentence(self, guild_id: int, episode: int) -> str:
+    async def _thread_sentence(self, tr: Texts, guild_id: int, episode: int) -> str:
         link = await self._discussion.open_thread(guild_id, episode)
         if link.thread_id is not None:
-            return f"Talk about it in <#{link.thread_id}> (spoilers for episode {episode} there)."
+            return tr(
+                "Talk about it in <#{thread}> (spoilers for episode {n} there).", thread=link.thread_id, n=episode
+            )
         if link.why is None or link.why.problem is ThreadProblem.NO_CHANNEL:
             return ""  # no discussion channel: /discuss could not help either
         log.info("guild %s: no thread for episode %s: %s", guild_id, episode, link.why.reason)
-        return f"(No discussion thread: {link.why.reason})"
+        return tr("(No discussion thread: {reason})", reason=link.why.reason)
 
     async def _dm_copies(self, reminder: ReminderRow, text: str, attempt: Attempt) -> DmResults:
         subscribers = await self._rewatch.subscribers(reminder.guild_id)

@@ -4,9 +4,11 @@ for those who asked."""
 from __future__ import annotations
 
 from bot.clock import instant
+from bot.locale import Texts
+from bot.services.language import LanguageService
 from bot.services.members import MemberService
 from bot.services.personal import PersonalReminderService
-from bot.services.watch_parties import REMINDER_KIND, WatchPartyService, episodes_label
+from bot.services.watch_parties import REMINDER_KIND, WatchPartyService
 from bot.store import PartyRow, ReminderRow
 
 from .dms import dm_copies
@@ -30,18 +32,23 @@ MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters a
 WHAT = "a watch-party reminder"
 
 
-def reminder_text(party: PartyRow, offset_seconds: int, *, late: bool) -> str:
-    """The reminder post. It names episode numbers only: nothing in it spoils them."""
+def reminder_text(tr: Texts, party: PartyRow, offset_seconds: int, *, late: bool) -> str:
+    """The reminder post, in the server's language. It names episode numbers only: nothing in it spoils them."""
     start = instant(party.starts_at)
-    episodes = episodes_label(party.first_episode, party.last_episode)
+    episodes = tr.episodes(party.first_episode, party.last_episode)
     if offset_seconds == 0:
-        return f"\N{CLAPPER BOARD} **Watch party #{party.id}** ({episodes}) is starting now!"
-    text = (
-        f"\N{ALARM CLOCK} **Watch party #{party.id}** ({episodes}) starts {timestamp(start, 'R')} "
-        f"({timestamp(start, 'F')})."
+        return "\N{CLAPPER BOARD} " + tr(
+            "**Watch party #{party}** ({episodes}) is starting now!", party=party.id, episodes=episodes
+        )
+    text = "\N{ALARM CLOCK} " + tr(
+        "**Watch party #{party}** ({episodes}) starts {relative} ({when}).",
+        party=party.id,
+        episodes=episodes,
+        relative=timestamp(start, "R"),
+        when=timestamp(start, "F"),
     )
     if late:
-        text += " *(Sent late: the bot was offline or Discord was slow at the planned time.)*"
+        text += " " + tr("*(Sent late: the bot was offline or Discord was slow at the planned time.)*")
     return text
 
 
@@ -51,11 +58,13 @@ class PartyReminders:
         parties: WatchPartyService,
         members: MemberService,
         sender: PacedSender,
+        language: LanguageService,
         personal: PersonalReminderService | None = None,
     ) -> None:
         self._parties = parties
         self._members = members
         self._sender = sender
+        self._language = language
         self._personal = personal  # members with their own times get their own DMs, not copies
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
@@ -63,7 +72,8 @@ class PartyReminders:
         if party is None or party.status != "scheduled":
             return Skipped("the party was cancelled")
         going = await self._parties.going(party.id)
-        text = reminder_text(party, reminder.offset_seconds, late=attempt.late)
+        tr = await self._language.server(party.guild_id)
+        text = reminder_text(tr, party, reminder.offset_seconds, late=attempt.late)
         first_id: int | None = None
         for index, chunk in enumerate(chunks(going, MENTIONS_PER_MESSAGE)):
             mentions = " ".join(f"<@{u}>" for u in chunk)
@@ -85,17 +95,17 @@ class PartyReminders:
                 break  # the reminder itself went out; a later part of the ping list did not
             assert isinstance(result, Delivered)
             first_id = first_id or result.message_id
-        dms = await self._dm_copies(reminder, party, going, text, attempt)
+        dms = await self._dm_copies(tr, reminder, party, going, text, attempt)
         return Sent(first_id, party.channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered))
 
     async def _dm_copies(
-        self, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
+        self, tr: Texts, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
     ) -> DmResults:
         wanting = await self._members.with_party_dm(going)
         if self._personal is not None and wanting:
             own = await self._personal.with_own_party_times(wanting)
             wanting = [u for u in wanting if u not in own]
-        dm_text = f"{text}\n(From the server's watch-party channel <#{party.channel_id}>.)"
+        dm_text = f"{text}\n" + tr("(From the server's watch-party channel <#{channel}>.)", channel=party.channel_id)
         return await dm_copies(
             self._sender, reminder_id=reminder.id, guild_id=party.guild_id, members=wanting, text=dm_text,
             deadline=attempt.deadline, label=f"reminder {reminder.id}",

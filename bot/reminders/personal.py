@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.catalog import Catalog
 from bot.clock import instant
 from bot.services.guild_config import GuildConfigService
+from bot.services.language import LanguageService
 from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalReminderService
 from bot.services.rewatch import RewatchService
 from bot.services.watch_parties import WatchPartyService
@@ -44,10 +45,17 @@ async def _dm(
 
 
 class PersonalPartyReminders:
-    def __init__(self, personal: PersonalReminderService, parties: WatchPartyService, sender: PacedSender) -> None:
+    def __init__(
+        self,
+        personal: PersonalReminderService,
+        parties: WatchPartyService,
+        sender: PacedSender,
+        language: LanguageService,
+    ) -> None:
         self._personal = personal
         self._parties = parties
         self._sender = sender
+        self._language = language
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
         row = await self._personal.row(reminder.ref_id)
@@ -61,9 +69,10 @@ class PersonalPartyReminders:
             return Skipped("the member changed their reminder times")
         if row.user_id not in await self._parties.going(party.id):
             return Skipped("the member is no longer going")
-        text = (
-            f"{reminder_text(party, reminder.offset_seconds, late=attempt.late)}\n"
-            f"(Your own reminder, for the party in <#{party.channel_id}>. `/watchparty remind-me` changes it.)"
+        tr = await self._language.server(party.guild_id)  # the language of the party's own reminders
+        text = f"{reminder_text(tr, party, reminder.offset_seconds, late=attempt.late)}\n" + tr(
+            "(Your own reminder, for the party in <#{channel}>. `/watchparty remind-me` changes it.)",
+            channel=party.channel_id,
         )
         return await _dm(self._sender, self._personal, reminder, attempt, row.user_id, text, "a personal DM")
 
@@ -76,12 +85,14 @@ class PersonalAiringReminders:
         guilds: GuildConfigService,
         rewatch: RewatchService,
         sender: PacedSender,
+        language: LanguageService,
     ) -> None:
         self._catalog = catalog
         self._personal = personal
         self._guilds = guilds
         self._rewatch = rewatch
         self._sender = sender
+        self._language = language
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
         row = await self._personal.row(reminder.ref_id)
@@ -95,8 +106,11 @@ class PersonalAiringReminders:
         if not times.on or times.offsets is None or reminder.offset_seconds not in times.offsets:
             return Skipped("the member changed their reminder times")
         rewatch, _ = await self._rewatch.current(row.guild_id)
-        text = airing_text(self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
+        tr = await self._language.server(row.guild_id)  # the language of the server's airing posts
+        text = airing_text(tr, self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
                            rewatch=rewatch is not None, thread="")  # fmt: skip
-        text += f"\n(Your own reminder from the airing posts in <#{config.airing_channel_id}>. "
-        text += "`/airing remind-me` there changes it.)"
+        text += "\n" + tr(
+            "(Your own reminder from the airing posts in <#{channel}>. `/airing remind-me` there changes it.)",
+            channel=config.airing_channel_id,
+        )
         return await _dm(self._sender, self._personal, reminder, attempt, row.user_id, text, "a personal DM")

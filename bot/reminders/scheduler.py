@@ -19,7 +19,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, epoch, instant
@@ -81,6 +81,13 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
 
 
+async def _english_staff_report(guild_id: int, failure: Failed) -> str:
+    return (
+        f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post {failure.what} in <#{failure.channel_id}>: "
+        f"{failure.detail}. Check that I can View Channel and Send Messages there (`/setup show`)."
+    )
+
+
 class ReminderScheduler:
     def __init__(
         self,
@@ -108,6 +115,8 @@ class ReminderScheduler:
         self._active: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
+        #: The staff report's text for a failure in a server (set by the bot to speak the server's language).
+        self.staff_report: Callable[[int, Failed], Awaitable[str]] = _english_staff_report
         self._beat_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._last_reap: dt.datetime | None = None
@@ -277,10 +286,7 @@ class ReminderScheduler:
         assert failure.channel_id is not None
         async with self._db.read() as conn:
             config = await guilds.get(conn, guild_id)
-        text = (
-            f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post {failure.what} in <#{failure.channel_id}>: "
-            f"{failure.detail}. Check that I can View Channel and Send Messages there (`/setup show`)."
-        )
+        text = await self.staff_report(guild_id, failure)
         delivered = False
         if config.staff_channel_id is None:
             log.warning("guild %s: %s (no staff channel set)", guild_id, text)

@@ -20,6 +20,7 @@ from .cast_search import CastSearch
 from .catchup import CatchupService
 from .discussion import DiscussionService
 from .guild_config import GuildConfigService
+from .language import LanguageService
 from .members import MemberService
 from .personal import PersonalReminderService
 from .progress import ProgressService
@@ -41,6 +42,7 @@ class Services:
     airing: AiringService
     progress: ProgressService
     guilds: GuildConfigService
+    language: LanguageService
     members: MemberService
     discussion: DiscussionService
     parties: WatchPartyService
@@ -81,6 +83,7 @@ class Services:
             airing=AiringService(catalog),
             progress=progress,
             guilds=guilds,
+            language=LanguageService(catalog, guilds),
             members=MemberService(db),
             discussion=discussion,
             parties=parties,

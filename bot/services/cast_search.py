@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, Person, normalize_name
 from bot.errors import UserError
+from bot.locale import Texts
 
 MATCH_THRESHOLD = 72.0
 
@@ -17,6 +18,16 @@ def _fuzzy_key(text: str) -> str:
     """Normalized and decomposed, so Hangul compares by jamo and accents do not matter."""
     decomposed = unicodedata.normalize("NFD", normalize_name(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Characters' names for the reader: Hangul first for Korean readers (기선겸 (Ki Seon-gyeom))."""
+
+    people: tuple[Person, ...]
+
+    def render(self, tr: Texts) -> str:
+        return ", ".join(person.character_name(tr.korean) for person in self.people)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,5 +97,11 @@ class CastSearch:
         matches = self.search(query, limit=3)
         if matches and matches[0].score >= MATCH_THRESHOLD:
             return matches[0].person
-        hint = ", ".join(m.person.character for m in matches if m.score >= 50) or "Ki Seon-gyeom, Oh Mi-joo"
-        raise UserError(f"No one in the cast matches {query[:60]!r}. Try an actor or character name, e.g. {hint}.")
+        suggested = tuple(m.person for m in matches if m.score >= 50) or tuple(
+            p for p in self._people if p.key in ("ki-seon-gyeom", "oh-mi-joo")
+        )
+        raise UserError(
+            "No one in the cast matches {query}. Try an actor or character name, e.g. {names}.",
+            query=repr(query[:60]),
+            names=Names(suggested),
+        )

@@ -8,8 +8,8 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from bot.catalog import Catalog
 from bot.clock import epoch
+from bot.locale import Msg, msg
 from bot.store import Database, guilds
 from bot.store import ThreadRow as ThreadRecord
 
@@ -22,15 +22,9 @@ FORUM_TAG_LIMIT = 20  # Discord allows at most 20 tags on a forum channel
 SPOILER_TEXT_LIMIT = 1800  # leaves room for the label inside Discord's 2,000-character message
 
 
-def thread_name(catalog: Catalog, episode: int) -> str:
-    return f"Episode {episode} discussion \N{EM DASH} spoilers for ep {episode}"
-
-
-def tag_name(episode: int) -> str:
-    return f"Episode {episode}"
-
-
-_FALLBACK_WORDS = re.compile(r"discuss|episode|\bep\b|spoiler|watch", re.IGNORECASE)
+_FALLBACK_WORDS = re.compile(
+    r"discuss|episode|\bep\b|spoiler|watch|토론|토크|회차|\d+화|스포|에피소드|시청", re.IGNORECASE
+)
 
 
 def fallback_tag(names: Sequence[str]) -> int | None:
@@ -55,19 +49,11 @@ class ThreadProblem(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class NoThread:
-    """No thread, and why: ``reason`` is one sentence for people, saying what to change."""
+    """No thread, and why: ``reason`` is one sentence for people, saying what to change (rendered in the
+    language of whoever reads it: the member who asked, or the server's airing post)."""
 
     problem: ThreadProblem
-    reason: str
-
-
-def opening_post(catalog: Catalog, episode: int) -> str:
-    return (
-        f"**{catalog.show.title}, episode {episode}: discussion thread.**\n"
-        f"Everything up to and including episode {episode} may be discussed here openly, so leave now if you "
-        f"haven't watched it. Anything from later episodes goes in `||spoiler tags||` (or use `/spoiler`).\n"
-        f"Episode facts: `/episode info episode:{episode}` \N{MIDDLE DOT} recap: `/recap episode:{episode}`"
-    )
+    reason: Msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,5 +99,7 @@ class DiscussionService:
     async def open_thread(self, guild_id: int, episode: int) -> ThreadLink:
         """The episode's thread, opened or created (for airing posts), or why there is none."""
         if self.opener is None:
-            return ThreadLink(None, NoThread(ThreadProblem.REFUSED, "Discussion threads are not available right now."))
+            return ThreadLink(
+                None, NoThread(ThreadProblem.REFUSED, msg("Discussion threads are not available right now."))
+            )
         return await self.opener(guild_id, episode)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.clock import epoch
 from bot.errors import UserError
+from bot.locale import Language, msg, parse_language
 from bot.store import Database, GuildSettingsRow, Tx, guilds
 
 from .cache import Cache
@@ -19,8 +20,8 @@ DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is alway
 DEFAULT_AIRING_OFFSETS = (24 * 3600, 1800)  # before airtime; "on now" is always added
 MAX_OFFSETS = 5
 MAX_OFFSET = 7 * 24 * 3600
-_OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?)$")
-_UNIT = {"d": 86400, "h": 3600, "m": 60}
+_OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|일|시간|분)$")
+_UNIT = {"d": 86400, "h": 3600, "m": 60, "일": 86400, "시": 3600, "분": 60}
 RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "discussion channel": ("discussion_channel_id",),
     "spoiler line": ("spoiler_line",),
@@ -30,27 +31,34 @@ RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "staff channel": ("staff_channel_id",),
     "airing posts": ("airing_channel_id", "airing_role_id", "airing_offsets"),
     "episode polls": ("pulse_polls",),
+    "language": ("language",),
 }
 RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """``"1h, 10m"`` -> ``(3600, 600)``: reminder times before the start, largest first."""
+    """``"1h, 10m"`` (or ``"1시간, 10분"``) -> ``(3600, 600)``: reminder times before the start, largest first."""
     parts = [p.strip().lower() for p in re.split(r"[,;]|\s+and\s+", text) if p.strip()]
-    example = "Use a list like `1h, 10m` or `1d, 2h, 15m`."
+    example = msg("Use a list like `1h, 10m` or `1d, 2h, 15m`.")
     if not parts:
-        raise UserError(f"Give at least one reminder time. {example}")
+        raise UserError("Give at least one reminder time. {example}", example=example)
     seconds = set()
     for part in parts:
         match = _OFFSET.match(part.replace(" ", ""))
         if not match:
-            raise UserError(f"I couldn't read {part[:20]!r} as a time before the start. {example}")
+            raise UserError(
+                "I couldn't read {part} as a time before the start. {example}", part=repr(part[:20]), example=example
+            )
         value = int(match.group(1)) * _UNIT[match.group(2)[0]]
         if not 0 < value <= MAX_OFFSET:
-            raise UserError(f"{part!r} is out of range: reminders can be from 1 minute to 7 days before. {example}")
+            raise UserError(
+                "{part} is out of range: reminders can be from 1 minute to 7 days before. {example}",
+                part=repr(part),
+                example=example,
+            )
         seconds.add(value)
     if len(seconds) > MAX_OFFSETS:
-        raise UserError(f"At most {MAX_OFFSETS} reminder times. {example}")
+        raise UserError("At most {limit} reminder times. {example}", limit=MAX_OFFSETS, example=example)
     return tuple(sorted(seconds, reverse=True))
 
 
@@ -82,6 +90,8 @@ class GuildConfig:
     def pulse_on(self) -> bool:
         """Episode pulse polls: as staff set them, else on exactly when airing posts are on."""
         return self.airing_channel_id is not None if self.pulse_setting is None else self.pulse_setting
+
+    language: Language | None = None  # public posts; None: the server's Discord preferred locale
 
     @property
     def airing_reminder_offsets(self) -> tuple[int, ...]:
@@ -140,6 +150,7 @@ class GuildConfigService:
             row.airing_role_id,
             airing,
             None if row.pulse_polls is None else bool(row.pulse_polls),
+            parse_language(row.language),
         )
 
     async def read_in(self, tx: Tx, guild_id: int) -> GuildConfig:
@@ -170,7 +181,9 @@ class GuildConfigService:
     def check_line(self, line: int | None) -> None:
         last = self._catalog.episode_count
         if line is not None and not 0 <= line <= last:
-            raise UserError(f"The spoiler line must be an episode from 0 (nothing) to {last}; you gave {line}.")
+            raise UserError(
+                "The spoiler line must be an episode from 0 (nothing) to {last}; you gave {line}.", last=last, line=line
+            )
 
     async def set_spoiler_line(self, guild_id: int, line: int | None, now: dt.datetime) -> GuildConfig:
         self.check_line(line)
@@ -178,6 +191,10 @@ class GuildConfigService:
 
     async def set_timezone(self, guild_id: int, zone: str | None, now: dt.datetime) -> GuildConfig:
         return await self._set(guild_id, now, timezone=zone)
+
+    async def set_language(self, guild_id: int, language: Language | None, now: dt.datetime) -> GuildConfig:
+        """The language of the server's public posts; None follows the server's Discord preferred locale."""
+        return await self._set(guild_id, now, language=language)
 
     async def set_staff_channel(self, guild_id: int, channel_id: int | None, now: dt.datetime) -> GuildConfig:
         return await self._set(guild_id, now, staff_channel_id=channel_id)
@@ -195,7 +212,9 @@ class GuildConfigService:
     def check_spoiler_free(channel_ids: frozenset[int]) -> None:
         if len(channel_ids) > MAX_SPOILER_FREE_CHANNELS:
             raise UserError(
-                f"At most {MAX_SPOILER_FREE_CHANNELS} spoiler-free channels; you picked {len(channel_ids)}."
+                "At most {limit} spoiler-free channels; you picked {count}.",
+                limit=MAX_SPOILER_FREE_CHANNELS,
+                count=len(channel_ids),
             )
 
     async def write_spoiler_free(self, tx: Tx, guild_id: int, channel_ids: frozenset[int]) -> None:

@@ -50,7 +50,9 @@ class ProgressService:
     async def set(self, user_id: int, episode: int, now: dt.datetime) -> int:
         last = self._catalog.episode_count
         if not 0 <= episode <= last:
-            raise UserError(f"Episode must be between 0 (nothing yet) and {last}; you gave {episode}.")
+            raise UserError(
+                "Episode must be between 0 (nothing yet) and {last}; you gave {episode}.", last=last, episode=episode
+            )
         async with self._db.transaction() as tx:
             await progress.set_episode(tx.conn, user_id, episode, epoch(now))
             await self._cache.changed(tx, user_id)

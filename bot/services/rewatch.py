@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.catalog import WEEKDAYS, Catalog, Slot
 from bot.clock import epoch, instant
 from bot.errors import UserError
+from bot.locale import msg
 from bot.services.guild_config import GuildConfigService
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
 from bot.store.dialect import LOCK_REWATCH
@@ -26,6 +27,11 @@ from bot.store.dialect import LOCK_REWATCH
 __all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
+# Korean: "수 21:00", "수요일 21:00", "토요일 오후 8시", "토 20시 30분"
+_KO_SLOT = re.compile(
+    r"^([월화수목금토일])(?:요일)?\s*(?:(오전|오후)\s*)?(\d{1,2})(?::(\d{2})|\s*시(?:\s*(\d{1,2})\s*분|\s*(반))?)$"
+)
+_KO_DAYS = "월화수목금토일"
 MAX_SLOTS = 7
 
 
@@ -36,29 +42,44 @@ class Airing:
 
 
 def parse_slots(text: str) -> tuple[Slot, ...]:
-    """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm") -> slots, ordered by weekday and time."""
-    example = "Use a list like `Wed 21:00, Thu 21:00` or `Saturday 8pm`."
+    """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm", "수 21:00", "토요일 오후 8시") -> slots, ordered by weekday
+    and time."""
+    example = msg("Use a list like `Wed 21:00, Thu 21:00` or `Saturday 8pm`.")
     found: set[tuple[int, dt.time]] = set()
     for part in (p.strip() for p in re.split(r"[,;]|\band\b", text) if p.strip()):
+        korean = _KO_SLOT.match(part)
+        if korean:
+            day_char, half_ko, hour_text, minute_text, ko_minutes, ko_half = korean.groups()
+            hour = int(hour_text)
+            minute = int(minute_text or ko_minutes or (30 if ko_half else 0))
+            if half_ko:
+                if not 1 <= hour <= 12:
+                    raise UserError("{part}: with am/pm the hour must be 1-12. {example}", part=repr(part),
+                                    example=example)  # fmt: skip
+                hour = hour % 12 + (12 if half_ko == "오후" else 0)
+            if not (0 <= hour <= 23 and 0 <= minute <= 59):
+                raise UserError("{part} is not a time of day. {example}", part=repr(part), example=example)
+            found.add((_KO_DAYS.index(day_char), dt.time(hour, minute)))
+            continue
         match = _SLOT.match(part)
         if not match:
-            raise UserError(f"I couldn't read {part[:30]!r} as a weekly slot. {example}")
+            raise UserError("I couldn't read {part} as a weekly slot. {example}", part=repr(part[:30]), example=example)
         day_text, hour_text, minute_text, half = match.groups()
         days = [i for i, name in enumerate(WEEKDAYS) if name.lower().startswith(day_text.lower())]
         if len(days) != 1:
-            raise UserError(f"{day_text!r} is not a day of the week. {example}")
+            raise UserError("{day} is not a day of the week. {example}", day=repr(day_text), example=example)
         hour, minute = int(hour_text), int(minute_text or 0)
         if half:
             if not 1 <= hour <= 12:
-                raise UserError(f"{part!r}: with am/pm the hour must be 1-12. {example}")
+                raise UserError("{part}: with am/pm the hour must be 1-12. {example}", part=repr(part), example=example)
             hour = hour % 12 + (12 if half.lower() == "pm" else 0)
         if not (0 <= hour <= 23 and 0 <= minute <= 59):
-            raise UserError(f"{part!r} is not a time of day. {example}")
+            raise UserError("{part} is not a time of day. {example}", part=repr(part), example=example)
         found.add((days[0], dt.time(hour, minute)))
     if not found:
-        raise UserError(f"Give at least one weekly slot. {example}")
+        raise UserError("Give at least one weekly slot. {example}", example=example)
     if len(found) > MAX_SLOTS:
-        raise UserError(f"At most {MAX_SLOTS} slots a week. {example}")
+        raise UserError("At most {limit} slots a week. {example}", limit=MAX_SLOTS, example=example)
     return tuple(Slot(day, clock) for day, clock in sorted(found))
 
 
@@ -86,7 +107,7 @@ def generate(
 ) -> list[Airing]:
     """Episodes ``first_episode``..``last_episode`` on the slots, from the first slot on or after ``start``."""
     if not 1 <= first_episode <= last_episode:
-        raise UserError(f"Start from an episode between 1 and {last_episode}.")
+        raise UserError("Start from an episode between 1 and {last}.", last=last_episode)
     begin = dt.datetime.combine(start, dt.time.min, tzinfo=zone).astimezone(dt.UTC)
     moments = occurrences(slots, zone, begin)
     return [Airing(n, next(moments)) for n in range(first_episode, last_episode + 1)]
@@ -197,7 +218,7 @@ class RewatchService:
     ) -> list[Airing]:
         last = self._catalog.episode_count
         if not 1 <= first_episode <= last:
-            raise UserError(f"Start from an episode between 1 and {last}.")
+            raise UserError("Start from an episode between 1 and {last}.", last=last)
         schedule = generate(start, first_episode, last, slots, zone)
         if schedule[-1].airs_at <= now:
             raise UserError("That whole schedule is already in the past; pick a start date from today on.")

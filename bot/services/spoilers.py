@@ -4,7 +4,7 @@ Every piece of content is a :class:`~bot.catalog.Revealing` tagged with the epis
 makes it safe. A member's *horizon* is the last episode they marked as watched (0 when unknown).
 Privately, content above the horizon is withheld until the member confirms; then it is shown inside
 spoiler tags. Publicly, content above the server's *line* is always wrapped in spoiler tags under a
-"Spoilers: episode N" label.
+"Spoilers: episode N" label. This module decides; the cogs render the words in the reader's language.
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ from bot.catalog import Revealing
 def spoiler(text: str) -> str:
     """Wrap ``text`` in Discord spoiler tags; a ``|`` inside cannot close the tag early."""
     return "||" + text.replace("|", "\N{DIVIDES}") + "||"
-
-
-def spoiler_label(episode: int) -> str:
-    return f"Spoilers: episode {episode}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,33 +44,30 @@ def split(items: Iterable[Revealing], horizon: int) -> Split:
     return Split(tuple(shown), tuple(withheld))
 
 
-def gate_message(latest: int, horizon: int) -> str:
-    """The confirmation prompt for withheld content."""
-    watched = f"you've watched up to episode {horizon}" if horizon else "you haven't marked any episode as watched"
-    return f"This is from episode {latest}; {watched}."
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of content for a reader: a "Spoilers: episode N" label (``item`` is None), or an item, tagged
+    when it is above the reader's line."""
+
+    item: Revealing | None
+    episode: int
+    tagged: bool
 
 
-def render(items: Sequence[Revealing], line: int, *, bullet: str = "• ", unsure: bool = True) -> list[str]:
-    """Render content for a reader whose safe line is ``line``.
+def layout(items: Sequence[Revealing], line: int) -> list[Line]:
+    """Content laid out for a reader whose safe line is ``line``.
 
-    Items at or below the line are plain. Items above it are wrapped in spoiler tags, and each run of
-    items from one episode is preceded by a "Spoilers: episode N" label. With ``unsure``, items that
-    rest on inference carry a note saying so.
-    """
-    lines: list[str] = []
+    Items at or below the line are plain. Items above it are tagged, and each run of items from one episode is
+    preceded by a label naming that episode."""
+    lines: list[Line] = []
     current_label: int | None = None
     for item in items:
-        text = item.text
-        if unsure and item.confidence == "derived":
-            text += " *(inferred, not directly sourced)*"
-        elif unsure and item.confidence == "unsourced":
-            text += " *(unsourced)*"
         if item.reveals <= line:
-            lines.append(f"{bullet}{text}")
+            lines.append(Line(item, item.reveals, tagged=False))
             current_label = None
             continue
         if item.reveals != current_label:
-            lines.append(f"**{spoiler_label(item.reveals)}**")
+            lines.append(Line(None, item.reveals, tagged=True))
             current_label = item.reveals
-        lines.append(f"{bullet}{spoiler(text)}")
+        lines.append(Line(item, item.reveals, tagged=True))
     return lines

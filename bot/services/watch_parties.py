@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
+from bot.locale import msg
 from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, Tx, lock_key, parties, reminders
 from bot.store.dialect import LOCK_PARTIES
 
@@ -30,24 +31,33 @@ MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names
 #: answer changed, or None for everyone).
 PartyChanged = Callable[[Tx, int, dt.datetime, tuple[int, ...] | None], Awaitable[None]]
 
-_RANGE = re.compile(r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:(?:-|–|—|to|through)\s*(\d{1,2}))?\s*$", re.I)
+_RANGE = re.compile(
+    r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:화\s*)?(?:(?:-|–|—|~|to|through|부터)\s*(\d{1,2})\s*(?:화)?(?:까지)?)?\s*$",
+    re.I,
+)
 
 
 def parse_episodes(text: str, last: int) -> tuple[int, int]:
-    """``"3"`` or ``"3-4"`` (also "3 to 4", "ep 3–4") -> (first, last), checked against the pack."""
+    """``"3"`` or ``"3-4"`` (also "3 to 4", "ep 3–4", "3화", "3-4화", "3~4화") -> (first, last), checked against the
+    pack."""
     match = _RANGE.match(text)
     if not match:
-        raise UserError(f"I couldn't read {text[:40]!r} as episodes. Use one episode like `3` or a range like `3-4`.")
+        raise UserError(
+            "I couldn't read {text} as episodes. Use one episode like `3` or a range like `3-4`.", text=repr(text[:40])
+        )
     first = int(match.group(1))
     final = int(match.group(2) or first)
     if not 1 <= first <= last or not 1 <= final <= last:
-        raise UserError(f"Run On has episodes 1 to {last}; {text.strip()!r} is outside that.")
+        raise UserError("Run On has episodes 1 to {last}; {text} is outside that.", last=last, text=repr(text.strip()))
     if final < first:
-        raise UserError(f"The range {first}-{final} runs backwards; did you mean {final}-{first}?")
+        raise UserError(
+            "The range {first}-{last} runs backwards; did you mean {last}-{first}?", first=first, last=final
+        )
     return first, final
 
 
 def episodes_label(first: int, last: int) -> str:
+    """English, for logs and event names in code that has no reader (members see ``Texts.episodes``)."""
     return f"episode {first}" if first == last else f"episodes {first}-{last}"
 
 
@@ -81,7 +91,9 @@ class NoSuchParty(UserError):
     """A party id that names no party of this server (deleted, another server's, or never one)."""
 
     def __init__(self, party_id: int) -> None:
-        super().__init__(f"There is no watch party #{party_id} in this server. `/watchparty list` shows them.")
+        super().__init__(
+            msg("There is no watch party #{party} in this server. `/watchparty list` shows them.", party=party_id)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +159,9 @@ class WatchPartyService:
             await lock_key(tx.conn, LOCK_PARTIES, guild_id)  # two creates at once must not both pass the limit
             if await parties.count_upcoming(tx.conn, guild_id, epoch(now)) >= MAX_UPCOMING_PER_GUILD:
                 raise UserError(
-                    f"This server already has {MAX_UPCOMING_PER_GUILD} upcoming watch parties, the most it can hold. "
-                    "Cancel one with `/watchparty cancel` first."
+                    "This server already has {limit} upcoming watch parties, the most it can hold. "
+                    "Cancel one with `/watchparty cancel` first.",
+                    limit=MAX_UPCOMING_PER_GUILD,
                 )
             row = await parties.create(
                 tx.conn,
@@ -203,7 +216,7 @@ class WatchPartyService:
         async with self._db.transaction() as tx:
             current = await parties.lock(tx.conn, party.id)
             if current is None:
-                raise UserError(f"Watch party #{party.id} no longer exists.")
+                raise UserError("Watch party #{party} no longer exists.", party=party.id)
             self._check_open(Party(current, party.counts), now)
             first = int(changes.get("first_episode", current.first_episode))  # type: ignore[call-overload]
             last = int(changes.get("last_episode", current.last_episode))  # type: ignore[call-overload]
@@ -226,7 +239,7 @@ class WatchPartyService:
         async with self._db.transaction() as tx:
             current = await parties.lock(tx.conn, party.id)
             if current is None:
-                raise UserError(f"Watch party #{party.id} no longer exists.")
+                raise UserError("Watch party #{party} no longer exists.", party=party.id)
             self._check_open(Party(current, party.counts), now)
             row = await parties.update(tx.conn, party.id, epoch(now), status="cancelled")
             await reminders.cancel(tx.conn, REMINDER_KIND, party.id, "party cancelled")
@@ -290,17 +303,21 @@ class WatchPartyService:
     def _check_note(note: str) -> str:
         note = note.strip()
         if len(note) > NOTE_LIMIT:
-            raise UserError(f"The note is {len(note)} characters; keep it under {NOTE_LIMIT}.")
+            raise UserError(
+                "The note is {length} characters; keep it under {limit}.", length=len(note), limit=NOTE_LIMIT
+            )
         return note
 
     @staticmethod
     def _check_capacity(capacity: int | None) -> None:
         if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
-            raise UserError(f"Capacity must be between 1 and {MAX_CAPACITY} (or leave it empty for no limit).")
+            raise UserError(
+                "Capacity must be between 1 and {limit} (or leave it empty for no limit).", limit=MAX_CAPACITY
+            )
 
     @staticmethod
     def _check_open(party: Party, now: dt.datetime) -> None:
         if party.row.status == "cancelled":
-            raise UserError(f"Watch party #{party.id} was already cancelled.")
+            raise UserError("Watch party #{party} was already cancelled.", party=party.id)
         if party.ends <= now:
-            raise UserError(f"Watch party #{party.id} is already over.")
+            raise UserError("Watch party #{party} is already over.", party=party.id)

@@ -1,17 +1,25 @@
 """IANA time zones for members: resolve what they type to a zone, and rank zones for autocomplete.
 
-Members may type an IANA name in any case ("asia/seoul"), a city ("new york", "são paulo"), a well-known
-city that is not a zone name ("busan", "mumbai") or a country with a single zone ("japan"). Abbreviations
-("EST", "KST"), fixed offsets ("UTC+9") and legacy names ("EST5EDT", "Etc/GMT+5", "US/Eastern") are refused
+Members may type an IANA name in any case ("asia/seoul"), a city in English or Korean ("new york", "são paulo",
+"서울", "뉴욕"), a well-known city that is not a zone ("busan", "부산", "mumbai") or a country with a single zone
+("japan", "일본"). Fixed offsets ("UTC+9") and legacy names ("EST5EDT", "Etc/GMT+5", "US/Eastern") are refused
 with a suggestion: they either hide daylight-saving rules or mean something other than what they seem.
 
-The zone list is read once from ``zoneinfo.available_timezones()`` plus the ``zone.tab``/``zone1970.tab``,
-``iso3166.tab`` and ``tzdata.zi`` tables the ``tzdata`` package ships (for which zones are current, the
-country of each zone and where legacy names point). Everything is cached at first use.
+**Abbreviations** follow one policy, here and in typed times ("friday 8pm KST", see ``timeparse``): one that
+names a single region on a single offset all year ("KST", "JST") is read as that region; one that can mean
+several regions ("CST", "IST", "GMT") or that is only right half the year ("EST", "CET") is refused with the
+zones to use instead.
+
+City and country names (English and Korean) and abbreviations come from CLDR, which Babel ships; the zone list
+from ``zoneinfo.available_timezones()`` plus the ``zone.tab``/``zone1970.tab`` and ``tzdata.zi`` tables the
+``tzdata`` package ships (which zones are current, the country of each zone, where legacy names point). Only
+what CLDR lacks is kept here by hand: cities that are not zones, popular zones for ranking, a few
+abbreviations. Everything is cached at first use.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -21,9 +29,13 @@ from dataclasses import dataclass
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.core import get_global
+from babel.localedata import locale_identifiers
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
+from bot.locale import Msg, OneOf, Texts, msg
 
 # Zones fans of the show most often live in, best first: the empty autocomplete and tie-breaks use it.
 POPULAR_ZONES: tuple[str, ...] = (
@@ -85,72 +97,30 @@ _WELL_KNOWN: tuple[str, ...] = (
     "Africa/Johannesburg",
 )
 
-_DST = "it doesn't say whether daylight saving applies"
-
-# Abbreviation -> (zones to suggest, why the abbreviation is not enough or None).
-ABBREVIATIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "EST": (("America/New_York", "America/Toronto"), _DST),
-    "EDT": (("America/New_York", "America/Toronto"), _DST),
-    "ET": (("America/New_York", "America/Toronto"), _DST),
-    "CST": (("America/Chicago", "Asia/Shanghai"), "it can mean US Central or China time"),
-    "CDT": (("America/Chicago", "America/Winnipeg"), _DST),
-    "CT": (("America/Chicago", "America/Winnipeg"), _DST),
-    "MST": (("America/Denver", "America/Phoenix"), _DST),
-    "MDT": (("America/Denver", "America/Edmonton"), _DST),
-    "MT": (("America/Denver", "America/Phoenix"), _DST),
-    "PST": (("America/Los_Angeles", "Asia/Manila"), "it can mean US Pacific or Philippine time"),
-    "PDT": (("America/Los_Angeles", "America/Vancouver"), _DST),
-    "PT": (("America/Los_Angeles", "America/Vancouver"), _DST),
-    "AKST": (("America/Anchorage",), _DST),
-    "AKDT": (("America/Anchorage",), _DST),
-    "HST": (("Pacific/Honolulu",), None),
-    "AST": (("America/Halifax", "Asia/Riyadh"), "it can mean Atlantic or Arabia time"),
-    "ADT": (("America/Halifax",), _DST),
-    "NST": (("America/St_Johns",), _DST),
-    "NDT": (("America/St_Johns",), _DST),
-    "GMT": (("Europe/London", "UTC"), "UK clocks switch to BST in summer"),
-    "BST": (("Europe/London",), "it is only the summer half of UK time"),
-    "UK": (("Europe/London",), None),
-    "IST": (("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"), "it can mean India, Ireland or Israel"),
-    "WET": (("Europe/Lisbon",), _DST),
-    "WEST": (("Europe/Lisbon",), _DST),
-    "CET": (("Europe/Paris", "Europe/Berlin"), _DST),
-    "CEST": (("Europe/Paris", "Europe/Berlin"), _DST),
-    "MET": (("Europe/Paris", "Europe/Berlin"), _DST),
-    "MEST": (("Europe/Paris", "Europe/Berlin"), _DST),
-    "EET": (("Europe/Athens", "Europe/Helsinki"), _DST),
-    "EEST": (("Europe/Athens", "Europe/Helsinki"), _DST),
-    "MSK": (("Europe/Moscow",), None),
-    "TRT": (("Europe/Istanbul",), None),
-    "SAST": (("Africa/Johannesburg",), None),
-    "WAT": (("Africa/Lagos",), None),
-    "CAT": (("Africa/Maputo",), None),
-    "EAT": (("Africa/Nairobi",), None),
-    "GST": (("Asia/Dubai",), None),
-    "PKT": (("Asia/Karachi",), None),
-    "KST": (("Asia/Seoul",), None),
-    "JST": (("Asia/Tokyo",), None),
-    "HKT": (("Asia/Hong_Kong",), None),
-    "SGT": (("Asia/Singapore",), None),
-    "PHT": (("Asia/Manila",), None),
-    "PHST": (("Asia/Manila",), None),
-    "MYT": (("Asia/Kuala_Lumpur",), None),
-    "WIB": (("Asia/Jakarta",), None),
-    "WITA": (("Asia/Makassar",), None),
-    "WIT": (("Asia/Jayapura",), None),
-    "ICT": (("Asia/Bangkok", "Asia/Ho_Chi_Minh"), None),
-    "AEST": (("Australia/Sydney", "Australia/Brisbane"), _DST),
-    "AEDT": (("Australia/Sydney", "Australia/Melbourne"), _DST),
-    "AET": (("Australia/Sydney", "Australia/Brisbane"), _DST),
-    "ACST": (("Australia/Adelaide", "Australia/Darwin"), _DST),
-    "ACDT": (("Australia/Adelaide",), _DST),
-    "AWST": (("Australia/Perth",), None),
-    "NZST": (("Pacific/Auckland",), _DST),
-    "NZDT": (("Pacific/Auckland",), _DST),
-    "BRT": (("America/Sao_Paulo",), None),
-    "ART": (("America/Argentina/Buenos_Aires",), None),
-    "CLT": (("America/Santiago",), _DST),
-    "CLST": (("America/Santiago",), _DST),
+# Abbreviations come from CLDR (the short metazone names of every English locale Babel ships: EST, CET, AEST,
+# IST in India and Ireland...). CLDR does not list these, so they are added here, each with the metazones it
+# is used for: so that "KST" can be read, and "CST" or "IST" are known to mean more than one thing.
+EXTRA_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "KST": ("Korea",),
+    "JST": ("Japan",),
+    "PHT": ("Philippines",),
+    "PHST": ("Philippines",),
+    "PST": ("Philippines",),  # Philippine Standard Time, besides US Pacific
+    "WIB": ("Indonesia_Western",),
+    "WITA": ("Indonesia_Central",),
+    "WIT": ("Indonesia_Eastern",),
+    "ICT": ("Indochina",),
+    "PKT": ("Pakistan",),
+    "MSK": ("Moscow",),
+    "TRT": ("Turkey",),
+    "BRT": ("Brasilia",),
+    "ART": ("Argentina",),
+    "CLT": ("Chile",),
+    "CLST": ("Chile",),
+    "CST": ("China",),  # China Standard Time, besides US Central
+    "IST": ("Israel",),  # Israel, besides India and Ireland
+    "AST": ("Arabian",),  # Arabia, besides Atlantic
+    "BST": ("Bangladesh",),  # Bangladesh, besides British Summer Time
 }
 
 # Example zones for a fixed UTC offset in minutes (standard time), to suggest instead of "UTC+9" or Etc/GMT-9.
@@ -185,7 +155,7 @@ _POSIX_NAMES: dict[str, str] = {
     "PST8PDT": "America/Los_Angeles",
 }
 
-# Cities members name that are not zone names themselves.
+# Cities members name that are not zones themselves (CLDR names only the zones' own cities, in every language).
 CITY_ALIASES: dict[str, str] = {
     "nyc": "America/New_York",
     "washington": "America/New_York",
@@ -230,7 +200,6 @@ CITY_ALIASES: dict[str, str] = {
     "chennai": "Asia/Kolkata",
     "hyderabad": "Asia/Kolkata",
     "hanoi": "Asia/Ho_Chi_Minh",
-    "ho chi minh city": "Asia/Ho_Chi_Minh",
     "quezon city": "Asia/Manila",
     "cebu": "Asia/Manila",
     "davao": "Asia/Manila",
@@ -252,10 +221,52 @@ CITY_ALIASES: dict[str, str] = {
     "canberra": "Australia/Sydney",
     "gold coast": "Australia/Brisbane",
     "wellington": "Pacific/Auckland",
+    # the same in Korean
+    "부산": "Asia/Seoul",
+    "인천": "Asia/Seoul",
+    "대구": "Asia/Seoul",
+    "대전": "Asia/Seoul",
+    "광주": "Asia/Seoul",
+    "울산": "Asia/Seoul",
+    "제주": "Asia/Seoul",
+    "오사카": "Asia/Tokyo",
+    "교토": "Asia/Tokyo",
+    "베이징": "Asia/Shanghai",
+    "북경": "Asia/Shanghai",
+    "선전": "Asia/Shanghai",
+    "광저우": "Asia/Shanghai",
+    "뭄바이": "Asia/Kolkata",
+    "델리": "Asia/Kolkata",
+    "뉴델리": "Asia/Kolkata",
+    "하노이": "Asia/Ho_Chi_Minh",
+    "호치민": "Asia/Ho_Chi_Minh",  # CLDR's Korean name is 사이공
+    "세부": "Asia/Manila",
+    "발리": "Asia/Makassar",
+    "워싱턴": "America/New_York",
+    "보스턴": "America/New_York",
+    "마이애미": "America/New_York",
+    "애틀랜타": "America/New_York",
+    "몬트리올": "America/Toronto",
+    "휴스턴": "America/Chicago",
+    "댈러스": "America/Chicago",
+    "샌프란시스코": "America/Los_Angeles",
+    "시애틀": "America/Los_Angeles",
+    "라스베이거스": "America/Los_Angeles",
+    "엘에이": "America/Los_Angeles",
+    "바르셀로나": "Europe/Madrid",
+    "뮌헨": "Europe/Berlin",
+    "프랑크푸르트": "Europe/Berlin",
+    "밀라노": "Europe/Rome",
+    "맨체스터": "Europe/London",
+    "캔버라": "Australia/Sydney",
 }
 
-# Country names members use that differ from iso3166.tab's, as ISO codes.
+# Country names members use besides CLDR's (English and Korean), as ISO codes.
 _COUNTRY_ALIASES: dict[str, str] = {
+    "한국": "KR",
+    "남한": "KR",
+    "북한": "KP",
+    "영국": "GB",
     "korea": "KR",
     "south korea": "KR",
     "republic of korea": "KR",
@@ -290,14 +301,16 @@ _UTC_NAMES = frozenset({"utc", "etc/utc", "etc/uct", "uct", "etc/universal", "un
 _ETC_GMT = re.compile(r"^etc/gmt([+-])(\d{1,2})$", re.IGNORECASE)
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?([0-5]\d))?$", re.IGNORECASE)
 _ABBREVIATION_LIKE = re.compile(r"^[A-Z]{2,4}T$")
-_EXAMPLE = 'Use a zone name like Asia/Seoul or America/New_York, or a city like "new york".'
+_EXAMPLE = msg('Use a zone name like Asia/Seoul or America/New_York, or a city like "new york".')
+_UNSET = "\u2205\u2205\u2205"  # CLDR's "no name here"
 
 
 def normalize(text: str) -> str:
-    """Lower case, accents dropped, everything but letters and digits turned into single spaces."""
+    """Lower case, accents dropped, everything but letters and digits turned into single spaces. Hangul is kept
+    (decomposed into jamo, so "서우" is a prefix of "서울")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+    return " ".join(w for w in re.split(r"[\W_]+", plain) if w)
 
 
 def _city(zone: str) -> str:
@@ -328,6 +341,30 @@ def _rows(text: str) -> Iterable[list[str]]:
             yield line.split("\t")
 
 
+# -- CLDR (from Babel) ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def _cldr(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def cldr_city(zone: str, lang: str) -> str | None:
+    """The zone's city as CLDR names it in ``lang`` ("서울", "Ho Chi Minh City"); None where CLDR has none."""
+    entry = _cldr(lang).time_zones.get(zone)
+    city = entry.get("city") if entry is not None else None
+    return str(city) if city else None
+
+
+def zone_label(zone: str, lang: str) -> str:
+    """What an autocomplete line shows for a zone: the IANA name, with the city first for Korean readers."""
+    if lang != "en":
+        city = cldr_city(zone, lang)
+        if city:
+            return f"{city} ({zone})"
+    return zone
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
     available: dict[str, str]  # lower-cased name -> name, every zone zoneinfo knows
@@ -335,7 +372,7 @@ class _Index:
     primary_set: frozenset[str]
     links: dict[str, str]  # legacy or alias name -> the zone it points to
     keys: dict[str, tuple[str, ...]]  # normalized city, alias city or country -> primary zones, best first
-    # zone, " " + city, full name, "\n"-framed extra keys (alias cities, countries), rank
+    # zone, " " + city, full name, "\n"-framed extra keys (other names of the city, countries), rank
     search_rows: tuple[tuple[str, str, str, str, int], ...]
     fuzzy_keys: tuple[str, ...]
     fuzzy_zones: tuple[str, ...]
@@ -382,33 +419,41 @@ def _index() -> _Index:
             if zone not in bucket:
                 bucket.append(zone)
 
+    extra: dict[str, list[str]] = {}
+
+    def also(key: str, zone: str) -> None:
+        add(key, zone)
+        if key != _city(zone):
+            extra.setdefault(zone, []).append(key)
+
     for zone in primary:
         add(_city(zone), zone)
-    extra: dict[str, list[str]] = {}
+    for zone in primary:  # the cities as CLDR names them, in English and Korean: "ho chi minh city", "서울", "뉴욕"
+        for lang in ("en", "ko"):
+            city = cldr_city(zone, lang)
+            if city:
+                also(normalize(city), zone)
     for name in sorted(names - primary_set):  # region aliases: "calcutta" finds Asia/Kolkata
         target = links.get(name)
         if target and not _is_legacy(name) and _city(name) not in keys:
-            add(_city(name), target)
-            extra.setdefault(target, []).append(_city(name))
+            also(_city(name), target)
     for alias, zone in CITY_ALIASES.items():
-        add(alias, zone)
-        extra.setdefault(zone, []).append(alias)
+        also(normalize(alias), zone)
 
     country_names: dict[str, set[str]] = {}
-    for row in _rows(_tzdata_text("iso3166.tab")):
-        if len(row) >= 2:
-            code, name = row[0], row[1]
-            for variant in (name, re.sub(r"\s*\(.*?\)", "", name), name.replace("&", "and")):
-                country_names.setdefault(normalize(variant), set()).add(code)
+    for lang in ("en", "ko"):  # every country as CLDR names it
+        for code, name in _cldr(lang).territories.items():
+            if len(code) == 2 and code.isalpha():
+                for variant in (name, re.sub(r"\s*\(.*?\)", "", name), name.replace("&", "and")):
+                    country_names.setdefault(normalize(variant), set()).add(code)
     for alias, code in _COUNTRY_ALIASES.items():
-        country_names[alias] = {code}
+        country_names[normalize(alias)] = {code}
     for key, codes in country_names.items():
         if key in keys:
             continue  # a city of that name wins ("singapore", "panama")
         for code in sorted(codes):
             for zone in countries_of.get(code, []):
-                add(key, zone)
-                extra.setdefault(zone, []).append(key)
+                also(key, zone)
 
     ordered = {k: tuple(sorted(v, key=lambda z: (_rank(z), v.index(z)))) for k, v in keys.items()}
 
@@ -426,11 +471,99 @@ def _index() -> _Index:
     )
 
 
-def _join(zones: Iterable[str]) -> str:
-    items = list(zones)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} or {items[-1]}"
+# -- abbreviations: one policy for the zone option and for times typed with a zone ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetazoneName:
+    """A region's time as CLDR names it in the reader's language ("Central Time", "미 중부 시간")."""
+
+    metazone: str
+
+    def render(self, tr: Texts) -> str:
+        names = _cldr(tr.lang).meta_zones.get(self.metazone) or _cldr("en").meta_zones.get(self.metazone) or {}
+        long = names.get("long", {})
+        return str(long.get("generic") or long.get("standard") or self.metazone.replace("_", " "))
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """What a zone abbreviation can mean. ``offset`` (minutes east of UTC) is set only when it is usable: one
+    region, on one offset all year. Otherwise ``reason`` says why not and ``zones`` what to use instead."""
+
+    name: str
+    zones: tuple[str, ...]
+    offset: int | None
+    reason: Msg | None
+
+    @property
+    def usable(self) -> bool:
+        return self.offset is not None
+
+
+def _metazone_zones(metazone: str) -> list[str]:
+    primary = _index().primary_set
+    found = [zone for zone, meta in get_global("meta_zones").items() if meta == metazone and zone in primary]
+    return sorted(found, key=lambda z: (_rank(z), z))
+
+
+def _offsets(zone: str, year: int) -> set[int]:
+    tz = ZoneInfo(zone)
+    found = set()
+    for month in (1, 4, 7, 10):
+        offset = dt.datetime(year, month, 15, 12, tzinfo=tz).utcoffset()
+        found.add(int(offset.total_seconds() // 60) if offset is not None else 0)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, Abbreviation]:
+    meanings: dict[str, set[str]] = {}
+    for identifier in locale_identifiers():  # every English locale's short names: en_US's EST, en_IN's IST...
+        if identifier != "en" and not identifier.startswith("en_"):
+            continue
+        for metazone, names in _cldr(identifier).meta_zones.items():
+            for short in names.get("short", {}).values():
+                if short and short != _UNSET:
+                    meanings.setdefault(str(short).upper(), set()).add(metazone)
+    for name, extra in EXTRA_ABBREVIATIONS.items():
+        meanings.setdefault(name, set()).update(extra)
+    year = dt.datetime.now(dt.UTC).year
+    table: dict[str, Abbreviation] = {}
+    for name, metazones in meanings.items():
+        if name in {"UTC", "GMT+", "UT"}:
+            continue
+        ordered = sorted(metazones, key=lambda m: (min((_rank(z) for z in _metazone_zones(m)), default=10**6), m))
+        per_meaning = [_metazone_zones(m) for m in ordered]
+        # The best zone of each meaning first, then the second best of each ("GMT": London, UTC, Dublin...).
+        suggestions = [(["UTC"] if m == "GMT" else []) + zones for m, zones in zip(ordered, per_meaning, strict=True)]
+        suggested: list[str] = []
+        for rank in range(2):
+            suggested += [zones[rank] for zones in suggestions if len(zones) > rank and zones[rank] not in suggested]
+        if not suggested:
+            continue
+        offsets = {o for zones in per_meaning for zone in zones for o in _offsets(zone, year)}
+        if len(ordered) > 1:
+            reason: Msg | None = msg("it can mean {meanings}", meanings=OneOf([MetazoneName(m) for m in ordered]))
+        elif len(offsets) > 1:
+            reason = msg("it doesn't say whether daylight saving applies")
+        else:
+            reason = None
+        table[name] = Abbreviation(name, tuple(suggested[:4]), None if reason else offsets.pop(), reason)
+    return table
+
+
+def abbreviation(text: str) -> Abbreviation | None:
+    """The abbreviation ``text`` is ("kst", "EST"), or None. The same answer serves ``/timezone set zone:KST``
+    (a usable one names its zone) and "friday 8pm KST" (it names its offset)."""
+    return _abbreviations().get(text.strip().upper())
+
+
+# -- reading a zone -------------------------------------------------------------------------------
+
+
+def _join(zones: Iterable[str]) -> OneOf:
+    return OneOf(list(zones))
 
 
 def _offset_minutes(sign: str, hours: str, minutes: str | None) -> int:
@@ -451,40 +584,52 @@ def _refuse_legacy(name: str) -> UserError:
             return _refuse_abbreviation("GMT")
         examples = _BY_OFFSET.get(minutes, ("Asia/Seoul", "America/New_York"))
         return UserError(
-            f'"{name}" is a legacy zone that means {_format_offset(minutes)} (its sign is reversed) and never '
-            f"follows daylight saving. Use a zone name like {_join(examples)}."
+            '"{name}" is a legacy zone that means {offset} (its sign is reversed) and never follows daylight '
+            "saving. Use a zone name like {zones}.",
+            name=name,
+            offset=_format_offset(minutes),
+            zones=_join(examples),
         )
     if name.lower() in {"gmt0", "gmt+0", "gmt-0", "greenwich", "etc/greenwich", "etc/gmt0"}:
         return _refuse_abbreviation("GMT")
     target = _index().links.get(name) or _POSIX_NAMES.get(name)
     if target and not _is_legacy(target):
-        return UserError(f'"{name}" is an old-style zone name. Use {target} instead.')
-    return UserError(f'"{name}" is an old-style zone name. {_EXAMPLE}')
+        return UserError('"{name}" is an old-style zone name. Use {zone} instead.', name=name, zone=target)
+    return UserError('"{name}" is an old-style zone name. {example}', name=name, example=_EXAMPLE)
 
 
-def _refuse_abbreviation(abbreviation: str) -> UserError:
-    zones, reason = ABBREVIATIONS[abbreviation]
-    why = f" ({reason})" if reason else ""
-    return UserError(f'"{abbreviation}" is an abbreviation, not a time zone{why}. Use a zone name like {_join(zones)}.')
+def _refuse_abbreviation(name: str) -> UserError:
+    found = abbreviation(name)
+    if found is None or found.reason is None:  # pragma: no cover - only called for known, unusable ones
+        return UserError('"{name}" looks like an abbreviation, not a time zone. {example}', name=name, example=_EXAMPLE)
+    return UserError(
+        '"{name}" is an abbreviation, not a time zone ({reason}). Use a zone name like {zones}.',
+        name=name,
+        reason=found.reason,
+        zones=_join(found.zones),
+    )
 
 
 def resolve_zone(text: str) -> ZoneInfo:
     """The zone ``text`` names, or a UserError saying what to type instead.
 
     Accepts an IANA name in any case ("asia/seoul", "America/New_York", "UTC"), a city or its spaced form
-    ("seoul", "new york", "sao paulo"), a well-known city in :data:`CITY_ALIASES` and a country with a single
-    zone ("japan"). A current IANA alias typed in full ("Asia/Calcutta") is kept as typed.
+    ("seoul", "new york", "sao paulo", "서울"), a well-known city in :data:`CITY_ALIASES`, a country with a single
+    zone ("japan", "일본") and an abbreviation that names one region on one offset all year ("KST"). A current
+    IANA alias typed in full ("Asia/Calcutta") is kept as typed.
     """
     raw = " ".join(text.split())
     if not raw:
-        raise UserError(f"Tell me your time zone. {_EXAMPLE}")
+        raise UserError("Tell me your time zone. {example}", example=_EXAMPLE)
     if len(raw) > 64:
-        raise UserError(f"That is too long for a time zone. {_EXAMPLE}")
+        raise UserError("That is too long for a time zone. {example}", example=_EXAMPLE)
     index = _index()
 
-    upper = raw.upper()
-    if upper in ABBREVIATIONS:
-        raise _refuse_abbreviation(upper)
+    found = abbreviation(raw)
+    if found is not None:
+        if found.usable:
+            return ZoneInfo(found.zones[0])
+        raise _refuse_abbreviation(found.name)
 
     lowered = raw.lower()
     if lowered in _UTC_NAMES:
@@ -505,8 +650,10 @@ def resolve_zone(text: str) -> ZoneInfo:
         minutes = _offset_minutes(match[1], match[2], match[3])
         examples = _BY_OFFSET.get(minutes, ("Asia/Seoul", "America/New_York"))
         raise UserError(
-            f'"{raw}" is a fixed offset, not a time zone (it never follows daylight saving). '
-            f"Use a zone name like {_join(examples)}."
+            '"{text}" is a fixed offset, not a time zone (it never follows daylight saving). '
+            "Use a zone name like {zones}.",
+            text=raw,
+            zones=_join(examples),
         )
 
     if zones is None:
@@ -515,22 +662,26 @@ def resolve_zone(text: str) -> ZoneInfo:
     if zones is not None:
         if len(zones) == 1:
             return ZoneInfo(zones[0])
-        raise UserError(f'"{raw}" has several time zones. Pick the one for your city, e.g. {_join(zones[:4])}.')
+        raise UserError(
+            '"{text}" has several time zones. Pick the one for your city, e.g. {zones}.',
+            text=raw,
+            zones=_join(zones[:4]),
+        )
 
     if _ABBREVIATION_LIKE.match(raw):
-        raise UserError(f'"{raw}" looks like an abbreviation, not a time zone. {_EXAMPLE}')
+        raise UserError('"{name}" looks like an abbreviation, not a time zone. {example}', name=raw, example=_EXAMPLE)
     guesses = search_zones(raw, 3)
     if guesses:
-        raise UserError(f'I don\'t know the time zone "{raw}". Did you mean {_join(guesses)}?')
-    raise UserError(f'I don\'t know the time zone "{raw}". {_EXAMPLE}')
+        raise UserError('I don\'t know the time zone "{text}". Did you mean {zones}?', text=raw, zones=_join(guesses))
+    raise UserError('I don\'t know the time zone "{text}". {example}', text=raw, example=_EXAMPLE)
 
 
 def search_zones(query: str, limit: int = 25) -> list[str]:
     """IANA names for autocomplete, best first.
 
-    Ranks current zones by how the query matches the city (exact, prefix, a word's prefix), then well-known
-    cities and countries ("busan", "korea"), then the full name ("asia/se"), then substrings, then close
-    spellings ("seol"). An empty query lists :data:`POPULAR_ZONES`. Legacy, ``Etc/`` and abbreviation
+    Ranks current zones by how the query matches the city (exact, prefix, a word's prefix), then other names of
+    the city and countries ("서울", "busan", "korea", "대한민국"), then the full name ("asia/se"), then substrings,
+    then close spellings ("seol"). An empty query lists :data:`POPULAR_ZONES`. Legacy, ``Etc/`` and abbreviation
     zones are never offered.
     """
     if limit <= 0:
@@ -551,7 +702,7 @@ def _search(query: str, limit: int) -> tuple[str, ...]:
     spaced = " " + query
     framed = "\n" + query
     for zone, city, full, extra, rank in index.search_rows:
-        # city is " seoul", extra is "\nbusan\nkorea\n": plain substring tests, no per-word loops.
+        # city is " seoul", extra is "\nbusan\nkorea\n서울\n": plain substring tests, no per-word loops.
         if city == spaced or full == query or framed + "\n" in extra:
             tier = 0
         elif city.startswith(spaced):

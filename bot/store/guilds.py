@@ -14,7 +14,7 @@ from .schema import discussion_threads, guild_settings, spoiler_free_channels
 SETTING_COLUMNS = frozenset(
     {
         "discussion_channel_id", "spoiler_line", "timezone", "staff_channel_id", "reminder_offsets",
-        "airing_channel_id", "airing_role_id", "airing_offsets", "pulse_polls",
+        "airing_channel_id", "airing_role_id", "airing_offsets", "pulse_polls", "language",
     }
 )  # fmt: skip
 
@@ -32,6 +32,7 @@ class GuildSettingsRow:
     airing_role_id: int | None = None
     airing_offsets: str | None = None
     pulse_polls: int | None = None  # NULL: follow airing posts; 1 on, 0 off
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ _SETTINGS = sa.select(
     guild_settings.c.airing_role_id,
     guild_settings.c.airing_offsets,
     guild_settings.c.pulse_polls,
+    guild_settings.c.language,
 ).where(guild_settings.c.guild_id == sa.bindparam("guild_id"))
 _FREE = sa.select(spoiler_free_channels.c.channel_id).where(
     spoiler_free_channels.c.guild_id == sa.bindparam("guild_id")
@@ -76,6 +78,7 @@ async def get(conn: AsyncConnection, guild_id: int) -> GuildSettingsRow:
         m["airing_role_id"],
         m["airing_offsets"],
         m["pulse_polls"],
+        m["language"],
     )
 
 

@@ -51,6 +51,8 @@ guild_settings = sa.Table(
     sa.Column("airing_offsets", sa.Text),
     # Episode pulse polls: NULL follows airing posts (on when they are), else 1 on / 0 off set by staff.
     sa.Column("pulse_polls", Big),
+    # The language of public posts ("en", "ko"); NULL: the server's Discord preferred locale.
+    sa.Column("language", sa.Text),
     sa.CheckConstraint("spoiler_line IS NULL OR spoiler_line >= 0", name="spoiler_line"),
     sqlite_strict=True,
 )

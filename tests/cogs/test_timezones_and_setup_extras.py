@@ -69,6 +69,6 @@ async def test_forget_also_removes_time_zone_and_rsvps(h):
     await h.invoke("watchparty create", episodes="1", when="2026-12-02 20:30")
     await h.invoke("progress forget")
     await h.click("runon:forget:2000")
-    assert data(h)["content"].startswith("Done: deleted 3 record(s).")  # zone, RSVP, host of the party
+    assert data(h)["content"].startswith("Done: deleted 3 records.")  # zone, RSVP, host of the party
     assert await h.bot.services.parties.going(1) == []
     assert (await h.bot.services.members.get(2000)).timezone is None

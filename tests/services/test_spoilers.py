@@ -1,5 +1,9 @@
+import pytest
+
 from bot.catalog import Revealing
+from bot.locale import texts
 from bot.services import spoilers
+from cogs.common import gate_message, render_lines
 
 ITEMS = (
     Revealing("Premise fact", 0),
@@ -8,6 +12,8 @@ ITEMS = (
     Revealing("Another nine fact", 9),
     Revealing("Guess about six", 6, "derived"),
 )
+EN = texts("en")
+KO = texts("ko")
 
 
 def test_split_against_horizon():
@@ -23,14 +29,32 @@ def test_unknown_progress_withholds_every_plot_point():
     assert result.withheld_episodes == (1, 6, 9)
 
 
+def test_layout_labels_each_run_above_the_line():
+    lines = spoilers.layout(ITEMS, 0)
+    assert [(line.item.text if line.item else None, line.episode, line.tagged) for line in lines] == [
+        ("Premise fact", 0, False),
+        (None, 1, True),
+        ("Episode one fact", 1, True),
+        (None, 9, True),
+        ("Episode nine fact", 9, True),
+        ("Another nine fact", 9, True),
+        (None, 6, True),
+        ("Guess about six", 6, True),
+    ]
+
+
 def test_gate_message_names_episode_and_horizon():
-    assert spoilers.gate_message(9, 6) == "This is from episode 9; you've watched up to episode 6."
-    assert "haven't marked" in spoilers.gate_message(3, 0)
+    assert gate_message(EN, 9, 6) == "This is from episode 9; you've watched up to episode 6."
+    assert "haven't marked" in gate_message(EN, 3, 0)
+
+
+def test_gate_message_in_korean():
+    assert gate_message(KO, 9, 6) == "9화 내용이에요. 나는 6화까지 봤다고 되어 있어요."
+    assert gate_message(KO, 3, 0) == "3화 내용이에요. 아직 본 회차를 표시하지 않았어요."
 
 
 def test_render_tags_and_labels_everything_above_the_line():
-    lines = spoilers.render(ITEMS, 0)
-    assert lines == [
+    assert render_lines(ITEMS, 0, EN) == [
         "• Premise fact",
         "**Spoilers: episode 1**",
         "• ||Episode one fact||",
@@ -42,8 +66,24 @@ def test_render_tags_and_labels_everything_above_the_line():
     ]
 
 
-def test_render_below_the_line_is_plain():
-    lines = spoilers.render(ITEMS, 16)
+def test_render_in_korean_keeps_the_same_tags_labels_and_markers():
+    pack = {"Premise fact": "전제", "Episode one fact": "1화 사실", "Episode nine fact": "9화 사실",
+            "Another nine fact": "다른 9화 사실", "Guess about six": "6화 추측"}  # fmt: skip
+    assert render_lines(ITEMS, 0, KO.with_pack(pack)) == [
+        "• 전제",
+        "**스포일러: 1화**",
+        "• ||1화 사실||",
+        "**스포일러: 9화**",
+        "• ||9화 사실||",
+        "• ||다른 9화 사실||",
+        "**스포일러: 6화**",
+        "• ||6화 추측 *(추론, 출처에서 직접 확인되지 않음)*||",
+    ]
+
+
+@pytest.mark.parametrize("tr", [EN, KO], ids=["en", "ko"])
+def test_render_below_the_line_is_plain(tr):
+    lines = render_lines(ITEMS, 16, tr)
     assert "||" not in "".join(lines)
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
+from bot.locale import texts
 from bot.services.timeparse import (
     HINT,
     AmbiguousTime,
@@ -22,6 +23,15 @@ from bot.services.timeparse import (
     preview,
     preview_day,
 )
+from cogs.timeinput import preview_line
+
+EN = texts("en")
+
+
+def line(shown) -> str:
+    """The autocomplete line a member with English Discord sees."""
+    return preview_line(EN, shown)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_YORK = ZoneInfo("America/New_York")
@@ -134,7 +144,7 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("1795608000", SEOUL, NOW, utc(2026, 11, 25, 12)),
     ("wed 9pm KST", NEW_YORK, NOW, kst(2026, 11, 25, 21)),  # an unambiguous zone in the text wins
     ("friday 8pm UTC+9", NEW_YORK, NOW, kst(2026, 11, 27, 20)),
-    ("friday 8pm GMT", NEW_YORK, NOW, utc(2026, 11, 27, 20)),
+    ("friday 8pm GMT+0", NEW_YORK, NOW, utc(2026, 11, 27, 20)),
     ("2026-12-02 20:30+09:00", NEW_YORK, NOW, kst(2026, 12, 2, 20, 30)),
     ("friday 8pm", SEOUL, NOW, kst(2026, 11, 27, 20)),
     ("tomorrow 21:00", SEOUL, NOW, kst(2026, 11, 22, 21)),
@@ -208,6 +218,7 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("<t:abc>", SEOUL, NOW, (UnreadableTime, "as a time")),
     ("8pm EST", NEW_YORK, NOW, (ZoneInText, 'so leave out "EST"')),
     ("friday 9pm IST", NEW_YORK, NOW, (ZoneInText, 'so leave out "IST"')),
+    ("friday 8pm GMT", NEW_YORK, NOW, (ZoneInText, 'so leave out "GMT"')),  # UK winter time, or UTC+0?
     ("yesterday", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 in America/New_York)")),
     ("2 hours ago", NEW_YORK, NOW, (PastTime, "That's in the past (Sat 21 Nov 2026 05:00")),
     ("last friday 8pm", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 20:00")),
@@ -242,8 +253,8 @@ def test_every_input_means_one_instant_or_is_refused_with_examples(row):
         shown = preview(text, zone, now)
         assert shown.instant == got
         local = got.astimezone(zone)
-        assert f"{local:%H:%M} ({zone.key})" in shown.line
-        assert len(shown.line) <= 100
+        assert f"{local:%H:%M} ({zone.key})" in line(shown)
+        assert len(line(shown)) <= 100
     else:
         kind, fragment = expected
         with pytest.raises(kind) as caught:
@@ -255,8 +266,8 @@ def test_every_input_means_one_instant_or_is_refused_with_examples(row):
         # The preview gives the same refusal in short, never an instant.
         shown = preview(text, zone, now)
         assert shown.instant is None
-        assert shown.line == (HINT if not text.strip() else caught.value.short)
-        assert len(shown.line) <= 100
+        assert line(shown) == EN.render(HINT if not text.strip() else caught.value.short)
+        assert len(line(shown)) <= 100
 
 
 def _examples_for(zone: ZoneInfo, now: dt.datetime) -> str:
@@ -301,7 +312,7 @@ def test_ambiguous_zone_names_the_members_zone():
 
 class TestPreview:
     def test_a_time(self):
-        assert preview("friday 8pm", NEW_YORK, NOW).line == "Fri 27 Nov 2026, 20:00 (America/New_York) · in 6 days"
+        assert line(preview("friday 8pm", NEW_YORK, NOW)) == "Fri 27 Nov 2026, 20:00 (America/New_York) · in 6 days"
 
     @pytest.mark.parametrize(
         ("text", "relative"),
@@ -314,20 +325,20 @@ class TestPreview:
         ],
     )
     def test_relative_part(self, text, relative):
-        assert preview(text, NEW_YORK, NOW).line.endswith(f"(America/New_York) · {relative}")
+        assert line(preview(text, NEW_YORK, NOW)).endswith(f"(America/New_York) · {relative}")
 
     def test_seoul(self):
-        assert preview("tomorrow 21:00", SEOUL, NOW).line == "Sun 22 Nov 2026, 21:00 (Asia/Seoul) · in 1 day"
+        assert line(preview("tomorrow 21:00", SEOUL, NOW)) == "Sun 22 Nov 2026, 21:00 (Asia/Seoul) · in 1 day"
 
     @pytest.mark.parametrize("text", ["", "  "])
     def test_a_hint_while_nothing_is_typed(self, text):
-        assert preview(text, NEW_YORK, NOW).line == HINT
+        assert line(preview(text, NEW_YORK, NOW)) == EN.render(HINT)
 
     def test_refusals_in_short(self):
-        assert preview("yesterday", NEW_YORK, NOW).line.startswith("That's in the past (Fri 20 Nov 2026")
-        assert preview("2030-01-01 20:00", NEW_YORK, NOW).line.startswith("More than a year away")
-        assert preview("8pm EST", NEW_YORK, NOW).line.startswith('Leave out "EST"')
-        assert preview("9", NEW_YORK, NOW).line == '"9" alone isn\'t a time: add am/pm or :00'
+        assert line(preview("yesterday", NEW_YORK, NOW)).startswith("That's in the past (Fri 20 Nov 2026")
+        assert line(preview("2030-01-01 20:00", NEW_YORK, NOW)).startswith("More than a year away")
+        assert line(preview("8pm EST", NEW_YORK, NOW)).startswith('Leave out "EST"')
+        assert line(preview("9", NEW_YORK, NOW)) == '"9" alone isn\'t a time: add am/pm or :00'
 
     @pytest.mark.parametrize(
         "zone",
@@ -336,7 +347,7 @@ class TestPreview:
     def test_at_most_100_characters(self, zone):
         for text in ["friday 8pm", "in 90 minutes", "yesterday", "2030-01-01 20:00", "8pm EST", "blorp", "x" * 300,
                      "the 2nd of december at 8:30pm tomorrow", "friday " + "blorp" * 20]:  # fmt: skip
-            assert len(preview(text, zone, NOW).line) <= 100
+            assert len(line(preview(text, zone, NOW))) <= 100
 
 
 class TestDays:
@@ -379,7 +390,7 @@ class TestDays:
             parse_day(text, SEOUL, NOW)
 
     def test_preview(self):
-        assert preview_day("next wed", SEOUL, NOW).line == "Wed 25 Nov 2026 (Asia/Seoul)"
+        assert line(preview_day("next wed", SEOUL, NOW)) == "Wed 25 Nov 2026 (Asia/Seoul)"
         assert preview_day("-1", SEOUL, NOW).instant is None
 
 
@@ -429,4 +440,4 @@ def test_any_mix_of_words_is_read_or_refused_never_a_crash():
         for read in (parse_when, parse_day):
             with contextlib.suppress(TimeRefused):
                 read(text, zone, NOW)
-        assert len(preview(text, zone, NOW).line) <= 100
+        assert len(line(preview(text, zone, NOW))) <= 100

@@ -103,8 +103,6 @@ def test_est_is_refused_with_the_exact_suggestion():
         ("EDT", ["America/New_York"]),
         ("PST", ["America/Los_Angeles", "Asia/Manila"]),
         ("PDT", ["America/Los_Angeles"]),
-        ("KST", ["Asia/Seoul"]),
-        ("JST", ["Asia/Tokyo"]),
         ("CST", ["America/Chicago", "Asia/Shanghai"]),
         ("CET", ["Europe/Paris", "Europe/Berlin"]),
         ("CEST", ["Europe/Paris"]),
@@ -112,8 +110,6 @@ def test_est_is_refused_with_the_exact_suggestion():
         ("GMT", ["Europe/London", "UTC"]),
         ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
         ("AEST", ["Australia/Sydney"]),
-        ("WIB", ["Asia/Jakarta"]),
-        ("PHT", ["Asia/Manila"]),
     ],
 )
 def test_abbreviations_are_refused_with_real_zones(text, suggested):
@@ -124,9 +120,55 @@ def test_abbreviations_are_refused_with_real_zones(text, suggested):
         ZoneInfo(zone)  # every suggestion is a real zone
 
 
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("KST", "Asia/Seoul"), ("kst", "Asia/Seoul"), ("JST", "Asia/Tokyo"), ("WIB", "Asia/Jakarta"),
+     ("PHT", "Asia/Manila"), ("SGT", "Asia/Singapore"), ("HKT", "Asia/Hong_Kong")],
+)  # fmt: skip
+def test_an_abbreviation_for_one_region_on_one_offset_names_that_zone(text, zone):
+    """One policy with typed times ("friday 8pm KST"): an abbreviation that means one offset all year in one
+    region is read as that region; the option then holds its IANA zone."""
+    assert resolve_zone(text).key == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("EST", "it doesn't say whether daylight saving applies"),
+        ("CET", "it doesn't say whether daylight saving applies"),
+        ("CST", "it can mean Central Time or China Time"),
+        ("IST", "it can mean India Standard Time, Irish Time or Israel Time"),
+        ("GMT", "it can mean British Time, Greenwich Mean Time or Irish Time"),
+        ("PST", "it can mean Pacific Time or Philippine Time"),
+    ],
+)
+def test_an_unusable_abbreviation_says_why_from_cldr(text, reason):
+    with pytest.raises(UserError) as caught:
+        resolve_zone(text)
+    assert reason in str(caught.value)
+
+
+def test_the_abbreviation_policy_is_the_same_for_the_option_and_typed_times():
+    import datetime as dt
+
+    from bot.services.timeparse import TimeRefused, parse_when
+
+    now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+    for name, found in zones._abbreviations().items():
+        typed = f"friday 8pm {name}"
+        if found.usable:
+            assert resolve_zone(name).key == found.zones[0]
+            assert parse_when(typed, ZoneInfo("UTC"), now).astimezone(ZoneInfo(found.zones[0])).hour == 20, name
+        else:
+            with pytest.raises(UserError):
+                resolve_zone(name)
+            with pytest.raises(TimeRefused):
+                parse_when(typed, ZoneInfo("UTC"), now)
+
+
 def test_every_suggested_zone_exists():
-    for suggested, _reason in zones.ABBREVIATIONS.values():
-        for name in suggested:
+    for found in zones._abbreviations().values():
+        for name in found.zones:
             assert resolve_zone(name).key == name
     for name in (*POPULAR_ZONES, *zones.CITY_ALIASES.values()):
         assert resolve_zone(name).key == name
@@ -275,3 +317,72 @@ def test_every_offered_zone_is_accepted_as_is():
     assert len(offered) > 300
     for name in offered:
         assert resolve_zone(name).key == name
+
+
+# -- Korean and English city names from CLDR ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("서울", "Asia/Seoul"),
+        ("서", "Asia/Seoul"),  # a first syllable is enough
+        ("뉴욕", "America/New_York"),
+        ("뉴", "America/New_York"),
+        ("new york", "America/New_York"),
+        ("로스앤젤레스", "America/Los_Angeles"),
+        ("도쿄", "Asia/Tokyo"),
+        ("런던", "Europe/London"),
+        ("파리", "Europe/Paris"),
+        ("마닐라", "Asia/Manila"),
+        ("자카르타", "Asia/Jakarta"),
+        ("상파울루", "America/Sao_Paulo"),
+        ("호치민", "Asia/Ho_Chi_Minh"),
+        ("ho chi minh city", "Asia/Ho_Chi_Minh"),  # CLDR's English name, not the zone id's
+        ("대한민국", "Asia/Seoul"),  # countries as CLDR names them in Korean
+        ("한국", "Asia/Seoul"),
+        ("일본", "Asia/Tokyo"),
+        ("필리핀", "Asia/Manila"),
+        ("부산", "Asia/Seoul"),  # a city that is no zone: kept by hand, in both languages
+        ("busan", "Asia/Seoul"),
+        ("오사카", "Asia/Tokyo"),
+    ],
+)
+def test_korean_and_english_city_names_find_the_zone(query, first):
+    assert search_zones(query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("서울", "Asia/Seoul"), ("뉴욕", "America/New_York"), ("도쿄", "Asia/Tokyo"), ("일본", "Asia/Tokyo"),
+     ("부산", "Asia/Seoul"), ("Ho Chi Minh City", "Asia/Ho_Chi_Minh")],
+)  # fmt: skip
+def test_korean_city_names_resolve(text, zone):
+    assert resolve_zone(text).key == zone
+
+
+def test_a_korean_country_with_several_zones_asks_for_a_city():
+    with pytest.raises(UserError, match="several time zones") as caught:
+        resolve_zone("미국")
+    assert "America/New_York" in str(caught.value)
+
+
+def test_the_autocomplete_label_puts_the_korean_city_first_for_korean_readers():
+    assert zones.zone_label("Asia/Seoul", "ko") == "서울 (Asia/Seoul)"
+    assert zones.zone_label("America/New_York", "ko") == "뉴욕 (America/New_York)"
+    assert zones.zone_label("America/New_York", "en") == "America/New_York"
+    assert zones.zone_label("UTC", "ko") == "UTC"
+
+
+def test_cldr_replaced_the_hand_kept_tables_where_it_covers_them():
+    """What is still kept by hand is what CLDR does not name: cities that are no zone (its English exemplar
+    cities are the zones' own), and the abbreviations no English locale of CLDR lists."""
+    from babel import Locale
+
+    exemplar = {zones.normalize(v["city"]) for v in Locale("en").time_zones.values() if "city" in v}
+    own = {zones.normalize(z.rsplit("/", 1)[-1]) for z in zones._index().primary}
+    for alias in zones.CITY_ALIASES:
+        assert zones.normalize(alias) not in exemplar | own, alias
+    assert not hasattr(zones, "ABBREVIATIONS")
+    cldr = zones._abbreviations()
+    assert {"EST", "CET", "AEST", "IST", "GMT", "BST", "SGT"} <= set(cldr)  # from CLDR's English locales

@@ -1,0 +1,403 @@
+"""Languages: which one a member or a server gets, and the message catalogues that speak it.
+
+Every sentence a member reads is a gettext message whose id is its English text with ``{named}`` placeholders.
+English is the source language (its catalogue is the ids themselves); every other language has a compiled
+catalogue in ``bot/locale/<lang>/LC_MESSAGES/messages.mo`` (maintained with Babel: ``python -m bot.locale``).
+
+Code that cannot render yet (services, which do not know who reads the answer) builds a :class:`Msg` with
+:func:`msg`: a message id and its parameters. Code at the edge (cogs) renders with a :class:`Texts` for the
+reader's language: ``tr("Episode {n}", n=3)``, ``tr.plural(...)``, ``tr.render(a_msg)``. Parameters may be
+other messages, or values that format themselves per language (:class:`OneOf`, :class:`Day`).
+
+The extraction keywords (see :data:`KEYWORDS`) are ``tr``, ``msg``, ``plural``, ``plural_msg``, ``ctx``, ``ctx_msg``
+and ``UserError``: pass
+the English text to them as a literal, never an f-string, so ``python -m bot.locale update`` finds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Final, Literal, Protocol, runtime_checkable
+
+from babel.messages.mofile import read_mo
+
+Language = Literal["en", "ko"]
+#: Every language the bot speaks; English first (the source language, and the fallback).
+LANGUAGES: Final[tuple[Language, ...]] = ("en", "ko")
+SOURCE: Final[Language] = "en"
+#: What a language is called in its own words (for /setup language).
+NATIVE_NAMES: Final[dict[Language, str]] = {"en": "English", "ko": "한국어"}
+DOMAIN: Final = "messages"
+#: Babel keywords for extraction: function name -> argument positions (``(1, "c")`` is a context argument).
+KEYWORDS: Final[dict[str, Any]] = {
+    "tr": None,
+    "msg": None,
+    "UserError": None,
+    "plural": (1, 2),
+    "plural_msg": (1, 2),
+    "ctx": ((1, "c"), 2),
+    "ctx_msg": ((1, "c"), 2),
+}
+
+_EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_KO_WEEKDAYS = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
+
+
+class CatalogueMissing(Exception):
+    """A language's compiled catalogue is not in the package (run ``python -m bot.locale compile``)."""
+
+
+def language_of(locale: object) -> Language:
+    """The language for a Discord locale (``"ko"``, ``discord.Locale.korean``, ``"en-US"``...): English unless
+    the bot speaks it."""
+    code = str(getattr(locale, "value", locale) or "").lower()
+    return "ko" if code == "ko" or code.startswith("ko-") else "en"
+
+
+def parse_language(value: str | None) -> Language | None:
+    """A stored or typed language code, or None."""
+    return value if value in LANGUAGES else None
+
+
+# -- values that are rendered late ---------------------------------------------------------------
+
+
+@runtime_checkable
+class Renders(Protocol):
+    """A parameter that formats itself for the reader's language."""
+
+    def render(self, tr: Texts) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Msg:
+    """A message not yet in a language: its id (the English text, ``{named}`` placeholders) and parameters.
+
+    ``plural`` (with ``count``) makes it an ngettext message."""
+
+    id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    plural: str | None = None
+    count: int = 0
+    context: str | None = None
+
+    def render(self, tr: Texts) -> str:
+        return tr.render(self)
+
+    def __str__(self) -> str:  # logs and exceptions: the English text
+        return english().render(self)
+
+
+def msg(message: str, /, **params: object) -> Msg:
+    """A message to render later, in whatever language the reader has."""
+    return Msg(message, params)
+
+
+def plural_msg(singular: str, plural: str, count: int, /, **params: object) -> Msg:
+    return Msg(singular, params, plural, count)
+
+
+def ctx_msg(context: str, message: str, /, **params: object) -> Msg:
+    """A message with a catalogue context (a short text whose translation depends on where it is used)."""
+    return Msg(message, params, context=context)
+
+
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    """``A, B or C`` in the reader's language."""
+
+    items: Sequence[object]
+
+    def render(self, tr: Texts) -> str:
+        return tr.join(self.items, last="or")
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """``A, B and C`` in the reader's language."""
+
+    items: Sequence[object]
+
+    def render(self, tr: Texts) -> str:
+        return tr.join(self.items, last="and")
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A calendar day: ``Fri 27 Nov 2026`` / ``2026년 11월 27일 (금)``."""
+
+    day: dt.date
+
+    def render(self, tr: Texts) -> str:
+        return tr.day(self.day)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthDay:
+    """A month and a day without a year: ``Dec 2`` / ``12월 2일``."""
+
+    month: int
+    day: int
+
+    def render(self, tr: Texts) -> str:
+        return f"{self.month}월 {self.day}일" if tr.korean else f"{_EN_MONTHS[self.month - 1]} {self.day}"
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A wall-clock time in a zone: ``Fri 27 Nov 2026 20:00`` / ``2026년 11월 27일 (금) 20:00``."""
+
+    instant: dt.datetime
+    zone: dt.tzinfo
+
+    def render(self, tr: Texts) -> str:
+        return tr.moment(self.instant, self.zone)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekdayName:
+    """A day of the week (Monday == 0): ``Friday`` / ``금요일``."""
+
+    weekday: int
+
+    def render(self, tr: Texts) -> str:
+        return tr.weekday(self.weekday)
+
+
+# -- one language ---------------------------------------------------------------------------------
+
+
+class Texts:
+    """Messages in one language, and the formats that go with them (days, lists, relative times).
+
+    ``pack`` maps the show pack's English texts to this language (the pack's own translations, checked by the
+    loader); ``tr.pack(text)`` looks one up."""
+
+    __slots__ = ("_get", "_pack", "_plural_form", "lang", "misses")
+
+    def __init__(self, lang: Language, table: Table, pack: Mapping[str, str] | None = None) -> None:
+        self.lang = lang
+        # One dict lookup per message, in every language (English looks up an empty table and keeps the id), so
+        # speaking Korean costs what speaking English does.
+        self._get: Callable[..., Any] = table.messages.get
+        self._plural_form: Callable[[int], int] = table.plural
+        self._pack: Mapping[str, str] = pack or {}
+        #: Messages asked for that the catalogue does not have (shown in English): a message passed through a name
+        #: extraction does not know, or a catalogue not updated. Tests assert it stays empty.
+        self.misses: set[str] = set()
+
+    def with_pack(self, pack: Mapping[str, str]) -> Texts:
+        copy = Texts.__new__(Texts)
+        copy.lang, copy._get, copy._plural_form = self.lang, self._get, self._plural_form
+        copy._pack, copy.misses = pack, self.misses
+        return copy
+
+    def _gettext(self, message: str) -> str:
+        text: str = self._get(message, message)
+        if text is message and self.lang != SOURCE:
+            self.misses.add(message)
+        return text
+
+    def _ngettext(self, singular: str, plural: str, count: int) -> str:
+        text: str | None = self._get((singular, self._plural_form(count)))
+        if text is None:
+            if self.lang != SOURCE:
+                self.misses.add(singular)
+            return singular if count == 1 else plural
+        return text
+
+    def _pgettext(self, context: str, message: str) -> str:
+        text: str = self._get(f"{context}\x04{message}", message)
+        if text is message and self.lang != SOURCE:
+            self.misses.add(f"{context}: {message}")
+        return text
+
+    @property
+    def korean(self) -> bool:
+        return self.lang == "ko"
+
+    # messages
+
+    def __call__(self, message: str, /, **params: object) -> str:
+        text: str = self._get(message, message)
+        if text is message and self.lang != SOURCE:
+            self.misses.add(message)
+        return self._format(text, params) if params else text
+
+    tr = __call__  # ``self.tr("…")`` inside this class, so extraction finds the message
+
+    def plural(self, singular: str, plural: str, count: int, /, **params: object) -> str:
+        return self._format(self._ngettext(singular, plural, count), params)
+
+    def ctx(self, context: str, message: str, /, **params: object) -> str:
+        text = self._pgettext(context, message)
+        return self._format(text, params) if params else text
+
+    def render(self, value: object) -> str:
+        """A :class:`Msg` (or any :class:`Renders` value, or plain text) in this language."""
+        if isinstance(value, Msg):
+            if value.plural is not None:
+                text = self._ngettext(value.id, value.plural, value.count)
+            elif value.context is not None:
+                text = self._pgettext(value.context, value.id)
+            else:
+                text = self._gettext(value.id)
+            return self._format(text, value.params) if value.params else text
+        if isinstance(value, Renders):
+            return value.render(self)
+        return str(value)
+
+    def _format(self, text: str, params: Mapping[str, object]) -> str:
+        return text.format_map({key: self._value(value) for key, value in params.items()})
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, str | int | float):
+            return value
+        if isinstance(value, (Msg, Renders)):
+            return self.render(value)
+        return value
+
+    def pack(self, text: str) -> str:
+        """A text of the show pack in this language (the English text when this is English)."""
+        return self._pack.get(text, text) if self._pack else text
+
+    # formats
+
+    def join(self, items: Iterable[object], *, last: Literal["or", "and"] = "and") -> str:
+        shown = [self.render(item) for item in items]
+        if len(shown) <= 1:
+            return "".join(shown)
+        head = ", ".join(shown[:-1])
+        if last == "or":
+            return self.tr("{items} or {last}", items=head, last=shown[-1])
+        return self.tr("{items} and {last}", items=head, last=shown[-1])
+
+    def weekday(self, weekday: int) -> str:
+        return _KO_WEEKDAYS[weekday] if self.korean else _EN_WEEKDAYS[weekday]
+
+    def every(self, weekday: int) -> str:
+        """``Wednesdays`` / ``매주 수요일``."""
+        return f"매주 {_KO_WEEKDAYS[weekday]}" if self.korean else f"{_EN_WEEKDAYS[weekday]}s"
+
+    def day(self, day: dt.date) -> str:
+        """``Fri 27 Nov 2026`` / ``2026년 11월 27일 (금)``."""
+        if self.korean:
+            return f"{day.year}년 {day.month}월 {day.day}일 ({_KO_WEEKDAYS[day.weekday()][0]})"
+        return f"{_EN_WEEKDAYS[day.weekday()][:3]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+    def short_day(self, day: dt.date) -> str:
+        """``Fri 27 Nov`` / ``11월 27일 (금)``."""
+        if self.korean:
+            return f"{day.month}월 {day.day}일 ({_KO_WEEKDAYS[day.weekday()][0]})"
+        return f"{_EN_WEEKDAYS[day.weekday()][:3]} {day.day:02d} {_EN_MONTHS[day.month - 1]}"
+
+    def moment(self, instant: dt.datetime, zone: dt.tzinfo) -> str:
+        local = instant.astimezone(zone)
+        return f"{self.day(local.date())} {local:%H:%M}"
+
+    def relative(self, delta: dt.timedelta) -> str:
+        """``in 2 hours`` / ``2시간 후``; ``in 1 day 14 hours``; ``in 6 days``; ``now``."""
+        minutes = int(delta.total_seconds() // 60)
+        if minutes < 1:
+            return self.tr("now")
+        if minutes < 60:
+            return self.plural("in {n} minute", "in {n} minutes", minutes, n=minutes)
+        hours, minutes = divmod(minutes, 60)
+        if hours < 24:
+            if minutes:
+                return self.plural("in {n} hour {m} min", "in {n} hours {m} min", hours, n=hours, m=minutes)
+            return self.plural("in {n} hour", "in {n} hours", hours, n=hours)
+        days, hours = divmod(hours, 24)
+        if days < 2:
+            if hours:
+                return self.plural("in 1 day {n} hour", "in 1 day {n} hours", hours, n=hours)
+            return self.tr("in 1 day")
+        return self.plural("in {n} day", "in {n} days", days, n=days)
+
+    def offset(self, seconds: int) -> str:
+        """A reminder time before an event, short: ``1h``, ``10m``, ``1d``, ``1h30m`` / ``1시간``, ``10분``, ``1일``."""
+        days, rest = divmod(seconds, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes = rest // 60
+        if self.korean:
+            parts = [f"{days}일" if days else "", f"{hours}시간" if hours else "", f"{minutes}분" if minutes else ""]
+            return " ".join(p for p in parts if p) or "0분"
+        if days and not hours and not minutes:
+            return f"{days}d"
+        hours += days * 24
+        if hours and minutes:
+            return f"{hours}h{minutes}m"
+        return f"{hours}h" if hours else f"{minutes}m"
+
+    def episode(self, number: int) -> str:
+        """``episode 3`` / ``3화``."""
+        return self.tr("episode {n}", n=number)
+
+    def episodes(self, first: int, last: int) -> str:
+        """``episode 3`` or ``episodes 3-4`` / ``3화``, ``3-4화``."""
+        return self.episode(first) if first == last else self.tr("episodes {first}-{last}", first=first, last=last)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A compiled catalogue as one dict: ``msgid``, ``(msgid, form)`` for plurals, ``"context\x04msgid"``."""
+
+    messages: Mapping[object, str]
+    plural: Callable[[int], int]  # the plural form a count takes
+
+
+def _english_plural(count: int) -> int:
+    return 0 if count == 1 else 1
+
+
+def _catalogue(lang: Language) -> Table:
+    if lang == SOURCE:
+        return Table({}, _english_plural)
+    path = resources.files("bot.locale") / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with path.open("rb") as fh:
+            catalog = read_mo(fh)
+    except (FileNotFoundError, NotADirectoryError):
+        raise CatalogueMissing(
+            f"the compiled {lang} message catalogue is missing ({path}); build it with: python -m bot.locale compile"
+        ) from None
+    messages: dict[object, str] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        prefix = f"{message.context}\x04" if message.context else ""
+        if isinstance(message.id, list | tuple):
+            strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
+            for form, text in enumerate(strings):
+                messages[(prefix + message.id[0], form)] = str(text)
+        else:
+            messages[prefix + message.id] = str(message.string)
+    expression = catalog.plural_expr.strip("() ")
+    return Table(messages, _one_form if expression == "0" else gettext.c2py(catalog.plural_expr))
+
+
+def _one_form(count: int) -> int:
+    """Korean (and any language with one plural form): every count takes form 0."""
+    return 0
+
+
+@functools.cache
+def texts(lang: Language) -> Texts:
+    """The messages of one language (loaded once), without the show pack's texts."""
+    return Texts(lang, _catalogue(lang))
+
+
+def english() -> Texts:
+    return texts(SOURCE)
+
+
+def load_all() -> None:
+    """Load every catalogue now (start-up): a missing one fails here, not at a member's first answer."""
+    for lang in LANGUAGES:
+        texts(lang)

@@ -1,0 +1,269 @@
+"""Maintaining the message catalogues with Babel: extract, update, compile, check.
+
+``python -m bot.locale update`` is the one command to run after changing a member-facing text: it extracts
+every message (the code's ``tr``/``msg``/``UserError``... calls, and every command, option and choice name and
+description of the command tree), writes the template ``bot/locale/messages.pot``, merges it into each
+language's ``<lang>/LC_MESSAGES/messages.po`` (new messages get an empty translation, changed ones are marked
+fuzzy) and compiles the ``.mo`` files the bot loads. Then translate what is empty or fuzzy in the ``.po``
+file and run it again. ``check`` changes nothing and exits 1 naming every problem (CI runs it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import re
+import string
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from . import DOMAIN, KEYWORDS, LANGUAGES, SOURCE
+
+ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: bot/, cogs/
+LOCALE_DIR = Path(__file__).resolve().parent
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
+#: Where messages are looked for: the bot and its features (tests and benchmarks are not member-facing).
+METHOD_MAP = [("bot/**.py", "python"), ("cogs/**.py", "python")]
+HEADER = "Messages of runon-bot. The ids are the English texts; {named} placeholders must be kept as they are."
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def translated_languages() -> tuple[str, ...]:
+    return tuple(lang for lang in LANGUAGES if lang != SOURCE)
+
+
+# -- extraction ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    id: str | tuple[str, ...]
+    context: str | None
+    where: str
+    comment: str = ""
+
+
+def code_messages(root: Path = ROOT) -> Iterator[Found]:
+    """Messages marked in the code (``tr("…")``, ``msg("…")``, ``UserError("…")``, ``tr.plural(…)``, ``tr.ctx(…)``)."""
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root, METHOD_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+    ):
+        if not message or (isinstance(message, tuple) and not all(message)):
+            continue
+        yield Found(message, context, f"{filename}:{lineno}", " ".join(comments))
+
+
+def command_messages() -> list[Found]:
+    """Every name and description Discord shows for the command tree (built with every feature loaded)."""
+    return asyncio.run(_command_messages())
+
+
+async def _command_messages() -> list[Found]:
+    from bot.catalog import load_catalog
+    from bot.client import RunOnBot, command_strings
+    from bot.services import Services
+    from bot.store import Database
+
+    with resources.as_file(resources.files("bot.showpack") / "run_on") as folder:
+        catalog = load_catalog(Path(folder))
+    async with await Database.open(":memory:") as db:
+        bot = RunOnBot(Services.build(catalog, db))
+        try:
+            await bot.load_features()
+            return [Found(text, context, f"/{where}") for context, text, where in command_strings(bot.tree)]
+        finally:
+            await bot.close()
+
+
+def template(found: Iterable[Found]) -> Catalog:
+    catalog = Catalog(project="runon-bot", header_comment=f"# {HEADER}", fuzzy=False, locale=None)
+    for item in found:
+        path, _, line = item.where.rpartition(":")
+        location = (path, int(line)) if line.isdigit() else (item.where, 0)
+        existing = catalog.get(item.id, item.context)
+        if existing is not None:
+            existing.locations.append(location)
+            continue
+        catalog.add(
+            item.id,
+            locations=[location],
+            context=item.context,
+            auto_comments=[item.comment] if item.comment else [],
+            flags=("python-brace-format",) if placeholders(_first(item.id)) else (),
+        )
+    return catalog
+
+
+def _first(message_id: str | tuple[str, ...]) -> str:
+    return message_id[0] if isinstance(message_id, tuple) else message_id
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A message's id or translation as a tuple (plural messages have several)."""
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    return (str(value),) if value else ("",)
+
+
+def extract(*, commands: bool = True) -> Catalog:
+    found = list(code_messages())
+    if commands:
+        found += command_messages()
+    return template(found)
+
+
+# -- placeholders ---------------------------------------------------------------------------------
+
+_FORMATTER = string.Formatter()
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The ``{named}`` fields of a message (``{{`` and ``}}`` are literal braces)."""
+    try:
+        return frozenset(name for _, name, _, _ in _FORMATTER.parse(text) if name)
+    except ValueError:
+        return frozenset({"<unbalanced braces>"})
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def _read(path: Path, lang: str) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    # No line numbers: the files change when a message or the file it is in changes, not when code moves.
+    write_po(out, catalog, width=116, sort_output=False, include_previous=True, omit_header=False, include_lineno=False)
+    return out.getvalue()
+
+
+def _mo_bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+_FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _stable(catalog: Catalog) -> Catalog:
+    """The header fields that change on every run (dates, tool version) fixed, so files only change with content."""
+    catalog.creation_date = _FIXED_DATE
+    catalog.revision_date = _FIXED_DATE
+    catalog.fuzzy = False
+    catalog.version = "0.1.0"
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = "runon-bot developers"
+    catalog.language_team = "runon-bot developers"
+    return catalog
+
+
+def update() -> list[str]:
+    """Extract, merge into every language and compile. Returns what needs a translator's attention."""
+    pot = _stable(extract())
+    TEMPLATE.write_bytes(_po_bytes(pot))
+    notes: list[str] = []
+    for lang in translated_languages():
+        path = po_path(lang)
+        if path.exists():
+            catalog = _read(path, lang)
+            catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=lang, domain=DOMAIN, project="runon-bot", header_comment=f"# {HEADER}")
+            catalog.update(pot)
+        catalog.obsolete.clear()  # gone from the code: kept in git history, not in the file
+        path.write_bytes(_po_bytes(_stable(catalog)))
+        mo_path(lang).write_bytes(_mo_bytes(catalog))
+        todo = [m for m in catalog if m.id and (not _translated(m) or m.fuzzy)]
+        if todo:
+            notes.append(f"{lang}: {len(todo)} message(s) to translate or review in {path.relative_to(ROOT)}")
+    return notes
+
+
+def compile_all() -> None:
+    for lang in translated_languages():
+        mo_path(lang).write_bytes(_mo_bytes(_read(po_path(lang), lang)))
+
+
+def _translated(message: Message) -> bool:
+    return all(_strings(message.string))
+
+
+def problems(lang: str, catalog: Catalog, expected: Catalog) -> list[str]:
+    """Everything wrong with one language's catalogue against the freshly extracted template."""
+    found: list[str] = []
+    for message in expected:
+        if not message.id:
+            continue
+        translation = catalog.get(message.id, message.context)
+        label = _label(message)
+        if translation is None:
+            found.append(f"{lang}: no entry for {label} (run python -m bot.locale update)")
+            continue
+        if translation.fuzzy:
+            found.append(f"{lang}: {label} is marked fuzzy: review the translation and remove the flag")
+        if not _translated(translation):
+            found.append(f"{lang}: {label} has no translation")
+            continue
+        ids = _strings(message.id)
+        wanted = placeholders(ids[0]) | (placeholders(ids[1]) if len(ids) > 1 else frozenset())
+        # A language with several plural forms may leave the number out of its singular ("a story note"); one
+        # with a single form (Korean) says every count with it, so it keeps every placeholder.
+        optional = placeholders(ids[1]) - placeholders(ids[0]) if len(ids) > 1 and catalog.num_plurals > 1 else set()
+        for index, text in enumerate(_strings(translation.string)):
+            got = placeholders(text)
+            if got - wanted:
+                found.append(f"{lang}: {label} adds placeholder(s) {sorted(got - wanted)}")
+            dropped = wanted - got - (optional if index == 0 else set())
+            if dropped:
+                found.append(f"{lang}: {label} drops placeholder(s) {sorted(dropped)}")
+    return found
+
+
+def _label(message: Message) -> str:
+    text = _strings(message.id)[0]
+    short = text if len(text) <= 60 else text[:57] + "..."
+    return f"[{message.context}] {short!r}" if message.context else repr(short)
+
+
+_POT_DATES = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date|Generated-By): .*\\n"\n', re.MULTILINE)
+
+
+def check() -> list[str]:
+    """No writes: the template is current, every language complete with the same placeholders, every .mo fresh."""
+    pot = _stable(extract())
+    found: list[str] = []
+    if not TEMPLATE.exists() or _POT_DATES.sub(b"", TEMPLATE.read_bytes()) != _POT_DATES.sub(b"", _po_bytes(pot)):
+        found.append(f"{TEMPLATE.relative_to(ROOT)} is out of date: run python -m bot.locale update")
+    for lang in translated_languages():
+        path = po_path(lang)
+        if not path.exists():
+            found.append(f"{lang}: {path.relative_to(ROOT)} is missing: run python -m bot.locale update")
+            continue
+        catalog = _read(path, lang)
+        found += problems(lang, catalog, pot)
+        mo = mo_path(lang)
+        if not mo.exists() or mo.read_bytes() != _mo_bytes(catalog):
+            found.append(
+                f"{lang}: {mo.relative_to(ROOT)} does not match the .po file: run python -m bot.locale compile"
+            )
+    return found

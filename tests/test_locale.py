@@ -1,0 +1,150 @@
+"""The message catalogues: complete, with the same placeholders, current, and the formats of each language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from bot.locale import LANGUAGES, Msg, OneOf, language_of, msg, texts, tool
+
+KO_PO = tool.po_path("ko")
+EN = texts("en")
+KO = texts("ko")
+
+
+def _korean() -> Catalog:
+    with KO_PO.open("rb") as fh:
+        return read_po(fh, locale="ko")
+
+
+def test_every_message_has_a_korean_translation_with_its_placeholders_and_the_files_are_current():
+    """Extracts every message from the code and the command tree, as ``python -m bot.locale check`` does."""
+    assert tool.check() == []
+
+
+def _template(*messages: str | tuple[str, str]) -> Catalog:
+    catalog = Catalog()
+    for message in messages:
+        catalog.add(message)
+    return catalog
+
+
+def _translations(pairs: dict[str | tuple[str, str], str | tuple[str, ...]], *, fuzzy: bool = False) -> Catalog:
+    catalog = Catalog(locale="ko")
+    for message, string in pairs.items():
+        catalog.add(message, string, flags=("fuzzy",) if fuzzy else ())
+    return catalog
+
+
+def test_a_message_without_a_korean_translation_is_a_problem():
+    expected = _template("Hello {name}", "Bye")
+    found = tool.problems("ko", _translations({"Hello {name}": "안녕 {name}", "Bye": ""}), expected)
+    assert found == ["ko: 'Bye' has no translation"]
+    found = tool.problems("ko", _translations({"Hello {name}": "안녕 {name}"}), expected)
+    assert found == ["ko: no entry for 'Bye' (run python -m bot.locale update)"]
+
+
+def test_a_translation_that_drops_or_adds_a_placeholder_is_a_problem():
+    expected = _template("Watch party #{party} starts {when}.")
+    dropped = _translations({"Watch party #{party} starts {when}.": "같이보기 #{party} 시작"})
+    assert tool.problems("ko", dropped, expected) == [
+        "ko: 'Watch party #{party} starts {when}.' drops placeholder(s) ['when']"
+    ]
+    added = _translations({"Watch party #{party} starts {when}.": "같이보기 #{party} {when} {host} 시작"})
+    assert tool.problems("ko", added, expected) == [
+        "ko: 'Watch party #{party} starts {when}.' adds placeholder(s) ['host']"
+    ]
+    renamed = _translations({"Watch party #{party} starts {when}.": "같이보기 #{파티} {when} 시작"})
+    assert len(tool.problems("ko", renamed, expected)) == 2  # {party} dropped, {파티} added
+
+
+def test_a_plural_translation_may_leave_out_the_singulars_literal_one():
+    """English "a story note" / "{count} story notes": Korean has one form, which uses {count}."""
+    expected = _template(("a story note", "{count} story notes"))
+    fine = _translations({("a story note", "{count} story notes"): ("이야기 노트 {count}개",)})
+    assert tool.problems("ko", fine, expected) == []
+    wrong = _translations({("a story note", "{count} story notes"): ("이야기 노트",)})
+    assert tool.problems("ko", wrong, expected) == ["ko: 'a story note' drops placeholder(s) ['count']"]
+
+
+def test_a_fuzzy_translation_is_a_problem():
+    expected = _template("Bye")
+    assert tool.problems("ko", _translations({"Bye": "안녕"}, fuzzy=True), expected) == [
+        "ko: 'Bye' is marked fuzzy: review the translation and remove the flag"
+    ]
+
+
+def test_a_new_message_in_the_code_is_found_and_fails_until_translated(tmp_path: Path):
+    """A feature that adds a sentence without translating it fails the check (here: a cog of its own)."""
+    cog = tmp_path / "cogs" / "new_feature.py"
+    cog.parent.mkdir()
+    cog.write_text(
+        textwrap.dedent(
+            """
+            async def handle(tr, services):
+                await send(tr("Your catch-up list for episode {n}", n=3))
+                raise UserError("No poll is open for episode {n}.", n=4)
+            """
+        ),
+        encoding="utf-8",
+    )
+    found = list(tool.code_messages(tmp_path))
+    assert {f.id for f in found} == {"Your catch-up list for episode {n}", "No poll is open for episode {n}."}
+    problems = tool.problems("ko", _korean(), tool.template(found))
+    assert len(problems) == 2
+    assert all("no entry for" in p for p in problems)
+
+
+def test_placeholders_are_read_like_str_format():
+    assert tool.placeholders("{a} and {b:>3} but not {{c}}") == {"a", "b"}
+    assert tool.placeholders("unbalanced {") == {"<unbalanced braces>"}
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("ko", "ko"), ("ko-KR", "ko"), ("en-US", "en"), ("en-GB", "en"), ("ja", "en"), (None, "en"), ("", "en")],
+)
+def test_discord_locales_map_to_the_languages_the_bot_speaks(locale, language):
+    assert language_of(locale) == language
+
+
+def test_formats_in_both_languages():
+    day = dt.date(2026, 11, 27)
+    assert (EN.day(day), KO.day(day)) == ("Fri 27 Nov 2026", "2026년 11월 27일 (금)")
+    assert (EN.short_day(day), KO.short_day(day)) == ("Fri 27 Nov", "11월 27일 (금)")
+    assert (EN.weekday(2), KO.weekday(2)) == ("Wednesday", "수요일")
+    assert (EN.every(2), KO.every(2)) == ("Wednesdays", "매주 수요일")
+    assert (EN.episodes(3, 4), KO.episodes(3, 4)) == ("episodes 3-4", "3-4화")
+    assert (EN.episode(3), KO.episode(3)) == ("episode 3", "3화")
+    for delta, en, ko in [
+        (dt.timedelta(seconds=20), "now", "지금"),
+        (dt.timedelta(minutes=1), "in 1 minute", "1분 후"),
+        (dt.timedelta(minutes=90), "in 1 hour 30 min", "1시간 30분 후"),
+        (dt.timedelta(hours=2), "in 2 hours", "2시간 후"),
+        (dt.timedelta(hours=38), "in 1 day 14 hours", "1일 14시간 후"),
+        (dt.timedelta(days=1), "in 1 day", "1일 후"),
+        (dt.timedelta(days=6, hours=5), "in 6 days", "6일 후"),
+    ]:
+        assert (EN.relative(delta), KO.relative(delta)) == (en, ko)
+    assert EN.render(OneOf(["A", "B", "C"])) == "A, B or C"
+    assert KO.render(OneOf(["A", "B", "C"])) == "A, B 또는 C"
+    assert (EN.offset(5400), KO.offset(5400)) == ("1h30m", "1시간 30분")
+
+
+def test_a_message_renders_late_in_the_readers_language_with_nested_messages():
+    reason = msg("(No discussion thread: {reason})", reason=msg("Discussion threads are not available right now."))
+    assert EN.render(reason) == "(No discussion thread: Discussion threads are not available right now.)"
+    assert KO.render(reason) == "(토론 스레드 없음: 지금은 토론 스레드를 쓸 수 없어요.)"
+    assert str(reason) == EN.render(reason)  # logs read English
+    assert isinstance(reason, Msg)
+
+
+def test_every_language_loads():
+    assert LANGUAGES == ("en", "ko")
+    for lang in LANGUAGES:
+        assert texts(lang).lang == lang
