@@ -68,7 +68,7 @@ FEATURES: tuple[Feature, ...] = (
         True,
         "host a party's event in a voice channel (the bot never joins voice)",
     ),
-    # Episode pulse: a native poll in each episode's discussion thread at airtime (Send Polls, since
+    # Episode pulse: a native poll in each episode's discussion thread at airtime (Create Polls, since
     # 2024 a permission of its own), and reading it back once it closed (View Channel, Read Message History).
     Feature(
         "episode polls",
@@ -112,6 +112,7 @@ def humanize(name: str) -> str:
         "view_channel": "View Channel",
         "read_message_history": "Read Message History",
         "manage_guild": "Manage Server",
+        "send_polls": "Create Polls",  # the SEND_POLLS flag, as the client's role settings name it
     }
     return special.get(name, name.replace("_", " ").title())
 
@@ -134,6 +135,7 @@ LABELS: dict[str, Msg] = {
     "mention_everyone": ctx_msg("permission", "Mention Everyone"),
     "connect": ctx_msg("permission", "Connect"),
     "create_posts": ctx_msg("permission", "Create Posts"),
+    "send_polls": ctx_msg("permission", "Create Polls"),
 }
 
 

@@ -10,54 +10,74 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
+from bot.locale import Msg, msg
 from bot.services import Services
 from bot.services.calendar import CalendarText, Entry, Listing, to_ics
-from bot.services.guild_config import format_offset
 
-from .common import Interaction, send
+from .common import Interaction, Texts, member_texts, send
 
-RSVP_WORDS = {"going": "going", "maybe": "maybe", "declined": "not going", "waitlist": "on the wait list"}
+RSVP_WORDS: dict[str, Msg] = {
+    "going": msg("going"),
+    "maybe": msg("maybe"),
+    "declined": msg("not going"),
+    "waitlist": msg("on the wait list"),
+}
 
 
-def _episodes(entry: Entry) -> str:
-    first, last = entry.first_episode, entry.last_episode
-    return f"episode {first}" if first == last else f"episodes {first}-{last}"
-
-
-def summary(entry: Entry) -> str:
+def summary(tr: Texts, entry: Entry) -> str:
     """Titles name episode numbers only: nothing in a calendar spoils the show."""
+    episodes = tr.episodes(entry.first_episode, entry.last_episode)
     if entry.party_id is not None:
-        return f"Run On watch party #{entry.party_id}: {_episodes(entry)}"
-    return f"Run On {'rewatch' if entry.rewatch else 'broadcast'}: {_episodes(entry)}"
+        return tr("Run On watch party #{party}: {episodes}", party=entry.party_id, episodes=episodes)
+    if entry.rewatch:
+        return tr("Run On rewatch: {episodes}", episodes=episodes)
+    return tr("Run On broadcast: {episodes}", episodes=episodes)
 
 
-def description(entry: Entry) -> str:
+def description(tr: Texts, entry: Entry) -> str:
+    episodes = tr.episodes(entry.first_episode, entry.last_episode)
     lines = []
     if entry.party_id is not None:
-        answer = RSVP_WORDS.get(entry.rsvp or "", "no answer yet")
-        lines.append(f"Watch party for Run On {_episodes(entry)}. Your RSVP: {answer} ({entry.going} going).")
+        word = RSVP_WORDS.get(entry.rsvp or "")
+        lines.append(
+            tr(
+                "Watch party for Run On {episodes}. Your RSVP: {answer} ({going} going).",
+                episodes=episodes,
+                answer=tr.render(word) if word else tr("no answer yet"),
+                going=entry.going,
+            )
+        )
         if entry.alarms:
-            lines.append("Alarms: your own reminder times, " + ", ".join(format_offset(a) for a in entry.alarms) + ".")
+            times = ", ".join(tr.offset(a) for a in entry.alarms)
+            lines.append(tr("Alarms: your own reminder times, {times}.", times=times))
     elif entry.rewatch:
-        lines.append(f"Run On {_episodes(entry)} on this server's rewatch.")
+        lines.append(tr("Run On {episodes} on this server's rewatch.", episodes=episodes))
     else:
-        lines.append(f"Run On {_episodes(entry)} airs.")
+        lines.append(tr("Run On {episodes} airs.", episodes=episodes))
     if entry.link:
-        lines.append(f"In Discord: {entry.link}")
+        lines.append(tr("In Discord: {link}", link=entry.link))
     return "\n".join(lines)
 
 
-def alarm(entry: Entry) -> str:
-    return f"{summary(entry)} starts soon"
+def alarm(tr: Texts, entry: Entry) -> str:
+    return tr("{title} starts soon", title=summary(tr, entry))
 
 
-def _file(listing: Listing, name: str, filename: str, services: Services) -> discord.File:
-    text = CalendarText(name=name, summary=summary, description=description, alarm=alarm)
+def _file(tr: Texts, listing: Listing, name: str, filename: str, services: Services) -> discord.File:
+    text = CalendarText(
+        name=name,
+        summary=lambda entry: summary(tr, entry),
+        description=lambda entry: description(tr, entry),
+        alarm=lambda entry: alarm(tr, entry),
+    )
     data = to_ics(listing.entries, text, services.clock())
     return discord.File(io.BytesIO(data), filename=filename, description=name)
 
 
-HOW_TO = "Import it into your calendar app; importing a newer file again updates the events instead of copying them."
+def how_to(tr: Texts) -> str:
+    return tr(
+        "Import it into your calendar app; importing a newer file again updates the events instead of copying them."
+    )
 
 
 # /calendar mine works in DMs too; /calendar server says it needs a server there.
@@ -75,33 +95,40 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
                 "That calendar belongs to a server: run `/calendar server` there, or `/calendar mine` here."
             )
         services = self.services
+        tr = member_texts(interaction)
         listing = await services.calendar.server(guild.id, interaction.user.id, services.clock())
         parties = sum(1 for e in listing.entries if e.party_id is not None)
         episodes = len(listing.entries) - parties
         if not listing.entries:
-            paused = " The rewatch is paused: its episodes come back when it resumes." if listing.paused else ""
-            await send(
-                interaction, content=f"Nothing upcoming in this server: no episodes ahead and no watch parties.{paused}"
-            )
+            content = tr("Nothing upcoming in this server: no episodes ahead and no watch parties.")
+            if listing.paused:
+                content += " " + tr("The rewatch is paused: its episodes come back when it resumes.")
+            await send(interaction, content=content)
             return
-        note = " (the rewatch is paused, so its episodes are left out until it resumes)" if listing.paused else ""
-        content = (
-            f"{episodes} upcoming episode(s){note} and {parties} watch part{'y' if parties == 1 else 'ies'}. {HOW_TO}"
+        counted = tr(
+            "{episodes} and {parties}.",
+            episodes=tr.plural("{n} upcoming episode", "{n} upcoming episodes", episodes, n=episodes),
+            parties=tr.plural("{n} watch party", "{n} watch parties", parties, n=parties),
         )
-        calendar = _file(listing, f"Run On in {guild.name}", f"runon-{guild.id}.ics", services)
-        await send(interaction, content=content, file=calendar)
+        if listing.paused:
+            counted += " " + tr("The rewatch is paused, so its episodes are left out until it resumes.")
+        name = tr("Run On in {server}", server=guild.name)
+        calendar = _file(tr, listing, name, f"runon-{guild.id}.ics", services)
+        await send(interaction, content=f"{counted} {how_to(tr)}", file=calendar)
 
     @app_commands.command(name="mine", description="The watch parties you're going to, with your own reminders (.ics)")
     async def mine(self, interaction: Interaction) -> None:
         services = self.services
+        tr = member_texts(interaction)
         listing = await services.calendar.mine(interaction.user.id, services.clock())
         if not listing.entries:
-            await send(interaction, content="You're not going to any upcoming watch party. RSVP *Going* on one first.")
+            content = tr("You're not going to any upcoming watch party. RSVP *Going* on one first.")
+            await send(interaction, content=content)
             return
         count = len(listing.entries)
-        content = f"{count} watch part{'y' if count == 1 else 'ies'} you're going to. {HOW_TO}"
-        calendar = _file(listing, "My Run On watch parties", "runon-mine.ics", services)
-        await send(interaction, content=content, file=calendar)
+        content = tr.plural("{n} watch party you're going to.", "{n} watch parties you're going to.", count, n=count)
+        calendar = _file(tr, listing, tr("My Run On watch parties"), "runon-mine.ics", services)
+        await send(interaction, content=f"{content} {how_to(tr)}", file=calendar)
 
 
 async def setup(bot: RunOnBot) -> None:

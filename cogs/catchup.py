@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.catalog import Revealing
 from bot.client import RunOnBot
+from bot.locale import msg
 from bot.services import Services
 from bot.services.catchup import CatchupPlan, Digest, Nothing, digest
 from bot.services.spoilers import spoiler
@@ -21,80 +22,86 @@ from .common import (
     Interaction,
     OutOfDate,
     SafeButton,
+    Texts,
     join_clipped,
+    marker,
+    member_texts,
     send,
     services_of,
     view_of,
 )
 
-OWNERS_ONLY = "This catch-up belongs to someone else's answer. Run `/catchup` yourself."
+OWNERS_ONLY = msg("This catch-up belongs to someone else's answer. Run `/catchup` yourself.")
 
 
-def episodes_text(first: int, last: int) -> str:
-    return f"episode {first}" if first == last else f"episodes {first}-{last}"
+def _reading(tr: Texts, minutes: int) -> str:
+    return tr.plural("about {n} minute's read", "about {n} minutes' read", minutes, n=minutes)
 
 
-def _point(item: Revealing) -> str:
-    text = item.text
-    if item.confidence == "derived":
-        text += " *(inferred, not directly sourced)*"
-    elif item.confidence == "unsourced":
-        text += " *(unsourced)*"
-    return f"\N{BULLET} {spoiler(text)}"
+def _point(tr: Texts, item: Revealing) -> str:
+    return f"\N{BULLET} {spoiler(tr.pack(item.text) + marker(tr, item.confidence))}"
 
 
-def digest_embed(found: Digest) -> discord.Embed:
+def digest_embed(tr: Texts, found: Digest) -> discord.Embed:
     """The highlights, each point behind a spoiler tag, with the episode numbers."""
-    span = episodes_text(found.first, found.last)
-    embed = discord.Embed(title=f"Catch-up: {span}", colour=BRAND)
-    embed.description = (
-        f"The highlights of {span}, about {found.minutes} minute{'s' if found.minutes > 1 else ''}' read. "
-        "Each line is hidden behind a spoiler tag: tap it to read it."
+    span = tr.episodes(found.first, found.last)
+    embed = discord.Embed(title=tr("Catch-up: {episodes}", episodes=span), colour=BRAND)
+    embed.description = tr(
+        "The highlights of {episodes}, {reading}. Each line is hidden behind a spoiler tag: tap it to read it.",
+        episodes=span,
+        reading=_reading(tr, found.minutes),
     )
     for episode in found.episodes:
-        name = f"Episode {episode.number}"
+        name = tr("Episode {n}", n=episode.number)
         if episode.recap_status == "partial":
-            name += " \N{MIDDLE DOT} thin sources"
+            name += " \N{MIDDLE DOT} " + tr("thin sources")
         if not episode.points:
-            value = "No recap: no reliable source describes this episode, so I say nothing about what happens in it."
+            value = tr(
+                "No recap: no reliable source describes this episode, so I say nothing about what happens in it."
+            )
         else:
-            more = f"*More in `/recap episode:{episode.number}`.*" if episode.left_out else ""
-            lines = [_point(p) for p in episode.points]
-            value = join_clipped(lines, EMBED_FIELD_LIMIT - len(more) - 1)
+            more = tr("*More in `/recap episode:{n}`.*", n=episode.number) if episode.left_out else ""
+            lines = [_point(tr, p) for p in episode.points]
+            value = join_clipped(lines, EMBED_FIELD_LIMIT - len(more) - 1, tr)
             value = f"{value}\n{more}" if more else value
         embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(text="From the show pack's recaps only. Nothing after the last episode named here is included.")
+    embed.set_footer(
+        text=tr("From the show pack's recaps only. Nothing after the last episode named here is included.")
+    )
     return embed
 
 
-def gate_embed(plan: CatchupPlan) -> discord.Embed:
+def gate_embed(tr: Texts, plan: CatchupPlan) -> discord.Embed:
     assert plan.digest is not None
     found = plan.digest
-    span = episodes_text(found.first, found.last)
-    watched = (
-        f"You've watched up to episode {plan.horizon}" if plan.horizon else "You haven't marked any episode as watched"
+    span = tr.episodes(found.first, found.last)
+    if plan.horizon:
+        watched = tr("You've watched up to episode {n}", n=plan.horizon)
+    else:
+        watched = tr("You haven't marked any episode as watched")
+    if plan.line == plan.end:
+        target = tr("the server's spoiler line is at episode {n}", n=plan.end)
+    else:
+        target = tr("you asked to catch up to episode {n}", n=plan.end)
+    embed = discord.Embed(title=tr("Catch-up: {episodes}", episodes=span), colour=discord.Colour.dark_grey())
+    embed.description = tr(
+        "{watched}, and {target}. This digest tells what happens in {episodes} ({reading}), so it spoils them.",
+        watched=watched,
+        target=target,
+        episodes=span,
+        reading=_reading(tr, found.minutes),
     )
-    target = (
-        f"the server's spoiler line is at episode {plan.end}"
-        if plan.line == plan.end
-        else f"you asked to catch up to episode {plan.end}"
-    )
-    embed = discord.Embed(title=f"Catch-up: {span}", colour=discord.Colour.dark_grey())
-    embed.description = (
-        f"{watched}, and {target}. This digest tells what happens in {span} (about {found.minutes} "
-        f"minute{'s' if found.minutes > 1 else ''}' read), so it spoils them.\n"
-        "Press the button to see it here, privately."
-    )
+    embed.description += "\n" + tr("Press the button to see it here, privately.")
     return embed
 
 
 class ShowCatchup(SafeButton, template=r"runon:catchup:show:(?P<user>\d{1,21}):(?P<first>\d{1,2}):(?P<last>\d{1,2})"):
     refusal = OWNERS_ONLY
 
-    def __init__(self, user_id: int, first: int, last: int) -> None:
+    def __init__(self, user_id: int, first: int, last: int, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Show the catch-up",
+                label=tr("Show the catch-up") if tr else "show",
                 style=discord.ButtonStyle.danger,
                 custom_id=f"runon:catchup:show:{user_id}:{first}:{last}",
             )
@@ -111,18 +118,19 @@ class ShowCatchup(SafeButton, template=r"runon:catchup:show:(?P<user>\d{1,21}):(
         if not 1 <= self.first <= self.last <= services.catalog.episode_count:
             raise OutOfDate()
         found = digest(services.catalog, self.first, self.last)
+        tr = member_texts(interaction)
         await interaction.response.edit_message(
-            embed=digest_embed(found), view=view_of(MarkWatched(interaction.user.id, self.last))
+            embed=digest_embed(tr, found), view=view_of(MarkWatched(interaction.user.id, self.last, tr))
         )
 
 
 class MarkWatched(SafeButton, template=r"runon:catchup:mark:(?P<user>\d{1,21}):(?P<last>\d{1,2})"):
     refusal = OWNERS_ONLY
 
-    def __init__(self, user_id: int, last: int) -> None:
+    def __init__(self, user_id: int, last: int, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=f"Mark as watched (up to episode {last})",
+                label=tr("Mark as watched (up to episode {n})", n=last) if tr else "mark",
                 style=discord.ButtonStyle.success,
                 custom_id=f"runon:catchup:mark:{user_id}:{last}",
             )
@@ -139,31 +147,36 @@ class MarkWatched(SafeButton, template=r"runon:catchup:mark:(?P<user>\d{1,21}):(
         if not 1 <= self.last <= services.catalog.episode_count:
             raise OutOfDate()
         before, after = await services.catchup.mark_watched(interaction.user.id, self.last, services.clock())
+        tr = member_texts(interaction)
         if after == before:
-            text = f"You had already marked episode {before} as watched, so nothing changed."
+            text = tr("You had already marked episode {n} as watched, so nothing changed.", n=before)
         else:
-            text = f"\N{WHITE HEAVY CHECK MARK} Marked: you've watched up to episode {after}."
+            text = "\N{WHITE HEAVY CHECK MARK} " + tr("Marked: you've watched up to episode {n}.", n=after)
         await interaction.response.edit_message(content=text, view=None)
 
 
-def nothing_text(plan: CatchupPlan) -> str:
+def nothing_text(tr: Texts, plan: CatchupPlan) -> str:
     if plan.nothing is Nothing.NO_LINE_HERE:
-        return (
+        return tr(
             "Outside a server there is no spoiler line to catch up to: give `to:` (the last episode to cover), "
             "or run `/catchup` in your server."
         )
     if plan.nothing is Nothing.LINE_AT_ZERO:
-        return (
+        return tr(
             "This server's spoiler line is at episode 0 (nobody is assumed to have seen anything yet), so there's "
             "nothing to catch up to. Give `to:` to catch up to an episode of your choice."
         )
     if plan.line is not None and plan.end == plan.line:
-        return (
-            f"You're already caught up: you've watched up to episode {plan.horizon}, and the server's spoiler line "
-            f"is at episode {plan.line}."
+        return tr(
+            "You're already caught up: you've watched up to episode {horizon}, and the server's spoiler line "
+            "is at episode {line}.",
+            horizon=plan.horizon,
+            line=plan.line,
         )
-    return (
-        f"You're already caught up: you've watched up to episode {plan.horizon}, so episode {plan.end} is behind you."
+    return tr(
+        "You're already caught up: you've watched up to episode {horizon}, so episode {end} is behind you.",
+        horizon=plan.horizon,
+        end=plan.end,
     )
 
 
@@ -177,11 +190,12 @@ class Catchup(commands.Cog):
     async def catchup(self, interaction: Interaction, to: EpisodeOption | None = None) -> None:
         services = self.services
         plan = await services.catchup.plan(interaction.user.id, interaction.guild_id, to, services.clock())
+        tr = member_texts(interaction)
         if plan.digest is None:
-            await send(interaction, content=nothing_text(plan))
+            await send(interaction, content=nothing_text(tr, plan))
             return
-        button = ShowCatchup(interaction.user.id, plan.digest.first, plan.digest.last)
-        await send(interaction, embed=gate_embed(plan), view=view_of(button))
+        button = ShowCatchup(interaction.user.id, plan.digest.first, plan.digest.last, tr)
+        await send(interaction, embed=gate_embed(tr, plan), view=view_of(button))
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -19,61 +19,95 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
-from bot.services.chart import Bar, ChartText, render
+from bot.services.chart import Bar, ChartText, chart_font, render
 from bot.services.pulse import STARS, EpisodePulse, PollReading, PollRow
 
-from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, public_line, send, ts
+from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, Texts, public_line, send, texts_for, ts
 
 log = logging.getLogger(__name__)
 IDLE_CHECK = 300.0  # seconds: the loop looks for closed polls at least this often
 ALT_TEXT_LIMIT = 1024  # Discord's limit for an attachment's description
 
-CHART_TEXT = ChartText(
-    title="Run On: how this server rated each episode",
-    subtitle="Average stars (1 to 5) from the episode polls; the number of votes under each episode",
-    episode=lambda n: f"Ep {n}",
-    votes=str,
-    no_votes="no poll",
-    live="open",
-)
+
+def chart_text(tr: Texts) -> ChartText:
+    """Every word on the chart, in the reader's language (and a font that has its letters)."""
+    return ChartText(
+        title=tr("Run On: how this server rated each episode"),
+        subtitle=tr("Average stars (1 to 5) from the episode polls; the number of votes under each episode"),
+        episode=lambda n: tr("Ep {n}", n=n),
+        votes=str,
+        no_votes=tr("no poll"),
+        live=tr("open"),
+        font=chart_font(tr.lang),
+    )
 
 
-def stars_text(pulse: EpisodePulse) -> str:
+def _stars(average: float) -> str:
+    return f"{average:.1f}"
+
+
+def stars_text(tr: Texts, pulse: EpisodePulse) -> str:
     average = pulse.average
     if average is None:
-        return "no votes"
-    return f"{average:.1f} stars on average from {pulse.votes} vote{'s' if pulse.votes != 1 else ''}"
+        return tr("no votes")
+    return tr.plural(
+        "{average} stars on average from {n} vote",
+        "{average} stars on average from {n} votes",
+        pulse.votes,
+        average=_stars(average),
+        n=pulse.votes,
+    )
 
 
-def alt_text(bars: list[Bar], last: int) -> str:
+def alt_text(tr: Texts, bars: list[Bar], last: int) -> str:
     parts = []
     for bar in bars:
         if bar.average is None:
-            parts.append(f"episode {bar.episode}: no votes")
+            parts.append(tr("episode {n}: no votes", n=bar.episode))
+        elif bar.final:
+            parts.append(
+                tr("episode {n}: {average} stars, {votes} votes", n=bar.episode, average=_stars(bar.average),
+                   votes=bar.votes)
+            )  # fmt: skip
         else:
-            live = ", poll still open" if not bar.final else ""
-            parts.append(f"episode {bar.episode}: {bar.average:.1f} stars, {bar.votes} votes{live}")
-    text = f"Bar chart of the server's average rating of Run On episodes 1 to {last}, out of 5 stars. " + "; ".join(
-        parts
+            parts.append(
+                tr("episode {n}: {average} stars, {votes} votes, poll still open", n=bar.episode,
+                   average=_stars(bar.average), votes=bar.votes)
+            )  # fmt: skip
+    text = (
+        tr("Bar chart of the server's average rating of Run On episodes 1 to {last}, out of 5 stars.", last=last)
+        + " "
+        + "; ".join(parts)
     )
     return text if len(text) <= ALT_TEXT_LIMIT else text[: ALT_TEXT_LIMIT - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
-def episode_text(number: int, pulse: EpisodePulse | None) -> str:
+def episode_text(tr: Texts, number: int, pulse: EpisodePulse | None) -> str:
     if pulse is None:
-        return f"There was no episode poll for episode {number} in this server."
+        return tr("There was no episode poll for episode {n} in this server.", n=number)
     breakdown = ", ".join(f"{stars}\N{WHITE MEDIUM STAR} {n}" for stars, n in enumerate(pulse.counts, start=1))
     if pulse.state == "open":
-        return (
-            f"**Episode {number}**: the poll in <#{pulse.channel_id}> is open until {ts(pulse.closes_at, 'F')} "
-            f"({ts(pulse.closes_at, 'R')}). So far: {stars_text(pulse)} ({breakdown}); the final count comes when "
-            "it closes."
+        return tr(
+            "**Episode {n}**: the poll in <#{channel}> is open until {when} ({relative}). So far: {stars} "
+            "({breakdown}); the final count comes when it closes.",
+            n=number,
+            channel=pulse.channel_id,
+            when=ts(pulse.closes_at, "F"),
+            relative=ts(pulse.closes_at, "R"),
+            stars=stars_text(tr, pulse),
+            breakdown=breakdown,
         )
     if pulse.state == "gone":
-        return f"The poll for episode {number} was deleted before it closed, so there is no result."
+        return tr("The poll for episode {n} was deleted before it closed, so there is no result.", n=number)
     if not pulse.votes:
-        return f"**Episode {number}**: the poll closed without votes."
-    return f"**Episode {number}**: {stars_text(pulse)} ({breakdown}). The poll closed {ts(pulse.closes_at, 'D')}."
+        return tr("**Episode {n}**: the poll closed without votes.", n=number)
+    return tr(
+        "**Episode {n}**: {stars} ({breakdown}). The poll closed {when}.",
+        n=number,
+        stars=stars_text(tr, pulse),
+        breakdown=breakdown,
+        when=ts(pulse.closes_at, "D"),
+    )
 
 
 class Pulse(commands.Cog):
@@ -168,31 +202,38 @@ class Pulse(commands.Cog):
     async def pulse(self, interaction: Interaction, episode: EpisodeOption | None = None, public: bool = False) -> None:
         assert interaction.guild_id is not None
         services = self.services
+        tr = await texts_for(interaction, public=public)
         if public:
             line = await public_line(interaction)
-            beyond = "this channel's spoiler line"
         else:
             line = await services.progress.horizon(interaction.user.id)
-            beyond = "where you've watched"
         season = await services.pulse.season(interaction.guild_id)
         if episode is not None:
             if episode > line:
+                if public:
+                    raise UserError(
+                        "Episode {n} is beyond this channel's spoiler line (episode {line}), so its rating stays "
+                        "hidden. Ask privately instead.",
+                        n=episode,
+                        line=line,
+                    )
                 raise UserError(
-                    f"Episode {episode} is beyond {beyond} (episode {line}), so its rating stays hidden. "
-                    + ("Mark your progress with `/progress set`." if not public else "Ask privately instead.")
+                    "Episode {n} is beyond where you've watched (episode {line}), so its rating stays hidden. "
+                    "Mark your progress with `/progress set`.",
+                    n=episode,
+                    line=line,
                 )
-            await send(interaction, public=public, content=episode_text(episode, season.get(episode)))
+            await send(interaction, public=public, content=episode_text(tr, episode, season.get(episode)))
             return
         if line == 0:
+            if public:
+                raise UserError("This channel's spoiler line is at episode 0, so there is no episode to show publicly.")
             raise UserError(
                 "The chart shows only episodes you've watched, and you haven't marked any: use `/progress set`."
-                if not public
-                else "This channel's spoiler line is at episode 0, so there is no episode to show publicly."
             )
         if not any(n <= line for n in season):
-            await send(
-                interaction, public=public, content=f"No episode polls yet for episodes 1-{line} in this server."
-            )
+            content = tr("No episode polls yet for episodes 1-{line} in this server.", line=line)
+            await send(interaction, public=public, content=content)
             return
         bars = []
         for number in range(1, line + 1):
@@ -201,9 +242,20 @@ class Pulse(commands.Cog):
                 bars.append(Bar(number, None, 0, True))
             else:
                 bars.append(Bar(number, found.average, found.votes, found.closed))
-        png = await asyncio.to_thread(render, bars, CHART_TEXT)  # a few ms, off the event loop
-        chart = discord.File(io.BytesIO(png), filename="pulse.png", description=alt_text(bars, line))
-        content = f"How this server rated episodes 1-{line} (up to {beyond}). `/pulse episode:` gives one in words."
+        png = await asyncio.to_thread(render, bars, chart_text(tr))  # a few ms, off the event loop
+        chart = discord.File(io.BytesIO(png), filename="pulse.png", description=alt_text(tr, bars, line))
+        if public:
+            content = tr(
+                "How this server rated episodes 1-{line} (up to this channel's spoiler line). `/pulse episode:` gives "
+                "one in words.",
+                line=line,
+            )
+        else:
+            content = tr(
+                "How this server rated episodes 1-{line} (up to where you've watched). `/pulse episode:` gives one in "
+                "words.",
+                line=line,
+            )
         await send(interaction, public=public, content=content, file=chart)
 
 

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.locale import Msg, msg
-from bot.permissions import label
+from bot.permissions import LABELS, label
 from bot.reminders import Failed
 from bot.reminders.airing import KIND as AIRING
 from bot.reminders.airing import WHAT as AIRING_WHAT
@@ -21,13 +21,18 @@ from bot.reminders.party import WHAT as PARTY_WHAT
 from bot.reminders.party import PartyReminders
 from bot.reminders.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalAiringReminders, PersonalPartyReminders
 from bot.reminders.pulse import KIND as PULSE
+from bot.reminders.pulse import WHAT as PULSE_WHAT
 from bot.reminders.pulse import PulseReminders
 from bot.reminders.transport import DiscordTransport
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 5.0  # sends in flight may finish; the rest goes back to the queue
-WHAT: dict[str, Msg] = {PARTY_WHAT: msg("a watch-party reminder"), AIRING_WHAT: msg("an airing reminder")}
+WHAT: dict[str, Msg] = {
+    PARTY_WHAT: msg("a watch-party reminder"),
+    AIRING_WHAT: msg("an airing reminder"),
+    PULSE_WHAT: msg("an episode poll (polls also need the {permission} permission)", permission=LABELS["send_polls"]),
+}
 PROBLEMS: dict[str, Msg] = {
     "missing_access": msg("I can't see that channel"),
     "missing_permissions": msg("I'm missing a permission there"),
@@ -60,7 +65,8 @@ class Reminders(commands.Cog):
             PersonalAiringReminders(services.catalog, personal, services.guilds, services.rewatch, sender, language),
         )
         services.reminders.register(
-            PULSE, PulseReminders(services.guilds, services.rewatch, services.discussion, services.pulse, sender)
+            PULSE,
+            PulseReminders(services.guilds, services.rewatch, services.discussion, services.pulse, sender, language),
         )
         services.reminders.staff_report = self.staff_report
         if self.bot.background_tasks:

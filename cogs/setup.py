@@ -99,7 +99,8 @@ def pulse_text(tr: Texts, config: GuildConfig, guild: discord.Guild | None = Non
         )
     else:
         text = tr(
-            "on (they follow airing posts): a 1-5 star poll in each episode's discussion thread when it airs, open 24 hours"
+            "on (they follow airing posts): a 1-5 star poll in each episode's discussion thread when it airs, "
+            "open 24 hours"
         )
     if config.discussion_channel_id is None:
         return f"{text}\n{WARN} " + tr(
@@ -507,7 +508,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         assert guild is not None
         config = await self.services.guilds.set_pulse(guild.id, setting == "on", self.services.clock())
         tr = member_texts(interaction)
-        await send(interaction, content=tr("Episode polls: {setting}.", setting=pulse_text(tr, config, guild)))
+        await send(interaction, content=tr("Episode polls: {setting}", setting=pulse_text(tr, config, guild)))
 
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")

@@ -196,6 +196,11 @@ def update() -> list[str]:
         todo = [m for m in catalog if m.id and (not _translated(m) or m.fuzzy)]
         if todo:
             notes.append(f"{lang}: {len(todo)} message(s) to translate or review in {path.relative_to(ROOT)}")
+        elif missing_letters(lang):  # the chart's words changed: cut its font again
+            try:
+                notes.append(f"{lang}: cut {build_font(lang).relative_to(ROOT)} again for the chart's new letters")
+            except FileNotFoundError as exc:
+                notes.append(f"{lang}: the chart's font lacks letters and {exc}")
     return notes
 
 
@@ -266,4 +271,78 @@ def check() -> list[str]:
             found.append(
                 f"{lang}: {mo.relative_to(ROOT)} does not match the .po file: run python -m bot.locale compile"
             )
+        lacking = missing_letters(lang)
+        if lacking:
+            found.append(
+                f"{lang}: the chart's font {chart_font_path(lang).relative_to(ROOT)} lacks {''.join(lacking[:20])!r}: "
+                "run python -m bot.locale font"
+            )
     return found
+
+
+# -- the chart's font ------------------------------------------------------------------------------
+
+#: Where `font` finds the full font to cut each language's chart font from (Debian's fonts-nanum; any copy of
+#: NanumGothic will do with --source). SIL Open Font License 1.1: the cut-down copy is renamed, as the licence's
+#: Reserved Font Name clause asks of a modified font.
+FONT_SOURCES = {"ko": Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")}
+FONT_FAMILY = {"ko": "Run On Chart KR"}
+
+
+def chart_font_path(lang: str) -> Path:
+    from bot.services.chart import CHART_FONT
+
+    return LOCALE_DIR / lang / CHART_FONT
+
+
+def chart_letters(lang: str) -> frozenset[str]:
+    """Every character the chart can draw in ``lang``: its words (from the catalogue), digits and ASCII."""
+    from bot.locale import texts
+    from cogs.pulse import chart_text
+
+    words = chart_text(texts(lang))
+    text = [words.title, words.subtitle, words.no_votes, words.live]
+    text += [words.episode(n) for n in range(1, 100)]
+    return frozenset("".join(text)) | frozenset(string.printable.strip()) | {" "}
+
+
+def missing_letters(lang: str) -> list[str]:
+    """The chart's characters that ``lang``'s shipped font lacks (needs fontTools, a development dependency)."""
+    from fontTools.ttLib import TTFont
+
+    path = chart_font_path(lang)
+    if not path.exists():
+        return sorted(chart_letters(lang))
+    with TTFont(path) as font:
+        cmap = font.getBestCmap()
+    return sorted(ch for ch in chart_letters(lang) if ord(ch) not in cmap)
+
+
+def build_font(lang: str, source: Path | None = None) -> Path:
+    """Cut the chart's font for ``lang`` down from the full font: only the letters the chart uses."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    source = source or FONT_SOURCES[lang]
+    if not source.exists():
+        raise FileNotFoundError(f"{source} is missing: install Debian's fonts-nanum, or pass --source")
+    options = subset.Options()
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence records
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5"]  # VTT hinting sources: not needed to draw
+    font = TTFont(source)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(chart_letters(lang))))
+    subsetter.subset(font)
+    family = FONT_FAMILY[lang]
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 4, 16, 21):
+            names.setName(family, record.nameID, record.platformID, record.platEncID, record.langID)
+        elif record.nameID in (3, 6):
+            names.setName(family.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
+    path = chart_font_path(lang)
+    font.save(path)
+    font.close()
+    return path

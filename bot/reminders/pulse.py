@@ -3,8 +3,10 @@ episode's discussion thread, opened (or created) through the discussion service 
 
 from __future__ import annotations
 
+from bot.locale import Texts
 from bot.services.discussion import DiscussionService
 from bot.services.guild_config import GuildConfigService
+from bot.services.language import LanguageService
 from bot.services.pulse import POLL_HOURS, PULSE_KIND, STARS, PulseService
 from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
@@ -16,16 +18,18 @@ KIND = PULSE_KIND
 WHAT = "an episode poll (polls also need the Send Polls permission)"
 
 
-def poll_spec(episode: int) -> PollSpec:
+def poll_spec(tr: Texts, episode: int) -> PollSpec:
     """The poll names the episode number only: nothing in it spoils the episode."""
-    answers = tuple(f"{n} star" + ("s" if n > 1 else "") for n in range(1, STARS + 1))
-    return PollSpec(f"How was episode {episode}?", answers, POLL_HOURS, emoji="\N{WHITE MEDIUM STAR}")
+    answers = tuple(tr.plural("{n} star", "{n} stars", n, n=n) for n in range(1, STARS + 1))
+    return PollSpec(tr("How was episode {n}?", n=episode), answers, POLL_HOURS, emoji="\N{WHITE MEDIUM STAR}")
 
 
-def poll_intro(episode: int) -> str:
-    return (
-        f"\N{BAR CHART} Rate episode {episode}! The poll is open for {POLL_HOURS} hours; "
-        "`/pulse` shows how the server rated each episode once it closes."
+def poll_intro(tr: Texts, episode: int) -> str:
+    return "\N{BAR CHART} " + tr(
+        "Rate episode {n}! The poll is open for {hours} hours; `/pulse` shows how the server rated each episode "
+        "once it closes.",
+        n=episode,
+        hours=POLL_HOURS,
     )
 
 
@@ -37,7 +41,9 @@ class PulseReminders:
         discussion: DiscussionService,
         pulse: PulseService,
         sender: PacedSender,
+        language: LanguageService,
     ) -> None:
+        self._language = language
         self._guilds = guilds
         self._rewatch = rewatch
         self._discussion = discussion
@@ -54,15 +60,16 @@ class PulseReminders:
         if link.thread_id is None:
             why = link.why.reason if link.why is not None else "no discussion thread"
             return Skipped(f"no discussion thread for the poll: {why}")
+        tr = await self._language.server(reminder.guild_id)
         result = await self._sender.send(
             Outgoing(
-                poll_intro(slot.episode),
+                poll_intro(tr, slot.episode),
                 reminder.guild_id,
                 channel_id=link.thread_id,
                 nonce=attempt.nonce,
                 deadline=attempt.deadline,
                 label=f"episode poll {reminder.id}",
-                poll=poll_spec(slot.episode),
+                poll=poll_spec(tr, slot.episode),
             )
         )
         failed = outcome_of(result, link.thread_id, WHAT)

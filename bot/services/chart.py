@@ -3,7 +3,9 @@
 Drawn with Pillow, not matplotlib: Pillow is 7 MB installed with no further dependencies and draws and
 encodes this chart in about 16 ms; matplotlib 3.11 needs about 115 MB with NumPy, fontTools and the rest (and
 Pillow itself), 0.45 s to import and about 50 ms (p99 100 ms) for a comparable figure. The chart needs
-rectangles, lines and text; Pillow's bundled scalable font (FreeType) covers them, so no font file ships.
+rectangles, lines and text; Pillow's bundled scalable font (FreeType) covers English. It has no Hangul, so
+the Korean chart uses a font that ships with the catalogues: NanumGothic (SIL Open Font License), cut down to
+the letters the Korean chart uses (``python -m bot.locale font`` makes it; ``check`` says when it lacks one).
 
 The card is opaque with its own background, text at a contrast above 7:1 and bars above 3:1 against it,
 and a light border, so it reads the same in Discord's dark and light themes. Every word on it comes from
@@ -12,9 +14,11 @@ the caller (:class:`ChartText`), so the feature's language layer owns them.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -29,6 +33,7 @@ MUTED = (190, 195, 205)
 GRID = (70, 75, 86)
 BAR = (242, 124, 104)  # the brand coral, lightened for contrast on the card
 OPEN_BAR = (120, 126, 140)  # an open poll's live count: not the final result
+CHART_FONT = "chart.ttf"  # in bot/locale/<lang>/: the letters that language's chart needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,7 @@ class ChartText:
     votes: Callable[[int], str]  # the second line under it, e.g. "12" (the subtitle says they are votes)
     no_votes: str  # the second line for an episode without votes
     live: str  # a third line marking an open poll's live count
+    font: str | None = None  # a font file with the letters of these texts (None: Pillow's own, Latin only)
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
@@ -73,8 +79,18 @@ def slot_width(count: int) -> float:
     return (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(count, 1)
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def chart_font(lang: str) -> str | None:
+    """The font file for a language's chart: None for Pillow's own (Latin), else the one shipped for it."""
+    if lang == "en":
+        return None
+    found = resources.files("bot.locale").joinpath(lang, CHART_FONT)
+    with resources.as_file(found) as path:  # a real file in any install (the wheel is unpacked, not zipped)
+        return str(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _font(size: int, path: str | None = None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
 
 
 def _centered(
@@ -88,7 +104,7 @@ def render(bars: Sequence[Bar], text: ChartText) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH - 1, HEIGHT - 1), outline=BORDER, width=2)
-    title, small, tiny = _font(28), _font(18), _font(16)
+    title, small, tiny = _font(28, text.font), _font(18, text.font), _font(16, text.font)
     draw.text((MARGIN_LEFT - 40, 22), text.title, font=title, fill=TEXT)
     draw.text((MARGIN_LEFT - 40, 62), text.subtitle, font=small, fill=MUTED)
     for stars in range(MAX_STARS + 1):

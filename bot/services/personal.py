@@ -32,7 +32,7 @@ def parse_own_times(text: str) -> tuple[int, ...]:
     """A member's own times, ``"1d, 30m"`` -> ``(86400, 1800)``: the server's grammar, at most three."""
     offsets = parse_offsets(text)
     if len(offsets) > MAX_OWN_TIMES:
-        raise UserError(f"Choose at most {MAX_OWN_TIMES} times for your own reminders, e.g. `1d, 30m`.")
+        raise UserError("Choose at most {limit} times for your own reminders, e.g. `1d, 30m`.", limit=MAX_OWN_TIMES)
     return offsets
 
 

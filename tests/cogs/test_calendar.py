@@ -43,7 +43,7 @@ async def test_server_calendar_has_the_rewatch_and_parties_with_exact_instants_a
     h.recorder.clear()
     await h.invoke("calendar server")
     assert data(h)["flags"] & EPHEMERAL
-    assert data(h)["content"].startswith("16 upcoming episode(s) and 2 watch parties.")
+    assert data(h)["content"].startswith("16 upcoming episodes and 2 watch parties.")
     calendar, raw = _ics(h)
     assert calendar["version"] == "2.0"
     events = _events(calendar)

@@ -221,6 +221,21 @@ async def _every_command(h, staff, clock) -> None:
     h.enforce_discord_rules = False  # an admin let everyone see /setup in Integrations: the bot still refuses
     await h.invoke("setup spoilers", line=3, user=fan, locale=KO)
     h.enforce_discord_rules = True
+    # catching up: the member has watched nothing, the server's line is at episode 3
+    await h.invoke("catchup", locale=KO)
+    await h.click("runon:catchup:show:2000:1:3", locale=KO)
+    await h.click("runon:catchup:mark:2000:3", user=h.member(2001, name="other"), locale=KO)  # not theirs
+    await h.click("runon:catchup:mark:2000:3", locale=KO)
+    await h.click("runon:catchup:mark:2000:3", locale=KO)  # again: nothing changes
+    await h.invoke("catchup", locale=KO)  # caught up
+    await h.invoke("catchup", guild_id=DM, locale=KO)  # no spoiler line outside a server
+    await h.invoke("catchup", to=5, guild_id=DM, locale=KO)
+    # episode polls (staff) and the ratings
+    await h.invoke("setup pulse", setting="off", user=staff, locale=KO)
+    await h.invoke("setup pulse", setting="on", user=staff, locale=KO)
+    await h.invoke("pulse", locale=KO)  # no polls yet
+    await h.invoke("pulse", episode=9, locale=KO)  # beyond where the member has watched
+    await h.invoke("pulse", episode=2, public=True, locale=KO)
     # discussion and spoilers
     await h.invoke("discuss", episode=2, locale=KO)
     await h.invoke("discuss", episode=2, locale=KO)
@@ -236,15 +251,26 @@ async def _every_command(h, staff, clock) -> None:
     await h.invoke("watchparty create", episodes="99", when="내일 21:00", locale=KO)
     await h.invoke("watchparty list", locale=KO)
     await h.invoke("watchparty info", party=1, locale=KO)
-    await h.click("runon:party:1:going", user=h.member(2600, name="friend"), locale=KO)
+    friend = h.member(2600, name="friend")
+    await h.click("runon:party:1:going", user=friend, locale=KO)
     await h.click("runon:party:1:maybe", user=h.member(2601, name="maybe"), locale=KO)
     await h.click("runon:party:1:declined", user=h.member(2602, name="no"), locale=KO)
     await h.invoke("watchparty edit", party=1, when="오늘 밤 10시", locale=KO)  # 22:00 KST, an hour from now
     await h.invoke("watchparty edit", party=1, note="간식 지참", user=h.member(2603, name="x"), locale=KO)
     await h.invoke("watchparty remind-me", setting="on", locale=KO)
     await h.invoke("watchparty remind-me", setting="off", locale=KO)
+    await h.invoke("watchparty remind-me", setting="on", offsets="30분", user=friend, locale=KO)  # their own DM
+    await h.invoke("watchparty remind-me", setting="off", offsets="1시간", locale=KO)  # refused: offsets go with on
+    await h.invoke("calendar server", locale=KO)
+    await h.invoke("calendar mine", user=friend, locale=KO)
+    await h.invoke("calendar mine", locale=KO)  # not going to any
+    await h.invoke("calendar server", guild_id=DM, locale=KO)
     await tick_at(h, clock, NOW)  # 1 hour before: the reminder, pinging who is going
     assert any((m.get("content") or "").startswith("⏰ **같이보기 #1** (3-4화)가 <t:") for m in h.channel_messages(600))
+    await tick_at(h, clock, NOW + dt.timedelta(minutes=30))  # the friend's own reminder, by DM
+    [own] = h.channel_messages(h._dm_channel_id(2600))
+    assert own["content"].startswith("⏰ **같이보기 #1** (3-4화)가 <t:")
+    assert "직접 정한 알림" in own["content"]
     await h.invoke("watchparty cancel", party=1, locale=KO)
     # rewatch (staff), with the airing posts it makes
     await h.invoke("rewatch show", locale=KO)
@@ -256,7 +282,10 @@ async def _every_command(h, staff, clock) -> None:
     await h.invoke("rewatch resume", user=staff, locale=KO)
     first = (await h.bot.services.rewatch.current(h.guild_id))[1][0].airs_at
     await tick_at(h, clock, first - dt.timedelta(hours=24))
-    await tick_at(h, clock, first)
+    await tick_at(h, clock, first)  # the airing post, and the episode poll in episode 1's thread
+    await h.invoke("pulse", locale=KO)  # the chart, the poll still open
+    await h.invoke("pulse", episode=1, locale=KO)
+    await h.invoke("airing remind-me", setting="on", offsets="1일, 30분", locale=KO)
     await h.invoke("rewatch stop", user=staff, locale=KO)
     # autocomplete lines
     for command, focused, value, options in [
@@ -598,3 +627,64 @@ async def test_korean_texts_name_commands_by_their_korean_names(h):
 
 def test_now_is_the_conftest_clock():
     assert dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC) == NOW  # Saturday 21:00 in Seoul, the tables' reference
+
+
+# -- fans' features, in Korean -----------------------------------------------------------------------
+
+
+async def test_a_korean_members_calendar_is_korean_inside_too(h, staff):
+    """The .ics itself (titles, descriptions, alarms) is in the member's language, with the same exact instants."""
+    await h.invoke("rewatch start", from_="2026-11-25", user=staff)
+    await h.invoke("watchparty create", episodes="3-4", when="2026-12-02 20:30", timezone="Asia/Seoul")
+    await h.invoke("watchparty remind-me", setting="on", offsets="1일, 30분", locale=KO)
+    h.recorder.clear()
+    await h.invoke("calendar server", locale=KO)
+    assert data(h)["content"].startswith("다가오는 회차 16개, 같이보기 1개.")
+    episode = _calendar_events(h)[f"runon-{h.guild_id}-episode-1@runon-bot"]
+    assert str(episode["summary"]) == "런 온 다시보기: 1화"
+    await h.invoke("calendar mine", locale=KO)
+    assert data(h)["content"].startswith("참석하는 같이보기 1개예요.")
+    party = _calendar_events(h)["runon-party-1@runon-bot"]
+    assert str(party["summary"]) == "런 온 같이보기 #1: 3-4화"
+    assert party.decoded("dtstart") == dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
+    description = str(party["description"])
+    assert "내 응답: 참석 (참석 1명)" in description
+    assert "알림: 직접 정한 알림 시점, 1일, 30분 전." in description
+    assert {str(a["description"]) for a in party.walk("VALARM")} == {"곧 시작해요: 런 온 같이보기 #1: 3-4화"}
+
+
+def _calendar_events(h) -> dict[str, Any]:
+    import icalendar
+
+    [call] = [c for c in h.recorder.calls if c.blobs]
+    [blob] = call.blobs.values()
+    h.recorder.clear()
+    return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(blob).walk("VEVENT")}
+
+
+def test_the_korean_chart_is_drawn_with_a_font_that_has_its_letters():
+    """Pillow's own font has no Hangul: the Korean chart names the shipped font, which has every letter it draws
+    (``python -m bot.locale check`` says so too); English keeps Pillow's own font."""
+    from pathlib import Path
+
+    from cogs.pulse import chart_text
+
+    words = chart_text(texts(KO))
+    assert HANGUL.search(words.title)
+    assert words.font is not None
+    assert Path(words.font).is_file()
+    assert tool.missing_letters(KO) == []
+    assert chart_text(texts("en")).font is None
+
+
+async def test_the_korean_ratings_chart_is_described_in_korean(korean_server, clock):
+    h = korean_server
+    await h.bot.services.pulse.record(h.guild_id, 1, 777, 888, clock.now)
+    await h.invoke("progress set", episode=2, locale=KO)
+    h.recorder.clear()
+    await h.invoke("pulse", locale=KO)
+    [attachment] = data(h)["attachments"]
+    assert attachment["description"].startswith("런 온 1화부터 2화까지 이 서버의 평균 별점")
+    assert data(h)["content"] == (
+        "이 서버가 매긴 1-2화 평점이에요 (내가 본 곳까지). 한 회차를 글로 보려면 `/평점 회차:`."
+    )

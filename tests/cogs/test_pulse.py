@@ -230,7 +230,7 @@ async def test_without_a_discussion_channel_the_poll_is_skipped_with_the_reason(
 async def test_a_refused_poll_is_reported_to_staff_once(h, staff, clock):
     await h.invoke("setup staff", user=staff, channel=h.add_channel(900, name="staff"))
     await _server(h, staff)
-    await h.invoke("discuss", episode=1)  # the thread exists; the bot lacks Send Polls in it
+    await h.invoke("discuss", episode=1)  # the thread exists; the bot lacks Create Polls in it
     thread_id = (await h.bot.services.discussion.thread(h.guild_id, 1)).thread_id
     h.recorder.clear()
     h.recorder.fail("POST", rf"/channels/{thread_id}/messages", times=5)
@@ -240,7 +240,7 @@ async def test_a_refused_poll_is_reported_to_staff_once(h, staff, clock):
     assert row.detail.startswith("missing_permissions")
     reports = [c.json["content"] for c in h.recorder.calls if c.path == "/channels/900/messages" and c.status == 200]
     assert len(reports) == 1
-    assert "I couldn't post an episode poll (polls also need the Send Polls permission)" in reports[0]
+    assert "I couldn't post an episode poll (polls also need the Create Polls permission)" in reports[0]
 
 
 def _bars(png: bytes):
