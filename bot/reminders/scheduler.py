@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, epoch, instant
-from bot.store import Database, DatabaseProblem, ReminderRow, guilds, instances, members, reminders
+from bot.store import Database, DatabaseProblem, ReminderRow, background_work, guilds, instances, members, reminders
 
 from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
 from .sender import PacedSender
@@ -223,6 +223,7 @@ class ReminderScheduler:
             report.released += await self.reap(orphans=first)
 
     async def _handle(self, row: ReminderRow, report: TickReport) -> None:
+        background_work()  # this delivery's reads leave room for members' interactions
         try:
             outcome = await self._deliver(row)
             await self._record(row, outcome, report)

@@ -147,10 +147,12 @@ class PersonalReminderService:
 
     async def plan_party(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
         conn = tx.conn
+        if users is not None and not await personal.any_party_plans(conn, PARTY_DM_KIND, party_id, users):
+            return  # an RSVP from members without their own times (most clicks): nothing to plan or cancel
         party = await parties.get(conn, party_id)
         if party is None:
             return
-        existing = await personal.for_target(conn, PARTY_DM_KIND, party_id)
+        existing = await personal.for_target(conn, PARTY_DM_KIND, party_id, users)
         wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
         if party.status == "scheduled" and party.starts_at > epoch(now):
             going = await parties.members(conn, party_id, "going")

@@ -250,14 +250,16 @@ class WatchPartyService:
         """One member's answer, applied atomically against the capacity and the wait list. The counts for the
         card are read after the commit, outside the writer's turn (they show the latest state)."""
         async with self._party_locks(party_id), self._db.transaction() as tx:
-            row = await parties.lock(tx.conn, party_id) if 0 < party_id < MAX_ID else None
+            row, previous = (
+                await parties.lock_for_answer(tx.conn, party_id, user_id) if 0 < party_id < MAX_ID else (None, None)
+            )
             if row is None or row.guild_id != guild_id:
                 raise NoSuchParty(party_id)
             if row.status != "scheduled":
                 raise UserError("This watch party was cancelled.")
             if instant(row.ends_at) <= now:
                 raise UserError("This watch party is over.")
-            change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now))
+            change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now), previous)
             await self._changed(tx, row.id, now, (user_id, *change.promoted))
         async with self._db.read() as conn:
             counts = await parties.counts(conn, row.id)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -46,6 +47,22 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 4
+POSTGRES_POOL = (10, 10)  # connections kept, and extra ones opened under load
+#: How many of the connections the bot's own background work (the reminder drain) may hold at once: the rest
+#: stay free for members' interactions, which never queue behind a burst of a thousand reminders.
+BACKGROUND_READERS = READERS - 1
+BACKGROUND_POSTGRES = 12
+
+_background: contextvars.ContextVar[bool] = contextvars.ContextVar("runon_db_background", default=False)
+
+
+def background_work() -> None:
+    """Mark the current task as the bot's own background work (a reminder delivery, the loop): its reads and, on
+    PostgreSQL, its transactions take turns in a lane narrower than the pool, so an interaction always finds
+    a free connection. A task created afterwards from this one inherits the mark (asyncio copies the context)."""
+    _background.set(True)
+
+
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
 _USER_VERSION_OFFSET = 60  # the header field PRAGMA user_version reads (4 bytes, big-endian)
@@ -158,6 +175,7 @@ class Database:
         self._listener: Any = None  # asyncpg connection LISTENing for cache invalidations
         self._listen_task: asyncio.Task[None] | None = None
         self._closed = False
+        self._background_lane = asyncio.Semaphore(BACKGROUND_POSTGRES if self.shared else BACKGROUND_READERS)
 
     @property
     def path(self) -> str:
@@ -223,8 +241,9 @@ class Database:
 
     @classmethod
     async def _open_postgres(cls, target: str, *, migrate: bool, listen: bool) -> Database:
+        size, overflow = POSTGRES_POOL
         engine = create_async_engine(
-            _asyncpg_url(target), pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+            _asyncpg_url(target), pool_size=size, max_overflow=overflow, pool_pre_ping=True, pool_recycle=1800
         )
         db = cls(target, engine, None)
         try:
@@ -257,7 +276,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """One transaction: commits when the block ends, rolls back if it raises (or is cancelled)."""
         if self.shared:
-            async with self._writer.begin() as pooled:
+            async with self._lane(), self._writer.begin() as pooled:
                 tx = Tx(pooled)
                 yield tx
         else:
@@ -274,15 +293,24 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads; sees everything committed before it started."""
         if self.shared:
-            async with self._writer.connect() as pooled:
+            async with self._lane(), self._writer.connect() as pooled:
                 yield pooled
             return
         if self._reader is None:
             async with self.transaction() as tx:
                 yield tx.conn
             return
-        async with self._reader.connect() as conn:
+        async with self._lane(), self._reader.connect() as conn:
             yield conn
+
+    @contextlib.asynccontextmanager
+    async def _lane(self) -> AsyncIterator[None]:
+        """Background work waits for a place in its lane before taking a connection; members' work does not."""
+        if not _background.get():
+            yield
+            return
+        async with self._background_lane:
+            yield
 
     # -- caches across processes -----------------------------------------------------------------
 

@@ -92,6 +92,17 @@ async def lock(conn: AsyncConnection, party_id: int) -> PartyRow | None:
     return None if record is None else _party(record)
 
 
+async def lock_for_answer(conn: AsyncConnection, party_id: int, user_id: int) -> tuple[PartyRow | None, str | None]:
+    """The party, locked like :func:`lock`, with the member's current answer, in one statement (an RSVP click
+    holds the writer for as few round trips as possible)."""
+    answer = sa.select(r.c.status).where(r.c.party_id == p.c.id, r.c.user_id == user_id).scalar_subquery()
+    query = sa.select(*_PARTY_COLUMNS, answer.label("answer")).where(p.c.id == party_id).with_for_update(of=p)
+    record = (await conn.execute(query)).first()
+    if record is None:
+        return None, None
+    return _party(record[:-1]), None if record[-1] is None else str(record[-1])
+
+
 async def update(conn: AsyncConnection, party_id: int, now: int, **fields: Any) -> PartyRow:
     unknown = set(fields) - UPDATABLE
     if unknown:
@@ -180,12 +191,20 @@ async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tupl
     return [(_party(x[:-1]), str(x[-1])) for x in await conn.execute(query)]
 
 
-async def set_rsvp(conn: AsyncConnection, party: PartyRow, user_id: int, wanted: str, now: int) -> RsvpChange:
+_UNKNOWN = object()
+
+
+async def set_rsvp(
+    conn: AsyncConnection, party: PartyRow, user_id: int, wanted: str, now: int, previous: object = _UNKNOWN
+) -> RsvpChange:
     """Record an RSVP, applying the capacity: a full party wait-lists new "going" answers, and a freed
-    place goes to the longest-waiting member. ``party`` must have been locked in this transaction."""
+    place goes to the longest-waiting member. ``party`` must have been locked in this transaction;
+    ``previous`` is the member's answer when the caller read it with the lock (:func:`lock_for_answer`)."""
     if wanted not in ("going", "maybe", "declined"):
         raise ValueError(wanted)
-    previous = await status_of(conn, party.id, user_id)
+    if previous is _UNKNOWN:
+        previous = await status_of(conn, party.id, user_id)
+    assert previous is None or isinstance(previous, str)
     status = wanted
     if wanted == "going" and previous == "waitlist":
         status = "waitlist"  # pressing Going again keeps one's place in the queue

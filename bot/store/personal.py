@@ -46,8 +46,13 @@ async def get(conn: AsyncConnection, personal_id: int) -> PersonalRow | None:
     return None if record is None else PersonalRow(*record)
 
 
-async def for_target(conn: AsyncConnection, kind: str, target_id: int) -> list[PersonalRow]:
+async def for_target(
+    conn: AsyncConnection, kind: str, target_id: int, users: Sequence[int] | None = None
+) -> list[PersonalRow]:
+    """The personal rows for one party or slot: everyone's, or only ``users``'."""
     query = sa.select(*_COLUMNS).where(t.c.kind == kind, t.c.target_id == target_id)
+    if users is not None:
+        query = query.where(t.c.user_id.in_(list(users)))
     return [PersonalRow(*r) for r in await conn.execute(query)]
 
 
@@ -112,6 +117,19 @@ async def cancel_many(conn: AsyncConnection, reminder_ids: Sequence[int], reason
 
 
 # -- the members' own times --------------------------------------------------------------------------
+
+
+async def any_party_plans(conn: AsyncConnection, kind: str, party_id: int, user_ids: Sequence[int]) -> bool:
+    """Whether any of ``user_ids`` wants watch-party DMs at their own times or already has a personal row for
+    the party (one query: most RSVP clicks come from members with neither, and need no planning)."""
+    s = member_settings
+    users = list(user_ids)
+    own = sa.select(s.c.user_id).where(
+        s.c.user_id.in_(users), s.c.party_dm_reminders == 1, s.c.party_dm_offsets.is_not(None)
+    )
+    rows = sa.select(t.c.user_id).where(t.c.kind == kind, t.c.target_id == party_id, t.c.user_id.in_(users))
+    found = await conn.execute(sa.select(sa.exists(own) | sa.exists(rows)))
+    return bool(found.scalar())
 
 
 async def set_party_dm(conn: AsyncConnection, user_id: int, enabled: bool, offsets: str | None, now: int) -> None:

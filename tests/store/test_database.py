@@ -180,6 +180,35 @@ async def test_readers_see_committed_data_while_a_writer_is_busy(db):
         assert await progress.get(conn, 1) == 8
 
 
+async def test_a_members_read_finds_a_connection_while_background_work_holds_all_it_may(db):
+    """A burst of reminder deliveries (background work) never takes every connection: with more background
+    readers waiting than the pool holds, a member's read is served at once, and the background ones in turn."""
+    from bot.store import background_work
+    from bot.store.database import POSTGRES_POOL, READERS
+
+    release = asyncio.Event()
+    holding = 0
+
+    async def delivery() -> None:
+        nonlocal holding
+        background_work()
+        async with db.read() as conn:
+            holding += 1
+            await conn.execute(sa.text("SELECT 1"))
+            await release.wait()
+
+    pool = sum(POSTGRES_POOL) if db.shared else READERS
+    deliveries = [asyncio.create_task(delivery()) for _ in range(pool + 5)]
+    await asyncio.sleep(0.2)
+    assert 0 < holding < pool  # they hold what their lane allows, not the whole pool
+    async with asyncio.timeout(5):  # without the lane this waits for a connection until the deliveries finish
+        async with db.read() as conn:
+            assert (await conn.execute(sa.text("SELECT 1"))).scalar() == 1
+    release.set()
+    await asyncio.gather(*deliveries)
+    assert holding == pool + 5
+
+
 async def test_online_backup_is_a_consistent_copy(db, tmp_path):
     if not db.is_sqlite:
         with pytest.raises(DatabaseProblem, match="pg_dump"):
