@@ -34,16 +34,19 @@ import discord
 
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
+from bot.locale import english, texts
 from bot.services import Services
 from bot.services.chart import Bar
 from bot.services.chart import render as render_chart
 from bot.store import Database
-from cogs.pulse import CHART_TEXT
+from cogs.pulse import chart_text
 from tests.harness import Harness, close, start
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 KST = ZoneInfo("Asia/Seoul")
+CHART_TEXT = chart_text(english())
+KOREAN_CHART_TEXT = chart_text(texts("ko"))  # drawn with the shipped NanumGothic cut
 STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True, manage_events=True)
 
 
@@ -112,6 +115,11 @@ async def main(calls: int) -> None:
             async def chart() -> None:
                 render_chart(bars, CHART_TEXT)
 
+            korean_png = render_chart(bars, KOREAN_CHART_TEXT)
+
+            async def korean_chart() -> None:
+                render_chart(bars, KOREAN_CHART_TEXT)
+
             viewer = h.member(2001, name="viewer")
             await h.invoke("progress set", episode=16, user=viewer)
 
@@ -129,6 +137,11 @@ async def main(calls: int) -> None:
                 ("/catchup (progress 0, line 16): the gate", await timed(calls, catchup_gate), ""),
                 ("/catchup: Show (digest of episodes 1-16)", await timed(calls, catchup_show), ""),
                 ("pulse chart: render 16 bars + PNG (Pillow)", await timed(calls, chart), f"{len(png):,} bytes"),
+                (
+                    "the same chart in Korean (shipped font)",
+                    await timed(calls, korean_chart),
+                    f"{len(korean_png):,} bytes",
+                ),
                 ("/pulse end to end (16 closed polls)", await timed(calls, pulse), "no deferral needed"),
                 ("/calendar server (25 parties, 16 episodes)", await timed(calls, calendar), ""),
             ]

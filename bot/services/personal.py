@@ -117,10 +117,12 @@ class PersonalReminderService:
         party they are going to, in every server)."""
         offsets = parse_own_times(times) if on and times is not None else None
         async with self._db.transaction() as tx:
+            _, had = await personal.own_party_offsets(tx.conn, user_id)
             await personal.set_party_dm(tx.conn, user_id, on, stored(offsets), epoch(now))
-            for party, answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
-                if answer == "going":
-                    await self.plan_party(tx, party.id, now, (user_id,))
+            if had is not None or offsets is not None:  # own times before or now: re-plan their DMs
+                for party, answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
+                    if answer == "going":
+                        await self.plan_party(tx, party.id, now, (user_id,))
         return OwnTimes(on, offsets)
 
     async def set_airing(self, guild_id: int, user_id: int, on: bool, times: str | None, now: dt.datetime) -> OwnTimes:

@@ -11,13 +11,16 @@ from bot.store.schema import reminders, watch_parties
 from tests.conftest import wipe_postgres
 
 
-async def due_party_reminders(url: str, count: int, now: dt.datetime, *, base_channel: int, spread: int = 30) -> None:
+async def due_party_reminders(
+    url: str, count: int, now: dt.datetime, *, base_channel: int, spread: int = 30, lead: int = 60
+) -> None:
     """Wipe the database, then ``count`` watch parties (one channel each, spread over 100 servers), each with a
-    reminder due a minute before its start; the starts spread over ``spread`` seconds from one minute ahead."""
+    reminder due ``lead`` seconds before its start; the reminders fall due over ``spread`` seconds from now (so
+    a drain that takes longer than ``lead`` finds later ones stale, as a real bot would)."""
     await wipe_postgres(url)
     db = await Database.open(url, listen=False)
     try:
-        base = int(now.timestamp()) + 60
+        base = int(now.timestamp()) + lead
         parties, queue = [], []
         for index in range(count):
             starts = base + index * spread // count
@@ -43,9 +46,9 @@ async def due_party_reminders(url: str, count: int, now: dt.datetime, *, base_ch
                     "kind": "party",
                     "guild_id": guild,
                     "ref_id": index + 1,
-                    "offset_seconds": 60,
+                    "offset_seconds": lead,
                     "event_at": starts,
-                    "due_at": starts - 60,
+                    "due_at": starts - lead,
                 }
             )
         async with db.transaction() as tx:
