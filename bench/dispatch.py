@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m bench.dispatch                 # 2,000 timed calls per row, plain-text table
+    python -m bench.dispatch                 # 500 timed calls per row (about 5 minutes), plain-text table
     python -m bench.dispatch --markdown      # the same as a markdown table
     python -m bench.dispatch --calls 5000 --only recap
     python -m bench.dispatch --profile "cast lookup"   # cProfile instead of timing
@@ -781,7 +781,7 @@ def time_rows(cases: Sequence[Case]) -> list[tuple[str, ...]]:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.dispatch", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--calls", type=int, default=2000, help="timed calls per row (default 2000)")
+    parser.add_argument("--calls", type=int, default=500, help="timed calls per row (default 500)")
     parser.add_argument("--warmup", type=int, default=200, help="untimed calls per row first (default 200)")
     parser.add_argument("--chunk", type=int, default=100, help="calls per row before switching rows (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the row shuffling")
