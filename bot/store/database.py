@@ -54,6 +54,7 @@ BACKGROUND_READERS = READERS - 1
 BACKGROUND_POSTGRES = 12
 
 _background: contextvars.ContextVar[bool] = contextvars.ContextVar("runon_db_background", default=False)
+_in_lane: contextvars.ContextVar[bool] = contextvars.ContextVar("runon_db_in_lane", default=False)
 
 
 def background_work() -> None:
@@ -305,12 +306,17 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def _lane(self) -> AsyncIterator[None]:
-        """Background work waits for a place in its lane before taking a connection; members' work does not."""
-        if not _background.get():
+        """Background work waits for a place in its lane before taking a connection; members' work does not. A task
+        already in the lane (a read inside a read) keeps its place: waiting for a second one could deadlock."""
+        if not _background.get() or _in_lane.get():
             yield
             return
         async with self._background_lane:
-            yield
+            token = _in_lane.set(True)
+            try:
+                yield
+            finally:
+                _in_lane.reset(token)
 
     # -- caches across processes -----------------------------------------------------------------
 

@@ -174,12 +174,6 @@ async def members(conn: AsyncConnection, party_id: int, status: str) -> list[int
     return [int(u) for u in (await conn.execute(query)).scalars()]
 
 
-async def status_of(conn: AsyncConnection, party_id: int, user_id: int) -> str | None:
-    query = sa.select(r.c.status).where(r.c.party_id == party_id, r.c.user_id == user_id)
-    value = (await conn.execute(query)).scalar()
-    return None if value is None else str(value)
-
-
 async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tuple[PartyRow, str]]:
     """Upcoming parties the member answered, with their answer."""
     query = (
@@ -191,20 +185,14 @@ async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tupl
     return [(_party(x[:-1]), str(x[-1])) for x in await conn.execute(query)]
 
 
-_UNKNOWN = object()
-
-
 async def set_rsvp(
-    conn: AsyncConnection, party: PartyRow, user_id: int, wanted: str, now: int, previous: object = _UNKNOWN
+    conn: AsyncConnection, party: PartyRow, user_id: int, wanted: str, now: int, previous: str | None
 ) -> RsvpChange:
     """Record an RSVP, applying the capacity: a full party wait-lists new "going" answers, and a freed
-    place goes to the longest-waiting member. ``party`` must have been locked in this transaction;
-    ``previous`` is the member's answer when the caller read it with the lock (:func:`lock_for_answer`)."""
+    place goes to the longest-waiting member. ``party`` and the member's ``previous`` answer come from
+    :func:`lock_for_answer` in this transaction."""
     if wanted not in ("going", "maybe", "declined"):
         raise ValueError(wanted)
-    if previous is _UNKNOWN:
-        previous = await status_of(conn, party.id, user_id)
-    assert previous is None or isinstance(previous, str)
     status = wanted
     if wanted == "going" and previous == "waitlist":
         status = "waitlist"  # pressing Going again keeps one's place in the queue

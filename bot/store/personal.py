@@ -119,15 +119,17 @@ async def cancel_many(conn: AsyncConnection, reminder_ids: Sequence[int], reason
 # -- the members' own times --------------------------------------------------------------------------
 
 
+def _own_party_times(user_ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """Of ``user_ids``, those who want watch-party DMs at their own times."""
+    s = member_settings
+    return s.c.user_id.in_(list(user_ids)) & (s.c.party_dm_reminders == 1) & s.c.party_dm_offsets.is_not(None)
+
+
 async def any_party_plans(conn: AsyncConnection, kind: str, party_id: int, user_ids: Sequence[int]) -> bool:
     """Whether any of ``user_ids`` wants watch-party DMs at their own times or already has a personal row for
     the party (one query: most RSVP clicks come from members with neither, and need no planning)."""
-    s = member_settings
-    users = list(user_ids)
-    own = sa.select(s.c.user_id).where(
-        s.c.user_id.in_(users), s.c.party_dm_reminders == 1, s.c.party_dm_offsets.is_not(None)
-    )
-    rows = sa.select(t.c.user_id).where(t.c.kind == kind, t.c.target_id == party_id, t.c.user_id.in_(users))
+    own = sa.select(member_settings.c.user_id).where(_own_party_times(user_ids))
+    rows = sa.select(t.c.user_id).where(t.c.kind == kind, t.c.target_id == party_id, t.c.user_id.in_(list(user_ids)))
     found = await conn.execute(sa.select(sa.exists(own) | sa.exists(rows)))
     return bool(found.scalar())
 
@@ -144,9 +146,7 @@ async def party_offsets(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[
     found: dict[int, str] = {}
     s = member_settings
     for chunk in _chunks(list(user_ids)):
-        query = sa.select(s.c.user_id, s.c.party_dm_offsets).where(
-            s.c.user_id.in_(chunk), s.c.party_dm_reminders == 1, s.c.party_dm_offsets.is_not(None)
-        )
+        query = sa.select(s.c.user_id, s.c.party_dm_offsets).where(_own_party_times(chunk))
         found.update({int(u): str(o) for u, o in await conn.execute(query)})
     return found
 

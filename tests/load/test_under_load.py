@@ -153,8 +153,8 @@ async def test_a_long_429_on_one_dm_copy_delays_it_and_no_one_else(h, clock):
     fans = [h.member(6000 + i, name=f"fan{i}") for i in range(3)]
     for fan in fans:
         async with h.db.transaction() as tx:
-            row = await parties.lock(tx.conn, party_id)
-            await parties.set_rsvp(tx.conn, row, int(fan["user"]["id"]), "going", 0)
+            row, previous = await parties.lock_for_answer(tx.conn, party_id, int(fan["user"]["id"]))
+            await parties.set_rsvp(tx.conn, row, int(fan["user"]["id"]), "going", 0, previous)
         await h.invoke("watchparty remind-me", setting="on", user=fan, guild_id=100_000, channel_id=1_000_000)
     h.recorder.clear()
     h.bot.http.max_ratelimit_timeout = 0.1  # discord.py's own wait is 30 s in production; scaled down here

@@ -209,6 +209,27 @@ async def test_a_members_read_finds_a_connection_while_background_work_holds_all
     assert holding == pool + 5
 
 
+async def test_background_work_that_reads_inside_a_read_never_waits_for_itself(db):
+    """Every place in the lane taken by a delivery that, while reading, reads again: each keeps its place for the
+    inner read instead of waiting for a second one (which would wait forever)."""
+    from bot.store import background_work
+    from bot.store.database import BACKGROUND_POSTGRES, BACKGROUND_READERS
+
+    lane = BACKGROUND_POSTGRES if db.shared else BACKGROUND_READERS
+    inside = asyncio.Barrier(lane)
+
+    async def delivery() -> int:
+        background_work()
+        async with db.read() as outer:
+            await outer.execute(sa.text("SELECT 1"))
+            await inside.wait()  # every place in the lane is held now
+            async with db.read() as inner:
+                return int((await inner.execute(sa.text("SELECT 2"))).scalar_one())
+
+    async with asyncio.timeout(10):
+        assert await asyncio.gather(*(delivery() for _ in range(lane))) == [2] * lane
+
+
 async def test_online_backup_is_a_consistent_copy(db, tmp_path):
     if not db.is_sqlite:
         with pytest.raises(DatabaseProblem, match="pg_dump"):

@@ -14,8 +14,8 @@ async def _party(db, capacity=None, guild=1, starts=1000, ends=2000, host=99):
 
 async def _rsvp(db, party_id, user, status, now):
     async with db.transaction() as tx:
-        party = await parties.lock(tx.conn, party_id)
-        return await parties.set_rsvp(tx.conn, party, user, status, now)
+        party, previous = await parties.lock_for_answer(tx.conn, party_id, user)
+        return await parties.set_rsvp(tx.conn, party, user, status, now, previous)
 
 
 async def _members(db, party_id, status):
