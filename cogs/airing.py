@@ -27,6 +27,7 @@ from .common import (
     ts,
 )
 from .episodes import show_title
+from .timeinput import unreadable_times_notice
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,7 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
             )
         else:
             text = tr("You'll get a DM before each episode airs here (keep DMs from server members open).")
+        text += unreadable_times_notice(tr, own.replaced)
         if setting == "on":
             text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await send(interaction, content=text)

@@ -277,6 +277,20 @@ def setup_embed(
     )
     embed.add_field(name=tr("Server time zone"), value=config.timezone or tr("UTC (not set)"), inline=True)
     embed.add_field(name=tr("Watch-party reminders"), value=offsets_text(tr, config), inline=True)
+    if config.unreadable:  # stored by an older bot or edited by hand: the defaults apply meanwhile
+        notes = {
+            "reminder times": tr("Reminder times: stored in a form I can't read; the defaults apply until you set them "
+                                 "again with `/setup reminders`."),
+            "airing posts": tr("Airing reminder times: stored in a form I can't read; the defaults apply until you "
+                               "set them again with `/setup airing`."),
+            "time zone": tr("Server time zone: stored as a zone this system no longer knows; UTC applies until you "
+                            "set it again with `/setup timezone`."),
+        }  # fmt: skip
+        embed.add_field(
+            name=tr("Settings to set again"),
+            value="\n".join(f"{WARN} {notes[name]}" for name in config.unreadable if name in notes),
+            inline=False,
+        )
     if config.staff_channel_id is None:
         staff = tr("not set: delivery problems are only logged")
     else:

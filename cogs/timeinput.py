@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
+from bot.services.guild_config import read_stored_zone
 from bot.services.rewatch import occurrences, parse_slots
 from bot.services.timeparse import (
     MAX_LENGTH,
@@ -61,17 +62,31 @@ def preview_line(tr: Texts, shown: Preview) -> str:
 
 
 async def member_zone(services: Services, user_id: int, guild_id: int | None, typed: str | None) -> ZoneInfo:
-    """The zone a member's typed time means: the option, their own default, the server's, else UTC."""
+    """The zone a member's typed time means: the option, their own default, the server's, else UTC. A stored
+    zone that no longer names one (``read_stored_zone``) is passed over, never an error."""
     if typed:
         return resolve_zone(typed)
     member = await services.members.get(user_id)
-    if member.timezone:
-        return ZoneInfo(member.timezone)
+    own = read_stored_zone(member.timezone, "member time zone")
+    if own:
+        return ZoneInfo(own)
     if guild_id is not None:
         config = await services.guilds.get(guild_id)
         if config.timezone:
             return ZoneInfo(config.timezone)
     return ZoneInfo("UTC")
+
+
+def unreadable_times_notice(tr: Texts, replaced: str | None) -> str:
+    """For ``remind-me``: the member's earlier times were stored in a form that no longer reads (they got the
+    server's copies meanwhile), and this setting replaced them."""
+    if replaced is None:
+        return ""
+    return "\n\N{WARNING SIGN}\N{VARIATION SELECTOR-16} " + tr(
+        "Your earlier times (`{times}`) couldn't be read, so you were getting copies of the server's reminders "
+        "instead. This setting replaces them.",
+        times=clip(replaced.replace("`", "'"), 40),
+    )
 
 
 def _typed(interaction: Interaction, name: str) -> Any:

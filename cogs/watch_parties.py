@@ -43,7 +43,7 @@ from .party_cards import (
     server_texts,
     tell_members,
 )
-from .timeinput import WhenOption
+from .timeinput import WhenOption, unreadable_times_notice
 
 log = logging.getLogger(__name__)
 
@@ -455,6 +455,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             )
         else:
             text = tr("No more DMs; reminders still ping you in the party's channel.")
+        text += unreadable_times_notice(tr, own.replaced)
         if enabled:
             text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await interaction.response.send_message(text, ephemeral=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.catalog import Catalog
 from bot.clock import epoch
@@ -20,8 +22,14 @@ DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is alway
 DEFAULT_AIRING_OFFSETS = (24 * 3600, 1800)  # before airtime; "on now" is always added
 MAX_OFFSETS = 5
 MAX_OFFSET = 7 * 24 * 3600
-_OFFSET = re.compile(r"^(\d{1,4})\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|일|시간|분)$")
+# One reminder time: amounts with units, largest unit first, each unit once ("1d", "1h30m", "1d2h30m", "90m",
+# "1시간30분", "1시간반"), spaces removed; "before"/"전" may follow ("30분 전").
+_OFFSET_PART = re.compile(r"(\d{1,4})(days?|d|일|hours?|hrs?|h|시간|minutes?|mins?|m|분)")
+_OFFSET_AFTER = re.compile(r"(?:before|전)$")
 _UNIT = {"d": 86400, "h": 3600, "m": 60, "일": 86400, "시": 3600, "분": 60}
+_LOG = logging.getLogger(__name__)
+_UNREADABLE_LOGGED: set[tuple[str, str]] = set()  # (what, text) already logged: each bad value is logged once
+_UNREADABLE_LOG_LIMIT = 10_000
 RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "discussion channel": ("discussion_channel_id",),
     "spoiler line": ("spoiler_line",),
@@ -36,20 +44,36 @@ RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
 
+def _offset_seconds(part: str) -> int | None:
+    """One reminder time in seconds, or None when it isn't one."""
+    compact = _OFFSET_AFTER.sub("", part.replace(" ", ""))
+    if compact.endswith("시간반"):  # "1시간 반": an hour and a half
+        compact = compact[: -len("반")] + "30분"
+    total, position, last_unit = 0, 0, 4 * 86400
+    for match in _OFFSET_PART.finditer(compact):
+        if match.start() != position:
+            return None
+        unit = _UNIT[match.group(2)[0]]
+        if unit >= last_unit:  # each unit once, largest first: "1h30m", not "30m1h" or "1h1h"
+            return None
+        total, position, last_unit = total + int(match.group(1)) * unit, match.end(), unit
+    return total if position == len(compact) and position > 0 else None
+
+
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """``"1h, 10m"`` (or ``"1시간, 10분"``) -> ``(3600, 600)``: reminder times before the start, largest first."""
+    """``"1h, 10m"`` (or ``"1시간, 10분"``, ``"1h30m"``, ``"90m"``, ``"30분 전"``) -> ``(3600, 600)``: reminder times
+    before the start, largest first. Reads every form :func:`format_offset` writes."""
     parts = [p.strip().lower() for p in re.split(r"[,;]|\s+and\s+", text) if p.strip()]
     example = msg("Use a list like `1h, 10m` or `1d, 2h, 15m`.")
     if not parts:
         raise UserError("Give at least one reminder time. {example}", example=example)
     seconds = set()
     for part in parts:
-        match = _OFFSET.match(part.replace(" ", ""))
-        if not match:
+        value = _offset_seconds(part)
+        if value is None:
             raise UserError(
                 "I couldn't read {part} as a time before the start. {example}", part=repr(part[:20]), example=example
             )
-        value = int(match.group(1)) * _UNIT[match.group(2)[0]]
         if not 0 < value <= MAX_OFFSET:
             raise UserError(
                 "{part} is out of range: reminders can be from 1 minute to 7 days before. {example}",
@@ -62,7 +86,57 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     return tuple(sorted(seconds, reverse=True))
 
 
+def read_stored_offsets(text: str | None, what: str) -> tuple[int, ...] | None:
+    """Reminder times as stored (None when none are). A stored value that does not read (written by an older
+    bot, or edited by hand) is never an error for whoever's command reads it: it is logged once and read as
+    None (the default); the owner of the setting is told when they next use it (see ``unreadable``)."""
+    if text is None:
+        return None
+    try:
+        return parse_offsets(text)
+    except UserError:
+        note_unreadable(what, text)
+        return None
+
+
+def offsets_unreadable(text: str | None) -> bool:
+    """Whether a stored value is there but does not read (its owner is told when they next use the feature)."""
+    if text is None:
+        return False
+    try:
+        parse_offsets(text)
+    except UserError:
+        return True
+    return False
+
+
+def note_unreadable(what: str, text: str) -> None:
+    """Log a stored value that does not read, once per value (the same row is read by every command)."""
+    key = (what, text[:200])
+    if key in _UNREADABLE_LOGGED:
+        return
+    if len(_UNREADABLE_LOGGED) >= _UNREADABLE_LOG_LIMIT:
+        _UNREADABLE_LOGGED.clear()
+    _UNREADABLE_LOGGED.add(key)
+    _LOG.warning("stored %s %r does not read; using the default until its owner sets it again", what, text[:200])
+
+
+def read_stored_zone(key: str | None, what: str) -> str | None:
+    """A stored IANA zone name, or None when there is none or it no longer names a zone here (a zone removed
+    from tzdata, a hand-edited row): logged once, and whoever reads it falls back to the next default."""
+    if not key:
+        return None
+    try:
+        ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        note_unreadable(what, key)
+        return None
+    return key
+
+
 def format_offset(seconds: int) -> str:
+    """How a reminder time is stored and shown: ``1d``, ``2h``, ``1h30m``, ``45m`` (read back by
+    :func:`parse_offsets`)."""
     if seconds % 86400 == 0:
         return f"{seconds // 86400}d"
     if seconds % 3600 == 0:
@@ -92,6 +166,8 @@ class GuildConfig:
         return self.airing_channel_id is not None if self.pulse_setting is None else self.pulse_setting
 
     language: Language | None = None  # public posts; None: the server's Discord preferred locale
+    #: Settings stored in a form that no longer reads (shown in /setup show; the defaults apply meanwhile).
+    unreadable: tuple[str, ...] = ()
 
     @property
     def airing_reminder_offsets(self) -> tuple[int, ...]:
@@ -136,14 +212,20 @@ class GuildConfigService:
 
     @staticmethod
     def _from_row(row: GuildSettingsRow) -> GuildConfig:
-        offsets = parse_offsets(row.reminder_offsets) if row.reminder_offsets else DEFAULT_PARTY_OFFSETS
-        airing = parse_offsets(row.airing_offsets) if row.airing_offsets else DEFAULT_AIRING_OFFSETS
+        offsets = read_stored_offsets(row.reminder_offsets or None, "server reminder times") or DEFAULT_PARTY_OFFSETS
+        airing = read_stored_offsets(row.airing_offsets or None, "server airing times") or DEFAULT_AIRING_OFFSETS
+        zone = read_stored_zone(row.timezone, "server time zone")
+        unreadable = tuple(
+            name
+            for name, value in (("reminder times", row.reminder_offsets), ("airing posts", row.airing_offsets))
+            if offsets_unreadable(value or None)
+        )
         return GuildConfig(
             row.guild_id,
             row.discussion_channel_id,
             row.spoiler_line,
             row.spoiler_free_channel_ids,
-            row.timezone,
+            zone,
             row.staff_channel_id,
             offsets,
             row.airing_channel_id,
@@ -151,6 +233,7 @@ class GuildConfigService:
             airing,
             None if row.pulse_polls is None else bool(row.pulse_polls),
             parse_language(row.language),
+            unreadable + (("time zone",) if row.timezone and zone is None else ()),
         )
 
     async def read_in(self, tx: Tx, guild_id: int) -> GuildConfig:

@@ -19,7 +19,7 @@ from bot.clock import epoch
 from bot.errors import UserError
 from bot.store import Database, PersonalRow, ReminderRow, Tx, members, parties, personal, rewatch
 
-from .guild_config import GuildConfigService, format_offset, parse_offsets
+from .guild_config import GuildConfigService, format_offset, parse_offsets, read_stored_offsets
 
 __all__ = ["AIRING_DM_KIND", "MAX_OWN_TIMES", "PARTY_DM_KIND", "OwnTimes", "PersonalReminderService", "PersonalRow"]
 
@@ -42,14 +42,21 @@ def stored(offsets: tuple[int, ...] | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class OwnTimes:
-    """A member's DM preference: off, copies of the server's reminders (``offsets`` None), or their own times."""
+    """A member's DM preference: off, copies of the server's reminders (``offsets`` None), or their own times.
+    ``unreadable`` is stored times that no longer read: meanwhile the member gets copies, and is told so the next
+    time they use ``remind-me``."""
 
     on: bool
     offsets: tuple[int, ...] | None
+    unreadable: str | None = None
+    replaced: str | None = None  # the stored times that did not read, replaced by this setting
 
     @classmethod
     def of(cls, on: bool, text: str | None) -> OwnTimes:
-        return cls(on, parse_offsets(text) if on and text else None)
+        if not (on and text):
+            return cls(on, None)
+        offsets = read_stored_offsets(text, "member reminder times")
+        return cls(on, offsets, None if offsets is not None else text)
 
 
 Wanted = Mapping[tuple[int, int], tuple[int, tuple[int, ...]]]  # (user, target) -> (event_at, offsets)
@@ -117,21 +124,22 @@ class PersonalReminderService:
         party they are going to, in every server)."""
         offsets = parse_own_times(times) if on and times is not None else None
         async with self._db.transaction() as tx:
-            _, had = await personal.own_party_offsets(tx.conn, user_id)
+            was_on, had = await personal.own_party_offsets(tx.conn, user_id)
             await personal.set_party_dm(tx.conn, user_id, on, stored(offsets), epoch(now))
             if had is not None or offsets is not None:  # own times before or now: re-plan their DMs
                 for party, answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
                     if answer == "going":
                         await self.plan_party(tx, party.id, now, (user_id,))
-        return OwnTimes(on, offsets)
+        return OwnTimes(on, offsets, replaced=OwnTimes.of(was_on, had).unreadable)
 
     async def set_airing(self, guild_id: int, user_id: int, on: bool, times: str | None, now: dt.datetime) -> OwnTimes:
         """This server's airing DMs off, as copies of its airing posts, or at the member's own times."""
         offsets = parse_own_times(times) if on and times is not None else None
         async with self._db.transaction() as tx:
+            before = OwnTimes.of(*await personal.own_airing_offsets(tx.conn, guild_id, user_id))
             await personal.set_airing_subscription(tx.conn, guild_id, user_id, on, stored(offsets))
             await self._plan_airing(tx, guild_id, now, users={user_id})
-        return OwnTimes(on, offsets)
+        return OwnTimes(on, offsets, replaced=before.unreadable)
 
     async def party_times(self, user_id: int) -> OwnTimes:
         async with self._db.read() as conn:
@@ -161,7 +169,9 @@ class PersonalReminderService:
             if users is not None:
                 going = [u for u in going if u in users]
             for user_id, text in (await personal.party_offsets(conn, going)).items():
-                wanted[(user_id, party_id)] = (party.starts_at, parse_offsets(text))
+                offsets = read_stored_offsets(text, "member reminder times")
+                if offsets is not None:  # times that don't read: the member gets the server's copies instead
+                    wanted[(user_id, party_id)] = (party.starts_at, offsets)
         scope = None if users is None else {(u, party_id) for u in users}
         await reconcile(conn, PARTY_DM_KIND, party.guild_id, existing, wanted, now, scope=scope)
 
@@ -184,7 +194,9 @@ class PersonalReminderService:
             for user_id, text in chosen.items():
                 if users is not None and user_id not in users:
                     continue
-                offsets = parse_offsets(text)
+                offsets = read_stored_offsets(text, "member airing times")
+                if offsets is None:  # times that don't read: the member gets copies of the posts instead
+                    continue
                 for slot in slots:
                     wanted[(user_id, slot.id)] = (slot.airs_at, offsets)
         scope = None
@@ -201,8 +213,10 @@ class PersonalReminderService:
     async def with_own_party_times(self, user_ids: list[int]) -> set[int]:
         """Of ``user_ids``, those whose watch-party DMs come at their own times (no copies of the server's)."""
         async with self._db.read() as conn:
-            return set(await personal.party_offsets(conn, user_ids))
+            chosen = await personal.party_offsets(conn, user_ids)
+        return {user for user, text in chosen.items() if read_stored_offsets(text, "member reminder times")}
 
     async def with_own_airing_times(self, guild_id: int) -> set[int]:
         async with self._db.read() as conn:
-            return set(await personal.airing_offsets(conn, guild_id))
+            chosen = await personal.airing_offsets(conn, guild_id)
+        return {user for user, text in chosen.items() if read_stored_offsets(text, "member airing times")}
