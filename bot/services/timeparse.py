@@ -81,10 +81,13 @@ class TimeRefused(UserError):
     """The text does not name one time a person would agree with: ``reason`` says why, ``short`` fits an
     autocomplete line, and the full message (the reason, then ``examples``) is what the command answers."""
 
-    def __init__(self, reason: Msg, short: Msg, examples: Msg | None = None) -> None:
+    def __init__(self, reason: Msg, short: Msg, examples: Msg | None = None, suggestions: tuple[str, ...] = ()) -> None:
         super().__init__(msg("{reason} {examples}", reason=reason, examples=examples) if examples else reason)
         self.reason = reason
         self.short = short
+        #: Texts the refusal tells the member to type instead, each quoted in ``reason`` as written: typed back,
+        #: each parses to one of the instants the member may have meant (tested as a property).
+        self.suggestions = suggestions
 
 
 class UnreadableTime(TimeRefused):
@@ -98,8 +101,8 @@ class AmbiguousTime(TimeRefused):
 class ZoneInText(TimeRefused):
     """The text names a zone abbreviation that may mean several offsets ("8pm EST", "9pm IST")."""
 
-    def __init__(self, reason: Msg, short: Msg, abbreviation: str) -> None:
-        super().__init__(reason, short)
+    def __init__(self, reason: Msg, short: Msg, abbreviation: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(reason, short, suggestions=suggestions)
         self.abbreviation = abbreviation
 
 
@@ -154,20 +157,23 @@ _RELATIVE_DAYS = {
 # One alternative per token; tried in order at each position (after spaces). Numbers never split.
 _TOKEN = re.compile(
     rf"""
-    (?P<iso>(?P<iso_y>\d{{4}})[-/.](?P<iso_m>\d{{1,2}})[-/.](?P<iso_d>\d{{1,2}})(?!\d))
+    (?P<iso>(?P<iso_y>\d{{4}})(?:[-/]|\.\s?)(?P<iso_m>\d{{1,2}})(?:[-/]|\.\s?)(?P<iso_d>\d{{1,2}})\.?(?!\d))
   | (?P<slash>(?P<sl_a>\d{{1,2}})/(?P<sl_b>\d{{1,2}})(?:/(?P<sl_y>\d{{4}}|\d{{2}}))?(?![\d/]))
   | (?P<dmy>(?:the\s)?(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s?(?:of\s)?(?P<dm_m>{_MONTH_WORDS})\b\.?
         (?:\s(?P<dm_y>\d{{4}})(?![\d:]))?)
   | (?P<mdy>(?P<md_m>{_MONTH_WORDS})\b\.?\s(?:the\s)?(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])(?!\s?[ap]m\b)
         (?:\s(?P<md_y>\d{{4}})(?![\d:]))?)
-  | (?P<clock>(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}})(?::(?P<ck_s>\d{{2}}))?(?:\s?(?P<ck_ap>am|pm))?(?![\w:]))
-  | (?P<dotclock>(?P<dc_h>\d{{1,2}})\.(?P<dc_m>\d{{2}})(?:\s?(?P<dc_ap>am|pm))?(?![\w.:]))
-  | (?P<hour_ap>(?P<ha_h>\d{{1,2}})\s?(?P<ha_ap>am|pm)\b)
-  | (?P<oclock>(?P<oc_h>\d{{1,2}})\s?o'?\s?clock\b)
+  | (?P<clock>(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}})(?::(?P<ck_s>\d{{2}}))?(?:\s?(?P<ck_ap>am|pm)|(?P<ck_ap1>[ap]))?
+        (?![\w:]))
+  | (?P<dot>(?P<dt_a>\d{{1,2}})\.\s?(?P<dt_b>\d{{1,2}})(?P<dt_end>\.)?(?:\s?(?P<dt_ap>am|pm))?(?![\w:]|\.\d))
+  | (?P<hour_ap>(?P<ha_h>\d{{1,2}})(?:\s?(?P<ha_ap>am|pm)|(?P<ha_ap1>[ap]))\b)
+  | (?P<oclock>(?P<oc_h>\d{{1,2}})\s?o'?\s?clock\b(?:\s?(?P<oc_ap>am|pm)\b)?)
+  | (?P<euro>(?P<eu_h>\d{{1,2}})h(?P<eu_m>\d{{2}})?(?![\w:]))
   | (?P<compact>(?P<cp_h>\d{{1,3}})h(?P<cp_m>\d{{1,2}})m?\b)
   | (?P<half>half\san?\shour\b)
-  | (?P<duration>(?P<du_n>\d{{1,4}}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)
-        \s?(?P<du_u>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b)
+  | (?P<duration>(?P<du_n>\d{{1,4}})\s?(?P<du_u>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b
+      | (?P<du_w>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)
+        \s(?P<du_wu>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)\b)
   | (?P<offset>(?P<of_base>utc|gmt)\s?(?P<of_sign>[+-])(?P<of_h>\d{{1,2}})(?::?(?P<of_m>\d{{2}}))?(?![\d:]))
   | (?P<attached>(?<=\d)(?P<at_sign>[+-])(?P<at_h>\d{{2}}):?(?P<at_m>\d{{2}})(?!\d))
   | (?P<weekday>(?P<wd>{_WEEKDAY_WORDS})\b\.?)
@@ -187,7 +193,26 @@ _MULTIWORD = (
     (re.compile(r"(?<=\d)t(?=\d)"), " "),  # 2026-12-02T20:30
     (re.compile(r"\bin\sthe\s(?=morning|afternoon|evening)"), ""),  # 8 in the evening
     (re.compile(r"\bat\snight\b"), "night"),
+    (re.compile(r"^right\snow$"), "now"),
 )
+_HOUR_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_MINUTE_WORDS = {
+    "oh": 0, "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+}  # fmt: skip
+_UNIT_WORD = r"one|two|three|four|five|six|seven|eight|nine"
+_MINUTE_WORD = rf"(?:oh\s)?(?:five|ten|fifteen)|(?:twenty|thirty|forty|fifty)(?:[\s-](?:{_UNIT_WORD}))?"
+_SPELLED_AT = re.compile(rf"\b(?P<sp_at>at\s)(?P<sp_h>{_HOUR_WORD})(?:\s(?P<sp_m>{_MINUTE_WORD}))?\b")
+_SPELLED = re.compile(
+    rf"\b(?P<sp_at>)(?P<sp_h>{_HOUR_WORD})(?:\s(?P<sp_m>{_MINUTE_WORD}))?"
+    r"(?=\s?(?:am|pm|tonight|tonite|o'?\s?clock|morning|afternoon|evening|night|this\s)\b)"
+)
+_RELATIVE_CLOCK = re.compile(
+    rf"\b(?:(?P<rc_q>(?:a\s)?quarter)|(?P<rc_half>half)|(?P<rc_n>\d{{1,2}}|{_MINUTE_WORD})(?:\s(?:minutes?|mins?))?)"
+    rf"\s(?P<rc_dir>past|after|to|till|til|before|of)\s(?P<rc_h>\d{{1,2}}|{_HOUR_WORD}|noon|midday|midnight)"
+    r"(?:\s?(?P<rc_ap>am|pm))?\b"
+)
+_SHOWN = (("overmorrow", "the day after tomorrow"), ("fromnow", "from now"))  # normalized words, as typed
 _DISCORD_TIMESTAMP = re.compile(r"^<t:(-?\d{1,13})(?::[A-Za-z])?>$")
 _UNIX_TIME = re.compile(r"^\d{10}$")
 
@@ -199,7 +224,10 @@ _KO_NUMBERS = {
     "열두": 12,
 }  # fmt: skip
 _KO_WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
-_KO_RELATIVE = {"오늘": 0, "내일": 1, "모레": 2, "내일모레": 2, "글피": 3, "어제": -1, "그제": -2, "그저께": -2}
+_KO_RELATIVE = {
+    "오늘": 0, "이따": 0, "이따가": 0, "내일": 1, "모레": 2, "내일모레": 2, "글피": 3, "어제": -1, "그제": -2,
+    "그저께": -2,
+}  # fmt: skip
 _KO_WEEKS = {"이번": 0, "다음": 1, "담": 1, "다다음": 2, "지난": -1, "저번": -1}
 _KO_PARTS = {"새벽": "dawn", "아침": "morning", "낮": "afternoon", "저녁": "evening", "밤": "night"}
 _KO_UNITS = {"시간": "hours", "분": "minutes", "일": "days", "주": "weeks", "주일": "weeks"}
@@ -219,10 +247,15 @@ _KO_TOKEN = re.compile(
         (?!\s?(?:후|뒤|이후|있다가|전)))
   | (?P<k_weekday>(?P<kw>[월화수목금토일])(?:요일|욜))
   | (?P<k_paren>\((?P<kp>[월화수목금토일])(?:요일)?\))
+  | (?P<k_weekend>(?:(?P<kwe>다다음|다음|이번|담)\s?)?주말)
+  | (?P<k_mday>(?P<kmd_d>\d{{1,2}})\s?일(?!\s?(?:후|뒤|이후|있다가|전|간|동안)))
+  | (?P<k_wd1>(?P<kw1>[월화수목금토일])(?=\s|$))
   | (?P<k_week>(?P<kwk>다다음|다음|이번|지난|저번|담)\s?주(?!일))
   | (?P<k_mod>(?P<km>다음|이번|오는|지난|저번)(?=\s?[월화수목금토일](?:요일|욜)))
-  | (?P<k_rel>내일\s?모레|오늘|내일|모레|글피|어제|그저께|그제)
-  | (?P<k_half>오전|오후)
+  | (?P<k_rel>내일\s?모레|오늘|내일|모레|글피|어제|그저께|그제|이따가|이따)
+  | (?P<k_half>오전|오후|am(?=\s?\d)|pm(?=\s?\d))
+  | (?P<k_sharp>정각)
+  | (?P<k_halfhour>반\s?시간)
   | (?P<k_part>새벽|아침|낮|저녁|밤)
   | (?P<k_noon>정오|자정)
   | (?P<k_now>지금)
@@ -241,6 +274,8 @@ class _Token:
     kind: str
     text: str
     groups: dict[str, str | None]
+    start: int = 0  # where the token is in the normalized phrase (suggestions replace that part)
+    end: int = 0
 
 
 def _tokens(phrase: str, refuse: _Refuser, *, korean: bool = False) -> list[_Token]:
@@ -256,7 +291,9 @@ def _tokens(phrase: str, refuse: _Refuser, *, korean: bool = False) -> list[_Tok
         if match is None or match.lastgroup is None:  # pragma: no cover - the symbol alternative takes anything
             raise refuse.unreadable(phrase[position:].split(" ")[0])
         # lastgroup is the group that closed last: the matching alternative's own (outermost) name.
-        tokens.append(_Token(match.lastgroup, match.group(0).strip(), match.groupdict()))
+        raw = match.group(0)
+        start = match.start() + len(raw) - len(raw.lstrip())
+        tokens.append(_Token(match.lastgroup, raw.strip(), match.groupdict(), start, start + len(raw.strip())))
         position = match.end()
         if korean and tokens[-1].kind == "symbol":  # an unknown Korean word: name all of it
             raise refuse.unreadable(phrase[match.start() :].split(" ")[0])
@@ -291,9 +328,11 @@ class _Clock:
     minute: int
     text: str
     half: str | None = None  # "am" / "pm" when given
-    bare: bool = False  # an hour with no am/pm ("at 9", "tonight 9", "9시", "8시 30분")
+    bare: bool = False  # an hour with no am/pm ("at 9", "tonight 9", "9시", "8시 30분", "3:30")
     noon: bool = False
     midnight: bool = False
+    second: int = 0
+    span: tuple[int, int] | None = None  # the hour and minutes in the normalized phrase, for suggestions
 
 
 @dataclass(slots=True)
@@ -304,6 +343,7 @@ class _DaySpec:
     modifier: str | None = None  # next / this / coming / last
     week: int | None = None  # a weekday of this (0), next (1)... calendar week, Monday to Sunday
     date: tuple[int | None, int, int] | None = None  # (year or None, month, day)
+    span: tuple[int, int] | None = None  # where the date is in the normalized phrase, for suggestions
     check: int | None = None  # the weekday a date was written with ("fri, dec 4", "12월 4일 (금)"): must agree
 
 
@@ -331,6 +371,19 @@ class _Refuser:
         self.zone = zone
         self.now = now
         self.korean = bool(_HANGUL.search(text))
+        self.phrase = text  # the normalized text, once read: suggestions are built from it
+
+    def variants(self, span: tuple[int, int], *replacements: str) -> tuple[str, ...]:
+        """The member's text with the part at ``span`` (of the normalized phrase) replaced, once per replacement:
+        what a refusal suggests, so the rest of what they typed (the day, the zone) is kept."""
+        start, end = span
+        found = []
+        for replacement in replacements:
+            text = f"{self.phrase[:start]}{replacement}{self.phrase[end:]}"
+            for short, long in _SHOWN:
+                text = text.replace(short, long)
+            found.append(" ".join(text.split()))
+        return tuple(found)
 
     @property
     def examples(self) -> Msg:
@@ -352,15 +405,60 @@ class _Refuser:
             self.examples,
         )
 
-    def refuse(self, reason: Msg, short: Msg, cls: type[TimeRefused] = UnreadableTime) -> TimeRefused:
-        return cls(reason, short, self.examples)
+    def refuse(
+        self, reason: Msg, short: Msg, cls: type[TimeRefused] = UnreadableTime, suggestions: tuple[str, ...] = ()
+    ) -> TimeRefused:
+        """A refusal; one that suggests texts to type instead shows those, not the general examples."""
+        return cls(reason, short, None if suggestions else self.examples, suggestions)
 
 
 def _normalize(text: str) -> str:
     phrase = _SPACES.sub(" ", text.lower()).strip()
     for pattern, replacement in _MULTIWORD:
         phrase = pattern.sub(replacement, phrase)
+    phrase = _SPELLED_AT.sub(_spelled, phrase)
+    phrase = _SPELLED.sub(_spelled, phrase)
+    phrase = _RELATIVE_CLOCK.sub(_relative_clock, phrase)
     return _SPACES.sub(" ", phrase).strip()
+
+
+def _word_number(text: str) -> int:
+    """``"three"`` -> 3, ``"forty five"`` -> 45, ``"oh five"`` -> 5, ``"15"`` -> 15."""
+    if text.isdigit():
+        return int(text)
+    return sum(_MINUTE_WORDS.get(part, 0) for part in re.split(r"[\s-]+", text))
+
+
+def _spelled(match: re.Match[str]) -> str:
+    """A spelled-out hour (and minutes) in digits: "eight tonight" -> "8 tonight", "nine thirty pm" -> "9:30 pm"."""
+    hour = _NUMBER_WORDS[match["sp_h"]]
+    minutes = match["sp_m"]
+    clock = f"{hour}:{_word_number(minutes):02d}" if minutes else str(hour)
+    return f"{match['sp_at'] or ''}{clock}"
+
+
+def _relative_clock(match: re.Match[str]) -> str:
+    """Minutes past or to an hour: "half past 3pm" -> "3:30pm", "quarter to 9pm" -> "8:45pm", "twenty after 8" ->
+    "8:20" (no am/pm: still morning or evening, asked as for "8:20")."""
+    minutes = 15 if match["rc_q"] else 30 if match["rc_half"] else _word_number(match["rc_n"])
+    if match["rc_dir"] in ("to", "till", "til", "before", "of"):
+        minutes = -minutes
+    base, half = match["rc_h"], match["rc_ap"]
+    if base in ("noon", "midday"):
+        hour, half = 12, "pm"
+    elif base == "midnight":
+        hour, half = 0, "am"
+    else:
+        hour = _word_number(base)
+        if not 1 <= hour <= 12:
+            return match[0]
+    if not 0 < abs(minutes) < 60:
+        return match[0]
+    if half:
+        total = ((hour % 12 + (12 if half == "pm" else 0)) * 60 + minutes) % (24 * 60)
+        return f"{total // 60 % 12 or 12}:{total % 60:02d}{'am' if total < 12 * 60 else 'pm'}"
+    total = (hour * 60 + minutes) % (12 * 60)
+    return f"{total // 60 or 12}:{total % 60:02d}"
 
 
 def _hour_minute(h: str, m: str, text: str, refuse: _Refuser) -> tuple[int, int]:
@@ -476,54 +574,62 @@ class _Builder:
             raise self.refuse.unreadable(text)
         self.reading.zone = zone
 
-    def bare_number(self, number: str) -> TimeRefused:
-        if self.refuse.korean:
-            return self.refuse.refuse(
-                msg(
-                    '"{number}" alone isn\'t a time: write 오전 {number}시 or 오후 {number}시, or a 24-hour time like '
-                    '"{number}:00", with a day if it isn\'t today.',
-                    number=number,
-                ),
-                msg('"{number}" alone isn\'t a time: add 오전/오후 or :00', number=number),
+    def bare_number(self, token: _Token) -> TimeRefused:
+        """A number alone ("9", "tomorrow 9"): an hour of 1-12 is morning or evening, 0 and 13-23 a 24-hour time;
+        anything else is no time at all."""
+        refuse, number = self.refuse, token.text
+        value = int(number) if number.isdigit() else -1
+        span = (token.start, token.end)
+        if 1 <= value <= 12:
+            if refuse.korean:
+                choices = refuse.variants(span, f"오전 {value}시", f"오후 {value}시")
+            else:
+                choices = refuse.variants(span, f"{value}am", f"{value}pm")
+            return refuse.refuse(
+                msg('"{number}" alone isn\'t a time: write "{first}" or "{second}".', number=number,
+                    first=choices[0], second=choices[1]),
+                msg('"{number}" alone isn\'t a time: add am/pm', number=number),
                 AmbiguousTime,
+                choices,
+            )  # fmt: skip
+        if 0 <= value <= 23:
+            (choice,) = refuse.variants(span, f"{value:02d}:00")
+            return refuse.refuse(
+                msg('"{number}" alone isn\'t a time: write "{choice}".', number=number, choice=choice),
+                msg('"{number}" alone isn\'t a time: add :00', number=number),
+                AmbiguousTime,
+                (choice,),
             )
-        return self.refuse.refuse(
-            msg(
-                '"{number}" alone isn\'t a time: write {number}am or {number}pm, or a 24-hour time like '
-                '"{number}:00", with a day if it isn\'t today.',
-                number=number,
-            ),
-            msg('"{number}" alone isn\'t a time: add am/pm or :00', number=number),
-            AmbiguousTime,
-        )
+        return refuse.unreadable(number)
 
     def finish(self, pending_bare: _Token | None) -> _Reading:
         """The checks once every token is read: a lone number, and durations without "in"/"후"."""
         reading, refuse = self.reading, self.refuse
         if pending_bare is not None:
-            if reading.part is None or reading.clock is not None:
-                raise self.bare_number(pending_bare.text)
+            if reading.clock is not None:
+                raise refuse.unreadable(pending_bare.text)
+            if reading.part is None:
+                raise self.bare_number(pending_bare)
             hour, _ = _hour_minute(pending_bare.text, "0", pending_bare.text, refuse)
-            reading.clock = _Clock(hour, 0, pending_bare.text, bare=hour <= 12)
+            span = (pending_bare.start, pending_bare.end)
+            reading.clock = _Clock(hour, 0, pending_bare.text, bare=hour <= 12, span=span)
         if reading.duration_units:
             text = reading.duration_text
             if not reading.sign:
-                if refuse.korean and reading.duration_units == {"days"} and reading.duration.days <= 31:
+                whole = refuse.phrase == text
+                if whole and refuse.korean:
                     raise refuse.refuse(
-                        msg(
-                            'Write "{text} 후" for a time from now, or a whole date like "12월 {days}일".',
-                            text=text,
-                            days=reading.duration.days,
-                        ),
-                        msg('Write "{text} 후" or a date like "12월 {days}일"', text=text, days=reading.duration.days),
+                        msg('Write "{text} 후" for a time from now.', text=text),
+                        msg('Write "{text} 후"', text=text),
+                        suggestions=(f"{text} 후",),
                     )
-                if refuse.korean:
+                if whole:
                     raise refuse.refuse(
-                        msg('Write "{text} 후" for a time from now.', text=text), msg('Write "{text} 후"', text=text)
+                        msg('Write "in {text}" for a time from now.', text=text),
+                        msg('Write "in {text}"', text=text),
+                        suggestions=(f"in {text}",),
                     )
-                raise refuse.refuse(
-                    msg('Write "in {text}" for a time from now.', text=text), msg('Write "in {text}"', text=text)
-                )
+                raise refuse.unreadable(text)
             if reading.day is not None or reading.part is not None or reading.zone is not None:
                 raise refuse.unreadable()
             if reading.clock is not None and reading.duration_units - {"days", "weeks"}:
@@ -544,6 +650,7 @@ class _Builder:
 
 def _read(text: str, refuse: _Refuser) -> _Reading:
     phrase = _normalize(text)
+    refuse.phrase = phrase
     if not phrase:
         raise refuse.refuse(msg("Tell me a time."), msg("Type a time"))
     if refuse.korean:
@@ -566,20 +673,42 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
         g = token.groups
         kind, word = token.kind, token.text
         index += 1
-        if kind in ("iso", "slash", "dmy", "mdy", "clock", "dotclock", "hour_ap", "offset", "attached"):
+        if kind in ("iso", "slash", "dmy", "mdy", "clock", "dot", "hour_ap", "offset", "attached"):
             _shared_token(b, token, tokens, index)
         elif kind == "oclock":
-            hour, _ = _hour_minute(g["oc_h"] or "", "0", word, refuse)
-            b.clock(_Clock(hour, 0, word, bare=hour <= 12))
+            if g["oc_ap"]:  # "3 o'clock pm"
+                hour = _twelve_hour(g["oc_h"] or "", g["oc_ap"], word, refuse)
+                b.clock(_Clock(hour, 0, word, half=g["oc_ap"]))
+            else:
+                hour, _ = _hour_minute(g["oc_h"] or "", "0", word, refuse)
+                b.clock(_Clock(hour, 0, word, bare=1 <= hour <= 12, span=(token.start, token.end)))
+        elif kind == "euro" and (reading.sign or (g["eu_m"] is None and int(g["eu_h"] or 0) <= 12 and phrase == word)):
+            if reading.sign:  # "in 1h30": a duration
+                b.duration(int(g["eu_h"] or 0), "hours", word)
+                b.duration(int(g["eu_m"] or 0), "minutes", "")
+            else:  # "9h": nine hours from now, or 09:00 on the European clock?
+                hour = int(g["eu_h"] or 0)
+                later, clock = "in " + word, f"{hour:02d}:00"
+                raise refuse.refuse(
+                    msg('"{text}" could be {hours} hours from now or a time: write "{first}" or "{second}".',
+                        text=word, hours=hour, first=later, second=clock),
+                    msg('"{text}": from now or a time?', text=word),
+                    AmbiguousTime,
+                    (later, clock),
+                )  # fmt: skip
+        elif kind == "euro":  # the European clock, 24-hour: "15h", "15h00", "20h30", "friday 9h"
+            hour, minute = _hour_minute(g["eu_h"] or "", g["eu_m"] or "0", word, refuse)
+            b.clock(_Clock(hour, minute, word))
         elif kind in ("compact", "half", "duration"):
             if kind == "compact":
                 b.duration(int(g["cp_h"] or 0), "hours", word)
                 b.duration(int(g["cp_m"] or 0), "minutes", "")
             elif kind == "half":
                 b.duration(30, "minutes", word)
+            elif g["du_w"]:
+                b.duration(_NUMBER_WORDS[g["du_w"]], _UNITS[g["du_wu"] or ""], word)
             else:
-                amount = g["du_n"] or ""
-                b.duration(int(amount) if amount.isdigit() else _NUMBER_WORDS[amount], _UNITS[g["du_u"] or ""], word)
+                b.duration(int(g["du_n"] or ""), _UNITS[g["du_u"] or ""], word)
             follower = peek()
             if follower is not None and follower.text == "and":
                 index += 1
@@ -590,9 +719,21 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
             b.day(_DaySpec(word, weekday=_weekday(g["wd"] or "")))
         elif kind == "number":
             previous = tokens[index - 2] if index >= 2 else None
+            before = tokens[index - 3] if index >= 3 else None
             if previous is not None and previous.text in ("at", "@"):
                 hour, _ = _hour_minute(word, "0", word, refuse)
-                b.clock(_Clock(hour, 0, f"at {word}", bare=hour <= 12))
+                b.clock(_Clock(hour, 0, f"at {word}", bare=1 <= hour <= 12, span=(token.start, token.end)))
+            elif (
+                previous is not None
+                and previous.kind == "number"
+                and before is not None
+                and before.text in ("at", "@")
+                and len(word) == 2
+                and reading.clock is not None
+            ):  # "at 3 15": 3:15
+                hour, minute = _hour_minute(previous.text, word, f"{previous.text}:{word}", refuse)
+                reading.clock = _Clock(hour, minute, f"at {previous.text} {word}", bare=1 <= hour <= 12,
+                                       span=(previous.start, token.end))  # fmt: skip
             elif pending_bare is None:
                 pending_bare = token
             else:
@@ -616,7 +757,7 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
                     raise refuse.unreadable(word if follower is None else f"{word} {follower.text}")
             elif word == "in":
                 follower = peek()
-                if follower is None or follower.kind not in ("compact", "half", "duration") or reading.sign:
+                if follower is None or follower.kind not in ("compact", "half", "duration", "euro") or reading.sign:
                     raise refuse.unreadable(word if follower is None else f"in {follower.text}")
                 reading.sign = 1
             elif word in ("fromnow", "later"):
@@ -636,6 +777,8 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
                             f"{word} {follower.text}", weekday=_weekday(follower.groups["wd"] or ""), modifier=word
                         )
                     )
+                elif word == "this" and follower is not None and follower.text == "weekend":
+                    raise _weekend(refuse, (token.start, follower.end))
                 elif word == "this" and follower is not None and follower.text in ("morning", "afternoon", "evening"):
                     index += 1
                     b.day(_DaySpec(f"this {follower.text}", offset=0))
@@ -649,6 +792,10 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
                     b.part("night", word)
             elif word in ("morning", "afternoon", "evening", "night"):
                 b.part(word, word)
+            elif word == "weekend":
+                previous = tokens[index - 2] if index >= 2 else None
+                start = previous.start if previous is not None and previous.text in ("the", "on") else token.start
+                raise _weekend(refuse, (start, token.end))
             elif word in ("noon", "midday"):
                 b.clock(_Clock(12, 0, word, noon=True))
             elif word == "midnight":
@@ -664,52 +811,38 @@ def _shared_token(b: _Builder, token: _Token, tokens: list[_Token], index: int, 
     """The forms both grammars read the same way: dates in digits, clock times, am/pm, UTC offsets. ``half`` is a
     Korean 오전/오후 ("am"/"pm") that came before a clock time."""
     g, kind, word, refuse = token.groups, token.kind, token.text, b.refuse
+    span = (token.start, token.end)
     if kind == "iso":
-        b.day(_DaySpec(word, date=(int(g["iso_y"] or 0), int(g["iso_m"] or 0), int(g["iso_d"] or 0))))
+        b.day(_DaySpec(word, date=(int(g["iso_y"] or 0), int(g["iso_m"] or 0), int(g["iso_d"] or 0)), span=span))
     elif kind == "slash":
         b.day(_slash_date(token, refuse))
     elif kind == "dmy":
         year = int(g["dm_y"]) if g["dm_y"] else None
-        b.day(_DaySpec(word, date=(year, _month(g["dm_m"] or ""), int(g["dm_d"] or 0))))
+        b.day(_DaySpec(word, date=(year, _month(g["dm_m"] or ""), int(g["dm_d"] or 0)), span=span))
     elif kind == "mdy":
         year = int(g["md_y"]) if g["md_y"] else None
-        b.day(_DaySpec(word, date=(year, _month(g["md_m"] or ""), int(g["md_d"] or 0))))
+        b.day(_DaySpec(word, date=(year, _month(g["md_m"] or ""), int(g["md_d"] or 0)), span=span))
     elif kind == "clock":
-        half = g["ck_ap"] or half
+        half = g["ck_ap"] or ("am" if g["ck_ap1"] == "a" else "pm" if g["ck_ap1"] else None) or half
+        second = int(g["ck_s"] or 0)
+        if second > 59:
+            raise refuse.refuse(
+                msg('"{text}" isn\'t a time of day: seconds run from 00 to 59.', text=word),
+                msg("{text} isn't a time of day (seconds 0-59)", text=word),
+            )
         if half:
-            if g["ck_s"]:
-                raise refuse.unreadable(word)
             hour = _twelve_hour(g["ck_h"] or "", half, word, refuse)
             _, minute = _hour_minute("0", g["ck_m"] or "", word, refuse)
-            b.clock(_Clock(hour, minute, word, half=half))
-        else:
+            b.clock(_Clock(hour, minute, word, half=half, second=second))
+        else:  # "3:30" (hour 1-12, no leading zero) is morning or evening; "03:30", "15:30" and "00:30" are not
             hour, minute = _hour_minute(g["ck_h"] or "", g["ck_m"] or "", word, refuse)
-            if g["ck_s"] and int(g["ck_s"]) > 59:
-                raise refuse.unreadable(word)
-            b.clock(_Clock(hour, minute, word))
-    elif kind == "dotclock":  # 8.30pm, 20.30; "13.05" could be 13 May
-        dotted = g["dc_m"] or ""
-        if g["dc_ap"]:
-            hour = _twelve_hour(g["dc_h"] or "", g["dc_ap"], word, refuse)
-            _, minute = _hour_minute("0", dotted, word, refuse)
-            b.clock(_Clock(hour, minute, word, half=g["dc_ap"]))
-        elif int(dotted) > 12 or dotted == "00":
-            hour, minute = _hour_minute(g["dc_h"] or "", dotted, word, refuse)
-            b.clock(_Clock(hour, minute, word))
-        else:
-            colon = word.replace(".", ":")
-            raise refuse.refuse(
-                msg(
-                    '"{text}" could be a time or a date: write {colon} for the time, or the month as a word for the '
-                    "date.",
-                    text=word,
-                    colon=colon,
-                ),
-                msg('"{text}": a time or a date? Write {colon}', text=word, colon=colon),
-                AmbiguousTime,
-            )
+            bare = 1 <= hour <= 12 and not (g["ck_h"] or "").startswith("0")
+            b.clock(_Clock(hour, minute, word, bare=bare, second=second, span=(token.start, token.end)))
+    elif kind == "dot":
+        _dot(b, token)
     elif kind == "hour_ap":
-        b.clock(_Clock(_twelve_hour(g["ha_h"] or "", g["ha_ap"] or "", word, refuse), 0, word, half=g["ha_ap"]))
+        half = g["ha_ap"] or ("am" if g["ha_ap1"] == "a" else "pm")
+        b.clock(_Clock(_twelve_hour(g["ha_h"] or "", half, word, refuse), 0, word, half=half))
     elif kind == "offset":
         minutes = int(g["of_h"] or 0) * 60 + int(g["of_m"] or 0)
         b.zone(_fixed(minutes if g["of_sign"] == "+" else -minutes, refuse, word), word)
@@ -720,6 +853,70 @@ def _shared_token(b: _Builder, token: _Token, tokens: list[_Token], index: int, 
         b.zone(_fixed(minutes if g["at_sign"] == "+" else -minutes, refuse, word), word)
     else:  # pragma: no cover - callers pass only the kinds above
         raise refuse.unreadable(word)
+
+
+def _weekend(refuse: _Refuser, span: tuple[int, int], week: str | None = None) -> TimeRefused:
+    """A weekend ("this weekend 8pm", "이번 주말 저녁 8시"): Saturday or Sunday? Both offered, the rest of the text
+    kept."""
+    if refuse.korean:
+        prefix = f"{week} 주 " if week else ""
+        choices = refuse.variants(span, f"{prefix}토요일", f"{prefix}일요일")
+    else:
+        choices = refuse.variants(span, "saturday", "sunday")
+    typed = refuse.phrase[span[0] : span[1]]
+    return refuse.refuse(
+        msg('"{text}" could be Saturday or Sunday: write "{first}" or "{second}".', text=typed, first=choices[0],
+            second=choices[1]),
+        msg('"{text}": Saturday or Sunday?', text=typed),
+        AmbiguousTime,
+        choices,
+    )  # fmt: skip
+
+
+def _dot(b: _Builder, token: _Token) -> None:
+    """``12.24`` and ``9.30`` are dates (month.day, as Korean writes them); ``8.30pm``, ``20.30`` and ``00.30``
+    are clock times; ``24.12`` is 24 December; ``13.05`` (13:05 or 13 May) is asked."""
+    g, word, refuse = token.groups, token.text, b.refuse
+    first, second = int(g["dt_a"] or 0), int(g["dt_b"] or 0)
+    minutes = len(g["dt_b"] or "") == 2 and second <= 59
+    if g["dt_ap"]:
+        if not minutes or g["dt_end"]:
+            raise refuse.unreadable(word)
+        hour = _twelve_hour(g["dt_a"] or "", g["dt_ap"], word, refuse)
+        b.clock(_Clock(hour, second, word, half=g["dt_ap"]))
+        return
+    if _real_date(first, second):  # month.day
+        b.day(_DaySpec(word, date=(None, first, second), span=(token.start, token.end)))
+        return
+    clock = minutes and not g["dt_end"] and (first == 0 or 13 <= first <= 23 or (g["dt_a"] or "").startswith("0"))
+    european = _real_date(second, first)  # day.month
+    if clock and european:
+        colon = f"{first:02d}:{second:02d}"
+        date = f"{first} {_MONTHS[second - 1].lower()}"
+        raise refuse.refuse(
+            msg('"{text}" could be a time or a date: write "{first}" for the time, or "{second}" for the date.',
+                text=word, first=colon, second=date),
+            msg('"{text}": a time or a date?', text=word),
+            AmbiguousTime,
+            refuse.variants((token.start, token.end), colon, date),
+        )  # fmt: skip
+    if clock:
+        b.clock(_Clock(first, second, word))
+    elif european:
+        b.day(_DaySpec(word, date=(None, second, first), span=(token.start, token.end)))
+    elif minutes and 1 <= first <= 12:  # "9.45": a clock time with an hour of 1-12, morning or evening
+        b.clock(_Clock(first, second, word, bare=True, span=(token.start, token.end)))
+    else:
+        raise refuse.unreadable(word)
+
+
+def _real_date(month: int, day: int) -> bool:
+    """Whether month/day is a day of some year (29 February included)."""
+    try:
+        dt.date(2028, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_korean(phrase: str, refuse: _Refuser) -> _Reading:
@@ -745,11 +942,32 @@ def _read_korean(phrase: str, refuse: _Refuser) -> _Reading:
             b.zone(_fixed(9 * 60, refuse, word), word)
         elif kind == "k_date":
             year = int(g["kd_y"]) if g["kd_y"] else None
-            b.day(_DaySpec(word, date=(year, int(g["kd_m"] or 0), int(g["kd_d"] or 0))))
+            b.day(_DaySpec(word, date=(year, int(g["kd_m"] or 0), int(g["kd_d"] or 0)), span=(token.start, token.end)))
         elif kind == "k_weekday":
             b.day(_DaySpec(word, weekday=_KO_WEEKDAYS[g["kw"] or ""]))
         elif kind == "k_paren":
             b.day(_DaySpec(word, weekday=_KO_WEEKDAYS[g["kp"] or ""]))
+        elif kind == "k_wd1":  # "수 21:00": a weekday in one letter
+            b.day(_DaySpec(word, weekday=_KO_WEEKDAYS[g["kw1"] or ""]))
+        elif kind == "k_weekend":
+            raise _weekend(refuse, (token.start, token.end), g["kwe"])
+        elif kind == "k_mday":  # "24일": the 24th of this month
+            local = refuse.now.astimezone(refuse.zone).date()
+            day = int(g["kmd_d"] or 0)
+            if not _real_date(local.month, day) or (local.month == 2 and day == 29 and local.year % 4):
+                raise refuse.refuse(
+                    msg('"{text}" isn\'t a date in the calendar.', text=word),
+                    msg('"{text}" isn\'t a date', text=word),
+                )
+            b.day(_DaySpec(word, date=(local.year, local.month, day), span=(token.start, token.end)))
+        elif kind == "k_sharp":  # "오후 9시 정각": on the hour
+            previous = tokens[index - 2] if index >= 2 else None
+            if previous is None or previous.kind not in ("k_hour", "clock", "hour_ap") or reading.clock is None:
+                raise refuse.unreadable(word)
+        elif kind == "k_halfhour":  # "반시간 후": half an hour
+            b.duration(30, "minutes", word)
+            if reading.sign:
+                raise refuse.unreadable(word)
         elif kind == "k_week":
             if follower is None or follower.kind != "k_weekday":
                 raise refuse.refuse(
@@ -810,7 +1028,7 @@ def _read_korean(phrase: str, refuse: _Refuser) -> _Reading:
             _korean_hour(b, token, half)
             half = None
         elif kind == "clock" and half is not None:
-            _shared_token(b, token, tokens, index, half="am" if half.text == "오전" else "pm")
+            _shared_token(b, token, tokens, index, half="am" if half.text in ("오전", "am") else "pm")
             half = None
         elif kind == "k_sign":
             if not reading.duration_units or reading.sign:
@@ -819,7 +1037,7 @@ def _read_korean(phrase: str, refuse: _Refuser) -> _Reading:
         elif kind == "k_at":
             if index == 1:
                 raise refuse.unreadable(word)
-        elif kind in ("iso", "slash", "dmy", "mdy", "clock", "dotclock", "hour_ap", "offset", "attached"):
+        elif kind in ("iso", "slash", "dmy", "mdy", "clock", "dot", "hour_ap", "offset", "attached"):
             _shared_token(b, token, tokens, index)
         elif kind == "weekday":
             b.day(_DaySpec(word, weekday=_weekday(g["wd"] or "")))
@@ -849,18 +1067,18 @@ def _korean_hour(b: _Builder, token: _Token, half: _Token | None) -> None:
     minute = 30 if g["kh_half"] else int(g["kh_m"] or 0)
     if half is None:
         hour, minute = _hour_minute(str(hour), str(minute), word, refuse)
-        b.clock(_Clock(hour, minute, word, bare=1 <= hour <= 12))
+        b.clock(_Clock(hour, minute, word, bare=1 <= hour <= 12, span=(token.start, token.end)))
         return
     text = f"{half.text} {word}"
-    if hour == 12 and half.text == "오전":
+    if hour == 12 and half.text in ("오전", "am"):
         raise refuse.refuse(
             msg('"{text}" could be midnight or noon: write 자정 or 정오 (or 00:00 or 12:00).', text=text),
             msg('"{text}": midnight or noon? Write 자정 or 정오', text=text),
             AmbiguousTime,
         )
-    hour = _twelve_hour(str(hour), "am" if half.text == "오전" else "pm", text, refuse)
+    hour = _twelve_hour(str(hour), "am" if half.text in ("오전", "am") else "pm", text, refuse)
     _, minute = _hour_minute("0", str(minute), text, refuse)
-    b.clock(_Clock(hour, minute, text, half="am" if half.text == "오전" else "pm"))
+    b.clock(_Clock(hour, minute, text, half="am" if half.text in ("오전", "am") else "pm"))
 
 
 def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
@@ -901,7 +1119,7 @@ def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
             AmbiguousTime,
         )
     month, day = (first, second) if first <= 12 else (second, first)
-    return _DaySpec(token.text, date=(year, month, day))
+    return _DaySpec(token.text, date=(year, month, day), span=(token.start, token.end))
 
 
 def _fixed(minutes: int, refuse: _Refuser, text: str) -> dt.tzinfo:
@@ -912,6 +1130,7 @@ def _fixed(minutes: int, refuse: _Refuser, text: str) -> dt.tzinfo:
 
 # -- placing a reading in time ---------------------------------------------------------------------
 
+_LIKELY_TYPO_DAYS = 300  # a month and day without a year further ahead than this has most likely just passed
 _EVENING_START = 17  # "tonight", "evening" and "night" cover 17:00 to 04:59
 
 
@@ -922,27 +1141,7 @@ def _hour_for_part(
     hour = clock.hour
     if part is None:
         if clock.bare and 1 <= hour <= 12:
-            other = hour + 12 if hour < 12 else 12
-            if refuse.korean:
-                raise refuse.refuse(
-                    msg(
-                        '"{text}" could be morning or evening: write 오전 {text} or 오후 {text} (or {other}시).',
-                        text=clock.text,
-                        other=other,
-                    ),
-                    msg('"{text}": 오전 or 오후?', text=clock.text),
-                    AmbiguousTime,
-                )
-            raise refuse.refuse(
-                msg(
-                    '"{text}" could be morning or evening: write {hour}am or {hour}pm (or {other}:00).',
-                    text=clock.text,
-                    hour=hour,
-                    other=other,
-                ),
-                msg('"{text}": {hour}am or {hour}pm?', text=clock.text, hour=hour),
-                AmbiguousTime,
-            )
+            raise _morning_or_evening(clock, refuse)
         return hour, 0
     if clock.midnight:
         if part in ("night", "evening"):
@@ -983,6 +1182,35 @@ def _hour_for_part(
     raise _clash(clock, part_text or part, tonight, refuse)
 
 
+def _morning_or_evening(clock: _Clock, refuse: _Refuser) -> TimeRefused:
+    """An hour of 1-12 alone ("3", "at 9", "9시", "3:30", "내일 8시 30분"): the same refusal, with the member's text
+    made morning and evening (the rest of it kept)."""
+    suggestions: tuple[str, ...] = ()
+    if clock.span is not None:
+        typed = refuse.phrase[clock.span[0] : clock.span[1]]
+        if refuse.korean:
+            suggestions = refuse.variants(clock.span, f"오전 {typed}", f"오후 {typed}")
+        else:
+            with_minutes = clock.minute or ":" in typed or "." in typed
+            hour = f"{clock.hour}:{clock.minute:02d}" if with_minutes else str(clock.hour)
+            if clock.second:
+                hour += f":{clock.second:02d}"
+            suggestions = refuse.variants(clock.span, f"{hour}am", f"{hour}pm")
+    if len(suggestions) == 2:
+        reason = msg(
+            '"{text}" could be morning or evening: write "{first}" or "{second}".',
+            text=clock.text, first=suggestions[0], second=suggestions[1],
+        )  # fmt: skip
+        short = msg('"{text}": 오전 or 오후?', text=clock.text) if refuse.korean else msg(
+            '"{text}": am or pm?', text=clock.text)  # fmt: skip
+        return refuse.refuse(reason, short, AmbiguousTime, suggestions)
+    return refuse.refuse(  # pragma: no cover - every bare clock carries its place in the text
+        msg('"{text}" could be morning or evening: add am or pm.', text=clock.text),
+        msg('"{text}": am or pm?', text=clock.text),
+        AmbiguousTime,
+    )
+
+
 def _clash(clock: _Clock, part: str, tonight: bool, refuse: _Refuser) -> TimeRefused:
     if tonight:
         reason = msg('"{text}" isn\'t tonight.', text=clock.text)
@@ -1021,11 +1249,29 @@ def _date(spec: _DaySpec, today: dt.date, refuse: _Refuser) -> dt.date:
                 msg('"{text}" isn\'t a date', text=spec.text),
             ) from None
         if year is not None or date >= today:
+            if year is None and (date - today).days > _LIKELY_TYPO_DAYS:
+                raise _just_passed(spec, date, refuse)
             return date
     raise refuse.refuse(
         msg('"{text}" isn\'t a date in the next year.', text=spec.text),
         msg('"{text}" isn\'t a date soon', text=spec.text),
     )
+
+
+def _just_passed(spec: _DaySpec, date: dt.date, refuse: _Refuser) -> TimeRefused:
+    """A month and day without a year that passed this year ("dec 14" on 15 December): next year's is offered,
+    never taken silently (a date ten months ahead is more often a typo)."""
+    written = f"{date.year}년 {date.month}월 {date.day}일" if refuse.korean else date.isoformat()
+    suggestions = refuse.variants(spec.span, written) if spec.span is not None else ()
+    last = date.replace(year=date.year - 1) if not (date.month == 2 and date.day == 29) else date
+    if suggestions:
+        reason = msg(
+            '"{text}" this year was {date}, which has passed. For next year\'s, write "{suggestion}".',
+            text=spec.text, date=Day(last), suggestion=suggestions[0],
+        )  # fmt: skip
+    else:  # pragma: no cover - every date carries its place in the text
+        reason = msg('"{text}" this year was {date}, which has passed.', text=spec.text, date=Day(last))
+    return refuse.refuse(reason, msg('"{text}" has passed this year', text=spec.text), AmbiguousTime, suggestions)
 
 
 def _days(spec: _DaySpec | None, today: dt.date, refuse: _Refuser) -> list[dt.date]:
@@ -1079,8 +1325,8 @@ def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuse
         if reading.clock is None:  # whole days keep the clock time
             return _localize(dt.datetime.combine(day, local_now.time().replace(tzinfo=None)), reference, now)
         hour, extra = _hour_for_part(reading.clock, reading.part, reading.tonight, refuse, reading.part_text)
-        return _localize(dt.datetime.combine(day + dt.timedelta(days=extra), dt.time(hour, reading.clock.minute)),
-                         reference, now)  # fmt: skip
+        wall = dt.time(hour, reading.clock.minute, reading.clock.second)
+        return _localize(dt.datetime.combine(day + dt.timedelta(days=extra), wall), reference, now)
     clock = reading.clock
     part = reading.part
     if clock is None:
@@ -1124,8 +1370,8 @@ def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuse
     candidates = _days(reading.day, today, refuse)
     instant = now
     for day in candidates:
-        instant = _localize(dt.datetime.combine(day + dt.timedelta(days=extra), dt.time(hour, clock.minute)),
-                            reference, now)  # fmt: skip
+        wall = dt.time(hour, clock.minute, clock.second)
+        instant = _localize(dt.datetime.combine(day + dt.timedelta(days=extra), wall), reference, now)
         if instant >= now:
             return instant
     return instant  # the last candidate, in the past: refused by the window check

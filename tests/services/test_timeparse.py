@@ -133,7 +133,8 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("6am", NEW_YORK, NOW, ny(2026, 11, 22, 6)),  # a time alone: tomorrow once passed today
     ("10pm", NEW_YORK, NOW, ny(2026, 11, 21, 22)),  # ... today while still ahead
     ("20:30", NEW_YORK, NOW, ny(2026, 11, 21, 20, 30)),
-    ("8:30", NEW_YORK, NOW, ny(2026, 11, 21, 8, 30)),  # no am/pm: the 24-hour clock
+    ("8:30", NEW_YORK, NOW, (AmbiguousTime, '"8:30" could be morning or evening: write "8:30am" or "8:30pm"')),
+    ("08:30", NEW_YORK, NOW, ny(2026, 11, 21, 8, 30)),  # a leading zero: the 24-hour clock
     ("at 21", NEW_YORK, NOW, ny(2026, 11, 21, 21)),
     ("noon", NEW_YORK, NOW, ny(2026, 11, 21, 12)),
     ("tomorrow noon", NEW_YORK, NOW, ny(2026, 11, 22, 12)),
@@ -188,9 +189,9 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("6am", NEW_YORK, MONTH_END, ny(2026, 12, 1, 6)),
     ("midnight", NEW_YORK, MONTH_END, ny(2026, 12, 1)),
     # -- refused: sloppy input is never a guess ----------------------------------------------------------------
-    ("9", NEW_YORK, NOW, (AmbiguousTime, '"9" alone isn\'t a time: write 9am or 9pm')),
+    ("9", NEW_YORK, NOW, (AmbiguousTime, '"9" alone isn\'t a time: write "9am" or "9pm"')),
     ("at 9", NEW_YORK, NOW, (AmbiguousTime, '"at 9" could be morning or evening')),
-    ("friday 9", NEW_YORK, NOW, (AmbiguousTime, '"9" alone isn\'t a time')),
+    ("friday 9", NEW_YORK, NOW, (AmbiguousTime, '"9" alone isn\'t a time: write "friday 9am" or "friday 9pm"')),
     ("-1", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "-1" as a time')),
     ("1-2", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "1-2" as a time')),
     ("+3", NEW_YORK, NOW, (UnreadableTime, 'I couldn\'t read "+3" as a time')),
@@ -200,7 +201,7 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("12/2 8pm", NEW_YORK, NOW, (AmbiguousTime, '"12/2" could be Dec 2 or Feb 12')),
     ("feb 30 8pm", NEW_YORK, NOW, (UnreadableTime, '"feb 30" isn\'t a date')),
     ("sat dec 4 8pm", NEW_YORK, NOW, (UnreadableTime, "Fri 4 Dec 2026 is a Friday, not a Saturday")),
-    ("13.05", NEW_YORK, NOW, (AmbiguousTime, '"13.05" could be a time or a date: write 13:05')),
+    ("13.05", NEW_YORK, NOW, (AmbiguousTime, '"13.05" could be a time or a date: write "13:05" for the time')),
     ("friday", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "friday", e.g. "friday 8pm"')),
     ("tomorrow", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "tomorrow"')),
     ("dec 2", NEW_YORK, NOW, (UnreadableTime, 'Add a time to "dec 2"')),
@@ -261,7 +262,9 @@ def test_every_input_means_one_instant_or_is_refused_with_examples(row):
             parse_when(text, zone, now)
         message = str(caught.value)
         assert fragment in message
-        if kind is not ZoneInText:
+        if caught.value.suggestions:  # what to type instead, quoted as it must be typed
+            assert all(f'"{s}"' in message for s in caught.value.suggestions), message
+        elif kind is not ZoneInText:
             assert message.endswith(_examples_for(zone, now)), message
         # The preview gives the same refusal in short, never an instant.
         shown = preview(text, zone, now)
@@ -338,7 +341,7 @@ class TestPreview:
         assert line(preview("yesterday", NEW_YORK, NOW)).startswith("That's in the past (Fri 20 Nov 2026")
         assert line(preview("2030-01-01 20:00", NEW_YORK, NOW)).startswith("More than a year away")
         assert line(preview("8pm EST", NEW_YORK, NOW)).startswith('Leave out "EST"')
-        assert line(preview("9", NEW_YORK, NOW)) == '"9" alone isn\'t a time: add am/pm or :00'
+        assert line(preview("9", NEW_YORK, NOW)) == '"9" alone isn\'t a time: add am/pm'
 
     @pytest.mark.parametrize(
         "zone",

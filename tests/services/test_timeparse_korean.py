@@ -105,9 +105,9 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("한국 시간 금요일 오후 8시", NEW_YORK, NOW, kst(2026, 11, 27, 20)),
     ("금요일 오후 8시 UTC+9", NEW_YORK, NOW, kst(2026, 11, 27, 20)),
     # -- refused, never guessed ---------------------------------------------------------------------------------
-    ("9시", SEOUL, NOW, (AmbiguousTime, '"9시" could be morning or evening: write 오전 9시 or 오후 9시 (or 21시)')),
+    ("9시", SEOUL, NOW, (AmbiguousTime, '"9시" could be morning or evening: write "오전 9시" or "오후 9시"')),
     ("금요일 8시 30분", SEOUL, NOW, (AmbiguousTime, "could be morning or evening")),
-    ("금요일 9", SEOUL, NOW, (AmbiguousTime, '"9" alone isn\'t a time: write 오전 9시 or 오후 9시')),
+    ("금요일 9", SEOUL, NOW, (AmbiguousTime, '"9" alone isn\'t a time: write "금요일 오전 9시" or "금요일 오후 9시"')),
     ("오전 12시", SEOUL, NOW, (AmbiguousTime, "could be midnight or noon")),
     ("다음 금요일 오후 8시", SEOUL, NOW, (AmbiguousTime, 'write "이번 주 금요일" or "다음 주 금요일"')),
     ("금요일 자정", SEOUL, NOW, (AmbiguousTime, "could be the start or the end of that day")),
@@ -118,7 +118,8 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("금요일", SEOUL, NOW, (UnreadableTime, 'Add a time to "금요일", e.g. "금요일 오후 8시"')),
     ("내일 오후", SEOUL, NOW, (UnreadableTime, 'Add a time to "내일 오후", e.g. "내일 오후 8시"')),
     ("다음 주", SEOUL, NOW, (UnreadableTime, 'Add a day and a time to "다음 주"')),
-    ("3일", SEOUL, NOW, (UnreadableTime, 'Write "3일 후" for a time from now, or a whole date like "12월 3일"')),
+    ("3일", SEOUL, NOW, (PastTime, "That's in the past (Tue 3 Nov 2026 in Asia/Seoul)")),  # this month's 3rd
+    ("2주", SEOUL, NOW, (UnreadableTime, 'Write "2주 후" for a time from now.')),
     ("2시간", SEOUL, NOW, (UnreadableTime, 'Write "2시간 후" for a time from now.')),
     ("2시간 후 오후 9시", SEOUL, NOW, (UnreadableTime, '"2시간 후" already says when; leave out "오후 9시"')),
     ("8시쯤", SEOUL, NOW, (UnreadableTime, 'I couldn\'t read "쯤" in "8시쯤"')),
@@ -181,8 +182,7 @@ def test_korean_refusals_read_in_korean():
     with pytest.raises(AmbiguousTime) as caught:
         parse_when("9시", SEOUL, NOW)
     assert KO.render(caught.value.message) == (
-        '"9시"은(는) 오전일 수도 오후일 수도 있어요. 오전 9시이나 오후 9시(또는 21시)로 적어 주세요. '
-        '"금요일 오후 8시", "내일 21:00", "2026-12-02 20:30", "2시간 후"처럼 써 보세요.'
+        '"9시"은(는) 오전일 수도 오후일 수도 있어요. "오전 9시" 또는 "오후 9시"처럼 적어 주세요.'
     )
     with pytest.raises(PastTime) as caught:
         parse_when("어제 오후 8시", SEOUL, NOW)
