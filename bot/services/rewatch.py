@@ -27,10 +27,17 @@ from bot.store.dialect import LOCK_REWATCH
 __all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
-# Korean: "수 21:00", "수요일 21:00", "토요일 오후 8시", "토 20시 30분"
+# Korean: "수 21:00", "수요일 21:00", "수욜 21시", "수목 21:00" (both days), "토요일 오후 8시", "수요일 밤 9시",
+# "토 20시 30분"
 _KO_SLOT = re.compile(
-    r"^([월화수목금토일])(?:요일)?\s*(?:(오전|오후)\s*)?(\d{1,2})(?::(\d{2})|\s*시(?:\s*(\d{1,2})\s*분|\s*(반))?)$"
+    r"^([월화수목금토일]+)(?:요일|욜)?\s*(?:(오전|오후|새벽|아침|낮|저녁|밤)\s*)?(\d{1,2})"
+    r"(?::(\d{2})|\s*시(?:\s*(\d{1,2})\s*분|\s*(반))?)$"
 )
+# A part of the day: the 12-hour hours it takes, and the hours added to them.
+_KO_PARTS = {
+    "오전": (range(1, 12), 0), "새벽": (range(1, 7), 0), "아침": (range(1, 12), 0), "오후": (range(1, 13), 12),
+    "낮": (range(1, 7), 12), "저녁": (range(5, 12), 12), "밤": (range(5, 12), 12),
+}  # fmt: skip
 _KO_DAYS = "월화수목금토일"
 MAX_SLOTS = 7
 
@@ -49,17 +56,25 @@ def parse_slots(text: str) -> tuple[Slot, ...]:
     for part in (p.strip() for p in re.split(r"[,;]|\band\b", text) if p.strip()):
         korean = _KO_SLOT.match(part)
         if korean:
-            day_char, half_ko, hour_text, minute_text, ko_minutes, ko_half = korean.groups()
+            day_chars, half_ko, hour_text, minute_text, ko_minutes, ko_half = korean.groups()
             hour = int(hour_text)
             minute = int(minute_text or ko_minutes or (30 if ko_half else 0))
             if half_ko:
-                if not 1 <= hour <= 12:
-                    raise UserError("{part}: with am/pm the hour must be 1-12. {example}", part=repr(part),
-                                    example=example)  # fmt: skip
-                hour = hour % 12 + (12 if half_ko == "오후" else 0)
-            if not (0 <= hour <= 23 and 0 <= minute <= 59):
+                hours, added = _KO_PARTS[half_ko]
+                if half_ko == "오후" and hour == 12:
+                    added = 0  # 오후 12시: noon
+                if hour not in hours and not (hour >= 13 and hour - added in hours and added):
+                    raise UserError('{part}: {hour}시 isn\'t in the "{half}" part of the day. {example}',
+                                    part=repr(part), hour=hour, half=half_ko, example=example)  # fmt: skip
+                hour = hour + added if hour <= 12 else hour
+            elif 1 <= hour <= 12 and minute_text is None and not hour_text.startswith("0"):
+                raise UserError(
+                    '{part}: morning or evening? Write "{day} 오전 {hour}시" or "{day} 오후 {hour}시". {example}',
+                    part=repr(part), day=day_chars, hour=hour, example=example,
+                )  # fmt: skip
+            if not (0 <= hour <= 23 and 0 <= minute <= 59) or len(set(day_chars)) != len(day_chars):
                 raise UserError("{part} is not a time of day. {example}", part=repr(part), example=example)
-            found.add((_KO_DAYS.index(day_char), dt.time(hour, minute)))
+            found.update((_KO_DAYS.index(day), dt.time(hour, minute)) for day in day_chars)
             continue
         match = _SLOT.match(part)
         if not match:

@@ -57,9 +57,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
-from bot.locale import Day, Moment, MonthDay, Msg, WeekdayName, msg
+from bot.locale import Day, Moment, MonthDay, Msg, OneOf, WeekdayName, msg
 
-from .zones import abbreviation
+from .zones import Meaning, MetazoneName, abbreviation, metazone_of
 
 MAX_AHEAD = dt.timedelta(days=366)
 MAX_LENGTH = 100
@@ -359,6 +359,8 @@ class _Reading:
     duration_units: set[str] = field(default_factory=set)
     duration_text: str = ""
     sign: int = 0  # +1: "in ..." / "from now" / "후", -1: "ago" / "전"
+    own_abbreviation: bool = False  # the text named the member's own zone by its abbreviation
+    abbreviation: tuple[Meaning, str, tuple[int, int]] | None = None  # one region's, checked against the day
     now: bool = False
 
 
@@ -545,28 +547,50 @@ class _Builder:
         reading.duration_units.add(unit)
         reading.duration_text = f"{reading.duration_text} {token_text}".strip()
 
-    def zone_word(self, word: str) -> bool:
-        """A zone named in the text ("utc", "kst"); refuses an abbreviation that is not one offset. False when the
-        word is no zone at all."""
+    def zone_word(self, word: str, span: tuple[int, int]) -> bool:
+        """A zone named in the text ("utc", "kst", "est"); False when the word is no zone at all.
+
+        The policy (the README states it): an abbreviation of the member's own zone is their own clock ("8pm EST"
+        from New York, in July too); one that names one offset ("KST", "GMT", "UTC+9") is that offset; one that
+        names one region ("CET", "EST") is that region's clock when the abbreviation is right for the day named,
+        and asked otherwise ("CET" in July: CEST, or UTC+1?); one that names several regions ("IST", "CST") is
+        asked, with each region's offset to choose from."""
         if word in ("utc", "gmt+0", "z"):
             self.zone(_fixed(0, self.refuse, word), word)
             return True
         found = abbreviation(word) if len(word) <= 5 else None
         if found is None:
             return False
-        if found.offset is not None:
-            self.zone(_fixed(found.offset, self.refuse, word), word)
+        if self.reading.zone is not None:
+            raise self.refuse.unreadable(word)
+        offsets = {meaning.offset for meaning in found.meanings}
+        if found.offset is not None or (len(found.meanings) > 1 and len(offsets) == 1 and None not in offsets):
+            offset = found.offset if found.offset is not None else next(iter(offsets))
+            self.zone(_fixed(offset or 0, self.refuse, word), word)
             return True
-        name, zone_name = word.upper(), _zone_name(self.refuse.zone)
+        own = _metazone(self.refuse.zone)
+        if word.upper() in _own_names(self.refuse.zone, self.refuse.now.year) or any(
+            meaning.metazone == own for meaning in found.meanings
+        ):
+            self.reading.own_abbreviation = True  # the member's own clock, whatever the season
+            return True
+        if len(found.meanings) == 1:
+            meaning = found.meanings[0]
+            self.reading.zone = ZoneInfo(meaning.zone)
+            self.reading.abbreviation = (meaning, word.upper(), span)
+            return True
+        choices = self.refuse.variants(span, *(_utc(m.offset) for m in found.meanings if m.offset is not None))
+        name = word.upper()
         raise ZoneInText(
             msg(
-                'I read times in your zone ({zone}), so leave out "{name}", e.g. "friday 8pm". For another zone give '
-                'its offset, e.g. "friday 8pm UTC+9".',
-                zone=zone_name,
+                '"{name}" can mean {meanings}: write {choices}.',
                 name=name,
+                meanings=OneOf([MetazoneName(m.metazone) for m in found.meanings]),
+                choices=OneOf([f'"{choice}"' for choice in choices]),
             ),
-            msg('Leave out "{name}": times are read in your zone ({zone})', name=name, zone=zone_name),
+            msg('"{name}" can mean several zones: give the UTC offset', name=name),
             name,
+            choices,
         )
 
     def zone(self, zone: dt.tzinfo, text: str) -> None:
@@ -800,7 +824,7 @@ def _read(text: str, refuse: _Refuser) -> _Reading:
                 b.clock(_Clock(12, 0, word, noon=True))
             elif word == "midnight":
                 b.clock(_Clock(0, 0, word, midnight=True))
-            elif not b.zone_word(word):
+            elif not b.zone_word(word, (token.start, token.end)):
                 raise refuse.unreadable(word)
         else:  # pragma: no cover - every alternative is handled above
             raise refuse.unreadable(word)
@@ -1045,7 +1069,7 @@ def _read_korean(phrase: str, refuse: _Refuser) -> _Reading:
             if pending_bare is not None:
                 raise refuse.unreadable(word)
             pending_bare = token
-        elif kind == "word" and b.zone_word(word):
+        elif kind == "word" and b.zone_word(word, (token.start, token.end)):
             pass
         else:
             raise refuse.unreadable(word)
@@ -1120,6 +1144,55 @@ def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
         )
     month, day = (first, second) if first <= 12 else (second, first)
     return _DaySpec(token.text, date=(year, month, day), span=(token.start, token.end))
+
+
+def _utc(minutes: int) -> str:
+    """An offset as members type it: ``UTC+9``, ``UTC-5``, ``UTC+5:30``, ``UTC+0``."""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _metazone(zone: dt.tzinfo) -> str | None:
+    return metazone_of(zone.key) if isinstance(zone, ZoneInfo) else None
+
+
+def _own_names(zone: dt.tzinfo, year: int) -> set[str]:
+    """The abbreviations the member's zone goes by during the year ("EST" and "EDT" in New York)."""
+    names = set()
+    for month in (1, 4, 7, 10):
+        name = dt.datetime(year, month, 15, 12, tzinfo=zone).tzname()
+        if name and name[0] not in "+-":
+            names.add(name.upper())
+    return names
+
+
+def _in_season(reading: _Reading, instant: dt.datetime, refuse: _Refuser) -> dt.datetime:
+    """A region's abbreviation ("CET", "EST") is read as the region's clock when it is right for the day named;
+    otherwise ("CET" in July) the member is asked: the region's clock then, or the abbreviation's offset."""
+    if reading.abbreviation is None:
+        return instant
+    meaning, name, span = reading.abbreviation
+    region = ZoneInfo(meaning.zone)
+    actual = instant.astimezone(region).utcoffset()
+    minutes = int(actual.total_seconds() // 60) if actual is not None else 0
+    if meaning.offset is None or meaning.offset == minutes:
+        return instant
+    season = instant.astimezone(region).tzname() or ""
+    found = abbreviation(season)
+    clock = season if found is not None and len(found.meanings) == 1 else _utc(minutes)
+    choices = refuse.variants(span, clock, _utc(meaning.offset))
+    raise ZoneInText(
+        msg(
+            '"{name}" is {offset}, but {region} is on {actual} then: write "{first}" for {region}\'s clock, or '
+            '"{second}".',
+            name=name, offset=_utc(meaning.offset), region=MetazoneName(meaning.metazone), actual=_utc(minutes),
+            first=choices[0], second=choices[1],
+        ),
+        msg('"{name}" is {offset}: is that what you mean?', name=name, offset=_utc(meaning.offset)),
+        name,
+        choices,
+    )  # fmt: skip
 
 
 def _fixed(minutes: int, refuse: _Refuser, text: str) -> dt.tzinfo:
@@ -1425,7 +1498,8 @@ def parse_when(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
         raise refuse.refuse(msg("That's too long to be a time."), msg("Too long to be a time"))
     instant = _stamp(text, refuse)
     if instant is None:
-        instant = _place(_read(text, refuse), zone, now, refuse)
+        reading = _read(text, refuse)
+        instant = _in_season(reading, _place(reading, zone, now, refuse), refuse)
     return _window(instant, zone, now, refuse)
 
 

@@ -100,6 +100,7 @@ _WELL_KNOWN: tuple[str, ...] = (
 # Abbreviations come from CLDR (the short metazone names of every English locale Babel ships: EST, CET, AEST,
 # IST in India and Ireland...). CLDR does not list these, so they are added here, each with the metazones it
 # is used for: so that "KST" can be read, and "CST" or "IST" are known to mean more than one thing.
+_EXTRA_DAYLIGHT = frozenset({"PHST", "CLST"})  # of EXTRA_ABBREVIATIONS, those that name summer time
 EXTRA_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "KST": ("Korea",),
     "JST": ("Japan",),
@@ -487,14 +488,27 @@ class MetazoneName:
 
 
 @dataclass(frozen=True, slots=True)
+class Meaning:
+    """One thing an abbreviation can mean: a region (its CLDR metazone and best zone) and the offset the
+    abbreviation names there (``EST``: America/New_York, UTC-5; ``EDT``: UTC-4), or None for a name that is
+    the region's clock whatever the season."""
+
+    metazone: str
+    zone: str
+    offset: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Abbreviation:
-    """What a zone abbreviation can mean. ``offset`` (minutes east of UTC) is set only when it is usable: one
-    region, on one offset all year. Otherwise ``reason`` says why not and ``zones`` what to use instead."""
+    """What a zone abbreviation can mean. ``offset`` (minutes east of UTC) is set only when it is usable as a
+    zone setting: one region, on one offset all year. Otherwise ``reason`` says why not and ``zones`` what to use
+    instead. ``meanings`` is every region it names, with the offset it names there (typed times use them)."""
 
     name: str
     zones: tuple[str, ...]
     offset: int | None
     reason: Msg | None
+    meanings: tuple[Meaning, ...] = ()
 
     @property
     def usable(self) -> bool:
@@ -519,15 +533,19 @@ def _offsets(zone: str, year: int) -> set[int]:
 @functools.lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, Abbreviation]:
     meanings: dict[str, set[str]] = {}
+    kinds: dict[tuple[str, str], set[str]] = {}  # (name, metazone) -> standard / daylight / generic
     for identifier in locale_identifiers():  # every English locale's short names: en_US's EST, en_IN's IST...
         if identifier != "en" and not identifier.startswith("en_"):
             continue
         for metazone, names in _cldr(identifier).meta_zones.items():
-            for short in names.get("short", {}).values():
+            for kind, short in names.get("short", {}).items():
                 if short and short != _UNSET:
                     meanings.setdefault(str(short).upper(), set()).add(metazone)
+                    kinds.setdefault((str(short).upper(), metazone), set()).add(str(kind))
     for name, extra in EXTRA_ABBREVIATIONS.items():
         meanings.setdefault(name, set()).update(extra)
+        for metazone in extra:
+            kinds.setdefault((name, metazone), set()).add("daylight" if name in _EXTRA_DAYLIGHT else "standard")
     year = dt.datetime.now(dt.UTC).year
     table: dict[str, Abbreviation] = {}
     for name, metazones in meanings.items():
@@ -549,8 +567,22 @@ def _abbreviations() -> dict[str, Abbreviation]:
             reason = msg("it doesn't say whether daylight saving applies")
         else:
             reason = None
-        table[name] = Abbreviation(name, tuple(suggested[:4]), None if reason else offsets.pop(), reason)
+        named = []
+        for metazone, zones in zip(ordered, per_meaning, strict=True):
+            if not zones:
+                continue
+            seasons = _offsets(zones[0], year)
+            kind = kinds.get((name, metazone), set())
+            offset = min(seasons) if "standard" in kind else max(seasons) if "daylight" in kind else None
+            named.append(Meaning(metazone, zones[0], offset))
+        table[name] = Abbreviation(name, tuple(suggested[:4]), None if reason else offsets.pop(), reason, tuple(named))
     return table
+
+
+def metazone_of(zone: str) -> str | None:
+    """The CLDR metazone a zone belongs to ("America_Eastern" for America/New_York), or None."""
+    found = get_global("meta_zones").get(zone)
+    return str(found) if found else None
 
 
 def abbreviation(text: str) -> Abbreviation | None:

@@ -217,9 +217,9 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("", NEW_YORK, NOW, (UnreadableTime, "Tell me a time.")),
     ("x" * 101, NEW_YORK, NOW, (UnreadableTime, "That's too long to be a time.")),
     ("<t:abc>", SEOUL, NOW, (UnreadableTime, "as a time")),
-    ("8pm EST", NEW_YORK, NOW, (ZoneInText, 'so leave out "EST"')),
-    ("friday 9pm IST", NEW_YORK, NOW, (ZoneInText, 'so leave out "IST"')),
-    ("friday 8pm GMT", NEW_YORK, NOW, (ZoneInText, 'so leave out "GMT"')),  # UK winter time, or UTC+0?
+    ("8pm EST", NEW_YORK, NOW, ny(2026, 11, 21, 20)),  # the member's own zone's abbreviation: their clock
+    ("friday 9pm IST", NEW_YORK, NOW, (ZoneInText, '"IST" can mean India Standard Time, Irish Time or Israel Time')),
+    ("friday 8pm GMT", NEW_YORK, NOW, utc(2026, 11, 27, 20)),  # every meaning of GMT is UTC+0
     ("yesterday", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 in America/New_York)")),
     ("2 hours ago", NEW_YORK, NOW, (PastTime, "That's in the past (Sat 21 Nov 2026 05:00")),
     ("last friday 8pm", NEW_YORK, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 20:00")),
@@ -306,11 +306,12 @@ def test_past_time_message_in_full():
     assert str(caught.value) == f"That's in the past (Fri 20 Nov 2026 20:00 in America/New_York). {TRY}"
 
 
-def test_ambiguous_zone_names_the_members_zone():
+def test_an_abbreviation_of_several_zones_offers_each_offset():
     with pytest.raises(ZoneInText) as caught:
         parse_when("8pm pst", NEW_YORK, NOW)
-    assert "America/New_York" in str(caught.value)
+    assert str(caught.value) == '"PST" can mean Pacific Time or Philippine Time: write "8pm UTC-8" or "8pm UTC+8".'
     assert caught.value.abbreviation == "PST"
+    assert parse_when("8pm pst", ZoneInfo("America/Los_Angeles"), NOW) == utc(2026, 11, 22, 4)  # their own zone
 
 
 class TestPreview:
@@ -340,7 +341,7 @@ class TestPreview:
     def test_refusals_in_short(self):
         assert line(preview("yesterday", NEW_YORK, NOW)).startswith("That's in the past (Fri 20 Nov 2026")
         assert line(preview("2030-01-01 20:00", NEW_YORK, NOW)).startswith("More than a year away")
-        assert line(preview("8pm EST", NEW_YORK, NOW)).startswith('Leave out "EST"')
+        assert line(preview("8pm IST", NEW_YORK, NOW)) == '"IST" can mean several zones: give the UTC offset'
         assert line(preview("9", NEW_YORK, NOW)) == '"9" alone isn\'t a time: add am/pm'
 
     @pytest.mark.parametrize(

@@ -130,7 +130,8 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("오후 8시 오후 9시", SEOUL, NOW, (UnreadableTime, "both name a time")),
     ("12월 4일 토요일 오후 8시", SEOUL, NOW, (UnreadableTime, "Fri 4 Dec 2026 is a Friday, not a Saturday")),
     ("2월 30일 오후 8시", SEOUL, NOW, (UnreadableTime, '"2월 30일" isn\'t a date')),
-    ("금요일 오후 8시 EST", SEOUL, NOW, (ZoneInText, 'so leave out "EST"')),
+    ("금요일 오후 8시 EST", SEOUL, NOW, dt.datetime(2026, 11, 28, 1, tzinfo=dt.UTC)),  # EST is right in November
+    ("금요일 오후 8시 IST", SEOUL, NOW, (ZoneInText, '"IST" can mean')),
     ("어제 오후 8시", SEOUL, NOW, (PastTime, "That's in the past (Fri 20 Nov 2026 20:00 in Asia/Seoul)")),
     ("2시간 전", SEOUL, NOW, (PastTime, "That's in the past (Sat 21 Nov 2026 19:00")),
     ("이번 주 금요일 오후 8시", SEOUL, NOW, (PastTime, "Fri 20 Nov 2026 20:00")),
