@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.locale import Day, Moment, MonthDay, Msg, OneOf, WeekdayName, msg
 
-from .zones import Meaning, MetazoneName, abbreviation, metazone_of
+from .zones import Abbreviation, Meaning, MetazoneName, abbreviation, metazone_of
 
 MAX_AHEAD = dt.timedelta(days=366)
 MAX_LENGTH = 100
@@ -72,6 +73,8 @@ _WEEK = dt.timedelta(days=7)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_CHECKING: ContextVar[int] = ContextVar("checking_suggestions", default=0)  # suggestions checked by parsing them
+_MAX_CHECK_DEPTH = 3
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -361,6 +364,7 @@ class _Reading:
     sign: int = 0  # +1: "in ..." / "from now" / "후", -1: "ago" / "전"
     own_abbreviation: bool = False  # the text named the member's own zone by its abbreviation
     abbreviation: tuple[Meaning, str, tuple[int, int]] | None = None  # one region's, checked against the day
+    several: tuple[Abbreviation, str, tuple[int, int]] | None = None  # several regions': asked
     now: bool = False
 
 
@@ -375,17 +379,35 @@ class _Refuser:
         self.korean = bool(_HANGUL.search(text))
         self.phrase = text  # the normalized text, once read: suggestions are built from it
 
-    def variants(self, span: tuple[int, int], *replacements: str) -> tuple[str, ...]:
+    def variants(self, span: tuple[int, int], *replacements: str, keep_all: bool = False) -> tuple[str, ...]:
         """The member's text with the part at ``span`` (of the normalized phrase) replaced, once per replacement:
-        what a refusal suggests, so the rest of what they typed (the day, the zone) is kept."""
+        what a refusal suggests, so the rest of what they typed (the day, the zone) is kept. Only the texts that
+        parse (read now, in the same zone) are returned: a text that another part of the member's text would
+        still get refused is never suggested. ``keep_all`` returns them all (the caller checks them)."""
         start, end = span
         found = []
         for replacement in replacements:
             text = f"{self.phrase[:start]}{replacement}{self.phrase[end:]}"
             for short, long in _SHOWN:
                 text = text.replace(short, long)
-            found.append(" ".join(text.split()))
+            text = " ".join(text.split())
+            if keep_all or self.parses(text):
+                found.append(text)
         return tuple(found)
+
+    def parses(self, text: str) -> bool:
+        """Whether ``text`` names an instant now, in this zone (a suggestion is checked before it is offered)."""
+        depth = _CHECKING.get()
+        if depth >= _MAX_CHECK_DEPTH:
+            return False
+        token = _CHECKING.set(depth + 1)
+        try:
+            parse_when(text, self.zone, self.now)
+        except TimeRefused:
+            return False
+        finally:
+            _CHECKING.reset(token)
+        return True
 
     @property
     def examples(self) -> Msg:
@@ -579,8 +601,22 @@ class _Builder:
             self.reading.zone = ZoneInfo(meaning.zone)
             self.reading.abbreviation = (meaning, word.upper(), span)
             return True
+        self.reading.several = (found, word.upper(), span)  # asked once the rest of the text is read
+        return True
+
+    def several_zones(self) -> None:
+        """An abbreviation of several regions ("IST", "CST"): asked, with each region's offset."""
+        if self.reading.several is None:
+            return
+        found, name, span = self.reading.several
         choices = self.refuse.variants(span, *(_utc(m.offset) for m in found.meanings if m.offset is not None))
-        name = word.upper()
+        if not choices:
+            raise ZoneInText(
+                msg('"{name}" can mean {meanings}: give the UTC offset instead, e.g. "UTC+9".', name=name,
+                    meanings=OneOf([MetazoneName(m.metazone) for m in found.meanings])),
+                msg('"{name}" can mean several zones: give the UTC offset', name=name),
+                name,
+            )  # fmt: skip
         raise ZoneInText(
             msg(
                 '"{name}" can mean {meanings}: write {choices}.',
@@ -609,6 +645,12 @@ class _Builder:
                 choices = refuse.variants(span, f"오전 {value}시", f"오후 {value}시")
             else:
                 choices = refuse.variants(span, f"{value}am", f"{value}pm")
+            if len(choices) != 2:
+                return refuse.refuse(
+                    msg('"{number}" alone isn\'t a time: add am or pm.', number=number),
+                    msg('"{number}" alone isn\'t a time: add am/pm', number=number),
+                    AmbiguousTime,
+                )
             return refuse.refuse(
                 msg('"{number}" alone isn\'t a time: write "{first}" or "{second}".', number=number,
                     first=choices[0], second=choices[1]),
@@ -616,7 +658,7 @@ class _Builder:
                 AmbiguousTime,
                 choices,
             )  # fmt: skip
-        if 0 <= value <= 23:
+        if 0 <= value <= 23 and refuse.variants(span, f"{value:02d}:00"):
             (choice,) = refuse.variants(span, f"{value:02d}:00")
             return refuse.refuse(
                 msg('"{number}" alone isn\'t a time: write "{choice}".', number=number, choice=choice),
@@ -669,6 +711,7 @@ class _Builder:
                 )
         elif reading.sign:
             raise refuse.unreadable()
+        self.several_zones()
         return reading
 
 
@@ -888,6 +931,12 @@ def _weekend(refuse: _Refuser, span: tuple[int, int], week: str | None = None) -
     else:
         choices = refuse.variants(span, "saturday", "sunday")
     typed = refuse.phrase[span[0] : span[1]]
+    if len(choices) != 2:
+        return refuse.refuse(
+            msg('"{text}" could be Saturday or Sunday: name the day.', text=typed),
+            msg('"{text}": Saturday or Sunday?', text=typed),
+            AmbiguousTime,
+        )
     return refuse.refuse(
         msg('"{text}" could be Saturday or Sunday: write "{first}" or "{second}".', text=typed, first=choices[0],
             second=choices[1]),
@@ -917,13 +966,19 @@ def _dot(b: _Builder, token: _Token) -> None:
     if clock and european:
         colon = f"{first:02d}:{second:02d}"
         date = f"{first} {_MONTHS[second - 1].lower()}"
-        raise refuse.refuse(
-            msg('"{text}" could be a time or a date: write "{first}" for the time, or "{second}" for the date.',
-                text=word, first=colon, second=date),
-            msg('"{text}": a time or a date?', text=word),
-            AmbiguousTime,
-            refuse.variants((token.start, token.end), colon, date),
-        )  # fmt: skip
+        as_time = refuse.variants((token.start, token.end), colon)
+        as_date = refuse.variants((token.start, token.end), date)
+        if as_time and as_date:
+            reason = msg(
+                '"{text}" could be a time or a date: write "{first}" for the time, or "{second}" for the date.',
+                text=word, first=as_time[0], second=as_date[0],
+            )  # fmt: skip
+        elif as_time:
+            reason = msg('"{text}" could be a time or a date: write "{first}" for the time.', text=word,
+                         first=as_time[0])  # fmt: skip
+        else:
+            reason = msg('"{text}" could be a time or a date: write the month as a word for the date.', text=word)
+        raise refuse.refuse(reason, msg('"{text}": a time or a date?', text=word), AmbiguousTime, as_time + as_date)
     if clock:
         b.clock(_Clock(first, second, word))
     elif european:
@@ -1181,7 +1236,14 @@ def _in_season(reading: _Reading, instant: dt.datetime, refuse: _Refuser) -> dt.
     season = instant.astimezone(region).tzname() or ""
     found = abbreviation(season)
     clock = season if found is not None and len(found.meanings) == 1 else _utc(minutes)
-    choices = refuse.variants(span, clock, _utc(meaning.offset))
+    choices = refuse.variants(span, clock) + refuse.variants(span, _utc(meaning.offset))
+    if len(choices) != 2:
+        raise ZoneInText(
+            msg('"{name}" is {offset}, but {region} is on {actual} then: give the UTC offset you mean.', name=name,
+                offset=_utc(meaning.offset), region=MetazoneName(meaning.metazone), actual=_utc(minutes)),
+            msg('"{name}" is {offset}: is that what you mean?', name=name, offset=_utc(meaning.offset)),
+            name,
+        )  # fmt: skip
     raise ZoneInText(
         msg(
             '"{name}" is {offset}, but {region} is on {actual} then: write "{first}" for {region}\'s clock, or '
@@ -1277,7 +1339,7 @@ def _morning_or_evening(clock: _Clock, refuse: _Refuser) -> TimeRefused:
         short = msg('"{text}": 오전 or 오후?', text=clock.text) if refuse.korean else msg(
             '"{text}": am or pm?', text=clock.text)  # fmt: skip
         return refuse.refuse(reason, short, AmbiguousTime, suggestions)
-    return refuse.refuse(  # pragma: no cover - every bare clock carries its place in the text
+    return refuse.refuse(  # the rest of the text needs fixing too: no text to copy
         msg('"{text}" could be morning or evening: add am or pm.', text=clock.text),
         msg('"{text}": am or pm?', text=clock.text),
         AmbiguousTime,
@@ -1342,7 +1404,7 @@ def _just_passed(spec: _DaySpec, date: dt.date, refuse: _Refuser) -> TimeRefused
             '"{text}" this year was {date}, which has passed. For next year\'s, write "{suggestion}".',
             text=spec.text, date=Day(last), suggestion=suggestions[0],
         )  # fmt: skip
-    else:  # pragma: no cover - every date carries its place in the text
+    else:  # the rest of the text needs fixing too
         reason = msg('"{text}" this year was {date}, which has passed.', text=spec.text, date=Day(last))
     return refuse.refuse(reason, msg('"{text}" has passed this year', text=spec.text), AmbiguousTime, suggestions)
 
