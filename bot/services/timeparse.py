@@ -1167,6 +1167,23 @@ def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
     year = None if year_text is None else int(year_text) + (2000 if len(year_text) == 2 else 0)
     if first <= 12 and second <= 12 and first != second:
         month_first, day_first = MonthDay(first, second), MonthDay(second, first)
+        span = (token.start, token.end)
+        if refuse.korean:
+            prefix = f"{year}년 " if year else ""
+            choices = refuse.variants(span, f"{prefix}{first}월 {second}일", f"{prefix}{second}월 {first}일")
+        else:
+            suffix = f" {year}" if year else ""
+            choices = refuse.variants(
+                span, f"{_MONTHS[first - 1].lower()} {second}{suffix}", f"{_MONTHS[second - 1].lower()} {first}{suffix}"
+            )
+        if len(choices) == 2:
+            raise refuse.refuse(
+                msg('"{text}" could be {first} or {second}: write "{a}" or "{b}".', text=token.text, first=month_first,
+                    second=day_first, a=choices[0], b=choices[1]),
+                msg('"{text}": {first} or {second}?', text=token.text, first=month_first, second=day_first),
+                AmbiguousTime,
+                choices,
+            )  # fmt: skip
         if refuse.korean:
             reason = msg(
                 '"{text}" could be {first} or {second}: write it like "{month}월 {day}일", or the date as '

@@ -111,7 +111,7 @@ TABLE: list[tuple[str, ZoneInfo, dt.datetime, dt.datetime | tuple[type[TimeRefus
     ("오전 12시", SEOUL, NOW, (AmbiguousTime, "could be midnight or noon")),
     ("다음 금요일 오후 8시", SEOUL, NOW, (AmbiguousTime, 'write "이번 주 금요일" or "다음 주 금요일"')),
     ("금요일 자정", SEOUL, NOW, (AmbiguousTime, "could be the start or the end of that day")),
-    ("12/2 오후 8시", SEOUL, NOW, (AmbiguousTime, 'write it like "12월 2일"')),
+    ("12/2 오후 8시", SEOUL, NOW, (AmbiguousTime, 'write "12월 2일 오후 8시" or "2월 12일 오후 8시"')),
     ("오후 13시", SEOUL, NOW, (UnreadableTime, "with 오전/오후 the hour runs from 1 to 12")),
     ("24시", SEOUL, NOW, (UnreadableTime, "hours run from 0 to 23")),
     ("내일 8시 61분", SEOUL, NOW, (UnreadableTime, "minutes run from 00 to 59")),
