@@ -252,7 +252,7 @@ _KO_TOKEN = re.compile(
   | (?P<k_paren>\((?P<kp>[월화수목금토일])(?:요일)?\))
   | (?P<k_weekend>(?:(?P<kwe>다다음|다음|이번|담)\s?)?주말)
   | (?P<k_mday>(?P<kmd_d>\d{{1,2}})\s?일(?!\s?(?:후|뒤|이후|있다가|전|간|동안)))
-  | (?P<k_wd1>(?P<kw1>[월화수목금토일])(?=\s|$))
+  | (?P<k_wd1>(?<![\d\uac00-\ud7a3])(?P<kw1>[월화수목금토일])(?=\s|$))
   | (?P<k_week>(?P<kwk>다다음|다음|이번|지난|저번|담)\s?주(?!일))
   | (?P<k_mod>(?P<km>다음|이번|오는|지난|저번)(?=\s?[월화수목금토일](?:요일|욜)))
   | (?P<k_rel>내일\s?모레|오늘|내일|모레|글피|어제|그저께|그제|이따가|이따)
@@ -976,6 +976,9 @@ def _dot(b: _Builder, token: _Token) -> None:
         elif as_time:
             reason = msg('"{text}" could be a time or a date: write "{first}" for the time.', text=word,
                          first=as_time[0])  # fmt: skip
+        elif as_date:
+            reason = msg('"{text}" could be a time or a date: write "{second}" for the date.', text=word,
+                         second=as_date[0])  # fmt: skip
         else:
             reason = msg('"{text}" could be a time or a date: write the month as a word for the date.', text=word)
         raise refuse.refuse(reason, msg('"{text}": a time or a date?', text=word), AmbiguousTime, as_time + as_date)
