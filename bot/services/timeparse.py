@@ -931,6 +931,13 @@ def _weekend(refuse: _Refuser, span: tuple[int, int], week: str | None = None) -
     else:
         choices = refuse.variants(span, "saturday", "sunday")
     typed = refuse.phrase[span[0] : span[1]]
+    if len(choices) == 1:  # the other day is past (or otherwise refused)
+        return refuse.refuse(
+            msg('"{text}" could be Saturday or Sunday: write "{first}".', text=typed, first=choices[0]),
+            msg('"{text}": Saturday or Sunday?', text=typed),
+            AmbiguousTime,
+            choices,
+        )
     if len(choices) != 2:
         return refuse.refuse(
             msg('"{text}" could be Saturday or Sunday: name the day.', text=typed),
