@@ -32,15 +32,19 @@ What the forms mean (``now`` is the moment of reading; local times are in the me
   december``, ``12월 2일``, ``2026년 12월 2일``, and ``12/25`` or ``25/12`` when only one reading is a date. Without
   a year, the next such date (today's date stays today, and a time already past on it is refused rather than
   moved a year on). A weekday written with a date (``Fri, Dec 4``, ``12월 4일 (금)``) must agree with it.
-* ``H:MM`` without am/pm is the 24-hour clock (``8:30`` is morning) unless a part of the day says otherwise. In
-  Korean an hour of 1 to 12 needs ``오전``/``오후`` or a part of the day (``8시 30분`` alone is refused).
+* An hour of 1 to 12 with nothing saying morning or evening is asked, in every form: ``9``, ``at 9``, ``3:30``,
+  ``tomorrow 3:30``, ``9시``, ``8시 30분``. ``13:00``-``23:59``, ``00:30``, ``03:30`` (a leading zero) and the
+  European clock (``15h``, ``20h30``) are the 24-hour clock; seconds are kept (``15:23:24``).
+* ``12.24`` and ``9.30`` are dates (month.day, as Korean writes them); ``8.30pm`` and ``20.30`` are times.
+* A month and day without a year that has passed this year is asked (next year's is offered), never moved on.
 * Wall-clock times survive daylight saving: ``friday 20:00`` is 20:00 local whatever the offset that day. A
   repeated local time (clocks going back) is its first occurrence unless only the second is still ahead; a
   skipped one (clocks going forward) moves forward by the gap, so 02:30 that night is 03:30.
-* A zone in the text: ``UTC``, ``UTC+9``, ``GMT-5:30``, ``+09:00`` right after a time, ``한국 시간``, and the zone
-  abbreviations :mod:`bot.services.zones` accepts (one region on one offset all year: ``KST``, ``JST``...).
-  Others (``EST``, ``IST``, ``CST``...) are refused, as they are for the ``timezone`` option: ``IST`` is three
-  different zones and ``EST`` is wrong half the year.
+* A zone in the text: ``UTC``, ``UTC+9``, ``GMT-5:30``, ``+09:00`` right after a time, ``한국 시간``, and zone
+  abbreviations (see :meth:`_Builder.zone_word`): the member's own zone's is their clock; one offset (``KST``,
+  ``GMT``) is read; one region (``CET``) is read when right for the day, else asked; several (``IST``) asked.
+* Every text a refusal suggests is the member's own text with the doubtful part replaced, and is offered only if
+  it parses (``suggestions``).
 
 :func:`parse_when` also enforces the one window every scheduled time obeys: not before ``now`` and at most
 :data:`MAX_AHEAD` after it. :func:`parse_day` reads a day for date-only options (``/rewatch start from:``).
