@@ -166,7 +166,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
                 last=at.last_aired,
             )
         embed.add_field(name=tr("Now"), value=status, inline=False)
-        slots = slots_text(tr, parse_slots(row.slots))
+        slots = slots_text(tr, parse_slots(row.slots, stored=True))
         embed.set_footer(text=tr("Slots: {slots} ({zone}) · times show in your own zone", slots=slots, zone=row.zone))
         await send(interaction, embed=embed)
 

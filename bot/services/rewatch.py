@@ -48,9 +48,10 @@ class Airing:
     airs_at: dt.datetime  # aware UTC
 
 
-def parse_slots(text: str) -> tuple[Slot, ...]:
+def parse_slots(text: str, *, stored: bool = False) -> tuple[Slot, ...]:
     """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm", "수 21:00", "토요일 오후 8시") -> slots, ordered by weekday
-    and time."""
+    and time. Typed slots with an hour of 1 to 12 and nothing saying morning or evening are asked ("Sat 8",
+    "수 9시"); ``stored`` reads what :func:`format_slots` writes, the 24-hour clock ("Mon 10:00")."""
     example = msg("Use a list like `Wed 21:00, Thu 21:00` or `Saturday 8pm`.")
     found: set[tuple[int, dt.time]] = set()
     for part in (p.strip() for p in re.split(r"[,;]|\band\b", text) if p.strip()):
@@ -67,11 +68,12 @@ def parse_slots(text: str) -> tuple[Slot, ...]:
                     raise UserError('{part}: {hour}시 isn\'t in the "{half}" part of the day. {example}',
                                     part=repr(part), hour=hour, half=half_ko, example=example)  # fmt: skip
                 hour = hour + added if hour <= 12 else hour
-            elif 1 <= hour <= 12 and minute_text is None and not hour_text.startswith("0"):
-                raise UserError(
-                    '{part}: morning or evening? Write "{day} 오전 {hour}시" or "{day} 오후 {hour}시". {example}',
-                    part=repr(part), day=day_chars, hour=hour, example=example,
-                )  # fmt: skip
+            elif 1 <= hour <= 12 and not hour_text.startswith("0") and not stored:  # "수 9시": asked, as typed times
+                clock = f"{hour}:{minute_text}" if minute_text else part[len(day_chars) :].strip().removeprefix("요일")
+                clock = clock.removeprefix("욜").strip()
+                first, second = f"{day_chars} 오전 {clock}", f"{day_chars} 오후 {clock}"
+                raise UserError('{part}: morning or evening? Write "{first}" or "{second}". {example}',
+                                part=repr(part), first=first, second=second, example=example)  # fmt: skip
             if not (0 <= hour <= 23 and 0 <= minute <= 59) or len(set(day_chars)) != len(day_chars):
                 raise UserError("{part} is not a time of day. {example}", part=repr(part), example=example)
             found.update((_KO_DAYS.index(day), dt.time(hour, minute)) for day in day_chars)
@@ -84,6 +86,11 @@ def parse_slots(text: str) -> tuple[Slot, ...]:
         if len(days) != 1:
             raise UserError("{day} is not a day of the week. {example}", day=repr(day_text), example=example)
         hour, minute = int(hour_text), int(minute_text or 0)
+        if not half and 1 <= hour <= 12 and not hour_text.startswith("0") and not stored:  # "Sat 8": asked
+            clock = f"{hour}:{minute_text}" if minute_text else str(hour)
+            first, second = f"{day_text} {clock}am", f"{day_text} {clock}pm"
+            raise UserError('{part}: morning or evening? Write "{first}" or "{second}". {example}',
+                            part=repr(part), first=first, second=second, example=example)  # fmt: skip
         if half:
             if not 1 <= hour <= 12:
                 raise UserError("{part}: with am/pm the hour must be 1-12. {example}", part=repr(part), example=example)
@@ -277,7 +284,7 @@ class RewatchService:
             row, schedule = await self._running(tx.conn, guild_id, paused=True)
             paused_at = paused_since(row)
             assert paused_at is not None
-            resumed = resume(schedule, parse_slots(row.slots), ZoneInfo(row.zone), paused_at, now)
+            resumed = resume(schedule, parse_slots(row.slots, stored=True), ZoneInfo(row.zone), paused_at, now)
             await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
             await self._store(tx, guild_id, resumed, now)
         return resumed

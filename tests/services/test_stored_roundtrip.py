@@ -112,7 +112,7 @@ def test_every_weekly_slot_reads_back():
     every = [Slot(day, dt.time(hour, minute)) for day in range(7) for hour in range(24) for minute in range(60)]
     for start in range(0, len(every), 7):
         slots = tuple(every[start : start + 7])
-        assert parse_slots(format_slots(slots)) == tuple(sorted(slots, key=lambda s: (s.weekday, s.time)))
+        assert parse_slots(format_slots(slots), stored=True) == tuple(sorted(slots, key=lambda s: (s.weekday, s.time)))
 
 
 def test_every_language_reads_back():

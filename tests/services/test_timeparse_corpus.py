@@ -591,3 +591,51 @@ def test_the_suggestions_cover_every_reading_the_issue_names():
     with pytest.raises(AmbiguousTime) as caught:
         parse_when("at 3 15", zone, now)  # was: write 15am or 15pm
     assert caught.value.suggestions == ("at 3:15am", "at 3:15pm")
+
+
+SLOTS = [
+    ("수요일 밤 9시", ((2, dt.time(21)),)),
+    ("수욜 21시", ((2, dt.time(21)),)),
+    ("수목 21:00", ((2, dt.time(21)), (3, dt.time(21)))),
+    ("수 21:00, 목 21:00", ((2, dt.time(21)), (3, dt.time(21)))),
+    ("토요일 오후 8시", ((5, dt.time(20)),)),
+    ("금 저녁 7시 30분", ((4, dt.time(19, 30)),)),
+    ("화 새벽 2시", ((1, dt.time(2)),)),
+    ("일 오후 12시", ((6, dt.time(12)),)),
+    ("Wed 21:00, Thu 21:00", ((2, dt.time(21)), (3, dt.time(21)))),
+    ("saturday 8pm", ((5, dt.time(20)),)),
+    ("Sat 08:00", ((5, dt.time(8)),)),
+]
+
+
+@pytest.mark.parametrize(("typed", "meant"), SLOTS)
+def test_rewatch_slots_as_fans_write_them(typed, meant):
+    from bot.services.rewatch import parse_slots
+
+    assert tuple((slot.weekday, slot.time) for slot in parse_slots(typed)) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "choices"),
+    [
+        ("수 9시", ((2, dt.time(9)), (2, dt.time(21)))),
+        ("수요일 9:30", ((2, dt.time(9, 30)), (2, dt.time(21, 30)))),
+        ("수욜 9시 반", ((2, dt.time(9, 30)), (2, dt.time(21, 30)))),
+        ("Sat 8", ((5, dt.time(8)), (5, dt.time(20)))),
+        ("Wed 9:30", ((2, dt.time(9, 30)), (2, dt.time(21, 30)))),
+    ],
+)
+def test_a_slot_of_1_to_12_is_asked_and_each_choice_typed_back_works(typed, choices):
+    import re
+
+    from bot.errors import UserError
+    from bot.services.rewatch import parse_slots
+
+    with pytest.raises(UserError) as caught:
+        parse_slots(typed)
+    message = texts("en").render(caught.value.message)
+    written = re.findall(r'"([^"]+)"', message)
+    assert len(written) == 2, message
+    for text, choice in zip(written, choices, strict=True):
+        [slot] = parse_slots(text)
+        assert (slot.weekday, slot.time) == choice
