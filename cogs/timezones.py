@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.services import Services
+from bot.services.guild_config import read_stored_zone
 from bot.services.zones import resolve_zone
 
 from .common import Interaction, member_texts, send, zone_choices
@@ -44,11 +45,19 @@ class Timezones(commands.GroupCog, group_name="timezone", group_description="You
     async def show(self, interaction: Interaction) -> None:
         member = await self.services.members.get(interaction.user.id)
         tr = member_texts(interaction)
-        if member.timezone:
-            text = tr("Your time zone is **{zone}**.", zone=member.timezone)
+        own = read_stored_zone(member.timezone, "member time zone")
+        config = await self.services.guilds.get(interaction.guild_id) if interaction.guild_id else None
+        fallback = config.timezone if config and config.timezone else "UTC"
+        if own:
+            text = tr("Your time zone is **{zone}**.", zone=own)
+        elif member.timezone:  # stored, but no longer a zone here (removed from tzdata, or edited by hand)
+            text = tr(
+                "Your saved time zone ({saved}) is no longer known here, so times you type are read as **{zone}**. "
+                "Set yours again with `/timezone set`.",
+                saved=member.timezone[:60],
+                zone=fallback,
+            )
         else:
-            config = await self.services.guilds.get(interaction.guild_id) if interaction.guild_id else None
-            fallback = config.timezone if config and config.timezone else "UTC"
             text = tr(
                 "You haven't set one, so times you type are read as **{zone}**. Set yours with `/timezone set`.",
                 zone=fallback,

@@ -151,3 +151,16 @@ async def test_unreadable_server_settings_fall_back_and_show_in_setup(h, caplog)
     await h.invoke("setup reminders", before="1h30m", user=staff)
     await h.invoke("setup show", user=staff)
     assert "Reminder times: stored in a form" not in _ok(h)
+
+
+async def test_a_members_unknown_saved_zone_is_passed_over_and_told(h):
+    await h.invoke("timezone set", zone="Asia/Seoul")
+    await _break(h, "UPDATE member_settings SET timezone = 'Mars/Olympus_Mons' WHERE user_id = :u", u=HOST)
+    h.bot.services.members._cache.clear()  # the row was changed underneath the bot
+    await h.invoke("watchparty create", episodes="1", when="tomorrow 20:30")
+    assert "read as UTC time" in _ok(h)  # the server's zone (none set), then UTC: never an error
+    await h.invoke("timezone show")
+    assert _ok(h) == (
+        "Your saved time zone (Mars/Olympus_Mons) is no longer known here, so times you type are read as **UTC**. "
+        "Set yours again with `/timezone set`."
+    )
