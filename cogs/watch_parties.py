@@ -25,8 +25,11 @@ from .common import (
     Texts,
     clip,
     dm_refusal_notice,
+    may_send_in,
     member_texts,
     missing,
+    permissions_in,
+    server_permissions,
     services_of,
     ts,
     view_of,
@@ -51,7 +54,7 @@ PAGE_SIZE = 5
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
 
-class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
+class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d{1,6})(?::(?P<tag>[a-z]+))?"):
     def __init__(self, page: int, label: str, *, disabled: bool = False, tag: str = "") -> None:
         custom_id = f"runon:parties:page:{page}" + (f":{tag}" if tag else "")
         super().__init__(discord.ui.Button(label=label, custom_id=custom_id, disabled=disabled))
@@ -194,7 +197,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def _managed_party(self, interaction: Interaction, party_id: int) -> Party:
         assert interaction.guild_id is not None
         party = await self.services.parties.party(party_id, interaction.guild_id)
-        if not may_manage(party.row, interaction.user.id, manage_events=interaction.permissions.manage_events):
+        # Server-wide Manage Events (the member's roles), not the channel-scoped one: an overwrite in one channel
+        # must not let a member edit or cancel every party of the server.
+        manage_events = server_permissions(interaction).manage_events
+        if not may_manage(party.row, interaction.user.id, manage_events=manage_events):
             raise UserError(
                 "Only the host ({host}) or members with {permission} can change that.",
                 host=host_text(member_texts(interaction), party.row),
@@ -229,8 +235,9 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         announce_in = channel if isinstance(channel, discord.TextChannel) else interaction.channel
         if not isinstance(announce_in, discord.TextChannel | discord.Thread):
             raise UserError("Run this in a text channel, or pick one with the `channel` option.")
-        perms = announce_in.permissions_for(guild.me)
         tr = member_texts(interaction)
+        self._check_member_may_post(tr, interaction, announce_in, where)
+        perms = announce_in.permissions_for(guild.me)
         if not (perms.view_channel and perms.send_messages and perms.embed_links):
             raise UserError(
                 "I can't post the announcement in {channel}: I need {permissions} there.",
@@ -283,6 +290,36 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 ephemeral=True,
             ),
         )
+
+    @staticmethod
+    def _check_member_may_post(
+        tr: Texts,
+        interaction: Interaction,
+        announce_in: discord.TextChannel | discord.Thread,
+        where: discord.VoiceChannel | None,
+    ) -> None:
+        """The bot posts the card, the note and the event on the member's behalf: only where the member may post
+        (and, for a voice channel, join) themselves. Staff (Manage Server or Manage Events) may plan anywhere."""
+        server = server_permissions(interaction)
+        if server.manage_guild or server.manage_events:
+            return
+        if not may_send_in(permissions_in(interaction, announce_in), announce_in):
+            needed = "send_messages_in_threads" if isinstance(announce_in, discord.Thread) else "send_messages"
+            raise UserError(
+                "You can't post in {channel} yourself, so I won't announce a watch party there for you (you need "
+                "{permissions} there). Pick a channel where you can post, or ask staff to plan it.",
+                channel=announce_in.mention,
+                permissions=tr.join([label(tr, p) for p in ("view_channel", needed)]),
+            )
+        if where is not None:
+            voice = permissions_in(interaction, where)
+            if not (voice.view_channel and voice.connect):
+                raise UserError(
+                    "You can't join {channel} yourself, so I won't host a watch party there for you (you need "
+                    "{permissions} there). Pick a voice channel you can join.",
+                    channel=where.mention,
+                    permissions=tr.join([label(tr, p) for p in ("view_channel", "connect")]),
+                )
 
     async def _announce(self, channel: discord.TextChannel | discord.Thread, party: Party) -> discord.Message | str:
         """Post the party's card (in the server's language); Discord's refusal as a short text, not an exception."""

@@ -1,0 +1,158 @@
+"""What a member can do that they should not (issue 16, section 3): each test fails on the code before it."""
+
+import discord
+import pytest
+
+from tests.harness import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
+
+from .conftest import EPHEMERAL, data
+
+OUT_OF_DATE = "This button is out of date. Run the command again for a fresh one."
+STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
+EVENTS_STAFF = discord.Permissions(manage_events=True, send_messages=True, view_channel=True)
+NO_SEND = discord.Permissions(send_messages=True)
+ANNOUNCEMENTS = 700
+
+
+def _posts(h, channel: int) -> list:
+    return [c for c in h.recorder.calls if c.method == "POST" and c.path == f"/channels/{channel}/messages"]
+
+
+def _events(h) -> list:
+    return [c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/scheduled-events")]
+
+
+async def _create(h, user=None, **options):
+    options.setdefault("episodes", "3")
+    options.setdefault("when", "2026-12-02 20:30")
+    options.setdefault("timezone", "Asia/Seoul")
+    await h.invoke("watchparty create", user=user, **options)
+    return data(h)
+
+
+def _read_only(h, channel_id: int = ANNOUNCEMENTS, name: str = "announcements"):
+    """A channel everyone can read but only staff can post in (as #announcements usually is)."""
+    channel = h.add_channel(channel_id, name=name)
+    h.set_overwrite(channel_id, h.guild.default_role.id, deny=NO_SEND, role=True)
+    h.set_overwrite(channel_id, BOT_USER_ID, allow=NO_SEND)  # the bot may post there
+    return channel
+
+
+# -- /watchparty create channel: ---------------------------------------------------------------------
+
+
+async def test_a_member_cannot_make_the_bot_announce_a_party_where_they_cannot_post(h):
+    announcements = _read_only(h)
+    reply = await _create(h, channel=announcements)
+    assert reply["flags"] == EPHEMERAL
+    assert reply["content"] == (
+        "You can't post in <#700> yourself, so I won't announce a watch party there for you (you need View Channel "
+        "and Send Messages there). Pick a channel where you can post, or ask staff to plan it."
+    )
+    assert not _posts(h, ANNOUNCEMENTS)
+    assert not _events(h)
+    assert await h.bot.services.parties.get_row(1) is None
+
+
+async def test_running_create_inside_a_channel_the_member_cannot_post_in_is_refused_too(h):
+    _read_only(h)
+    muted = h.member(2000, permissions=DEFAULT_MEMBER_PERMISSIONS & ~NO_SEND)  # what Discord resolves there
+    await h.invoke(
+        "watchparty create", episodes="3", when="2026-12-02 20:30", timezone="Asia/Seoul", user=muted,
+        channel_id=ANNOUNCEMENTS,
+    )  # fmt: skip
+    assert data(h)["content"].startswith("You can't post in <#700> yourself")
+    assert not _posts(h, ANNOUNCEMENTS)
+
+
+async def test_a_member_cannot_host_a_party_in_a_voice_channel_they_cannot_join(h):
+    voice = h.add_channel(800, name="vip-room", type=2)
+    h.set_overwrite(800, h.guild.default_role.id, deny=discord.Permissions(connect=True), role=True)
+    h.set_overwrite(800, BOT_USER_ID, allow=discord.Permissions(connect=True))
+    reply = await _create(h, channel=voice)
+    assert reply["content"] == (
+        "You can't join <#800> yourself, so I won't host a watch party there for you (you need View Channel and "
+        "Connect there). Pick a voice channel you can join."
+    )
+    assert not _events(h)
+    assert not _posts(h, 600)
+
+
+@pytest.mark.parametrize("permissions", [STAFF, EVENTS_STAFF])
+async def test_staff_may_announce_a_party_anywhere(h, permissions):
+    announcements = _read_only(h)
+    await _create(h, user=h.member(4000, name="mod", permissions=permissions), channel=announcements)
+    assert len(_posts(h, ANNOUNCEMENTS)) == 1
+    assert data(h)["content"].startswith("Watch party #1 (episode 3) is on for")
+
+
+async def test_a_member_who_may_post_there_can_still_pick_the_channel(h):
+    general = h.add_channel(701, name="parties")
+    await _create(h, channel=general)
+    assert len(_posts(h, 701)) == 1
+
+
+# -- edit and cancel: the server-wide Manage Events ------------------------------------------------
+
+
+async def test_a_channel_overwrite_granting_manage_events_does_not_let_a_member_cancel_others_parties(h):
+    await _create(h)
+    # Discord resolves the interaction's permissions in the channel: an overwrite there grants Manage Events, but the
+    # member's roles do not.
+    stranger = h.member(3005, name="stranger")
+    stranger["permissions"] = str((DEFAULT_MEMBER_PERMISSIONS | discord.Permissions(manage_events=True)).value)
+    await h.invoke("watchparty cancel", party=1, user=stranger)
+    assert data(h)["content"] == "Only the host (<@2000>) or members with Manage Events can change that."
+    await h.invoke("watchparty edit", party=1, note="mine now", user=stranger)
+    assert data(h)["content"] == "Only the host (<@2000>) or members with Manage Events can change that."
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert (row.status, row.note) == ("scheduled", "")
+
+
+async def test_members_with_manage_events_on_their_roles_still_manage_any_party(h):
+    await _create(h)
+    await h.invoke("watchparty cancel", party=1, user=h.member(4000, name="mod", permissions=EVENTS_STAFF))
+    assert data(h)["content"].startswith("Cancelled watch party #1")
+
+
+# -- buttons and menus the bot does not recognise ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "runon:recap:987654:reveal",
+        "runon:share:recap:987654",
+        "runon:parties:page:" + "9" * 90,
+        "runon:nothing:like:this",
+        "runon:party:1:maybe-not",
+    ],
+)
+async def test_a_runon_button_nobody_recognises_is_answered_out_of_date(h, custom_id):
+    await h.click(custom_id)
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"] == OUT_OF_DATE
+    assert not h.logged_errors
+
+
+async def test_an_unrecognised_menu_is_answered_in_the_members_language(h):
+    await h.select("runon:retag:not-a-token!", ["3"], locale="ko")
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] != OUT_OF_DATE  # the Korean catalogue's sentence
+    assert not h.logged_errors
+
+
+async def test_a_recognised_button_gets_exactly_one_answer(h):
+    await _create(h)
+    h.recorder.clear()
+    await h.click("runon:party:1:maybe", user=h.member(3001))
+    callbacks = [c for c in h.recorder.calls if c.path.endswith("/callback")]
+    assert len(callbacks) == 1
+    assert callbacks[0].json["type"] == 7  # the card is updated, nothing else answered the click
+
+
+async def test_other_bots_components_are_left_alone(h):
+    await h.click("someone-else:button")
+    assert not [c for c in h.recorder.calls if c.path.endswith("/callback")]
