@@ -5,7 +5,7 @@ import pytest
 
 from tests.harness import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
 
-from .conftest import EPHEMERAL, data
+from .conftest import EPHEMERAL, NOW, data
 
 OUT_OF_DATE = "This button is out of date. Run the command again for a fresh one."
 STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
@@ -156,3 +156,130 @@ async def test_a_recognised_button_gets_exactly_one_answer(h):
 async def test_other_bots_components_are_left_alone(h):
     await h.click("someone-else:button")
     assert not [c for c in h.recorder.calls if c.path.endswith("/callback")]
+
+
+# -- /spoiler, Share buttons and public: answers post only where the member may post ----------------
+
+NO_POSTING = DEFAULT_MEMBER_PERMISSIONS & ~discord.Permissions(send_messages=True, send_messages_in_threads=True)
+NO_FILES = DEFAULT_MEMBER_PERMISSIONS & ~discord.Permissions(attach_files=True)
+IMAGE = {"filename": "ep16-X-dies.png", "content_type": "image/png", "description": "X dies in the finale"}
+
+
+def _public_answers(h) -> list:
+    answers = [r.get("data", r) for r in h.responses() if r.get("type") != 5]
+    return [a for a in answers if not (a.get("flags") or 0) & EPHEMERAL]
+
+
+async def test_spoiler_is_refused_where_the_member_cannot_send(h):
+    await h.invoke("spoiler", episode=16, text="she wins", user=h.member(permissions=NO_POSTING))
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == (
+        "You can't send messages in this channel, so I won't post a spoiler here for you. Use `/spoiler` where you "
+        "can write."
+    )
+    assert not _public_answers(h)
+
+
+async def test_spoiler_image_is_refused_where_the_member_cannot_attach_files(h):
+    await h.invoke("spoiler", episode=16, text="look", image=IMAGE, user=h.member(permissions=NO_FILES))
+    assert data(h)["content"].startswith("You can't attach files in this channel, so I won't post your image here.")
+    assert not [c for c in h.recorder.calls if c.path.startswith("https://")]  # nothing downloaded
+    assert not _public_answers(h)
+
+
+async def test_a_spoiler_image_is_renamed_and_loses_its_alt_text(h):
+    await h.invoke("spoiler", episode=16, text="look", image=IMAGE)
+    upload = next(c for c in h.recorder.calls if c.method == "POST" and c.path.startswith("/webhooks/") and c.files)
+    assert upload.files == ["SPOILER_episode16.png"]
+    assert [a.get("description") for a in upload.json["attachments"]] == [None]
+    assert "X dies" not in str(upload.json)
+
+
+async def test_share_button_is_refused_where_the_member_cannot_send(h):
+    await h.invoke("recap", episode=1)
+    await h.click("runon:share:recap:1", user=h.member(permissions=NO_POSTING))
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == (
+        "You can't post in this channel, so I didn't share it here. The answer stays private to you."
+    )
+    assert not _public_answers(h)
+
+
+async def test_a_public_answer_comes_privately_where_the_member_cannot_send(h):
+    await h.invoke("about", public=True, user=h.member(permissions=NO_POSTING))
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"] == "You can't post in this channel, so I'm showing you the answer privately instead."
+    assert answer["embeds"]  # the answer itself, for the member alone
+
+
+async def test_a_public_chart_needs_attach_files(h):
+    await h.invoke("setup spoilers", user=h.member(4000, name="mod", permissions=STAFF), line=16)
+    await h.bot.services.pulse.record(h.guild_id, 1, 600, 123456, NOW)
+    await h.invoke("pulse", public=True, user=h.member(permissions=NO_FILES))
+    assert data(h).get("flags") == EPHEMERAL
+    assert data(h)["content"].startswith("You can't post in this channel, so I'm showing you the answer privately")
+
+
+async def test_public_answers_still_post_for_members_who_may_post(h):
+    await h.invoke("about", public=True)
+    assert not data(h).get("flags", 0) & EPHEMERAL
+
+
+# -- "Spoiler-tag this": the server's upload limit, download errors, names and alt text -----------
+
+MOD = discord.Permissions(manage_messages=True, send_messages=True, view_channel=True)
+
+
+def _original(h, size: int = 1000):
+    message = h.message_payload("look", author=h.member(2500, name="leaker"), attachments=["ep16-X-dies.png"])
+    message["attachments"][0].update(size=size, description="X dies in the finale")
+    return message
+
+
+async def _retag(h, message, episode: str = "16"):
+    mod = h.member(4100, name="mod", permissions=MOD)
+    await h.invoke_message_menu("Spoiler-tag this", message, user=mod)
+    ids = [c["custom_id"] for row in data(h).get("components") or [] for c in row["components"]]
+    if ids:
+        await h.select(ids[0], [episode], user=mod)
+
+
+async def test_retag_refuses_an_attachment_above_the_servers_upload_limit_before_downloading(h):
+    await _retag(h, _original(h, size=500 * 1024 * 1024))  # a Nitro upload
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == (
+        "'ep16-X-dies.png' is 500.0 MB; this server lets me upload at most 10.0 MB per file, so I can't re-post "
+        "that message. Delete it instead, or ask the author to post a smaller file."
+    )
+    assert not [c for c in h.recorder.calls if c.path.startswith("https://")]
+    assert not [c for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
+
+
+async def test_retag_follows_the_servers_boost_tier(h):
+    h._guild_payloads[h.guild_id]["premium_tier"] = 2  # 50 MB
+    h._state.parse_guild_update(dict(h._guild_payloads[h.guild_id]))
+    await _retag(h, _original(h, size=40 * 1024 * 1024))
+    assert data(h)["content"] == "Re-posted as spoilers for episode 16 and deleted the original."
+
+
+async def test_retag_download_errors_are_told_and_nothing_changes(h, monkeypatch):
+    import aiohttp
+
+    async def broken(url: str) -> bytes:
+        raise aiohttp.ClientPayloadError("connection lost mid-download")
+
+    monkeypatch.setattr(h.bot.http, "get_from_cdn", broken)
+    await _retag(h, _original(h))
+    assert data(h)["content"] == "I couldn't download the attachments, so nothing was changed. Try again."
+    assert not h.logged_errors
+    assert not [c for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
+
+
+async def test_retag_renames_the_files_and_drops_their_alt_text(h):
+    message = h.message_payload("look", author=h.member(2500), attachments=["ep16-X-dies.PNG", "clip.mp4"])
+    message["attachments"][0]["description"] = "X dies in the finale"
+    await _retag(h, message, "16")
+    [post] = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/600/messages"]
+    assert post.files == ["SPOILER_episode16.png", "SPOILER_episode16_2.mp4"]
+    assert "X dies" not in str(post.json)
