@@ -74,8 +74,8 @@ _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
 
 def spoiler_name(filename: str, episode: int, index: int = 0) -> str:
-    """``episode16.mp4`` (uploaded as ``SPOILER_episode16.mp4``): the original name (``ep16-X-dies.mp4``) shows outside the blur, so only its
-    extension is kept; a second file of the same post is ``SPOILER_episode16_2.png``."""
+    """``episode16.mp4``, uploaded as ``SPOILER_episode16.mp4``: the original name (``ep16-X-dies.mp4``) shows
+    outside the blur, so only its extension is kept; a second file of the same post is ``episode16_2.png``."""
     found = _EXTENSION.search(filename)
     extension = f".{found.group(1).lower()}" if found else ""
     return f"episode{episode}{'' if index == 0 else f'_{index + 1}'}{extension}"
