@@ -93,6 +93,14 @@ async def set_counts(conn: AsyncConnection, poll_id: int, counts: Sequence[int])
     await conn.execute(sa.update(t).where(t.c.id == poll_id, t.c.state == "open").values(**values))
 
 
+_IS_OPEN = sa.select(t.c.id).where(t.c.message_id == sa.bindparam("m"), t.c.state == "open")
+
+
+async def is_open(conn: AsyncConnection, message_id: int) -> bool:
+    """Whether ``message_id`` is one of the bot's polls, still open."""
+    return (await conn.execute(_IS_OPEN, {"m": message_id})).first() is not None
+
+
 async def vote(conn: AsyncConnection, message_id: int, stars: int, delta: int) -> bool:
     """Count one vote added (+1) or removed (-1) while the poll is open; False when it is not one of ours."""
     column = STARS[stars - 1]

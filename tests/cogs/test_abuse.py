@@ -283,3 +283,39 @@ async def test_retag_renames_the_files_and_drops_their_alt_text(h):
     [post] = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/600/messages"]
     assert post.files == ["SPOILER_episode16.png", "SPOILER_episode16_2.mp4"]
     assert "X dies" not in str(post.json)
+
+
+# -- poll votes: only the bot's polls take the writer ------------------------------------------------
+
+
+def _count_transactions(h, monkeypatch) -> list[int]:
+    opened: list[int] = []
+    real = h.db.transaction
+
+    def counting(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(h.db, "transaction", counting)
+    return opened
+
+
+async def test_votes_on_members_own_polls_write_nothing(h, monkeypatch):
+    opened = _count_transactions(h, monkeypatch)
+    for answer in (1, 2, 3):
+        payload = {"user_id": "3001", "channel_id": "600", "guild_id": str(h.guild_id), "message_id": "424242",
+                   "answer_id": answer}  # fmt: skip
+        await h.gateway("MESSAGE_POLL_VOTE_ADD", payload)
+        await h.gateway("MESSAGE_POLL_VOTE_REMOVE", payload)
+    assert opened == []
+    assert not h.logged_errors
+
+
+async def test_votes_on_the_bots_open_poll_are_still_counted(h, monkeypatch):
+    await h.bot.services.pulse.record(h.guild_id, 1, 600, 515151, NOW)
+    opened = _count_transactions(h, monkeypatch)
+    payload = {"user_id": "3001", "channel_id": "600", "guild_id": str(h.guild_id), "message_id": "515151",
+               "answer_id": 5}  # fmt: skip
+    await h.gateway("MESSAGE_POLL_VOTE_ADD", payload)
+    assert opened == [1]
+    assert (await h.bot.services.pulse.episode(h.guild_id, 1)).counts == (0, 0, 0, 0, 1)
