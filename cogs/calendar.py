@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import discord
 from discord import app_commands
@@ -14,7 +15,7 @@ from bot.locale import Msg, msg
 from bot.services import Services
 from bot.services.calendar import CalendarText, Entry, Listing, to_ics
 
-from .common import Interaction, Texts, member_texts, send
+from .common import Interaction, Texts, can_see, member_texts, send
 
 RSVP_WORDS: dict[str, Msg] = {
     "going": msg("going"),
@@ -97,6 +98,11 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
         services = self.services
         tr = member_texts(interaction)
         listing = await services.calendar.server(guild.id, interaction.user.id, services.clock())
+        # Parties announced in a channel the member cannot see are not theirs to know about.
+        visible = can_see(interaction)
+        listing = replace(
+            listing, entries=tuple(e for e in listing.entries if e.party_id is None or visible(e.channel_id or 0))
+        )
         parties = sum(1 for e in listing.entries if e.party_id is not None)
         episodes = len(listing.entries) - parties
         if not listing.entries:

@@ -16,13 +16,14 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, label
 from bot.services import Services
-from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, may_manage
+from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Visible, may_manage
 
 from .common import (
     BRAND,
     Interaction,
     SafeButton,
     Texts,
+    can_see,
     clip,
     dm_refusal_notice,
     may_send_in,
@@ -68,17 +69,26 @@ class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d{1,6})(?::(?
         if interaction.guild_id is None:
             raise UserError("Watch parties belong to a server.")
         tr = member_texts(interaction)
-        embed, view = await list_page(tr, services_of(interaction), interaction.guild_id, self.page)
+        embed, view = await list_page(
+            tr, services_of(interaction), interaction.guild_id, self.page, can_see(interaction)
+        )
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-async def list_page(tr: Texts, services: Services, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
+async def list_page(
+    tr: Texts, services: Services, guild_id: int, page: int, visible: Visible
+) -> tuple[discord.Embed, discord.ui.View]:
+    """One page of the upcoming parties the member can see (a party announced in a private channel shows only to
+    those who can read that channel)."""
     now = services.clock()
-    total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE)
+    offset = max(page, 0) * PAGE_SIZE
+    total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=offset, visible=visible)
     pages = max(1, -(-total // PAGE_SIZE))
     if page >= pages:  # the page emptied since the button was drawn: show the last one
         page = pages - 1
-        total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        total, parties = await services.parties.upcoming(
+            guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE, visible=visible
+        )
     page = max(page, 0)
     embed = discord.Embed(title=tr("Upcoming watch parties"), colour=BRAND)
     if not parties:
@@ -342,14 +352,15 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     @app_commands.command(name="list", description="Upcoming watch parties in this server")
     async def list_(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        embed, view = await list_page(member_texts(interaction), self.services, interaction.guild_id, 0)
+        tr = member_texts(interaction)
+        embed, view = await list_page(tr, self.services, interaction.guild_id, 0, can_see(interaction))
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="info", description="One watch party, with RSVP buttons")
     @app_commands.describe(party="The party's number (#)")
     async def info(self, interaction: Interaction, party: int) -> None:
         assert interaction.guild_id is not None
-        found = await self.services.parties.party(party, interaction.guild_id)
+        found = await self.services.parties.party(party, interaction.guild_id, can_see(interaction))
         tr = member_texts(interaction)
         await interaction.response.send_message(embed=party_embed(tr, found), view=rsvp_view(tr, found), ephemeral=True)
 
@@ -502,7 +513,9 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def party_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        rows = await self.services.parties.upcoming_rows(interaction.guild_id, self.services.clock(), limit=25)
+        rows = await self.services.parties.upcoming_rows(
+            interaction.guild_id, self.services.clock(), limit=25, visible=can_see(interaction)
+        )
         typed = str(current).strip().lstrip("#")
         tr = member_texts(interaction)
         choices = []

@@ -27,6 +27,10 @@ DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting 
 REMINDER_KIND = "party"
 MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
 
+#: Whether the member asking can see a channel of the server (parties announced in channels they cannot see are
+#: left out of what they are shown).
+Visible = Callable[[int], bool]
+
 #: Re-plans members' own reminders of a party inside a unit of work: (tx, party id, now, the members whose
 #: answer changed, or None for everyone).
 PartyChanged = Callable[[Tx, int, dt.datetime, tuple[int, ...] | None], Awaitable[None]]
@@ -130,10 +134,12 @@ class WatchPartyService:
         runtime = dt.timedelta(minutes=self._catalog.show.runtime_minutes)
         return starts + count * runtime + (count - 1) * BREAK_BETWEEN_EPISODES
 
-    async def party(self, party_id: int, guild_id: int) -> Party:
+    async def party(self, party_id: int, guild_id: int, visible: Visible | None = None) -> Party:
+        """The party, if it is this server's (and, with ``visible``, announced in a channel the member can see:
+        a party in a private channel does not exist for others)."""
         async with self._db.read() as conn:
             row = await parties.get(conn, party_id) if 0 < party_id < MAX_ID else None
-            if row is None or row.guild_id != guild_id:
+            if row is None or row.guild_id != guild_id or (visible is not None and not visible(row.channel_id)):
                 raise NoSuchParty(party_id)
             return Party(row, await parties.counts(conn, row.id))
 
@@ -269,18 +275,34 @@ class WatchPartyService:
                 place = waiting.index(user_id) + 1 if user_id in waiting else None
         return RsvpResult(Party(row, counts), change, place)
 
-    async def upcoming(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int) -> tuple[int, list[Party]]:
-        """How many upcoming parties there are, and one page of them with their counts."""
+    async def upcoming(
+        self, guild_id: int, now: dt.datetime, *, limit: int, offset: int, visible: Visible | None = None
+    ) -> tuple[int, list[Party]]:
+        """How many upcoming parties there are, and one page of them with their counts; with ``visible``, only
+        parties announced in channels the member can see (a server holds at most a few dozen upcoming parties, so
+        they are filtered here, not in SQL)."""
         async with self._db.read() as conn:
-            total = await parties.count_upcoming(conn, guild_id, epoch(now))
-            rows = await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            if visible is None:
+                total = await parties.count_upcoming(conn, guild_id, epoch(now))
+                rows = await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            else:
+                seen = [
+                    r for r in await parties.upcoming(conn, guild_id, epoch(now), limit=-1) if visible(r.channel_id)
+                ]
+                total, rows = len(seen), seen[offset : offset + limit]
             counts = await parties.counts_for(conn, [row.id for row in rows])
         return total, [Party(row, counts[row.id]) for row in rows]
 
-    async def upcoming_rows(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0) -> list[PartyRow]:
-        """Upcoming parties without their RSVP counts (for autocomplete)."""
+    async def upcoming_rows(
+        self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0, visible: Visible | None = None
+    ) -> list[PartyRow]:
+        """Upcoming parties without their RSVP counts (for autocomplete); with ``visible``, only those the member
+        can see."""
         async with self._db.read() as conn:
-            return await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            if visible is None:
+                return await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            rows = await parties.upcoming(conn, guild_id, epoch(now), limit=-1)
+        return [r for r in rows if visible(r.channel_id)][offset : offset + limit]
 
     async def going(self, party_id: int) -> list[int]:
         async with self._db.read() as conn:

@@ -121,14 +121,12 @@ def _upcoming(guild_id: int, now: int) -> Any:
 async def upcoming(
     conn: AsyncConnection, guild_id: int, now: int, *, limit: int = 100, offset: int = 0
 ) -> list[PartyRow]:
-    """Scheduled parties that have not ended yet, soonest first."""
-    query = (
-        sa.select(*_PARTY_COLUMNS)
-        .where(_upcoming(guild_id, now))
-        .order_by(p.c.starts_at, p.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    """Scheduled parties that have not ended yet, soonest first (``limit=-1``: all of them)."""
+    query = sa.select(*_PARTY_COLUMNS).where(_upcoming(guild_id, now)).order_by(p.c.starts_at, p.c.id)
+    if limit >= 0:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return [_party(x) for x in await conn.execute(query)]
 
 

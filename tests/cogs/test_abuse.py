@@ -319,3 +319,48 @@ async def test_votes_on_the_bots_open_poll_are_still_counted(h, monkeypatch):
     await h.gateway("MESSAGE_POLL_VOTE_ADD", payload)
     assert opened == [1]
     assert (await h.bot.services.pulse.episode(h.guild_id, 1)).counts == (0, 0, 0, 0, 1)
+
+
+# -- parties announced in a private channel -----------------------------------------------------------
+
+PRIVATE = 710
+MOD_ROLE = 8800
+
+
+async def _private_party(h):
+    """Staff plan a party in #staff-only, which members cannot see (party #1), and one in the open (#2)."""
+    h.add_channel(PRIVATE, name="staff-only")
+    h.set_overwrite(PRIVATE, h.guild.default_role.id, deny=discord.Permissions(view_channel=True), role=True)
+    h.set_overwrite(PRIVATE, BOT_USER_ID, allow=discord.Permissions(view_channel=True))
+    h.add_role(MOD_ROLE, name="mods")
+    h.set_overwrite(PRIVATE, MOD_ROLE, allow=discord.Permissions(view_channel=True), role=True)
+    mod = h.member(4000, name="mod", permissions=STAFF, roles=[MOD_ROLE])
+    await _create(h, user=mod, channel=h.guild.get_channel(PRIVATE), episodes="1")
+    assert data(h)["content"].startswith("Watch party #1")
+    await _create(h, user=mod, episodes="2", when="2026-12-03 20:30")
+    return mod
+
+
+async def test_a_party_in_a_private_channel_is_hidden_from_members_who_cannot_see_it(h):
+    await _private_party(h)
+    await h.invoke("watchparty list")
+    fields = data(h)["embeds"][0]["fields"]
+    assert [f["name"] for f in fields] == ["#2 · episode 2"]
+    assert data(h)["embeds"][0]["footer"]["text"] == "Page 1/1 · 1 upcoming"
+    await h.invoke("watchparty info", party=1)
+    assert data(h)["content"] == "There is no watch party #1 in this server. `/watchparty list` shows them."
+    assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "")] == [2]
+    await h.invoke("calendar server")
+    [upload] = [c for c in h.recorder.calls if c.files and c.path.endswith("/callback")][-1:]
+    ics = upload.blobs[upload.files[0]].decode()
+    assert "watch party #2" in ics
+    assert "watch party #1" not in ics
+
+
+async def test_members_who_can_see_the_private_channel_see_its_party(h):
+    mod = await _private_party(h)
+    insider = h.member(3100, name="insider", roles=[MOD_ROLE])
+    for user in (mod, insider):
+        await h.invoke("watchparty list", user=user)
+        assert [f["name"] for f in data(h)["embeds"][0]["fields"]] == ["#1 · episode 1", "#2 · episode 2"]
+        assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "", user=user)] == [1, 2]
