@@ -13,7 +13,7 @@ from bot.locale import msg
 from bot.services import Services
 
 from .common import Interaction, SafeButton, Texts, member_texts, send, services_of, view_of, watched_text
-from .party_cards import refresh_after_changes
+from .party_cards import forget_notes, refresh_after_changes
 
 
 class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
@@ -48,8 +48,11 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
             else tr("There was nothing stored about you.")
         )
         await interaction.response.edit_message(content=text, view=None)
-        # Places the member held at watch parties went to the wait list: cards and promotions follow.
+        # Places the member held at watch parties went to the wait list: cards and promotions follow. Parties they
+        # host lost the note they wrote: their cards and Discord events no longer show it.
         await refresh_after_changes(interaction.client, services, forgotten.parties)
+        refreshed = frozenset(row.id for row, _ in forgotten.parties)
+        await forget_notes(interaction.client, services, forgotten.hosted, refreshed=refreshed)
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

@@ -364,3 +364,22 @@ async def test_members_who_can_see_the_private_channel_see_its_party(h):
         await h.invoke("watchparty list", user=user)
         assert [f["name"] for f in data(h)["embeds"][0]["fields"]] == ["#1 · episode 1", "#2 · episode 2"]
         assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "", user=user)] == [1, 2]
+
+
+# -- /progress forget: the notes a member wrote as host ---------------------------------------------
+
+
+async def test_forget_clears_the_hosts_note_from_the_party_its_card_and_its_event(h):
+    await _create(h, note="Meet at Mi-ju's place, 3F, ring twice")
+    h.recorder.clear()
+    await h.invoke("progress forget")
+    await h.click("runon:forget:2000")
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.note == ""
+    [card] = [c for c in h.recorder.calls if c.method == "PATCH" and c.path.startswith("/channels/600/messages/")]
+    assert "Mi-ju's place" not in str(card.json)
+    [event] = [c for c in h.recorder.calls if c.method == "PATCH" and "/scheduled-events/" in c.path]
+    assert event.json["description"] == "Watching Run On together."
+    await h.invoke("watchparty info", party=1, user=h.member(3005))
+    assert "Mi-ju's place" not in str(data(h))
