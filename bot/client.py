@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import secrets
 from collections.abc import Callable, Iterator
@@ -94,7 +95,7 @@ def describe_error(error: Exception, tr: Texts) -> str | None:
             permissions=permission_names(tr, original.missing_permissions),
         )
     if isinstance(original, app_commands.CommandOnCooldown):
-        seconds = round(original.retry_after)
+        seconds = max(math.ceil(original.retry_after), 1)  # never "try again in 0 seconds"
         return tr("Slow down a little: try again in {seconds} seconds.", seconds=seconds)
     if isinstance(original, app_commands.NoPrivateMessage):
         return tr("That only works inside a server.")

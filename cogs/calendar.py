@@ -17,6 +17,9 @@ from bot.services.calendar import CalendarText, Entry, Listing, to_ics
 
 from .common import Interaction, Texts, can_see, member_texts, send
 
+#: Each calendar file is built anew: a member gets a couple a minute of each kind.
+CALENDAR_RATE, CALENDAR_PER = 2, 60.0
+
 RSVP_WORDS: dict[str, Msg] = {
     "going": msg("going"),
     "maybe": msg("maybe"),
@@ -89,6 +92,7 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
         super().__init__()
 
     @app_commands.command(name="server", description="This server's upcoming episodes and watch parties (.ics)")
+    @app_commands.checks.cooldown(CALENDAR_RATE, CALENDAR_PER, key=lambda i: i.user.id)
     async def server(self, interaction: Interaction) -> None:
         guild = interaction.guild
         if guild is None:
@@ -123,6 +127,7 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
         await send(interaction, content=f"{counted} {how_to(tr)}", file=calendar)
 
     @app_commands.command(name="mine", description="The watch parties you're going to, with your own reminders (.ics)")
+    @app_commands.checks.cooldown(CALENDAR_RATE, CALENDAR_PER, key=lambda i: i.user.id)
     async def mine(self, interaction: Interaction) -> None:
         services = self.services
         tr = member_texts(interaction)

@@ -16,6 +16,7 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, label
 from bot.services import Services
+from bot.services.personal import MAX_PERSONAL_REMINDERS
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Visible, may_manage
 
 from .common import (
@@ -52,6 +53,8 @@ from .timeinput import WhenOption
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
+#: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
+REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
 
@@ -107,6 +110,12 @@ async def list_page(
         ListPage(page + 1, tr("Next \N{RIGHTWARDS ARROW}"), disabled=page >= pages - 1, tag="next"),
     )
     return embed, view
+
+
+def is_party_staff(interaction: Interaction) -> bool:
+    """Staff for watch parties: Manage Server or Manage Events on their roles (server-wide)."""
+    server = server_permissions(interaction)
+    return server.manage_guild or server.manage_events
 
 
 # Watch parties belong to a server: Discord never offers /watchparty in DMs. (Contexts apply to top-level
@@ -268,6 +277,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             capacity=capacity,
             offsets=config.reminder_offsets,
             now=now,
+            staff=is_party_staff(interaction),
         )
         # The announcement and the Discord event do not depend on each other: one round trip, not two.
         sent, (event_id, event_note) = await asyncio.gather(
@@ -310,8 +320,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     ) -> None:
         """The bot posts the card, the note and the event on the member's behalf: only where the member may post
         (and, for a voice channel, join) themselves. Staff (Manage Server or Manage Events) may plan anywhere."""
-        server = server_permissions(interaction)
-        if server.manage_guild or server.manage_events:
+        if is_party_staff(interaction):
             return
         if not may_send_in(permissions_in(interaction, announce_in), announce_in):
             needed = "send_messages_in_threads" if isinstance(announce_in, discord.Thread) else "send_messages"
@@ -472,6 +481,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     @app_commands.command(
         name="remind-me", description="Also get watch-party reminders by DM, at the server's times or your own"
     )
+    @app_commands.checks.cooldown(REMIND_ME_RATE, REMIND_ME_PER, key=lambda i: i.user.id)
     @app_commands.describe(
         setting="on: DM me reminders for parties I'm going to; off: stop",
         offsets="Your own times before each party, up to 3, e.g. 1d, 30m (default: the server's times)",
@@ -503,6 +513,12 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             )
         else:
             text = tr("No more DMs; reminders still ping you in the party's channel.")
+        if own.capped:
+            text += "\n" + tr(
+                "You now have {limit} reminder DMs waiting, the most I keep for one member: the soonest are planned, "
+                "later ones are not. Choose fewer times, or turn off reminder DMs you don't need.",
+                limit=MAX_PERSONAL_REMINDERS,
+            )
         if enabled:
             text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await interaction.response.send_message(text, ephemeral=True)

@@ -20,6 +20,11 @@ from .locks import KeyedLocks
 __all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
 
 MAX_UPCOMING_PER_GUILD = 25
+#: One member may host this many of a server's upcoming parties (staff plan as many as the server holds).
+MAX_UPCOMING_PER_HOST = 5
+#: And plan at most this many parties (cancelled ones count) per window: no create/cancel loops of cards and events.
+CREATES_PER_WINDOW = 3
+CREATE_WINDOW = dt.timedelta(minutes=10)
 MAX_CAPACITY = 500
 NOTE_LIMIT = 300
 BREAK_BETWEEN_EPISODES = dt.timedelta(minutes=10)
@@ -156,8 +161,12 @@ class WatchPartyService:
         capacity: int | None,
         offsets: tuple[int, ...],
         now: dt.datetime,
+        staff: bool = False,
     ) -> Party:
-        """The party, its host going and its reminders: one unit of work (a crash leaves nothing half made)."""
+        """The party, its host going and its reminders: one unit of work (a crash leaves nothing half made).
+
+        A member (not ``staff``) hosts at most :data:`MAX_UPCOMING_PER_HOST` upcoming parties of a server and plans
+        at most :data:`CREATES_PER_WINDOW` in :data:`CREATE_WINDOW`."""
         first, last = parse_episodes(episodes, self._catalog.episode_count)
         note = self._check_note(note)
         self._check_capacity(capacity)
@@ -169,6 +178,8 @@ class WatchPartyService:
                     "Cancel one with `/watchparty cancel` first.",
                     limit=MAX_UPCOMING_PER_GUILD,
                 )
+            if not staff:
+                await self._check_host_limits(tx, guild_id, host_id, now)
             row = await parties.create(
                 tx.conn,
                 guild_id=guild_id,
@@ -322,6 +333,26 @@ class WatchPartyService:
         """Remember the announcement message and the Discord event (if one was made)."""
         async with self._db.transaction() as tx:
             await parties.update(tx.conn, party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
+
+    @staticmethod
+    async def _check_host_limits(tx: Tx, guild_id: int, host_id: int, now: dt.datetime) -> None:
+        hosted = await parties.count_upcoming_hosted(tx.conn, guild_id, host_id, epoch(now))
+        if hosted >= MAX_UPCOMING_PER_HOST:
+            raise UserError(
+                "You already host {count} upcoming watch parties in this server, the most one member can. Cancel "
+                "one with `/watchparty cancel`, or ask staff to plan more.",
+                count=hosted,
+            )
+        recent = await parties.created_since(tx.conn, guild_id, host_id, epoch(now - CREATE_WINDOW))
+        if len(recent) >= CREATES_PER_WINDOW:
+            opens = recent[-CREATES_PER_WINDOW] + int(CREATE_WINDOW.total_seconds())
+            raise UserError(
+                "You've planned {count} watch parties in the last {minutes} minutes, the most for one member. Try "
+                "again in {seconds} seconds.",
+                count=len(recent),
+                minutes=int(CREATE_WINDOW.total_seconds() // 60),
+                seconds=max(opens - epoch(now), 1),
+            )
 
     @staticmethod
     def _check_note(note: str) -> str:

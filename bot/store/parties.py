@@ -135,6 +135,47 @@ async def count_upcoming(conn: AsyncConnection, guild_id: int, now: int) -> int:
     return int((await conn.execute(query)).scalar_one())
 
 
+async def count_upcoming_hosted(conn: AsyncConnection, guild_id: int, host_id: int, now: int) -> int:
+    """How many of the server's upcoming parties the member hosts."""
+    query = sa.select(sa.func.count()).select_from(p).where(_upcoming(guild_id, now), p.c.host_id == host_id)
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def created_since(conn: AsyncConnection, guild_id: int, host_id: int, since: int) -> list[int]:
+    """When the member created each party of the server they created after ``since`` (cancelled ones too, until they
+    are pruned), oldest first."""
+    query = (
+        sa.select(p.c.created_at)
+        .where(p.c.guild_id == guild_id, p.c.host_id == host_id, p.c.created_at > since)
+        .order_by(p.c.created_at)
+    )
+    return [int(x) for x in (await conn.execute(query)).scalars()]
+
+
+async def prunable(conn: AsyncConnection, *, cancelled_before: int, ended_before: int, limit: int) -> list[int]:
+    """Parties to delete: cancelled before ``cancelled_before``, or ended before ``ended_before``."""
+    query = (
+        sa.select(p.c.id)
+        .where(
+            sa.or_(
+                sa.and_(p.c.status == "cancelled", p.c.updated_at < cancelled_before),
+                p.c.ends_at < ended_before,
+            )
+        )
+        .order_by(p.c.id)
+        .limit(limit)
+    )
+    return [int(x) for x in (await conn.execute(query)).scalars()]
+
+
+async def delete(conn: AsyncConnection, party_ids: Sequence[int]) -> int:
+    """Delete parties (their RSVPs go with them: the foreign key cascades)."""
+    if not party_ids:
+        return 0
+    await conn.execute(sa.delete(r).where(r.c.party_id.in_(list(party_ids))))
+    return (await conn.execute(sa.delete(p).where(p.c.id.in_(list(party_ids))))).rowcount
+
+
 async def hosted_upcoming(conn: AsyncConnection, host_id: int, now: int) -> list[PartyRow]:
     query = sa.select(*_PARTY_COLUMNS).where(p.c.host_id == host_id, p.c.status == "scheduled", p.c.ends_at > now)
     return [_party(x) for x in await conn.execute(query)]

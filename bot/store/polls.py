@@ -157,3 +157,19 @@ async def cancel_unscheduled(
     if slot_ids:
         statement = statement.where(reminders.c.ref_id.not_in(list(slot_ids)))
     await conn.execute(statement.values(state="cancelled", detail=reason))
+
+
+async def prune(conn: AsyncConnection, *, closed_before: int) -> int:
+    """Delete polls closed before ``closed_before`` that no longer make a result: deleted ones ('gone'), and ones a
+    later poll of the same episode in the same server replaced. The latest result of each episode stays."""
+    later = sa.alias(t, "later")
+    replaced = sa.exists().where(
+        later.c.guild_id == t.c.guild_id,
+        later.c.episode == t.c.episode,
+        later.c.state != "gone",
+        sa.or_(later.c.opened_at > t.c.opened_at, sa.and_(later.c.opened_at == t.c.opened_at, later.c.id > t.c.id)),
+    )
+    statement = sa.delete(t).where(
+        t.c.state != "open", t.c.closed_at < closed_before, sa.or_(t.c.state == "gone", replaced)
+    )
+    return (await conn.execute(statement)).rowcount

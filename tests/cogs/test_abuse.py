@@ -1,11 +1,20 @@
 """What a member can do that they should not (issue 16, section 3): each test fails on the code before it."""
 
+import datetime as dt
+import re
+import sys
+
 import discord
 import pytest
+import sqlalchemy as sa
 
+from bot.store import personal as store_personal
+from tests.conftest import both_backends
 from tests.harness import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
 
 from .conftest import EPHEMERAL, NOW, data
+
+backend = both_backends()  # the limits and the prune are queries: SQLite and PostgreSQL
 
 OUT_OF_DATE = "This button is out of date. Run the command again for a fresh one."
 STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
@@ -383,3 +392,198 @@ async def test_forget_clears_the_hosts_note_from_the_party_its_card_and_its_even
     assert event.json["description"] == "Watching Run On together."
     await h.invoke("watchparty info", party=1, user=h.member(3005))
     assert "Mi-ju's place" not in str(data(h))
+
+
+# -- limits: per-host cap, creation rate, cooldowns, personal reminder cap --------------------------
+
+SLOW_DOWN = "Slow down a little: try again in"
+
+
+async def _parties_by(h, clock, count: int, user=None, *, spacing=dt.timedelta(minutes=11)):
+    """``count`` parties planned by one member, far enough apart not to meet the creation rate."""
+    for n in range(count):
+        await _create(h, user=user, episodes=str(n + 1), when=f"2026-12-{n + 2:02d} 20:30")
+        clock.now += spacing
+
+
+async def test_one_member_cannot_take_every_upcoming_party_place(h, clock):
+    await _parties_by(h, clock, 5)
+    assert data(h)["content"].startswith("Watch party #5")
+    await _create(h, episodes="6", when="2026-12-20 20:30")
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == (
+        "You already host 5 upcoming watch parties in this server, the most one member can. Cancel one with "
+        "`/watchparty cancel`, or ask staff to plan more."
+    )
+    assert await h.bot.services.parties.get_row(6) is None
+    await _create(h, user=h.member(3001, name="other"), episodes="6", when="2026-12-20 20:30")
+    assert data(h)["content"].startswith("Watch party #6")  # other members still can
+
+
+async def test_staff_are_not_held_to_the_per_member_limits(h, clock):
+    mod = h.member(4000, name="mod", permissions=EVENTS_STAFF)
+    await _parties_by(h, clock, 8, user=mod, spacing=dt.timedelta(seconds=1))
+    assert data(h)["content"].startswith("Watch party #8")
+
+
+async def test_create_and_cancel_cannot_be_looped_to_spam_cards_and_events(h, clock):
+    for n in range(3):
+        await _create(h, episodes=str(n + 1))
+        await h.invoke("watchparty cancel", party=n + 1)
+        clock.now += dt.timedelta(minutes=1)
+    posts_before = len(_posts(h, 600))
+    await _create(h, episodes="4")
+    assert data(h)["content"] == (
+        "You've planned 3 watch parties in the last 10 minutes, the most for one member. Try again in 420 seconds."
+    )
+    assert len(_posts(h, 600)) == posts_before
+    clock.now += dt.timedelta(seconds=420)
+    await _create(h, episodes="4")
+    assert data(h)["content"].startswith("Watch party #4")
+
+
+async def test_a_typo_does_not_count_against_the_creation_rate(h):
+    for _ in range(4):
+        await _create(h, when="someday soon")
+    await _create(h)
+    assert data(h)["content"].startswith("Watch party #1")
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "allowed"),
+    [
+        ("watchparty remind-me", {"setting": "on"}, 3),
+        ("pulse", {}, 4),
+        ("calendar server", {}, 2),
+        ("calendar mine", {}, 2),
+    ],
+)
+async def test_repeated_commands_are_answered_try_again_in_n_seconds(h, command, options, allowed):
+    for _ in range(allowed):
+        await h.invoke(command, **options)
+        assert not (data(h).get("content") or "").startswith(SLOW_DOWN)
+    await h.invoke(command, **options)
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert re.fullmatch(r"Slow down a little: try again in \d+ seconds\.", answer["content"])
+    await h.invoke(command, user=h.member(3001, name="other"), **options)  # one member's cooldown is theirs
+    assert not (data(h).get("content") or "").startswith(SLOW_DOWN)
+
+
+async def test_a_members_reminder_dms_are_capped(h, clock, monkeypatch):
+    from bot.services import personal
+
+    monkeypatch.setattr(personal, "MAX_PERSONAL_REMINDERS", 4)
+    monkeypatch.setattr(sys.modules["cogs.watch_parties"], "MAX_PERSONAL_REMINDERS", 4)
+    fan = h.member(3001, name="fan")
+    await _parties_by(h, clock, 2)
+    for party in (1, 2):
+        await h.click(f"runon:party:{party}:going", user=fan)
+    await h.invoke("watchparty remind-me", setting="on", offsets="1d, 2h, 30m", user=fan)  # 2 parties x 3 times
+    assert "You now have 4 reminder DMs waiting, the most I keep for one member" in data(h)["content"]
+    async with h.db.read() as conn:
+        assert await store_personal.pending_counts(conn, [3001]) == {3001: 4}
+    rows = await _personal_dm_rows(h, 1) + await _personal_dm_rows(h, 2)
+    dues = sorted(r.due_at for r in rows)
+    party_one = int(dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC).timestamp())
+    assert dues[:3] == [party_one - 86400, party_one - 7200, party_one - 1800]  # the soonest are the ones kept
+
+
+async def test_changing_own_times_over_and_over_leaves_no_rows_behind(h, clock):
+    fan = h.member(3001, name="fan")
+    await _parties_by(h, clock, 1)
+    await h.click("runon:party:1:going", user=fan)
+    for minutes in range(1, 4):  # three changes a minute through the command
+        await h.invoke("watchparty remind-me", setting="on", offsets=f"{minutes}m, {minutes + 10}m", user=fan)
+    assert sorted((r.offset_seconds, r.state) for r in await _personal_dm_rows(h, 1)) == [
+        (3 * 60, "pending"), (13 * 60, "pending"),
+    ]  # fmt: skip
+    for minutes in range(4, 59):  # and a patient member, over hours
+        await h.bot.services.personal.set_party(3001, True, f"{minutes}m", clock.now)
+    assert [(r.offset_seconds, r.state) for r in await _personal_dm_rows(h, 1)] == [(58 * 60, "pending")]
+
+
+async def _personal_dm_rows(h, party_id: int):
+    async with h.db.read() as conn:
+        ids = [row.id for row in await store_personal.for_target(conn, "party-dm", party_id)]
+        return await store_personal.reminder_rows(conn, "party-dm", ids)
+
+
+# -- retention: what is deleted, and when ------------------------------------------------------------
+
+
+async def _all_rows(h, table):
+    async with h.db.read() as conn:
+        return list(await conn.execute(sa.select(table)))
+
+
+async def test_a_cancelled_party_is_deleted_an_hour_after_with_everything_about_it(h, clock):
+    from bot.store.schema import personal_reminders, reminders, rsvps
+
+    fan = h.member(3001, name="fan")
+    await h.invoke("watchparty remind-me", setting="on", offsets="30m", user=fan)
+    await _create(h)
+    await h.click("runon:party:1:going", user=fan)
+    await h.invoke("watchparty cancel", party=1)
+    retention = h.bot.services.retention
+    await retention.prune(clock.now + dt.timedelta(minutes=30))
+    assert await h.bot.services.parties.get_row(1) is not None  # still counted against its host's creation rate
+    report = await retention.prune(clock.now + dt.timedelta(hours=1, seconds=1))
+    assert report.parties == 1
+    assert await h.bot.services.parties.get_row(1) is None
+    assert await _all_rows(h, rsvps) == []
+    assert await _all_rows(h, reminders) == []
+    assert await _all_rows(h, personal_reminders) == []
+    await h.click("runon:party:1:going", user=fan)  # an old card's button
+    assert data(h)["content"] == OUT_OF_DATE
+
+
+async def test_an_ended_party_is_kept_30_days_then_deleted(h, clock):
+    from bot.store.schema import reminders
+
+    await _create(h)
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    ended = dt.datetime.fromtimestamp(row.ends_at, dt.UTC)
+    retention = h.bot.services.retention
+    await retention.prune(ended + dt.timedelta(days=29))
+    assert await h.bot.services.parties.get_row(1) is not None
+    await retention.prune(ended + dt.timedelta(days=30, minutes=1))
+    assert await h.bot.services.parties.get_row(1) is None
+    assert await _all_rows(h, reminders) == []
+
+
+async def test_cancelled_reminders_go_and_sent_ones_stay_30_days(h, clock):
+    from bot.store import reminders as queue
+
+    async with h.db.transaction() as tx:
+        event = int(NOW.timestamp())
+        await queue.schedule(tx.conn, "airing", h.guild_id, 1, event, (3600, 0))
+        await queue.cancel(tx.conn, "airing", 1, "rewatch paused")
+        await queue.schedule(tx.conn, "airing", h.guild_id, 2, event, (0,))
+        await tx.conn.execute(sa.update(queue.t).where(queue.t.c.ref_id == 2).values(state="sent", sent_at=event))
+    await h.bot.services.retention.prune(NOW + dt.timedelta(days=1))
+    async with h.db.read() as conn:
+        assert await queue.for_ref(conn, "airing", 1) == []
+        assert [r.state for r in await queue.for_ref(conn, "airing", 2)] == ["sent"]
+    await h.bot.services.retention.prune(NOW + dt.timedelta(days=31))
+    async with h.db.read() as conn:
+        assert await queue.for_ref(conn, "airing", 2) == []
+
+
+async def test_each_episodes_latest_poll_result_stays_and_replaced_ones_go(h):
+    pulse = h.bot.services.pulse
+    earlier, later = NOW - dt.timedelta(days=90), NOW - dt.timedelta(days=60)
+    await pulse.record(h.guild_id, 1, 600, 111, earlier)
+    await pulse.record(h.guild_id, 1, 600, 222, later)  # a later rewatch's poll of the same episode
+    await pulse.record(h.guild_id, 2, 600, 333, earlier)
+    for message, at in ((111, earlier), (222, later), (333, earlier)):
+        [row] = [r for r in await pulse.open_polls() if r.message_id == message]
+        await pulse.close(row.id, (0, 0, 1, 2, 3), at + dt.timedelta(days=1), "Discord's final count")
+    report = await h.bot.services.retention.prune(NOW)
+    assert report.polls == 1
+    season = await pulse.season(h.guild_id)
+    assert (season[1].message_id, season[2].message_id) == (222, 333)
+    await h.invoke("progress set", episode=16)
+    await h.invoke("pulse", episode=1)
+    assert "**Episode 1**: " in data(h)["content"]
