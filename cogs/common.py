@@ -271,9 +271,8 @@ async def send(interaction: Interaction, *, public: bool = False, **kwargs: Any)
     A public answer goes where the member could post it themselves (Send Messages, and Attach Files with a file);
     otherwise it comes privately, saying why."""
     if public and not may_post_here(interaction, files="file" in kwargs or "files" in kwargs):
-        note = member_texts(interaction)(
-            "You can't post in this channel, so I'm showing you the answer privately instead."
-        )
+        tr = member_texts(interaction)
+        note = tr("You can't post in this channel, so I'm showing you the answer privately instead.")
         content = kwargs.get("content")
         kwargs["content"] = clip(f"{note}\n{content}", MESSAGE_LIMIT) if content else note
         public = False
