@@ -255,8 +255,10 @@ class RunOnBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """A button or menu with one of the bot's ids that no feature recognises (forged, or left on an old message
-        by an earlier version) is answered privately instead of spinning until Discord gives up."""
-        if interaction.type not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
+        by an earlier version) is answered privately instead of spinning until Discord gives up. Every ``runon:``
+        component is a persistent :class:`discord.ui.DynamicItem` registered through :meth:`add_dynamic_items`, so
+        its template says whether a feature will answer."""
+        if interaction.type is not discord.InteractionType.component:
             return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
