@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 #: answer within 3 seconds; a command that defers may take a little longer).
 DRAIN_SECONDS = 5.0
 RESTARTING = msg("I'm restarting right now. Please try again in a minute.")
+OUT_OF_DATE = msg("This button is out of date. Run the command again for a fresh one.")
+#: The prefix of every button and menu id the bot makes; one it does not recognise is from an older version or forged.
+OWN_IDS = "runon:"
 
 EXTENSIONS: tuple[str, ...] = (
     "cogs.episodes",
@@ -90,7 +95,7 @@ def describe_error(error: Exception, tr: Texts) -> str | None:
             permissions=permission_names(tr, original.missing_permissions),
         )
     if isinstance(original, app_commands.CommandOnCooldown):
-        seconds = round(original.retry_after)
+        seconds = max(math.ceil(original.retry_after), 1)  # never "try again in 0 seconds"
         return tr("Slow down a little: try again in {seconds} seconds.", seconds=seconds)
     if isinstance(original, app_commands.NoPrivateMessage):
         return tr("That only works inside a server.")
@@ -234,7 +239,37 @@ class RunOnBot(commands.Bot):
         self.stopping = False
         self.drain_seconds = DRAIN_SECONDS
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self._id_templates: dict[type[discord.ui.DynamicItem[Any]], re.Pattern[str]] = {}
         self._gate_interactions()
+
+    # -- components nobody claims ------------------------------------------------------------------
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        super().add_dynamic_items(*items)
+        self._id_templates.update({item: item.__discord_ui_compiled_template__ for item in items})
+
+    def remove_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        super().remove_dynamic_items(*items)
+        for item in items:
+            self._id_templates.pop(item, None)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A button or menu with one of the bot's ids that no feature recognises (forged, or left on an old message
+        by an earlier version) is answered privately instead of spinning until Discord gives up. Every ``runon:``
+        component is a persistent :class:`discord.ui.DynamicItem` registered through :meth:`add_dynamic_items`, so
+        its template says whether a feature will answer."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if not custom_id.startswith(OWN_IDS):
+            return
+        if any(template.fullmatch(custom_id) for template in self._id_templates.values()):
+            return
+        try:
+            await interaction.response.send_message(member_texts(interaction).render(OUT_OF_DATE), ephemeral=True)
+        except discord.HTTPException:
+            log.info("could not answer the unknown component %r", custom_id[:100])
 
     def _preferred_locale(self, guild_id: int) -> str | None:
         guild = self.get_guild(guild_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import discord
 from discord import app_commands
@@ -14,7 +15,10 @@ from bot.locale import Msg, msg
 from bot.services import Services
 from bot.services.calendar import CalendarText, Entry, Listing, to_ics
 
-from .common import Interaction, Texts, member_texts, send
+from .common import Interaction, Texts, can_see, member_texts, send
+
+#: Each calendar file is built anew: a member gets a couple a minute of each kind.
+CALENDAR_RATE, CALENDAR_PER = 2, 60.0
 
 RSVP_WORDS: dict[str, Msg] = {
     "going": msg("going"),
@@ -88,6 +92,7 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
         super().__init__()
 
     @app_commands.command(name="server", description="This server's upcoming episodes and watch parties (.ics)")
+    @app_commands.checks.cooldown(CALENDAR_RATE, CALENDAR_PER, key=lambda i: i.user.id)
     async def server(self, interaction: Interaction) -> None:
         guild = interaction.guild
         if guild is None:
@@ -97,6 +102,11 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
         services = self.services
         tr = member_texts(interaction)
         listing = await services.calendar.server(guild.id, interaction.user.id, services.clock())
+        # Parties announced in a channel the member cannot see are not theirs to know about.
+        visible = can_see(interaction)
+        listing = replace(
+            listing, entries=tuple(e for e in listing.entries if e.party_id is None or visible(e.channel_id or 0))
+        )
         parties = sum(1 for e in listing.entries if e.party_id is not None)
         episodes = len(listing.entries) - parties
         if not listing.entries:
@@ -117,6 +127,7 @@ class Calendar(commands.GroupCog, group_name="calendar", group_description="Epis
         await send(interaction, content=f"{counted} {how_to(tr)}", file=calendar)
 
     @app_commands.command(name="mine", description="The watch parties you're going to, with your own reminders (.ics)")
+    @app_commands.checks.cooldown(CALENDAR_RATE, CALENDAR_PER, key=lambda i: i.user.id)
     async def mine(self, interaction: Interaction) -> None:
         services = self.services
         tr = member_texts(interaction)

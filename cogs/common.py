@@ -174,6 +174,64 @@ async def dm_refusal_notice(services: Services, user_id: int, tr: Texts) -> str:
     )
 
 
+def permissions_in(
+    interaction: discord.Interaction[Any], channel: discord.abc.GuildChannel | discord.Thread
+) -> discord.Permissions:
+    """The member's permissions in ``channel``: Discord's own for the channel the interaction came from, else
+    computed from the member's roles and the channel's overwrites (the gateway cache)."""
+    if channel.id == interaction.channel_id:
+        return interaction.permissions
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return discord.Permissions.none()
+    return channel.permissions_for(member)
+
+
+def server_permissions(interaction: discord.Interaction[Any]) -> discord.Permissions:
+    """The member's server-wide permissions (their roles), not the channel-scoped ones of the interaction."""
+    member = interaction.user
+    return member.guild_permissions if isinstance(member, discord.Member) else discord.Permissions.none()
+
+
+def may_send_in(permissions: discord.Permissions, channel: object) -> bool:
+    """Whether these permissions let a member post a message in ``channel`` (a thread wants Send Messages in
+    Threads)."""
+    if not permissions.view_channel:
+        return False
+    if isinstance(channel, discord.Thread):
+        return permissions.send_messages_in_threads
+    return permissions.send_messages
+
+
+def may_post_here(interaction: discord.Interaction[Any], *, files: bool = False) -> bool:
+    """Whether the member may themselves post (with ``files``: attach files) in the interaction's channel; a bot
+    post made on their behalf must not go where they could not post. Always true in DMs."""
+    if interaction.guild_id is None:
+        return True
+    permissions = interaction.permissions
+    return may_send_in(permissions, interaction.channel) and (not files or permissions.attach_files)
+
+
+def can_see(interaction: discord.Interaction[Any]) -> Callable[[int], bool]:
+    """``visible(channel_id)``: whether the member can see that channel of the interaction's server (a channel the
+    bot no longer knows, deleted or hidden from it, shows to nobody but staff)."""
+    guild = interaction.guild
+    member = interaction.user
+    staff = server_permissions(interaction).manage_guild
+
+    def visible(channel_id: int) -> bool:
+        if guild is None or not isinstance(member, discord.Member):
+            return False
+        if channel_id == interaction.channel_id:
+            return interaction.permissions.view_channel
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            return staff
+        return channel.permissions_for(member).view_channel
+
+    return visible
+
+
 def staff_only() -> Callable[[T], T]:
     """A check that runs before the options are read: a member without Manage Server is told so first."""
 
@@ -204,9 +262,25 @@ def watched_text(tr: Texts, horizon: int) -> str:
     return tr("You haven't marked any episode as watched.")
 
 
+MESSAGE_LIMIT = 2000
+
+
 async def send(interaction: Interaction, *, public: bool = False, **kwargs: Any) -> None:
-    """Answer the interaction: ephemeral unless public. Mentions stay denied (the bot's default)."""
+    """Answer the interaction: ephemeral unless public. Mentions stay denied (the bot's default).
+
+    A public answer goes where the member could post it themselves (Send Messages, and Attach Files with a file);
+    otherwise it comes privately, saying why."""
+    if public and not may_post_here(interaction, files="file" in kwargs or "files" in kwargs):
+        tr = member_texts(interaction)
+        note = tr("You can't post in this channel, so I'm showing you the answer privately instead.")
+        content = kwargs.get("content")
+        kwargs["content"] = clip(f"{note}\n{content}", MESSAGE_LIMIT) if content else note
+        public = False
     await interaction.response.send_message(ephemeral=not public, **kwargs)
+
+
+#: Buttons whose ids start with this post the answer publicly, on the member's behalf.
+SHARE_PREFIX = "runon:share:"
 
 
 class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"runon:base:unused"):
@@ -240,6 +314,10 @@ class SafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
+            if self.custom_id.startswith(SHARE_PREFIX) and not may_post_here(interaction):
+                raise UserError(
+                    "You can't post in this channel, so I didn't share it here. The answer stays private to you."
+                )
             await self.handle(interaction)
         except NotInPack:  # an episode or person the button names is not in the pack: stale or forged
             await report_error(interaction, OutOfDate())

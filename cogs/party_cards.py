@@ -189,3 +189,25 @@ async def refresh_after_changes(
         if party is not None:
             await refresh_announcement(client, services, party)
             await announce_promotions(services, party.row, promoted)
+
+
+async def forget_notes(
+    client: discord.Client, services: Services, hosted: tuple[PartyRow, ...], *, refreshed: frozenset[int]
+) -> None:
+    """After a host deleted their data: their parties' cards (unless in ``refreshed`` already) and Discord events
+    lose the note they wrote (the event's description goes back to the bot's own words)."""
+    for row in hosted:
+        party = await services.parties.current(row.id)
+        if party is None:
+            continue
+        if row.id not in refreshed:
+            await refresh_announcement(client, services, party)
+        guild = client.get_guild(row.guild_id)
+        if row.event_id is None or guild is None:
+            continue
+        tr = await server_texts(services, row.guild_id)
+        try:
+            event = await guild.fetch_scheduled_event(row.event_id)
+            await event.edit(description=tr("Watching Run On together."))
+        except discord.HTTPException:
+            log.info("could not clear the description of the event of party %s", row.id, exc_info=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import re
 
 import discord
@@ -11,9 +14,12 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.locale import msg
 from bot.services import Services
+from bot.services.retention import PRUNE_EVERY
 
 from .common import Interaction, SafeButton, Texts, member_texts, send, services_of, view_of, watched_text
-from .party_cards import refresh_after_changes
+from .party_cards import forget_notes, refresh_after_changes
+
+log = logging.getLogger(__name__)
 
 
 class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
@@ -48,17 +54,45 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
             else tr("There was nothing stored about you.")
         )
         await interaction.response.edit_message(content=text, view=None)
-        # Places the member held at watch parties went to the wait list: cards and promotions follow.
+        # Places the member held at watch parties went to the wait list: cards and promotions follow. Parties they
+        # host lost the note they wrote: their cards and Discord events no longer show it.
         await refresh_after_changes(interaction.client, services, forgotten.parties)
+        refreshed = frozenset(row.id for row, _ in forgotten.parties)
+        await forget_notes(interaction.client, services, forgotten.hosted, refreshed=refreshed)
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class Progress(
     commands.GroupCog, group_name="progress", group_description="How far you've watched (for spoiler safety)"
 ):
-    def __init__(self, services: Services) -> None:
+    """Also runs the hourly prune of what the bot stores about past events (see README "Limits and retention"):
+    this feature answers for what the bot keeps."""
+
+    def __init__(self, services: Services, *, background_tasks: bool = False) -> None:
         self.services = services
+        self._background_tasks = background_tasks
+        self._pruner: asyncio.Task[None] | None = None
         super().__init__()
+
+    async def cog_load(self) -> None:
+        if self._background_tasks:
+            self._pruner = asyncio.create_task(self._prune_hourly(), name="retention-prune")
+
+    async def cog_unload(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+
+    async def _prune_hourly(self) -> None:
+        while True:
+            try:
+                report = await self.services.retention.prune(self.services.clock())
+                if report.total:
+                    log.info("retention: pruned %s", report)
+            except Exception:  # the loop must survive anything: the next hour retries
+                log.exception("pruning old rows failed")
+            await asyncio.sleep(PRUNE_EVERY.total_seconds())
 
     @app_commands.command(name="set", description="Mark the last episode you've watched (0 = none yet)")
     @app_commands.describe(episode="The last episode you've finished, 0-16")
@@ -113,4 +147,4 @@ class Progress(
 
 async def setup(bot: RunOnBot) -> None:
     bot.add_dynamic_items(ConfirmForget)
-    await bot.add_cog(Progress(bot.services))
+    await bot.add_cog(Progress(bot.services, background_tasks=bot.background_tasks))

@@ -27,6 +27,7 @@ from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, Texts, public_l
 log = logging.getLogger(__name__)
 IDLE_CHECK = 300.0  # seconds: the loop looks for closed polls at least this often
 ALT_TEXT_LIMIT = 1024  # Discord's limit for an attachment's description
+PULSE_RATE, PULSE_PER = 4, 60.0  # /pulse answers a member this often
 
 
 def chart_text(tr: Texts) -> ChartText:
@@ -198,6 +199,7 @@ class Pulse(commands.Cog):
 
     @app_commands.command(name="pulse", description="How this server rated each episode (only episodes you've seen)")
     @app_commands.guild_only()
+    @app_commands.checks.cooldown(PULSE_RATE, PULSE_PER, key=lambda i: i.user.id)  # each chart is drawn anew
     @app_commands.describe(episode="One episode's result, in words", public=PUBLIC_DESCRIBE)
     async def pulse(self, interaction: Interaction, episode: EpisodeOption | None = None, public: bool = False) -> None:
         assert interaction.guild_id is not None

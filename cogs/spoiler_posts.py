@@ -22,7 +22,17 @@ from bot.services import Services
 from bot.services.discussion import SPOILER_TEXT_LIMIT
 from bot.services.spoilers import spoiler
 
-from .common import EpisodeOption, Interaction, OutOfDate, Texts, member_texts, missing, spoiler_label, texts_for
+from .common import (
+    EpisodeOption,
+    Interaction,
+    OutOfDate,
+    Texts,
+    may_post_here,
+    member_texts,
+    missing,
+    spoiler_label,
+    texts_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +68,41 @@ def _validate_text(text: str) -> str:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
+
+
+def spoiler_name(filename: str, episode: int, index: int = 0) -> str:
+    """``episode16.mp4``, uploaded as ``SPOILER_episode16.mp4``: the original name (``ep16-X-dies.mp4``) shows
+    outside the blur, so only its extension is kept; a second file of the same post is ``episode16_2.png``."""
+    found = _EXTENSION.search(filename)
+    extension = f".{found.group(1).lower()}" if found else ""
+    return f"episode{episode}{'' if index == 0 else f'_{index + 1}'}{extension}"
+
+
+async def spoiler_file(attachment: discord.Attachment, episode: int, index: int = 0) -> discord.File:
+    """The attachment re-uploaded behind the blur: renamed, and without its description (alt text shows outside
+    the blur too)."""
+    name = spoiler_name(attachment.filename, episode, index)
+    return await attachment.to_file(filename=name, description=None, spoiler=True)
+
+
+def check_sizes(interaction: discord.Interaction[Any], attachments: tuple[discord.Attachment, ...]) -> None:
+    """Refuse, before downloading anything, an attachment above the server's upload limit (by its boost tier, as
+    Discord documents it: 10 MB, 50 MB at level 2, 100 MB at level 3): the bot could not re-post it, and a member's
+    Nitro upload of 500 MB must not be read into memory."""
+    guild = interaction.guild
+    limit = guild.filesize_limit if guild is not None else discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+    big = next((a for a in attachments if a.size > limit), None)
+    if big is not None:
+        raise UserError(
+            "{file} is {size}; this server lets me upload at most {limit} per file, so I can't re-post that "
+            "message. Delete it instead, or ask the author to post a smaller file.",
+            file=repr(big.filename),
+            size=_megabytes(big.size),
+            limit=_megabytes(limit),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +182,16 @@ class SpoilerPosts(commands.Cog):
         text: app_commands.Range[str, 1, SPOILER_TEXT_LIMIT],
         image: discord.Attachment | None = None,
     ) -> None:
+        if not may_post_here(interaction):
+            raise UserError(
+                "You can't send messages in this channel, so I won't post a spoiler here for you. Use `/spoiler` "
+                "where you can write."
+            )
+        if image is not None and not may_post_here(interaction, files=True):
+            raise UserError(
+                "You can't attach files in this channel, so I won't post your image here. Leave out the image, or "
+                "use `/spoiler` where you can attach files."
+            )
         server = await texts_for(interaction, public=True)
         content = spoiler_post(server, episode, interaction.user, _validate_text(text))
         mentions = discord.AllowedMentions.none()
@@ -157,7 +212,7 @@ class SpoilerPosts(commands.Cog):
         # answer is private, so a failed download is told to the member alone.
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            file = await image.to_file(spoiler=True)
+            file = await spoiler_file(image, episode)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
             log.info("could not download attachment %s", image.url, exc_info=True)
             raise UserError(
@@ -198,6 +253,7 @@ class SpoilerPosts(commands.Cog):
                 "I can't re-post and remove messages here: I need {permissions} in this channel.",
                 permissions=", ".join(lacking),
             )
+        check_sizes(interaction, tuple(message.attachments))
         if not message.content.strip() and not message.attachments:
             raise UserError("That message has no text or attachments to re-post (embeds and stickers can't be).")
         if len(message.content) > SPOILER_TEXT_LIMIT:
@@ -239,9 +295,11 @@ class SpoilerPosts(commands.Cog):
         if interaction.user.id != pending.moderator_id:
             raise UserError("Only the moderator who opened this menu can use it.")
         channel = self.bot.get_partial_messageable(pending.channel_id, guild_id=interaction.guild_id)
+        check_sizes(interaction, pending.attachments)  # before any download (the server's boosts may have lapsed)
         try:
-            files = [await a.to_file(spoiler=True) for a in pending.attachments]
-        except discord.HTTPException:
+            files = [await spoiler_file(a, episode, i) for i, a in enumerate(pending.attachments)]
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            log.info("could not download the attachments of message %s", pending.message_id, exc_info=True)
             raise UserError("I couldn't download the attachments, so nothing was changed. Try again.") from None
         server = await self.services.language.public(interaction.guild_id, interaction.guild_locale, interaction.locale)
         try:

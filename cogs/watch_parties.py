@@ -16,17 +16,22 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, label
 from bot.services import Services
-from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, may_manage
+from bot.services.personal import MAX_PERSONAL_REMINDERS
+from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Visible, may_manage
 
 from .common import (
     BRAND,
     Interaction,
     SafeButton,
     Texts,
+    can_see,
     clip,
     dm_refusal_notice,
+    may_send_in,
     member_texts,
     missing,
+    permissions_in,
+    server_permissions,
     services_of,
     ts,
     view_of,
@@ -48,10 +53,12 @@ from .timeinput import WhenOption, unreadable_times_notice
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
+#: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
+REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
 
-class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
+class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d{1,6})(?::(?P<tag>[a-z]+))?"):
     def __init__(self, page: int, label: str, *, disabled: bool = False, tag: str = "") -> None:
         custom_id = f"runon:parties:page:{page}" + (f":{tag}" if tag else "")
         super().__init__(discord.ui.Button(label=label, custom_id=custom_id, disabled=disabled))
@@ -65,17 +72,26 @@ class ListPage(SafeButton, template=r"runon:parties:page:(?P<page>\d+)(?::(?P<ta
         if interaction.guild_id is None:
             raise UserError("Watch parties belong to a server.")
         tr = member_texts(interaction)
-        embed, view = await list_page(tr, services_of(interaction), interaction.guild_id, self.page)
+        embed, view = await list_page(
+            tr, services_of(interaction), interaction.guild_id, self.page, can_see(interaction)
+        )
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-async def list_page(tr: Texts, services: Services, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
+async def list_page(
+    tr: Texts, services: Services, guild_id: int, page: int, visible: Visible
+) -> tuple[discord.Embed, discord.ui.View]:
+    """One page of the upcoming parties the member can see (a party announced in a private channel shows only to
+    those who can read that channel)."""
     now = services.clock()
-    total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE)
+    offset = max(page, 0) * PAGE_SIZE
+    total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=offset, visible=visible)
     pages = max(1, -(-total // PAGE_SIZE))
     if page >= pages:  # the page emptied since the button was drawn: show the last one
         page = pages - 1
-        total, parties = await services.parties.upcoming(guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        total, parties = await services.parties.upcoming(
+            guild_id, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE, visible=visible
+        )
     page = max(page, 0)
     embed = discord.Embed(title=tr("Upcoming watch parties"), colour=BRAND)
     if not parties:
@@ -94,6 +110,12 @@ async def list_page(tr: Texts, services: Services, guild_id: int, page: int) -> 
         ListPage(page + 1, tr("Next \N{RIGHTWARDS ARROW}"), disabled=page >= pages - 1, tag="next"),
     )
     return embed, view
+
+
+def is_party_staff(interaction: Interaction) -> bool:
+    """Staff for watch parties: Manage Server or Manage Events on their roles (server-wide)."""
+    server = server_permissions(interaction)
+    return server.manage_guild or server.manage_events
 
 
 # Watch parties belong to a server: Discord never offers /watchparty in DMs. (Contexts apply to top-level
@@ -194,7 +216,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def _managed_party(self, interaction: Interaction, party_id: int) -> Party:
         assert interaction.guild_id is not None
         party = await self.services.parties.party(party_id, interaction.guild_id)
-        if not may_manage(party.row, interaction.user.id, manage_events=interaction.permissions.manage_events):
+        # Server-wide Manage Events (the member's roles), not the channel-scoped one: an overwrite in one channel
+        # must not let a member edit or cancel every party of the server.
+        manage_events = server_permissions(interaction).manage_events
+        if not may_manage(party.row, interaction.user.id, manage_events=manage_events):
             raise UserError(
                 "Only the host ({host}) or members with {permission} can change that.",
                 host=host_text(member_texts(interaction), party.row),
@@ -229,8 +254,9 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         announce_in = channel if isinstance(channel, discord.TextChannel) else interaction.channel
         if not isinstance(announce_in, discord.TextChannel | discord.Thread):
             raise UserError("Run this in a text channel, or pick one with the `channel` option.")
-        perms = announce_in.permissions_for(guild.me)
         tr = member_texts(interaction)
+        self._check_member_may_post(tr, interaction, announce_in, where)
+        perms = announce_in.permissions_for(guild.me)
         if not (perms.view_channel and perms.send_messages and perms.embed_links):
             raise UserError(
                 "I can't post the announcement in {channel}: I need {permissions} there.",
@@ -251,6 +277,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             capacity=capacity,
             offsets=config.reminder_offsets,
             now=now,
+            staff=is_party_staff(interaction),
         )
         # The announcement and the Discord event do not depend on each other: one round trip, not two.
         sent, (event_id, event_note) = await asyncio.gather(
@@ -284,6 +311,35 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             ),
         )
 
+    @staticmethod
+    def _check_member_may_post(
+        tr: Texts,
+        interaction: Interaction,
+        announce_in: discord.TextChannel | discord.Thread,
+        where: discord.VoiceChannel | None,
+    ) -> None:
+        """The bot posts the card, the note and the event on the member's behalf: only where the member may post
+        (and, for a voice channel, join) themselves. Staff (Manage Server or Manage Events) may plan anywhere."""
+        if is_party_staff(interaction):
+            return
+        if not may_send_in(permissions_in(interaction, announce_in), announce_in):
+            needed = "send_messages_in_threads" if isinstance(announce_in, discord.Thread) else "send_messages"
+            raise UserError(
+                "You can't post in {channel} yourself, so I won't announce a watch party there for you (you need "
+                "{permissions} there). Pick a channel where you can post, or ask staff to plan it.",
+                channel=announce_in.mention,
+                permissions=tr.join([label(tr, p) for p in ("view_channel", needed)]),
+            )
+        if where is not None:
+            voice = permissions_in(interaction, where)
+            if not (voice.view_channel and voice.connect):
+                raise UserError(
+                    "You can't join {channel} yourself, so I won't host a watch party there for you (you need "
+                    "{permissions} there). Pick a voice channel you can join.",
+                    channel=where.mention,
+                    permissions=tr.join([label(tr, p) for p in ("view_channel", "connect")]),
+                )
+
     async def _announce(self, channel: discord.TextChannel | discord.Thread, party: Party) -> discord.Message | str:
         """Post the party's card (in the server's language); Discord's refusal as a short text, not an exception."""
         tr = await server_texts(self.services, party.row.guild_id)
@@ -305,14 +361,15 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     @app_commands.command(name="list", description="Upcoming watch parties in this server")
     async def list_(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        embed, view = await list_page(member_texts(interaction), self.services, interaction.guild_id, 0)
+        tr = member_texts(interaction)
+        embed, view = await list_page(tr, self.services, interaction.guild_id, 0, can_see(interaction))
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="info", description="One watch party, with RSVP buttons")
     @app_commands.describe(party="The party's number (#)")
     async def info(self, interaction: Interaction, party: int) -> None:
         assert interaction.guild_id is not None
-        found = await self.services.parties.party(party, interaction.guild_id)
+        found = await self.services.parties.party(party, interaction.guild_id, can_see(interaction))
         tr = member_texts(interaction)
         await interaction.response.send_message(embed=party_embed(tr, found), view=rsvp_view(tr, found), ephemeral=True)
 
@@ -424,6 +481,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     @app_commands.command(
         name="remind-me", description="Also get watch-party reminders by DM, at the server's times or your own"
     )
+    @app_commands.checks.cooldown(REMIND_ME_RATE, REMIND_ME_PER, key=lambda i: i.user.id)
     @app_commands.describe(
         setting="on: DM me reminders for parties I'm going to; off: stop",
         offsets="Your own times before each party, up to 3, e.g. 1d, 30m (default: the server's times)",
@@ -456,6 +514,12 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         else:
             text = tr("No more DMs; reminders still ping you in the party's channel.")
         text += unreadable_times_notice(tr, own.replaced)
+        if own.capped:
+            text += "\n" + tr(
+                "You now have {limit} reminder DMs waiting, the most I keep for one member: the soonest are planned, "
+                "later ones are not. Choose fewer times, or turn off reminder DMs you don't need.",
+                limit=MAX_PERSONAL_REMINDERS,
+            )
         if enabled:
             text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await interaction.response.send_message(text, ephemeral=True)
@@ -466,7 +530,9 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     async def party_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        rows = await self.services.parties.upcoming_rows(interaction.guild_id, self.services.clock(), limit=25)
+        rows = await self.services.parties.upcoming_rows(
+            interaction.guild_id, self.services.clock(), limit=25, visible=can_see(interaction)
+        )
         typed = str(current).strip().lstrip("#")
         tr = member_texts(interaction)
         choices = []

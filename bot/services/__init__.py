@@ -25,6 +25,7 @@ from .members import MemberService
 from .personal import PersonalReminderService
 from .progress import ProgressService
 from .pulse import PulseService
+from .retention import RetentionService
 from .rewatch import RewatchService
 from .spoiler_line import SpoilerLineService
 from .watch_parties import WatchPartyService
@@ -52,6 +53,7 @@ class Services:
     pulse: PulseService  # episode polls and their results
     catchup: CatchupService
     calendar: CalendarService
+    retention: RetentionService  # the hourly prune of what is past its keeping time
     sender: PacedSender  # everything the bot posts on its own goes through it
     reminders: ReminderScheduler
 
@@ -93,6 +95,7 @@ class Services:
             pulse=pulse,
             catchup=CatchupService(catalog, guilds, rewatch, progress),
             calendar=CalendarService(catalog, db, guilds, rewatch, discussion, personal),
+            retention=RetentionService(db),
             sender=paced,
             reminders=ReminderScheduler(db, clock, paced, options=scheduler),
         )

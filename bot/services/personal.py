@@ -10,6 +10,7 @@ skipped, paused or stopped, airing posts turned off, and the member's own settin
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -26,6 +27,10 @@ __all__ = ["AIRING_DM_KIND", "MAX_OWN_TIMES", "PARTY_DM_KIND", "OwnTimes", "Pers
 PARTY_DM_KIND = "party-dm"
 AIRING_DM_KIND = "airing-dm"
 MAX_OWN_TIMES = 3
+#: Reminder DMs waiting to be sent that one member may have, over every server (a member going to every party of a
+#: server and taking airing DMs at three times has about 120 in it).
+MAX_PERSONAL_REMINDERS = 200
+log = logging.getLogger(__name__)
 
 
 def parse_own_times(text: str) -> tuple[int, ...]:
@@ -50,6 +55,8 @@ class OwnTimes:
     offsets: tuple[int, ...] | None
     unreadable: str | None = None
     replaced: str | None = None  # the stored times that did not read, replaced by this setting
+    #: The member has the most reminder DMs the bot keeps for one member: later ones were not planned.
+    capped: bool = False
 
     @classmethod
     def of(cls, on: bool, text: str | None) -> OwnTimes:
@@ -71,11 +78,12 @@ async def reconcile(
     now: dt.datetime,
     *,
     scope: set[tuple[int, int]] | None = None,
-) -> None:
+) -> set[int]:
     """Make the queue rows of the personal reminders in ``scope`` (default: every existing one and every
     wanted one) match ``wanted``. New moments are planned only while still ahead; a row already due and not
     yet sent is kept (never dropped by a re-plan at the wrong second); rows no longer wanted are cancelled.
-    Rows already claimed, sent, skipped or failed are history and stay as they are."""
+    Rows already claimed, sent, skipped or failed are history and stay as they are. Returns the members who reached
+    :data:`MAX_PERSONAL_REMINDERS` (their later reminders are not planned)."""
     ids = {(row.user_id, row.target_id): row.id for row in existing}
     keys = set(ids) | set(wanted) if scope is None else scope
     missing = [key for key in keys if key in wanted and key not in ids]
@@ -89,6 +97,7 @@ async def reconcile(
         by_ref.setdefault(reminder.ref_id, {})[reminder.offset_seconds] = reminder
     moment = epoch(now)
     upserts: list[dict[str, int]] = []
+    new_rows: list[tuple[int, dict[str, int]]] = []  # (member, row): reminders the member does not have yet
     cancels: list[int] = []
     for key in keys:
         ref = ids.get(key)
@@ -104,12 +113,38 @@ async def reconcile(
                 chosen.add(offset)
         for offset in chosen:
             row = current.get(offset)
-            if row is None or (row.state in ("pending", "cancelled") and (row.state == "cancelled" or row.event_at
-                                                                          != event_at)):  # fmt: skip
-                upserts.append({"guild_id": guild_id, "ref_id": ref, "offset_seconds": offset, "event_at": event_at})
+            values = {"guild_id": guild_id, "ref_id": ref, "offset_seconds": offset, "event_at": event_at}
+            if row is None or row.state == "cancelled":
+                new_rows.append((key[0], values))
+            elif row.state == "pending" and row.event_at != event_at:
+                upserts.append(values)  # moved: the member keeps it
         cancels += [row.id for offset, row in current.items() if row.state == "pending" and offset not in chosen]
-    await personal.schedule_many(conn, kind, upserts)
     await personal.cancel_many(conn, cancels, "no longer wanted (settings, RSVP or schedule changed)")
+    added, capped = await _within_cap(conn, new_rows)
+    await personal.schedule_many(conn, kind, upserts + added)
+    return capped
+
+
+async def _within_cap(
+    conn: AsyncConnection, new_rows: list[tuple[int, dict[str, int]]]
+) -> tuple[list[dict[str, int]], set[int]]:
+    """Of the reminders members would get, those that keep each member within :data:`MAX_PERSONAL_REMINDERS`
+    waiting reminders (the soonest first), and the members who reached the cap. Never raises: this runs inside other
+    members' and staff's units of work too."""
+    if not new_rows:
+        return [], set()
+    counts = await personal.pending_counts(conn, [user for user, _ in new_rows])
+    kept: list[dict[str, int]] = []
+    capped: set[int] = set()
+    for user, values in sorted(new_rows, key=lambda item: item[1]["event_at"] - item[1]["offset_seconds"]):
+        if counts.get(user, 0) >= MAX_PERSONAL_REMINDERS:
+            capped.add(user)
+            continue
+        counts[user] = counts.get(user, 0) + 1
+        kept.append(values)
+    if capped:
+        log.info("personal reminders: %d member(s) reached the cap of %d", len(capped), MAX_PERSONAL_REMINDERS)
+    return kept, capped
 
 
 class PersonalReminderService:
@@ -123,14 +158,15 @@ class PersonalReminderService:
         """Watch-party DMs off, as copies of the server's reminders, or at the member's own times (for every
         party they are going to, in every server)."""
         offsets = parse_own_times(times) if on and times is not None else None
+        capped: set[int] = set()
         async with self._db.transaction() as tx:
             was_on, had = await personal.own_party_offsets(tx.conn, user_id)
             await personal.set_party_dm(tx.conn, user_id, on, stored(offsets), epoch(now))
             if had is not None or offsets is not None:  # own times before or now: re-plan their DMs
                 for party, answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
                     if answer == "going":
-                        await self.plan_party(tx, party.id, now, (user_id,))
-        return OwnTimes(on, offsets, replaced=OwnTimes.of(was_on, had).unreadable)
+                        capped |= await self._plan_party(tx, party.id, now, (user_id,))
+        return OwnTimes(on, offsets, replaced=OwnTimes.of(was_on, had).unreadable, capped=user_id in capped)
 
     async def set_airing(self, guild_id: int, user_id: int, on: bool, times: str | None, now: dt.datetime) -> OwnTimes:
         """This server's airing DMs off, as copies of its airing posts, or at the member's own times."""
@@ -138,8 +174,8 @@ class PersonalReminderService:
         async with self._db.transaction() as tx:
             before = OwnTimes.of(*await personal.own_airing_offsets(tx.conn, guild_id, user_id))
             await personal.set_airing_subscription(tx.conn, guild_id, user_id, on, stored(offsets))
-            await self._plan_airing(tx, guild_id, now, users={user_id})
-        return OwnTimes(on, offsets, replaced=before.unreadable)
+            capped = await self._plan_airing(tx, guild_id, now, users={user_id})
+        return OwnTimes(on, offsets, replaced=before.unreadable, capped=user_id in capped)
 
     async def party_times(self, user_id: int) -> OwnTimes:
         async with self._db.read() as conn:
@@ -156,12 +192,15 @@ class PersonalReminderService:
     # -- plans (inside the unit of work of the change) --------------------------------------------
 
     async def plan_party(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
+        await self._plan_party(tx, party_id, now, users)
+
+    async def _plan_party(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> set[int]:
         conn = tx.conn
         if users is not None and not await personal.any_party_plans(conn, PARTY_DM_KIND, party_id, users):
-            return  # an RSVP from members without their own times (most clicks): nothing to plan or cancel
+            return set()  # an RSVP from members without their own times (most clicks): nothing to plan or cancel
         party = await parties.get(conn, party_id)
         if party is None:
-            return
+            return set()
         existing = await personal.for_target(conn, PARTY_DM_KIND, party_id, users)
         wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
         if party.status == "scheduled" and party.starts_at > epoch(now):
@@ -173,12 +212,12 @@ class PersonalReminderService:
                 if offsets is not None:  # times that don't read: the member gets the server's copies instead
                     wanted[(user_id, party_id)] = (party.starts_at, offsets)
         scope = None if users is None else {(u, party_id) for u in users}
-        await reconcile(conn, PARTY_DM_KIND, party.guild_id, existing, wanted, now, scope=scope)
+        return await reconcile(conn, PARTY_DM_KIND, party.guild_id, existing, wanted, now, scope=scope)
 
     async def plan_airing(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
         await self._plan_airing(tx, guild_id, now)
 
-    async def _plan_airing(self, tx: Tx, guild_id: int, now: dt.datetime, users: set[int] | None = None) -> None:
+    async def _plan_airing(self, tx: Tx, guild_id: int, now: dt.datetime, users: set[int] | None = None) -> set[int]:
         """Every subscriber's own DMs before every episode still ahead: only while the server's airing posts are
         on and its rewatch is not paused (the DMs belong to those posts)."""
         conn = tx.conn
@@ -202,7 +241,7 @@ class PersonalReminderService:
         scope = None
         if users is not None:
             scope = {(p.user_id, p.target_id) for p in existing} | set(wanted)
-        await reconcile(conn, AIRING_DM_KIND, guild_id, existing, wanted, now, scope=scope)
+        return await reconcile(conn, AIRING_DM_KIND, guild_id, existing, wanted, now, scope=scope)
 
     # -- for the deliveries -----------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ class Forgotten:
 
     removed: int  # records that held data about the member
     parties: tuple[tuple[PartyRow, tuple[int, ...]], ...]  # parties whose RSVPs changed, with members promoted
+    #: Upcoming parties they hosted whose note they wrote is gone: their cards and Discord events follow.
+    hosted: tuple[PartyRow, ...] = ()
 
 
 class ProgressService:
@@ -60,9 +62,11 @@ class ProgressService:
 
     async def forget(self, user_id: int, now: dt.datetime) -> Forgotten:
         """Delete everything stored about the member, in one unit of work. Places they held at upcoming
-        parties go to the next members on the wait list, as if they had left."""
+        parties go to the next members on the wait list, as if they had left; parties they host stay, with "a former
+        member" as host and without the note they wrote."""
         changed: list[tuple[PartyRow, tuple[int, ...]]] = []
         async with self._db.transaction() as tx:
+            noted = [row.id for row in await parties.hosted_upcoming(tx.conn, user_id, epoch(now)) if row.note]
             for party, _answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
                 locked = await parties.lock(tx.conn, party.id)
                 assert locked is not None
@@ -74,4 +78,5 @@ class ProgressService:
             removed = len(changed) + await progress.forget(tx.conn, user_id)
             await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
             await self._cache.changed(tx, user_id)
-        return Forgotten(removed, tuple(changed))
+            hosted = [row for row in [await parties.get(tx.conn, party_id) for party_id in noted] if row is not None]
+        return Forgotten(removed, tuple(changed), tuple(hosted))

@@ -132,6 +132,11 @@ class PulseService:
         """A vote added or removed on one of our open polls (live count); False if it is not ours."""
         if not 1 <= stars <= STARS:
             return False
+        # Every poll vote in every server arrives here (members' own polls too): only the bot's open polls may take
+        # the writer's turn. The read uses a reader's connection and the message id's unique index.
+        async with self._db.read() as conn:
+            if not await polls.is_open(conn, message_id):
+                return False
         async with self._db.transaction() as tx:
             return await polls.vote(tx.conn, message_id, stars, 1 if added else -1)
 

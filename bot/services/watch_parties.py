@@ -20,12 +20,21 @@ from .locks import KeyedLocks
 __all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
 
 MAX_UPCOMING_PER_GUILD = 25
+#: One member may host this many of a server's upcoming parties (staff plan as many as the server holds).
+MAX_UPCOMING_PER_HOST = 5
+#: And plan at most this many parties (cancelled ones count) per window: no create/cancel loops of cards and events.
+CREATES_PER_WINDOW = 3
+CREATE_WINDOW = dt.timedelta(minutes=10)
 MAX_CAPACITY = 500
 NOTE_LIMIT = 300
 BREAK_BETWEEN_EPISODES = dt.timedelta(minutes=10)
 DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting now"
 REMINDER_KIND = "party"
 MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
+
+#: Whether the member asking can see a channel of the server (parties announced in channels they cannot see are
+#: left out of what they are shown).
+Visible = Callable[[int], bool]
 
 #: Re-plans members' own reminders of a party inside a unit of work: (tx, party id, now, the members whose
 #: answer changed, or None for everyone).
@@ -130,10 +139,12 @@ class WatchPartyService:
         runtime = dt.timedelta(minutes=self._catalog.show.runtime_minutes)
         return starts + count * runtime + (count - 1) * BREAK_BETWEEN_EPISODES
 
-    async def party(self, party_id: int, guild_id: int) -> Party:
+    async def party(self, party_id: int, guild_id: int, visible: Visible | None = None) -> Party:
+        """The party, if it is this server's (and, with ``visible``, announced in a channel the member can see:
+        a party in a private channel does not exist for others)."""
         async with self._db.read() as conn:
             row = await parties.get(conn, party_id) if 0 < party_id < MAX_ID else None
-            if row is None or row.guild_id != guild_id:
+            if row is None or row.guild_id != guild_id or (visible is not None and not visible(row.channel_id)):
                 raise NoSuchParty(party_id)
             return Party(row, await parties.counts(conn, row.id))
 
@@ -150,8 +161,12 @@ class WatchPartyService:
         capacity: int | None,
         offsets: tuple[int, ...],
         now: dt.datetime,
+        staff: bool = False,
     ) -> Party:
-        """The party, its host going and its reminders: one unit of work (a crash leaves nothing half made)."""
+        """The party, its host going and its reminders: one unit of work (a crash leaves nothing half made).
+
+        A member (not ``staff``) hosts at most :data:`MAX_UPCOMING_PER_HOST` upcoming parties of a server and plans
+        at most :data:`CREATES_PER_WINDOW` in :data:`CREATE_WINDOW`."""
         first, last = parse_episodes(episodes, self._catalog.episode_count)
         note = self._check_note(note)
         self._check_capacity(capacity)
@@ -163,6 +178,8 @@ class WatchPartyService:
                     "Cancel one with `/watchparty cancel` first.",
                     limit=MAX_UPCOMING_PER_GUILD,
                 )
+            if not staff:
+                await self._check_host_limits(tx, guild_id, host_id, now)
             row = await parties.create(
                 tx.conn,
                 guild_id=guild_id,
@@ -269,18 +286,34 @@ class WatchPartyService:
                 place = waiting.index(user_id) + 1 if user_id in waiting else None
         return RsvpResult(Party(row, counts), change, place)
 
-    async def upcoming(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int) -> tuple[int, list[Party]]:
-        """How many upcoming parties there are, and one page of them with their counts."""
+    async def upcoming(
+        self, guild_id: int, now: dt.datetime, *, limit: int, offset: int, visible: Visible | None = None
+    ) -> tuple[int, list[Party]]:
+        """How many upcoming parties there are, and one page of them with their counts; with ``visible``, only
+        parties announced in channels the member can see (a server holds at most a few dozen upcoming parties, so
+        they are filtered here, not in SQL)."""
         async with self._db.read() as conn:
-            total = await parties.count_upcoming(conn, guild_id, epoch(now))
-            rows = await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            if visible is None:
+                total = await parties.count_upcoming(conn, guild_id, epoch(now))
+                rows = await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            else:
+                seen = [
+                    r for r in await parties.upcoming(conn, guild_id, epoch(now), limit=-1) if visible(r.channel_id)
+                ]
+                total, rows = len(seen), seen[offset : offset + limit]
             counts = await parties.counts_for(conn, [row.id for row in rows])
         return total, [Party(row, counts[row.id]) for row in rows]
 
-    async def upcoming_rows(self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0) -> list[PartyRow]:
-        """Upcoming parties without their RSVP counts (for autocomplete)."""
+    async def upcoming_rows(
+        self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0, visible: Visible | None = None
+    ) -> list[PartyRow]:
+        """Upcoming parties without their RSVP counts (for autocomplete); with ``visible``, only those the member
+        can see."""
         async with self._db.read() as conn:
-            return await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            if visible is None:
+                return await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+            rows = await parties.upcoming(conn, guild_id, epoch(now), limit=-1)
+        return [r for r in rows if visible(r.channel_id)][offset : offset + limit]
 
     async def going(self, party_id: int) -> list[int]:
         async with self._db.read() as conn:
@@ -300,6 +333,26 @@ class WatchPartyService:
         """Remember the announcement message and the Discord event (if one was made)."""
         async with self._db.transaction() as tx:
             await parties.update(tx.conn, party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
+
+    @staticmethod
+    async def _check_host_limits(tx: Tx, guild_id: int, host_id: int, now: dt.datetime) -> None:
+        hosted = await parties.count_upcoming_hosted(tx.conn, guild_id, host_id, epoch(now))
+        if hosted >= MAX_UPCOMING_PER_HOST:
+            raise UserError(
+                "You already host {count} upcoming watch parties in this server, the most one member can. Cancel "
+                "one with `/watchparty cancel`, or ask staff to plan more.",
+                count=hosted,
+            )
+        recent = await parties.created_since(tx.conn, guild_id, host_id, epoch(now - CREATE_WINDOW))
+        if len(recent) >= CREATES_PER_WINDOW:
+            opens = recent[-CREATES_PER_WINDOW] + int(CREATE_WINDOW.total_seconds())
+            raise UserError(
+                "You've planned {count} watch parties in the last {minutes} minutes, the most for one member. Try "
+                "again in {seconds} seconds.",
+                count=len(recent),
+                minutes=int(CREATE_WINDOW.total_seconds() // 60),
+                seconds=max(opens - epoch(now), 1),
+            )
 
     @staticmethod
     def _check_note(note: str) -> str:

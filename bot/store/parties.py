@@ -121,20 +121,59 @@ def _upcoming(guild_id: int, now: int) -> Any:
 async def upcoming(
     conn: AsyncConnection, guild_id: int, now: int, *, limit: int = 100, offset: int = 0
 ) -> list[PartyRow]:
-    """Scheduled parties that have not ended yet, soonest first."""
-    query = (
-        sa.select(*_PARTY_COLUMNS)
-        .where(_upcoming(guild_id, now))
-        .order_by(p.c.starts_at, p.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    """Scheduled parties that have not ended yet, soonest first (``limit=-1``: all of them)."""
+    query = sa.select(*_PARTY_COLUMNS).where(_upcoming(guild_id, now)).order_by(p.c.starts_at, p.c.id)
+    if limit >= 0:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return [_party(x) for x in await conn.execute(query)]
 
 
 async def count_upcoming(conn: AsyncConnection, guild_id: int, now: int) -> int:
     query = sa.select(sa.func.count()).select_from(p).where(_upcoming(guild_id, now))
     return int((await conn.execute(query)).scalar_one())
+
+
+async def count_upcoming_hosted(conn: AsyncConnection, guild_id: int, host_id: int, now: int) -> int:
+    """How many of the server's upcoming parties the member hosts."""
+    query = sa.select(sa.func.count()).select_from(p).where(_upcoming(guild_id, now), p.c.host_id == host_id)
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def created_since(conn: AsyncConnection, guild_id: int, host_id: int, since: int) -> list[int]:
+    """When the member created each party of the server they created after ``since`` (cancelled ones too, until they
+    are pruned), oldest first."""
+    query = (
+        sa.select(p.c.created_at)
+        .where(p.c.guild_id == guild_id, p.c.host_id == host_id, p.c.created_at > since)
+        .order_by(p.c.created_at)
+    )
+    return [int(x) for x in (await conn.execute(query)).scalars()]
+
+
+async def prunable(conn: AsyncConnection, *, cancelled_before: int, ended_before: int, limit: int) -> list[int]:
+    """Parties to delete: cancelled before ``cancelled_before``, or ended before ``ended_before``."""
+    query = (
+        sa.select(p.c.id)
+        .where(
+            sa.or_(
+                sa.and_(p.c.status == "cancelled", p.c.updated_at < cancelled_before),
+                p.c.ends_at < ended_before,
+            )
+        )
+        .order_by(p.c.id)
+        .limit(limit)
+    )
+    return [int(x) for x in (await conn.execute(query)).scalars()]
+
+
+async def delete(conn: AsyncConnection, party_ids: Sequence[int]) -> int:
+    """Delete parties (their RSVPs go with them: the foreign key cascades)."""
+    if not party_ids:
+        return 0
+    await conn.execute(sa.delete(r).where(r.c.party_id.in_(list(party_ids))))
+    return (await conn.execute(sa.delete(p).where(p.c.id.in_(list(party_ids))))).rowcount
 
 
 async def hosted_upcoming(conn: AsyncConnection, host_id: int, now: int) -> list[PartyRow]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from .dialect import insert, upsert
 from .reminders import _COLUMNS as REMINDER_COLUMNS
 from .reminders import ReminderRow
-from .schema import airing_subscribers, member_settings, personal_reminders, reminders
+from .schema import airing_slots, airing_subscribers, member_settings, personal_reminders, reminders, watch_parties
 
 t = personal_reminders
 PERSONAL_KINDS = ("party-dm", "airing-dm")
@@ -105,15 +105,56 @@ async def schedule_many(conn: AsyncConnection, kind: str, rows: Sequence[dict[st
 
 
 async def cancel_many(conn: AsyncConnection, reminder_ids: Sequence[int], reason: str) -> int:
+    """Drop personal reminders no longer wanted. They were never sent, so nothing is kept of them: the rows are
+    deleted (a member changing their times over and over must not pile up rows). ``reason`` is for the log."""
     cancelled = 0
     for chunk in _chunks(sorted(set(reminder_ids))):
         result = await conn.execute(
-            sa.update(reminders)
-            .where(reminders.c.id.in_(chunk), reminders.c.state == "pending")
-            .values(state="cancelled", detail=reason)
+            sa.delete(reminders).where(reminders.c.id.in_(chunk), reminders.c.state == "pending")
         )
         cancelled += result.rowcount
     return cancelled
+
+
+async def pending_counts(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, int]:
+    """How many personal reminders (of both kinds, in every server) each member has waiting to be sent."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(user_ids))):
+        query = (
+            sa.select(t.c.user_id, sa.func.count())
+            .join(reminders, sa.and_(reminders.c.ref_id == t.c.id, reminders.c.kind == t.c.kind))
+            .where(t.c.user_id.in_(chunk), reminders.c.state.in_(("pending", "claimed")))
+            .group_by(t.c.user_id)
+        )
+        found.update({int(u): int(n) for u, n in await conn.execute(query)})
+    return found
+
+
+async def delete_for_targets(conn: AsyncConnection, kind: str, target_ids: Sequence[int]) -> int:
+    """Delete the personal rows (and their unsent reminder rows) of events that are gone."""
+    deleted = 0
+    for chunk in _chunks(sorted(set(target_ids))):
+        mine = sa.select(t.c.id).where(t.c.kind == kind, t.c.target_id.in_(chunk)).scalar_subquery()
+        await conn.execute(sa.delete(reminders).where(reminders.c.kind == kind, reminders.c.ref_id.in_(mine)))
+        deleted += (await conn.execute(sa.delete(t).where(t.c.kind == kind, t.c.target_id.in_(chunk)))).rowcount
+    return deleted
+
+
+async def prune_orphans(conn: AsyncConnection) -> int:
+    """Delete personal rows whose event no longer exists (a party deleted, an airing slot dropped from a schedule),
+    with their reminder rows, and personal rows left without any reminder row."""
+    gone_party = ~sa.exists().where(watch_parties.c.id == t.c.target_id)
+    gone_slot = ~sa.exists().where(airing_slots.c.id == t.c.target_id)
+    unused = ~sa.exists().where(reminders.c.ref_id == t.c.id, reminders.c.kind == t.c.kind)
+    orphans = sa.or_(sa.and_(t.c.kind == "party-dm", gone_party), sa.and_(t.c.kind == "airing-dm", gone_slot), unused)
+    ids = [int(x) for x in (await conn.execute(sa.select(t.c.id).where(orphans))).scalars()]
+    deleted = 0
+    for chunk in _chunks(ids):
+        await conn.execute(
+            sa.delete(reminders).where(reminders.c.kind.in_(PERSONAL_KINDS), reminders.c.ref_id.in_(chunk))
+        )
+        deleted += (await conn.execute(sa.delete(t).where(t.c.id.in_(chunk)))).rowcount
+    return deleted
 
 
 # -- the members' own times --------------------------------------------------------------------------

@@ -93,6 +93,14 @@ async def set_counts(conn: AsyncConnection, poll_id: int, counts: Sequence[int])
     await conn.execute(sa.update(t).where(t.c.id == poll_id, t.c.state == "open").values(**values))
 
 
+_IS_OPEN = sa.select(t.c.id).where(t.c.message_id == sa.bindparam("m"), t.c.state == "open")
+
+
+async def is_open(conn: AsyncConnection, message_id: int) -> bool:
+    """Whether ``message_id`` is one of the bot's polls, still open."""
+    return (await conn.execute(_IS_OPEN, {"m": message_id})).first() is not None
+
+
 async def vote(conn: AsyncConnection, message_id: int, stars: int, delta: int) -> bool:
     """Count one vote added (+1) or removed (-1) while the poll is open; False when it is not one of ours."""
     column = STARS[stars - 1]
@@ -149,3 +157,19 @@ async def cancel_unscheduled(
     if slot_ids:
         statement = statement.where(reminders.c.ref_id.not_in(list(slot_ids)))
     await conn.execute(statement.values(state="cancelled", detail=reason))
+
+
+async def prune(conn: AsyncConnection, *, closed_before: int) -> int:
+    """Delete polls closed before ``closed_before`` that no longer make a result: deleted ones ('gone'), and ones a
+    later poll of the same episode in the same server replaced. The latest result of each episode stays."""
+    later = sa.alias(t, "later")
+    replaced = sa.exists().where(
+        later.c.guild_id == t.c.guild_id,
+        later.c.episode == t.c.episode,
+        later.c.state != "gone",
+        sa.or_(later.c.opened_at > t.c.opened_at, sa.and_(later.c.opened_at == t.c.opened_at, later.c.id > t.c.id)),
+    )
+    statement = sa.delete(t).where(
+        t.c.state != "open", t.c.closed_at < closed_before, sa.or_(t.c.state == "gone", replaced)
+    )
+    return (await conn.execute(statement)).rowcount

@@ -49,8 +49,10 @@ async def forget(conn: AsyncConnection, user_id: int) -> int:
     for table, column in USER_DATA:
         result = await conn.execute(sa.delete(table).where(table.c[column] == user_id))
         removed += result.rowcount
+    # The party stays (its members still meet), but nothing of theirs: the host becomes "a former member" and the
+    # note they wrote (shown on the card and in the Discord event) goes.
     hosted = await conn.execute(
-        sa.update(watch_parties).where(watch_parties.c.host_id == user_id).values(host_id=FORMER_MEMBER)
+        sa.update(watch_parties).where(watch_parties.c.host_id == user_id).values(host_id=FORMER_MEMBER, note="")
     )
     removed += hosted.rowcount
     text = str(user_id)

@@ -210,3 +210,22 @@ async def forget_problem(conn: AsyncConnection, guild_id: int, channel_id: int, 
             delivery_problems.c.problem == problem,
         )
     )
+
+
+FINISHED = ("sent", "skipped", "failed")
+
+
+async def delete_for_refs(conn: AsyncConnection, kind: str, ref_ids: Sequence[int]) -> int:
+    """Delete every reminder of ``kind`` for these events (their event was deleted), except one being sent now."""
+    if not ref_ids:
+        return 0
+    statement = sa.delete(t).where(t.c.kind == kind, t.c.ref_id.in_(list(ref_ids)), t.c.state != "claimed")
+    return (await conn.execute(statement)).rowcount
+
+
+async def prune(conn: AsyncConnection, *, finished_before: int) -> int:
+    """Delete cancelled reminders, and reminders sent, skipped or failed for events before ``finished_before``."""
+    statement = sa.delete(t).where(
+        sa.or_(t.c.state == "cancelled", sa.and_(t.c.state.in_(FINISHED), t.c.event_at < finished_before))
+    )
+    return (await conn.execute(statement)).rowcount

@@ -32,7 +32,7 @@ async def test_spoiler_post_answers_first_then_downloads_and_reuploads_the_image
     assert post["content"] == "**Spoilers: episode 4** · from <@2000>\n||look at this||"
     assert post["allowed_mentions"] == NO_MENTIONS
     upload = next(c for c in calls if c.method == "POST" and c.path.startswith("/webhooks/") and c.files)
-    assert upload.files == ["SPOILER_scene.png"]
+    assert upload.files == ["SPOILER_episode4.png"]
     assert h.last_response()["kind"] == "edit_original"
     assert h.last_response()["content"].startswith("Posted your spoiler for episode 4: https://discord.com/channels/")
 
@@ -102,7 +102,7 @@ async def test_retag_reposts_tagged_then_deletes_the_original(h, original):
     assert len(posts) == 1
     assert posts[0].json["content"] == f"**Spoilers: episode 16** · originally posted by <@2500>\n||{PING_ATTEMPT}||"
     assert posts[0].json["allowed_mentions"] == NO_MENTIONS
-    assert posts[0].files == ["SPOILER_finale.png"]
+    assert posts[0].files == ["SPOILER_episode16.png"]
     deletes = [c for c in h.recorder.calls if c.method == "DELETE"]
     assert [c.path for c in deletes] == [f"/channels/600/messages/{original['id']}"]
     order = [c.method for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
