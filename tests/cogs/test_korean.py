@@ -446,7 +446,7 @@ async def test_korean_public_recap_tags_everything_past_the_line(korean_server, 
     await h.invoke("setup spoilers", line=1, user=staff)
     await h.invoke("recap", episode=2, public=True)
     description = data(h)["embeds"][0]["description"]
-    assert description.startswith("**스포일러: 2화**\n• ||기선겸이 배우 최태리와 사귄다는 소문이 퍼집니다.")
+    assert description.startswith("**스포일러: 2화**\n• ||기선겸이 배우 최태리와 사귄다는 소문이 퍼져요.")
     await h.invoke("recap", episode=1, public=True)
     assert data(h)["embeds"][0]["description"].startswith("• 국가대표 단거리 선수 기선겸이")  # at the line: plain
 
@@ -455,9 +455,9 @@ async def test_korean_inferred_points_keep_their_marker_inside_the_tag(korean_se
     h = korean_server
     await h.invoke("recap", episode=6, locale=KO, public=True)
     description = data(h)["embeds"][0]["description"]
-    assert "*대부분 출처가 없습니다." in description
+    assert "*대부분 출처가 없어요." in description
     assert description.endswith(
-        "기선겸도 같은 마음이라고 답하며 회차가 끝나는 것으로 보입니다. *(추론, 출처에서 직접 확인되지 않음)*||"
+        "기선겸도 같은 마음이라고 답하며 회차가 끝나는 것으로 보여요. *(추론, 출처에서 직접 확인되지 않음)*||"
     )
 
 
@@ -476,11 +476,28 @@ async def test_korean_cast_card_locks_later_notes_and_puts_hangul_first(h):
 
 
 async def test_korean_cast_card_of_someone_without_verified_hangul(h):
-    await h.invoke("cast lookup", name="Kwon Young-il", locale=KO)
+    await h.invoke("cast lookup", name="Go Ye-chan", locale=KO)
     card = data(h)["embeds"][0]
-    assert card["title"] == "Kwon Young-il"  # the fact sheet has no Hangul for him: none is invented
+    assert card["title"] == "Go Ye-chan"  # the fact sheet has no Hangul for her: none is invented
     fields = {f["name"]: f["value"] for f in card["fields"]}
-    assert fields["배우"] == "Park Sung-joon (박성준, 한글 표기 미확인)"
+    assert fields["배우"] == "Kim Si-eun (김시은, 한글 표기 미확인)"
+
+
+async def test_korean_cast_cards_use_the_hangul_korean_press_writes(h):
+    """The fact sheet's "Korean names": 권영일 played by 박성준, 서태웅 played by 최재현, 황 교수, 방 코치."""
+    for query, title, actor in [
+        ("권영일", "권영일 (Kwon Young-il)", "박성준 (Park Sung-joon)"),
+        ("Seo Tae-woong", "서태웅 (Seo Tae-woong)", "최재현 (Choi Jae-hyun)"),
+        ("황 교수", "황 교수 (Hwang Guk-geon)", None),
+        ("Ms. Bang", "방 코치 (Ms. Bang)", None),
+    ]:
+        await h.invoke("cast lookup", name=query, locale=KO)
+        card = data(h)["embeds"][0]
+        assert card["title"] == title
+        fields = {f["name"]: f["value"] for f in card["fields"]}
+        if actor:
+            assert fields["배우"] == actor
+        assert "미확인" not in text_of(data(h))
 
 
 async def test_korean_spoiler_post_label(korean_server):
