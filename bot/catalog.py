@@ -599,7 +599,7 @@ def _korean_show(twins: _Twins, problems: list[str], data: dict[str, Any], catal
     top = _Reader(problems, "show.ko.toml", "", data)
     show = catalog.show
     r = top.child("show", top.get("show", dict))
-    for key in ("premise", "streaming_note", "runtime_note", "slot_note"):
+    for key in ("streaming", "premise", "streaming_note", "runtime_note", "slot_note"):
         twins.text(r, key, getattr(show, key))
     genres = r.strings("genres", default=())
     if len(genres) != len(show.genres):
