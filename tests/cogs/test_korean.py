@@ -268,7 +268,7 @@ async def _every_command(h, staff, clock) -> None:
     await tick_at(h, clock, NOW + dt.timedelta(minutes=30))  # the friend's own reminder, by DM
     [own] = h.channel_messages(h._dm_channel_id(2600))
     assert own["content"].startswith("⏰ **같이보기 #1** (3-4화)가 <t:")
-    assert "직접 정한 알림" in own["content"]
+    assert "직접 정하신 알림" in own["content"]
     await h.invoke("watchparty cancel", party=1, locale=KO)
     # rewatch (staff), with the airing posts it makes
     await h.invoke("rewatch show", locale=KO)
