@@ -8,7 +8,9 @@ Every text members read also exists in Korean, in ``show.ko.toml``, ``episodes.k
 the same items in the same order, each repeating its English twin's episode tag (``reveals``) and sourcing
 marker (``confidence``), so a translation can neither move a plot point to another episode nor drop an
 "inferred" or "one source" marker. The loader rejects a Korean item that is missing, extra, or whose tag or
-marker differs, and a Korean text that drops a number of the English one (3.0 % stays 3.0 %).
+marker differs, a Korean text that drops a number of the English one (3.0 % stays 3.0 %), and a Korean text
+in 합니다체 (``-ㅂ니다``/``-습니다``): the pack is shown inside the bot's answers, which speak 해요체, so the
+pack speaks it too.
 """
 
 from __future__ import annotations
@@ -527,11 +529,19 @@ def _people(problems: list[str], data: dict[str, Any], last_episode: int) -> tup
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: A word ending in 니다 or 니까; it is 합니다체 when the syllable before 니 is closed by ㅂ (합, 습, 입, 갑...).
+_ENDING = re.compile(r"[\uac00-\ud7a3]*([\uac00-\ud7a3])(?:니다|니까)")
+_BIEUP_FINAL = 17  # the index of ㅂ among the final consonants of a Hangul syllable
 
 
 def _numbers(text: str) -> set[str]:
     """The numbers written in a text, as written (3.0 stays 3.0; 02 and 2 are the same day or month)."""
     return {n if "." in n or "," in n else str(int(n)) for n in _NUMBER.findall(text)}
+
+
+def formal_endings(text: str) -> list[str]:
+    """The 합니다체 words of a Korean text (``["있습니다", "합니까"]``); [] for 해요체 (``있어요``, ``해요``)."""
+    return [m.group() for m in _ENDING.finditer(text) if (ord(m.group(1)) - 0xAC00) % 28 == _BIEUP_FINAL]
 
 
 class _Twins:
@@ -550,6 +560,10 @@ class _Twins:
             return
         if not _HANGUL.search(value):
             r.fail(key, "is not Korean: it has no Hangul")
+        formal = formal_endings(value)
+        if formal:
+            words = ", ".join(formal)
+            r.fail(key, f"speaks 합니다체 ({words}); write it in 해요체 like the bot's answers (해요, 있어요)")
         dropped = _numbers(english) - _numbers(value)
         if dropped:
             r.fail(key, f"drops the number(s) {sorted(dropped)} of the English text")
@@ -585,7 +599,7 @@ def _korean_show(twins: _Twins, problems: list[str], data: dict[str, Any], catal
     top = _Reader(problems, "show.ko.toml", "", data)
     show = catalog.show
     r = top.child("show", top.get("show", dict))
-    for key in ("premise", "streaming_note", "runtime_note", "slot_note"):
+    for key in ("streaming", "premise", "streaming_note", "runtime_note", "slot_note"):
         twins.text(r, key, getattr(show, key))
     genres = r.strings("genres", default=())
     if len(genres) != len(show.genres):

@@ -117,24 +117,26 @@ def humanize(name: str) -> str:
     return special.get(name, name.replace("_", " ").title())
 
 
-#: The permissions the bot talks about, named as Discord's client names them (translated in the catalogues).
+#: The permissions the bot talks about, named as Discord's client names them today (translated in the catalogues),
+#: including the 2025 renames: Send Messages and Create Posts, Send Messages in Threads and Posts, Manage Threads
+#: and Posts.
 LABELS: dict[str, Msg] = {
     "view_channel": ctx_msg("permission", "View Channel"),
-    "send_messages": ctx_msg("permission", "Send Messages"),
+    "send_messages": ctx_msg("permission", "Send Messages and Create Posts"),
     "embed_links": ctx_msg("permission", "Embed Links"),
     "attach_files": ctx_msg("permission", "Attach Files"),
     "read_message_history": ctx_msg("permission", "Read Message History"),
     "create_public_threads": ctx_msg("permission", "Create Public Threads"),
-    "send_messages_in_threads": ctx_msg("permission", "Send Messages In Threads"),
+    "send_messages_in_threads": ctx_msg("permission", "Send Messages in Threads and Posts"),
     "manage_messages": ctx_msg("permission", "Manage Messages"),
     "manage_channels": ctx_msg("permission", "Manage Channels"),
-    "manage_threads": ctx_msg("permission", "Manage Threads"),
+    "manage_threads": ctx_msg("permission", "Manage Threads and Posts"),
     "manage_guild": ctx_msg("permission", "Manage Server"),
     "manage_events": ctx_msg("permission", "Manage Events"),
     "create_events": ctx_msg("permission", "Create Events"),
-    "mention_everyone": ctx_msg("permission", "Mention Everyone"),
+    "mention_everyone": ctx_msg("permission", "Mention @everyone, @here, and All Roles"),
     "connect": ctx_msg("permission", "Connect"),
-    "create_posts": ctx_msg("permission", "Create Posts"),
+    "create_posts": ctx_msg("permission", "Send Messages and Create Posts"),  # a forum post is a message
     "send_polls": ctx_msg("permission", "Create Polls"),
 }
 

@@ -42,7 +42,7 @@ async def airing_embed(tr: Texts, services: Services, guild_id: int | None) -> d
         tr(
             "On **{network}** in Korea, streaming on **{service}** the same day.",
             network=show.network,
-            service=show.streaming,
+            service=tr.pack(show.streaming),
         )
         + f"\n{tr.pack(show.streaming_note)}"
     )

@@ -72,7 +72,7 @@ def info_embed(tr: Texts, catalog: Catalog, episode: Episode) -> discord.Embed:
     else:
         recap = tr("No sourced recap yet.")
     embed.add_field(name=tr("Recap"), value=recap, inline=False)
-    embed.set_footer(text=tr("Streaming on {service}", service=catalog.show.streaming))
+    embed.set_footer(text=tr("Streaming on {service}", service=tr.pack(catalog.show.streaming)))
     return embed
 
 

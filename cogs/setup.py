@@ -129,7 +129,8 @@ def language_text(tr: Texts, config: GuildConfig, guild: discord.Guild | None, g
         return tr("{language} (chosen with `/setup language`)", language=NATIVE_NAMES[config.language])
     automatic = language_of(getattr(guild, "preferred_locale", None) or guild_locale)
     return tr(
-        "{language}: the server's Discord language (Server Settings > Overview); change it with `/setup language`",
+        "{language}: the server's Discord language (Server Settings > Community > General); change it with "
+        "`/setup language`",
         language=NATIVE_NAMES[automatic],
     )
 
@@ -146,7 +147,7 @@ def _channel_report(tr: Texts, guild: discord.Guild, channel_id: int, feature: s
     lacking = missing(tr, perms, FEATURE_PERMISSIONS[feature])
     if forum:
         threads, posts = label(tr, "create_public_threads"), label(tr, "create_posts")
-        lacking = [posts if name == threads else name for name in lacking]
+        lacking = list(dict.fromkeys(posts if name == threads else name for name in lacking))
     kind = tr("forum") if forum else tr("text channel")
     lines = [f"{channel.mention} ({kind})"]
     if lacking:
@@ -500,7 +501,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         if role is not None and not (role.mentionable or perms.mention_everyone):
             raise UserError(
                 "I can't ping {role}: it isn't mentionable. Turn on *Allow anyone to @mention this role* in Server "
-                "Settings > Roles > {name}, or give me *Mention @everyone, @here and All Roles* in {channel}. "
+                "Settings > Roles > {name}, or give me *Mention @everyone, @here, and All Roles* in {channel}. "
                 "Nothing was changed.",
                 role=role.mention,
                 name=role.name,

@@ -310,7 +310,8 @@ class SpoilerPosts(commands.Cog):
             )
         except discord.Forbidden:
             raise UserError(
-                "Discord refused the re-post (I need Send Messages and Attach Files here). Nothing was deleted."
+                "Discord refused the re-post (I need Send Messages and Create Posts, and Attach Files here). "
+                "Nothing was deleted."
             ) from None
         self.pending.pop(token, None)
         tr = member_texts(interaction)

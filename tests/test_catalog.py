@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.catalog import PackError, load_catalog, normalize_name
+from bot.catalog import PackError, formal_endings, load_catalog, normalize_name
 
 from .conftest import PACK
 
@@ -53,8 +53,33 @@ def test_leads_and_their_hangul(catalog):
 
 
 def test_unverified_hangul_is_marked(catalog):
-    unverified = {p.character for p in catalog.people if not p.actor_hangul_verified}
-    assert {"Kwon Young-il", "Seo Tae-woong", "Go Ye-chan"} <= unverified
+    """Only where the fact sheet is silent (Go Ye-chan played by Kim Si-eun) is a Hangul spelling unverified."""
+    unverified = {p.character for p in catalog.people if p.actor_hangul and not p.actor_hangul_verified}
+    assert unverified == {"Go Ye-chan"}
+    assert catalog.person("go-ye-chan").character_hangul == ""  # none is invented
+
+
+def test_the_fact_sheets_korean_names_are_in_the_pack(catalog):
+    """The sheet's "Korean names" section: the Hangul Korean press writes, shown first to Korean readers."""
+    names = {
+        key: (p.character_name(korean=True), p.actor_name(korean=True))
+        for key in ("kwon-young-il", "seo-tae-woong", "kim-woo-sik", "hwang-guk-geon", "ms-bang")
+        for p in [catalog.person(key)]
+    }
+    assert names == {
+        "kwon-young-il": ("권영일 (Kwon Young-il)", "박성준 (Park Sung-joon)"),
+        "seo-tae-woong": ("서태웅 (Seo Tae-woong)", "최재현 (Choi Jae-hyun)"),
+        "kim-woo-sik": ("김우식 (Kim Woo-sik)", "이정하 (Lee Jung-ha)"),
+        "hwang-guk-geon": ("황 교수 (Hwang Guk-geon)", ""),  # the surname only: the sheet allows 황 교수
+        "ms-bang": ("방 코치 (Ms. Bang)", ""),
+    }
+    korean = "\n".join(catalog.translations["ko"].values())
+    hangul_names = ("서태웅", "서명 그룹", "황 교수", "방 코치", "넷플릭스", "화구통", "태양의 후예", "김과장")
+    for hangul in (*hangul_names, "오늘의 탐정"):
+        assert hangul in korean, hangul
+    for latin in ("Kwon", "Young-il", "Tae-woong", "Seomyung", "Hwang 교수", "Bang 코치", "Netflix", "도면통",
+                  "Descendants", "Good Manager", "Ghost Detective", "리캡", "Dann Agency", "Su-bin"):  # fmt: skip
+        assert latin not in korean, latin
 
 
 def test_arc_notes_are_tagged_within_the_run(catalog):
@@ -183,9 +208,9 @@ def test_names_show_hangul_first_for_korean_readers(catalog):
     assert lead.character_name(korean=True) == "기선겸 (Ki Seon-gyeom)"
     assert lead.actor_name(korean=True) == "임시완 (Im Si-wan)"
     assert lead.character_name() == "Ki Seon-gyeom"
-    rival = catalog.person("kwon-young-il")  # no verified Hangul: nothing is invented
-    assert rival.character_name(korean=True) == "Kwon Young-il"
-    assert rival.actor_name(korean=True) == "Park Sung-joon"
+    sister = catalog.person("go-ye-chan")  # no verified Hangul: nothing is invented
+    assert sister.character_name(korean=True) == "Go Ye-chan"
+    assert sister.actor_name(korean=True) == "Kim Si-eun"
 
 
 def test_a_korean_item_with_another_episode_tag_is_rejected(pack):
@@ -218,20 +243,40 @@ def test_a_missing_korean_item_is_rejected(pack):
 
 
 def test_a_missing_korean_text_and_a_missing_korean_file_are_rejected(pack):
-    _edit(pack / "episodes.ko.toml", 'logline = "5화는 두 커플의 이야기를 다시 이어 갑니다."\n', "")
+    _edit(pack / "episodes.ko.toml", 'logline = "5화는 두 커플의 이야기를 다시 이어 가요."\n', "")
     assert "episodes.ko.toml: episode[4].logline: is missing" in _problems(pack)
     (pack / "show.ko.toml").unlink()
     assert "show.ko.toml: file is missing" in _problems(pack)
 
 
 def test_a_korean_text_that_is_not_korean_or_drops_a_number_is_rejected(pack):
-    _edit(
-        pack / "episodes.ko.toml", "언론은 이 수치를 반올림해 2.1%로 쓰기도 했습니다.", "The press rounded it to 2.1%."
-    )
+    _edit(pack / "episodes.ko.toml", "언론은 이 수치를 반올림해 2.1%로 쓰기도 했어요.", "The press rounded it to 2.1%.")
     _edit(pack / "episodes.ko.toml", "서울 수도권: 3.4%.", "서울 수도권 기준.")
     problems = _problems(pack)
     assert "episodes.ko.toml: episode[0].rating_note: is not Korean: it has no Hangul" in problems
     assert "episodes.ko.toml: episode[3].rating_note: drops the number(s) ['3.4'] of the English text" in problems
+
+
+def test_the_korean_pack_speaks_haeyo_like_the_answers(pack, catalog):
+    """The pack is read inside the bot's 해요체 answers: a 합니다체 text is refused, naming its endings."""
+    korean = "\n".join(catalog.translations["ko"].values())
+    assert formal_endings(korean) == []
+    assert "해요" in korean
+    assert "있어요" in korean
+    _edit(pack / "cast.ko.toml", "어머니는 스타 배우예요.", "어머니는 스타 배우입니다.")
+    _edit(pack / "show.ko.toml", "확인되지 않은 정보예요.", "확인되지 않은 정보입니다. 확인하시겠습니까?")
+    problems = _problems(pack)
+    assert problems == [
+        "show.ko.toml: show.credits[1].note: speaks 합니다체 (정보입니다, 확인하시겠습니까); write it in 해요체 like "
+        "the bot's answers (해요, 있어요)",
+        "cast.ko.toml: person[0].description: speaks 합니다체 (배우입니다); write it in 해요체 like the bot's answers "
+        "(해요, 있어요)",
+    ]
+
+
+def test_formal_endings_tell_hapnida_from_haeyo():
+    assert formal_endings("왔습니다. 선수입니다. 갑니다. 합니까?") == ["왔습니다", "선수입니다", "갑니다", "합니까"]
+    assert formal_endings("달려 왔어요. 선수예요. 가요. 해요? 아니다. 가니다") == []
 
 
 def test_a_korean_item_for_another_person_is_rejected(pack):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from pathlib import Path
 
@@ -148,3 +149,73 @@ def test_every_language_loads():
     assert LANGUAGES == ("en", "ko")
     for lang in LANGUAGES:
         assert texts(lang).lang == lang
+
+
+# -- the Korean voice ------------------------------------------------------------------------------------------
+
+#: "나/내" standing as a word (after a space or at the start): the bot calling the member "I/my" (나는 6화까지 봤다고,
+#: 내 시간대는). A particle 나 after a placeholder or a quote ("{text} 후"나) is not a word of its own.
+_FIRST_PERSON = re.compile(r"(?:^|(?<=[\s(]))(?:나(?:는|를|의|만|도|에게)?|내가?)(?=[\s.,)]|$)")
+#: The English units and day names option descriptions used to show (1d, 30m, Wed 21:00).
+_ENGLISH_UNITS = re.compile(r"\b\d+[dhm]\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
+
+
+def _korean_strings() -> list[tuple[str, str]]:
+    out = []
+    for message in _korean():
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        out += [(str(message.context or ""), text) for text in strings if text]
+    return out
+
+
+def test_the_bot_never_calls_the_member_na():
+    """해요체 from the bot to the member: "6화까지 보신 걸로 되어 있어요", never "나는 6화까지 봤다고" or
+    "내 시간대"."""
+    assert _FIRST_PERSON.search("9화 내용이에요. 나는 6화까지 봤다고 되어 있어요.")
+    assert _FIRST_PERSON.search("이제 내 시간대는 **Asia/Seoul**이에요")
+    assert not _FIRST_PERSON.search('"{text} 후"나 "12월 {days}일"처럼 적어 주세요')
+    assert not _FIRST_PERSON.search("아직 안 보셨다면 지금 나가 주세요")
+    found = [(context, text) for context, text in _korean_strings() if _FIRST_PERSON.search(text)]
+    assert not found, found
+    assert KO("This is from episode {latest}; you've watched up to episode {horizon}.", latest=9, horizon=6) == (
+        "9화 내용이에요. 6화까지 보신 걸로 되어 있어요."
+    )
+
+
+def test_korean_texts_speak_haeyo_and_show_korean_units():
+    """No 합니다체 in any Korean message; examples in Korean use Korean units and day names (1일, 30분; 수 21:00)."""
+    from bot.catalog import formal_endings
+
+    assert not [text for _, text in _korean_strings() if formal_endings(text)]
+    english_units = [
+        (context, text)
+        for context, text in _korean_strings()
+        if _ENGLISH_UNITS.search(text) and "am" not in text  # the am/pm hints answer a member who typed English
+    ]
+    assert not english_units, english_units
+    [offsets] = [
+        m.string
+        for m in _korean()
+        if m.context == "option description" and m.id.startswith("Your own times before airtime")
+    ]
+    assert "예: 1일, 30분" in offsets
+
+
+def test_netflix_and_discords_permission_names_in_korean():
+    """Netflix is 넷플릭스 in Korean text; permissions carry the names Discord's clients show since the 2025
+    renames, in both languages."""
+    from bot.permissions import label
+
+    assert not [text for _, text in _korean_strings() if "Netflix" in text]
+    renamed = {
+        "send_messages": ("Send Messages and Create Posts", "메시지 보내기 및 게시물 만들기"),
+        "send_messages_in_threads": ("Send Messages in Threads and Posts", "스레드 및 게시물에서 메시지 보내기"),
+        "manage_threads": ("Manage Threads and Posts", "스레드 및 게시물 관리하기"),
+        "mention_everyone": ("Mention @everyone, @here, and All Roles", "@everyone, @here, 모든 역할 멘션하기"),
+    }
+    for name, (english, korean) in renamed.items():
+        assert (label(EN, name), label(KO, name)) == (english, korean)
+    language = "{language}: the server's Discord language (Server Settings > Community > General); change it with "
+    assert "(서버 설정 > 커뮤니티 > 일반)" in KO(language + "`/setup language`", language="한국어")

@@ -32,13 +32,13 @@ def airing_text(
     show = catalog.show
     if offset == 0:
         if rewatch:
-            text = tr("**Rewatch: episode {n} is on now** on {service}!", n=episode, service=show.streaming)
+            text = tr("**Rewatch: episode {n} is on now** on {service}!", n=episode, service=tr.pack(show.streaming))
         else:
             text = tr(
                 "**Episode {n} is on now** on {network}, and on {service} the same day!",
                 n=episode,
                 network=show.network,
-                service=show.streaming,
+                service=tr.pack(show.streaming),
             )
         return f"\N{TELEVISION} {text} {thread}".strip()
     relative, when = timestamp(airs_at, "R"), timestamp(airs_at, "F")
@@ -48,7 +48,7 @@ def airing_text(
             n=episode,
             relative=relative,
             when=when,
-            service=show.streaming,
+            service=tr.pack(show.streaming),
         )
     else:
         text = tr(
@@ -57,7 +57,7 @@ def airing_text(
             relative=relative,
             when=when,
             network=show.network,
-            service=show.streaming,
+            service=tr.pack(show.streaming),
         )
     return f"\N{ALARM CLOCK} {text}"
 

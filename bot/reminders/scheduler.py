@@ -84,7 +84,7 @@ class TickReport:
 async def _english_staff_report(guild_id: int, failure: Failed) -> str:
     return (
         f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post {failure.what} in <#{failure.channel_id}>: "
-        f"{failure.detail}. Check that I can View Channel and Send Messages there (`/setup show`)."
+        f"{failure.detail}. Check that I have View Channel and Send Messages and Create Posts there (`/setup show`)."
     )
 
 

@@ -11,6 +11,7 @@ such text has Hangul.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -18,7 +19,7 @@ import discord
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.client import describe_error
+from bot.client import CatalogueTranslator, describe_error
 from bot.locale import texts, tool
 from tests.conftest import PACK
 from tests.harness import DM
@@ -35,11 +36,8 @@ PARTY_CHANNEL = 600
 # Latin words a Korean reader may see: proper names our Korean texts keep in Latin (the fact sheet gives them no
 # Hangul), formats and fixed terms. The cast's and crew's names come from the pack itself (see _allowed_phrases).
 PROPER_NAMES = {
-    "Run", "On", "JTBC", "Netflix", "Nielsen", "Korea", "Yonhap", "Hankyung", "Cinemags", "iMBC", "Tenasia",
-    "theqoo", "Seomyung", "Dann", "Agency", "Jerry", "Maguire", "Good", "Manager", "The", "Ghost", "Detective",
-    "Descendants", "of", "the", "Sun", "Sisyphus", "Myth", "Kim", "Eun-sook", "Hwang", "Chan-hee", "Kwanghee",
-    "Bugs", "LUCY", "Bang", "Su-bin", "Tae-ri", "Warming", "Up", "Part", "Park", "Min-sook", "Priority", "Where",
-    "Are", "You",
+    "Run", "On", "JTBC", "Cinemags", "iMBC", "Jerry", "Maguire", "The", "Sisyphus", "Myth", "Kim", "Eun-sook",
+    "Hwang", "Chan-hee", "Kwanghee", "LUCY", "Warming", "Up", "Part", "Priority", "Where", "Are", "You",
     "UTC", "KST", "DM", "OST", "ID", "PD", "Discord", "runon-bot", "PNG", "JPEG", "GIF", "WebP", "English",
 }  # fmt: skip
 MARKUP = re.compile(
@@ -58,7 +56,7 @@ TYPED = ["Run On Fans", "blorp", "EST"]
 def _allowed_phrases(catalog) -> list[str]:
     """Every proper name of the pack as written (longest first, so "Im Si-wan" goes before "Im")."""
     show = catalog.show
-    found = {show.title, show.network, show.streaming, show.title_japanese, catalog.special.title}
+    found = {show.title, show.network, show.title_japanese, catalog.special.title}  # not Netflix: 넷플릭스
     for person in catalog.people:
         found |= {person.actor, person.character, *person.actor_aliases, *person.character_aliases}
     for credit in show.credits:
@@ -270,7 +268,7 @@ async def _every_command(h, staff, clock) -> None:
     await tick_at(h, clock, NOW + dt.timedelta(minutes=30))  # the friend's own reminder, by DM
     [own] = h.channel_messages(h._dm_channel_id(2600))
     assert own["content"].startswith("⏰ **같이보기 #1** (3-4화)가 <t:")
-    assert "직접 정한 알림" in own["content"]
+    assert "직접 정하신 알림" in own["content"]
     await h.invoke("watchparty cancel", party=1, locale=KO)
     # rewatch (staff), with the airing posts it makes
     await h.invoke("rewatch show", locale=KO)
@@ -403,8 +401,8 @@ async def test_a_korean_server_gets_its_reminders_and_airing_posts_in_korean(kor
     await tick_at(h, clock, first - dt.timedelta(hours=24))
     await tick_at(h, clock, first)
     posts = h.channel_messages(950)[1:3]  # after the start announcement: 24 hours before, then on now
-    assert posts[0]["content"].startswith("⏰ **다시보기: 1화**가 <t:")
-    assert posts[1]["content"].startswith("📺 **다시보기: 1화 시작!** Netflix에서 보세요!")
+    assert posts[0]["content"].startswith("⏰ **정주행: 1화**가 <t:")
+    assert posts[1]["content"].startswith("📺 **정주행: 1화 시작!** 넷플릭스에서 보세요!")
     check_korean(h, catalog, start)
 
 
@@ -418,7 +416,7 @@ async def test_a_korean_staff_report(korean_server, staff, clock):
     [report] = h.channel_messages(960)
     assert report["content"] == (
         "⚠️ <#600>에 같이보기 알림을(를) 올리지 못했어요: 그 채널에서 봇에게 필요한 권한이 없어요. 그 채널에서 봇에게 "
-        "채널 보기, 메시지 보내기 권한이 있는지 확인해 주세요 (`/서버설정 보기`)."
+        "채널 보기, 메시지 보내기 및 게시물 만들기 권한이 있는지 확인해 주세요 (`/서버설정 보기`)."
     )
 
 
@@ -431,7 +429,7 @@ async def test_korean_recap_is_gated_like_the_english_one(h):
     gate = data(h)
     assert gate["flags"] == EPHEMERAL
     assert gate["embeds"][0]["title"] == "9화 줄거리"
-    assert gate["embeds"][0]["description"].startswith("9화 내용이에요. 나는 6화까지 봤다고 되어 있어요.")
+    assert gate["embeds"][0]["description"].startswith("9화 내용이에요. 6화까지 보신 걸로 되어 있어요.")
     assert "기선겸" not in text_of(gate)  # no plot point of episode 9 leaks before the button
     assert custom_ids(gate) == ["runon:recap:9:reveal", "runon:share:recap:9"]
     assert gate["components"][0]["components"][0]["label"] == "그래도 9화 보기"
@@ -446,7 +444,7 @@ async def test_korean_public_recap_tags_everything_past_the_line(korean_server, 
     await h.invoke("setup spoilers", line=1, user=staff)
     await h.invoke("recap", episode=2, public=True)
     description = data(h)["embeds"][0]["description"]
-    assert description.startswith("**스포일러: 2화**\n• ||기선겸이 배우 최태리와 사귄다는 소문이 퍼집니다.")
+    assert description.startswith("**스포일러: 2화**\n• ||기선겸이 배우 최태리와 사귄다는 소문이 퍼져요.")
     await h.invoke("recap", episode=1, public=True)
     assert data(h)["embeds"][0]["description"].startswith("• 국가대표 단거리 선수 기선겸이")  # at the line: plain
 
@@ -455,9 +453,9 @@ async def test_korean_inferred_points_keep_their_marker_inside_the_tag(korean_se
     h = korean_server
     await h.invoke("recap", episode=6, locale=KO, public=True)
     description = data(h)["embeds"][0]["description"]
-    assert "*대부분 출처가 없습니다." in description
+    assert "*대부분 출처가 없어요." in description
     assert description.endswith(
-        "기선겸도 같은 마음이라고 답하며 회차가 끝나는 것으로 보입니다. *(추론, 출처에서 직접 확인되지 않음)*||"
+        "기선겸도 같은 마음이라고 답하며 회차가 끝나는 것으로 보여요. *(추론, 출처에서 직접 확인되지 않음)*||"
     )
 
 
@@ -472,15 +470,32 @@ async def test_korean_cast_card_locks_later_notes_and_puts_hangul_first(h):
     assert "🔒 2화: 이야기 노트 1개 (숨김)" in card["description"]
     assert "열애설" not in card["description"]  # episode 2's note is locked, not shown
     assert "영화제에서 전 남자친구에게" in card["description"]  # episode 1's note is plain
-    assert fields["숨김"].startswith("1화까지 봤다고 되어 있어서")
+    assert fields["숨김"].startswith("1화까지 보신 걸로 되어 있어서")
 
 
 async def test_korean_cast_card_of_someone_without_verified_hangul(h):
-    await h.invoke("cast lookup", name="Kwon Young-il", locale=KO)
+    await h.invoke("cast lookup", name="Go Ye-chan", locale=KO)
     card = data(h)["embeds"][0]
-    assert card["title"] == "Kwon Young-il"  # the fact sheet has no Hangul for him: none is invented
+    assert card["title"] == "Go Ye-chan"  # the fact sheet has no Hangul for her: none is invented
     fields = {f["name"]: f["value"] for f in card["fields"]}
-    assert fields["배우"] == "Park Sung-joon (박성준, 한글 표기 미확인)"
+    assert fields["배우"] == "Kim Si-eun (김시은, 한글 표기 미확인)"
+
+
+async def test_korean_cast_cards_use_the_hangul_korean_press_writes(h):
+    """The fact sheet's "Korean names": 권영일 played by 박성준, 서태웅 played by 최재현, 황 교수, 방 코치."""
+    for query, title, actor in [
+        ("권영일", "권영일 (Kwon Young-il)", "박성준 (Park Sung-joon)"),
+        ("Seo Tae-woong", "서태웅 (Seo Tae-woong)", "최재현 (Choi Jae-hyun)"),
+        ("황 교수", "황 교수 (Hwang Guk-geon)", None),
+        ("Ms. Bang", "방 코치 (Ms. Bang)", None),
+    ]:
+        await h.invoke("cast lookup", name=query, locale=KO)
+        card = data(h)["embeds"][0]
+        assert card["title"] == title
+        fields = {f["name"]: f["value"] for f in card["fields"]}
+        if actor:
+            assert fields["배우"] == actor
+        assert "미확인" not in text_of(data(h))
 
 
 async def test_korean_spoiler_post_label(korean_server):
@@ -574,7 +589,7 @@ async def test_korean_city_search_in_the_timezone_option(h):
     choices = await h.autocomplete("timezone set", "zone", "new york")
     assert choices[0] == {"name": "America/New_York", "value": "America/New_York"}  # English: the IANA name
     await h.invoke("timezone set", zone="런던", locale=KO)
-    assert data(h)["content"].startswith("이제 내 시간대는 **Europe/London**이에요")
+    assert data(h)["content"].startswith("이제 시간대는 **Europe/London**이에요")
 
 
 async def test_rewatch_from_reads_korean_weeks_and_slots(h, staff):
@@ -641,15 +656,15 @@ async def test_a_korean_members_calendar_is_korean_inside_too(h, staff):
     await h.invoke("calendar server", locale=KO)
     assert data(h)["content"].startswith("다가오는 회차 16개, 같이보기 1개.")
     episode = _calendar_events(h)[f"runon-{h.guild_id}-episode-1@runon-bot"]
-    assert str(episode["summary"]) == "런 온 다시보기: 1화"
+    assert str(episode["summary"]) == "런 온 정주행: 1화"
     await h.invoke("calendar mine", locale=KO)
     assert data(h)["content"].startswith("참석하는 같이보기 1개예요.")
     party = _calendar_events(h)["runon-party-1@runon-bot"]
     assert str(party["summary"]) == "런 온 같이보기 #1: 3-4화"
     assert party.decoded("dtstart") == dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
     description = str(party["description"])
-    assert "내 응답: 참석 (참석 1명)" in description
-    assert "알림: 직접 정한 알림 시점, 1일, 30분 전." in description
+    assert "응답: 참석 (참석 1명)" in description
+    assert "알림: 직접 정하신 시점, 1일, 30분 전." in description
     assert {str(a["description"]) for a in party.walk("VALARM")} == {"곧 시작해요: 런 온 같이보기 #1: 3-4화"}
 
 
@@ -686,5 +701,95 @@ async def test_the_korean_ratings_chart_is_described_in_korean(korean_server, cl
     [attachment] = data(h)["attachments"]
     assert attachment["description"].startswith("런 온 1화부터 2화까지 이 서버의 평균 별점")
     assert data(h)["content"] == (
-        "이 서버가 매긴 1-2화 평점이에요 (내가 본 곳까지). 한 회차를 글로 보려면 `/평점 회차:`."
+        "이 서버가 매긴 1-2화 평점이에요 (보신 회차까지). 회차별 결과를 글로 보려면 `/평점 회차:`를 써 보세요."
     )
+
+
+# -- names in Hangul, commands a Korean fan would guess ----------------------------------------------------------
+
+#: The Hangul the fact sheet's "Korean names" gives (and the titles and surnames it allows), as Korean answers show
+#: them; and the romanizations those replace, which Korean text keeps only inside parentheses.
+SHEET_HANGUL = [
+    "권영일", "박성준", "서태웅", "최재현", "서명 그룹", "김우식", "이정하", "이재훈", "박시현", "황 교수", "방 코치",
+    "태양의 후예", "김과장", "오늘의 탐정", "넷플릭스", "화구통",
+]  # fmt: skip
+ROMANIZED = [
+    "Kwon Young-il", "Park Sung-joon", "Seo Tae-woong", "Choi Jae-hyun", "Seomyung", "Kim Woo-sik", "Lee Jung-ha",
+    "Lee Jae-hoon", "Park Si-hyun", "Hwang Guk-geon", "Ms. Bang", "Descendants of the Sun", "Good Manager",
+    "The Ghost Detective", "Netflix",
+]  # fmt: skip
+
+
+async def test_korean_answers_write_the_names_korean_press_writes(korean_server, staff, catalog):
+    """A Korean fan reads 권영일 played by 박성준, 서태웅 played by 최재현, 서명 그룹, 황 교수, 방 코치, 넷플릭스...
+    and a romanization only in parentheses after the Hangul (서태웅 (Seo Tae-woong)); Go Ye-chan, whose Hangul the sheet
+    does not give, stays romanized with her actor's spelling marked unverified."""
+    h = korean_server
+    await h.invoke("progress set", episode=16, locale=KO)
+    for episode in (1, 5, 7, 11):
+        await h.invoke("recap", episode=episode, locale=KO)
+    for name in ("권영일", "Seo Tae-woong", "김우식", "서단아", "황 교수", "방 코치", "Go Ye-chan"):
+        await h.invoke("cast lookup", name=name, locale=KO)
+    await h.invoke("cast list", locale=KO)
+    await h.invoke("about", locale=KO)
+    await h.invoke("airing info", locale=KO)
+    await h.invoke("episode info", episode=1, locale=KO)
+    sent = [text for _, text in traffic(h)]
+    everything = "\n".join(sent)
+    missing = [name for name in SHEET_HANGUL if name not in everything]
+    assert not missing, missing
+    for text in sent:
+        if text.startswith("다른 표기:"):  # the card's footer lists the spellings members may search for
+            continue
+        outside = re.sub(r"\([^()]*\)", " ", text)
+        left = [name for name in ROMANIZED if name in outside]
+        assert not left, (left, text)
+    assert "Go Ye-chan" in everything
+    assert "Kim Si-eun (김시은, 한글 표기 미확인)" in everything
+    check_korean(h, catalog)
+
+
+async def test_renamed_korean_commands_are_synced_and_the_english_names_still_answer(h, staff):
+    """Discord shows Korean members the Korean names (/정주행, /캘린더 참석일정, /시청기록 삭제, 번호:, 마지막회차:);
+    the interaction still carries the canonical English name, so the command answers under both."""
+    await h.bot.tree.set_translator(CatalogueTranslator())
+    await h.bot.tree.sync()
+    [call] = [c for c in h.recorder.calls if c.method == "PUT"]
+
+    def korean(node: dict) -> str:
+        return (node.get("name_localizations") or {}).get("ko", "")
+
+    def child(node: dict, name: str) -> dict:
+        return next(o for o in node["options"] if o["name"] == name)
+
+    tree = {c["name"]: c for c in call.json}
+    renamed = {
+        "rewatch": korean(tree["rewatch"]),
+        "calendar mine": korean(child(tree["calendar"], "mine")),
+        "progress forget": korean(child(tree["progress"], "forget")),
+        "setup reminders": korean(child(tree["setup"], "reminders")),
+        "watchparty info party:": korean(child(child(tree["watchparty"], "info"), "party")),
+        "catchup to:": korean(child(tree["catchup"], "to")),
+    }
+    assert renamed == {
+        "rewatch": "정주행",
+        "calendar mine": "참석일정",
+        "progress forget": "삭제",
+        "setup reminders": "같이보기알림",
+        "watchparty info party:": "번호",
+        "catchup to:": "마지막회차",
+    }
+    every_korean_name = json.dumps(call.json, ensure_ascii=False)
+    for old in ('"다시보기"', '"내일정"', '"기록삭제"', '"파티알림"', '"파티"', '"까지"'):
+        assert old not in every_korean_name, old
+    # the canonical names answer, in Korean for a Korean member
+    await h.invoke("rewatch show", locale=KO)
+    assert data(h)["content"] == "이 서버에는 진행 중인 정주행이 없어요. 운영진이 `/정주행 시작`으로 시작할 수 있어요."
+    await h.invoke("calendar mine", locale=KO)
+    assert data(h)["content"].startswith("참석하기로 한 다가오는 같이보기가 없어요.")
+    await h.invoke("catchup", to=2, guild_id=DM, locale=KO)
+    assert data(h)["embeds"][0]["title"] == "따라잡기: 1-2화"
+    await h.invoke("progress forget", locale=KO)
+    assert data(h)["content"] == "시청 기록과 봇에 저장된 다른 정보를 모두 삭제해요. 정말 삭제할까요?"
+    await h.invoke("rewatch show")
+    assert data(h)["content"].startswith("This server has no rewatch.")

@@ -67,7 +67,7 @@ async def test_setup_show_reports_each_feature_with_what_is_missing_where(h, sta
         "⚠️ Watch parties: I can't post their cards and reminders in <#600>: I need Embed Links.",
         "⚠️ Watch-party events: I need the Create Events permission to add parties to the server's Events "
         "(Server Settings > Roles > my role). Since February 2026, Manage Events alone is not enough.",
-        f"⚠️ Airing posts: I can't post in <#{airing.id}>: I need Send Messages there.",
+        f"⚠️ Airing posts: I can't post in <#{airing.id}>: I need Send Messages and Create Posts there.",
         '➖ "Spoiler-tag this" is off in <#600> (optional): to turn it on there, give me Manage Messages in that '
         "channel.",
     ]
@@ -78,7 +78,8 @@ async def test_discussion_channel_reports_missing_permissions(h, staff, threads_
     await h.invoke("setup discussion", user=staff, channel=threads_channel)
     content = data(h)["content"]
     assert content.startswith("Discussion channel set to <#701>.")
-    assert "cannot create threads in <#701>: I need Create Public Threads, Send Messages In Threads there." in content
+    needs = "Create Public Threads, Send Messages in Threads and Posts"
+    assert f"cannot create threads in <#701>: I need {needs} there." in content
     await h.invoke("setup show", user=staff)
     fields = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}
     assert "cannot create threads in <#701>" in fields["Discussion channel"]

@@ -136,7 +136,8 @@ async def test_failed_repost_deletes_nothing(h, original):
     assert [c.status for c in h.recorder.calls if c.path == "/channels/600/messages"] == [403]
     assert not [c for c in h.recorder.calls if c.method == "DELETE"]
     assert data(h)["content"] == (
-        "Discord refused the re-post (I need Send Messages and Attach Files here). Nothing was deleted."
+        "Discord refused the re-post (I need Send Messages and Create Posts, and Attach Files here). "
+        "Nothing was deleted."
     )
     assert data(h)["flags"] == EPHEMERAL
 

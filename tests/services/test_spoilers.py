@@ -49,8 +49,8 @@ def test_gate_message_names_episode_and_horizon():
 
 
 def test_gate_message_in_korean():
-    assert gate_message(KO, 9, 6) == "9화 내용이에요. 나는 6화까지 봤다고 되어 있어요."
-    assert gate_message(KO, 3, 0) == "3화 내용이에요. 아직 본 회차를 표시하지 않았어요."
+    assert gate_message(KO, 9, 6) == "9화 내용이에요. 6화까지 보신 걸로 되어 있어요."
+    assert gate_message(KO, 3, 0) == "3화 내용이에요. 아직 본 회차를 표시하지 않으셨어요."
 
 
 def test_render_tags_and_labels_everything_above_the_line():
