@@ -165,7 +165,21 @@ def _database_url(env: Mapping[str, str]) -> str | None:
         raise refuse("has a port outside 1-65535")
     if not (url.database or url.query.get("database")):
         raise refuse(f"names no database: end it with /DATABASE, like {_URL_EXAMPLE}")
+    unknown = sorted(set(url.query) - _driver_options())
+    if unknown:
+        hint = " (for TLS write ?ssl=require or ?ssl=verify-full)" if any(k.startswith("ssl") for k in unknown) else ""
+        raise refuse(f"has ?{unknown[0]}=, which the PostgreSQL driver (asyncpg) does not take{hint}")
     return raw
+
+
+def _driver_options() -> set[str]:
+    """The query settings that reach the driver: SQLAlchemy passes each one to ``asyncpg.connect`` by name."""
+    import inspect
+
+    import asyncpg
+
+    taken = set(inspect.signature(asyncpg.connect).parameters) - {"dsn", "loop", "connection_class", "record_class"}
+    return taken | {"prepared_statement_cache_size"}
 
 
 def database_url_of(raw: str) -> str:

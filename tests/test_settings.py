@@ -168,6 +168,7 @@ def test_a_database_url_is_shown_without_anything_but_user_host_port_and_databas
         "postgresql://runon:s3cret@/runon?host=/var/run/postgresql",  # a local socket
         "postgresql+asyncpg://runon:s3cret@db:5432/runon",  # SQLAlchemy's spelling
         "postgresql://runon@db/runon?password=s3cret",
+        "postgresql://runon:s3cret@db/runon?ssl=require",
     ],
 )
 def test_every_form_the_driver_reads_is_accepted(url):
@@ -183,6 +184,9 @@ def test_every_form_the_driver_reads_is_accepted(url):
         ("postgresql://runon:s3cret@/runon", "names no host"),
         ("postgresql://runon:s3cret@db", "names no database"),
         ("postgresql://runon:s3cret@db:70000/runon", "port outside"),
+        # libpq's spellings, which the driver would reject at connect time with a bare TypeError
+        ("postgresql://runon:s3cret@db/runon?sslmode=require", "?sslmode=, which the PostgreSQL driver"),
+        ("postgresql://runon@db/runon?sslkey=/home/s3cret/k.pem", "for TLS write ?ssl=require"),
     ],
 )
 def test_a_bad_database_url_is_refused_without_quoting_it(url, problem):
