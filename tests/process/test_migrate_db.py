@@ -1,4 +1,4 @@
-"""Moving up keeps history: ``python -m bot migrate-db --to postgresql://…`` copies a SQLite database with every
+"""Moving up keeps history: ``python -m bot migrate-db`` (with ``DATABASE_URL`` set) copies a SQLite database with every
 kind of row into an empty PostgreSQL database, and the bot on PostgreSQL shows the same parties, RSVPs,
 settings and pending reminders."""
 
