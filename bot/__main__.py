@@ -1,4 +1,5 @@
-"""python -m bot [run | sync [--guild ID | --clear-guild ID] | check | invite [--client-id ID] | backup PATH | health]
+"""python -m bot [run | sync [--guild ID | --clear-guild ID] | check | invite [--client-id ID] | backup PATH | health
+| migrate-db]
 
 Every failure at start-up ends with one line on stderr that starts with ``error:`` and a non-zero exit
 code (see ``EXIT_*``); never a traceback, never a hang. SIGTERM and SIGINT stop a running bot cleanly
@@ -12,6 +13,7 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import getpass
 import json
 import logging
 import math
@@ -32,7 +34,7 @@ from .catalog import Catalog, PackError, load_catalog
 from .client import RunOnBot, ShardedRunOnBot, invite_url, required_permissions
 from .locale import LANGUAGES, NATIVE_NAMES, CatalogueMissing, load_all
 from .permissions import FEATURES, humanize, required_permission_names
-from .settings import Settings, SettingsError, load_settings
+from .settings import Settings, SettingsError, database_url_of, load_settings
 from .store import Database, DatabaseProblem, backup, inspect, latest_version
 from .store.copy import copy_database, schema_version_of
 from .store.database import backup_name, redact
@@ -79,8 +81,16 @@ def _parser() -> argparse.ArgumentParser:
         "--client-id", type=int, help="the application id (default: DISCORD_APPLICATION_ID or the token)"
     )
     sub.add_parser("health", help="exit 0 if the running bot is connected to Discord (for health checks)")
-    move = sub.add_parser("migrate-db", help="copy the SQLite database into an empty PostgreSQL database")
-    move.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host/database")
+    move = sub.add_parser(
+        "migrate-db",
+        help="copy the SQLite database into an empty PostgreSQL database (DATABASE_URL, or asked for)",
+        description="Copy the SQLite file (DATABASE_PATH) into the empty PostgreSQL database named by DATABASE_URL "
+        "(environment or .env); without it, the URL is asked for in the terminal. Never pass the URL as an "
+        "argument: it would stay in the shell's history and show in the process list.",
+    )
+    # Refused with a clear message (a URL there would already be in the shell's history; argparse would echo it).
+    move.add_argument("--to", dest="url_in_argv", metavar="URL", help=argparse.SUPPRESS)
+    move.add_argument("stray", nargs="*", help=argparse.SUPPRESS)
     copy = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
     copy.add_argument(
         "path", help="the backup file to create, or a folder (existing, or ending in /) for a timestamped file"
@@ -203,6 +213,27 @@ def health_path(settings: Settings) -> Path:
     return settings.database_path.with_name(f"{settings.database_path.stem}.health")
 
 
+def prepare_health_folder(path: Path) -> None:
+    """Create the heartbeat file's missing folders ``0700``, whatever the database: with PostgreSQL nothing else
+    creates ``var/``, and a heartbeat that cannot be written makes every container report unhealthy."""
+    missing: list[Path] = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        for created in reversed(missing):
+            created.mkdir(mode=0o700)
+            created.chmod(0o700)  # the umask may have narrowed or widened it
+    except OSError as error:
+        where = error.filename or path.parent
+        raise StartupError(
+            f"cannot create {where} for the heartbeat file {path.name}: {error.strerror or error}; "
+            "make the folder of DATABASE_PATH writable (the heartbeat lives there, also with DATABASE_URL)",
+            EXIT_CONFIG,
+        ) from None
+
+
 def _write_private(path: Path, text: str) -> None:
     partial = path.with_name(f".{path.name}.partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -274,8 +305,10 @@ async def _run(settings: Settings) -> int:
         from .services.timeparse import warm_up
 
         warm_up()  # load the time parser's language data now, not on a member's first keystroke
+        heartbeat = health_path(settings)
+        prepare_health_folder(heartbeat)
         bot = _build_bot(settings, catalog, db, serve=True)
-        beating = asyncio.create_task(_heartbeat(bot, health_path(settings)), name="runon-heartbeat")
+        beating = asyncio.create_task(_heartbeat(bot, heartbeat), name="runon-heartbeat")
         serving = asyncio.create_task(_serve(bot, token, settings), name="runon-serve")
         stopping = asyncio.create_task(stop.event.wait(), name="runon-stop-signal")
         await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -540,22 +573,68 @@ def _backup(settings: Settings, where: str) -> int:
     return EXIT_OK
 
 
-async def _migrate_db(settings: Settings, target: str) -> int:
-    """Copy the SQLite file (DATABASE_PATH) into an empty PostgreSQL database and check the counts."""
-    if not target.startswith(("postgresql://", "postgres://")):
-        raise SettingsError("--to", "must be a PostgreSQL URL like postgresql://user:password@host/runon")
+MIGRATE_PROMPT = "PostgreSQL URL to copy into, like postgresql://user:password@host:5432/runon (typing is hidden): "
+URL_IN_ARGV = (
+    "migrate-db takes no URL on the command line (it would stay in the shell's history and show in the process "
+    "list); set DATABASE_URL in the environment or .env, or run migrate-db in a terminal to be asked for it"
+)
+
+
+def _refuse_while_running(settings: Settings) -> None:
+    """A fresh heartbeat means a bot is serving from this database: a copy taken now would miss what it writes next,
+    and members' later changes would be lost when the bot moves to PostgreSQL."""
+    path = health_path(settings)
+    try:
+        beat = json.loads(path.read_text(encoding="utf-8"))
+        age = dt.datetime.now(dt.UTC).timestamp() - float(beat["at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no heartbeat (or not a readable one): no connected bot
+    if age <= HEALTHY_WITHIN:
+        raise DatabaseProblem(
+            f"the bot is running on {settings.database_path} (its heartbeat {path} is {max(age, 0):.0f} s old); stop "
+            "it first, so nothing changes during the copy, then run migrate-db again"
+        )
+
+
+def _migration_target(settings: Settings) -> str:
+    """DATABASE_URL, or the URL typed at a hidden prompt; never argv."""
+    if settings.database_url is not None:
+        return settings.database_url
+    if not sys.stdin.isatty():
+        raise SettingsError(
+            "DATABASE_URL",
+            "is needed by migrate-db: set it (environment or .env) to the empty PostgreSQL database to copy into, "
+            "or run migrate-db in a terminal to be asked for it",
+        )
+    try:
+        typed = getpass.getpass(MIGRATE_PROMPT).strip()
+    except EOFError:
+        typed = ""
+    if not typed:
+        raise SettingsError("DATABASE_URL", "was not given: nothing was copied")
+    return database_url_of(typed)
+
+
+async def _migrate_db(settings: Settings) -> int:
+    """Back up the SQLite file (DATABASE_PATH), then copy it into an empty PostgreSQL database and check the counts."""
     source = settings.database_path
     status = inspect(source)
     if not status.exists:
         raise DatabaseProblem(f"there is no SQLite database at {source} to copy (DATABASE_PATH)")
     if status.refusal():
         raise DatabaseProblem(str(status.refusal()))
+    _refuse_while_running(settings)
+    target = _migration_target(settings)
+    copy = source.parent / BACKUP_FOLDER / backup_name(source, status.version, dt.datetime.now(dt.UTC))
+    report = await asyncio.to_thread(backup, source, copy)
+    print(f"Backed up {source} (schema version {report.version}) to {report.target} first.")
     counts = await copy_database(source, target)
     width = max(len(name) for name in counts)
     print(f"Copied {source} to {redact(target)}; rows in each table (checked on both sides):")
     for name, count in counts.items():
         print(f"  {name:<{width}}  {count:>9,}")
-    print("Set DATABASE_URL to the PostgreSQL URL and start the bot; keep the SQLite file as a backup.")
+    follow = "Start the bot" if settings.database_url is not None else "Set DATABASE_URL to that URL and start the bot"
+    print(f"{follow}; it now uses PostgreSQL. Keep the backup above.")
     return EXIT_OK
 
 
@@ -583,7 +662,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "backup":
             return _backup(settings, args.path)
         if command == "migrate-db":
-            return asyncio.run(_migrate_db(settings, args.to))
+            if args.url_in_argv is not None or args.stray:
+                raise StartupError(URL_IN_ARGV, EXIT_CONFIG)
+            return asyncio.run(_migrate_db(settings))
         if command == "health":
             return _health(settings)
         if command == "sync":

@@ -133,18 +133,67 @@ def _rate_limit(env: Mapping[str, str]) -> float:
     return value
 
 
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
+_URL_EXAMPLE = "postgresql://user:password@host:5432/runon"
+
+
 def _database_url(env: Mapping[str, str]) -> str | None:
+    """A PostgreSQL URL as the bot's driver (SQLAlchemy with asyncpg) reads it. Messages never quote it: it may
+    hold a password (``user:password@`` or ``?password=``)."""
     raw = env.get("DATABASE_URL", "").strip()
     if not raw:
         return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or len(parts.path) < 2:
-        raise SettingsError(
-            "DATABASE_URL",
-            "must be a PostgreSQL URL like postgresql://user:password@host:5432/runon (or leave it "
-            "empty to use the SQLite file)",
-        )
+    import sqlalchemy as sa  # the driver's own parser, so what is checked here is what connects
+
+    def refuse(problem: str) -> SettingsError:
+        return SettingsError("DATABASE_URL", f"{problem} (or leave it empty to use the SQLite file)")
+
+    scheme, found, rest = raw.partition("://")
+    if not found or scheme not in POSTGRES_SCHEMES:
+        raise refuse(f"must be a PostgreSQL URL like {_URL_EXAMPLE}")
+    try:
+        url = sa.engine.make_url(f"postgresql+asyncpg://{rest}")
+        port = url.port if url.port is not None else _query_int(url.query.get("port"))
+    except (sa.exc.ArgumentError, ValueError):
+        raise refuse(f"cannot be read; write it like {_URL_EXAMPLE}") from None
+    host = url.host or url.query.get("host")
+    if not host:
+        raise refuse("names no host: add @host (or ?host=/path/to/socket-folder for a local socket)")
+    if "@" in (url.host or ""):
+        raise refuse("has an @ in its host part: write an @ in the user name or password as %40")
+    if port is not None and not 0 < port < 65536:
+        raise refuse("has a port outside 1-65535")
+    if not (url.database or url.query.get("database")):
+        raise refuse(f"names no database: end it with /DATABASE, like {_URL_EXAMPLE}")
+    unknown = sorted(set(url.query) - _driver_options())
+    if unknown:
+        hint = " (for TLS write ?ssl=require or ?ssl=verify-full)" if any(k.startswith("ssl") for k in unknown) else ""
+        raise refuse(f"has ?{unknown[0]}=, which the PostgreSQL driver (asyncpg) does not take{hint}")
     return raw
+
+
+def _driver_options() -> set[str]:
+    """The query settings that reach the driver: SQLAlchemy passes each one to ``asyncpg.connect`` by name."""
+    import inspect
+
+    import asyncpg
+
+    taken = set(inspect.signature(asyncpg.connect).parameters) - {"dsn", "loop", "connection_class", "record_class"}
+    return taken | {"prepared_statement_cache_size"}
+
+
+def database_url_of(raw: str) -> str:
+    """A PostgreSQL URL typed at a prompt, checked as DATABASE_URL is (a SettingsError names DATABASE_URL)."""
+    url = _database_url({"DATABASE_URL": raw})
+    if url is None:
+        raise SettingsError("DATABASE_URL", "was not given")
+    return url
+
+
+def _query_int(value: str | tuple[str, ...] | None) -> int | None:
+    if value is None:
+        return None
+    return int(value if isinstance(value, str) else value[-1])
 
 
 def _count(env: Mapping[str, str], name: str, low: int, high: int) -> int | None:

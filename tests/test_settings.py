@@ -129,4 +129,69 @@ def test_database_url_is_used_instead_of_the_file_and_never_shown_with_its_passw
     assert "s3cret" not in repr(settings)
     from bot.store.database import redact
 
-    assert redact(settings.database) == "postgresql://runon:***@db:5432/runon"
+    assert redact(settings.database) == "postgresql://runon@db:5432/runon"
+
+
+#: Every form a PostgreSQL URL can carry a secret in, and what ``check`` and the start-up log show of it: the user,
+#: host, port and database, nothing else.
+SHOWN_URLS = [
+    ("postgresql://runon:s3cret@db:5432/runon", "postgresql://runon@db:5432/runon"),
+    ("postgresql://runon@db/runon?password=s3cret", "postgresql://runon@db/runon"),
+    ("postgresql://db/runon?user=runon&password=s3cret&port=6432", "postgresql://runon@db:6432/runon"),
+    (
+        "postgresql://runon@db/runon?sslmode=verify-full&sslkey=/home/s3cret/client.key&sslcert=/home/s3cret/c.crt"
+        "&sslpassword=s3cret",
+        "postgresql://runon@db/runon",
+    ),
+    ("postgresql://runon:s3cret@/runon?host=/var/run/postgresql", "postgresql://runon@/runon?host=/var/run/postgresql"),
+    ("postgresql+asyncpg://runon:s3cret@db:5432/runon", "postgresql://runon@db:5432/runon"),
+    ("postgres://runon:s3cret@db/runon", "postgresql://runon@db/runon"),
+    ("postgresql://runon:s3cret@[2001:db8::1]:5432/runon", "postgresql://runon@[2001:db8::1]:5432/runon"),
+    ("postgresql://runon:p%40s3cret%2F@db/runon", "postgresql://runon@db/runon"),
+    ("postgresql://runon:pa/s3cret@db/runon", "postgresql://runon@db/runon"),  # what the driver reads, too
+    ("postgresql://runon:p@s3cret@db/runon", "postgresql://(a URL that cannot be read)"),  # unencoded @
+    ("postgresql://runon:s3cret@db:port/runon", "postgresql://(a URL that cannot be read)"),
+]
+
+
+@pytest.mark.parametrize(("url", "shown"), SHOWN_URLS)
+def test_a_database_url_is_shown_without_anything_but_user_host_port_and_database(url, shown):
+    from bot.store.database import redact
+
+    assert redact(url) == shown
+    assert "s3cret" not in shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://runon:s3cret@/runon?host=/var/run/postgresql",  # a local socket
+        "postgresql+asyncpg://runon:s3cret@db:5432/runon",  # SQLAlchemy's spelling
+        "postgresql://runon@db/runon?password=s3cret",
+        "postgresql://runon:s3cret@db/runon?ssl=require",
+    ],
+)
+def test_every_form_the_driver_reads_is_accepted(url):
+    assert load_settings({"DATABASE_URL": url}).database_url == url
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://runon:s3cret@db/runon", "must be a PostgreSQL URL"),
+        ("postgresql://runon:s3cret@db:port/runon", "cannot be read"),
+        ("postgresql://runon:p@s3cret@db/runon", "write an @ in the user name or password as %40"),
+        ("postgresql://runon:s3cret@/runon", "names no host"),
+        ("postgresql://runon:s3cret@db", "names no database"),
+        ("postgresql://runon:s3cret@db:70000/runon", "port outside"),
+        # libpq's spellings, which the driver would reject at connect time with a bare TypeError
+        ("postgresql://runon:s3cret@db/runon?sslmode=require", "?sslmode=, which the PostgreSQL driver"),
+        ("postgresql://runon@db/runon?sslkey=/home/s3cret/k.pem", "for TLS write ?ssl=require"),
+    ],
+)
+def test_a_bad_database_url_is_refused_without_quoting_it(url, problem):
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"DATABASE_URL": url})
+    assert raised.value.variable == "DATABASE_URL"
+    assert problem in str(raised.value)
+    assert "s3cret" not in str(raised.value)

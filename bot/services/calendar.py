@@ -75,7 +75,10 @@ def to_ics(entries: Sequence[Entry], text: CalendarText, now: dt.datetime) -> by
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", text.name)
+    # The name comes from the server's name (any text: commas, semicolons, new lines): written as TEXT, escaped
+    # (RFC 5545 3.3.11), under both the standard NAME (RFC 7986) and the X-WR-CALNAME most apps read.
+    calendar.add("name", icalendar.vText(text.name))
+    calendar.add("x-wr-calname", icalendar.vText(text.name))
     stamp = now.astimezone(dt.UTC).replace(microsecond=0)
     sequence = epoch(now) // 60  # every export is a newer revision than the previous one
     for entry in entries:

@@ -2,7 +2,8 @@
 
 The target is migrated by the same history first, so the copy lands in the same schema; tables are copied in
 foreign-key order with their ids; PostgreSQL's id sequences then continue after the highest id; the row counts
-of every table are compared on both sides before the copy is declared done."""
+of every table are compared on both sides before the copy is declared done. The SQLite side is read in one
+transaction, so the copy is one consistent snapshot even if something writes the file meanwhile."""
 
 from __future__ import annotations
 
@@ -42,11 +43,17 @@ async def copy_database(source: Path, target: str) -> dict[str, int]:
                         )
             counts: dict[str, int] = {}
             async with src.read() as reader, dst.transaction() as tx:
-                for table in metadata.sorted_tables:  # parents before children (rsvps after watch_parties)
-                    rows = [dict(r._mapping) for r in await reader.execute(sa.select(table))]
-                    for start in range(0, len(rows), CHUNK):
-                        await tx.conn.execute(sa.insert(table), rows[start : start + CHUNK])
-                    counts[table.name] = len(rows)
+                # One read transaction around every table: all of them come from the same moment, so a write that
+                # lands during the copy (a party and its RSVP) is either wholly in it or wholly out of it.
+                await reader.exec_driver_sql("BEGIN")
+                try:
+                    for table in metadata.sorted_tables:  # parents before children (rsvps after watch_parties)
+                        rows = [dict(r._mapping) for r in await reader.execute(sa.select(table))]
+                        for start in range(0, len(rows), CHUNK):
+                            await tx.conn.execute(sa.insert(table), rows[start : start + CHUNK])
+                        counts[table.name] = len(rows)
+                finally:
+                    await reader.exec_driver_sql("ROLLBACK")  # it only read
                 for table in metadata.sorted_tables:
                     if table.name in SERIAL_IDS:  # new rows continue after the copied ids
                         await tx.conn.execute(

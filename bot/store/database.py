@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -142,14 +143,41 @@ def _libpq_url(target: str) -> str:
 
 
 def redact(target: str) -> str:
-    """The database's name for messages: a PostgreSQL URL without its password."""
+    """The database's name for messages and logs. A PostgreSQL URL is rebuilt from its user, host, port and database
+    only, so nothing else it carries is ever shown: a password (``user:password@`` or ``?password=``), key files
+    (``?sslkey=``), any other setting. One that cannot be read is not shown at all."""
     if not is_postgres(target):
         return target
-    return (
-        sa.engine.make_url(_asyncpg_url(target))
-        .render_as_string(hide_password=True)
-        .replace("postgresql+asyncpg://", "postgresql://")
-    )
+    unreadable = "postgresql://(a URL that cannot be read)"
+    try:
+        url = sa.engine.make_url(_asyncpg_url(target))
+        port = url.port
+    except (sa.exc.ArgumentError, ValueError):
+        return unreadable
+
+    def first(name: str) -> str | None:
+        value = url.query.get(name)
+        return value if value is None or isinstance(value, str) else value[0]
+
+    user = url.username or first("user")
+    host = url.host or ""
+    if "@" in host:  # an unencoded @ in the password: its tail would show as the host
+        return unreadable
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    port_text = str(port) if port is not None else first("port")
+    database = url.database or first("database") or ""
+    shown = "postgresql://"
+    if user:
+        shown += quote(user, safe="") + "@"
+    shown += quote(host, safe="[]:")
+    if port_text and port_text.isdigit():
+        shown += f":{port_text}"
+    shown += "/" + quote(database, safe="")
+    socket = None if url.host else first("host")
+    if socket:  # a local socket's folder (postgresql://runon@/runon?host=/run/postgresql)
+        shown += "?host=" + quote(socket, safe="/")
+    return shown
 
 
 NOTIFY_CHANNEL = "runon_cache"

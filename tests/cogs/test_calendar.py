@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import discord
 import icalendar
 import pytest
+import vobject
+from icalendar.parser import Contentlines
 
 from .conftest import EPHEMERAL, data
 
@@ -113,3 +115,43 @@ async def test_mine_holds_only_parties_the_member_goes_to_with_their_own_alarms(
 async def test_server_calendar_in_a_dm_says_where_to_run_it(h):
     await h.invoke("calendar server", guild_id=None)
     assert data(h)["content"].startswith("That calendar belongs to a server")
+
+
+#: A server's name is any text its owner typed: a comma, a semicolon, a backslash, a new line, Korean.
+AWKWARD_NAME = "Seoul, Night; Runners \\ 런온\nsecond line"
+
+
+def _rename_server(h, name):
+    """The server's name changed, as a GUILD_UPDATE would change it."""
+    h._guild_payloads[h.guild_id]["name"] = name
+    h.guild.name = name
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Seoul, Night Runners", "Seoul\\, Night Runners"),  # a bare comma separates values in other readers
+        (AWKWARD_NAME, "Seoul\\, Night\\; Runners \\\\ 런온\\nsecond line"),
+    ],
+)
+async def test_the_calendar_name_is_escaped_so_every_reader_gets_the_servers_whole_name(h, staff, name, written):
+    _rename_server(h, name)
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    h.recorder.clear()
+    await h.invoke("calendar server")  # a new line in the name used to crash the command
+    assert data(h)["content"].startswith("16 upcoming episodes")
+    calendar, raw = _ics(h)
+    expected = f"Run On in {name}"
+    assert len(_events(calendar)) == 16  # the whole file still parses after the name
+    unfolded = raw.replace("\r\n ", "").split("\r\n")
+    assert f"X-WR-CALNAME:Run On in {written}" in unfolded  # TEXT, escaped as RFC 5545 3.3.11 says
+    # icalendar's own reader: the content line, unfolded and read as TEXT
+    [line] = [c for c in Contentlines.from_ical(raw) if c.startswith("X-WR-CALNAME")]
+    assert line.parts()[2] == expected
+    [standard] = [c for c in Contentlines.from_ical(raw) if c.startswith("NAME")]
+    assert standard.parts()[2] == expected
+    # a second, independent reader (vobject): one value, not cut at the comma or the new line
+    parsed = vobject.readOne(raw)
+    assert parsed.contents["x-wr-calname"][0].value == expected
+    assert parsed.contents["name"][0].value == expected
+    assert len(parsed.vevent_list) == 16

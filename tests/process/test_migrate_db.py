@@ -1,4 +1,4 @@
-"""Moving up keeps history: ``python -m bot migrate-db --to postgresql://…`` copies a SQLite database with every
+"""Moving up keeps history: ``python -m bot migrate-db`` (with ``DATABASE_URL`` set) copies a SQLite database with every
 kind of row into an empty PostgreSQL database, and the bot on PostgreSQL shows the same parties, RSVPs,
 settings and pending reminders."""
 
@@ -75,10 +75,13 @@ async def test_migrate_db_copies_everything_and_the_bot_on_postgresql_shows_the_
         await close(h)
         await db.close()
     await wipe_postgres(POSTGRES_URL)
-    result = workdir.run("migrate-db", "--to", POSTGRES_URL)
+    migrating = dict(workdir.env, DATABASE_URL=POSTGRES_URL)  # the URL comes from the environment, never argv
+    result = workdir.run("migrate-db", env=migrating)
     assert result.returncode == 0, result.stderr
     assert "rows in each table (checked on both sides)" in result.stdout
     assert ":runon@" not in result.stdout  # the password is not printed
+    [backup] = (source.parent / "backups").iterdir()  # taken before the copy (which migrates the source)
+    assert f"to {backup} first." in result.stdout
 
     h, db = await _bot(catalog, POSTGRES_URL)
     try:
@@ -95,7 +98,60 @@ async def test_migrate_db_copies_everything_and_the_bot_on_postgresql_shows_the_
         await close(h)
         await db.close()
 
-    again = workdir.run("migrate-db", "--to", POSTGRES_URL)  # a target that holds data is refused
+    again = workdir.run("migrate-db", env=migrating)  # a target that holds data is refused
     assert again.returncode != 0
     assert "already holds data" in again.stderr
     assert dt.datetime.now(dt.UTC) > NOW
+
+
+async def test_the_copy_is_one_snapshot_even_if_the_file_is_written_meanwhile(catalog, tmp_path):
+    """A party and its RSVP written while the copy runs (after the parties were read, before the RSVPs): the copy
+    holds both or neither, never an RSVP whose party is missing (which PostgreSQL's foreign key refuses)."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from bot.store.copy import copy_database
+
+    source = tmp_path / "runon.sqlite3"
+    h, db = await _bot(catalog, source)
+    try:
+        await _use_the_bot(h)
+    finally:
+        await close(h)
+        await db.close()
+    await wipe_postgres(POSTGRES_URL)
+    written = []
+
+    def write_a_party_meanwhile(conn, _cursor, statement, *_args):
+        if written or conn.engine.dialect.name != "sqlite" or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        if "FROM watch_parties" not in statement:
+            return
+        other = sqlite3.connect(source, timeout=10, isolation_level=None)  # another writer, e.g. a bot process
+        try:
+            columns = [row[1] for row in other.execute("PRAGMA table_info(watch_parties)")]
+            picked = ", ".join("id + 100" if c == "id" else c for c in columns)
+            names = ", ".join(columns)
+            other.execute(f"INSERT INTO watch_parties ({names}) SELECT {picked} FROM watch_parties LIMIT 1")
+            other.execute(
+                "INSERT INTO rsvps SELECT party_id + 100, user_id, status, seq, updated_at FROM rsvps LIMIT 1"
+            )
+        finally:
+            other.close()
+        written.append(True)
+
+    sa.event.listen(sa.engine.Engine, "after_cursor_execute", write_a_party_meanwhile)
+    try:
+        counts = await copy_database(source, POSTGRES_URL)
+    finally:
+        sa.event.remove(sa.engine.Engine, "after_cursor_execute", write_a_party_meanwhile)
+    assert written  # the write did land in the middle of the copy
+    after = sqlite3.connect(source)
+    try:
+        in_file = {t: after.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("watch_parties", "rsvps")}
+    finally:
+        after.close()
+    # the copy is the moment it started: the party and its RSVP written later are in the file, not in the copy
+    assert counts["watch_parties"] == in_file["watch_parties"] - 1
+    assert counts["rsvps"] == in_file["rsvps"] - 1
