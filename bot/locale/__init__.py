@@ -26,6 +26,8 @@ from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 from babel.messages.mofile import read_mo
 
+from .particles import MARKER, choose
+
 Language = Literal["en", "ko"]
 #: Every language the bot speaks; English first (the source language, and the fallback).
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "ko")
@@ -170,6 +172,33 @@ class WeekdayName:
         return tr.weekday(self.weekday)
 
 
+class Particled(str):
+    """A translation with particles to choose after its placeholders (``{when}(이)나``): the text split at each
+    marker, so each particle sees the text rendered before it (see :mod:`bot.locale.particles`)."""
+
+    parts: tuple[str, ...]
+    markers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> str:
+        """``text`` itself, or a :class:`Particled` when a particle marker follows a placeholder in it."""
+        if "{" not in text or MARKER.search(text) is None:
+            return text
+        found = cls(text)
+        found.parts = tuple(MARKER.split(text))
+        found.markers = tuple(MARKER.findall(text))
+        return found
+
+    def fill(self, values: Mapping[str, object], undecided: set[str]) -> str:
+        out = self.parts[0].format_map(values)
+        for marker, part in zip(self.markers, self.parts[1:], strict=True):
+            form, known = choose(marker, out)
+            if not known:
+                undecided.add(f"{out[-40:]}{marker}")
+            out += form + part.format_map(values)
+        return out
+
+
 # -- one language ---------------------------------------------------------------------------------
 
 
@@ -179,7 +208,7 @@ class Texts:
     ``pack`` maps the show pack's English texts to this language (the pack's own translations, checked by the
     loader); ``tr.pack(text)`` looks one up."""
 
-    __slots__ = ("_get", "_pack", "_plural_form", "lang", "misses")
+    __slots__ = ("_get", "_pack", "_plural_form", "lang", "misses", "undecided")
 
     def __init__(self, lang: Language, table: Table, pack: Mapping[str, str] | None = None) -> None:
         self.lang = lang
@@ -191,11 +220,14 @@ class Texts:
         #: Messages asked for that the catalogue does not have (shown in English): a message passed through a name
         #: extraction does not know, or a catalogue not updated. Tests assert it stays empty.
         self.misses: set[str] = set()
+        #: Particles after an inserted text whose final sound could not be read (a mention, an emoji): shown in
+        #: their written form ``이(가)``. Tests assert it stays empty.
+        self.undecided: set[str] = set()
 
     def with_pack(self, pack: Mapping[str, str]) -> Texts:
         copy = Texts.__new__(Texts)
         copy.lang, copy._get, copy._plural_form = self.lang, self._get, self._plural_form
-        copy._pack, copy.misses = pack, self.misses
+        copy._pack, copy.misses, copy.undecided = pack, self.misses, self.undecided
         return copy
 
     def _gettext(self, message: str) -> str:
@@ -254,7 +286,11 @@ class Texts:
         return str(value)
 
     def _format(self, text: str, params: Mapping[str, object]) -> str:
-        return text.format_map({key: self._value(value) for key, value in params.items()})
+        values = {key: self._value(value) for key, value in params.items()}
+        if text.__class__ is str:
+            return text.format_map(values)
+        assert isinstance(text, Particled)
+        return text.fill(values, self.undecided)
 
     def _value(self, value: object) -> object:
         if isinstance(value, str | int | float):
@@ -375,9 +411,9 @@ def _catalogue(lang: Language) -> Table:
         if isinstance(message.id, list | tuple):
             strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
             for form, text in enumerate(strings):
-                messages[(prefix + message.id[0], form)] = str(text)
+                messages[(prefix + message.id[0], form)] = Particled.of(str(text))
         else:
-            messages[prefix + message.id] = str(message.string)
+            messages[prefix + message.id] = Particled.of(str(message.string))
     expression = catalog.plural_expr.strip("() ")
     return Table(messages, _one_form if expression == "0" else gettext.c2py(catalog.plural_expr))
 

@@ -26,6 +26,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from . import DOMAIN, KEYWORDS, LANGUAGES, SOURCE
+from .particles import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: bot/, cogs/
 LOCALE_DIR = Path(__file__).resolve().parent
@@ -241,7 +242,64 @@ def problems(lang: str, catalog: Catalog, expected: Catalog) -> list[str]:
             dropped = wanted - got - (optional if index == 0 else set())
             if dropped:
                 found.append(f"{lang}: {label} drops placeholder(s) {sorted(dropped)}")
+            if lang == "ko":
+                found += [f"{lang}: {label}: {problem}" for problem in particle_problems(text)]
     return found
+
+
+# -- particles after placeholders (Korean) ---------------------------------------------------------------------------
+
+#: What may stand between a placeholder and its particle: closing quotes, brackets and Discord markup.
+_CLOSERS = "\"'”’»」』)]*_~`"
+_PLACEHOLDER_END = re.compile(r"\}([" + re.escape(_CLOSERS) + "]*)")
+#: A particle written in one of its two forms (the form depends on the word before it).
+_FIXED = re.compile(
+    r"이나|이라|이랑|이에요|이었|이(?![상하내후전름])|가(?![지량])|을|를|은|는|와|과|으로|로|나|라|랑|예요|였|야"
+)
+_MENTION = re.compile(r"<(?:@[!&]?|#)\{\w+\}>$")
+
+
+def particle_problems(text: str) -> list[str]:
+    """A Korean translation's particles: after a placeholder they are written as markers (``{when}(이)나``), chosen
+    from the inserted text when it is rendered; a marker needs a placeholder before it, and a name the reader's
+    client shows (a mention) cannot choose one."""
+    found: list[str] = []
+    for end in _PLACEHOLDER_END.finditer(text):
+        after = text[end.end() :]
+        if MARKER.match(after):
+            continue
+        fixed = _FIXED.match(after)
+        if fixed:
+            start = text.rfind("{", 0, end.start())
+            field = text[start : end.start() + 1]
+            marker = _marker_for(fixed.group(0))
+            found.append(
+                f"the particle {fixed.group(0)!r} after {field} is fixed: write {field}{end.group(1)}{marker} so it "
+                "fits the text inserted"
+            )
+    for marked in MARKER.finditer(text):
+        before = text[: marked.start()].rstrip(_CLOSERS + ">")
+        if not before.endswith("}"):
+            found.append(f"the particle {marked.group(0)!r} follows no placeholder: write the form that fits")
+        elif _MENTION.search(text[: marked.start()]):
+            found.append(
+                f"the particle {marked.group(0)!r} follows a mention, whose name only the reader sees: put a noun "
+                "between (`<#{channel}> 채널이`)"
+            )
+    return found
+
+
+def _marker_for(particle: str) -> str:
+    for pair in ("이(가)", "을(를)", "은(는)", "과(와)", "아(야)"):
+        if particle in (pair[0], pair[2]):
+            return pair
+    if particle in ("으로", "로"):
+        return "(으)로"
+    if particle in ("이에요", "예요"):
+        return "(이)에요"
+    if particle in ("이었", "였"):
+        return "(이)었"
+    return "(이)" + particle.removeprefix("이")
 
 
 def _label(message: Message) -> str:

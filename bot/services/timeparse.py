@@ -924,11 +924,17 @@ def _hour_for_part(
         if clock.bare and 1 <= hour <= 12:
             other = hour + 12 if hour < 12 else 12
             if refuse.korean:
+                # The hint keeps the minutes the member typed: 8시 반 -> 20시 30분.
+                hint = (
+                    msg("{hour}시", hour=other)
+                    if not clock.minute
+                    else msg("{hour}시 {minute}분", hour=other, minute=clock.minute)
+                )
                 raise refuse.refuse(
                     msg(
-                        '"{text}" could be morning or evening: write 오전 {text} or 오후 {text} (or {other}시).',
+                        '"{text}" could be morning or evening: write 오전 {text} or 오후 {text} (or {other}).',
                         text=clock.text,
-                        other=other,
+                        other=hint,
                     ),
                     msg('"{text}": 오전 or 오후?', text=clock.text),
                     AmbiguousTime,

@@ -181,7 +181,7 @@ def test_korean_refusals_read_in_korean():
     with pytest.raises(AmbiguousTime) as caught:
         parse_when("9시", SEOUL, NOW)
     assert KO.render(caught.value.message) == (
-        '"9시"은(는) 오전일 수도 오후일 수도 있어요. 오전 9시이나 오후 9시(또는 21시)로 적어 주세요. '
+        '"9시"는 오전일 수도 오후일 수도 있어요. 오전 9시나 오후 9시(또는 21시)로 적어 주세요. '
         '"금요일 오후 8시", "내일 21:00", "2026-12-02 20:30", "2시간 후"처럼 써 보세요.'
     )
     with pytest.raises(PastTime) as caught:
