@@ -25,7 +25,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import DOMAIN, KEYWORDS, LANGUAGES, SOURCE
+from . import DOMAIN, KEYWORDS, SOURCE, languages
 from .particles import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: bot/, cogs/
@@ -45,7 +45,8 @@ def mo_path(lang: str) -> Path:
 
 
 def translated_languages() -> tuple[str, ...]:
-    return tuple(lang for lang in LANGUAGES if lang != SOURCE)
+    """Every language with a catalogue in the package (a new folder ``bot/locale/<lang>/LC_MESSAGES`` is one)."""
+    return tuple(lang for lang in languages() if lang != SOURCE and po_path(lang).exists())
 
 
 # -- extraction ----------------------------------------------------------------------------------

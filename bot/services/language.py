@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from bot.catalog import Catalog
 from bot.clock import epoch
-from bot.locale import LANGUAGES, Language, Texts, language_of, texts
+from bot.locale import SOURCE, Language, Texts, language_of, languages, texts
 from bot.store import Database, members
 
 from .cache import Cache
@@ -50,7 +50,7 @@ class LanguageService:
 
     def load(self) -> None:
         """Every language's catalogue, now (raises :class:`~bot.locale.CatalogueMissing`)."""
-        for lang in LANGUAGES:
+        for lang in languages():
             self.texts(lang)
 
     def member(self, locale: object) -> Texts:
@@ -130,6 +130,6 @@ class LanguageService:
                 out[user_id] = self.member(locale)
                 continue
             if fallback is None:
-                fallback = await self.server(guild_id) if guild_id is not None else self.texts(LANGUAGES[0])
+                fallback = await self.server(guild_id) if guild_id is not None else self.texts(SOURCE)
             out[user_id] = fallback
         return out
