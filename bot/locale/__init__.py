@@ -115,6 +115,13 @@ def add_language(lang: Language, catalogue: Catalog) -> None:
     _LANGUAGE_OF.clear()
 
 
+def drop_language(lang: Language) -> None:
+    """Stop speaking a language added with :func:`add_language`."""
+    _ADDED.pop(lang, None)
+    texts.cache_clear()
+    _LANGUAGE_OF.clear()
+
+
 # -- values that are rendered late ---------------------------------------------------------------
 
 
@@ -371,13 +378,13 @@ class Texts:
     # English one is the id), the names (weekdays, months, units) come from CLDR for the language's locale. A new
     # language brings its patterns in its catalogue and gets its names from CLDR: no code.
 
-    def _locale(self) -> Any:
-        from babel import Locale, UnknownLocaleError
+    @property
+    def cldr(self) -> str:
+        """The CLDR locale this language's names come from (``"ko"``, ``"en"``): for Babel's other tables."""
+        return str(self._locale())
 
-        try:
-            return Locale.parse(self._cldr)
-        except (UnknownLocaleError, ValueError):  # a pseudo-locale or a locale CLDR lacks: its base language's
-            return Locale.parse(self._cldr.split("_")[0]) if "_" in self._cldr else Locale.parse(SOURCE_CLDR)
+    def _locale(self) -> Any:
+        return _cldr_locale(self._cldr)
 
     def _date(self, key: object, pattern: str, value: dt.date | dt.datetime, zone: dt.tzinfo | None = None) -> str:
         found = self._formats.get(key)
@@ -395,11 +402,8 @@ class Texts:
 
     def weekday(self, weekday: int) -> str:
         """``Wednesday`` / ``수요일`` (Monday == 0)."""
-        key = ("weekday", weekday)
-        found = self._formats.get(key)
-        if found is None:
-            found = self._formats[key] = str(self._locale().days["format"]["wide"][weekday])
-        return found
+        monday = dt.date(2024, 1, 1)
+        return self._date(("weekday", weekday), self.ctx("date format", "EEEE"), monday + dt.timedelta(days=weekday))
 
     def every(self, weekday: int) -> str:
         """``Wednesdays`` / ``매주 수요일``."""
@@ -536,6 +540,19 @@ def texts(lang: Language) -> Texts:
 
 def english() -> Texts:
     return texts(SOURCE)
+
+
+@functools.cache
+def _cldr_locale(name: str) -> Any:
+    """Babel's locale for ``name``; for one CLDR lacks (a pseudo-locale), its base language's, else English's."""
+    from babel import Locale, UnknownLocaleError
+
+    for candidate in (name, name.split("_")[0], SOURCE_CLDR):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("CLDR has no English")  # pragma: no cover
 
 
 def load_all() -> None:

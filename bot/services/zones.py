@@ -481,7 +481,7 @@ class MetazoneName:
     metazone: str
 
     def render(self, tr: Texts) -> str:
-        names = _cldr(tr.lang).meta_zones.get(self.metazone) or _cldr("en").meta_zones.get(self.metazone) or {}
+        names = _cldr(tr.cldr).meta_zones.get(self.metazone) or _cldr("en").meta_zones.get(self.metazone) or {}
         long = names.get("long", {})
         return str(long.get("generic") or long.get("standard") or self.metazone.replace("_", " "))
 
