@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -148,3 +149,30 @@ def test_every_language_loads():
     assert languages()[:2] == ("en", "ko")  # found in the package: English (the source) and every catalogue
     for lang in languages():
         assert texts(lang).lang == lang
+
+
+def test_a_date_format_must_be_a_pattern():
+    """Date formats are LDML patterns in the catalogue: a translator's literal words must be quoted."""
+    expected = Catalog()
+    expected.add("EEE d MMM y", context="date format")
+    fine = Catalog(locale="ko")
+    fine.add("EEE d MMM y", "y년 M월 d일 (E)", context="date format")
+    assert tool.problems("ko", fine, expected) == []
+    wrong = Catalog(locale="ko")
+    wrong.add("EEE d MMM y", "d MMM y, the day", context="date format")
+    assert tool.problems("ko", wrong, expected) == [
+        "ko: [date format] 'EEE d MMM y' uses 't', which are not date fields: quote literal text, 'like this'"
+    ]
+
+
+def test_dates_weekdays_and_offsets_come_from_cldr_with_the_catalogues_patterns():
+    day = dt.date(2026, 12, 4)
+    assert (EN.short_day(day), KO.short_day(day)) == ("Fri 04 Dec", "12월 4일 (금)")
+    assert (EN.weekly_time(2, dt.time(21)), KO.weekly_time(2, dt.time(21))) == ("Wed 21:00", "수요일 21:00")
+    moment = dt.datetime(2026, 12, 4, 11, 30, tzinfo=dt.UTC)
+    seoul = ZoneInfo("Asia/Seoul")
+    assert EN.moment(moment, seoul) == "Fri 4 Dec 2026 20:30"
+    assert KO.moment(moment, seoul) == "2026년 12월 4일 (금) 20:30"
+    assert (EN.offset(86400), KO.offset(86400)) == ("1d", "1일")
+    assert (EN.offset(600), KO.offset(600)) == ("10m", "10분")
+    assert (EN.join(["A", "B", "C"], last="or"), KO.join(["A", "B", "C"], last="or")) == ("A, B or C", "A, B 또는 C")

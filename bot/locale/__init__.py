@@ -366,13 +366,22 @@ class Texts:
     # formats
 
     def join(self, items: Iterable[object], *, last: Literal["or", "and"] = "and") -> str:
+        """``A, B or C``: CLDR's separator for the locale, and the catalogue's last link (Korean says ``A, B, C`` and
+        ``A, B 또는 C`` where CLDR's ``및`` would read like a form)."""
         shown = [self.render(item) for item in items]
         if len(shown) <= 1:
             return "".join(shown)
-        head = ", ".join(shown[:-1])
+        head = self._separator().join(shown[:-1])
         if last == "or":
             return self.tr("{items} or {last}", items=head, last=shown[-1])
         return self.tr("{items} and {last}", items=head, last=shown[-1])
+
+    def _separator(self) -> str:
+        found = self._formats.get("separator")
+        if found is None:
+            middle = str(self._locale().list_patterns["standard"]["middle"])  # "{0}, {1}"
+            found = self._formats["separator"] = middle.replace("{0}", "").replace("{1}", "")
+        return found
 
     # Dates, weekdays and durations: the patterns are messages of the context ``date format`` (LDML patterns, the
     # English one is the id), the names (weekdays, months, units) come from CLDR for the language's locale. A new

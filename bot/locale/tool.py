@@ -231,6 +231,9 @@ def problems(lang: str, catalog: Catalog, expected: Catalog) -> list[str]:
         if not _translated(translation):
             found.append(f"{lang}: {label} has no translation")
             continue
+        if message.context == "date format":
+            found += _pattern_problems(lang, label, _strings(translation.string)[0])
+            continue
         ids = _strings(message.id)
         wanted = placeholders(ids[0]) | (placeholders(ids[1]) if len(ids) > 1 else frozenset())
         # A language with several plural forms may leave the number out of its singular ("a story note"); one
@@ -288,6 +291,26 @@ def particle_problems(text: str) -> list[str]:
                 "between (`<#{channel}> 채널이`)"
             )
     return found
+
+
+def _pattern_problems(lang: str, label: str, pattern: str) -> list[str]:
+    """A date format must be an LDML pattern (``y년 M월 d일 (E)``): letters are fields, literal text is quoted."""
+    from babel.dates import parse_pattern
+
+    try:
+        parse_pattern(pattern)
+    except (ValueError, KeyError) as error:
+        return [f"{lang}: {label} is not a date pattern ({error}): quote literal letters, 'like this'"]
+    unquoted = re.sub(r"'[^']*'", "", pattern)
+    strange = sorted({ch for ch in unquoted if ch.isascii() and ch.isalpha() and ch not in _FIELDS})
+    if strange:
+        letters = "".join(strange)
+        return [f"{lang}: {label} uses {letters!r}, which are not date fields: quote literal text, 'like this'"]
+    return []
+
+
+#: LDML's field letters (https://unicode.org/reports/tr35/tr35-dates.html#Date_Field_Symbol_Table).
+_FIELDS = frozenset("GyYuUrQqMLlwWdDFgEeOcabBhHKkjJCmsSAzZvVXx")
 
 
 def _marker_for(particle: str) -> str:
