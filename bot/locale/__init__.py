@@ -245,13 +245,40 @@ class Particled(str):
         return found
 
     def fill(self, values: Mapping[str, object], undecided: set[str]) -> str:
-        out = self.parts[0].format_map(values)
-        for marker, part in zip(self.markers, self.parts[1:], strict=True):
-            form, known = choose(marker, out)
-            if not known:
+        parts = self.parts
+        out = parts[0].format_map(values)
+        after = 1
+        for marker in self.markers:
+            form = _particle(marker, out)
+            if form is None:
                 undecided.add(f"{out[-40:]}{marker}")
-            out += form + part.format_map(values)
+                form = marker
+            part = parts[after]
+            after += 1
+            out += form + (part.format_map(values) if "{" in part else part)
         return out
+
+
+#: Particles already chosen, by marker and the end of the text before them (the same values come back: zone names,
+#: episode numbers), so choosing one costs a dict lookup.
+_CHOSEN: dict[tuple[str, str], str | None] = {}
+
+
+def _particle(marker: str, before: str) -> str | None:
+    """The form of ``marker`` after ``before``; None when its sound cannot be read."""
+    tail = before[-24:]
+    key = (marker, tail)
+    try:
+        return _CHOSEN[key]
+    except KeyError:
+        pass
+    form, known = choose(marker, before)
+    found = form if known else None
+    if not tail.endswith(":R>"):  # a relative timestamp reads 후 or 전 depending on when: not kept
+        if len(_CHOSEN) > 8192:
+            _CHOSEN.clear()
+        _CHOSEN[key] = found
+    return found
 
 
 # -- one language ---------------------------------------------------------------------------------
