@@ -9,6 +9,11 @@ Code that cannot render yet (services, which do not know who reads the answer) b
 reader's language: ``tr("Episode {n}", n=3)``, ``tr.plural(...)``, ``tr.render(a_msg)``. Parameters may be
 other messages, or values that format themselves per language (:class:`OneOf`, :class:`Day`).
 
+Which languages there are is data: English and every catalogue folder in the package (:func:`languages`), or one
+added from memory (:func:`add_language`). Dates, weekdays and durations are CLDR's for the language's locale, shaped
+by patterns in its catalogue; Korean particles after a placeholder are chosen from the inserted text
+(:mod:`bot.locale.particles`).
+
 The extraction keywords (see :data:`KEYWORDS`) are ``tr``, ``msg``, ``plural``, ``plural_msg``, ``ctx``, ``ctx_msg``
 and ``UserError``: pass
 the English text to them as a literal, never an f-string, so ``python -m bot.locale update`` finds it.

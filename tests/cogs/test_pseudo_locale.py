@@ -107,6 +107,7 @@ async def _tour(h, staff, clock) -> None:
     await h.invoke("airing info", guild_id=DM, locale=XA)
     await h.invoke("airing remind-me", setting="on", locale=XA)
     await h.invoke("airing remind-me", setting="off", locale=XA)
+    await h.invoke("airing remind-me", setting="on", guild_id=DM, locale=XA)
     # progress
     await h.invoke("progress show", locale=XA)
     await h.invoke("progress set", episode=2, locale=XA)
@@ -133,6 +134,9 @@ async def _tour(h, staff, clock) -> None:
     await h.invoke("setup reminders", before="blorp", user=staff, locale=XA)
     await h.invoke("setup staff", channel=mods, user=staff, locale=XA)
     await h.invoke("setup airing", channel=airing, user=staff, locale=XA)
+    await h.invoke("setup language", language="en", user=staff, locale=XA)
+    await h.invoke("setup reset", setting="language", user=staff, locale=XA)
+    await h.bot.services.guilds.set_language(h.guild_id, XA, NOW)  # Discord has no choice for a pseudo-locale
     await h.invoke("setup show", user=staff, locale=XA)
     h.enforce_discord_rules = False
     await h.invoke("setup spoilers", line=3, user=fan, locale=XA)
@@ -143,6 +147,7 @@ async def _tour(h, staff, clock) -> None:
     await h.click("runon:catchup:mark:2000:3", user=h.member(2001, name="other"), locale=XA)
     await h.click("runon:catchup:mark:2000:3", locale=XA)
     await h.invoke("catchup", locale=XA)
+    await h.invoke("catchup", guild_id=DM, locale=XA)
     await h.invoke("catchup", to=5, guild_id=DM, locale=XA)
     # episode polls and ratings
     await h.invoke("setup pulse", setting="off", user=staff, locale=XA)
@@ -151,6 +156,7 @@ async def _tour(h, staff, clock) -> None:
     await h.invoke("pulse", episode=9, locale=XA)
     await h.invoke("pulse", episode=2, public=True, locale=XA)
     # discussion and spoilers
+    await h.invoke("discuss", episode=2, locale=XA)
     await h.invoke("discuss", episode=2, locale=XA)
     await h.invoke("spoiler", episode=5, text="this scene", locale=XA)
     await h.invoke("spoiler", episode=5, text="again", locale=XA)  # refused: cooldown
@@ -176,6 +182,7 @@ async def _tour(h, staff, clock) -> None:
     await h.invoke("calendar server", locale=XA)
     await h.invoke("calendar mine", user=friend, locale=XA)
     await h.invoke("calendar mine", locale=XA)
+    await h.invoke("calendar server", guild_id=DM, locale=XA)
     await tick_at(h, clock, NOW)  # the reminder, pinging who is going
     await tick_at(h, clock, NOW + dt.timedelta(minutes=30))  # the friend's own reminder, by DM
     [own] = h.channel_messages(h._dm_channel_id(2600))
