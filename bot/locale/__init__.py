@@ -256,7 +256,8 @@ class Particled(str):
         for marker in self.markers:
             form = _particle(marker, out)
             if form is None:
-                undecided.add(f"{out[-40:]}{marker}")
+                if len(undecided) < 1000:  # for tests and a curious admin: bounded in a long-running bot
+                    undecided.add(f"{out[-40:]}{marker}")
                 form = marker
             part = parts[after]
             after += 1
