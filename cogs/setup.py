@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
-from bot.locale import language_of, native_name, parse_language
+from bot.locale import choice_name, language_of, native_name, parse_language, shipped_languages
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
@@ -339,9 +339,9 @@ Setting = Literal[
     "airing posts", "episode polls", "language", "everything",
 ]  # fmt: skip
 
+#: Every language of the package (a new catalogue is a new choice), then "automatic".
 LANGUAGE_CHOICES = [
-    app_commands.Choice(name="English", value="en"),
-    app_commands.Choice(name="한국어 (Korean)", value="ko"),
+    *(app_commands.Choice(name=choice_name(lang), value=lang) for lang in shipped_languages()),
     app_commands.Choice(name="Automatic: the server's Discord language", value="auto"),
 ]
 

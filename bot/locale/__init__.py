@@ -73,10 +73,14 @@ def _packaged() -> tuple[Language, ...]:
     return tuple(sorted(found))
 
 
+def shipped_languages() -> tuple[Language, ...]:
+    """The languages of the package's catalogues; English first (the source language, and the fallback)."""
+    return (SOURCE, *(lang for lang in _packaged() if lang != SOURCE))
+
+
 def languages() -> tuple[Language, ...]:
-    """Every language the bot speaks; English first (the source language, and the fallback)."""
-    extra = tuple(lang for lang in sorted(_ADDED) if lang not in _packaged())
-    return (SOURCE, *(lang for lang in _packaged() if lang != SOURCE), *extra)
+    """Every language the bot speaks: the package's, then any added from memory (:func:`add_language`)."""
+    return (*shipped_languages(), *(lang for lang in sorted(_ADDED) if lang not in _packaged()))
 
 
 _LANGUAGE_OF: dict[str, Language] = {}
@@ -111,6 +115,19 @@ def native_name(lang: Language) -> str:
         return lang
     name = locale.get_language_name(locale)
     return name[:1].upper() + name[1:] if name else lang
+
+
+def choice_name(lang: Language) -> str:
+    """A language as a menu lists it: its own name, with the English one after it where they differ
+    (``English``, ``한국어 (Korean)``)."""
+    from babel import Locale, UnknownLocaleError
+
+    own = native_name(lang)
+    try:
+        english = Locale.parse(lang.replace("-", "_")).get_language_name(SOURCE_CLDR)
+    except (UnknownLocaleError, ValueError):
+        return own
+    return own if not english or english == own else f"{own} ({english})"
 
 
 def add_language(lang: Language, catalogue: Catalog) -> None:
