@@ -154,8 +154,8 @@ def _english(word: str) -> Sound:
         return _LETTERS.get(word[-1].upper(), "vowel")  # type: ignore[return-value]
     if lower.endswith("ng"):
         return "consonant"  # 링, 송
-    if lower.endswith("l") or (lower.endswith("le") and len(lower) > 2 and lower[-3] not in _VOWELS):
-        return "rieul"  # 서울, 호텔, 테이블
+    if lower.endswith(("l", "le")):
+        return "rieul"  # 서울, 호텔, 테이블, 파일
     if lower[-1] in "mn" or (lower[-1] == "e" and len(lower) > 2 and lower[-2] in "mn" and lower[-3] in _VOWELS):
         return "consonant"  # 팀, 런던, 타임, 폰
     if lower.endswith("ook"):
