@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 
 from bot.client import describe_error
 from bot.locale import texts, tool
+from bot.locale.particles import MARKER
 from tests.conftest import PACK
 from tests.harness import DM
 
@@ -318,6 +319,7 @@ async def test_a_korean_member_reads_korean_everywhere(korean_server, staff, clo
     assert not [text for _, text in traffic(h) if "오류 ID" in text]  # mistakes are answered, nothing crashed
     assert not h.bot.services.language.texts("ko").misses  # every message asked for was in the Korean catalogue
     assert not h.bot.services.language.texts("ko").undecided  # every particle fits the word before it
+    assert not [text for _, text in traffic(h) if MARKER.search(text)]  # none is left as 이(가), 을(를), (으)로
     check_korean(h, catalog)
 
 
