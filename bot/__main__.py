@@ -32,7 +32,7 @@ from dotenv import load_dotenv
 
 from .catalog import Catalog, PackError, load_catalog
 from .client import RunOnBot, ShardedRunOnBot, invite_url, required_permissions
-from .locale import LANGUAGES, NATIVE_NAMES, CatalogueMissing, load_all
+from .locale import CatalogueMissing, languages, load_all, native_name
 from .permissions import FEATURES, humanize, required_permission_names
 from .settings import Settings, SettingsError, database_url_of, load_settings
 from .store import Database, DatabaseProblem, backup, inspect, latest_version
@@ -475,7 +475,7 @@ async def _check(settings: Settings) -> int:
     problems.extend(db_problems)
     try:
         load_all()
-        print("Languages: " + ", ".join(f"{NATIVE_NAMES[lang]} ({lang})" for lang in LANGUAGES))
+        print("Languages: " + ", ".join(f"{native_name(lang)} ({lang})" for lang in languages()))
     except CatalogueMissing as exc:
         problems.append(str(exc))
     if catalog is not None:

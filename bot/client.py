@@ -363,6 +363,16 @@ class RunOnBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
 
+    async def on_interaction(self, interaction: discord.Interaction[RunOnBot]) -> None:
+        """Remember the member's Discord language for what the bot writes to them later (reminder DMs). Runs beside
+        the interaction's handler, never before it; a write happens only when the language changed."""
+        try:
+            await self.services.language.remember(
+                interaction.user.id, interaction.locale, interaction.id, self.services.clock()
+            )
+        except Exception:  # a failed write only means a DM in the server's language
+            log.warning("could not remember the language of user %s", interaction.user.id, exc_info=True)
+
 
 class ShardedRunOnBot(RunOnBot, commands.AutoShardedBot):
     """The bot running the shards it was given (``SHARD_COUNT`` with ``SHARD_IDS``, or a cluster's share).

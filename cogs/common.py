@@ -253,7 +253,7 @@ def require_manage_guild(interaction: discord.Interaction[Any]) -> None:
 def zone_choices(current: str, tr: Texts) -> list[app_commands.Choice[str]]:
     """Autocomplete for an IANA time-zone option (city search in English and Korean); Korean readers see the
     city first ("서울 (Asia/Seoul)"), the value is always the IANA name."""
-    return [app_commands.Choice(name=zone_label(z, tr.lang), value=z) for z in search_zones(current, 25)]
+    return [app_commands.Choice(name=zone_label(z, tr.cldr), value=z) for z in search_zones(current, 25)]
 
 
 def watched_text(tr: Texts, horizon: int) -> str:

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.locale import LANGUAGES, Msg, msg
+from bot.locale import Msg, languages, msg
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services import Services
 from bot.services.discussion import (
@@ -275,7 +275,7 @@ class Discussion(commands.Cog):
         perms = forum.permissions_for(guild.me)
         usable = [tag for tag in forum.available_tags if not tag.moderated or perms.manage_threads]
         wanted = tag_name(tr, episode)
-        names = {tag_name(self.services.language.texts(lang), episode).casefold() for lang in LANGUAGES}
+        names = {tag_name(self.services.language.texts(lang), episode).casefold() for lang in languages()}
         for preferred in (True, False):
             for tag in usable:
                 if tag.name.casefold() == wanted.casefold() or (not preferred and tag.name.casefold() in names):

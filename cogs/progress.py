@@ -42,6 +42,7 @@ class ConfirmForget(SafeButton, template=r"runon:forget:(?P<user>\d{1,21})"):
     async def handle(self, interaction: Interaction) -> None:
         services = services_of(interaction)
         tr = member_texts(interaction)
+        await services.language.forgetting(interaction.user.id, interaction.id)  # not remembered again meanwhile
         forgotten = await services.progress.forget(interaction.user.id, services.clock())
         text = (
             tr.plural(

@@ -15,7 +15,7 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
 from bot.services import Services
-from bot.services.rewatch import Airing, Position, format_slots, parse_slots, paused_since, position
+from bot.services.rewatch import Airing, Position, parse_slots, paused_since, position
 
 from .common import (
     BRAND,
@@ -36,9 +36,7 @@ log = logging.getLogger(__name__)
 
 def slots_text(tr: Texts, slots: Sequence[Slot]) -> str:
     """``Wed 21:00, Thu 21:00`` / ``수요일 21:00, 목요일 21:00``."""
-    if not tr.korean:
-        return format_slots(slots)
-    return ", ".join(f"{tr.weekday(s.weekday)} {s.time:%H:%M}" for s in slots)
+    return ", ".join(tr.weekly_time(s.weekday, s.time) for s in slots)
 
 
 def schedule_lines(tr: Texts, schedule: Sequence[Airing], at: Position, until: dt.datetime) -> list[str]:

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
-from bot.locale import NATIVE_NAMES, language_of, parse_language
+from bot.locale import choice_name, language_of, native_name, parse_language, shipped_languages
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
@@ -126,12 +126,12 @@ def offsets_text(tr: Texts, config: GuildConfig) -> str:
 def language_text(tr: Texts, config: GuildConfig, guild: discord.Guild | None, guild_locale: object) -> str:
     """The language of the server's public posts, and where it comes from."""
     if config.language is not None:
-        return tr("{language} (chosen with `/setup language`)", language=NATIVE_NAMES[config.language])
+        return tr("{language} (chosen with `/setup language`)", language=native_name(config.language))
     automatic = language_of(getattr(guild, "preferred_locale", None) or guild_locale)
     return tr(
-        "{language}: the server's Discord language (Server Settings > Community > General); change it with "
+        "{language}: the server's Discord language (Server Settings > Community > Overview); change it with "
         "`/setup language`",
-        language=NATIVE_NAMES[automatic],
+        language=native_name(automatic),
     )
 
 
@@ -354,9 +354,9 @@ Setting = Literal[
     "airing posts", "episode polls", "language", "everything",
 ]  # fmt: skip
 
+#: Every language of the package (a new catalogue is a new choice), then "automatic".
 LANGUAGE_CHOICES = [
-    app_commands.Choice(name="English", value="en"),
-    app_commands.Choice(name="한국어 (Korean)", value="ko"),
+    *(app_commands.Choice(name=choice_name(lang), value=lang) for lang in shipped_languages()),
     app_commands.Choice(name="Automatic: the server's Discord language", value="auto"),
 ]
 

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 import textwrap
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.locale import LANGUAGES, Msg, OneOf, language_of, msg, texts, tool
+from bot.locale import Msg, OneOf, language_of, languages, msg, texts, tool
 
 KO_PO = tool.po_path("ko")
 EN = texts("en")
@@ -146,8 +147,8 @@ def test_a_message_renders_late_in_the_readers_language_with_nested_messages():
 
 
 def test_every_language_loads():
-    assert LANGUAGES == ("en", "ko")
-    for lang in LANGUAGES:
+    assert languages()[:2] == ("en", "ko")  # found in the package: English (the source) and every catalogue
+    for lang in languages():
         assert texts(lang).lang == lang
 
 
@@ -217,5 +218,32 @@ def test_netflix_and_discords_permission_names_in_korean():
     }
     for name, (english, korean) in renamed.items():
         assert (label(EN, name), label(KO, name)) == (english, korean)
-    language = "{language}: the server's Discord language (Server Settings > Community > General); change it with "
-    assert "(서버 설정 > 커뮤니티 > 일반)" in KO(language + "`/setup language`", language="한국어")
+    language = "{language}: the server's Discord language (Server Settings > Community > Overview); change it with "
+    assert "(서버 설정 > 커뮤니티 > 개요)" in KO(language + "`/setup language`", language="한국어")
+
+
+def test_a_date_format_must_be_a_pattern():
+    """Date formats are LDML patterns in the catalogue: a translator's literal words must be quoted."""
+    expected = Catalog()
+    expected.add("EEE d MMM y", context="date format")
+    fine = Catalog(locale="ko")
+    fine.add("EEE d MMM y", "y년 M월 d일 (E)", context="date format")
+    assert tool.problems("ko", fine, expected) == []
+    wrong = Catalog(locale="ko")
+    wrong.add("EEE d MMM y", "d MMM y, the day", context="date format")
+    assert tool.problems("ko", wrong, expected) == [
+        "ko: [date format] 'EEE d MMM y' uses 't', which are not date fields: quote literal text, 'like this'"
+    ]
+
+
+def test_dates_weekdays_and_offsets_come_from_cldr_with_the_catalogues_patterns():
+    day = dt.date(2026, 12, 4)
+    assert (EN.short_day(day), KO.short_day(day)) == ("Fri 04 Dec", "12월 4일 (금)")
+    assert (EN.weekly_time(2, dt.time(21)), KO.weekly_time(2, dt.time(21))) == ("Wed 21:00", "수요일 21:00")
+    moment = dt.datetime(2026, 12, 4, 11, 30, tzinfo=dt.UTC)
+    seoul = ZoneInfo("Asia/Seoul")
+    assert EN.moment(moment, seoul) == "Fri 4 Dec 2026 20:30"
+    assert KO.moment(moment, seoul) == "2026년 12월 4일 (금) 20:30"
+    assert (EN.offset(86400), KO.offset(86400)) == ("1d", "1일")
+    assert (EN.offset(600), KO.offset(600)) == ("10m", "10분")
+    assert (EN.join(["A", "B", "C"], last="or"), KO.join(["A", "B", "C"], last="or")) == ("A, B or C", "A, B 또는 C")

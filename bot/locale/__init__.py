@@ -9,6 +9,11 @@ Code that cannot render yet (services, which do not know who reads the answer) b
 reader's language: ``tr("Episode {n}", n=3)``, ``tr.plural(...)``, ``tr.render(a_msg)``. Parameters may be
 other messages, or values that format themselves per language (:class:`OneOf`, :class:`Day`).
 
+Which languages there are is data: English and every catalogue folder in the package (:func:`languages`), or one
+added from memory (:func:`add_language`). Dates, weekdays and durations are CLDR's for the language's locale, shaped
+by patterns in its catalogue; Korean particles after a placeholder are chosen from the inserted text
+(:mod:`bot.locale.particles`).
+
 The extraction keywords (see :data:`KEYWORDS`) are ``tr``, ``msg``, ``plural``, ``plural_msg``, ``ctx``, ``ctx_msg``
 and ``UserError``: pass
 the English text to them as a literal, never an f-string, so ``python -m bot.locale update`` finds it.
@@ -24,14 +29,18 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
-Language = Literal["en", "ko"]
-#: Every language the bot speaks; English first (the source language, and the fallback).
-LANGUAGES: Final[tuple[Language, ...]] = ("en", "ko")
+from .particles import MARKER, choose
+
+#: A language the bot speaks, named by its catalogue's folder: ``"en"``, ``"ko"``, ``"en-XA"``. Which languages
+#: there are is data: English (the source) and every catalogue in the package (:func:`languages`).
+Language = str
 SOURCE: Final[Language] = "en"
-#: What a language is called in its own words (for /setup language).
-NATIVE_NAMES: Final[dict[Language, str]] = {"en": "English", "ko": "한국어"}
+#: The CLDR locale whose names (weekdays, months, units) the source language uses; its patterns are the message
+#: ids under the context ``date format``.
+SOURCE_CLDR: Final = "en"
 DOMAIN: Final = "messages"
 #: Babel keywords for extraction: function name -> argument positions (``(1, "c")`` is a context argument).
 KEYWORDS: Final[dict[str, Any]] = {
@@ -44,25 +53,95 @@ KEYWORDS: Final[dict[str, Any]] = {
     "ctx_msg": ((1, "c"), 2),
 }
 
-_EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_KO_WEEKDAYS = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
-
 
 class CatalogueMissing(Exception):
     """A language's compiled catalogue is not in the package (run ``python -m bot.locale compile``)."""
 
 
+#: Languages added at run time from a catalogue in memory (:func:`add_language`), beside the package's.
+_ADDED: dict[Language, Table] = {}
+
+
+@functools.cache
+def _packaged() -> tuple[Language, ...]:
+    root = resources.files("bot.locale")
+    found = [
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir() and any((entry / "LC_MESSAGES" / f"{DOMAIN}.{ext}").is_file() for ext in ("mo", "po"))
+    ]
+    return tuple(sorted(found))
+
+
+def shipped_languages() -> tuple[Language, ...]:
+    """The languages of the package's catalogues; English first (the source language, and the fallback)."""
+    return (SOURCE, *(lang for lang in _packaged() if lang != SOURCE))
+
+
+def languages() -> tuple[Language, ...]:
+    """Every language the bot speaks: the package's, then any added from memory (:func:`add_language`)."""
+    return (*shipped_languages(), *(lang for lang in sorted(_ADDED) if lang not in _packaged()))
+
+
+_LANGUAGE_OF: dict[str, Language] = {}
+
+
 def language_of(locale: object) -> Language:
-    """The language for a Discord locale (``"ko"``, ``discord.Locale.korean``, ``"en-US"``...): English unless
-    the bot speaks it."""
-    code = str(getattr(locale, "value", locale) or "").lower()
-    return "ko" if code == "ko" or code.startswith("ko-") else "en"
+    """The language for a Discord locale (``"ko"``, ``discord.Locale.korean``, ``"en-US"``...): the bot's language
+    of that name, else of its base language (``ko-KR`` → ``ko``), else English."""
+    code = str(getattr(locale, "value", locale) or "")
+    found = _LANGUAGE_OF.get(code)
+    if found is None:
+        spoken = {lang.lower(): lang for lang in languages()}
+        lowered = code.lower().replace("_", "-")
+        found = spoken.get(lowered) or spoken.get(lowered.split("-", 1)[0]) or SOURCE
+        _LANGUAGE_OF[code] = found
+    return found
 
 
 def parse_language(value: str | None) -> Language | None:
     """A stored or typed language code, or None."""
-    return value if value in LANGUAGES else None
+    return value if value is not None and value in languages() else None
+
+
+@functools.cache
+def native_name(lang: Language) -> str:
+    """What a language is called in its own words, from CLDR: ``English``, ``한국어`` (its code if CLDR has none)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return lang
+    name = locale.get_language_name(locale)
+    return name[:1].upper() + name[1:] if name else lang
+
+
+def choice_name(lang: Language) -> str:
+    """A language as a menu lists it: its own name, with the English one after it where they differ
+    (``English``, ``한국어 (Korean)``)."""
+    from babel import Locale, UnknownLocaleError
+
+    own = native_name(lang)
+    try:
+        english = Locale.parse(lang.replace("-", "_")).get_language_name(SOURCE_CLDR)
+    except (UnknownLocaleError, ValueError):
+        return own
+    return own if not english or english == own else f"{own} ({english})"
+
+
+def add_language(lang: Language, catalogue: Catalog) -> None:
+    """Speak ``lang`` from a catalogue in memory (a pseudo-locale in tests, a catalogue from elsewhere)."""
+    _ADDED[lang] = _table(catalogue, lang)
+    texts.cache_clear()
+    _LANGUAGE_OF.clear()
+
+
+def drop_language(lang: Language) -> None:
+    """Stop speaking a language added with :func:`add_language`."""
+    _ADDED.pop(lang, None)
+    texts.cache_clear()
+    _LANGUAGE_OF.clear()
 
 
 # -- values that are rendered late ---------------------------------------------------------------
@@ -146,7 +225,7 @@ class MonthDay:
     day: int
 
     def render(self, tr: Texts) -> str:
-        return f"{self.month}월 {self.day}일" if tr.korean else f"{_EN_MONTHS[self.month - 1]} {self.day}"
+        return tr.month_day(self.month, self.day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +249,61 @@ class WeekdayName:
         return tr.weekday(self.weekday)
 
 
+class Particled(str):
+    """A translation with particles to choose after its placeholders (``{when}(이)나``): the text split at each
+    marker, so each particle sees the text rendered before it (see :mod:`bot.locale.particles`)."""
+
+    parts: tuple[str, ...]
+    markers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> str:
+        """``text`` itself, or a :class:`Particled` when a particle marker follows a placeholder in it."""
+        if "{" not in text or MARKER.search(text) is None:
+            return text
+        found = cls(text)
+        found.parts = tuple(MARKER.split(text))
+        found.markers = tuple(MARKER.findall(text))
+        return found
+
+    def fill(self, values: Mapping[str, object], undecided: set[str]) -> str:
+        parts = self.parts
+        out = parts[0].format_map(values)
+        after = 1
+        for marker in self.markers:
+            form = _particle(marker, out)
+            if form is None:
+                if len(undecided) < 1000:  # for tests and a curious admin: bounded in a long-running bot
+                    undecided.add(f"{out[-40:]}{marker}")
+                form = marker
+            part = parts[after]
+            after += 1
+            out += form + (part.format_map(values) if "{" in part else part)
+        return out
+
+
+#: Particles already chosen, by marker and the end of the text before them (the same values come back: zone names,
+#: episode numbers), so choosing one costs a dict lookup.
+_CHOSEN: dict[tuple[str, str], str | None] = {}
+
+
+def _particle(marker: str, before: str) -> str | None:
+    """The form of ``marker`` after ``before``; None when its sound cannot be read."""
+    tail = before[-24:]
+    key = (marker, tail)
+    try:
+        return _CHOSEN[key]
+    except KeyError:
+        pass
+    form, known = choose(marker, before)
+    found = form if known else None
+    if not tail.endswith(":R>"):  # a relative timestamp reads 후 or 전 depending on when: not kept
+        if len(_CHOSEN) > 8192:
+            _CHOSEN.clear()
+        _CHOSEN[key] = found
+    return found
+
+
 # -- one language ---------------------------------------------------------------------------------
 
 
@@ -179,10 +313,13 @@ class Texts:
     ``pack`` maps the show pack's English texts to this language (the pack's own translations, checked by the
     loader); ``tr.pack(text)`` looks one up."""
 
-    __slots__ = ("_get", "_pack", "_plural_form", "lang", "misses")
+    __slots__ = ("_cldr", "_formats", "_get", "_pack", "_plural_form", "lang", "misses", "undecided")
 
     def __init__(self, lang: Language, table: Table, pack: Mapping[str, str] | None = None) -> None:
         self.lang = lang
+        self._cldr = table.cldr
+        # Formats already made (days, offsets...), shared by the copies with a pack: Babel's are slower than a dict.
+        self._formats: dict[object, str] = {}
         # One dict lookup per message, in every language (English looks up an empty table and keeps the id), so
         # speaking Korean costs what speaking English does.
         self._get: Callable[..., Any] = table.messages.get
@@ -191,11 +328,15 @@ class Texts:
         #: Messages asked for that the catalogue does not have (shown in English): a message passed through a name
         #: extraction does not know, or a catalogue not updated. Tests assert it stays empty.
         self.misses: set[str] = set()
+        #: Particles after an inserted text whose final sound could not be read (a mention, an emoji): shown in
+        #: their written form ``이(가)``. Tests assert it stays empty.
+        self.undecided: set[str] = set()
 
     def with_pack(self, pack: Mapping[str, str]) -> Texts:
         copy = Texts.__new__(Texts)
         copy.lang, copy._get, copy._plural_form = self.lang, self._get, self._plural_form
-        copy._pack, copy.misses = pack, self.misses
+        copy._pack, copy.misses, copy.undecided = pack, self.misses, self.undecided
+        copy._cldr, copy._formats = self._cldr, self._formats
         return copy
 
     def _gettext(self, message: str) -> str:
@@ -220,7 +361,8 @@ class Texts:
 
     @property
     def korean(self) -> bool:
-        return self.lang == "ko"
+        """Names in Hangul first (기선겸 (Ki Seon-gyeom)): the one place the show's domain, not a format, decides."""
+        return self._cldr.split("_")[0] == "ko"
 
     # messages
 
@@ -254,7 +396,11 @@ class Texts:
         return str(value)
 
     def _format(self, text: str, params: Mapping[str, object]) -> str:
-        return text.format_map({key: self._value(value) for key, value in params.items()})
+        values = {key: self._value(value) for key, value in params.items()}
+        if text.__class__ is str:
+            return text.format_map(values)
+        assert isinstance(text, Particled)
+        return text.fill(values, self.undecided)
 
     def _value(self, value: object) -> object:
         if isinstance(value, str | int | float):
@@ -270,36 +416,79 @@ class Texts:
     # formats
 
     def join(self, items: Iterable[object], *, last: Literal["or", "and"] = "and") -> str:
+        """``A, B or C``: CLDR's separator for the locale, and the catalogue's last link (Korean says ``A, B, C`` and
+        ``A, B 또는 C`` where CLDR's ``및`` would read like a form)."""
         shown = [self.render(item) for item in items]
         if len(shown) <= 1:
             return "".join(shown)
-        head = ", ".join(shown[:-1])
+        head = self._separator().join(shown[:-1])
         if last == "or":
             return self.tr("{items} or {last}", items=head, last=shown[-1])
         return self.tr("{items} and {last}", items=head, last=shown[-1])
 
+    def _separator(self) -> str:
+        found = self._formats.get("separator")
+        if found is None:
+            middle = str(self._locale().list_patterns["standard"]["middle"])  # "{0}, {1}"
+            found = self._formats["separator"] = middle.replace("{0}", "").replace("{1}", "")
+        return found
+
+    # Dates, weekdays and durations: the patterns are messages of the context ``date format`` (LDML patterns, the
+    # English one is the id), the names (weekdays, months, units) come from CLDR for the language's locale. A new
+    # language brings its patterns in its catalogue and gets its names from CLDR: no code.
+
+    @property
+    def cldr(self) -> str:
+        """The CLDR locale this language's names come from (``"ko"``, ``"en"``): for Babel's other tables."""
+        return str(self._locale())
+
+    def _locale(self) -> Any:
+        return _cldr_locale(self._cldr)
+
+    def _date(self, key: object, pattern: str, value: dt.date | dt.datetime, zone: dt.tzinfo | None = None) -> str:
+        found = self._formats.get(key)
+        if found is None:
+            from babel import dates
+
+            if isinstance(value, dt.datetime):
+                found = dates.format_datetime(value, pattern, tzinfo=zone, locale=self._locale())
+            else:
+                found = dates.format_date(value, pattern, locale=self._locale())
+            if len(self._formats) > 4096:
+                self._formats.clear()
+            self._formats[key] = found
+        return found
+
     def weekday(self, weekday: int) -> str:
-        return _KO_WEEKDAYS[weekday] if self.korean else _EN_WEEKDAYS[weekday]
+        """``Wednesday`` / ``수요일`` (Monday == 0)."""
+        monday = dt.date(2024, 1, 1)
+        return self._date(("weekday", weekday), self.ctx("date format", "EEEE"), monday + dt.timedelta(days=weekday))
 
     def every(self, weekday: int) -> str:
         """``Wednesdays`` / ``매주 수요일``."""
-        return f"매주 {_KO_WEEKDAYS[weekday]}" if self.korean else f"{_EN_WEEKDAYS[weekday]}s"
+        return self.render(_WEEKLY[weekday])
 
     def day(self, day: dt.date) -> str:
         """``Fri 27 Nov 2026`` / ``2026년 11월 27일 (금)``."""
-        if self.korean:
-            return f"{day.year}년 {day.month}월 {day.day}일 ({_KO_WEEKDAYS[day.weekday()][0]})"
-        return f"{_EN_WEEKDAYS[day.weekday()][:3]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+        return self._date(("day", day), self.ctx("date format", "EEE d MMM y"), day)
 
     def short_day(self, day: dt.date) -> str:
         """``Fri 27 Nov`` / ``11월 27일 (금)``."""
-        if self.korean:
-            return f"{day.month}월 {day.day}일 ({_KO_WEEKDAYS[day.weekday()][0]})"
-        return f"{_EN_WEEKDAYS[day.weekday()][:3]} {day.day:02d} {_EN_MONTHS[day.month - 1]}"
+        return self._date(("short", day), self.ctx("date format", "EEE dd MMM"), day)
+
+    def month_day(self, month: int, day: int) -> str:
+        """``Dec 2`` / ``12월 2일`` (no year: a leap year's calendar, so 29 February exists)."""
+        return self._date(("month", month, day), self.ctx("date format", "MMM d"), dt.date(2000, month, day))
+
+    def weekly_time(self, weekday: int, time: dt.time) -> str:
+        """A weekly slot: ``Wed 21:00`` / ``수요일 21:00``."""
+        moment = dt.datetime.combine(dt.date(2024, 1, 1) + dt.timedelta(days=weekday), time)  # 2024-01-01: Monday
+        return self._date(("slot", weekday, time), self.ctx("date format", "EEE HH:mm"), moment, None)
 
     def moment(self, instant: dt.datetime, zone: dt.tzinfo) -> str:
-        local = instant.astimezone(zone)
-        return f"{self.day(local.date())} {local:%H:%M}"
+        """``Fri 27 Nov 2026 20:00`` / ``2026년 11월 27일 (금) 20:00``, on the clock of ``zone``."""
+        local = instant.astimezone(zone).replace(tzinfo=None)  # the wall clock there, whatever Babel thinks of zones
+        return self._date(("moment", local), self.ctx("date format", "EEE d MMM y HH:mm"), local, None)
 
     def relative(self, delta: dt.timedelta) -> str:
         """``in 2 hours`` / ``2시간 후``; ``in 1 day 14 hours``; ``in 6 days``; ``now``."""
@@ -321,19 +510,26 @@ class Texts:
         return self.plural("in {n} day", "in {n} days", days, n=days)
 
     def offset(self, seconds: int) -> str:
-        """A reminder time before an event, short: ``1h``, ``10m``, ``1d``, ``1h30m`` / ``1시간``, ``10분``, ``1일``."""
-        days, rest = divmod(seconds, 86400)
-        hours, rest = divmod(rest, 3600)
-        minutes = rest // 60
-        if self.korean:
-            parts = [f"{days}일" if days else "", f"{hours}시간" if hours else "", f"{minutes}분" if minutes else ""]
-            return " ".join(p for p in parts if p) or "0분"
-        if days and not hours and not minutes:
-            return f"{days}d"
-        hours += days * 24
+        """A reminder time before an event, short, as it is typed back: ``1h``, ``10m``, ``1d``, ``1h30m`` / ``1시간``,
+        ``10분``, ``1일``, ``1시간 30분`` (whole days in days, else hours and minutes; CLDR's narrow units)."""
+        key = ("offset", seconds)
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self._offset(seconds)
+        return found
+
+    def _offset(self, seconds: int) -> str:
+        from babel.units import format_unit
+
+        locale = self._locale()
+        if seconds and seconds % 86400 == 0:
+            return str(format_unit(seconds // 86400, "duration-day", length="narrow", locale=locale))
+        hours, minutes = divmod(seconds // 60, 60)
+        hours_text = str(format_unit(hours, "duration-hour", length="narrow", locale=locale))
+        minutes_text = str(format_unit(minutes, "duration-minute", length="narrow", locale=locale))
         if hours and minutes:
-            return f"{hours}h{minutes}m"
-        return f"{hours}h" if hours else f"{minutes}m"
+            return self.ctx("duration", "{hours}{minutes}", hours=hours_text, minutes=minutes_text)
+        return hours_text if hours else minutes_text
 
     def episode(self, number: int) -> str:
         """``episode 3`` / ``3화``."""
@@ -350,6 +546,7 @@ class Table:
 
     messages: Mapping[object, str]
     plural: Callable[[int], int]  # the plural form a count takes
+    cldr: str = SOURCE_CLDR  # the CLDR locale of its names (weekdays, months, units)
 
 
 def _english_plural(count: int) -> int:
@@ -359,6 +556,8 @@ def _english_plural(count: int) -> int:
 def _catalogue(lang: Language) -> Table:
     if lang == SOURCE:
         return Table({}, _english_plural)
+    if lang in _ADDED:
+        return _ADDED[lang]
     path = resources.files("bot.locale") / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     try:
         with path.open("rb") as fh:
@@ -367,19 +566,24 @@ def _catalogue(lang: Language) -> Table:
         raise CatalogueMissing(
             f"the compiled {lang} message catalogue is missing ({path}); build it with: python -m bot.locale compile"
         ) from None
+    return _table(catalog, lang)
+
+
+def _table(catalog: Catalog, lang: Language) -> Table:
     messages: dict[object, str] = {}
     for message in catalog:
-        if not message.id:
+        if not message.id or not message.string or message.fuzzy:
             continue
         prefix = f"{message.context}\x04" if message.context else ""
         if isinstance(message.id, list | tuple):
             strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
             for form, text in enumerate(strings):
-                messages[(prefix + message.id[0], form)] = str(text)
+                messages[(prefix + message.id[0], form)] = Particled.of(str(text))
         else:
-            messages[prefix + message.id] = str(message.string)
+            messages[prefix + message.id] = Particled.of(str(message.string))
     expression = catalog.plural_expr.strip("() ")
-    return Table(messages, _one_form if expression == "0" else gettext.c2py(catalog.plural_expr))
+    plural = _one_form if expression == "0" else gettext.c2py(catalog.plural_expr)
+    return Table(messages, plural, str(catalog.locale) if catalog.locale else lang.replace("-", "_"))
 
 
 def _one_form(count: int) -> int:
@@ -397,7 +601,32 @@ def english() -> Texts:
     return texts(SOURCE)
 
 
+@functools.cache
+def _cldr_locale(name: str) -> Any:
+    """Babel's locale for ``name``; for one CLDR lacks (a pseudo-locale), its base language's, else English's."""
+    from babel import Locale, UnknownLocaleError
+
+    for candidate in (name, name.split("_")[0], SOURCE_CLDR):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("CLDR has no English")  # pragma: no cover
+
+
 def load_all() -> None:
     """Load every catalogue now (start-up): a missing one fails here, not at a member's first answer."""
-    for lang in LANGUAGES:
+    for lang in languages():
         texts(lang)
+
+
+#: ``Wednesdays`` / ``매주 수요일`` (a message each: how a language says "every Wednesday" is not in CLDR).
+_WEEKLY: Final = (
+    ctx_msg("weekly", "Mondays"),
+    ctx_msg("weekly", "Tuesdays"),
+    ctx_msg("weekly", "Wednesdays"),
+    ctx_msg("weekly", "Thursdays"),
+    ctx_msg("weekly", "Fridays"),
+    ctx_msg("weekly", "Saturdays"),
+    ctx_msg("weekly", "Sundays"),
+)

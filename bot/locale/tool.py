@@ -25,7 +25,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import DOMAIN, KEYWORDS, LANGUAGES, SOURCE
+from . import DOMAIN, KEYWORDS, SOURCE, languages
+from .particles import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: bot/, cogs/
 LOCALE_DIR = Path(__file__).resolve().parent
@@ -44,7 +45,8 @@ def mo_path(lang: str) -> Path:
 
 
 def translated_languages() -> tuple[str, ...]:
-    return tuple(lang for lang in LANGUAGES if lang != SOURCE)
+    """Every language with a catalogue in the package (a new folder ``bot/locale/<lang>/LC_MESSAGES`` is one)."""
+    return tuple(lang for lang in languages() if lang != SOURCE and po_path(lang).exists())
 
 
 # -- extraction ----------------------------------------------------------------------------------
@@ -229,6 +231,9 @@ def problems(lang: str, catalog: Catalog, expected: Catalog) -> list[str]:
         if not _translated(translation):
             found.append(f"{lang}: {label} has no translation")
             continue
+        if message.context == "date format":
+            found += _pattern_problems(lang, label, _strings(translation.string)[0])
+            continue
         ids = _strings(message.id)
         wanted = placeholders(ids[0]) | (placeholders(ids[1]) if len(ids) > 1 else frozenset())
         # A language with several plural forms may leave the number out of its singular ("a story note"); one
@@ -241,7 +246,84 @@ def problems(lang: str, catalog: Catalog, expected: Catalog) -> list[str]:
             dropped = wanted - got - (optional if index == 0 else set())
             if dropped:
                 found.append(f"{lang}: {label} drops placeholder(s) {sorted(dropped)}")
+            if lang == "ko":
+                found += [f"{lang}: {label}: {problem}" for problem in particle_problems(text)]
     return found
+
+
+# -- particles after placeholders (Korean) ---------------------------------------------------------------------------
+
+#: What may stand between a placeholder and its particle: closing quotes, brackets and Discord markup.
+_CLOSERS = "\"'”’»」』)]*_~`"
+_PLACEHOLDER_END = re.compile(r"\}([" + re.escape(_CLOSERS) + "]*)")
+#: A particle written in one of its two forms (the form depends on the word before it).
+_FIXED = re.compile(
+    r"이나|이라|이랑|이에요|이었|이(?![상하내후전름])|가(?![지량])|을|를|은|는|와|과|으로|로|나|라|랑|예요|였|야"
+)
+_MENTION = re.compile(r"<(?:@[!&]?|#)\{\w+\}>$")
+
+
+def particle_problems(text: str) -> list[str]:
+    """A Korean translation's particles: after a placeholder they are written as markers (``{when}(이)나``), chosen
+    from the inserted text when it is rendered; a marker needs a placeholder before it, and a name the reader's
+    client shows (a mention) cannot choose one."""
+    found: list[str] = []
+    for end in _PLACEHOLDER_END.finditer(text):
+        after = text[end.end() :]
+        if MARKER.match(after):
+            continue
+        fixed = _FIXED.match(after)
+        if fixed:
+            start = text.rfind("{", 0, end.start())
+            field = text[start : end.start() + 1]
+            marker = _marker_for(fixed.group(0))
+            found.append(
+                f"the particle {fixed.group(0)!r} after {field} is fixed: write {field}{end.group(1)}{marker} so it "
+                "fits the text inserted"
+            )
+    for marked in MARKER.finditer(text):
+        before = text[: marked.start()].rstrip(_CLOSERS + ">")
+        if not before.endswith("}"):
+            found.append(f"the particle {marked.group(0)!r} follows no placeholder: write the form that fits")
+        elif _MENTION.search(text[: marked.start()]):
+            found.append(
+                f"the particle {marked.group(0)!r} follows a mention, whose name only the reader sees: put a noun "
+                "between (`<#{channel}> 채널이`)"
+            )
+    return found
+
+
+def _pattern_problems(lang: str, label: str, pattern: str) -> list[str]:
+    """A date format must be an LDML pattern (``y년 M월 d일 (E)``): letters are fields, literal text is quoted."""
+    from babel.dates import parse_pattern
+
+    try:
+        parse_pattern(pattern)
+    except (ValueError, KeyError) as error:
+        return [f"{lang}: {label} is not a date pattern ({error}): quote literal letters, 'like this'"]
+    unquoted = re.sub(r"'[^']*'", "", pattern)
+    strange = sorted({ch for ch in unquoted if ch.isascii() and ch.isalpha() and ch not in _FIELDS})
+    if strange:
+        letters = "".join(strange)
+        return [f"{lang}: {label} uses {letters!r}, which are not date fields: quote literal text, 'like this'"]
+    return []
+
+
+#: LDML's field letters (https://unicode.org/reports/tr35/tr35-dates.html#Date_Field_Symbol_Table).
+_FIELDS = frozenset("GyYuUrQqMLlwWdDFgEeOcabBhHKkjJCmsSAzZvVXx")
+
+
+def _marker_for(particle: str) -> str:
+    for pair in ("이(가)", "을(를)", "은(는)", "과(와)", "아(야)"):
+        if particle in (pair[0], pair[2]):
+            return pair
+    if particle in ("으로", "로"):
+        return "(으)로"
+    if particle in ("이에요", "예요"):
+        return "(이)에요"
+    if particle in ("이었", "였"):
+        return "(이)었"
+    return "(이)" + particle.removeprefix("이")
 
 
 def _label(message: Message) -> str:

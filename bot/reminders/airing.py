@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from bot.catalog import Catalog
 from bot.clock import instant
 from bot.locale import Texts
-from bot.services.discussion import DiscussionService, ThreadProblem
+from bot.services.discussion import DiscussionService, ThreadLink, ThreadProblem
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.personal import PersonalReminderService
 from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
 
-from .dms import dm_copies
+from .dms import dm_copies, texts_for_members
 from .model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, outcome_of, timestamp
 from .sender import PacedSender
 
@@ -88,11 +89,18 @@ class AiringReminders:
             return Skipped("the episode left the schedule or airing posts were turned off")
         rewatch, _ = await self._rewatch.current(reminder.guild_id)
         tr = await self._language.server(reminder.guild_id)
-        thread = ""
+        link = None
         if reminder.offset_seconds == 0:
-            thread = await self._thread_sentence(tr, reminder.guild_id, slot.episode)
-        text = airing_text(tr, self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
-                           rewatch=rewatch is not None, thread=thread)  # fmt: skip
+            link = await self._discussion.open_thread(reminder.guild_id, slot.episode)
+            if link.thread_id is None and link.why is not None and link.why.problem is not ThreadProblem.NO_CHANNEL:
+                log.info("guild %s: no thread for episode %s: %s", reminder.guild_id, slot.episode, link.why.reason)
+
+        def render(reader: Texts) -> str:
+            thread = self._thread_sentence(reader, slot.episode, link)
+            return airing_text(reader, self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
+                               rewatch=rewatch is not None, thread=thread)  # fmt: skip
+
+        text = render(tr)
         role = config.airing_role_id
         result = await self._sender.send(
             Outgoing(
@@ -109,28 +117,33 @@ class AiringReminders:
         if failed is not None:
             return failed
         assert isinstance(result, Delivered)
-        dms = await self._dm_copies(reminder, text, attempt)
+        dms = await self._dm_copies(reminder, tr, text, render, attempt)
         return Sent(
             result.message_id, config.airing_channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered)
         )
 
-    async def _thread_sentence(self, tr: Texts, guild_id: int, episode: int) -> str:
-        link = await self._discussion.open_thread(guild_id, episode)
+    def _thread_sentence(self, tr: Texts, episode: int, link: ThreadLink | None) -> str:
+        if link is None:
+            return ""
         if link.thread_id is not None:
             return tr(
                 "Talk about it in <#{thread}> (spoilers for episode {n} there).", thread=link.thread_id, n=episode
             )
         if link.why is None or link.why.problem is ThreadProblem.NO_CHANNEL:
             return ""  # no discussion channel: /discuss could not help either
-        log.info("guild %s: no thread for episode %s: %s", guild_id, episode, link.why.reason)
         return tr("(No discussion thread: {reason})", reason=link.why.reason)
 
-    async def _dm_copies(self, reminder: ReminderRow, text: str, attempt: Attempt) -> DmResults:
+    async def _dm_copies(
+        self, reminder: ReminderRow, tr: Texts, text: str, render: Callable[[Texts], str], attempt: Attempt
+    ) -> DmResults:
         subscribers = await self._rewatch.subscribers(reminder.guild_id)
         if self._personal is not None and subscribers:
             own = await self._personal.with_own_airing_times(reminder.guild_id)
             subscribers = [u for u in subscribers if u not in own]
+        texts = await texts_for_members(
+            self._language, subscribers, reminder.guild_id, lambda reader: text if reader is tr else render(reader)
+        )
         return await dm_copies(
-            self._sender, reminder_id=reminder.id, guild_id=reminder.guild_id, members=subscribers, text=text,
+            self._sender, reminder_id=reminder.id, guild_id=reminder.guild_id, members=subscribers, texts=texts,
             deadline=attempt.deadline, label=f"airing reminder {reminder.id}",
         )  # fmt: skip

@@ -1,10 +1,14 @@
-"""DM copies of a reminder: one paced send per member, each with its own nonce, summed up for the record."""
+"""DM copies of a reminder: one paced send per member, each with its own nonce and in the member's own language,
+summed up for the record."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from bot.locale import Texts
+from bot.services.language import LanguageService
 
 from .model import DmResults, Outgoing, dm_nonce
 from .sender import PacedSender
@@ -16,16 +20,16 @@ async def dm_copies(
     reminder_id: int,
     guild_id: int,
     members: Sequence[int],
-    text: str,
+    texts: dict[int, str],
     deadline: dt.datetime,
     label: str,
 ) -> DmResults:
-    """Send ``text`` to each member by DM (closed DMs are recorded, other members still get theirs)."""
+    """Send each member their text by DM (closed DMs are recorded, other members still get theirs)."""
     results = await asyncio.gather(
         *(
             sender.send(
                 Outgoing(
-                    text,
+                    texts[user_id],
                     guild_id,
                     user_id=user_id,
                     nonce=dm_nonce(reminder_id, user_id),
@@ -40,3 +44,20 @@ async def dm_copies(
     for user_id, result in zip(members, results, strict=True):
         found.add(user_id, result)
     return found
+
+
+async def texts_for_members(
+    language: LanguageService, members: Sequence[int], guild_id: int, render: Callable[[Texts], str]
+) -> dict[int, str]:
+    """Each member's copy in the language of their last interaction (the server's for a member never seen), rendered
+    once per language."""
+    readers = await language.for_members(members, guild_id)
+    rendered: dict[str, str] = {}
+    out: dict[int, str] = {}
+    for user_id in members:
+        tr = readers[user_id]
+        text = rendered.get(tr.lang)
+        if text is None:
+            text = rendered[tr.lang] = render(tr)
+        out[user_id] = text
+    return out

@@ -11,7 +11,7 @@ from bot.services.personal import PersonalReminderService
 from bot.services.watch_parties import REMINDER_KIND, WatchPartyService
 from bot.store import PartyRow, ReminderRow
 
-from .dms import dm_copies
+from .dms import dm_copies, texts_for_members
 from .model import (
     Attempt,
     Delivered,
@@ -105,8 +105,15 @@ class PartyReminders:
         if self._personal is not None and wanting:
             own = await self._personal.with_own_party_times(wanting)
             wanting = [u for u in wanting if u not in own]
-        dm_text = f"{text}\n" + tr("(From the server's watch-party channel <#{channel}>.)", channel=party.channel_id)
+
+        def copy(reader: Texts) -> str:
+            own = text if reader is tr else reminder_text(reader, party, reminder.offset_seconds, late=attempt.late)
+            return f"{own}\n" + reader.tr(
+                "(From the server's watch-party channel <#{channel}>.)", channel=party.channel_id
+            )
+
+        texts = await texts_for_members(self._language, wanting, party.guild_id, copy)
         return await dm_copies(
-            self._sender, reminder_id=reminder.id, guild_id=party.guild_id, members=wanting, text=dm_text,
+            self._sender, reminder_id=reminder.id, guild_id=party.guild_id, members=wanting, texts=texts,
             deadline=attempt.deadline, label=f"reminder {reminder.id}",
         )  # fmt: skip

@@ -69,7 +69,7 @@ class PersonalPartyReminders:
             return Skipped("the member changed their reminder times")
         if row.user_id not in await self._parties.going(party.id):
             return Skipped("the member is no longer going")
-        tr = await self._language.server(party.guild_id)  # the language of the party's own reminders
+        tr = await self._language.for_member(row.user_id, party.guild_id)  # their last interaction's language
         text = f"{reminder_text(tr, party, reminder.offset_seconds, late=attempt.late)}\n" + tr(
             "(Your own reminder, for the party in <#{channel}>. `/watchparty remind-me` changes it.)",
             channel=party.channel_id,
@@ -106,7 +106,7 @@ class PersonalAiringReminders:
         if not times.on or times.offsets is None or reminder.offset_seconds not in times.offsets:
             return Skipped("the member changed their reminder times")
         rewatch, _ = await self._rewatch.current(row.guild_id)
-        tr = await self._language.server(row.guild_id)  # the language of the server's airing posts
+        tr = await self._language.for_member(row.user_id, row.guild_id)  # their last interaction's language
         text = airing_text(tr, self._catalog, slot.episode, instant(slot.airs_at), reminder.offset_seconds,
                            rewatch=rewatch is not None, thread="")  # fmt: skip
         text += "\n" + tr(

@@ -85,7 +85,7 @@ class Services:
             airing=AiringService(catalog),
             progress=progress,
             guilds=guilds,
-            language=LanguageService(catalog, guilds),
+            language=LanguageService(catalog, guilds, db),
             members=MemberService(db),
             discussion=discussion,
             parties=parties,

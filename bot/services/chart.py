@@ -81,9 +81,9 @@ def slot_width(count: int) -> float:
 
 def chart_font(lang: str) -> str | None:
     """The font file for a language's chart: None for Pillow's own (Latin), else the one shipped for it."""
-    if lang == "en":
-        return None
     found = resources.files("bot.locale").joinpath(lang, CHART_FONT)
+    if not found.is_file():  # English, or a language whose letters Pillow's own font has
+        return None
     with resources.as_file(found) as path:  # a real file in any install (the wheel is unpacked, not zipped)
         return str(path)
 

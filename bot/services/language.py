@@ -4,22 +4,37 @@ A member's private answers follow their own Discord language (the interaction's 
 server (shared answers, watch-party cards, reminders, airing posts, announcements) follow the server's language:
 the one staff chose with ``/setup language``, else the server's Discord "preferred locale". Outside a server
 (DMs) everything follows the member.
+
+What the bot writes to one member outside an interaction (their own reminder DMs, DM copies of a server's
+reminders) follows the language of their last interaction, remembered per member (:meth:`LanguageService.remember`)
+and deleted with the rest of their data by ``/progress forget``; a member never seen yet gets the server's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Sequence
 
 from bot.catalog import Catalog
-from bot.locale import LANGUAGES, Language, Texts, language_of, texts
+from bot.clock import epoch
+from bot.locale import SOURCE, Language, Texts, language_of, languages, texts
+from bot.store import Database, members
 
+from .cache import Cache
 from .guild_config import GuildConfigService
 
 
 class LanguageService:
-    def __init__(self, catalog: Catalog, guilds: GuildConfigService) -> None:
+    def __init__(self, catalog: Catalog, guilds: GuildConfigService, db: Database) -> None:
         self._guilds = guilds
         self._catalog = catalog
+        self._db = db
+        # Each member's remembered Discord locale ("" for none): read once, then an interaction in the language
+        # already remembered costs a dict lookup. /progress forget announces on the members' topic, which drops it.
+        self._remembered: Cache[int, str] = Cache(db, members.CACHE_TOPIC)
+        self._writing: dict[int, asyncio.Future[None]] = {}  # a member's locale being written now
+        self._forgotten: set[int] = set()  # interactions whose member deleted their data while it ran
         # One Texts per language, each with the show pack's texts in that language (loaded at first use; the
         # process loads them all at start-up, so a missing catalogue stops it there).
         self._texts: dict[Language, Texts] = {}
@@ -35,7 +50,7 @@ class LanguageService:
 
     def load(self) -> None:
         """Every language's catalogue, now (raises :class:`~bot.locale.CatalogueMissing`)."""
-        for lang in LANGUAGES:
+        for lang in languages():
             self.texts(lang)
 
     def member(self, locale: object) -> Texts:
@@ -59,3 +74,62 @@ class LanguageService:
         if guild_id is None:
             return self.member(member_locale)
         return await self.server(guild_id, guild_locale)
+
+    # -- a member's own language, outside an interaction ------------------------------------------------------------
+
+    async def remember(self, user_id: int, locale: object, interaction_id: int, now: dt.datetime) -> None:
+        """Note the Discord locale of a member's interaction (written only when it changed)."""
+        code = str(getattr(locale, "value", locale) or "")
+        if not code or interaction_id in self._forgotten:
+            self._forgotten.discard(interaction_id)
+            return
+        if await self._remembered.get(user_id, lambda: self._load(user_id)) == code:
+            return
+        if interaction_id in self._forgotten:  # /progress forget ran in this very interaction meanwhile
+            self._forgotten.discard(interaction_id)
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        previous = self._writing.get(user_id)
+        self._writing[user_id] = done
+        try:
+            if previous is not None:
+                await asyncio.shield(previous)
+            async with self._db.transaction() as tx:
+                await members.set_language(tx.conn, user_id, code, epoch(now))
+                await self._remembered.changed(tx, user_id)
+        finally:
+            done.set_result(None)
+            if self._writing.get(user_id) is done:
+                del self._writing[user_id]
+
+    async def forgetting(self, user_id: int, interaction_id: int) -> None:
+        """The member is deleting their data in this interaction: its locale is not remembered again, and a write
+        already under way finishes first (so the deletion that follows removes it)."""
+        self._forgotten.add(interaction_id)
+        writing = self._writing.get(user_id)
+        if writing is not None:
+            await asyncio.shield(writing)
+
+    async def _load(self, user_id: int) -> str:
+        async with self._db.read() as conn:
+            return await members.language(conn, user_id) or ""
+
+    async def for_member(self, user_id: int, guild_id: int | None) -> Texts:
+        """For a DM to one member: the language of their last interaction, else the server's."""
+        return (await self.for_members([user_id], guild_id))[user_id]
+
+    async def for_members(self, user_ids: Sequence[int], guild_id: int | None) -> dict[int, Texts]:
+        """For DMs to several members (one read): each member's language, else the server's."""
+        async with self._db.read() as conn:
+            found = await members.languages(conn, user_ids)
+        fallback: Texts | None = None
+        out: dict[int, Texts] = {}
+        for user_id in user_ids:
+            locale = found.get(user_id)
+            if locale is not None:
+                out[user_id] = self.member(locale)
+                continue
+            if fallback is None:
+                fallback = await self.server(guild_id) if guild_id is not None else self.texts(SOURCE)
+            out[user_id] = fallback
+        return out

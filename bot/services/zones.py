@@ -35,7 +35,7 @@ from babel.localedata import locale_identifiers
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
-from bot.locale import Msg, OneOf, Texts, msg
+from bot.locale import Msg, OneOf, Texts, languages, msg, texts
 
 # Zones fans of the show most often live in, best first: the empty autocomplete and tie-breaks use it.
 POPULAR_ZONES: tuple[str, ...] = (
@@ -429,8 +429,10 @@ def _index() -> _Index:
 
     for zone in primary:
         add(_city(zone), zone)
-    for zone in primary:  # the cities as CLDR names them, in English and Korean: "ho chi minh city", "서울", "뉴욕"
-        for lang in ("en", "ko"):
+    # Names in every language the bot speaks, as CLDR writes them for its locale: "ho chi minh city", "서울", "뉴욕".
+    spoken = sorted({texts(lang).cldr for lang in languages()})
+    for zone in primary:
+        for lang in spoken:
             city = cldr_city(zone, lang)
             if city:
                 also(normalize(city), zone)
@@ -442,7 +444,7 @@ def _index() -> _Index:
         also(normalize(alias), zone)
 
     country_names: dict[str, set[str]] = {}
-    for lang in ("en", "ko"):  # every country as CLDR names it
+    for lang in spoken:  # every country as CLDR names it
         for code, name in _cldr(lang).territories.items():
             if len(code) == 2 and code.isalpha():
                 for variant in (name, re.sub(r"\s*\(.*?\)", "", name), name.replace("&", "and")):
@@ -482,7 +484,7 @@ class MetazoneName:
     metazone: str
 
     def render(self, tr: Texts) -> str:
-        names = _cldr(tr.lang).meta_zones.get(self.metazone) or _cldr("en").meta_zones.get(self.metazone) or {}
+        names = _cldr(tr.cldr).meta_zones.get(self.metazone) or _cldr("en").meta_zones.get(self.metazone) or {}
         long = names.get("long", {})
         return str(long.get("generic") or long.get("standard") or self.metazone.replace("_", " "))
 

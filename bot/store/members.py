@@ -1,4 +1,4 @@
-"""Per-member preferences: time zone, DM copies of watch-party reminders, refused DMs."""
+"""Per-member preferences: time zone, DM copies of watch-party reminders, refused DMs, the language they use."""
 
 from __future__ import annotations
 
@@ -64,3 +64,25 @@ async def clear_dm_refused(conn: AsyncConnection, user_ids: Sequence[int]) -> No
             .where(t.c.user_id.in_(list(user_ids)), t.c.dm_refused_at.is_not(None))
             .values(dm_refused_at=None)
         )
+
+
+_LANGUAGE = sa.select(t.c.language).where(t.c.user_id == sa.bindparam("u"))
+
+
+async def language(conn: AsyncConnection, user_id: int) -> str | None:
+    """The Discord locale of the member's last interaction, if one was remembered."""
+    value = (await conn.execute(_LANGUAGE, {"u": user_id})).scalar()
+    return None if value is None else str(value)
+
+
+async def languages(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, str]:
+    """The remembered Discord locales of ``user_ids`` (those without one are left out)."""
+    if not user_ids:
+        return {}
+    query = sa.select(t.c.user_id, t.c.language).where(t.c.user_id.in_(list(user_ids)), t.c.language.is_not(None))
+    return {int(user_id): str(locale) for user_id, locale in (await conn.execute(query)).all()}
+
+
+async def set_language(conn: AsyncConnection, user_id: int, locale: str, now: int) -> None:
+    values = {"user_id": user_id, "language": locale, "updated_at": now}
+    await conn.execute(upsert(conn, t, values, ["user_id"], ["language", "updated_at"]))

@@ -131,6 +131,9 @@ member_settings = sa.Table(
     sa.Column("dm_refused_at", Big),
     # The member's own times before a watch party ("1d, 30m"); NULL: DM copies of the server's reminders.
     sa.Column("party_dm_offsets", sa.Text),
+    # The member's Discord locale at their last interaction ("ko", "en-US"), for what the bot writes to them
+    # outside one (reminder DMs); NULL: the server's language.
+    sa.Column("language", sa.Text),
     sa.CheckConstraint("party_dm_reminders IN (0, 1)", name="party_dm_reminders"),
     sqlite_strict=True,
 )

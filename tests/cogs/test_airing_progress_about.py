@@ -74,7 +74,8 @@ async def test_progress_forget_needs_the_owners_confirmation(h, clock):
 
     await h.click("runon:forget:2000", user=owner)
     assert h.last_response()["type"] == 7
-    assert data(h)["content"].startswith("Done: deleted 1 record.")
+    # their progress, and the language of their last interaction (remembered for reminder DMs)
+    assert data(h)["content"].startswith("Done: deleted 2 records.")
     assert data(h)["components"] == []
     await h.invoke("progress show", user=owner)
     assert data(h)["content"].startswith("You haven't marked any episode")

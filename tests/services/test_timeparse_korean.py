@@ -183,7 +183,7 @@ def test_korean_refusals_read_in_korean():
     with pytest.raises(AmbiguousTime) as caught:
         parse_when("9시", SEOUL, NOW)
     assert KO.render(caught.value.message) == (
-        '"9시"은(는) 오전일 수도 오후일 수도 있어요. "오전 9시" 또는 "오후 9시"처럼 적어 주세요.'
+        '"9시"는 오전일 수도 오후일 수도 있어요. "오전 9시" 또는 "오후 9시"처럼 적어 주세요.'
     )
     with pytest.raises(PastTime) as caught:
         parse_when("어제 오후 8시", SEOUL, NOW)
