@@ -30,9 +30,10 @@ Measured, as ratios bot / bare bot in the same run:
 
 Each row is compared with the bare bot's answer of the same shape: an embed answer with ``/card``, a text answer with
 ``/ping`` (decided from the callback the bot actually sent), an autocomplete with ``/echo``'s, an RSVP click with the
-bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per repetition, each right
-next to its reference (alternating which goes first); p50 and CPU are medians of the per-repetition figures, p99
-pools every sample. The machine is shared: read the ratios, not the absolute times.
+bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per repetition, each
+interleaved with its reference call by call (alternating which goes first; throughput: one flood after the other);
+p50 and CPU are medians of the per-repetition figures, p99 pools every sample. The machine is shared: read the ratios,
+not the absolute times.
 """
 
 from __future__ import annotations
@@ -358,8 +359,9 @@ def rss_mib(pid: int) -> float:
 class Lane:
     """One bot process and its own stand-in."""
 
-    def __init__(self, bot: str, guilds: int, folder: Path) -> None:
+    def __init__(self, bot: str, guilds: int, folder: Path, command: list[str] | None = None) -> None:
         self.bot = bot
+        self.command = command
         self.guilds = guilds
         self.folder = folder
         self.stand = Stand(guilds)
@@ -372,6 +374,7 @@ class Lane:
         env = self.stand.env(clean_environment())
         env.update(LOG_LEVEL="WARNING")
         command = [sys.executable, "-m", "bot", "run"] if self.bot == "bot" else [sys.executable, str(BARE_BOT)]
+        command = self.command or command
         log = (self.folder / f"{self.bot}.log").open("a")
         started = time.perf_counter_ns()
         self.proc = subprocess.Popen(
@@ -416,18 +419,15 @@ class Lane:
 
     def batch(self, row: Row, calls: int, start: int) -> tuple[list[int], float]:
         """``calls`` interactions one after another: latencies (ns), and CPU ns per interaction."""
-
-        async def go() -> list[int]:
-            samples = []
-            for n in range(start, start + calls):
-                elapsed, waiter = await self.stand.call(row.build(self, n), row.expected)
-                samples.append(elapsed)
-                self._look(row, waiter)
-            return samples
-
         before = cpu_ns(self.pid)
-        samples = self.stand.run(go())
+        samples = [self.once(row, n) for n in range(start, start + calls)]
         return samples, (cpu_ns(self.pid) - before) / calls
+
+    def once(self, row: Row, n: int) -> int:
+        """One interaction: the ns until its last request arrived."""
+        elapsed, waiter = self.stand.run(self.stand.call(row.build(self, n), row.expected))
+        self._look(row, waiter)
+        return int(elapsed)
 
     def _look(self, row: Row, waiter: Waiter) -> None:
         first = waiter.bodies[0] if waiter.bodies else {}
@@ -488,6 +488,19 @@ def warm_up(lanes: dict[str, Lane], rows: list[Row], calls: int) -> None:
         lanes[row.bot].batch(row, calls, 10_000)
 
 
+def paired(lanes: dict[str, Lane], pair: list[Row], calls: int, start: int) -> None:
+    """A row and its reference call by call, alternating which goes first: drift (the neighbours' load, frequency)
+    hits both alike. CPU is each process's over the whole stretch (the work after an answer counts too)."""
+    before = {one.label: cpu_ns(lanes[one.bot].pid) for one in pair}
+    samples: dict[str, list[int]] = {one.label: [] for one in pair}
+    for n in range(start, start + calls):
+        for one in pair if n % 2 else reversed(pair):
+            samples[one.label].append(lanes[one.bot].once(one, n))
+    for one in pair:
+        one.latencies.append(samples[one.label])
+        one.cpu.append((cpu_ns(lanes[one.bot].pid) - before[one.label]) / calls)
+
+
 def start_pair(folders: dict[str, Path], guilds: int, process: Process, rep: int) -> dict[str, Lane]:
     lanes: dict[str, Lane] = {}
     order = ["bot", "bare"] if rep % 2 else ["bare", "bot"]
@@ -525,11 +538,7 @@ def run(args: argparse.Namespace) -> None:
                     timed = [row for row in rows if row.bot == "bot"]
                     rng.shuffle(timed)
                     for index, row in enumerate(timed):
-                        pair = [row, by_label[reference_of(row)]]
-                        for one in pair if index % 2 else reversed(pair):
-                            samples, cpu = lanes[one.bot].batch(one, args.calls, rep * 100_000 + index * 1000)
-                            one.latencies.append(samples)
-                            one.cpu.append(cpu)
+                        paired(lanes, [row, by_label[reference_of(row)]], args.calls, rep * 100_000 + index * 1000)
                     for in_flight in (8, 32):
                         for index, row in enumerate(r for r in timed if r.cheap):
                             pair = [row, by_label[reference_of(row)]]
@@ -601,6 +610,43 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
         )
 
 
+def profile(args: argparse.Namespace) -> None:
+    """cProfile the bot process (its event loop thread) over ``--calls`` interactions of each row named."""
+    import pstats
+    import signal
+
+    rows = make_rows()
+    wanted = [row for row in rows if row.bot == "bot" and row.label in args.profile]
+    with tempfile.TemporaryDirectory(prefix="bench-light-") as tmp:
+        folder = Path(tmp)
+        out = folder / "bot.prof"
+        prime = Lane("bot", 1, folder)
+        try:
+            prime.start()
+        finally:
+            prime.close()
+        lane = Lane("bot", args.sizes[0], folder, [sys.executable, str(ROOT / "bench" / "profiled_bot.py"), str(out)])
+        try:
+            lane.start()
+            warm_up({"bot": lane}, [row for row in rows if row.bot == "bot"], args.warmup)
+            for row in wanted:
+                out.unlink(missing_ok=True)
+                os.kill(lane.pid, signal.SIGUSR1)
+                time.sleep(0.2)
+                samples, cpu = lane.batch(row, args.calls, 70_000)
+                os.kill(lane.pid, signal.SIGUSR2)
+                deadline = time.monotonic() + 30
+                while not out.exists() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                time.sleep(0.5)
+                print(f"\n===== {row.label}: {args.calls} calls in the real process, p50 {pct(samples, 0.5):.2f} ms, "
+                      f"{cpu / 1e6:.2f} ms CPU each (unprofiled figures: see the table) =====")  # fmt: skip
+                for order in ("tottime", "cumulative"):
+                    pstats.Stats(str(out)).sort_stats(order).print_stats(args.top)
+        finally:
+            lane.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=3)
@@ -609,7 +655,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000])
     parser.add_argument("--seed", type=int, default=19)
-    run(parser.parse_args())
+    parser.add_argument("--profile", action="append", metavar="ROW", help="cProfile the bot over this row instead")
+    parser.add_argument("--top", type=int, default=30, help="functions per profile listing")
+    args = parser.parse_args()
+    if args.profile:
+        profile(args)
+    else:
+        run(args)
 
 
 if __name__ == "__main__":

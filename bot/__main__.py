@@ -271,9 +271,8 @@ async def _run(settings: Settings) -> int:
     load_all()  # every language's messages: a missing catalogue stops the start here, not at a member's answer
     db = await open_for_run(settings)
     try:
-        from .services.timeparse import warm_up
-
-        warm_up()  # load the time parser's language data now, not on a member's first keystroke
+        # The time parser's CLDR tables (zone abbreviations from every English locale: 12 MiB, half a second) load
+        # at their first use, not at every start: most interactions never read a zone abbreviation.
         bot = _build_bot(settings, catalog, db, serve=True)
         beating = asyncio.create_task(_heartbeat(bot, health_path(settings)), name="runon-heartbeat")
         serving = asyncio.create_task(_serve(bot, token, settings), name="runon-serve")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import secrets
 from collections.abc import Callable, Iterator
@@ -234,6 +235,7 @@ class RunOnBot(commands.Bot):
         self.stopping = False
         self.drain_seconds = DRAIN_SECONDS
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self._frozen = False
         self._gate_interactions()
 
     def _preferred_locale(self, guild_id: int) -> str | None:
@@ -259,14 +261,26 @@ class RunOnBot(commands.Bot):
 
         def gated(data: Any) -> None:
             if self.stopping:
-                task = asyncio.create_task(self._refuse(data), name="runon-refuse-while-stopping")
-            else:
-                before = asyncio.all_tasks()
-                original(data)
-                for task in asyncio.all_tasks() - before:
-                    self._track(task)
+                self._track(asyncio.create_task(self._refuse(data), name="runon-refuse-while-stopping"))
                 return
-            self._track(task)
+            # The tasks it starts are caught as they are created (a task factory for the length of the call), not
+            # found by comparing every task of the process before and after: that cost grows with the servers.
+            loop = asyncio.get_running_loop()
+            previous = loop.get_task_factory()
+
+            def noted(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+                task = (
+                    previous(loop, coro, **kwargs) if previous is not None else asyncio.Task(coro, loop=loop, **kwargs)
+                )
+                if isinstance(task, asyncio.Task):
+                    self._track(task)
+                return task
+
+            loop.set_task_factory(noted)
+            try:
+                original(data)
+            finally:
+                loop.set_task_factory(previous)
 
         parsers["INTERACTION_CREATE"] = gated
 
@@ -327,6 +341,12 @@ class RunOnBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
+        if self.background_tasks and not self._frozen:
+            # What exists now (the modules, the show pack, the catalogues, the servers) lives as long as the process:
+            # out of the collector's sight, so its full collections no longer walk it during members' interactions.
+            self._frozen = True
+            gc.collect()
+            gc.freeze()
 
 
 class ShardedRunOnBot(RunOnBot, commands.AutoShardedBot):

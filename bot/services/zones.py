@@ -556,7 +556,10 @@ def _abbreviations() -> dict[str, Abbreviation]:
 def abbreviation(text: str) -> Abbreviation | None:
     """The abbreviation ``text`` is ("kst", "EST"), or None. The same answer serves ``/timezone set zone:KST``
     (a usable one names its zone) and "friday 8pm KST" (it names its offset)."""
-    return _abbreviations().get(text.strip().upper())
+    key = text.strip().upper()
+    if "/" in key:  # an IANA name ("Asia/Seoul", what the pickers give): never a short name, no CLDR tables to load
+        return None
+    return _abbreviations().get(key)
 
 
 # -- reading a zone -------------------------------------------------------------------------------
