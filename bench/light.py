@@ -32,8 +32,8 @@ Each row is compared with the bare bot's answer of the same shape: an embed answ
 ``/ping`` (decided from the callback the bot actually sent), an autocomplete with ``/echo``'s, an RSVP click with the
 bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per repetition, each
 interleaved with its reference call by call (alternating which goes first; throughput: one flood after the other);
-p50 and CPU are medians of the per-repetition figures, p99 pools every sample. The machine is shared: read the ratios,
-not the absolute times.
+each ratio is the median of the ratios of the paired stretches (p99: of every sample pooled); the absolute figures
+beside them are medians per process. The machine is shared: read the ratios, not the absolute times.
 """
 
 from __future__ import annotations
@@ -253,6 +253,8 @@ class Row:
     latencies: list[list[int]] = field(default_factory=list)  # per repetition, ns
     cpu: list[float] = field(default_factory=list)  # per repetition, ns per interaction
     throughput: dict[int, list[float]] = field(default_factory=dict)
+    #: bot / bare from each paired stretch ("p50", "cpu", "8", "32"): the table shows their medians
+    ratios: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     shape: str = ""
 
@@ -499,6 +501,9 @@ def paired(lanes: dict[str, Lane], pair: list[Row], calls: int, start: int) -> N
     for one in pair:
         one.latencies.append(samples[one.label])
         one.cpu.append((cpu_ns(lanes[one.bot].pid) - before[one.label]) / calls)
+    row, ref = pair
+    row.ratios.setdefault("p50", []).append(pct(row.latencies[-1], 0.5) / pct(ref.latencies[-1], 0.5))
+    row.ratios.setdefault("cpu", []).append(row.cpu[-1] / ref.cpu[-1])
 
 
 def start_pair(folders: dict[str, Path], guilds: int, process: Process, rep: int) -> dict[str, Lane]:
@@ -542,9 +547,12 @@ def run(args: argparse.Namespace) -> None:
                     for in_flight in (8, 32):
                         for index, row in enumerate(r for r in timed if r.cheap):
                             pair = [row, by_label[reference_of(row)]]
+                            rates = {}
                             for one in pair if index % 2 else reversed(pair):
                                 rate = lanes[one.bot].flood(one, args.flood, in_flight, 50_000 + index * 1000)
                                 one.throughput.setdefault(in_flight, []).append(rate)
+                                rates[one.bot] = rate
+                            row.ratios.setdefault(str(in_flight), []).append(rates["bot"] / rates["bare"])
                     print(f"repetition {rep + 1} of {args.reps} done", file=sys.stderr, flush=True)
                 finally:
                     for lane in lanes.values():
@@ -577,9 +585,10 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
         p50, rp50 = median([pct(s, 0.5) for s in row.latencies]), median([pct(s, 0.5) for s in ref.latencies])
         p99, rp99 = pct(list(itertools.chain(*row.latencies)), 0.99), pct(list(itertools.chain(*ref.latencies)), 0.99)
         cpu, rcpu = median(row.cpu) / 1e6, median(ref.cpu) / 1e6
+        p50_ratio, cpu_ratio = median(row.ratios["p50"]), median(row.ratios["cpu"])
         print(
-            f"| {row.label} | {ref.label} | {ratio(p50, rp50)}{mark(p50 / rp50, row.p50_aim)} | {ratio(p99, rp99)} | "
-            f"{ratio(cpu, rcpu)}{mark(cpu / rcpu, row.cpu_aim)} | {p50:.2f} / {p99:.2f} / {cpu:.2f} ms | "
+            f"| {row.label} | {ref.label} | {p50_ratio:.2f}×{mark(p50_ratio, row.p50_aim)} | {ratio(p99, rp99)} | "
+            f"{cpu_ratio:.2f}×{mark(cpu_ratio, row.cpu_aim)} | {p50:.2f} / {p99:.2f} / {cpu:.2f} ms | "
             f"{rp50:.2f} / {rp99:.2f} / {rcpu:.2f} ms | {row.errors + ref.errors} |"
         )
     print("\n| throughput (cheap commands) | 8 in flight | 32 in flight | bot /s at 8 / 32 | bare /s at 8 / 32 |")
@@ -589,7 +598,8 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
         cells, absolute = [], []
         for k in (8, 32):
             mine, theirs = median(row.throughput[k]), median(ref.throughput[k])
-            cells.append(f"{ratio(mine, theirs)}{mark(-mine / theirs, -0.8)}")
+            paired_ratio = median(row.ratios[str(k)])
+            cells.append(f"{paired_ratio:.2f}×{mark(-paired_ratio, -0.8)}")
             absolute.append((mine, theirs))
         print(
             f"| {row.label} vs {ref.label} | {cells[0]} | {cells[1]} | {absolute[0][0]:.0f} / {absolute[1][0]:.0f} | "
@@ -599,14 +609,13 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
     print("|---|---|---|---|---|")
     for size, process in processes.items():
         bot, bare = median(process.rss["bot"]), median(process.rss["bare"])
-        print(
-            f"| RSS after warm-up | {size:,} | {ratio(bot, bare)}{mark(bot / bare, 1.5)} | {bot:.1f} MiB | "
-            f"{bare:.1f} MiB |"
-        )
+        each = median([a / b for a, b in zip(process.rss["bot"], process.rss["bare"], strict=True)])
+        print(f"| RSS after warm-up | {size:,} | {each:.2f}×{mark(each, 1.5)} | {bot:.1f} MiB | {bare:.1f} MiB |")
         bot, bare = median(process.startup["bot"]), median(process.startup["bare"])
+        each = median([a / b for a, b in zip(process.startup["bot"], process.startup["bare"], strict=True)])
         print(
-            f"| start-up to every server answered | {size:,} | {ratio(bot, bare)}{mark(bot / bare, 1.2)} | "
-            f"{bot:.2f} s | {bare:.2f} s |"
+            f"| start-up to every server answered | {size:,} | {each:.2f}×{mark(each, 1.2)} | {bot:.2f} s | "
+            f"{bare:.2f} s |"
         )
 
 
