@@ -46,6 +46,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -619,6 +620,35 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
         )
 
 
+#: Where a function's own time is counted, by the first of these its file name contains.
+AREAS = (
+    ("select.epoll", "waiting (epoll: Discord's answers, the database thread)"),
+    ("_queue.SimpleQueue", "handing work to the database thread (put_nowait)"),
+    ("sqlalchemy", "SQLAlchemy (building, compiling, results)"),
+    ("aiosqlite", "aiosqlite"),
+    ("discord", "discord.py"),
+    ("aiohttp", "aiohttp (HTTP, websocket)"),
+    ("asyncio", "asyncio"),
+    ("/bot/", "the bot's own code (bot/)"),
+    ("/cogs/", "the bot's own code (cogs/)"),
+    ("json", "json"),
+    ("babel", "Babel"),
+)
+
+
+def where_the_time_goes(stats: Any, calls: int) -> str:
+    """The profile's own time per interaction, summed by library: a summary of where the milliseconds go."""
+    totals: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        where = f"{filename}:{name}"
+        area = next((label for key, label in AREAS if key in where), "other (socket calls, C builtins, stdlib)")
+        totals[area] = totals.get(area, 0.0) + tottime
+    whole = sum(totals.values())
+    lines = [f"  {seconds / calls * 1000:7.3f} ms  {seconds / whole:6.1%}  {area}"
+             for area, seconds in sorted(totals.items(), key=lambda item: -item[1])]  # fmt: skip
+    return "per interaction, under the profiler (its overhead inflates Python-heavy parts):\n" + "\n".join(lines)
+
+
 def profile(args: argparse.Namespace) -> None:
     """cProfile the bot process (its event loop thread) over ``--calls`` interactions of each row named."""
     import pstats
@@ -650,8 +680,12 @@ def profile(args: argparse.Namespace) -> None:
                 time.sleep(0.5)
                 print(f"\n===== {row.label}: {args.calls} calls in the real process, p50 {pct(samples, 0.5):.2f} ms, "
                       f"{cpu / 1e6:.2f} ms CPU each (unprofiled figures: see the table) =====")  # fmt: skip
+                if args.save:
+                    shutil.copy(out, f"{args.save}{row.label.strip('/').replace(' ', '_')}.prof")
+                stats = pstats.Stats(str(out))
+                print(where_the_time_goes(stats, args.calls))
                 for order in ("tottime", "cumulative"):
-                    pstats.Stats(str(out)).sort_stats(order).print_stats(args.top)
+                    stats.sort_stats(order).print_stats(args.top)
         finally:
             lane.close()
 
@@ -666,6 +700,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--profile", action="append", metavar="ROW", help="cProfile the bot over this row instead")
     parser.add_argument("--top", type=int, default=30, help="functions per profile listing")
+    parser.add_argument(
+        "--save", metavar="PREFIX", help="with --profile: also keep each row's statistics as PREFIX<row>.prof"
+    )
     args = parser.parse_args()
     if args.profile:
         profile(args)
