@@ -77,6 +77,7 @@ LAST_REQUEST_TIMEOUT = 30.0
 TOKEN_PATTERN = re.compile(r"itok(\d+)")
 
 _ids = itertools.count()
+BOT_PATH = ""  # set by --bot-path
 
 
 def snowflake() -> int:
@@ -376,6 +377,8 @@ class Lane:
     def start(self) -> None:
         env = self.stand.env(clean_environment())
         env.update(LOG_LEVEL="WARNING")
+        if self.bot == "bot" and BOT_PATH:  # --bot-path: another checkout's bot, e.g. to measure a "before"
+            env["PYTHONPATH"] = BOT_PATH
         command = [sys.executable, "-m", "bot", "run"] if self.bot == "bot" else [sys.executable, str(BARE_BOT)]
         command = self.command or command
         log = (self.folder / f"{self.bot}.log").open("a")
@@ -698,12 +701,20 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000])
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument(
+        "--bot-path",
+        metavar="DIR",
+        help="run the bot from DIR (a checkout of another commit, e.g. git archive COMMIT bot cogs data | tar -x "
+        "-C DIR; ln -s ../data DIR/bot/showpack) to measure it against the bare bot the same way",
+    )
     parser.add_argument("--profile", action="append", metavar="ROW", help="cProfile the bot over this row instead")
     parser.add_argument("--top", type=int, default=30, help="functions per profile listing")
     parser.add_argument(
         "--save", metavar="PREFIX", help="with --profile: also keep each row's statistics as PREFIX<row>.prof"
     )
     args = parser.parse_args()
+    global BOT_PATH
+    BOT_PATH = args.bot_path or ""
     if args.profile:
         profile(args)
     else:
