@@ -302,9 +302,8 @@ async def _run(settings: Settings) -> int:
     load_all()  # every language's messages: a missing catalogue stops the start here, not at a member's answer
     db = await open_for_run(settings)
     try:
-        from .services.timeparse import warm_up
-
-        warm_up()  # load the time parser's language data now, not on a member's first keystroke
+        # The time parser's CLDR tables (zone abbreviations from every English locale: 12 MiB, half a second) load
+        # at their first use, not at every start: most interactions never read a zone abbreviation.
         heartbeat = health_path(settings)
         prepare_health_folder(heartbeat)
         bot = _build_bot(settings, catalog, db, serve=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import re
@@ -240,6 +241,7 @@ class RunOnBot(commands.Bot):
         self.drain_seconds = DRAIN_SECONDS
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._id_templates: dict[type[discord.ui.DynamicItem[Any]], re.Pattern[str]] = {}
+        self._frozen = False
         self._gate_interactions()
 
     # -- components nobody claims ------------------------------------------------------------------
@@ -254,12 +256,22 @@ class RunOnBot(commands.Bot):
             self._id_templates.pop(item, None)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Beside every interaction's own handler (never before it): answer a button or menu nobody claims, then
+        remember the member's Discord language for what the bot writes to them later (reminder DMs)."""
+        if interaction.type is discord.InteractionType.component:
+            await self._answer_unclaimed(interaction)
+        try:  # a write happens only when the language changed
+            await self.services.language.remember(
+                interaction.user.id, interaction.locale, interaction.id, self.services.clock()
+            )
+        except Exception:  # a failed write only means a DM in the server's language
+            log.warning("could not remember the language of user %s", interaction.user.id, exc_info=True)
+
+    async def _answer_unclaimed(self, interaction: discord.Interaction[Any]) -> None:
         """A button or menu with one of the bot's ids that no feature recognises (forged, or left on an old message
         by an earlier version) is answered privately instead of spinning until Discord gives up. Every ``runon:``
         component is a persistent :class:`discord.ui.DynamicItem` registered through :meth:`add_dynamic_items`, so
         its template says whether a feature will answer."""
-        if interaction.type is not discord.InteractionType.component:
-            return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if not custom_id.startswith(OWN_IDS):
@@ -294,14 +306,26 @@ class RunOnBot(commands.Bot):
 
         def gated(data: Any) -> None:
             if self.stopping:
-                task = asyncio.create_task(self._refuse(data), name="runon-refuse-while-stopping")
-            else:
-                before = asyncio.all_tasks()
-                original(data)
-                for task in asyncio.all_tasks() - before:
-                    self._track(task)
+                self._track(asyncio.create_task(self._refuse(data), name="runon-refuse-while-stopping"))
                 return
-            self._track(task)
+            # The tasks it starts are caught as they are created (a task factory for the length of the call), not
+            # found by comparing every task of the process before and after: that cost grows with the servers.
+            loop = asyncio.get_running_loop()
+            previous = loop.get_task_factory()
+
+            def noted(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+                task = (
+                    previous(loop, coro, **kwargs) if previous is not None else asyncio.Task(coro, loop=loop, **kwargs)
+                )
+                if isinstance(task, asyncio.Task):
+                    self._track(task)
+                return task
+
+            loop.set_task_factory(noted)
+            try:
+                original(data)
+            finally:
+                loop.set_task_factory(previous)
 
         parsers["INTERACTION_CREATE"] = gated
 
@@ -362,16 +386,12 @@ class RunOnBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
-
-    async def on_interaction(self, interaction: discord.Interaction[RunOnBot]) -> None:
-        """Remember the member's Discord language for what the bot writes to them later (reminder DMs). Runs beside
-        the interaction's handler, never before it; a write happens only when the language changed."""
-        try:
-            await self.services.language.remember(
-                interaction.user.id, interaction.locale, interaction.id, self.services.clock()
-            )
-        except Exception:  # a failed write only means a DM in the server's language
-            log.warning("could not remember the language of user %s", interaction.user.id, exc_info=True)
+        if self.background_tasks and not self._frozen:
+            # What exists now (the modules, the show pack, the catalogues, the servers) lives as long as the process:
+            # out of the collector's sight, so its full collections no longer walk it during members' interactions.
+            self._frozen = True
+            gc.collect()
+            gc.freeze()
 
 
 class ShardedRunOnBot(RunOnBot, commands.AutoShardedBot):

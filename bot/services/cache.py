@@ -44,6 +44,13 @@ class Cache(Generic[K, V]):
                 self._generation.pop(evicted, None)
         return value
 
+    def put(self, key: K, value: V) -> None:
+        self._values[key] = value
+        self._values.move_to_end(key)
+        while len(self._values) > self._size:
+            evicted, _ = self._values.popitem(last=False)
+            self._generation.pop(evicted, None)
+
     def invalidate(self, key: K) -> None:
         self._values.pop(key, None)
         self._generation[key] = self._generation.get(key, 0) + 1
@@ -58,6 +65,15 @@ class Cache(Generic[K, V]):
             tx.after_commit(lambda: self.invalidate(key))
             return
         await self._db.publish(tx, self._topic, json.dumps(key))
+
+    async def wrote(self, tx: Tx, key: K, value: V) -> None:
+        """``key`` becomes ``value`` in ``tx``: like :meth:`changed`, and where this process is the database's only
+        writer (SQLite: one transaction at a time, its after-commit actions run before the next one can commit) it
+        keeps ``value`` too, so the member's next answer needs no read. With several processes (PostgreSQL) it only
+        drops the copy: commits there may finish in another order than their actions run."""
+        await self.changed(tx, key)
+        if self._db is not None and not self._db.shared:
+            tx.after_commit(lambda: self.put(key, value))
 
     def _heard(self, raw: str | None) -> None:
         if raw is None:

@@ -19,8 +19,10 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow (4 MiB) is loaded by the first chart, not at every start
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 960, 520
 MARGIN_LEFT, MARGIN_RIGHT = 70, 30
@@ -90,6 +92,8 @@ def chart_font(lang: str) -> str | None:
 
 @functools.lru_cache(maxsize=16)
 def _font(size: int, path: str | None = None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
 
 
@@ -101,6 +105,8 @@ def _centered(
 
 def render(bars: Sequence[Bar], text: ChartText) -> bytes:
     """The chart as PNG bytes. ``bars`` are the episodes to show, in order (one slot each)."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH - 1, HEIGHT - 1), outline=BORDER, width=2)

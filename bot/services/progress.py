@@ -57,7 +57,7 @@ class ProgressService:
             )
         async with self._db.transaction() as tx:
             await progress.set_episode(tx.conn, user_id, episode, epoch(now))
-            await self._cache.changed(tx, user_id)
+            await self._cache.wrote(tx, user_id, episode)  # their next answer reads it from memory
         return episode
 
     async def forget(self, user_id: int, now: dt.datetime) -> Forgotten:

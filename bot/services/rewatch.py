@@ -24,6 +24,8 @@ from bot.services.guild_config import GuildConfigService
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
 from bot.store.dialect import LOCK_REWATCH
 
+from .cache import Cache
+
 __all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
@@ -206,8 +208,15 @@ class RewatchService:
         #: Other plans that follow the schedule (episode polls, members' own airing DMs), run inside the same
         #: unit of work each time the airing reminders are planned again.
         self.planners: list[Callable[[Tx, int, dt.datetime], Awaitable[None]]] = []
+        # A server's rewatch and schedule, read by every /airing info and every spoiler line: cached, and dropped
+        # (in every process) by each unit of work below that changes them.
+        self._cache: Cache[int, tuple[RewatchRow | None, list[Airing]]] = Cache(db, "rewatch")
 
     async def current(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
+        row, schedule = await self._cache.get(guild_id, lambda: self._read(guild_id))
+        return row, list(schedule)  # the caller's own list: the cached one stays as read
+
+    async def _read(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
         async with self._db.read() as conn:
             return await self._current(conn, guild_id)
 
@@ -277,6 +286,7 @@ class RewatchService:
         async with self._db.transaction() as tx:
             row, _ = await self._running(tx.conn, guild_id)
             await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "paused", epoch(now)), epoch(now))
+            await self._cache.changed(tx, guild_id)
             await self.sync_reminders(tx, guild_id, now)
 
     async def resume(self, guild_id: int, now: dt.datetime) -> list[Airing]:
@@ -286,7 +296,7 @@ class RewatchService:
             assert paused_at is not None
             resumed = resume(schedule, parse_slots(row.slots, stored=True), ZoneInfo(row.zone), paused_at, now)
             await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
-            await self._store(tx, guild_id, resumed, now)
+            await self._store(tx, guild_id, resumed, now)  # drops the cached copy
         return resumed
 
     async def stop(self, guild_id: int, now: dt.datetime) -> None:
@@ -295,6 +305,7 @@ class RewatchService:
             if await rewatch.get(tx.conn, guild_id) is None:
                 raise UserError("This server has no rewatch to stop.")
             await rewatch.delete(tx.conn, guild_id)
+            await self._cache.changed(tx, guild_id)
             await self._follow_broadcast(tx, guild_id, now)
 
     async def follow_broadcast(self, guild_id: int, now: dt.datetime) -> None:
@@ -312,6 +323,7 @@ class RewatchService:
 
     async def _store(self, tx: Tx, guild_id: int, schedule: Sequence[Airing], now: dt.datetime) -> None:
         removed = await rewatch.set_slots(tx.conn, guild_id, [(a.episode, epoch(a.airs_at)) for a in schedule])
+        await self._cache.changed(tx, guild_id)  # the rewatch row (written before) and its slots
         for slot_id in removed:
             await reminders.cancel(tx.conn, AIRING_KIND, slot_id, "episode no longer in the schedule")
         await self.sync_reminders(tx, guild_id, now)
@@ -334,8 +346,7 @@ class RewatchService:
 
     async def progress(self, guild_id: int, now: dt.datetime) -> tuple[RewatchRow, list[Airing], Position] | None:
         """The server's rewatch, its schedule and where it stands; frozen at the pause while paused."""
-        async with self._db.read() as conn:
-            row, schedule = await self._current(conn, guild_id)
+        row, schedule = await self.current(guild_id)
         if row is None:
             return None
         return row, schedule, position(schedule, min(now, paused_since(row) or now))

@@ -388,9 +388,16 @@ def _is_legacy(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _index() -> _Index:
+def _available() -> dict[str, str]:
+    """Every zone zoneinfo knows, by its lower-cased name (no CLDR needed: what a full IANA name is checked against)."""
     names = {z for z in zoneinfo.available_timezones() if z not in {"localtime", "posixrules", "Factory"}}
-    available = {z.lower(): z for z in names}
+    return {z.lower(): z for z in names}
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> _Index:
+    available = _available()
+    names = set(available.values())
 
     countries_of: dict[str, list[str]] = {}
     primary_set: set[str] = {"UTC"}
@@ -590,7 +597,10 @@ def metazone_of(zone: str) -> str | None:
 def abbreviation(text: str) -> Abbreviation | None:
     """The abbreviation ``text`` is ("kst", "EST"), or None. The same answer serves ``/timezone set zone:KST``
     (a usable one names its zone) and "friday 8pm KST" (it names its offset)."""
-    return _abbreviations().get(text.strip().upper())
+    key = text.strip().upper()
+    if "/" in key:  # an IANA name ("Asia/Seoul", what the pickers give): never a short name, no CLDR tables to load
+        return None
+    return _abbreviations().get(key)
 
 
 # -- reading a zone -------------------------------------------------------------------------------
@@ -657,8 +667,6 @@ def resolve_zone(text: str) -> ZoneInfo:
         raise UserError("Tell me your time zone. {example}", example=_EXAMPLE)
     if len(raw) > 64:
         raise UserError("That is too long for a time zone. {example}", example=_EXAMPLE)
-    index = _index()
-
     found = abbreviation(raw)
     if found is not None:
         if found.usable:
@@ -668,9 +676,11 @@ def resolve_zone(text: str) -> ZoneInfo:
     lowered = raw.lower()
     if lowered in _UTC_NAMES:
         return ZoneInfo("UTC")
-    name = index.available.get(lowered) or index.available.get(re.sub(r"\s*/\s*", "/", lowered).replace(" ", "_"))
+    available = _available()
+    name = available.get(lowered) or available.get(re.sub(r"\s*/\s*", "/", lowered).replace(" ", "_"))
     if name is not None and not _is_legacy(name):
-        return ZoneInfo(name)
+        return ZoneInfo(name)  # a current IANA name (what the pickers give): the city and country index is not needed
+    index = _index()
     key = normalize(raw)
     zones = index.keys.get(key)
     if name is not None:

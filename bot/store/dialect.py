@@ -3,6 +3,7 @@ dialect (both speak ``INSERT … ON CONFLICT`` and ``RETURNING``; SQLAlchemy has
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,9 +26,16 @@ def upsert(
 ) -> Any:
     """INSERT ``values``; when a row with the same ``keys`` exists, set the ``update`` columns instead."""
     statement = insert(conn, table).values(dict(values))
-    return statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
-    )
+    excluded = _excluded(table)
+    return statement.on_conflict_do_update(index_elements=list(keys), set_={name: excluded[name] for name in update})
+
+
+@functools.cache
+def _excluded(table: sa.Table) -> Any:
+    """The ``excluded`` row of an upsert: what ``statement.excluded`` builds (an alias of the table named
+    "excluded", rendered the same by both dialects), made once per table instead of once per statement, where
+    copying every column of the table cost more than running the statement."""
+    return sa.alias(table, name="excluded").c
 
 
 def insert_ignore(conn: AsyncConnection, table: sa.Table, values: Mapping[str, Any]) -> Any:

@@ -42,6 +42,38 @@ def _row(record: Any) -> ReminderRow:
     return ReminderRow(*record)
 
 
+_SCHEDULE: dict[str, Any] = {}
+
+
+def _schedule_statement(conn: AsyncConnection) -> Any:
+    """The upsert of :func:`schedule`, built once per dialect with its values as parameters (building it, its
+    ``excluded`` alias above all, cost more than running it)."""
+    found = _SCHEDULE.get(conn.dialect.name)
+    if found is None:
+        names = ("kind", "guild_id", "ref_id", "offset_seconds", "event_at", "due_at")
+        statement = insert(conn, t).values({name: sa.bindparam(name) for name in names})
+        excluded = statement.excluded
+        found = _SCHEDULE[conn.dialect.name] = statement.on_conflict_do_update(
+            index_elements=["kind", "ref_id", "offset_seconds"],
+            set_={
+                "event_at": excluded.event_at,
+                "due_at": excluded.due_at,
+                "state": "pending",
+                "claim_token": None,
+                "claimed_at": None,
+                "sent_at": None,
+                "message_id": None,
+                "detail": None,
+            },
+            where=sa.or_(
+                t.c.state == "pending",  # state IN (...), spelled so that it can be sent with several rows at once
+                t.c.state == "cancelled",
+                sa.and_(t.c.state != "claimed", t.c.event_at != excluded.event_at),
+            ),
+        )
+    return found
+
+
 async def schedule(
     conn: AsyncConnection, kind: str, guild_id: int, ref_id: int, event_at: int, offsets: Iterable[int]
 ) -> None:
@@ -53,31 +85,13 @@ async def schedule(
     A row claimed by a running instance is being delivered: it is left to finish (its delivery re-reads the party
     or slot)."""
     wanted = sorted(set(offsets))
-    for offset in wanted:
-        statement = insert(conn, t).values(
-            kind=kind, guild_id=guild_id, ref_id=ref_id, offset_seconds=offset, event_at=event_at,
-            due_at=event_at - offset,
-        )  # fmt: skip
-        excluded = statement.excluded
-        await conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["kind", "ref_id", "offset_seconds"],
-                set_={
-                    "event_at": excluded.event_at,
-                    "due_at": excluded.due_at,
-                    "state": "pending",
-                    "claim_token": None,
-                    "claimed_at": None,
-                    "sent_at": None,
-                    "message_id": None,
-                    "detail": None,
-                },
-                where=sa.or_(
-                    t.c.state.in_(("pending", "cancelled")),
-                    sa.and_(t.c.state != "claimed", t.c.event_at != excluded.event_at),
-                ),
-            )
-        )
+    if wanted:  # every offset in one statement sent once with its rows (one trip to the database, not one each)
+        rows = [
+            {"kind": kind, "guild_id": guild_id, "ref_id": ref_id, "offset_seconds": offset, "event_at": event_at,
+             "due_at": event_at - offset}
+            for offset in wanted
+        ]  # fmt: skip
+        await conn.execute(_schedule_statement(conn), rows)
     unwanted = sa.update(t).where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == "pending")
     if wanted:
         unwanted = unwanted.where(t.c.offset_seconds.not_in(wanted))

@@ -157,3 +157,34 @@ async def test_a_second_rewatch_of_the_same_episodes_gets_its_airing_reminders(p
     await service.start(1, dt.date(2027, 3, 3), 1, WED_THU, KST, later)
     first = [p for p in await _pending(service, reminders_store) if p[0] == 1]
     assert [offset for _, offset, _ in first] == [0, 1800, 86400]  # episode 1 is reminded again
+
+
+async def test_every_change_is_seen_at_once_while_reads_come_from_memory(parts, monkeypatch):
+    # /airing info and every spoiler line read the rewatch; they are served from a cache that each unit of work
+    # changing the rewatch drops, so a member never sees a schedule that staff already changed.
+    service, _, _ = parts
+    reads = []
+    original = rewatch.get
+
+    async def counted(conn, guild_id):
+        reads.append(guild_id)
+        return await original(conn, guild_id)
+
+    monkeypatch.setattr(rewatch, "get", counted)
+    assert await service.progress(1, NOW) is None
+    assert await service.progress(1, NOW) is None
+    assert reads == [1]  # the second answer came from memory
+    await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
+    row, schedule, _ = await service.progress(1, NOW)
+    assert (row.status, schedule[0].airs_at) == ("running", kst(2026, 11, 25, 21))
+    schedule.clear()  # a caller's list is its own: the cached schedule stays whole
+    assert len((await service.current(1))[1]) == 16
+    await service.skip_week(1, NOW)
+    _, schedule, _ = await service.progress(1, NOW)
+    assert schedule[0].airs_at == kst(2026, 12, 2, 21)
+    await service.pause(1, NOW + dt.timedelta(days=1))
+    assert (await service.progress(1, NOW))[0].status == "paused"
+    await service.resume(1, NOW + dt.timedelta(days=2))
+    assert (await service.progress(1, NOW))[0].status == "running"
+    await service.stop(1, NOW + dt.timedelta(days=3))
+    assert await service.progress(1, NOW) is None

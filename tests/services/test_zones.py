@@ -394,3 +394,15 @@ def test_cldr_replaced_the_hand_kept_tables_where_it_covers_them():
     assert not hasattr(zones, "ABBREVIATIONS")
     cldr = zones._abbreviations()
     assert {"EST", "CET", "AEST", "IST", "GMT", "BST", "SGT"} <= set(cldr)  # from CLDR's English locales
+
+
+def test_a_full_zone_name_is_read_without_loading_cldr_tables():
+    # The abbreviation table reads CLDR's short names from every English locale (18 MiB, half a second); a zone
+    # picked from the autocomplete ("Asia/Seoul") never needs it, and no short name has a "/" in it.
+    zones._abbreviations.cache_clear()
+    zones._index.cache_clear()  # the city and country index reads CLDR's names in English and Korean
+    assert resolve_zone("Asia/Seoul") == ZoneInfo("Asia/Seoul")
+    assert resolve_zone("america/new_york") == ZoneInfo("America/New_York")
+    assert zones._abbreviations.cache_info().currsize == zones._index.cache_info().currsize == 0
+    assert resolve_zone("KST") == ZoneInfo("Asia/Seoul")  # an abbreviation still loads it, and still works
+    assert not [name for name in zones._abbreviations() if "/" in name]

@@ -261,3 +261,75 @@ async def test_reminder_claim_searches_indexes_not_the_table(db):
         assert any("Index Scan using reminders_due" in step for step in plan), plan
         assert any("LockRows" in step for step in plan), plan  # FOR UPDATE SKIP LOCKED
         assert not [step for step in plan if "Seq Scan on reminders" in step], plan
+
+
+def test_the_latest_version_is_alembics_head():
+    # latest_version() reads the revisions' file names (no Alembic at start-up); Alembic's own history agrees.
+    assert latest_version() == int(migration_module.revisions()[-1])
+
+
+async def test_the_version_is_read_as_alembic_reads_it(tmp_path):
+    from alembic.runtime.migration import MigrationContext
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    async with db.read() as conn:
+        theirs = await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+        ours = await conn.run_sync(migration_module.version_of)
+    await db.close()
+    assert ours == int(theirs) == latest_version()
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path):
+    # Alembic with Mako and Pygments is 12 MiB and a third of a second: only a migration needs it.
+    import subprocess
+    import sys
+
+    path = tmp_path / "bot.sqlite3"
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store import Database\n"
+        "async def main():\n"
+        f"    db = await Database.open({str(path)!r})\n"
+        "    print(await db.version())\n"
+        "    await db.close()\n"
+        "asyncio.run(main())\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert first.stdout.split() == [str(latest_version()), "['alembic',", "'mako',", "'pygments']"]  # it migrated
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert again.stdout.split() == [str(latest_version()), "[]"]
+
+
+async def test_a_unit_of_work_takes_one_trip_to_the_database_thread_a_statement(tmp_path, monkeypatch):
+    # Each trip to SQLite's thread is a hand-off between threads (a wake-up each way): BEGIN travels with the first
+    # statement, each statement is one trip with its rows, and the commit one more.
+    import aiosqlite
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    trips = 0
+    original = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        nonlocal trips
+        trips += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    try:
+        async with db.transaction() as tx:
+            await progress.set_episode(tx.conn, 42, 6, 1)
+            await progress.set_episode(tx.conn, 43, 7, 1)
+            found = (await tx.conn.execute(sa.text("SELECT count(*) FROM member_progress"))).scalar()
+        assert (trips, found) == (4, 2)
+        trips = 0
+        async with db.transaction():
+            pass  # nothing sent: nothing to commit
+        assert trips == 0
+        for _ in range(2):  # the second read finds the reader connection open
+            trips = 0
+            async with db.read() as conn:
+                rows = (await conn.execute(sa.text("SELECT user_id FROM member_progress ORDER BY user_id"))).all()
+        assert (trips, [row[0] for row in rows]) == (1, [42, 43])
+    finally:
+        await db.close()
