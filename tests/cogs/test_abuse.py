@@ -56,7 +56,7 @@ async def test_a_member_cannot_make_the_bot_announce_a_party_where_they_cannot_p
     assert reply["flags"] == EPHEMERAL
     assert reply["content"] == (
         "You can't post in <#700> yourself, so I won't announce a watch party there for you (you need View Channel "
-        "and Send Messages there). Pick a channel where you can post, or ask staff to plan it."
+        "and Send Messages and Create Posts there). Pick a channel where you can post, or ask staff to plan it."
     )
     assert not _posts(h, ANNOUNCEMENTS)
     assert not _events(h)

@@ -46,7 +46,8 @@ async def test_fans_phrasings_make_the_party_they_mean(h):
         ("noon tomorrow", dt.datetime(2026, 11, 22, 12, tzinfo=NEW_YORK)),
         ("7p", dt.datetime(2026, 11, 21, 19, tzinfo=NEW_YORK)),
     ]:
-        await h.invoke("watchparty create", episodes="1", when=typed, timezone="America/New_York")
+        fan = h.member(5100 + len(typed), name=f"fan-{typed}")  # one host each: a member may create 3 in 10 minutes
+        await h.invoke("watchparty create", episodes="1", when=typed, timezone="America/New_York", user=fan)
         assert _start(h) == meant, typed
 
 
@@ -68,12 +69,12 @@ async def test_korean_dot_dates_weekdays_and_weekends(h):
     assert _start(h) == dt.datetime(2026, 11, 25, 21, tzinfo=KST)
     await h.invoke("watchparty create", episodes="1", when="이번 주말 밤 11시", timezone="Asia/Seoul", locale=KO)
     assert data(h)["content"] == (  # Saturday 21:00 in Seoul: both days are still ahead
-        '"이번 주말"은(는) 토요일일 수도 일요일일 수도 있어요. '
+        '"이번 주말"은 토요일일 수도 일요일일 수도 있어요. '
         '"이번 주 토요일 밤 11시" 또는 "이번 주 일요일 밤 11시"처럼 적어 주세요.'
     )
     await h.invoke("watchparty create", episodes="1", when="이번 주말 저녁 8시", timezone="Asia/Seoul", locale=KO)
     assert data(h)["content"] == (  # Saturday's 20:00 has passed: only Sunday is offered
-        '"이번 주말"은(는) 토요일일 수도 일요일일 수도 있어요. "이번 주 일요일 저녁 8시"처럼 적어 주세요.'
+        '"이번 주말"은 토요일일 수도 일요일일 수도 있어요. "이번 주 일요일 저녁 8시"처럼 적어 주세요.'
     )
     await h.invoke("watchparty create", episodes="1", when="이번 주 일요일 저녁 8시", timezone="Asia/Seoul", locale=KO)
     assert _start(h) == dt.datetime(2026, 11, 22, 20, tzinfo=KST)
@@ -83,7 +84,7 @@ async def test_a_month_day_that_has_just_passed_is_asked(h, clock):
     clock.now = dt.datetime(2026, 12, 15, 3, tzinfo=dt.UTC)  # 15 December, noon in Seoul
     await h.invoke("watchparty create", episodes="1", when="12월 14일 밤 9시", timezone="Asia/Seoul", locale=KO)
     assert data(h)["content"] == (
-        '올해의 "12월 14일"은(는) 이미 지났어요 (2026년 12월 14일 (월)). '
+        '올해의 "12월 14일"은 이미 지났어요 (2026년 12월 14일 (월)). '
         '내년이라면 "2027년 12월 14일 밤 9시"처럼 적어 주세요.'
     )
     await h.invoke("watchparty create", episodes="1", when="Dec 13 9pm", timezone="America/New_York")
