@@ -51,6 +51,8 @@ async def texts_for_members(
 ) -> dict[int, str]:
     """Each member's copy in the language of their last interaction (the server's for a member never seen), rendered
     once per language."""
+    if not members:  # most reminders: nobody asked for a DM copy, and no read is needed
+        return {}
     readers = await language.for_members(members, guild_id)
     rendered: dict[str, str] = {}
     out: dict[int, str] = {}
