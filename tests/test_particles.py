@@ -108,7 +108,7 @@ def _particled(text: str) -> str:
 
 @pytest.mark.parametrize(
     ("zone", "expected"),
-    [("Asia/Seoul", "내 시간대는 **Asia/Seoul**이에요."), ("UTC", "내 시간대는 **UTC**예요.")],
+    [("Asia/Seoul", "지금 시간대는 **Asia/Seoul**이에요."), ("UTC", "지금 시간대는 **UTC**예요.")],
 )
 def test_the_catalogue_chooses_the_particle_for_the_value(zone, expected):
     assert KO("Your time zone is **{zone}**.", zone=zone) == expected
@@ -117,12 +117,9 @@ def test_the_catalogue_chooses_the_particle_for_the_value(zone, expected):
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("8시", '"8시"는 오전일 수도 오후일 수도 있어요. 오전 8시나 오후 8시(또는 20시)로 적어 주세요.'),
-        (
-            "8시 반",
-            '"8시 반"은 오전일 수도 오후일 수도 있어요. 오전 8시 반이나 오후 8시 반(또는 20시 30분)으로 적어 주세요.',
-        ),
-        ("3시", '"3시"는 오전일 수도 오후일 수도 있어요. 오전 3시나 오후 3시(또는 15시)로 적어 주세요.'),
+        ("8시", '"8시"는 오전일 수도 오후일 수도 있어요. "오전 8시" 또는 "오후 8시"처럼 적어 주세요.'),
+        ("8시 반", '"8시 반"은 오전일 수도 오후일 수도 있어요. "오전 8시 반" 또는 "오후 8시 반"처럼 적어 주세요.'),
+        ("3시", '"3시"는 오전일 수도 오후일 수도 있어요. "오전 3시" 또는 "오후 3시"처럼 적어 주세요.'),
     ],
 )
 def test_the_am_pm_hint_keeps_the_half_hour_and_its_particles(typed, expected):
@@ -168,7 +165,7 @@ def test_the_korean_catalogue_renders_the_table(inserted, subject, object_, towa
     """The same table through real translations: ``"{text}"(이)라는 … {zones}을(를)`` and ``{date}은(는)``."""
     rendered = KO('I don\'t know the time zone "{text}". Did you mean {zones}?', text=inserted, zones=inserted)
     copula = or_.removesuffix("나")  # 이 or nothing, as in (이)나
-    assert rendered == f'"{inserted}"{copula}라는 시간대는 몰라요. {inserted}{object_} 말한 건가요?'
+    assert rendered == f'"{inserted}"{copula}라는 시간대는 몰라요. {inserted}{object_} 말씀하신 건가요?'
     topic = "은" if object_ == "을" else "는"
     assert KO("{date} is a {actual}, not a {named}", date=inserted, actual="금요일", named="토요일").startswith(
         f"{inserted}{topic} 토요일이 아니라 금요일이에요"

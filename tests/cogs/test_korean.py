@@ -391,7 +391,7 @@ async def test_the_server_language_defaults_to_its_discord_language_and_setup_ov
 async def test_setup_language_is_staff_only(h):
     h.enforce_discord_rules = False
     await h.invoke("setup language", language="ko", locale=KO)
-    assert data(h)["content"] == "그렇게 하려면 서버 관리하기 권한이 필요해요."
+    assert data(h)["content"] == "이 작업을 하려면 서버 관리하기 권한이 필요해요."
     assert (await h.bot.services.guilds.get(h.guild_id)).language is None
 
 
@@ -593,7 +593,7 @@ async def test_korean_city_search_in_the_timezone_option(h):
     choices = await h.autocomplete("timezone set", "zone", "new york")
     assert choices[0] == {"name": "America/New_York", "value": "America/New_York"}  # English: the IANA name
     await h.invoke("timezone set", zone="런던", locale=KO)
-    assert data(h)["content"].startswith("이제 시간대는 **Europe/London**이에요")
+    assert data(h)["content"].startswith("시간대를 **Europe/London**으로 정했어요")
 
 
 async def test_rewatch_from_reads_korean_weeks_and_slots(h, staff):
@@ -794,6 +794,6 @@ async def test_renamed_korean_commands_are_synced_and_the_english_names_still_an
     await h.invoke("catchup", to=2, guild_id=DM, locale=KO)
     assert data(h)["embeds"][0]["title"] == "따라잡기: 1-2화"
     await h.invoke("progress forget", locale=KO)
-    assert data(h)["content"] == "시청 기록과 봇에 저장된 다른 정보를 모두 삭제해요. 정말 삭제할까요?"
+    assert data(h)["content"] == "시청 기록과 봇에 저장된 다른 정보를 모두 삭제해요. 정말 삭제하시겠어요?"
     await h.invoke("rewatch show")
     assert data(h)["content"].startswith("This server has no rewatch.")

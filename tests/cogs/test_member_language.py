@@ -52,7 +52,7 @@ async def test_a_dm_to_a_member_whose_last_interaction_was_korean_is_korean(h, c
     await tick_at(h, clock, START - dt.timedelta(hours=2))
     [own] = _dm(h, KOREAN)
     assert own.startswith("⏰ **같이보기 #1** (3-4화)가 <t:")
-    assert "직접 정한 알림" in own
+    assert "직접 정하신 알림" in own
     [theirs] = _dm(h, ENGLISH)
     assert theirs.startswith("⏰ **Watch party #1** (episodes 3-4) starts <t:")
 
@@ -100,12 +100,12 @@ async def test_airing_copies_follow_each_subscriber(h, clock, fans):
     assert any("⏰ **Rewatch: episode 1** airs" in p for p in posts)
     assert any("📺 **Rewatch: episode 1 is on now**" in p for p in posts)  # the server's posts stay English
     korean_dms, english_dms = _dm(h, KOREAN), _dm(h, ENGLISH)
-    assert any(d.startswith("⏰ **다시보기: 1화**가 <t:") for d in korean_dms)
-    assert any(d.startswith("📺 **다시보기: 1화 시작!**") for d in korean_dms)
+    assert any(d.startswith("⏰ **정주행: 1화**가 <t:") for d in korean_dms)
+    assert any(d.startswith("📺 **정주행: 1화 시작!**") for d in korean_dms)
     assert not [d for d in korean_dms if "Rewatch" in d]
     assert any(d.startswith("⏰ **Rewatch: episode 1** airs") for d in english_dms)
     assert any(d.startswith("📺 **Rewatch: episode 1 is on now**") for d in english_dms)
-    assert not [d for d in english_dms if "다시보기" in d]
+    assert not [d for d in english_dms if "정주행" in d]
 
 
 async def test_a_member_never_seen_gets_the_servers_language(h, clock, fans):
