@@ -797,3 +797,66 @@ async def test_renamed_korean_commands_are_synced_and_the_english_names_still_an
     assert data(h)["content"] == "시청 기록과 봇에 저장된 다른 정보를 모두 삭제해요. 정말 삭제하시겠어요?"
     await h.invoke("rewatch show")
     assert data(h)["content"].startswith("This server has no rewatch.")
+
+
+async def test_the_korean_units_the_texts_suggest_are_accepted(h, staff):
+    """Option descriptions and hints suggest ``1일, 30분``, ``수 21:00`` and ``수목 드라마`` slots: what a Korean fan
+    writes from them is read, through the commands, with the meaning they have."""
+    await h.invoke("setup airing", channel=h.add_channel(950, name="airing"), user=staff, locale=KO)
+    await h.invoke("airing remind-me", setting="on", offsets="1일 2시간", locale=KO)
+    answer = data(h)["content"]
+    assert "방송 26시간 전에 DM을" in answer, answer  # one time: a day and two hours
+    await h.invoke("airing remind-me", setting="on", offsets="1일, 30분", locale=KO)
+    answer = data(h)["content"]
+    assert "방송 1일, 30분 전에 DM을" in answer, answer
+    await h.invoke("setup reminders", before="1시간, 10분", user=staff, locale=KO)
+    assert data(h)["content"].startswith("같이보기 알림: "), data(h)["content"]
+    await h.invoke("rewatch start", from_="다음 주 수요일", slots="수 밤 9시", user=staff, locale=KO)
+    schedule = (await h.bot.services.rewatch.current(h.guild_id))[1]
+    assert [s.airs_at for s in schedule[:2]] == [
+        dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC),  # Wed 25 Nov 21:00 KST
+        dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC),  # a week later: one slot a week
+    ]
+    await h.invoke("rewatch stop", user=staff, locale=KO)
+    await h.invoke("rewatch start", from_="다음 주 수요일", slots="수목 21:00", user=staff, locale=KO)
+    schedule = (await h.bot.services.rewatch.current(h.guild_id))[1]
+    assert [s.airs_at for s in schedule[:3]] == [
+        dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC),  # Wed
+        dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC),  # Thu
+        dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC),  # the next Wed
+    ]
+    await h.invoke("rewatch show", locale=KO)
+    footer = data(h)["embeds"][0]["footer"]["text"]
+    assert footer.startswith("방송 시간: 수요일 21:00, 목요일 21:00 (Asia/Seoul)"), footer
+
+
+async def test_every_dm_kind_to_a_korean_member_of_an_english_server_is_korean(h, staff, clock):
+    """What the bot writes to one member on its own, each kind: a watch party's DM copy and the member's own party
+    reminder, an airing post's DM copy and the member's own airing reminder. In an English server, a fan whose last
+    interaction was Korean reads all of them in Korean (no English sentence); the channel posts stay English."""
+    fan, other = h.member(3101, name="korean-fan"), h.member(3102, name="copies-fan")
+    await h.invoke("setup airing", channel=h.add_channel(950, name="airing"), user=staff)
+    await h.invoke("rewatch start", from_="2026-11-25", user=staff)
+    await h.invoke("watchparty create", episodes="3-4", when="2026-11-24 20:30", timezone="Asia/Seoul")
+    for member in (fan, other):
+        await h.click("runon:party:1:going", user=member, locale=KO)
+    await h.invoke("watchparty remind-me", setting="on", offsets="2시간", user=fan, locale=KO)
+    await h.invoke("watchparty remind-me", setting="on", user=other, locale=KO)
+    await h.invoke("airing remind-me", setting="on", offsets="3시간", user=fan, locale=KO)
+    await h.invoke("airing remind-me", setting="on", user=other, locale=KO)
+    party = dt.datetime(2026, 11, 24, 11, 30, tzinfo=dt.UTC)
+    first = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    for moment in (party - dt.timedelta(hours=2), party - dt.timedelta(hours=1), party, first - dt.timedelta(hours=24),
+                   first - dt.timedelta(hours=3), first):  # fmt: skip
+        await tick_at(h, clock, moment)
+    own = [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(3101))]
+    copies = [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(3102))]
+    assert any("같이보기 #1" in d and "직접 정하신 알림" in d for d in own), own
+    assert any("정주행: 1화" in d and "직접 정하신 알림" in d for d in own), own
+    assert any("같이보기 #1" in d and "같이보기 채널" in d for d in copies), copies
+    assert any("정주행: 1화" in d for d in copies), copies
+    phrases = _allowed_phrases(h.bot.services.catalog)
+    english = [d for d in own + copies if stray_latin(d, phrases)]
+    assert not english, english
+    posts = [m.get("content") or "" for m in h.channel_messages(950)]
+    assert any("Rewatch: episode 1" in p for p in posts), posts  # the server's own posts stay in its language
