@@ -470,7 +470,7 @@ async def test_korean_cast_card_locks_later_notes_and_puts_hangul_first(h):
     assert card["title"] == "기선겸 (Ki Seon-gyeom)"
     fields = {f["name"]: f["value"] for f in card["fields"]}
     assert fields["배우"] == "임시완 (Im Si-wan)"
-    assert fields["비중"] == "주연"
+    assert fields["배역 구분"] == "주연"
     assert "🔒 2화: 이야기 노트 1개 (숨김)" in card["description"]
     assert "열애설" not in card["description"]  # episode 2's note is locked, not shown
     assert "영화제에서 전 남자친구에게" in card["description"]  # episode 1's note is plain
