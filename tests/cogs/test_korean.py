@@ -419,8 +419,8 @@ async def test_a_korean_staff_report(korean_server, staff, clock):
     await tick_at(h, clock, dt.datetime(2026, 12, 2, 10, 30, tzinfo=dt.UTC))
     [report] = h.channel_messages(960)
     assert report["content"] == (
-        "⚠️ <#600>에 같이보기 알림을 올리지 못했어요: 그 채널에서 봇에게 필요한 권한이 없어요. 그 채널에서 봇에게 "
-        "채널 보기, 메시지 보내기 및 게시물 만들기 권한이 있는지 확인해 주세요 (`/서버설정 보기`)."
+        "⚠️ <#600>에 같이보기 알림을 올리지 못했어요. 이유: 그 채널에서 봇에게 필요한 권한이 없어요. 그 채널에서 "
+        "봇에게 채널 보기, 메시지 보내기 및 게시물 만들기 권한이 있는지 확인해 주세요(`/서버설정 보기`)."
     )
 
 
