@@ -489,8 +489,8 @@ async def _check(settings: Settings) -> int:
         aliases = sum(len(p.actor_aliases) + len(p.character_aliases) for p in catalog.people)
         arcs = sum(len(p.arcs) for p in catalog.people)
         print(f"Cast: {len(catalog.people)} people, {aliases} aliases, {arcs} story notes")
-        korean = len(catalog.translations.get("ko", {}))
-        print(f"  Korean texts of the pack: {korean}, each checked against its English twin")
+        for lang, translated in sorted(catalog.translations.items()):
+            print(f"  {lang} texts of the pack: {len(translated)}, each checked against its English twin")
         # The command list needs the features loaded, not the real database: a throw-away one.
         async with await Database.open(":memory:") as scratch:
             bot = _build_bot(settings, catalog, scratch)

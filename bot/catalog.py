@@ -4,13 +4,15 @@ The loader is strict. Unknown keys, wrong types, gaps in episode numbering, air 
 weekly slots (unless marked as an exception), aliases shared by two people and episode tags outside
 the run are all reported together, each naming the file and the key.
 
-Every text members read also exists in Korean, in ``show.ko.toml``, ``episodes.ko.toml`` and ``cast.ko.toml``:
-the same items in the same order, each repeating its English twin's episode tag (``reveals``) and sourcing
-marker (``confidence``), so a translation can neither move a plot point to another episode nor drop an
-"inferred" or "one source" marker. The loader rejects a Korean item that is missing, extra, or whose tag or
-marker differs, a Korean text that drops a number of the English one (3.0 % stays 3.0 %), and a Korean text
-in 합니다체 (``-ㅂ니다``/``-습니다``): the pack is shown inside the bot's answers, which speak 해요체, so the
-pack speaks it too.
+Every text members read also exists in each other language of the pack, in ``show.<lang>.toml``,
+``episodes.<lang>.toml`` and ``cast.<lang>.toml`` (``show.ko.toml``...): which languages there are is data, like the
+message catalogues. A language is the pack's when it ships a message catalogue (``bot/locale/<lang>/``) or when the
+folder has a twin file for it; it then needs all three twins. Each twin holds the same items in the same order, each
+repeating its English twin's episode tag (``reveals``) and sourcing marker (``confidence``), so a translation can
+neither move a plot point to another episode nor drop an "inferred" or "one source" marker. The loader rejects an
+item that is missing, extra, or whose tag or marker differs, and a text that drops a number of the English one
+(3.0 % stays 3.0 %). Korean texts are also checked for their script and register: Hangul, and no 합니다체
+(``-ㅂ니다``/``-습니다``): the pack is shown inside the bot's answers, which speak 해요체, so the pack speaks it too.
 """
 
 from __future__ import annotations
@@ -525,7 +527,7 @@ def _people(problems: list[str], data: dict[str, Any], last_episode: int) -> tup
     return tuple(people)
 
 
-# -- the Korean pack -------------------------------------------------------------------------------
+# -- the translated pack (one twin per language) ---------------------------------------------------
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -544,26 +546,43 @@ def formal_endings(text: str) -> list[str]:
     return [m.group() for m in _ENDING.finditer(text) if (ord(m.group(1)) - 0xAC00) % 28 == _BIEUP_FINAL]
 
 
-class _Twins:
-    """The Korean texts of the pack, each checked against its English twin; ``texts`` maps English to Korean."""
+def _korean_problems(text: str) -> list[str]:
+    problems = [] if _HANGUL.search(text) else ["is not Korean: it has no Hangul"]
+    formal = formal_endings(text)
+    if formal:
+        words = ", ".join(formal)
+        problems.append(f"speaks 합니다체 ({words}); write it in 해요체 like the bot's answers (해요, 있어요)")
+    return problems
 
-    def __init__(self) -> None:
+
+#: What a language's texts are checked for beyond the twin rules (its script, its register); the domain's, per
+#: language: a language without an entry is checked by the twin rules only.
+_LANGUAGE_CHECKS: dict[str, Callable[[str], list[str]]] = {"ko": _korean_problems}
+_TWIN_FILES = ("show", "episodes", "cast")
+
+
+def _no_problems(text: str) -> list[str]:
+    return []
+
+
+class _Twins:
+    """One language's texts of the pack, each checked against its English twin; ``texts`` maps English to them."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
         self.texts: dict[str, str] = {}
+        self.check = _LANGUAGE_CHECKS.get(lang.split("-")[0].lower(), _no_problems)
 
     def text(self, r: _Reader, key: str, english: str, *, optional: bool = False) -> None:
         if not english:
             if r.text(key, allow_empty=True, default=""):
-                r.fail(key, "the English text is empty, so the Korean one must be empty too")
+                r.fail(key, "the English text is empty, so the translated one must be empty too")
             return
         value = r.text(key, default="" if optional else None)
         if not value.strip():
             return
-        if not _HANGUL.search(value):
-            r.fail(key, "is not Korean: it has no Hangul")
-        formal = formal_endings(value)
-        if formal:
-            words = ", ".join(formal)
-            r.fail(key, f"speaks 합니다체 ({words}); write it in 해요체 like the bot's answers (해요, 있어요)")
+        for problem in self.check(value):
+            r.fail(key, problem)
         dropped = _numbers(english) - _numbers(value)
         if dropped:
             r.fail(key, f"drops the number(s) {sorted(dropped)} of the English text")
@@ -588,22 +607,22 @@ class _Twins:
         r.finish()
 
     def items(self, r: _Reader, key: str, english: tuple[T, ...], what: str) -> list[tuple[_Reader, T]]:
-        """The Korean list under ``key`` paired with the English items, one for one."""
+        """The translated list under ``key`` paired with the English items, one for one."""
         tables = r.tables(key, required=bool(english))
         if len(tables) != len(english):
-            r.fail(key, f"has {len(tables)} Korean {what}(s) but the English pack has {len(english)}")
+            r.fail(key, f"has {len(tables)} translated {what}(s) but the English pack has {len(english)}")
         return [(r.child(k, t), item) for (k, t), item in zip(tables, english, strict=False)]
 
 
-def _korean_show(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
-    top = _Reader(problems, "show.ko.toml", "", data)
+def _twin_show(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
+    top = _Reader(problems, f"show.{twins.lang}.toml", "", data)
     show = catalog.show
     r = top.child("show", top.get("show", dict))
     for key in ("streaming", "premise", "streaming_note", "runtime_note", "slot_note"):
         twins.text(r, key, getattr(show, key))
     genres = r.strings("genres", default=())
     if len(genres) != len(show.genres):
-        r.fail("genres", f"has {len(genres)} Korean genre(s) but the English pack has {len(show.genres)}")
+        r.fail("genres", f"has {len(genres)} translated genre(s) but the English pack has {len(show.genres)}")
     for i, (english, korean) in enumerate(zip(show.genres, genres, strict=False)):
         twins.text(r.child(f"genres[{i}]", {"text": korean}), "text", english)
     for c, credit in twins.items(r, "credits", show.credits, "credit"):
@@ -627,8 +646,8 @@ def _korean_show(twins: _Twins, problems: list[str], data: dict[str, Any], catal
     top.finish()
 
 
-def _korean_episodes(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
-    top = _Reader(problems, "episodes.ko.toml", "", data)
+def _twin_episodes(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
+    top = _Reader(problems, f"episodes.{twins.lang}.toml", "", data)
     for r, episode in twins.items(top, "episode", catalog.episodes, "episode"):
         number = r.get("number", int)
         if number != episode.number:
@@ -652,8 +671,8 @@ def _korean_episodes(twins: _Twins, problems: list[str], data: dict[str, Any], c
     top.finish()
 
 
-def _korean_people(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
-    top = _Reader(problems, "cast.ko.toml", "", data)
+def _twin_people(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
+    top = _Reader(problems, f"cast.{twins.lang}.toml", "", data)
     for r, person in twins.items(top, "person", catalog.people, "person"):
         key = r.text("key")
         if key != person.key:
@@ -666,11 +685,22 @@ def _korean_people(twins: _Twins, problems: list[str], data: dict[str, Any], cat
     top.finish()
 
 
-def _korean(folder: Path, problems: list[str], catalog: Catalog) -> dict[str, str]:
-    twins = _Twins()
-    _korean_show(twins, problems, _read_toml(folder / "show.ko.toml", problems), catalog)
-    _korean_episodes(twins, problems, _read_toml(folder / "episodes.ko.toml", problems), catalog)
-    _korean_people(twins, problems, _read_toml(folder / "cast.ko.toml", problems), catalog)
+def pack_languages(folder: Path) -> tuple[str, ...]:
+    """The languages the pack in ``folder`` speaks besides English: every language with a message catalogue, and
+    every language with a twin file in the folder (``show.ko.toml`` -> ``ko``)."""
+    from bot.locale import SOURCE, shipped_languages
+
+    found = {lang for lang in shipped_languages() if lang != SOURCE}
+    for name in _TWIN_FILES:
+        found.update(path.name[len(name) + 1 : -len(".toml")] for path in folder.glob(f"{name}.?*.toml"))
+    return tuple(sorted(found))
+
+
+def _translated(folder: Path, lang: str, problems: list[str], catalog: Catalog) -> dict[str, str]:
+    twins = _Twins(lang)
+    _twin_show(twins, problems, _read_toml(folder / f"show.{lang}.toml", problems), catalog)
+    _twin_episodes(twins, problems, _read_toml(folder / f"episodes.{lang}.toml", problems), catalog)
+    _twin_people(twins, problems, _read_toml(folder / f"cast.{lang}.toml", problems), catalog)
     return twins.texts
 
 
@@ -688,7 +718,8 @@ def load_catalog(folder: Path) -> Catalog:
         problems.append("show.toml: show.last_air_date: does not match the last episode's air date")
     catalog = Catalog(show=show, special=special, ost=ost, episodes=episodes, people=people)
     if not problems:  # the twins are checked against a sound English pack only
-        catalog = dataclasses.replace(catalog, translations={"ko": _korean(folder, problems, catalog)})
+        translations = {lang: _translated(folder, lang, problems, catalog) for lang in pack_languages(folder)}
+        catalog = dataclasses.replace(catalog, translations=translations)
     if problems:
         raise PackError(problems)
     return catalog

@@ -12,12 +12,15 @@ letters are fields, so only quoted ⟦…⟧ literals are added around them; the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from bot.catalog import load_catalog
 from bot.locale import tool
 
 LANG = "en-XA"
@@ -66,9 +69,28 @@ def catalogue() -> Catalog:
     return found
 
 
-def pack(translations: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    """The show pack in the pseudo-locale: every text another language translates, wrapped."""
-    return {english: pseudo(english) for english in translations.get("ko", {})}
+#: A TOML basic string ("…" with backslash escapes), which is also a JSON string.
+_TOML_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def pack_twins(folder: Path, *, like: str = "ko") -> None:
+    """Write the show pack's pseudo-locale twins into ``folder`` (``show.en-XA.toml``...), made from the ``like``
+    language's twins: each of its texts is replaced by its English text, wrapped and accented. The loader then finds
+    the language in the folder and checks the twins like any other (items, tags, markers, numbers)."""
+    english_of = {value: english for english, value in load_catalog(folder).translations[like].items()}
+    for name in ("show", "episodes", "cast"):
+        lines = []
+        for line in (folder / f"{name}.{like}.toml").read_text(encoding="utf-8").splitlines():
+            if not line.lstrip().startswith("#"):
+                line = _TOML_STRING.sub(lambda m: _twin_string(m.group(0), english_of), line)
+            lines.append(line)
+        (folder / f"{name}.{LANG}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _twin_string(written: str, english_of: Mapping[str, str]) -> str:
+    value = json.loads(written)
+    english = english_of.get(value)
+    return written if english is None else json.dumps(pseudo(english), ensure_ascii=False)
 
 
 def outside(text: str) -> str:

@@ -239,7 +239,7 @@ def test_a_missing_korean_item_is_rejected(pack):
     end = text.index("[[person.arc]]", start + 1)
     (pack / "cast.ko.toml").write_text(text[:start] + text[end:], encoding="utf-8")
     problems = _problems(pack)
-    assert any("has 13 Korean story note(s) but the English pack has 14" in p for p in problems), problems
+    assert any("has 13 translated story note(s) but the English pack has 14" in p for p in problems), problems
 
 
 def test_a_missing_korean_text_and_a_missing_korean_file_are_rejected(pack):
@@ -282,3 +282,54 @@ def test_formal_endings_tell_hapnida_from_haeyo():
 def test_a_korean_item_for_another_person_is_rejected(pack):
     _edit(pack / "cast.ko.toml", 'key = "oh-mi-joo"', 'key = "seo-dan-ah"')
     assert any("person[1].key: must be 'oh-mi-joo'" in p for p in _problems(pack))
+
+
+# -- a third language is data: its twin files are found and checked like Korean's ---------------------------------
+
+
+def test_a_third_language_of_the_pack_is_found_by_its_files_and_read_by_its_members(pack):
+    """Twin files for a language the code never named (``*.en-XA.toml``) give its members the pack in it."""
+    from tests import pseudo
+
+    assert pseudo.LANG not in load_catalog(pack).translations
+    pseudo.pack_twins(pack)
+    catalog = load_catalog(pack)
+    third = catalog.translations[pseudo.LANG]
+    assert set(third) == set(catalog.translations["ko"])  # every text the Korean twins translate
+    premise = catalog.show.premise
+    assert third[premise] == pseudo.pseudo(premise)
+    arc = catalog.person("ki-seon-gyeom").arcs[0].text
+    assert third[arc].startswith(pseudo.OPEN)
+    assert third[arc] != arc
+
+
+def test_a_third_language_is_twin_checked_like_korean(pack):
+    """Its items, tags, markers and numbers are checked the same way; the Korean script rules are Korean's only."""
+    from tests import pseudo
+
+    pseudo.pack_twins(pack)
+    text = (pack / "cast.en-XA.toml").read_text(encoding="utf-8")
+    start = text.index("[[person.arc]]")
+    end = text.index("[[person.arc]]", start + 1)
+    (pack / "cast.en-XA.toml").write_text(text[:start] + text[end:], encoding="utf-8")
+    _edit(pack / "episodes.en-XA.toml", "reveals = 2", "reveals = 3")
+    (pack / "show.en-XA.toml").unlink()
+    problems = _problems(pack)
+    assert "show.en-XA.toml: file is missing" in problems
+    tag = "episodes.en-XA.toml: episode[1].recap[0].reveals: must be the English recap point's episode tag 2, got 3"
+    assert tag in problems
+    assert any(p.startswith("cast.en-XA.toml: person[0].arc: has 13 translated story note(s)") for p in problems), (
+        problems
+    )
+    assert not [p for p in problems if "Hangul" in p or "합니다체" in p]
+
+
+def test_a_language_with_a_catalogue_needs_its_pack_twins(pack):
+    """Korean ships a message catalogue, so its pack twins are required: without them Korean members would read
+    the pack in English."""
+    for name in ("show", "episodes", "cast"):
+        (pack / f"{name}.ko.toml").unlink()
+    problems = _problems(pack)
+    assert {"show.ko.toml: file is missing", "episodes.ko.toml: file is missing", "cast.ko.toml: file is missing"} <= (
+        set(problems)
+    )

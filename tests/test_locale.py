@@ -247,3 +247,37 @@ def test_dates_weekdays_and_offsets_come_from_cldr_with_the_catalogues_patterns(
     assert (EN.offset(86400), KO.offset(86400)) == ("1d", "1일")
     assert (EN.offset(600), KO.offset(600)) == ("10m", "10분")
     assert (EN.join(["A", "B", "C"], last="or"), KO.join(["A", "B", "C"], last="or")) == ("A, B or C", "A, B 또는 C")
+
+
+#: Sentences whose subject is the member doing something (hosting, posting, joining, going, deleting), with values
+#: a member would see.
+_MEMBER_ACTS = [
+    ("You already host {count} upcoming watch parties in this server, the most one member can. Cancel one with "
+     "`/watchparty cancel`, or ask staff to plan more.", {"count": 3}),
+    ("You've planned {count} watch parties in the last {minutes} minutes, the most for one member. Try again in "
+     "{seconds} seconds.", {"count": 5, "minutes": 10, "seconds": 42}),
+    ("You can't post in this channel, so I'm showing you the answer privately instead.", {}),
+    ("You can't post in this channel, so I didn't share it here. The answer stays private to you.", {}),
+    ("You can't send messages in this channel, so I won't post a spoiler here for you. Use `/spoiler` where you can "
+     "write.", {}),
+    ("You can't attach files in this channel, so I won't post your image here. Leave out the image, or use "
+     "`/spoiler` where you can attach files.", {}),
+    ("You can't post in {channel} yourself, so I won't announce a watch party there for you (you need "
+     "{permissions} there). Pick a channel where you can post, or ask staff to plan it.",
+     {"channel": "<#600>", "permissions": "메시지 보내기 및 게시물 만들기"}),
+    ("You can't join {channel} yourself, so I won't host a watch party there for you (you need {permissions} "
+     "there). Pick a voice channel you can join.", {"channel": "<#700>", "permissions": "연결"}),
+    ("You're going to watch party #{party}, {when}. Reminders will ping you.", {"party": 3, "when": "<t:1:F>"}),
+    ("You'll get a DM copy of reminders for watch parties you're going to (keep DMs from server members open). Add "
+     "`offsets` to choose your own times.", {}),
+    ("This deletes your watch progress and anything else the bot stores about you. Sure?", {}),
+]  # fmt: skip
+_HONORIFIC = re.compile(r"[\uac00-\ud7a3](?:셨|실|시[는거면겠])")
+
+
+@pytest.mark.parametrize(("message", "values"), _MEMBER_ACTS)
+def test_the_members_own_actions_are_honoured_with_si(message, values):
+    """해요체 with the subject honorific -시- when the member is the one acting (여셨어요, 보내실 수 없어서,
+    참석하시는), as a Korean service speaks to its users; the bot's own actions stay plain (보내 드릴게요)."""
+    korean = KO(message, **values)
+    assert _HONORIFIC.search(korean), korean

@@ -165,7 +165,7 @@ def test_the_korean_catalogue_renders_the_table(inserted, subject, object_, towa
     """The same table through real translations: ``"{text}"(이)라는 … {zones}을(를)`` and ``{date}은(는)``."""
     rendered = KO('I don\'t know the time zone "{text}". Did you mean {zones}?', text=inserted, zones=inserted)
     copula = or_.removesuffix("나")  # 이 or nothing, as in (이)나
-    assert rendered == f'"{inserted}"{copula}라는 시간대는 몰라요. {inserted}{object_} 말씀하신 건가요?'
+    assert rendered == f'"{inserted}"{copula}라는 시간대는 찾을 수 없어요. {inserted}{object_} 말씀하신 건가요?'
     topic = "은" if object_ == "을" else "는"
     assert KO("{date} is a {actual}, not a {named}", date=inserted, actual="금요일", named="토요일").startswith(
         f"{inserted}{topic} 토요일이 아니라 금요일이에요"

@@ -391,7 +391,7 @@ async def test_the_server_language_defaults_to_its_discord_language_and_setup_ov
 async def test_setup_language_is_staff_only(h):
     h.enforce_discord_rules = False
     await h.invoke("setup language", language="ko", locale=KO)
-    assert data(h)["content"] == "그렇게 하려면 서버 관리하기 권한이 필요해요."
+    assert data(h)["content"] == "이 작업을 하려면 서버 관리하기 권한이 필요해요."
     assert (await h.bot.services.guilds.get(h.guild_id)).language is None
 
 
@@ -419,8 +419,8 @@ async def test_a_korean_staff_report(korean_server, staff, clock):
     await tick_at(h, clock, dt.datetime(2026, 12, 2, 10, 30, tzinfo=dt.UTC))
     [report] = h.channel_messages(960)
     assert report["content"] == (
-        "⚠️ <#600>에 같이보기 알림을 올리지 못했어요: 그 채널에서 봇에게 필요한 권한이 없어요. 그 채널에서 봇에게 "
-        "채널 보기, 메시지 보내기 및 게시물 만들기 권한이 있는지 확인해 주세요 (`/서버설정 보기`)."
+        "⚠️ <#600>에 같이보기 알림을 올리지 못했어요. 이유: 그 채널에서 봇에게 필요한 권한이 없어요. 그 채널에서 "
+        "봇에게 채널 보기, 메시지 보내기 및 게시물 만들기 권한이 있는지 확인해 주세요(`/서버설정 보기`)."
     )
 
 
@@ -470,7 +470,7 @@ async def test_korean_cast_card_locks_later_notes_and_puts_hangul_first(h):
     assert card["title"] == "기선겸 (Ki Seon-gyeom)"
     fields = {f["name"]: f["value"] for f in card["fields"]}
     assert fields["배우"] == "임시완 (Im Si-wan)"
-    assert fields["비중"] == "주연"
+    assert fields["배역 구분"] == "주연"
     assert "🔒 2화: 이야기 노트 1개 (숨김)" in card["description"]
     assert "열애설" not in card["description"]  # episode 2's note is locked, not shown
     assert "영화제에서 전 남자친구에게" in card["description"]  # episode 1's note is plain
@@ -593,7 +593,7 @@ async def test_korean_city_search_in_the_timezone_option(h):
     choices = await h.autocomplete("timezone set", "zone", "new york")
     assert choices[0] == {"name": "America/New_York", "value": "America/New_York"}  # English: the IANA name
     await h.invoke("timezone set", zone="런던", locale=KO)
-    assert data(h)["content"].startswith("이제 시간대는 **Europe/London**이에요")
+    assert data(h)["content"].startswith("시간대를 **Europe/London**으로 정했어요")
 
 
 async def test_rewatch_from_reads_korean_weeks_and_slots(h, staff):
@@ -794,6 +794,69 @@ async def test_renamed_korean_commands_are_synced_and_the_english_names_still_an
     await h.invoke("catchup", to=2, guild_id=DM, locale=KO)
     assert data(h)["embeds"][0]["title"] == "따라잡기: 1-2화"
     await h.invoke("progress forget", locale=KO)
-    assert data(h)["content"] == "시청 기록과 봇에 저장된 다른 정보를 모두 삭제해요. 정말 삭제할까요?"
+    assert data(h)["content"] == "시청 기록과 봇에 저장된 다른 정보를 모두 삭제해요. 정말 삭제하시겠어요?"
     await h.invoke("rewatch show")
     assert data(h)["content"].startswith("This server has no rewatch.")
+
+
+async def test_the_korean_units_the_texts_suggest_are_accepted(h, staff):
+    """Option descriptions and hints suggest ``1일, 30분``, ``수 21:00`` and ``수목 드라마`` slots: what a Korean fan
+    writes from them is read, through the commands, with the meaning they have."""
+    await h.invoke("setup airing", channel=h.add_channel(950, name="airing"), user=staff, locale=KO)
+    await h.invoke("airing remind-me", setting="on", offsets="1일 2시간", locale=KO)
+    answer = data(h)["content"]
+    assert "방송 26시간 전에 DM을" in answer, answer  # one time: a day and two hours
+    await h.invoke("airing remind-me", setting="on", offsets="1일, 30분", locale=KO)
+    answer = data(h)["content"]
+    assert "방송 1일, 30분 전에 DM을" in answer, answer
+    await h.invoke("setup reminders", before="1시간, 10분", user=staff, locale=KO)
+    assert data(h)["content"].startswith("같이보기 알림: "), data(h)["content"]
+    await h.invoke("rewatch start", from_="다음 주 수요일", slots="수 밤 9시", user=staff, locale=KO)
+    schedule = (await h.bot.services.rewatch.current(h.guild_id))[1]
+    assert [s.airs_at for s in schedule[:2]] == [
+        dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC),  # Wed 25 Nov 21:00 KST
+        dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC),  # a week later: one slot a week
+    ]
+    await h.invoke("rewatch stop", user=staff, locale=KO)
+    await h.invoke("rewatch start", from_="다음 주 수요일", slots="수목 21:00", user=staff, locale=KO)
+    schedule = (await h.bot.services.rewatch.current(h.guild_id))[1]
+    assert [s.airs_at for s in schedule[:3]] == [
+        dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC),  # Wed
+        dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC),  # Thu
+        dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC),  # the next Wed
+    ]
+    await h.invoke("rewatch show", locale=KO)
+    footer = data(h)["embeds"][0]["footer"]["text"]
+    assert footer.startswith("방송 시간: 수요일 21:00, 목요일 21:00 (Asia/Seoul)"), footer
+
+
+async def test_every_dm_kind_to_a_korean_member_of_an_english_server_is_korean(h, staff, clock):
+    """What the bot writes to one member on its own, each kind: a watch party's DM copy and the member's own party
+    reminder, an airing post's DM copy and the member's own airing reminder. In an English server, a fan whose last
+    interaction was Korean reads all of them in Korean (no English sentence); the channel posts stay English."""
+    fan, other = h.member(3101, name="korean-fan"), h.member(3102, name="copies-fan")
+    await h.invoke("setup airing", channel=h.add_channel(950, name="airing"), user=staff)
+    await h.invoke("rewatch start", from_="2026-11-25", user=staff)
+    await h.invoke("watchparty create", episodes="3-4", when="2026-11-24 20:30", timezone="Asia/Seoul")
+    for member in (fan, other):
+        await h.click("runon:party:1:going", user=member, locale=KO)
+    await h.invoke("watchparty remind-me", setting="on", offsets="2시간", user=fan, locale=KO)
+    await h.invoke("watchparty remind-me", setting="on", user=other, locale=KO)
+    await h.invoke("airing remind-me", setting="on", offsets="3시간", user=fan, locale=KO)
+    await h.invoke("airing remind-me", setting="on", user=other, locale=KO)
+    party = dt.datetime(2026, 11, 24, 11, 30, tzinfo=dt.UTC)
+    first = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    for moment in (party - dt.timedelta(hours=2), party - dt.timedelta(hours=1), party, first - dt.timedelta(hours=24),
+                   first - dt.timedelta(hours=3), first):  # fmt: skip
+        await tick_at(h, clock, moment)
+    own = [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(3101))]
+    copies = [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(3102))]
+    assert any("같이보기 #1" in d and "직접 정하신 알림" in d for d in own), own
+    assert any("정주행: 1화" in d and "직접 정하신 알림" in d for d in own), own
+    assert any("같이보기 #1" in d and "같이보기 채널" in d for d in copies), copies
+    assert any("정주행: 1화" in d for d in copies), copies
+    phrases = _allowed_phrases(h.bot.services.catalog)
+    english = [d for d in own + copies if stray_latin(d, phrases)]
+    assert not english, english
+    posts = [m.get("content") or "" for m in h.channel_messages(950)]
+    assert any("Rewatch: episode 1" in p for p in posts), posts  # the server's own posts stay in its language

@@ -105,7 +105,7 @@ async def test_airing_copies_follow_each_subscriber(h, clock, fans):
     assert not [d for d in korean_dms if "Rewatch" in d]
     assert any(d.startswith("⏰ **Rewatch: episode 1** airs") for d in english_dms)
     assert any(d.startswith("📺 **Rewatch: episode 1 is on now**") for d in english_dms)
-    assert not [d for d in english_dms if "다시보기" in d]
+    assert not [d for d in english_dms if "정주행" in d]
 
 
 async def test_a_member_never_seen_gets_the_servers_language(h, clock, fans):

@@ -4,15 +4,17 @@ reads in it comes from its catalogue (nothing is left outside ⟦…⟧ but name
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import shutil
 
 import discord
 import pytest
 
+from bot.catalog import load_catalog
 from bot.client import describe_error
 from bot.locale import add_language, drop_language, language_of, languages, texts
 from tests import pseudo
+from tests.conftest import PACK
 from tests.harness import DM, close
 
 from .conftest import NOW, _harness, custom_ids, data, tick_at
@@ -26,13 +28,16 @@ TYPED = ["Run On Fans", "blorp", "EST", "Ki Seon-gyeom", "snacks", "this scene",
 
 
 @pytest.fixture
-async def xa(catalog, clock, backend, tmp_path):
-    """The production bot with the pseudo-locale added as data (its catalogue and its show-pack texts), in a server
+async def xa(clock, backend, tmp_path):
+    """The production bot with the pseudo-locale added as data: its message catalogue, and its show-pack twins
+    (``show.en-XA.toml``...) in a copy of the pack folder, found and checked by the loader like Korean's; in a server
     whose public posts are in it."""
     add_language(XA, pseudo.catalogue())
-    with_pack = dataclasses.replace(
-        catalog, translations={**catalog.translations, XA: pseudo.pack(catalog.translations)}
-    )
+    folder = tmp_path / "pack"
+    shutil.copytree(PACK, folder)
+    pseudo.pack_twins(folder)
+    with_pack = load_catalog(folder)
+    assert XA in with_pack.translations
     harness, db = await _harness(with_pack, clock, backend, tmp_path)
     await harness.bot.services.guilds.set_language(harness.guild_id, XA, NOW)
     yield harness
