@@ -453,6 +453,7 @@ async def test_a_typo_does_not_count_against_the_creation_rate(h):
     ("command", "options", "allowed"),
     [
         ("watchparty remind-me", {"setting": "on"}, 3),
+        ("airing remind-me", {"setting": "on"}, 3),
         ("pulse", {}, 4),
         ("calendar server", {}, 2),
         ("calendar mine", {}, 2),
@@ -487,6 +488,21 @@ async def test_a_members_reminder_dms_are_capped(h, clock, monkeypatch):
     dues = sorted(r.due_at for r in rows)
     party_one = int(dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC).timestamp())
     assert dues[:3] == [party_one - 86400, party_one - 7200, party_one - 1800]  # the soonest are the ones kept
+
+
+async def test_a_members_airing_dms_are_capped_and_told(h, clock, monkeypatch):
+    from bot.services import personal
+
+    monkeypatch.setattr(personal, "MAX_PERSONAL_REMINDERS", 5)
+    monkeypatch.setattr(sys.modules["cogs.airing"], "MAX_PERSONAL_REMINDERS", 5)
+    staff = h.member(4000, name="mod", permissions=STAFF)
+    await h.invoke("setup airing", user=staff, channel=h.add_channel(950, name="airing"))
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    fan = h.member(3001, name="fan")
+    await h.invoke("airing remind-me", setting="on", offsets="1d, 2h, 30m", user=fan)  # 16 episodes x 3 times
+    assert "You now have 5 reminder DMs waiting, the most I keep for one member" in data(h)["content"]
+    async with h.db.read() as conn:
+        assert await store_personal.pending_counts(conn, [3001]) == {3001: 5}
 
 
 async def test_changing_own_times_over_and_over_leaves_no_rows_behind(h, clock):
