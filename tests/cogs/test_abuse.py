@@ -265,6 +265,29 @@ async def test_retag_refuses_an_attachment_above_the_servers_upload_limit_before
     assert not [c for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
 
 
+async def test_retag_refuses_files_that_together_exceed_the_upload_limit_before_downloading(h):
+    names = [f"clip{n}.mp4" for n in range(10)]
+    message = h.message_payload("look", author=h.member(2500, name="leaker"), attachments=names)
+    for attachment in message["attachments"]:
+        attachment["size"] = 10 * 1024 * 1024  # each at the limit, a hundred megabytes together
+    await _retag(h, message)
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == (
+        "That message's 10 files come to 100.0 MB; this server lets me upload at most 10.0 MB in one message, so I "
+        "can't re-post it. Delete it instead, or ask the author to post the files in fewer at a time."
+    )
+    assert not [c for c in h.recorder.calls if c.path.startswith("https://")]
+    assert not [c for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
+
+
+async def test_retag_reposts_several_files_within_the_limit_together(h):
+    message = h.message_payload("look", author=h.member(2500), attachments=["a.png", "b.png", "c.png"])
+    for attachment in message["attachments"]:
+        attachment["size"] = 3 * 1024 * 1024  # 9 MB together, under the 10 MB of an unboosted server
+    await _retag(h, message)
+    assert data(h)["content"] == "Re-posted as spoilers for episode 16 and deleted the original."
+
+
 async def test_retag_follows_the_servers_boost_tier(h):
     h._guild_payloads[h.guild_id]["premium_tier"] = 2  # 50 MB
     h._state.parse_guild_update(dict(h._guild_payloads[h.guild_id]))
