@@ -20,11 +20,11 @@ from .common import (
     PUBLIC_DESCRIBE,
     Interaction,
     Texts,
+    answer_texts,
     clip_sentences,
     dm_refusal_notice,
     member_texts,
     send,
-    texts_for,
     ts,
 )
 from .episodes import show_title
@@ -140,7 +140,7 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
     @app_commands.command(name="info", description="When and where Run On airs, and what's next")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def info(self, interaction: Interaction, public: bool = False) -> None:
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         await send(interaction, public=public, embed=await airing_embed(tr, self.services, interaction.guild_id))
 
     @app_commands.command(

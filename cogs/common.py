@@ -61,6 +61,13 @@ async def texts_for(interaction: Interaction, *, public: bool) -> Texts:
     return await services.language.public(interaction.guild_id, interaction.guild_locale, interaction.locale)
 
 
+async def answer_texts(interaction: Interaction, *, public: bool, files: bool = False) -> Texts:
+    """The language of an answer to ``interaction`` in its own channel: as :func:`texts_for`, except that a public
+    answer the member could not post themselves (with ``files``: a file they could not attach) comes privately
+    (:func:`send`) and so speaks the member's language, as the note saying why does."""
+    return await texts_for(interaction, public=public and may_post_here(interaction, files=files))
+
+
 def ts(moment: dt.datetime, style: str = "F") -> str:
     """A Discord timestamp: each member sees it in their own zone."""
     return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]

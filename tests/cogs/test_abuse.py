@@ -230,6 +230,34 @@ async def test_a_public_chart_needs_attach_files(h):
     assert data(h)["content"].startswith("You can't post in this channel, so I'm showing you the answer privately")
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+async def test_a_public_answer_that_comes_privately_speaks_the_members_language(h):
+    await h.invoke("about", public=True, user=h.member(permissions=NO_POSTING), locale="ko")
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"] == "이 채널에는 메시지를 쓸 수 없어서 답변을 본인만 볼 수 있게 보여 드릴게요."
+    [private] = answer["embeds"]
+    await h.invoke("about", locale="ko")
+    [korean] = data(h)["embeds"]
+    await h.invoke("about", public=True, locale="ko")  # where they may post, it speaks the server's language
+    [public] = data(h)["embeds"]
+    assert private == korean != public  # the answer too, not the server's English
+
+
+async def test_a_public_chart_that_comes_privately_speaks_the_members_language(h):
+    await h.invoke("setup spoilers", user=h.member(4000, name="mod", permissions=STAFF), line=16)
+    await h.bot.services.pulse.record(h.guild_id, 1, 600, 123456, NOW)
+    await h.invoke("pulse", public=True, user=h.member(permissions=NO_FILES), locale="ko")
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    note, text = answer["content"].split("\n", 1)
+    assert note == "이 채널에는 메시지를 쓸 수 없어서 답변을 본인만 볼 수 있게 보여 드릴게요."
+    assert HANGUL.search(text)
+    assert "How this server rated" not in text
+
+
 async def test_public_answers_still_post_for_members_who_may_post(h):
     await h.invoke("about", public=True)
     assert not data(h).get("flags", 0) & EPHEMERAL
