@@ -127,6 +127,39 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         self.services = services
         super().__init__()
 
+    # -- channels that go away ----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
+        """An archived thread leaves discord.py's cache: remember its channel, whose viewers still see its parties."""
+        if payload.data.get("thread_metadata", {}).get("archived") and payload.parent_id:
+            self.services.parties.note_thread_parent(payload.thread_id, payload.parent_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        gone = {channel.id} | self.services.parties.threads_of(channel.id)  # its archived threads went with it
+        await self._channels_gone(channel.guild, gone)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            await self._channels_gone(guild, {payload.thread_id})
+
+    async def _channels_gone(self, guild: discord.Guild, channel_ids: set[int]) -> None:
+        """A deleted channel's upcoming parties are cancelled for everyone (their card, buttons and reminders went
+        with it), with their Discord events; nothing is left that only staff could see and clear."""
+        try:
+            cancelled = await self.services.parties.cancel_in_channels(guild.id, channel_ids, self.services.clock())
+            if not cancelled:
+                return
+            server = await server_texts(self.services, guild.id)
+            for party in cancelled:
+                await self._sync_event(server, guild, party, cancel=True)
+            log.info("cancelled %d watch party(ies) whose channel was deleted", len(cancelled))
+        except Exception:
+            log.exception("could not cancel the watch parties of deleted channels %s", sorted(channel_ids))
+
     # -- helpers ----------------------------------------------------------------------------------
 
     async def _tell_attendees(self, party: Party, text: str) -> bool:

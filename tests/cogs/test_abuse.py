@@ -426,6 +426,74 @@ async def test_members_who_can_see_the_private_channel_see_its_party(h):
         assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "", user=user)] == [1, 2]
 
 
+# -- parties whose channel the bot no longer has in its cache ------------------------------------------
+
+WATCH_HERE, THREAD = 720, 721
+
+
+async def _party_in_thread(h, *, private: bool = False):
+    """A party planned inside a thread of #watch-here (party #1); with ``private``, #watch-here is hidden from
+    members."""
+    h.add_channel(WATCH_HERE, name="watch-here")
+    if private:
+        h.set_overwrite(WATCH_HERE, h.guild.default_role.id, deny=discord.Permissions(view_channel=True), role=True)
+        h.set_overwrite(WATCH_HERE, BOT_USER_ID, allow=discord.Permissions(view_channel=True))
+    h.add_channel(THREAD, name="ep1-party", type=11, parent_id=WATCH_HERE)
+    mod = h.member(4000, name="mod", permissions=STAFF)
+    await h.invoke("watchparty create", episodes="1", when="2026-12-02 20:30", timezone="Asia/Seoul", user=mod,
+                   channel_id=THREAD)  # fmt: skip
+    assert data(h)["content"].startswith("Watch party #1")
+    archived = dict(h._channels[THREAD], thread_metadata=dict(h._channels[THREAD]["thread_metadata"], archived=True))
+    await h.gateway("THREAD_UPDATE", archived)  # a week of quiet: Discord archives it, discord.py forgets it
+    assert h.guild.get_thread(THREAD) is None
+
+
+async def test_a_party_in_an_archived_thread_is_seen_by_whoever_sees_its_channel(h):
+    await _party_in_thread(h)
+    fan = h.member(3001, name="fan")
+    await h.invoke("watchparty list", user=fan)
+    assert [f["name"] for f in data(h)["embeds"][0]["fields"]] == ["#1 · episode 1"]
+    await h.invoke("watchparty info", party=1, user=fan)
+    assert data(h)["embeds"][0]["title"].startswith("Watch party #1")
+    assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "", user=fan)] == [1]
+
+
+async def test_a_party_in_an_archived_thread_of_a_private_channel_stays_hidden(h):
+    await _party_in_thread(h, private=True)
+    await h.invoke("watchparty list", user=h.member(3001, name="fan"))
+    assert not data(h)["embeds"][0].get("fields")
+    await h.invoke("watchparty info", party=1, user=h.member(3001, name="fan"))
+    assert data(h)["content"] == "There is no watch party #1 in this server. `/watchparty list` shows them."
+
+
+async def test_a_deleted_channels_party_is_cancelled_for_everyone_with_its_event(h):
+    h.add_channel(WATCH_HERE, name="watch-here")
+    await _create(h, channel=h.guild.get_channel(WATCH_HERE))
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.event_id is not None
+    h.recorder.clear()
+    await h.gateway("CHANNEL_DELETE", h._channels[WATCH_HERE])
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.status == "cancelled"
+    assert [c for c in h.recorder.calls if c.method == "PATCH" and c.path.endswith(f"/scheduled-events/{row.event_id}")]
+    for user in (h.member(3001, name="fan"), h.member(4000, name="mod", permissions=STAFF)):
+        await h.invoke("watchparty list", user=user)
+        assert not data(h)["embeds"][0].get("fields")  # nothing left that only staff could see
+    await _create(h, episodes="2")  # and it no longer counts against its host's upcoming parties
+    assert data(h)["content"].startswith("Watch party #2")
+    assert not h.logged_errors
+
+
+async def test_a_deleted_archived_threads_party_is_cancelled_with_its_channel(h):
+    await _party_in_thread(h)
+    await h.gateway("CHANNEL_DELETE", h._channels[WATCH_HERE])
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.status == "cancelled"
+
+
 # -- /progress forget: the notes a member wrote as host ---------------------------------------------
 
 
