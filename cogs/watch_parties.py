@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 5
 #: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
 REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
+#: /watchparty edit: a few changes in ten minutes for a host (each new time pings the attendees).
+EDIT_RATE, EDIT_PER = 3, 600.0
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
 
@@ -116,6 +118,12 @@ def is_party_staff(interaction: Interaction) -> bool:
     """Staff for watch parties: Manage Server or Manage Events on their roles (server-wide)."""
     server = server_permissions(interaction)
     return server.manage_guild or server.manage_events
+
+
+def _edit_cooldown(interaction: Interaction) -> app_commands.Cooldown | None:
+    """A moved party pings everyone going: a host may change their parties a few times in ten minutes, not loop
+    /watchparty edit to ping the attendees over and over. Staff are not held to it."""
+    return None if is_party_staff(interaction) else app_commands.Cooldown(EDIT_RATE, EDIT_PER)
 
 
 # Watch parties belong to a server: Discord never offers /watchparty in DMs. (Contexts apply to top-level
@@ -407,6 +415,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         await interaction.response.send_message(embed=party_embed(tr, found), view=rsvp_view(tr, found), ephemeral=True)
 
     @app_commands.command(name="edit", description="Change a watch party (host or Manage Events)")
+    @app_commands.checks.dynamic_cooldown(_edit_cooldown, key=lambda i: i.user.id)
     @app_commands.describe(
         party="The party's number (#)",
         when=f"New start, in your time zone: {WHEN_EXAMPLES}",

@@ -56,7 +56,7 @@ async def test_a_member_cannot_make_the_bot_announce_a_party_where_they_cannot_p
     assert reply["flags"] == EPHEMERAL
     assert reply["content"] == (
         "You can't post in <#700> yourself, so I won't announce a watch party there for you (you need View Channel "
-        "and Send Messages there). Pick a channel where you can post, or ask staff to plan it."
+        "and Send Messages and Create Posts there). Pick a channel where you can post, or ask staff to plan it."
     )
     assert not _posts(h, ANNOUNCEMENTS)
     assert not _events(h)
@@ -588,6 +588,24 @@ async def test_repeated_commands_are_answered_try_again_in_n_seconds(h, command,
     assert re.fullmatch(r"Slow down a little: try again in \d+ seconds\.", answer["content"])
     await h.invoke(command, user=h.member(3001, name="other"), **options)  # one member's cooldown is theirs
     assert not (data(h).get("content") or "").startswith(SLOW_DOWN)
+
+
+async def test_a_host_cannot_loop_edit_to_ping_the_attendees_over_and_over(h, clock):
+    await _create(h)
+    for n in range(3):
+        await h.click("runon:party:1:going", user=h.member(3001 + n, name=f"fan{n}"))
+    for day in (3, 4, 5):
+        await h.invoke("watchparty edit", party=1, when=f"2026-12-{day:02d} 20:30", timezone="Asia/Seoul")
+        assert data(h)["content"].startswith("Updated watch party #1")
+    posts = len(_posts(h, 600))
+    await h.invoke("watchparty edit", party=1, when="2026-12-06 20:30", timezone="Asia/Seoul")
+    assert data(h)["flags"] == EPHEMERAL
+    assert re.fullmatch(r"Slow down a little: try again in \d+ seconds\.", data(h)["content"])
+    assert len(_posts(h, 600)) == posts  # nobody pinged again
+    mod = h.member(4000, name="mod", permissions=EVENTS_STAFF)
+    for day in (6, 7, 8, 9):  # staff are not held to it
+        await h.invoke("watchparty edit", party=1, when=f"2026-12-{day:02d} 20:30", timezone="Asia/Seoul", user=mod)
+        assert data(h)["content"].startswith("Updated watch party #1")
 
 
 async def test_a_members_reminder_dms_are_capped(h, clock, monkeypatch):
