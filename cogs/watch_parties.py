@@ -55,7 +55,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 5
 #: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
 REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
-#: /watchparty edit: a few changes in ten minutes for a host (each new time pings the attendees).
+#: /watchparty edit: a host's changes that ping members (a new time pings everyone going, a larger capacity the
+#: promoted), a few in ten minutes; a refused edit, or one that pings nobody (a note), does not count.
 EDIT_RATE, EDIT_PER = 3, 600.0
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
@@ -120,12 +121,6 @@ def is_party_staff(interaction: Interaction) -> bool:
     return server.manage_guild or server.manage_events
 
 
-def _edit_cooldown(interaction: Interaction) -> app_commands.Cooldown | None:
-    """A moved party pings everyone going: a host may change their parties a few times in ten minutes, not loop
-    /watchparty edit to ping the attendees over and over. Staff are not held to it."""
-    return None if is_party_staff(interaction) else app_commands.Cooldown(EDIT_RATE, EDIT_PER)
-
-
 # Watch parties belong to a server: Discord never offers /watchparty in DMs. (Contexts apply to top-level
 # commands only, so the marker sits on the group.)
 @app_commands.guild_only()
@@ -133,7 +128,17 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
         self.services = services
+        self._edit_rates: dict[int, app_commands.Cooldown] = {}  # per host: edits that pinged members
         super().__init__()
+
+    def _edit_rate(self, interaction: Interaction) -> app_commands.Cooldown | None:
+        """The host's bucket of pinging edits (staff have none): a host may not loop /watchparty edit to ping the
+        attendees over and over."""
+        if is_party_staff(interaction):
+            return None
+        if len(self._edit_rates) > 10_000:  # drop the buckets that are full again
+            self._edit_rates = {k: b for k, b in self._edit_rates.items() if b.get_tokens() < b.rate}
+        return self._edit_rates.setdefault(interaction.user.id, app_commands.Cooldown(EDIT_RATE, EDIT_PER))
 
     # -- channels that go away ----------------------------------------------------------------------
 
@@ -415,7 +420,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         await interaction.response.send_message(embed=party_embed(tr, found), view=rsvp_view(tr, found), ephemeral=True)
 
     @app_commands.command(name="edit", description="Change a watch party (host or Manage Events)")
-    @app_commands.checks.dynamic_cooldown(_edit_cooldown, key=lambda i: i.user.id)
     @app_commands.describe(
         party="The party's number (#)",
         when=f"New start, in your time zone: {WHEN_EXAMPLES}",
@@ -442,6 +446,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         if timezone and when is None:
             raise UserError("`timezone` says how to read a new `when`; give `when` too (the time stays as it is).")
         found = await self._managed_party(interaction, party)
+        rate = self._edit_rate(interaction)
+        may_ping = when is not None or capacity is not None or no_limit  # a new time, or places that open up
+        if rate is not None and may_ping and rate.get_tokens() == 0:
+            raise app_commands.CommandOnCooldown(rate, rate.get_retry_after())
         now = self.services.clock()
         config = await self.services.guilds.get(guild.id)
         edited, moved, promoted = await self.services.parties.edit(
@@ -455,6 +463,8 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             capacity=capacity,
             clear_capacity=no_limit,
         )
+        if rate is not None and (moved or promoted):
+            rate.update_rate_limit()
         await interaction.response.defer(ephemeral=True, thinking=True)
         await refresh_announcement(self.bot, self.services, edited)
         event_note = await self._sync_event(tr, guild, edited)
