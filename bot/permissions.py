@@ -106,17 +106,6 @@ def required_permission_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def humanize(name: str) -> str:
-    """``create_public_threads`` -> ``Create Public Threads`` (as Discord's settings name it)."""
-    special = {
-        "view_channel": "View Channel",
-        "read_message_history": "Read Message History",
-        "manage_guild": "Manage Server",
-        "send_polls": "Create Polls",  # the SEND_POLLS flag, as the client's role settings name it
-    }
-    return special.get(name, name.replace("_", " ").title())
-
-
 #: The permissions the bot talks about, named as Discord's client names them today (translated in the catalogues),
 #: including the 2025 renames: Send Messages and Create Posts, Send Messages in Threads and Posts, Manage Threads
 #: and Posts.
@@ -139,6 +128,14 @@ LABELS: dict[str, Msg] = {
     "create_posts": ctx_msg("permission", "Send Messages and Create Posts"),  # a forum post is a message
     "send_polls": ctx_msg("permission", "Create Polls"),
 }
+
+
+def humanize(name: str) -> str:
+    """A permission's English name as Discord's client shows it today (``send_messages`` -> ``Send Messages and
+    Create Posts``, since the 2025 renames), for the console and the invite listing; a flag the bot never names
+    reads as its words (``create_public_threads`` -> ``Create Public Threads``)."""
+    known = LABELS.get(name)
+    return known.id if known is not None else name.replace("_", " ").title()
 
 
 def label(tr: Texts, name: str) -> str:

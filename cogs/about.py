@@ -10,7 +10,17 @@ from bot.catalog import Catalog, Confidence
 from bot.client import RunOnBot
 from bot.services import Services
 
-from .common import BRAND, EMBED_FIELD_LIMIT, PUBLIC_DESCRIBE, Interaction, Texts, clip, join_clipped, send, texts_for
+from .common import (
+    BRAND,
+    EMBED_FIELD_LIMIT,
+    PUBLIC_DESCRIBE,
+    Interaction,
+    Texts,
+    answer_texts,
+    clip,
+    join_clipped,
+    send,
+)
 
 
 def sure(tr: Texts, confidence: Confidence) -> str:
@@ -83,7 +93,7 @@ class About(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def about(self, interaction: Interaction, public: bool = False) -> None:
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         await send(interaction, public=public, embed=about_embed(tr, self.services.catalog))
 
 

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services import Services
+from bot.services.personal import MAX_PERSONAL_REMINDERS
 
 from .common import (
     BRAND,
@@ -19,17 +20,21 @@ from .common import (
     PUBLIC_DESCRIBE,
     Interaction,
     Texts,
+    answer_texts,
     clip_sentences,
     dm_refusal_notice,
     member_texts,
     send,
-    texts_for,
     ts,
 )
 from .episodes import show_title
 from .timeinput import unreadable_times_notice
 
 log = logging.getLogger(__name__)
+
+#: /airing remind-me re-plans the member's DMs for every coming episode: a few changes a minute, as
+#: /watchparty remind-me.
+REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
 
 
 async def airing_embed(tr: Texts, services: Services, guild_id: int | None) -> discord.Embed:
@@ -135,12 +140,13 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
     @app_commands.command(name="info", description="When and where Run On airs, and what's next")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def info(self, interaction: Interaction, public: bool = False) -> None:
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         await send(interaction, public=public, embed=await airing_embed(tr, self.services, interaction.guild_id))
 
     @app_commands.command(
         name="remind-me", description="Get this server's airing reminders by DM, or at your own times"
     )
+    @app_commands.checks.cooldown(REMIND_ME_RATE, REMIND_ME_PER, key=lambda i: i.user.id)
     @app_commands.describe(
         setting="on: DM me before each episode airs; off: stop",
         offsets="Your own times before airtime, up to 3, e.g. 1d, 30m (default: the server's times)",
@@ -175,6 +181,12 @@ class Airing(commands.GroupCog, group_name="airing", group_description="When Run
         else:
             text = tr("You'll get a DM before each episode airs here (keep DMs from server members open).")
         text += unreadable_times_notice(tr, own.replaced)
+        if own.capped:
+            text += "\n" + tr(
+                "You now have {limit} reminder DMs waiting, the most I keep for one member: the soonest are planned, "
+                "later ones are not. Choose fewer times, or turn off reminder DMs you don't need.",
+                limit=MAX_PERSONAL_REMINDERS,
+            )
         if setting == "on":
             text += await dm_refusal_notice(self.services, interaction.user.id, tr)
         await send(interaction, content=text)

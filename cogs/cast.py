@@ -23,6 +23,7 @@ from .common import (
     SafeButton,
     Texts,
     actor,
+    answer_texts,
     character,
     clip,
     join_clipped,
@@ -164,7 +165,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
         self, interaction: Interaction, name: app_commands.Range[str, 1, 100], public: bool = False
     ) -> None:
         person = self.services.cast.resolve(name)
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         if public:
             await send(interaction, public=True, embed=card(tr, person, await public_line(interaction)))
             return
@@ -201,7 +202,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
     @app_commands.command(name="list", description="Everyone in the cast, main and supporting")
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def list_(self, interaction: Interaction, public: bool = False) -> None:
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         show = self.services.catalog.show
         title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
         embed = discord.Embed(title=tr("{show} cast", show=title), colour=BRAND)

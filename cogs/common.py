@@ -61,6 +61,13 @@ async def texts_for(interaction: Interaction, *, public: bool) -> Texts:
     return await services.language.public(interaction.guild_id, interaction.guild_locale, interaction.locale)
 
 
+async def answer_texts(interaction: Interaction, *, public: bool, files: bool = False) -> Texts:
+    """The language of an answer to ``interaction`` in its own channel: as :func:`texts_for`, except that a public
+    answer the member could not post themselves (with ``files``: a file they could not attach) comes privately
+    (:func:`send`) and so speaks the member's language, as the note saying why does."""
+    return await texts_for(interaction, public=public and may_post_here(interaction, files=files))
+
+
 def ts(moment: dt.datetime, style: str = "F") -> str:
     """A Discord timestamp: each member sees it in their own zone."""
     return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]
@@ -213,11 +220,14 @@ def may_post_here(interaction: discord.Interaction[Any], *, files: bool = False)
 
 
 def can_see(interaction: discord.Interaction[Any]) -> Callable[[int], bool]:
-    """``visible(channel_id)``: whether the member can see that channel of the interaction's server (a channel the
-    bot no longer knows, deleted or hidden from it, shows to nobody but staff)."""
+    """``visible(channel_id)``: whether the member can see that channel of the interaction's server. A thread that
+    was archived (discord.py no longer keeps it) is seen by whoever sees its channel; a channel the bot does not
+    know at all shows to nobody but staff (a deleted channel's parties are cancelled as it goes, so this is one
+    the bot did not see go, e.g. while it was offline)."""
     guild = interaction.guild
     member = interaction.user
     staff = server_permissions(interaction).manage_guild
+    parties = services_of(interaction).parties
 
     def visible(channel_id: int) -> bool:
         if guild is None or not isinstance(member, discord.Member):
@@ -225,6 +235,9 @@ def can_see(interaction: discord.Interaction[Any]) -> Callable[[int], bool]:
         if channel_id == interaction.channel_id:
             return interaction.permissions.view_channel
         channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            parent = parties.thread_parent(channel_id)
+            channel = guild.get_channel(parent) if parent is not None else None
         if channel is None:
             return staff
         return channel.permissions_for(member).view_channel

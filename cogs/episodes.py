@@ -19,6 +19,7 @@ from .common import (
     Interaction,
     SafeButton,
     Texts,
+    answer_texts,
     gate_message,
     member_texts,
     public_line,
@@ -204,7 +205,7 @@ class Episodes(commands.Cog):
     @episode.command(name="info", description="Air date, rating and a spoiler-free logline for one episode")
     @app_commands.describe(episode="Episode number, 1-16", public=PUBLIC_DESCRIBE)
     async def info(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         await send(
             interaction,
             public=public,
@@ -222,7 +223,7 @@ class Episodes(commands.Cog):
     async def recap(self, interaction: Interaction, episode: EpisodeOption, public: bool = False) -> None:
         catalog = self.services.catalog
         ep = catalog.episode(episode)
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public)
         if public:
             await send(interaction, public=True, embed=recap_embed(tr, catalog, ep, await public_line(interaction)))
             return

@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.services.chart import Bar, ChartText, chart_font, render
 from bot.services.pulse import STARS, EpisodePulse, PollReading, PollRow
 
-from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, Texts, public_line, send, texts_for, ts
+from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, Texts, answer_texts, public_line, send, ts
 
 log = logging.getLogger(__name__)
 IDLE_CHECK = 300.0  # seconds: the loop looks for closed polls at least this often
@@ -204,7 +204,7 @@ class Pulse(commands.Cog):
     async def pulse(self, interaction: Interaction, episode: EpisodeOption | None = None, public: bool = False) -> None:
         assert interaction.guild_id is not None
         services = self.services
-        tr = await texts_for(interaction, public=public)
+        tr = await answer_texts(interaction, public=public, files=episode is None)  # the chart is a file
         if public:
             line = await public_line(interaction)
         else:

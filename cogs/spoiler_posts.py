@@ -89,9 +89,10 @@ async def spoiler_file(attachment: discord.Attachment, episode: int, index: int 
 
 
 def check_sizes(interaction: discord.Interaction[Any], attachments: tuple[discord.Attachment, ...]) -> None:
-    """Refuse, before downloading anything, an attachment above the server's upload limit (by its boost tier, as
-    Discord documents it: 10 MB, 50 MB at level 2, 100 MB at level 3): the bot could not re-post it, and a member's
-    Nitro upload of 500 MB must not be read into memory."""
+    """Refuse, before downloading anything, attachments the bot could not re-post in one message: a file above the
+    server's upload limit (by its boost tier, as Discord documents it: 10 MB, 50 MB at level 2, 100 MB at level 3),
+    or files that together exceed it (Discord counts the limit against the whole upload, and ten files at the limit
+    must not be read into memory either; a member's Nitro upload of 500 MB neither)."""
     guild = interaction.guild
     limit = guild.filesize_limit if guild is not None else discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
     big = next((a for a in attachments if a.size > limit), None)
@@ -101,6 +102,16 @@ def check_sizes(interaction: discord.Interaction[Any], attachments: tuple[discor
             "message. Delete it instead, or ask the author to post a smaller file.",
             file=repr(big.filename),
             size=_megabytes(big.size),
+            limit=_megabytes(limit),
+        )
+    total = sum(a.size for a in attachments)
+    if total > limit:
+        raise UserError(
+            "That message's {count} files come to {size}; this server lets me upload at most {limit} in one "
+            "message, so I can't re-post it. Delete it instead, or ask the author to post the files in fewer at a "
+            "time.",
+            count=len(attachments),
+            size=_megabytes(total),
             limit=_megabytes(limit),
         )
 

@@ -150,8 +150,18 @@ class WhenTransformer(_TextOption):
             zone = await self.zone(interaction)
         except UserError as error:  # the timezone option does not name a zone: say so, as the command would
             return _zone_choice(interaction, error, text)
-        shown = preview(text, zone, services_of(interaction).clock())
-        return [app_commands.Choice(name=preview_line(member_texts(interaction), shown), value=text[:MAX_LENGTH])]
+        now = services_of(interaction).clock()
+        shown = preview(text, zone, now)
+        tr = member_texts(interaction)
+        choices = [app_commands.Choice(name=preview_line(tr, shown), value=text[:MAX_LENGTH])]
+        # A refusal that asks (morning or evening? Saturday or Sunday? which IST?) offers each answer as a choice,
+        # with the time it gives: picking one is typing the suggestion back.
+        for suggestion in shown.refusal.suggestions if shown.refusal is not None else ():
+            offered = preview(suggestion, zone, now)
+            if offered.instant is not None and len(suggestion) <= MAX_LENGTH:
+                name = f"{suggestion} → {preview_line(tr, offered)}"
+                choices.append(app_commands.Choice(name=clip(name, 100), value=suggestion))
+        return choices
 
 
 WhenOption = app_commands.Transform[When, WhenTransformer]

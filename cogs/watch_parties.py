@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 5
 #: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
 REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
+#: /watchparty edit: a host's changes that ping members (a new time pings everyone going, a larger capacity the
+#: promoted), a few in ten minutes; a refused edit, or one that pings nobody (a note), does not count.
+EDIT_RATE, EDIT_PER = 3, 600.0
 WHEN_EXAMPLES = "e.g. friday 8pm, tomorrow 21:00, 2026-12-02 20:30, in 2 hours"
 
 
@@ -125,7 +128,50 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     def __init__(self, bot: RunOnBot, services: Services) -> None:
         self.bot = bot
         self.services = services
+        self._edit_rates: dict[int, app_commands.Cooldown] = {}  # per host: edits that pinged members
         super().__init__()
+
+    def _edit_rate(self, interaction: Interaction) -> app_commands.Cooldown | None:
+        """The host's bucket of pinging edits (staff have none): a host may not loop /watchparty edit to ping the
+        attendees over and over."""
+        if is_party_staff(interaction):
+            return None
+        if len(self._edit_rates) > 10_000:  # drop the buckets that are full again
+            self._edit_rates = {k: b for k, b in self._edit_rates.items() if b.get_tokens() < b.rate}
+        return self._edit_rates.setdefault(interaction.user.id, app_commands.Cooldown(EDIT_RATE, EDIT_PER))
+
+    # -- channels that go away ----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
+        """An archived thread leaves discord.py's cache: remember its channel, whose viewers still see its parties."""
+        if payload.data.get("thread_metadata", {}).get("archived") and payload.parent_id:
+            self.services.parties.note_thread_parent(payload.thread_id, payload.parent_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        gone = {channel.id} | self.services.parties.threads_of(channel.id)  # its archived threads went with it
+        await self._channels_gone(channel.guild, gone)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            await self._channels_gone(guild, {payload.thread_id})
+
+    async def _channels_gone(self, guild: discord.Guild, channel_ids: set[int]) -> None:
+        """A deleted channel's upcoming parties are cancelled for everyone (their card, buttons and reminders went
+        with it), with their Discord events; nothing is left that only staff could see and clear."""
+        try:
+            cancelled = await self.services.parties.cancel_in_channels(guild.id, channel_ids, self.services.clock())
+            if not cancelled:
+                return
+            server = await server_texts(self.services, guild.id)
+            for party in cancelled:
+                await self._sync_event(server, guild, party, cancel=True)
+            log.info("cancelled %d watch party(ies) whose channel was deleted", len(cancelled))
+        except Exception:
+            log.exception("could not cancel the watch parties of deleted channels %s", sorted(channel_ids))
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -400,6 +446,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         if timezone and when is None:
             raise UserError("`timezone` says how to read a new `when`; give `when` too (the time stays as it is).")
         found = await self._managed_party(interaction, party)
+        rate = self._edit_rate(interaction)
+        may_ping = when is not None or capacity is not None or no_limit  # a new time, or places that open up
+        if rate is not None and may_ping and rate.get_tokens() == 0:
+            raise app_commands.CommandOnCooldown(rate, rate.get_retry_after())
         now = self.services.clock()
         config = await self.services.guilds.get(guild.id)
         edited, moved, promoted = await self.services.parties.edit(
@@ -413,6 +463,8 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             capacity=capacity,
             clear_capacity=no_limit,
         )
+        if rate is not None and (moved or promoted):
+            rate.update_rate_limit()
         await interaction.response.defer(ephemeral=True, thinking=True)
         await refresh_announcement(self.bot, self.services, edited)
         event_note = await self._sync_event(tr, guild, edited)

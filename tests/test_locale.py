@@ -207,7 +207,7 @@ def test_korean_texts_speak_haeyo_and_show_korean_units():
 def test_netflix_and_discords_permission_names_in_korean():
     """Netflix is 넷플릭스 in Korean text; permissions carry the names Discord's clients show since the 2025
     renames, in both languages."""
-    from bot.permissions import label
+    from bot.permissions import humanize, label
 
     assert not [text for _, text in _korean_strings() if "Netflix" in text]
     renamed = {
@@ -218,6 +218,7 @@ def test_netflix_and_discords_permission_names_in_korean():
     }
     for name, (english, korean) in renamed.items():
         assert (label(EN, name), label(KO, name)) == (english, korean)
+        assert humanize(name) == english  # the console and the invite listing too
     language = "{language}: the server's Discord language (Server Settings > Community > Overview); change it with "
     assert "(서버 설정 > 커뮤니티 > 개요)" in KO(language + "`/setup language`", language="한국어")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ CREATE_WINDOW = dt.timedelta(minutes=10)
 MAX_CAPACITY = 500
 NOTE_LIMIT = 300
 BREAK_BETWEEN_EPISODES = dt.timedelta(minutes=10)
+THREAD_PARENTS_KEPT = 10_000  # archived threads remembered with their channel
 DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting now"
 REMINDER_KIND = "party"
 MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
@@ -128,10 +130,42 @@ class WatchPartyService:
         # across processes the party's row lock serializes them.
         self._party_locks = KeyedLocks()
         self.party_changed: PartyChanged | None = None  # set by the personal-reminder service
+        #: Archived threads (discord.py drops them from its cache) and the channel each belongs to, as Discord
+        #: told the bot: who may see a party announced in one is decided by that channel. In memory, bounded.
+        self._thread_parents: OrderedDict[int, int] = OrderedDict()
 
     async def _changed(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
         if self.party_changed is not None:
             await self.party_changed(tx, party_id, now, users)
+
+    def note_thread_parent(self, thread_id: int, parent_id: int) -> None:
+        self._thread_parents[thread_id] = parent_id
+        self._thread_parents.move_to_end(thread_id)
+        while len(self._thread_parents) > THREAD_PARENTS_KEPT:
+            self._thread_parents.popitem(last=False)
+
+    def thread_parent(self, thread_id: int) -> int | None:
+        return self._thread_parents.get(thread_id)
+
+    def threads_of(self, parent_id: int) -> set[int]:
+        return {thread for thread, parent in self._thread_parents.items() if parent == parent_id}
+
+    async def cancel_in_channels(self, guild_id: int, channel_ids: set[int], now: dt.datetime) -> list[Party]:
+        """Cancel the upcoming parties announced in channels (or threads) that were deleted: their card, reminders
+        and RSVP buttons are gone with the channel, so nobody can go to them any more."""
+        async with self._db.read() as conn:
+            upcoming = await parties.upcoming(conn, guild_id, epoch(now), limit=-1)
+        rows = [r for r in upcoming if r.channel_id in channel_ids]
+        cancelled = []
+        for row in rows:
+            party = await self.current(row.id)
+            if party is None or party.row.status != "scheduled":
+                continue
+            try:
+                cancelled.append(await self.cancel(party, now))
+            except UserError:  # already started: it ends by itself
+                continue
+        return cancelled
 
     def end_for(self, starts: dt.datetime, first: int, last: int) -> dt.datetime:
         """Start plus every episode's runtime and a short break between episodes."""

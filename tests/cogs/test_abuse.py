@@ -230,6 +230,34 @@ async def test_a_public_chart_needs_attach_files(h):
     assert data(h)["content"].startswith("You can't post in this channel, so I'm showing you the answer privately")
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+async def test_a_public_answer_that_comes_privately_speaks_the_members_language(h):
+    await h.invoke("about", public=True, user=h.member(permissions=NO_POSTING), locale="ko")
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    assert answer["content"] == "이 채널에는 메시지를 쓸 수 없어서 답변을 본인만 볼 수 있게 보여 드릴게요."
+    [private] = answer["embeds"]
+    await h.invoke("about", locale="ko")
+    [korean] = data(h)["embeds"]
+    await h.invoke("about", public=True, locale="ko")  # where they may post, it speaks the server's language
+    [public] = data(h)["embeds"]
+    assert private == korean != public  # the answer too, not the server's English
+
+
+async def test_a_public_chart_that_comes_privately_speaks_the_members_language(h):
+    await h.invoke("setup spoilers", user=h.member(4000, name="mod", permissions=STAFF), line=16)
+    await h.bot.services.pulse.record(h.guild_id, 1, 600, 123456, NOW)
+    await h.invoke("pulse", public=True, user=h.member(permissions=NO_FILES), locale="ko")
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL
+    note, text = answer["content"].split("\n", 1)
+    assert note == "이 채널에는 메시지를 쓸 수 없어서 답변을 본인만 볼 수 있게 보여 드릴게요."
+    assert HANGUL.search(text)
+    assert "How this server rated" not in text
+
+
 async def test_public_answers_still_post_for_members_who_may_post(h):
     await h.invoke("about", public=True)
     assert not data(h).get("flags", 0) & EPHEMERAL
@@ -263,6 +291,29 @@ async def test_retag_refuses_an_attachment_above_the_servers_upload_limit_before
     )
     assert not [c for c in h.recorder.calls if c.path.startswith("https://")]
     assert not [c for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
+
+
+async def test_retag_refuses_files_that_together_exceed_the_upload_limit_before_downloading(h):
+    names = [f"clip{n}.mp4" for n in range(10)]
+    message = h.message_payload("look", author=h.member(2500, name="leaker"), attachments=names)
+    for attachment in message["attachments"]:
+        attachment["size"] = 10 * 1024 * 1024  # each at the limit, a hundred megabytes together
+    await _retag(h, message)
+    assert data(h)["flags"] == EPHEMERAL
+    assert data(h)["content"] == (
+        "That message's 10 files come to 100.0 MB; this server lets me upload at most 10.0 MB in one message, so I "
+        "can't re-post it. Delete it instead, or ask the author to post the files in fewer at a time."
+    )
+    assert not [c for c in h.recorder.calls if c.path.startswith("https://")]
+    assert not [c for c in h.recorder.calls if c.method in ("POST", "DELETE") and "/channels/600/" in c.path]
+
+
+async def test_retag_reposts_several_files_within_the_limit_together(h):
+    message = h.message_payload("look", author=h.member(2500), attachments=["a.png", "b.png", "c.png"])
+    for attachment in message["attachments"]:
+        attachment["size"] = 3 * 1024 * 1024  # 9 MB together, under the 10 MB of an unboosted server
+    await _retag(h, message)
+    assert data(h)["content"] == "Re-posted as spoilers for episode 16 and deleted the original."
 
 
 async def test_retag_follows_the_servers_boost_tier(h):
@@ -375,6 +426,74 @@ async def test_members_who_can_see_the_private_channel_see_its_party(h):
         assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "", user=user)] == [1, 2]
 
 
+# -- parties whose channel the bot no longer has in its cache ------------------------------------------
+
+WATCH_HERE, THREAD = 720, 721
+
+
+async def _party_in_thread(h, *, private: bool = False):
+    """A party planned inside a thread of #watch-here (party #1); with ``private``, #watch-here is hidden from
+    members."""
+    h.add_channel(WATCH_HERE, name="watch-here")
+    if private:
+        h.set_overwrite(WATCH_HERE, h.guild.default_role.id, deny=discord.Permissions(view_channel=True), role=True)
+        h.set_overwrite(WATCH_HERE, BOT_USER_ID, allow=discord.Permissions(view_channel=True))
+    h.add_channel(THREAD, name="ep1-party", type=11, parent_id=WATCH_HERE)
+    mod = h.member(4000, name="mod", permissions=STAFF)
+    await h.invoke("watchparty create", episodes="1", when="2026-12-02 20:30", timezone="Asia/Seoul", user=mod,
+                   channel_id=THREAD)  # fmt: skip
+    assert data(h)["content"].startswith("Watch party #1")
+    archived = dict(h._channels[THREAD], thread_metadata=dict(h._channels[THREAD]["thread_metadata"], archived=True))
+    await h.gateway("THREAD_UPDATE", archived)  # a week of quiet: Discord archives it, discord.py forgets it
+    assert h.guild.get_thread(THREAD) is None
+
+
+async def test_a_party_in_an_archived_thread_is_seen_by_whoever_sees_its_channel(h):
+    await _party_in_thread(h)
+    fan = h.member(3001, name="fan")
+    await h.invoke("watchparty list", user=fan)
+    assert [f["name"] for f in data(h)["embeds"][0]["fields"]] == ["#1 · episode 1"]
+    await h.invoke("watchparty info", party=1, user=fan)
+    assert data(h)["embeds"][0]["title"].startswith("Watch party #1")
+    assert [c["value"] for c in await h.autocomplete("watchparty info", "party", "", user=fan)] == [1]
+
+
+async def test_a_party_in_an_archived_thread_of_a_private_channel_stays_hidden(h):
+    await _party_in_thread(h, private=True)
+    await h.invoke("watchparty list", user=h.member(3001, name="fan"))
+    assert not data(h)["embeds"][0].get("fields")
+    await h.invoke("watchparty info", party=1, user=h.member(3001, name="fan"))
+    assert data(h)["content"] == "There is no watch party #1 in this server. `/watchparty list` shows them."
+
+
+async def test_a_deleted_channels_party_is_cancelled_for_everyone_with_its_event(h):
+    h.add_channel(WATCH_HERE, name="watch-here")
+    await _create(h, channel=h.guild.get_channel(WATCH_HERE))
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.event_id is not None
+    h.recorder.clear()
+    await h.gateway("CHANNEL_DELETE", h._channels[WATCH_HERE])
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.status == "cancelled"
+    assert [c for c in h.recorder.calls if c.method == "PATCH" and c.path.endswith(f"/scheduled-events/{row.event_id}")]
+    for user in (h.member(3001, name="fan"), h.member(4000, name="mod", permissions=STAFF)):
+        await h.invoke("watchparty list", user=user)
+        assert not data(h)["embeds"][0].get("fields")  # nothing left that only staff could see
+    await _create(h, episodes="2")  # and it no longer counts against its host's upcoming parties
+    assert data(h)["content"].startswith("Watch party #2")
+    assert not h.logged_errors
+
+
+async def test_a_deleted_archived_threads_party_is_cancelled_with_its_channel(h):
+    await _party_in_thread(h)
+    await h.gateway("CHANNEL_DELETE", h._channels[WATCH_HERE])
+    row = await h.bot.services.parties.get_row(1)
+    assert row is not None
+    assert row.status == "cancelled"
+
+
 # -- /progress forget: the notes a member wrote as host ---------------------------------------------
 
 
@@ -453,6 +572,7 @@ async def test_a_typo_does_not_count_against_the_creation_rate(h):
     ("command", "options", "allowed"),
     [
         ("watchparty remind-me", {"setting": "on"}, 3),
+        ("airing remind-me", {"setting": "on"}, 3),
         ("pulse", {}, 4),
         ("calendar server", {}, 2),
         ("calendar mine", {}, 2),
@@ -468,6 +588,29 @@ async def test_repeated_commands_are_answered_try_again_in_n_seconds(h, command,
     assert re.fullmatch(r"Slow down a little: try again in \d+ seconds\.", answer["content"])
     await h.invoke(command, user=h.member(3001, name="other"), **options)  # one member's cooldown is theirs
     assert not (data(h).get("content") or "").startswith(SLOW_DOWN)
+
+
+async def test_a_host_cannot_loop_edit_to_ping_the_attendees_over_and_over(h, clock):
+    await _create(h)
+    for _ in range(4):  # typos are not counted
+        await h.invoke("watchparty edit", party=1, when="someday soon", timezone="Asia/Seoul")
+        assert data(h)["content"].startswith("I couldn't read")
+    for n in range(3):
+        await h.click("runon:party:1:going", user=h.member(3001 + n, name=f"fan{n}"))
+    for day in (3, 4, 5):
+        await h.invoke("watchparty edit", party=1, when=f"2026-12-{day:02d} 20:30", timezone="Asia/Seoul")
+        assert data(h)["content"].startswith("Updated watch party #1")
+    posts = len(_posts(h, 600))
+    await h.invoke("watchparty edit", party=1, when="2026-12-06 20:30", timezone="Asia/Seoul")
+    assert data(h)["flags"] == EPHEMERAL
+    assert re.fullmatch(r"Slow down a little: try again in \d+ seconds\.", data(h)["content"])
+    assert len(_posts(h, 600)) == posts  # nobody pinged again
+    await h.invoke("watchparty edit", party=1, note="Bring snacks")  # nobody is pinged: still allowed
+    assert data(h)["content"].startswith("Updated watch party #1")
+    mod = h.member(4000, name="mod", permissions=EVENTS_STAFF)
+    for day in (6, 7, 8, 9):  # staff are not held to it
+        await h.invoke("watchparty edit", party=1, when=f"2026-12-{day:02d} 20:30", timezone="Asia/Seoul", user=mod)
+        assert data(h)["content"].startswith("Updated watch party #1")
 
 
 async def test_a_members_reminder_dms_are_capped(h, clock, monkeypatch):
@@ -487,6 +630,21 @@ async def test_a_members_reminder_dms_are_capped(h, clock, monkeypatch):
     dues = sorted(r.due_at for r in rows)
     party_one = int(dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC).timestamp())
     assert dues[:3] == [party_one - 86400, party_one - 7200, party_one - 1800]  # the soonest are the ones kept
+
+
+async def test_a_members_airing_dms_are_capped_and_told(h, clock, monkeypatch):
+    from bot.services import personal
+
+    monkeypatch.setattr(personal, "MAX_PERSONAL_REMINDERS", 5)
+    monkeypatch.setattr(sys.modules["cogs.airing"], "MAX_PERSONAL_REMINDERS", 5)
+    staff = h.member(4000, name="mod", permissions=STAFF)
+    await h.invoke("setup airing", user=staff, channel=h.add_channel(950, name="airing"))
+    await h.invoke("rewatch start", user=staff, from_="2026-11-25")
+    fan = h.member(3001, name="fan")
+    await h.invoke("airing remind-me", setting="on", offsets="1d, 2h, 30m", user=fan)  # 16 episodes x 3 times
+    assert "You now have 5 reminder DMs waiting, the most I keep for one member" in data(h)["content"]
+    async with h.db.read() as conn:
+        assert await store_personal.pending_counts(conn, [3001]) == {3001: 5}
 
 
 async def test_changing_own_times_over_and_over_leaves_no_rows_behind(h, clock):

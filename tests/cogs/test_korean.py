@@ -574,8 +574,9 @@ async def test_korean_when_is_previewed_in_korean_and_read_the_same_by_the_comma
 
 
 async def test_korean_refusal_is_the_same_in_the_preview_and_the_command(h):
-    [choice] = await h.autocomplete("watchparty create", "when", "9시", timezone="Asia/Seoul", locale=KO)
+    choice, *answers = await h.autocomplete("watchparty create", "when", "9시", timezone="Asia/Seoul", locale=KO)
     assert choice["name"] == '"9시": 오전인가요, 오후인가요?'
+    assert [a["value"] for a in answers] == ["오전 9시", "오후 9시"]  # each answer, as the command's refusal writes it
     await h.invoke("watchparty create", episodes="3", when="9시", timezone="Asia/Seoul", locale=KO)
     assert data(h)["content"].startswith(
         '"9시"는 오전일 수도 오후일 수도 있어요. "오전 9시" 또는 "오후 9시"처럼 적어 주세요.'

@@ -86,9 +86,18 @@ def test_invite_asks_create_events_and_nothing_broader(workdir):
     assert not granted.administrator
     assert not granted.mention_everyone
     assert "Permissions (" in result.stderr
-    assert "spoiler-tag this: Attach Files, Manage Messages, Read Message History, Send Messages, View Channel" in (
-        result.stderr
-    )
+    # Discord's names since the 2025 renames, as the admin finds them in the client's settings.
+    assert (
+        "spoiler-tag this: Attach Files, Manage Messages, Read Message History, Send Messages and Create Posts, "
+        "View Channel"
+    ) in result.stderr
+    assert (
+        "discussion threads: Create Public Threads, Read Message History, Send Messages and Create Posts, "
+        "Send Messages in Threads and Posts, View Channel"
+    ) in result.stderr
+    assert "episode polls: Create Polls," in result.stderr
+    assert "Send Messages," not in result.stderr
+    assert "Send Messages In Threads" not in result.stderr
     assert "[not in the invite: grant per channel]" in result.stderr
 
 
