@@ -16,6 +16,7 @@ from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, Tx, lock_ke
 from bot.store.dialect import LOCK_PARTIES
 
 from .locks import KeyedLocks
+from .personal import PARTY_DM_KIND
 
 __all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
 
@@ -267,8 +268,10 @@ class WatchPartyService:
         """One member's answer, applied atomically against the capacity and the wait list. The counts for the
         card are read after the commit, outside the writer's turn (they show the latest state)."""
         async with self._party_locks(party_id), self._db.transaction() as tx:
-            row, previous = (
-                await parties.lock_for_answer(tx.conn, party_id, user_id) if 0 < party_id < MAX_ID else (None, None)
+            row, previous, plans = (
+                await parties.lock_for_answer_and_plans(tx.conn, party_id, user_id, PARTY_DM_KIND)
+                if 0 < party_id < MAX_ID
+                else (None, None, False)
             )
             if row is None or row.guild_id != guild_id:
                 raise NoSuchParty(party_id)
@@ -277,7 +280,10 @@ class WatchPartyService:
             if instant(row.ends_at) <= now:
                 raise UserError("This watch party is over.")
             change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now), previous)
-            await self._changed(tx, row.id, now, (user_id, *change.promoted))
+            # The member's own DM times are re-planned only if they have any (read with the lock: the common click
+            # costs no statement for it), or when members were promoted (the planner asks about them itself).
+            if plans or change.promoted:
+                await self._changed(tx, row.id, now, (user_id, *change.promoted))
         async with self._db.read() as conn:
             counts = await parties.counts(conn, row.id)
             place = None

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .dialect import excluded_of, insert_of
+from .personal import party_plans_exist
 from .schema import rsvps, watch_parties
 
 p, r = watch_parties, rsvps
@@ -124,6 +125,23 @@ _ANSWER = sa.select(r.c.status).where(r.c.party_id == p.c.id, r.c.user_id == sa.
 _LOCK_FOR_ANSWER = (
     sa.select(*_PARTY_COLUMNS, _ANSWER.label("answer")).where(p.c.id == sa.bindparam("id")).with_for_update(of=p)
 )
+
+
+_LOCK_FOR_ANSWER_AND_PLANS = _LOCK_FOR_ANSWER.add_columns(
+    party_plans_exist(sa.bindparam("users", expanding=True), sa.bindparam("kind"), p.c.id).label("plans")
+)
+
+
+async def lock_for_answer_and_plans(
+    conn: AsyncConnection, party_id: int, user_id: int, kind: str
+) -> tuple[PartyRow | None, str | None, bool]:
+    """:func:`lock_for_answer`, and in the same statement whether the member has plans of their own for the party's
+    DMs of ``kind`` (:func:`bot.store.personal.any_party_plans` for them alone)."""
+    params = {"id": party_id, "u": user_id, "users": [user_id], "kind": kind}
+    record = (await conn.execute(_LOCK_FOR_ANSWER_AND_PLANS, params)).first()
+    if record is None:
+        return None, None, False
+    return _party(record[:-2]), None if record[-2] is None else str(record[-2]), bool(record[-1])
 
 
 async def lock_for_answer(conn: AsyncConnection, party_id: int, user_id: int) -> tuple[PartyRow | None, str | None]:

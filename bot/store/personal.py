@@ -166,19 +166,21 @@ def _own_party_times(user_ids: Sequence[int]) -> sa.ColumnElement[bool]:
     return s.c.user_id.in_(list(user_ids)) & (s.c.party_dm_reminders == 1) & s.c.party_dm_offsets.is_not(None)
 
 
-def _any_party_plans() -> Any:
+def party_plans_exist(users: Any, kind: Any, target: Any) -> sa.ColumnElement[bool]:
+    """Whether any of ``users`` (an expanding bound list) wants watch-party DMs at their own times or already has a
+    personal row for the party ``target`` (most RSVP clicks come from members with neither)."""
     s = member_settings
-    users: Any = sa.bindparam("users", expanding=True)
     own = sa.select(s.c.user_id).where(
         s.c.user_id.in_(users), s.c.party_dm_reminders == 1, s.c.party_dm_offsets.is_not(None)
     )
-    rows = sa.select(t.c.user_id).where(
-        t.c.kind == sa.bindparam("kind"), t.c.target_id == sa.bindparam("target"), t.c.user_id.in_(users)
-    )
-    return sa.select(sa.exists(own) | sa.exists(rows))
+    rows = sa.select(t.c.user_id).where(t.c.kind == kind, t.c.target_id == target, t.c.user_id.in_(users))
+    return sa.exists(own) | sa.exists(rows)
 
 
-_ANY_PARTY_PLANS = _any_party_plans()  # built once: every RSVP click asks it
+# Built once: every RSVP click asks it.
+_ANY_PARTY_PLANS = sa.select(
+    party_plans_exist(sa.bindparam("users", expanding=True), sa.bindparam("kind"), sa.bindparam("target"))
+)
 
 
 async def any_party_plans(conn: AsyncConnection, kind: str, party_id: int, user_ids: Sequence[int]) -> bool:
