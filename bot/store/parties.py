@@ -205,6 +205,41 @@ async def created_since(conn: AsyncConnection, guild_id: int, host_id: int, sinc
     return [int(x) for x in found.scalars()]
 
 
+def _limits() -> Any:
+    hosted = p.c.host_id == sa.bindparam("host")
+    recent = sa.and_(p.c.guild_id == sa.bindparam("g"), hosted, p.c.created_at > sa.bindparam("t"))
+    nth_latest = (
+        sa.select(p.c.created_at).where(recent).order_by(p.c.created_at.desc()).limit(1).offset(sa.bindparam("nth"))
+    )
+    return sa.select(
+        _COUNT_UPCOMING.scalar_subquery(),
+        _COUNT_HOSTED.scalar_subquery(),
+        sa.select(sa.func.count()).select_from(p).where(recent).scalar_subquery(),
+        nth_latest.scalar_subquery(),
+    )
+
+
+_LIMITS = _limits()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateLimits:
+    upcoming: int  # the server's upcoming parties
+    hosted: int  # of them, those the host hosts
+    recent: int  # parties the host created in the server after ``since``
+    nth_latest: int | None  # when they created the n-th latest of those (None: fewer than n)
+
+
+async def create_limits(
+    conn: AsyncConnection, guild_id: int, host_id: int, now: int, since: int, n: int
+) -> CreateLimits:
+    """What the limits of a new party read, in one statement: :func:`count_upcoming`, :func:`count_upcoming_hosted`,
+    and of :func:`created_since` how many and the n-th latest."""
+    params = {"g": guild_id, "now": now, "host": host_id, "t": since, "nth": n - 1}
+    upcoming, hosted, recent, nth = (await conn.execute(_LIMITS, params)).one()
+    return CreateLimits(int(upcoming), int(hosted), int(recent), None if nth is None else int(nth))
+
+
 async def prunable(conn: AsyncConnection, *, cancelled_before: int, ended_before: int, limit: int) -> list[int]:
     """Parties to delete: cancelled before ``cancelled_before``, or ended before ``ended_before``."""
     query = (
