@@ -504,8 +504,8 @@ class Process:
 
 
 def warm_up(lanes: dict[str, Lane], rows: list[Row], calls: int) -> None:
-    for row in rows:
-        lanes[row.bot].batch(row, calls, 10_000)
+    for row in rows:  # creates: once in each of their servers too (each server's settings read once, as in use)
+        lanes[row.bot].batch(row, max(calls, CREATE_GUILDS) if row.build is party_create else calls, 10_000)
 
 
 def paired(lanes: dict[str, Lane], pair: list[Row], calls: int, start: int) -> None:

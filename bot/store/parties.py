@@ -157,11 +157,23 @@ async def update(conn: AsyncConnection, party_id: int, now: int, **fields: Any) 
     unknown = set(fields) - UPDATABLE
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
-    statement = sa.update(p).where(p.c.id == party_id).values(**fields, updated_at=now).returning(*_PARTY_COLUMNS)
-    record = (await conn.execute(statement)).first()
+    values = {f"b_{name}": value for name, value in fields.items()}
+    record = (await conn.execute(_update_statement(tuple(fields)), {**values, "b_id": party_id, "b_now": now})).first()
     if record is None:
         raise LookupError(party_id)
     return _party(record)
+
+
+@functools.cache
+def _update_statement(names: tuple[str, ...]) -> Any:
+    """The UPDATE of these columns, built once per set of columns (its values bound at execution)."""
+    values: dict[str, Any] = {name: sa.bindparam(f"b_{name}") for name in names}
+    return (
+        sa.update(p)
+        .where(p.c.id == sa.bindparam("b_id"))
+        .values(**values, updated_at=sa.bindparam("b_now"))
+        .returning(*_PARTY_COLUMNS)
+    )
 
 
 def _upcoming(guild_id: Any, now: Any) -> Any:
