@@ -281,10 +281,19 @@ def cheap(label: str, data: Callable[[int], dict[str, Any]], kind: int = 2, **ex
     )
 
 
+#: Every ``/watchparty create`` of a run by a (host, server) pair that made none yet: a member plans at most three
+#: in ten minutes and five upcoming in a server, a server holds 25 upcoming (the limits would refuse the rest). The
+#: hosts are the same 50 members as every other row (their caches warm), the servers the first 100.
+CREATES = itertools.count()
+CREATE_GUILDS = 100
+
+
 def party_create(lane: Lane, n: int) -> dict[str, Any]:
-    when = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30 + n % 200)).strftime("%Y-%m-%d 20:30")
+    k = next(CREATES)
+    when = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30 + k % 200)).strftime("%Y-%m-%d 20:30")
     data = slash("watchparty", "create", episodes="3-4", when=when, timezone="Asia/Seoul")
-    return interaction(2, data, guild(n), member(n))
+    lane.create_guild = GUILD_BASE + k % CREATE_GUILDS
+    return interaction(2, data, lane.create_guild, USER_BASE + (k // CREATE_GUILDS) % USERS)
 
 
 def rsvp_click(lane: Lane, n: int) -> dict[str, Any]:
@@ -371,6 +380,8 @@ class Lane:
         self.stand = Stand(guilds)
         self.stand.start()
         self.card: dict[str, Any] | None = None
+        self.card_posted: dict[str, Any] | None = None
+        self.create_guild = GUILD_BASE
         self.proc: subprocess.Popen[bytes] | None = None
         self.startup = 0.0
 
@@ -444,9 +455,12 @@ class Lane:
             data = first.get("data") or {}
             row.shape = "autocomplete" if first.get("type") == 8 else "embed" if data.get("embeds") else "text"
         if row.label == "/watchparty create":
-            posted = [m for m in self.stand.messages.get(guild(0) + 1, []) if m.get("components")]
-            if posted:
-                self.card = dict(posted[-1], guild_id=str(guild(0)))
+            posted = [m for m in self.stand.messages.get(self.create_guild + 1, []) if m.get("components")]
+            if not posted or posted[-1] is self.card_posted:  # refused (a limit): no card, not what is measured
+                row.errors += 1
+                return
+            self.card_posted = posted[-1]
+            self.card = dict(posted[-1], guild_id=str(self.create_guild))
 
     def flood(self, row: Row, calls: int, in_flight: int, start: int) -> float:
         """Interactions per second with ``in_flight`` at a time."""
@@ -490,8 +504,8 @@ class Process:
 
 
 def warm_up(lanes: dict[str, Lane], rows: list[Row], calls: int) -> None:
-    for row in rows:
-        lanes[row.bot].batch(row, calls, 10_000)
+    for row in rows:  # creates: once in each of their servers too (each server's settings read once, as in use)
+        lanes[row.bot].batch(row, max(calls, CREATE_GUILDS) if row.build is party_create else calls, 10_000)
 
 
 def paired(lanes: dict[str, Lane], pair: list[Row], calls: int, start: int) -> None:
@@ -698,7 +712,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--calls", type=int, default=60, help="timed calls a row per repetition, 1 in flight")
     parser.add_argument("--flood", type=int, default=160, help="calls a row at 8 and at 32 in flight")
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=USERS, help="calls a row before measuring (every member once)")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000])
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument(

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 #: How long a stopping bot waits for interactions it is already handling (Discord wants the first
 #: answer within 3 seconds; a command that defers may take a little longer).
 DRAIN_SECONDS = 5.0
+#: Seconds after READY when what the start made is set aside from the collector (see :meth:`RunOnBot.on_ready`).
+FREEZE_AFTER_READY = 3.0
 RESTARTING = msg("I'm restarting right now. Please try again in a minute.")
 OUT_OF_DATE = msg("This button is out of date. Run the command again for a fresh one.")
 #: The prefix of every button and menu id the bot makes; one it does not recognise is from an older version or forged.
@@ -389,9 +391,14 @@ class RunOnBot(commands.Bot):
         if self.background_tasks and not self._frozen:
             # What exists now (the modules, the show pack, the catalogues, the servers) lives as long as the process:
             # out of the collector's sight, so its full collections no longer walk it during members' interactions.
+            # A little later, not now: the full collection first (30-50 ms) would hold up the first answers.
             self._frozen = True
-            gc.collect()
-            gc.freeze()
+            asyncio.get_running_loop().call_later(FREEZE_AFTER_READY, self._freeze)
+
+    @staticmethod
+    def _freeze() -> None:
+        gc.collect()
+        gc.freeze()
 
 
 class ShardedRunOnBot(RunOnBot, commands.AutoShardedBot):

@@ -94,7 +94,7 @@ class LanguageService:
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            async with self._db.transaction() as tx:
+            async with self._db.transaction(one_statement=True) as tx:
                 await members.set_language(tx.conn, user_id, code, epoch(now))
                 await self._remembered.changed(tx, user_id)
         finally:

@@ -55,7 +55,7 @@ class ProgressService:
             raise UserError(
                 "Episode must be between 0 (nothing yet) and {last}; you gave {episode}.", last=last, episode=episode
             )
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(one_statement=True) as tx:  # one trip to SQLite: it commits as it runs
             await progress.set_episode(tx.conn, user_id, episode, epoch(now))
             await self._cache.wrote(tx, user_id, episode)  # their next answer reads it from memory
         return episode

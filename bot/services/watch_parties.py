@@ -15,8 +15,10 @@ from bot.errors import UserError
 from bot.locale import msg
 from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, Tx, lock_key, parties, reminders
 from bot.store.dialect import LOCK_PARTIES
+from bot.store.parties import CreateLimits
 
 from .locks import KeyedLocks
+from .personal import PARTY_DM_KIND
 
 __all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
 
@@ -206,14 +208,16 @@ class WatchPartyService:
         self._check_capacity(capacity)
         async with self._db.transaction() as tx:
             await lock_key(tx.conn, LOCK_PARTIES, guild_id)  # two creates at once must not both pass the limit
-            if await parties.count_upcoming(tx.conn, guild_id, epoch(now)) >= MAX_UPCOMING_PER_GUILD:
+            since = epoch(now - CREATE_WINDOW)
+            limits = await parties.create_limits(tx.conn, guild_id, host_id, epoch(now), since, CREATES_PER_WINDOW)
+            if limits.upcoming >= MAX_UPCOMING_PER_GUILD:
                 raise UserError(
                     "This server already has {limit} upcoming watch parties, the most it can hold. "
                     "Cancel one with `/watchparty cancel` first.",
                     limit=MAX_UPCOMING_PER_GUILD,
                 )
             if not staff:
-                await self._check_host_limits(tx, guild_id, host_id, now)
+                self._check_host_limits(limits, now)
             row = await parties.create(
                 tx.conn,
                 guild_id=guild_id,
@@ -301,8 +305,10 @@ class WatchPartyService:
         """One member's answer, applied atomically against the capacity and the wait list. The counts for the
         card are read after the commit, outside the writer's turn (they show the latest state)."""
         async with self._party_locks(party_id), self._db.transaction() as tx:
-            row, previous = (
-                await parties.lock_for_answer(tx.conn, party_id, user_id) if 0 < party_id < MAX_ID else (None, None)
+            row, previous, plans = (
+                await parties.lock_for_answer_and_plans(tx.conn, party_id, user_id, PARTY_DM_KIND)
+                if 0 < party_id < MAX_ID
+                else (None, None, False)
             )
             if row is None or row.guild_id != guild_id:
                 raise NoSuchParty(party_id)
@@ -311,7 +317,10 @@ class WatchPartyService:
             if instant(row.ends_at) <= now:
                 raise UserError("This watch party is over.")
             change = await parties.set_rsvp(tx.conn, row, user_id, status, epoch(now), previous)
-            await self._changed(tx, row.id, now, (user_id, *change.promoted))
+            # The member's own DM times are re-planned only if they have any (read with the lock: the common click
+            # costs no statement for it), or when members were promoted (the planner asks about them itself).
+            if plans or change.promoted:
+                await self._changed(tx, row.id, now, (user_id, *change.promoted))
         async with self._db.read() as conn:
             counts = await parties.counts(conn, row.id)
             place = None
@@ -365,25 +374,24 @@ class WatchPartyService:
 
     async def set_posted(self, party_id: int, message_id: int | None, event_id: int | None, now: dt.datetime) -> None:
         """Remember the announcement message and the Discord event (if one was made)."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(one_statement=True) as tx:
             await parties.update(tx.conn, party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
 
     @staticmethod
-    async def _check_host_limits(tx: Tx, guild_id: int, host_id: int, now: dt.datetime) -> None:
-        hosted = await parties.count_upcoming_hosted(tx.conn, guild_id, host_id, epoch(now))
+    def _check_host_limits(limits: CreateLimits, now: dt.datetime) -> None:
+        hosted = limits.hosted
         if hosted >= MAX_UPCOMING_PER_HOST:
             raise UserError(
                 "You already host {count} upcoming watch parties in this server, the most one member can. Cancel "
                 "one with `/watchparty cancel`, or ask staff to plan more.",
                 count=hosted,
             )
-        recent = await parties.created_since(tx.conn, guild_id, host_id, epoch(now - CREATE_WINDOW))
-        if len(recent) >= CREATES_PER_WINDOW:
-            opens = recent[-CREATES_PER_WINDOW] + int(CREATE_WINDOW.total_seconds())
+        if limits.recent >= CREATES_PER_WINDOW and limits.nth_latest is not None:
+            opens = limits.nth_latest + int(CREATE_WINDOW.total_seconds())
             raise UserError(
                 "You've planned {count} watch parties in the last {minutes} minutes, the most for one member. Try "
                 "again in {seconds} seconds.",
-                count=len(recent),
+                count=limits.recent,
                 minutes=int(CREATE_WINDOW.total_seconds() // 60),
                 seconds=max(opens - epoch(now), 1),
             )

@@ -4,7 +4,8 @@ Repositories are functions that take the connection of the caller's unit of work
 or of a read (``db.read()``); none of them opens or commits a transaction.
 """
 
-from . import guilds, instances, members, parties, personal, polls, progress, reminders, rewatch
+# _async_core first: the asyncio extension of SQLAlchemy without its ORM, before any repository imports it.
+from . import _async_core, guilds, instances, members, parties, personal, polls, progress, reminders, rewatch  # noqa: F401
 from .database import (
     BackupReport,
     Database,

@@ -134,6 +134,10 @@ class _OneHopCursor:
 
     async def _hop(self, call: Callable[[sqlite3.Cursor], Any]) -> _OneHopCursor:
         begin, self._conn.begin_pending = self._conn.begin_pending, False
+        if self._conn.alone is not None:  # a unit of work of one statement: it commits as it runs
+            if self._conn.alone:
+                raise RuntimeError("a unit of work opened for one statement sent a second one")
+            self._conn.alone, begin = True, False
         found = await self._conn._execute(self._run, call, begin)  # type: ignore[no-untyped-call]
         self.description, self._rows, self.rowcount, self.lastrowid = found
         return self
@@ -163,6 +167,9 @@ class _OneHopConnection(aiosqlite.Connection):
     BEGIN and one to end."""
 
     begin_pending = False
+    #: In a unit of work of one statement (:meth:`Database.transaction` with ``one_statement``): whether it was
+    #: sent; None otherwise.
+    alone: bool | None = None
 
     def cursor(self) -> Any:  # aiosqlite's is an awaitable context manager; so is the cursor itself
         return _OneHopCursor(self)
@@ -312,6 +319,7 @@ class Database:
         self._reader = reader  # None: reads share the writer (":memory:") or the pool (PostgreSQL)
         self._write_lock = asyncio.Lock()
         self._writer_conn: AsyncConnection | None = None
+        self._writer_driver: _OneHopConnection | None = None  # SQLite: the writer's own connection
         self._subscribers: dict[str, list[Subscriber]] = {}
         self._listener: Any = None  # asyncpg connection LISTENing for cache invalidations
         self._listen_task: asyncio.Task[None] | None = None
@@ -367,6 +375,8 @@ class Database:
         db = cls(path, writer, reader)
         try:
             db._writer_conn = await writer.connect()
+            driver = (await db._writer_conn.get_raw_connection()).driver_connection
+            db._writer_driver = driver if isinstance(driver, _OneHopConnection) else None
             version, latest = await db.version(), latest_version()
             if version > latest:
                 raise DatabaseProblem(SchemaStatus(Path(path), True, version, latest).refusal())
@@ -415,8 +425,12 @@ class Database:
     # -- units of work ---------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """One transaction: commits when the block ends, rolls back if it raises (or is cancelled)."""
+    async def transaction(self, *, one_statement: bool = False) -> AsyncIterator[Tx]:
+        """One transaction: commits when the block ends, rolls back if it raises (or is cancelled).
+
+        ``one_statement``: the block sends a single statement (a second one raises), and nothing after it may undo
+        it. On SQLite it then runs on its own, atomic as every statement, and commits as it runs: one trip to the
+        database's thread instead of two (BEGIN with it, then COMMIT). On PostgreSQL it is an ordinary transaction."""
         if self.shared:
             async with self._lane(), self._writer.begin() as pooled:
                 tx = Tx(pooled)
@@ -427,7 +441,14 @@ class Database:
                 raise DatabaseProblem("the database is closed")
             async with self._write_lock, conn.begin():
                 tx = Tx(conn)
-                yield tx
+                driver = self._writer_driver if one_statement else None
+                if driver is not None:
+                    driver.alone = False
+                try:
+                    yield tx
+                finally:
+                    if driver is not None:
+                        driver.alone = None
         for action in tx._after:
             action()
 
@@ -547,6 +568,7 @@ class Database:
             with contextlib.suppress(Exception):
                 await self._writer_conn.close()
             self._writer_conn = None
+            self._writer_driver = None
         await self._writer.dispose()
         if self._reader is not None:
             await self._reader.dispose()

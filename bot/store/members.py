@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from .dialect import upsert
+from .dialect import execute_upsert
 from .schema import member_settings
 
 t = member_settings
@@ -36,12 +36,30 @@ async def get(conn: AsyncConnection, user_id: int) -> MemberSettingsRow:
 
 async def set_timezone(conn: AsyncConnection, user_id: int, zone: str | None, now: int) -> None:
     values = {"user_id": user_id, "timezone": zone, "updated_at": now}
-    await conn.execute(upsert(conn, t, values, ["user_id"], ["timezone", "updated_at"]))
+    await execute_upsert(
+        conn,
+        t,
+        values,
+        ("user_id",),
+        (
+            "timezone",
+            "updated_at",
+        ),
+    )
 
 
 async def set_party_dm(conn: AsyncConnection, user_id: int, enabled: bool, now: int) -> None:
     values = {"user_id": user_id, "party_dm_reminders": int(enabled), "updated_at": now}
-    await conn.execute(upsert(conn, t, values, ["user_id"], ["party_dm_reminders", "updated_at"]))
+    await execute_upsert(
+        conn,
+        t,
+        values,
+        ("user_id",),
+        (
+            "party_dm_reminders",
+            "updated_at",
+        ),
+    )
 
 
 async def with_party_dm(conn: AsyncConnection, user_ids: Sequence[int]) -> list[int]:
@@ -54,7 +72,16 @@ async def with_party_dm(conn: AsyncConnection, user_ids: Sequence[int]) -> list[
 
 async def note_dm_refused(conn: AsyncConnection, user_id: int, now: int) -> None:
     values = {"user_id": user_id, "dm_refused_at": now, "updated_at": now}
-    await conn.execute(upsert(conn, t, values, ["user_id"], ["dm_refused_at", "updated_at"]))
+    await execute_upsert(
+        conn,
+        t,
+        values,
+        ("user_id",),
+        (
+            "dm_refused_at",
+            "updated_at",
+        ),
+    )
 
 
 async def clear_dm_refused(conn: AsyncConnection, user_ids: Sequence[int]) -> None:
@@ -85,4 +112,13 @@ async def languages(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int,
 
 async def set_language(conn: AsyncConnection, user_id: int, locale: str, now: int) -> None:
     values = {"user_id": user_id, "language": locale, "updated_at": now}
-    await conn.execute(upsert(conn, t, values, ["user_id"], ["language", "updated_at"]))
+    await execute_upsert(
+        conn,
+        t,
+        values,
+        ("user_id",),
+        (
+            "language",
+            "updated_at",
+        ),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from .dialect import upsert
+from .dialect import excluded_of, insert_of
+from .personal import party_plans_exist
 from .schema import rsvps, watch_parties
 
 p, r = watch_parties, rsvps
@@ -49,6 +51,28 @@ class RsvpChange:
     previous: str | None = None
 
 
+@functools.cache
+def _answer_statement(dialect: str) -> Any:
+    """A member's answer, upserted with the next place in the party's order: built once per dialect."""
+    next_seq = sa.select(sa.func.coalesce(sa.func.max(r.c.seq), 0) + 1).where(r.c.party_id == sa.bindparam("a_party"))
+    values = {
+        "party_id": sa.bindparam("a_party"),
+        "user_id": sa.bindparam("a_user"),
+        "status": sa.bindparam("a_status"),
+        "seq": next_seq.scalar_subquery(),
+        "updated_at": sa.bindparam("a_now"),
+    }
+    excluded = excluded_of(r)
+    return (
+        insert_of(dialect)(r)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=["party_id", "user_id"],
+            set_={name: excluded[name] for name in ("status", "seq", "updated_at")},
+        )
+    )
+
+
 def _party(record: Any) -> PartyRow:
     return PartyRow(*record)
 
@@ -73,9 +97,14 @@ async def create(
         "last_episode": episodes[1], "starts_at": starts_at, "ends_at": ends_at, "timezone": timezone, "note": note,
         "capacity": capacity, "created_at": now, "updated_at": now,
     }  # fmt: skip
-    party = _party((await conn.execute(sa.insert(p).values(values).returning(*_PARTY_COLUMNS))).one())
-    await conn.execute(sa.insert(r).values(party_id=party.id, user_id=host_id, status="going", seq=1, updated_at=now))
+    party = _party((await conn.execute(_CREATE, values)).one())
+    await conn.execute(_HOST_GOING, {"party_id": party.id, "user_id": host_id, "updated_at": now})
     return party
+
+
+# Built once (their values bound at execution): building and keying them per call cost more than running them.
+_CREATE = sa.insert(p).returning(*_PARTY_COLUMNS)
+_HOST_GOING = sa.insert(r).values(status="going", seq=1)
 
 
 _GET = sa.select(*_PARTY_COLUMNS).where(p.c.id == sa.bindparam("id"))
@@ -92,12 +121,33 @@ async def lock(conn: AsyncConnection, party_id: int) -> PartyRow | None:
     return None if record is None else _party(record)
 
 
+_ANSWER = sa.select(r.c.status).where(r.c.party_id == p.c.id, r.c.user_id == sa.bindparam("u")).scalar_subquery()
+_LOCK_FOR_ANSWER = (
+    sa.select(*_PARTY_COLUMNS, _ANSWER.label("answer")).where(p.c.id == sa.bindparam("id")).with_for_update(of=p)
+)
+
+
+_LOCK_FOR_ANSWER_AND_PLANS = _LOCK_FOR_ANSWER.add_columns(
+    party_plans_exist(sa.bindparam("users", expanding=True), sa.bindparam("kind"), p.c.id).label("plans")
+)
+
+
+async def lock_for_answer_and_plans(
+    conn: AsyncConnection, party_id: int, user_id: int, kind: str
+) -> tuple[PartyRow | None, str | None, bool]:
+    """:func:`lock_for_answer`, and in the same statement whether the member has plans of their own for the party's
+    DMs of ``kind`` (:func:`bot.store.personal.any_party_plans` for them alone)."""
+    params = {"id": party_id, "u": user_id, "users": [user_id], "kind": kind}
+    record = (await conn.execute(_LOCK_FOR_ANSWER_AND_PLANS, params)).first()
+    if record is None:
+        return None, None, False
+    return _party(record[:-2]), None if record[-2] is None else str(record[-2]), bool(record[-1])
+
+
 async def lock_for_answer(conn: AsyncConnection, party_id: int, user_id: int) -> tuple[PartyRow | None, str | None]:
     """The party, locked like :func:`lock`, with the member's current answer, in one statement (an RSVP click
     holds the writer for as few round trips as possible)."""
-    answer = sa.select(r.c.status).where(r.c.party_id == p.c.id, r.c.user_id == user_id).scalar_subquery()
-    query = sa.select(*_PARTY_COLUMNS, answer.label("answer")).where(p.c.id == party_id).with_for_update(of=p)
-    record = (await conn.execute(query)).first()
+    record = (await conn.execute(_LOCK_FOR_ANSWER, {"id": party_id, "u": user_id})).first()
     if record is None:
         return None, None
     return _party(record[:-1]), None if record[-1] is None else str(record[-1])
@@ -107,14 +157,26 @@ async def update(conn: AsyncConnection, party_id: int, now: int, **fields: Any) 
     unknown = set(fields) - UPDATABLE
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
-    statement = sa.update(p).where(p.c.id == party_id).values(**fields, updated_at=now).returning(*_PARTY_COLUMNS)
-    record = (await conn.execute(statement)).first()
+    values = {f"b_{name}": value for name, value in fields.items()}
+    record = (await conn.execute(_update_statement(tuple(fields)), {**values, "b_id": party_id, "b_now": now})).first()
     if record is None:
         raise LookupError(party_id)
     return _party(record)
 
 
-def _upcoming(guild_id: int, now: int) -> Any:
+@functools.cache
+def _update_statement(names: tuple[str, ...]) -> Any:
+    """The UPDATE of these columns, built once per set of columns (its values bound at execution)."""
+    values: dict[str, Any] = {name: sa.bindparam(f"b_{name}") for name in names}
+    return (
+        sa.update(p)
+        .where(p.c.id == sa.bindparam("b_id"))
+        .values(**values, updated_at=sa.bindparam("b_now"))
+        .returning(*_PARTY_COLUMNS)
+    )
+
+
+def _upcoming(guild_id: Any, now: Any) -> Any:
     return sa.and_(p.c.guild_id == guild_id, p.c.status == "scheduled", p.c.ends_at > now)
 
 
@@ -130,26 +192,64 @@ async def upcoming(
     return [_party(x) for x in await conn.execute(query)]
 
 
+_COUNT_UPCOMING = sa.select(sa.func.count()).select_from(p).where(_upcoming(sa.bindparam("g"), sa.bindparam("now")))
+_COUNT_HOSTED = _COUNT_UPCOMING.where(p.c.host_id == sa.bindparam("host"))
+_CREATED_SINCE = (
+    sa.select(p.c.created_at)
+    .where(p.c.guild_id == sa.bindparam("g"), p.c.host_id == sa.bindparam("host"), p.c.created_at > sa.bindparam("t"))
+    .order_by(p.c.created_at)
+)
+
+
 async def count_upcoming(conn: AsyncConnection, guild_id: int, now: int) -> int:
-    query = sa.select(sa.func.count()).select_from(p).where(_upcoming(guild_id, now))
-    return int((await conn.execute(query)).scalar_one())
+    return int((await conn.execute(_COUNT_UPCOMING, {"g": guild_id, "now": now})).scalar_one())
 
 
 async def count_upcoming_hosted(conn: AsyncConnection, guild_id: int, host_id: int, now: int) -> int:
     """How many of the server's upcoming parties the member hosts."""
-    query = sa.select(sa.func.count()).select_from(p).where(_upcoming(guild_id, now), p.c.host_id == host_id)
-    return int((await conn.execute(query)).scalar_one())
+    return int((await conn.execute(_COUNT_HOSTED, {"g": guild_id, "now": now, "host": host_id})).scalar_one())
 
 
 async def created_since(conn: AsyncConnection, guild_id: int, host_id: int, since: int) -> list[int]:
     """When the member created each party of the server they created after ``since`` (cancelled ones too, until they
     are pruned), oldest first."""
-    query = (
-        sa.select(p.c.created_at)
-        .where(p.c.guild_id == guild_id, p.c.host_id == host_id, p.c.created_at > since)
-        .order_by(p.c.created_at)
+    found = await conn.execute(_CREATED_SINCE, {"g": guild_id, "host": host_id, "t": since})
+    return [int(x) for x in found.scalars()]
+
+
+def _limits() -> Any:
+    hosted = p.c.host_id == sa.bindparam("host")
+    recent = sa.and_(p.c.guild_id == sa.bindparam("g"), hosted, p.c.created_at > sa.bindparam("t"))
+    nth_latest = (
+        sa.select(p.c.created_at).where(recent).order_by(p.c.created_at.desc()).limit(1).offset(sa.bindparam("nth"))
     )
-    return [int(x) for x in (await conn.execute(query)).scalars()]
+    return sa.select(
+        _COUNT_UPCOMING.scalar_subquery(),
+        _COUNT_HOSTED.scalar_subquery(),
+        sa.select(sa.func.count()).select_from(p).where(recent).scalar_subquery(),
+        nth_latest.scalar_subquery(),
+    )
+
+
+_LIMITS = _limits()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateLimits:
+    upcoming: int  # the server's upcoming parties
+    hosted: int  # of them, those the host hosts
+    recent: int  # parties the host created in the server after ``since``
+    nth_latest: int | None  # when they created the n-th latest of those (None: fewer than n)
+
+
+async def create_limits(
+    conn: AsyncConnection, guild_id: int, host_id: int, now: int, since: int, n: int
+) -> CreateLimits:
+    """What the limits of a new party read, in one statement: :func:`count_upcoming`, :func:`count_upcoming_hosted`,
+    and of :func:`created_since` how many and the n-th latest."""
+    params = {"g": guild_id, "now": now, "host": host_id, "t": since, "nth": n - 1}
+    upcoming, hosted, recent, nth = (await conn.execute(_LIMITS, params)).one()
+    return CreateLimits(int(upcoming), int(hosted), int(recent), None if nth is None else int(nth))
 
 
 async def prunable(conn: AsyncConnection, *, cancelled_before: int, ended_before: int, limit: int) -> list[int]:
@@ -242,15 +342,8 @@ async def set_rsvp(
         if int(going.scalar_one()) >= party.capacity:
             status = "waitlist"
     if status != previous:
-        next_seq = sa.select(sa.func.coalesce(sa.func.max(r.c.seq), 0) + 1).where(r.c.party_id == party.id)
-        values = {
-            "party_id": party.id,
-            "user_id": user_id,
-            "status": status,
-            "seq": next_seq.scalar_subquery(),
-            "updated_at": now,
-        }
-        await conn.execute(upsert(conn, r, values, ["party_id", "user_id"], ["status", "seq", "updated_at"]))
+        values = {"a_party": party.id, "a_user": user_id, "a_status": status, "a_now": now}
+        await conn.execute(_answer_statement(conn.dialect.name), values)
     freed = previous == "going" and status != "going" and party.capacity is not None
     promoted = await promote(conn, party.id, party.capacity, now) if freed else ()
     return RsvpChange(status, promoted, previous)

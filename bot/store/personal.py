@@ -166,12 +166,27 @@ def _own_party_times(user_ids: Sequence[int]) -> sa.ColumnElement[bool]:
     return s.c.user_id.in_(list(user_ids)) & (s.c.party_dm_reminders == 1) & s.c.party_dm_offsets.is_not(None)
 
 
+def party_plans_exist(users: Any, kind: Any, target: Any) -> sa.ColumnElement[bool]:
+    """Whether any of ``users`` (an expanding bound list) wants watch-party DMs at their own times or already has a
+    personal row for the party ``target`` (most RSVP clicks come from members with neither)."""
+    s = member_settings
+    own = sa.select(s.c.user_id).where(
+        s.c.user_id.in_(users), s.c.party_dm_reminders == 1, s.c.party_dm_offsets.is_not(None)
+    )
+    rows = sa.select(t.c.user_id).where(t.c.kind == kind, t.c.target_id == target, t.c.user_id.in_(users))
+    return sa.exists(own) | sa.exists(rows)
+
+
+# Built once: every RSVP click asks it.
+_ANY_PARTY_PLANS = sa.select(
+    party_plans_exist(sa.bindparam("users", expanding=True), sa.bindparam("kind"), sa.bindparam("target"))
+)
+
+
 async def any_party_plans(conn: AsyncConnection, kind: str, party_id: int, user_ids: Sequence[int]) -> bool:
     """Whether any of ``user_ids`` wants watch-party DMs at their own times or already has a personal row for
     the party (one query: most RSVP clicks come from members with neither, and need no planning)."""
-    own = sa.select(member_settings.c.user_id).where(_own_party_times(user_ids))
-    rows = sa.select(t.c.user_id).where(t.c.kind == kind, t.c.target_id == party_id, t.c.user_id.in_(list(user_ids)))
-    found = await conn.execute(sa.select(sa.exists(own) | sa.exists(rows)))
+    found = await conn.execute(_ANY_PARTY_PLANS, {"users": list(user_ids), "kind": kind, "target": party_id})
     return bool(found.scalar())
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from . import personal
-from .dialect import upsert
+from .dialect import execute_upsert
 from .schema import (
     FORMER_MEMBER,
     airing_subscribers,
@@ -28,7 +28,7 @@ async def get(conn: AsyncConnection, user_id: int) -> int | None:
 
 async def set_episode(conn: AsyncConnection, user_id: int, episode: int, now: int) -> None:
     values = {"user_id": user_id, "episode": episode, "updated_at": now}
-    await conn.execute(upsert(conn, member_progress, values, ["user_id"], ["episode", "updated_at"]))
+    await execute_upsert(conn, member_progress, values, ("user_id",), ("episode", "updated_at"))
 
 
 # Every table that holds data about a member, with the column naming the member. A migration that adds

@@ -92,10 +92,19 @@ async def schedule(
             for offset in wanted
         ]  # fmt: skip
         await conn.execute(_schedule_statement(conn), rows)
-    unwanted = sa.update(t).where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == "pending")
     if wanted:
-        unwanted = unwanted.where(t.c.offset_seconds.not_in(wanted))
-    await conn.execute(unwanted.values(state="cancelled", detail="offset no longer wanted"))
+        await conn.execute(_UNWANTED_BUT, {"u_kind": kind, "u_ref": ref_id, "u_keep": wanted})
+    else:
+        await conn.execute(_UNWANTED, {"u_kind": kind, "u_ref": ref_id})
+
+
+# Built once (values bound at execution): a party's create and edit run them.
+_UNWANTED = (
+    sa.update(t)
+    .where(t.c.kind == sa.bindparam("u_kind"), t.c.ref_id == sa.bindparam("u_ref"), t.c.state == "pending")
+    .values(state="cancelled", detail="offset no longer wanted")
+)
+_UNWANTED_BUT = _UNWANTED.where(t.c.offset_seconds.not_in(sa.bindparam("u_keep", expanding=True)))
 
 
 async def cancel(conn: AsyncConnection, kind: str, ref_id: int, reason: str) -> int:

@@ -333,3 +333,65 @@ async def test_a_unit_of_work_takes_one_trip_to_the_database_thread_a_statement(
         assert (trips, [row[0] for row in rows]) == (1, [42, 43])
     finally:
         await db.close()
+
+
+async def test_a_unit_of_work_of_one_statement_commits_in_one_trip(tmp_path, monkeypatch):
+    # /progress set and a member's remembered language write one row: the statement runs on its own (atomic, as
+    # every SQLite statement) and commits as it runs, instead of a trip for BEGIN with it and one for COMMIT.
+    import aiosqlite
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    trips = 0
+    original = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        nonlocal trips
+        trips += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    try:
+        async with db.transaction(one_statement=True) as tx:
+            await progress.set_episode(tx.conn, 42, 6, 1)
+        assert trips == 1
+        async with db.read() as conn:
+            assert await progress.get(conn, 42) == 6  # committed, seen by another connection
+
+        async def two_statements():
+            async with db.transaction(one_statement=True) as tx:
+                await progress.set_episode(tx.conn, 43, 7, 1)
+                await progress.set_episode(tx.conn, 44, 7, 1)
+
+        with pytest.raises(RuntimeError, match="second"):
+            await two_statements()
+        async with db.transaction() as tx:  # an ordinary unit of work after it is all or nothing again
+            await progress.set_episode(tx.conn, 45, 8, 1)
+            await progress.set_episode(tx.conn, 46, 8, 1)
+        async with db.read() as conn:
+            assert [await progress.get(conn, u) for u in (44, 45, 46)] == [None, 8, 8]
+    finally:
+        await db.close()
+
+
+def test_the_store_loads_sqlalchemys_asyncio_core_without_the_orm(tmp_path):
+    # sqlalchemy.ext.asyncio's package imports the ORM (6 MiB, 60 ms a start) for its session: the bot needs Core only.
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store import Database, progress\n"
+        "async def main():\n"
+        f"    db = await Database.open({str(tmp_path / 'bot.sqlite3')!r})\n"
+        "    async with db.transaction() as tx:\n"
+        "        await progress.set_episode(tx.conn, 1, 2, 3)\n"
+        "    async with db.read() as conn:\n"
+        "        print(await progress.get(conn, 1))\n"
+        "    await db.close()\n"
+        "asyncio.run(main())\n"
+        "print('sqlalchemy.orm' in sys.modules)\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\n"  # every other name still imports (the real package then)
+        "print(AsyncSession.__name__, 'sqlalchemy.orm' in sys.modules)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert found.stdout.split() == ["2", "False", "AsyncSession", "True"]
