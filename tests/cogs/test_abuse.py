@@ -237,7 +237,7 @@ async def test_a_public_answer_that_comes_privately_speaks_the_members_language(
     await h.invoke("about", public=True, user=h.member(permissions=NO_POSTING), locale="ko")
     answer = data(h)
     assert answer["flags"] == EPHEMERAL
-    assert answer["content"] == "이 채널에는 메시지를 쓸 수 없어서 답변을 본인만 볼 수 있게 보여 드릴게요."
+    assert answer["content"] == "이 채널에서는 메시지를 보내실 수 없어서, 답변을 본인만 볼 수 있게 보여 드릴게요."
     [private] = answer["embeds"]
     await h.invoke("about", locale="ko")
     [korean] = data(h)["embeds"]
@@ -253,7 +253,7 @@ async def test_a_public_chart_that_comes_privately_speaks_the_members_language(h
     answer = data(h)
     assert answer["flags"] == EPHEMERAL
     note, text = answer["content"].split("\n", 1)
-    assert note == "이 채널에는 메시지를 쓸 수 없어서 답변을 본인만 볼 수 있게 보여 드릴게요."
+    assert note == "이 채널에서는 메시지를 보내실 수 없어서, 답변을 본인만 볼 수 있게 보여 드릴게요."
     assert HANGUL.search(text)
     assert "How this server rated" not in text
 
