@@ -91,6 +91,9 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
         if interaction.guild_id is None:
             raise UserError("RSVPs work inside the server.")
         services = services_of(interaction)
+        # The card's language is read before the answer is recorded, so nothing waits between the RSVP's commit and
+        # the card edit: edits of clicks at the same moment reach Discord in the order their answers were recorded.
+        card = await texts_of_card(interaction, services)
         try:
             result = await services.parties.rsvp(
                 self.party_id, interaction.guild_id, interaction.user.id, self.status, services.clock()
@@ -98,7 +101,6 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
         except NoSuchParty:
             raise OutOfDate() from None  # a party that was deleted, or an id that never was one
         party, change = result.party, result.change
-        card = await texts_of_card(interaction, services)
         await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
         tr = member_texts(interaction)
         if change.status == "waitlist":
