@@ -37,7 +37,7 @@ from .permissions import FEATURES, humanize, required_permission_names
 from .settings import Settings, SettingsError, database_url_of, load_settings
 from .store import Database, DatabaseProblem, backup, inspect, latest_version
 from .store.copy import copy_database, schema_version_of
-from .store.database import backup_name, redact
+from .store.database import backup_name, create_private_folders, redact
 
 log = logging.getLogger("bot")
 
@@ -216,15 +216,8 @@ def health_path(settings: Settings) -> Path:
 def prepare_health_folder(path: Path) -> None:
     """Create the heartbeat file's missing folders ``0700``, whatever the database: with PostgreSQL nothing else
     creates ``var/``, and a heartbeat that cannot be written makes every container report unhealthy."""
-    missing: list[Path] = []
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
     try:
-        for created in reversed(missing):
-            created.mkdir(mode=0o700)
-            created.chmod(0o700)  # the umask may have narrowed or widened it
+        create_private_folders(path.parent)
     except OSError as error:
         where = error.filename or path.parent
         raise StartupError(

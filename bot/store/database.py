@@ -672,17 +672,21 @@ def inspect(path: Path | str) -> SchemaStatus:
     return SchemaStatus(path, True, version, latest, writable=writable)
 
 
-def _create_private(path: Path) -> None:
-    """Create the missing folders ``0700`` and the file ``0600`` before SQLite opens it."""
+def create_private_folders(folder: Path) -> None:
+    """Create ``folder`` and its missing parents ``0700`` (raises :class:`OSError`)."""
     missing: list[Path] = []
-    folder = path.parent
     while not folder.exists() and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(mode=FOLDER_MODE)
+        created.chmod(FOLDER_MODE)  # the umask may have narrowed or widened it
+
+
+def _create_private(path: Path) -> None:
+    """Create the missing folders ``0700`` and the file ``0600`` before SQLite opens it."""
     try:
-        for created in reversed(missing):
-            created.mkdir(mode=FOLDER_MODE)
-            created.chmod(FOLDER_MODE)  # the umask may have narrowed or widened it
+        create_private_folders(path.parent)
         if not path.exists():
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
             os.close(descriptor)
