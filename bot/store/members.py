@@ -34,18 +34,14 @@ async def get(conn: AsyncConnection, user_id: int) -> MemberSettingsRow:
     return MemberSettingsRow(user_id, record[0], bool(record[1]), record[2])
 
 
+async def _set(conn: AsyncConnection, user_id: int, column: str, value: str | None, now: int) -> None:
+    """One of the member's settings, the row created if it is their first."""
+    values = {"user_id": user_id, column: value, "updated_at": now}
+    await execute_upsert(conn, t, values, ("user_id",), (column, "updated_at"))
+
+
 async def set_timezone(conn: AsyncConnection, user_id: int, zone: str | None, now: int) -> None:
-    values = {"user_id": user_id, "timezone": zone, "updated_at": now}
-    await execute_upsert(
-        conn,
-        t,
-        values,
-        ("user_id",),
-        (
-            "timezone",
-            "updated_at",
-        ),
-    )
+    await _set(conn, user_id, "timezone", zone, now)
 
 
 async def set_party_dm(conn: AsyncConnection, user_id: int, enabled: bool, now: int) -> None:
@@ -111,14 +107,4 @@ async def languages(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int,
 
 
 async def set_language(conn: AsyncConnection, user_id: int, locale: str, now: int) -> None:
-    values = {"user_id": user_id, "language": locale, "updated_at": now}
-    await execute_upsert(
-        conn,
-        t,
-        values,
-        ("user_id",),
-        (
-            "language",
-            "updated_at",
-        ),
-    )
+    await _set(conn, user_id, "language", locale, now)
