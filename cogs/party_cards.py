@@ -5,8 +5,10 @@ Posts the bot makes about a party on its own (promotions, moves, cancellations) 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import weakref
 
 import discord
 
@@ -91,17 +93,18 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
         if interaction.guild_id is None:
             raise UserError("RSVPs work inside the server.")
         services = services_of(interaction)
-        # The card's language is read before the answer is recorded, so nothing waits between the RSVP's commit and
-        # the card edit: edits of clicks at the same moment reach Discord in the order their answers were recorded.
         card = await texts_of_card(interaction, services)
-        try:
-            result = await services.parties.rsvp(
-                self.party_id, interaction.guild_id, interaction.user.id, self.status, services.clock()
-            )
-        except NoSuchParty:
-            raise OutOfDate() from None  # a party that was deleted, or an id that never was one
-        party, change = result.party, result.change
-        await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
+        # Clicks on one party are answered one at a time, from the recorded answer to the card edit: the card Discord
+        # keeps is the one of the last answer recorded, never an older snapshot edited later.
+        async with _card_lock(self.party_id):
+            try:
+                result = await services.parties.rsvp(
+                    self.party_id, interaction.guild_id, interaction.user.id, self.status, services.clock()
+                )
+            except NoSuchParty:
+                raise OutOfDate() from None  # a party that was deleted, or an id that never was one
+            party, change = result.party, result.change
+            await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
         tr = member_texts(interaction)
         if change.status == "waitlist":
             text = tr(
@@ -123,6 +126,17 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
         if interaction.message is not None and interaction.message.id != party.row.announcement_message_id:
             await refresh_announcement(interaction.client, services, party)
         await announce_promotions(services, party.row, change.promoted)
+
+
+_CARD_LOCKS: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _card_lock(party_id: int) -> asyncio.Lock:
+    """The lock of one party's card in this process (dropped when no click holds it)."""
+    lock = _CARD_LOCKS.get(party_id)
+    if lock is None:
+        lock = _CARD_LOCKS[party_id] = asyncio.Lock()
+    return lock
 
 
 async def texts_of_card(interaction: Interaction, services: Services) -> Texts:
