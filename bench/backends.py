@@ -4,7 +4,7 @@
 
 Real: the production bot and command tree, the services, the store on each backend (a SQLite file in WAL mode;
 PostgreSQL on this machine over TCP, an empty database the benchmark may wipe).
-Modelled: Discord (``tests/harness.py``, no network latency): the time measured is from the interaction's
+Modelled: Discord (``bot/standin/inprocess.py``, no network latency): the time measured is from the interaction's
 arrival to its first answer, so it is the bot's own work. Calls run one after another (no queueing).
 """
 
@@ -22,8 +22,8 @@ from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
+from bot.standin.inprocess import close, start
 from tests.conftest import FakeClock, open_database
-from tests.harness import close, start
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

@@ -10,7 +10,7 @@ Run from the repository root::
 What is measured
 ----------------
 The production bot (``RunOnBot`` over the real data pack and an in-memory database) is started with
-``tests.harness``: nothing reaches the network, the interaction callback goes through discord.py's real
+``bot.standin.inprocess``: nothing reaches the network, the interaction callback goes through discord.py's real
 webhook layer into the harness's recording transport. Each row's gateway payload is built once with
 the harness's own builders; every timed call then creates a fresh, real ``discord.Interaction`` from it
 (not timed) and times, with ``time.perf_counter_ns``, from ``CommandTree._from_interaction`` (what
@@ -74,8 +74,7 @@ from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services, watch_parties
-from bot.store import Database
-from tests.harness import (
+from bot.standin.inprocess import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,
     DEFAULT_MEMBER_PERMISSIONS,
@@ -84,6 +83,7 @@ from tests.harness import (
     close,
     start,
 )
+from bot.store import Database
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
 #: A fixed "now" (the tests' clock): after the run ended, so /airing and autocomplete are stable.

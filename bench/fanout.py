@@ -4,7 +4,7 @@
 
 Real: the production bot and command tree, the services, the SQLite file database (WAL), the reminder loop,
 the paced sender and discord.py's HTTP client with its own rate-limit handling.
-Modelled: Discord (``tests/harness.py``): a global limit of 50 requests a second and 5 messages per channel
+Modelled: Discord (``bot/standin/inprocess.py``): a global limit of 50 requests a second and 5 messages per channel
 every 5 seconds, answered with ``429`` and the ``X-RateLimit-*`` headers as Discord documents them, and a
 round trip of ``--rtt`` seconds for every REST request. Each reminder is one watch party in its own server
 and channel (a reminder due in every server at the same instant: the worst case for the global limit).
@@ -30,9 +30,9 @@ from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
+from bot.standin.inprocess import Harness, close, start
 from bot.store import Database, parties, reminders
 from tests.conftest import FakeClock
-from tests.harness import Harness, close, start
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

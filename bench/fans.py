@@ -38,9 +38,9 @@ from bot.locale import english, texts
 from bot.services import Services
 from bot.services.chart import Bar
 from bot.services.chart import render as render_chart
+from bot.standin.inprocess import Harness, close, start
 from bot.store import Database
 from cogs.pulse import chart_text
-from tests.harness import Harness, close, start
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ the reminder loops and heartbeat running), and ``bench/bare_bot.py``, a bare dis
 (``/ping`` text, ``/card`` embed with a button whose click updates the card, ``/echo`` with a trivial autocomplete;
 same intents and mention policy, no database). Both log in over HTTP, find the gateway, IDENTIFY, receive READY
 and one GUILD_CREATE per server, and answer INTERACTION_CREATE events with real HTTP requests over loopback.
-Modelled: Discord, by the stand-in of the process tests (``tests/fake_discord.py``, extended here with follow-ups,
+Modelled: Discord, by the stand-in of the process tests (``bot/standin/loopback.py``, extended here with follow-ups,
 ``@original`` edits and scheduled events): it answers at once, with no network latency and no rate limits. Each
 bot has its own instance (one aiohttp server thread each, in this process); every interaction payload is built
 here the way Discord shapes it (a server member in a text channel of one of the servers), and a member rotates
@@ -59,8 +59,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fake_discord import APPLICATION_ID, BOT_USER, FakeDiscord, _json
-from tests.harness import DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS
+from bot.standin.inprocess import DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS
+from bot.standin.loopback import APPLICATION_ID, BOT_USER, FakeDiscord, _json
 from tests.process.conftest import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ the pack's Korean texts (the English ``Texts`` is gettext's ``NullTranslations``
 Korean day format. Aim (from the issue): Korean <= 1.1x English.
 
 **End to end**: ``/recap``, ``/cast lookup`` and a ``when`` preview dispatched through the real command tree
-(``tests.harness``, no network), as a member with Discord in English and one in Korean; from the interaction to
+(``bot.standin.inprocess``, no network), as a member with Discord in English and one in Korean; from the interaction to
 the recorded answer, harness overhead included for both.
 
 **Start-up** (fresh processes, median of several): importing the bot's package and loading both catalogues;
@@ -105,8 +105,8 @@ async def bench_dispatch(calls: int) -> list[tuple[str, float, float]]:
     from bot.catalog import load_catalog
     from bot.client import RunOnBot
     from bot.services import Services
+    from bot.standin.inprocess import close, start
     from bot.store import Database
-    from tests.harness import close, start
 
     catalog = load_catalog(PACK)
     now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

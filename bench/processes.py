@@ -4,7 +4,7 @@
 
 Real: N ``python -m bot run`` processes (each running its shard of N), the PostgreSQL database (an empty one the
 benchmark may wipe), the reminder loop with its claims and heartbeats, the paced sender, discord.py's HTTP client.
-Modelled: Discord, by the local stand-in (``tests/fake_discord.py``) on 127.0.0.1 with Discord's limits for the
+Modelled: Discord, by the local stand-in (``bot/standin/loopback.py``) on 127.0.0.1 with Discord's limits for the
 whole bot: 50 requests a second in all (every process together) and 5 messages per channel every 5 seconds,
 answered with ``429`` when exceeded. Each reminder is a watch party in its own channel, all due within 30 s.
 
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.fake_discord import FakeDiscord
+from bot.standin.loopback import FakeDiscord
 from tests.process.conftest import clean_environment
 from tests.process.loads import due_party_reminders
 

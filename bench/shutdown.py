@@ -1,7 +1,7 @@
 """How long a connected bot takes from SIGTERM to exit.
 
 Each run starts the real process (``python -m bot run``) in a fresh folder against the local stand-in
-for Discord (``tests/fake_discord.py``), waits until it is ready, sends SIGTERM and times the exit.
+for Discord (``bot/standin/loopback.py``), waits until it is ready, sends SIGTERM and times the exit.
 Two scenarios: an idle bot, and a bot answering an interaction whose reply Discord takes 1 s to accept
 (the bot must wait for it). The promise is an exit within 10 s (Docker's and systemd's grace period).
 
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bot.settings import VARIABLES
-from tests.fake_discord import FakeDiscord
+from bot.standin.loopback import FakeDiscord
 
 PROMISE_S = 10.0
 

@@ -5,8 +5,8 @@ import pytest
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
+from bot.standin.inprocess import Harness, close, start
 from tests.conftest import FakeClock, open_database
-from tests.harness import Harness, close, start
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 

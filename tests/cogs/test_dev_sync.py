@@ -1,7 +1,7 @@
 from bot.client import RunOnBot
 from bot.services import Services
+from bot.standin.inprocess import close, start
 from bot.store import Database
-from tests.harness import close, start
 
 
 async def test_dev_guild_is_synced_on_start_and_nothing_global(catalog, clock):

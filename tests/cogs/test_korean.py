@@ -22,8 +22,8 @@ from babel.messages.pofile import read_po
 from bot.client import CatalogueTranslator, describe_error
 from bot.locale import texts, tool
 from bot.locale.particles import MARKER
+from bot.standin.inprocess import DM
 from tests.conftest import PACK
-from tests.harness import DM
 
 from .conftest import EPHEMERAL, NOW, custom_ids, data, text_of, tick_at
 from .test_schema import translated_schema

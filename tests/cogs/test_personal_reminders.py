@@ -9,9 +9,9 @@ import pytest
 
 from bot.client import RunOnBot
 from bot.services import Services
+from bot.standin.inprocess import close, start
 from bot.store import personal
 from tests.conftest import both_backends, reopen_database
-from tests.harness import close, start
 
 from .conftest import UNPACED, data, reminder_rows, tick_at
 

@@ -13,9 +13,9 @@ import pytest
 from bot.catalog import load_catalog
 from bot.client import describe_error
 from bot.locale import add_language, drop_language, language_of, languages, texts
+from bot.standin.inprocess import DM, close
 from tests import pseudo
 from tests.conftest import PACK
-from tests.harness import DM, close
 
 from .conftest import NOW, _harness, custom_ids, data, tick_at
 from .test_korean import LATIN_WORD, MARKUP, PROPER_NAMES, _allowed_phrases, traffic

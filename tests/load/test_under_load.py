@@ -15,10 +15,10 @@ import pytest
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
+from bot.standin.inprocess import close, start
 from bot.store import parties, reminders
 from tests.cogs.conftest import NOW, UNPACED, reminder_rows, tick_at
 from tests.conftest import FakeClock, both_backends, open_database
-from tests.harness import close, start
 
 START = dt.datetime(2026, 12, 2, 11, 30, tzinfo=dt.UTC)
 MANAGE = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)

@@ -2,7 +2,7 @@
 
 * The process runs in a fresh temporary folder (its working directory: no ``.env`` of a checkout is read)
   with the bot's variables removed from the environment, so a developer's configuration never leaks in.
-* Discord is :class:`tests.fake_discord.FakeDiscord` on 127.0.0.1; nothing reaches the network.
+* Discord is :class:`bot.standin.loopback.FakeDiscord` on 127.0.0.1; nothing reaches the network.
 * Every wait has a deadline: a hang fails the test instead of blocking CI.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import VARIABLES
-from tests.fake_discord import FakeDiscord
+from bot.standin.loopback import FakeDiscord
 
 #: A process that has not exited by then is hung (the bot itself promises 10 s for a stop).
 PROCESS_TIMEOUT = 60.0

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.fake_discord import FakeDiscord
+from bot.standin.loopback import FakeDiscord
 
 from .conftest import STOP_LIMIT
 

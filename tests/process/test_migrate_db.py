@@ -8,9 +8,9 @@ import pytest
 
 from bot.client import RunOnBot
 from bot.services import Services
+from bot.standin.inprocess import close, start
 from tests.cogs.conftest import NOW, UNPACED, data
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, FakeClock, wipe_postgres
-from tests.harness import close, start
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
 

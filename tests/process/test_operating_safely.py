@@ -17,9 +17,9 @@ import time
 
 import pytest
 
+from bot.standin.loopback import FakeDiscord
 from bot.store import latest_version
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, wipe_postgres
-from tests.fake_discord import FakeDiscord
 
 from .conftest import PROCESS_TIMEOUT, Workdir
 

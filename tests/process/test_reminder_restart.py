@@ -13,8 +13,8 @@ import signal
 import sqlite3
 import time
 
+from bot.standin.loopback import FakeDiscord
 from bot.store import Database, parties, reminders
-from tests.fake_discord import FakeDiscord
 
 PARTIES = 12
 CHANNEL = 555_000_000_000_000_001

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
+from bot.standin.loopback import FakeDiscord
 from bot.store import latest_version
-from tests.fake_discord import FakeDiscord
 
 from .conftest import PROCESS_TIMEOUT, Workdir
 

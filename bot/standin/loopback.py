@@ -295,7 +295,7 @@ class FakeDiscord:
         self, *, global_per_second: float = 50, channel_messages: int = 5, channel_window: float = 5.0
     ) -> Any:
         """Answer like Discord's rate limiter from now on: one global limit for every process of the bot."""
-        from tests.harness import DiscordLimits
+        from bot.standin.inprocess import DiscordLimits
 
         self.limits = DiscordLimits(
             global_per_second=global_per_second, channel_messages=channel_messages, channel_window=channel_window

@@ -1,4 +1,4 @@
-"""Proves tests/harness.py drives the real discord.py machinery offline."""
+"""Proves bot/standin/inprocess.py drives the real discord.py machinery offline."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.harness import (
+from bot.standin.inprocess import (
     BOT_USER_ID,
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,

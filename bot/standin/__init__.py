@@ -1,0 +1,5 @@
+"""A stand-in for Discord: what the tests, the benchmarks and ``python -m bot play`` talk to instead of discord.com.
+
+``inprocess`` drives the real discord.py command tree with real interaction objects, no network; ``loopback``
+serves Discord's HTTP API and gateway on 127.0.0.1 for the real ``python -m bot run`` process.
+"""
