@@ -22,7 +22,7 @@ from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
-from bot.standin.inprocess import close, start
+from bot.standin import close, start
 from tests.conftest import FakeClock, open_database
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "run_on"

@@ -74,7 +74,7 @@ from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services, watch_parties
-from bot.standin.inprocess import (
+from bot.standin import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,
     DEFAULT_MEMBER_PERMISSIONS,

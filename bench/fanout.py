@@ -30,7 +30,7 @@ from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
-from bot.standin.inprocess import Harness, close, start
+from bot.standin import Harness, close, start
 from bot.store import Database, parties, reminders
 from tests.conftest import FakeClock
 

@@ -38,7 +38,7 @@ from bot.locale import english, texts
 from bot.services import Services
 from bot.services.chart import Bar
 from bot.services.chart import render as render_chart
-from bot.standin.inprocess import Harness, close, start
+from bot.standin import Harness, close, start
 from bot.store import Database
 from cogs.pulse import chart_text
 

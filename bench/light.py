@@ -59,7 +59,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin.inprocess import DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS
+from bot.standin import DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS
 from bot.standin.loopback import APPLICATION_ID, BOT_USER, FakeDiscord, _json
 from tests.process.conftest import clean_environment
 

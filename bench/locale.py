@@ -105,7 +105,7 @@ async def bench_dispatch(calls: int) -> list[tuple[str, float, float]]:
     from bot.catalog import load_catalog
     from bot.client import RunOnBot
     from bot.services import Services
-    from bot.standin.inprocess import close, start
+    from bot.standin import close, start
     from bot.store import Database
 
     catalog = load_catalog(PACK)

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 from tests.process.conftest import clean_environment
 from tests.process.loads import due_party_reminders
 

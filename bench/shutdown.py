@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bot.settings import VARIABLES
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 
 PROMISE_S = 10.0
 

@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.standin.inprocess import (
+from bot.standin import (
     BOT_USER_ID,
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,

@@ -5,7 +5,7 @@ import pytest
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
-from bot.standin.inprocess import Harness, close, start
+from bot.standin import Harness, close, start
 from tests.conftest import FakeClock, open_database
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ import discord
 import pytest
 import sqlalchemy as sa
 
-from bot.standin.inprocess import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
+from bot.standin import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
 from bot.store import personal as store_personal
 from tests.conftest import both_backends
 

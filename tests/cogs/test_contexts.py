@@ -6,7 +6,7 @@ top-level command), so these tests see what a member sees."""
 import discord
 import pytest
 
-from bot.standin.inprocess import DM, CommandUnavailable
+from bot.standin import DM, CommandUnavailable
 
 from .conftest import EPHEMERAL, data, set_progress, text_of
 

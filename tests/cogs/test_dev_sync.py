@@ -1,6 +1,6 @@
 from bot.client import RunOnBot
 from bot.services import Services
-from bot.standin.inprocess import close, start
+from bot.standin import close, start
 from bot.store import Database
 
 

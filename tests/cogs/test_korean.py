@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from bot.client import CatalogueTranslator, describe_error
 from bot.locale import texts, tool
 from bot.locale.particles import MARKER
-from bot.standin.inprocess import DM
+from bot.standin import DM
 from tests.conftest import PACK
 
 from .conftest import EPHEMERAL, NOW, custom_ids, data, text_of, tick_at

@@ -9,7 +9,7 @@ import pytest
 
 from bot.client import RunOnBot
 from bot.services import Services
-from bot.standin.inprocess import close, start
+from bot.standin import close, start
 from bot.store import personal
 from tests.conftest import both_backends, reopen_database
 

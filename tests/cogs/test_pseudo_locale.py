@@ -13,7 +13,7 @@ import pytest
 from bot.catalog import load_catalog
 from bot.client import describe_error
 from bot.locale import add_language, drop_language, language_of, languages, texts
-from bot.standin.inprocess import DM, close
+from bot.standin import DM, close
 from tests import pseudo
 from tests.conftest import PACK
 

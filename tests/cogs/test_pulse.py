@@ -13,7 +13,7 @@ from PIL import Image
 from bot.client import RunOnBot, intents
 from bot.services import Services
 from bot.services.chart import BACKGROUND, BAR, MARGIN_LEFT, OPEN_BAR, PLOT_BOTTOM, TEXT, WIDTH, bar_top, contrast
-from bot.standin.inprocess import close, start
+from bot.standin import close, start
 from tests.conftest import both_backends, reopen_database
 
 from .conftest import EPHEMERAL, UNPACED, data, reminder_rows, set_progress, tick_at

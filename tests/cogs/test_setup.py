@@ -1,7 +1,7 @@
 import discord
 import pytest
 
-from bot.standin.inprocess import CommandUnavailable
+from bot.standin import CommandUnavailable
 
 from .conftest import EPHEMERAL, custom_ids, data, set_progress, text_of
 

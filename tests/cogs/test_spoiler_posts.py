@@ -1,7 +1,7 @@
 import discord
 import pytest
 
-from bot.standin.inprocess import CommandUnavailable
+from bot.standin import CommandUnavailable
 
 from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data
 

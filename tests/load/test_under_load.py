@@ -15,7 +15,7 @@ import pytest
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.services import Services
-from bot.standin.inprocess import close, start
+from bot.standin import close, start
 from bot.store import parties, reminders
 from tests.cogs.conftest import NOW, UNPACED, reminder_rows, tick_at
 from tests.conftest import FakeClock, both_backends, open_database

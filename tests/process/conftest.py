@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import VARIABLES
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 
 #: A process that has not exited by then is hung (the bot itself promises 10 s for a stop).
 PROCESS_TIMEOUT = 60.0

@@ -8,7 +8,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 from bot.store import Database, latest_version
 from bot.store.migrations import LEGACY_BASELINE, legacy_sql
 

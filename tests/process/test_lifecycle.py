@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 
 from .conftest import STOP_LIMIT
 

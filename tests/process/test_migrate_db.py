@@ -8,7 +8,7 @@ import pytest
 
 from bot.client import RunOnBot
 from bot.services import Services
-from bot.standin.inprocess import close, start
+from bot.standin import close, start
 from tests.cogs.conftest import NOW, UNPACED, data
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, FakeClock, wipe_postgres
 

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 from bot.store import latest_version
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, wipe_postgres
 

@@ -13,7 +13,7 @@ import signal
 import sqlite3
 import time
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 from bot.store import Database, parties, reminders
 
 PARTIES = 12

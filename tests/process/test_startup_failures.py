@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 from bot.store import latest_version
 
 from .conftest import PROCESS_TIMEOUT, Workdir

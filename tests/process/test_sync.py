@@ -1,6 +1,6 @@
 """``python -m bot sync``: what an admin runs to publish the slash commands, checked by what reached Discord."""
 
-from bot.standin.loopback import FakeDiscord
+from bot.standin import FakeDiscord
 
 GUILD = 123456789012345678
 EXPECTED = [
