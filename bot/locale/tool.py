@@ -31,8 +31,9 @@ from .particles import MARKER
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: bot/, cogs/
 LOCALE_DIR = Path(__file__).resolve().parent
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
-#: Where messages are looked for: the bot and its features (tests and benchmarks are not member-facing).
-METHOD_MAP = [("bot/**.py", "python"), ("cogs/**.py", "python")]
+#: Where messages are looked for: the bot and its features (tests and benchmarks are not member-facing, nor is the
+#: stand-in for Discord). The first pattern a file matches decides.
+METHOD_MAP = [("bot/standin/**.py", "ignore"), ("bot/**.py", "python"), ("cogs/**.py", "python")]
 HEADER = "Messages of runon-bot. The ids are the English texts; {named} placeholders must be kept as they are."
 
 
