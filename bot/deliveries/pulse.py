@@ -4,15 +4,14 @@ episode's discussion thread, opened (or created) through the discussion service 
 from __future__ import annotations
 
 from bot.locale import Texts
+from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
+from bot.reminders.sender import PacedSender
 from bot.services.discussion import DiscussionService
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.pulse import POLL_HOURS, PULSE_KIND, STARS, PulseService
 from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
-
-from .model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
-from .sender import PacedSender
 
 KIND = PULSE_KIND
 WHAT = "an episode poll (polls also need the Send Polls permission)"
