@@ -19,8 +19,8 @@ rewatch service, which itself reads the settings. The settings service is given 
 service built right after it (a closure over the local name; nothing is assigned afterwards).
 
 Adding a reminder kind: its service schedules rows of a new kind (``reminders.schedule(tx.conn, KIND, ...)``), a
-module in :mod:`bot.deliveries` delivers them, and one row in :func:`deliveries` below connects the two (with its
-staff text in :mod:`bot.deliveries.staff` if it can fail in a channel).
+module in :mod:`bot.deliveries` delivers them (naming what it posts, ``WHAT``, for the staff report), and one row in
+:func:`deliveries` below connects the two.
 """
 
 from __future__ import annotations

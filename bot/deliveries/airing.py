@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog
 from bot.clock import instant
-from bot.locale import Texts
+from bot.locale import Texts, msg
 from bot.reminders.model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, outcome_of, timestamp
 from bot.reminders.sender import PacedSender
 from bot.services.discussion import DiscussionService, ThreadLink, ThreadProblem
@@ -23,7 +23,7 @@ from .dms import dm_copies, texts_for_members
 
 log = logging.getLogger(__name__)
 KIND = AIRING_KIND
-WHAT = "an airing reminder"
+WHAT = msg("an airing reminder")  # what the staff report says could not be posted
 
 
 def airing_text(

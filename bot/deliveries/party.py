@@ -4,7 +4,7 @@ for those who asked."""
 from __future__ import annotations
 
 from bot.clock import instant
-from bot.locale import Texts
+from bot.locale import Texts, msg
 from bot.reminders.model import (
     Attempt,
     Delivered,
@@ -29,7 +29,7 @@ from .dms import dm_copies, texts_for_members
 
 KIND = REMINDER_KIND
 MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters and 100 allowed mentions
-WHAT = "a watch-party reminder"
+WHAT = msg("a watch-party reminder")  # what the staff report says could not be posted
 
 
 def reminder_text(tr: Texts, party: PartyRow, offset_seconds: int, *, late: bool) -> str:

@@ -3,7 +3,8 @@ episode's discussion thread, opened (or created) through the discussion service 
 
 from __future__ import annotations
 
-from bot.locale import Texts
+from bot.locale import Texts, msg
+from bot.permissions import LABELS
 from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
 from bot.reminders.sender import PacedSender
 from bot.services.discussion import DiscussionService
@@ -14,7 +15,8 @@ from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
 
 KIND = PULSE_KIND
-WHAT = "an episode poll (polls also need the Send Polls permission)"
+#: What the staff report says could not be posted.
+WHAT = msg("an episode poll (polls also need the {permission} permission)", permission=LABELS["send_polls"])
 
 
 def poll_spec(tr: Texts, episode: int) -> PollSpec:

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from bot.locale import Msg, msg
-from bot.permissions import LABELS, label
+from bot.permissions import label
 from bot.reminders.model import Failed
 from bot.services.language import LanguageService
 
-from . import airing, party, pulse
-
-#: What could not be posted, by the English ``what`` each delivery gives its failures.
-WHAT: dict[str, Msg] = {
-    party.WHAT: msg("a watch-party reminder"),
-    airing.WHAT: msg("an airing reminder"),
-    pulse.WHAT: msg("an episode poll (polls also need the {permission} permission)", permission=LABELS["send_polls"]),
-}
 PROBLEMS: dict[str, Msg] = {
     "missing_access": msg("I can't see that channel"),
     "missing_permissions": msg("I'm missing a permission there"),
@@ -30,12 +22,12 @@ class StaffReport:
 
     async def __call__(self, guild_id: int, failure: Failed) -> str:
         tr = await self._language.server(guild_id)
-        what = WHAT.get(failure.what)
+        what = failure.what  # each delivery names what it posts (its ``WHAT``)
         problem = PROBLEMS.get(failure.problem)
         return "\N{WARNING SIGN}\N{VARIATION SELECTOR-16} " + tr(
             "I couldn't post {what} in <#{channel}>: {problem}. Check that I can {view} and {send} there "
             "(`/setup show`).",
-            what=tr.render(what) if what else failure.what,
+            what=tr.render(what) if isinstance(what, Msg) else what,
             channel=failure.channel_id,
             problem=tr.render(problem) if problem else failure.detail,
             view=label(tr, "view_channel"),
