@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 from bench.scheduler import pct
+from bot.app import App
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.services import Services
 from bot.standin import close, start
 from tests.conftest import FakeClock, open_database
 
@@ -33,7 +33,7 @@ FAST = SenderOptions(global_limit=100_000, channel_burst=100_000)
 async def measure(backend: str, calls: int) -> dict[str, tuple[float, float]]:
     with tempfile.TemporaryDirectory() as folder:
         db = await open_database(backend, Path(folder))
-        h = await start(RunOnBot(Services.build(load_catalog(PACK), db, FakeClock(NOW), sender=FAST)))
+        h = await start(RunOnBot(App(load_catalog(PACK), db, FakeClock(NOW), sender=FAST)))
         try:
             await h.invoke("watchparty create", episodes="3", when="2026-12-02 20:30", timezone="Asia/Seoul")
             results = {}

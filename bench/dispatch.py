@@ -70,10 +70,11 @@ import discord
 import sqlalchemy as sa
 from discord import app_commands
 
+from bot.app import App
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.services import Services, watch_parties
+from bot.services import watch_parties
 from bot.standin import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,
@@ -265,7 +266,7 @@ class Bench:
         folder = tempfile.TemporaryDirectory()
         db = await Database.open(Path(folder.name) / "bench.sqlite3")
         fast = SenderOptions(global_limit=100_000, channel_burst=100_000)  # announcements without pacing waits
-        bot = RunOnBot(Services.build(catalog, db, lambda: FIXED_NOW, sender=fast))
+        bot = RunOnBot(App(catalog, db, lambda: FIXED_NOW, sender=fast))
         add_bench_commands(bot)
         h = await start(bot)
         h.recorder.interaction_deadline = math.inf  # each row replays one payload: no deadline, several answers

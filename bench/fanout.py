@@ -26,10 +26,10 @@ import time
 from pathlib import Path
 
 from bench.scheduler import pct
+from bot.app import App
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.services import Services
 from bot.standin import Harness, close, start
 from bot.store import Database, parties, reminders
 from tests.conftest import FakeClock
@@ -42,8 +42,7 @@ GLOBAL_LIMIT = 50.0
 
 async def _bot(folder: Path, clock: FakeClock) -> tuple[Harness, Database]:
     db = await Database.open(folder / "bench.sqlite3")
-    services = Services.build(load_catalog(PACK), db, clock, sender=SenderOptions(global_limit=GLOBAL_LIMIT))
-    h = await start(RunOnBot(services))
+    h = await start(RunOnBot(App(load_catalog(PACK), db, clock, sender=SenderOptions(global_limit=GLOBAL_LIMIT))))
     h.recorder.interaction_deadline = 60.0  # measure the answer time, however long, rather than fail
     h.ignored_tasks += ["PacedSender", "ReminderScheduler"]  # a dispatch does not wait for the drain
     return h, db

@@ -32,10 +32,10 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.app import App, Services
 from bot.catalog import load_catalog
 from bot.client import RunOnBot
 from bot.locale import english, texts
-from bot.services import Services
 from bot.services.chart import Bar
 from bot.services.chart import render as render_chart
 from bot.standin import Harness, close, start
@@ -96,10 +96,9 @@ async def main(calls: int) -> None:
     catalog = load_catalog(PACK)
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.sqlite3")
-        services = Services.build(catalog, db, lambda: NOW)
-        h = await start(RunOnBot(services))
+        h = await start(RunOnBot(App(catalog, db, lambda: NOW)))
         try:
-            await setup(h, services)
+            await setup(h, h.bot.services)
             fan = h.member(2000, name="fan")
             await h.invoke("progress set", episode=0, user=fan)
 

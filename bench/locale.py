@@ -44,8 +44,8 @@ PACK = ROOT / "data" / "run_on"
 
 def _rendering_rows() -> list[tuple[str, Callable[[object], object]]]:
     from bot.catalog import load_catalog
+    from bot.deliveries.airing import airing_text
     from bot.errors import UserError
-    from bot.reminders.airing import airing_text
     from bot.services.timeparse import preview
     from bot.services.watch_parties import Party
     from bot.store import PartyRow
@@ -102,16 +102,16 @@ def bench_rendering(calls: int) -> list[tuple[str, float, float]]:
 
 
 async def bench_dispatch(calls: int) -> list[tuple[str, float, float]]:
+    from bot.app import App
     from bot.catalog import load_catalog
     from bot.client import RunOnBot
-    from bot.services import Services
     from bot.standin import close, start
     from bot.store import Database
 
     catalog = load_catalog(PACK)
     now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
     db = await Database.open(":memory:")
-    h = await start(RunOnBot(Services.build(catalog, db, lambda: now)))
+    h = await start(RunOnBot(App(catalog, db, lambda: now)))
     rows = [
         ("/recap episode:3 (gated)", lambda loc: h.invoke("recap", episode=3, locale=loc)),
         ("/cast lookup name:기선겸", lambda loc: h.invoke("cast lookup", name="기선겸", locale=loc)),

@@ -3,7 +3,7 @@
     python bench/profiled_bot.py OUT.prof
 
 SIGUSR1 starts profiling the event loop's thread; SIGUSR2 stops and writes the statistics to OUT.prof. Everything
-else is the real entry point (``bot.__main__.main``), unchanged.
+else is the real entry point (``bot.cli.main``), unchanged.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.clock import epoch
-from bot.reminders import Attempt, PacedSender, ReminderScheduler, Sent
+from bot.reminders import Attempt, Outgoing, PacedSender, ReminderScheduler, Sent
 from bot.store import Database, ReminderRow, reminders
 from bot.store.schema import reminders as reminders_table
 from tests.conftest import FakeClock
@@ -32,6 +32,16 @@ from tests.conftest import FakeClock
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 TICK = dt.timedelta(seconds=10)
 AIM_MS = 5.0
+
+
+class NoPosts:
+    """The sender's transport for a loop whose deliveries post nothing."""
+
+    def requests_needed(self, item: Outgoing) -> int:
+        return 1
+
+    async def post(self, item: Outgoing) -> int:
+        raise AssertionError("the benchmark's deliveries post nothing")
 
 
 class NullDelivery:
@@ -86,7 +96,7 @@ async def measure(db: Database, rows: int, servers: int, ticks: int) -> dict[str
             for row in got:
                 await reminders.mark_sent(tx.conn, row.id, f"bench-{i}", epoch(now), None)
     clock = FakeClock(now)
-    scheduler = ReminderScheduler(db, clock, PacedSender(wall_clock=clock), {"party": NullDelivery()})
+    scheduler = ReminderScheduler(db, clock, PacedSender(NoPosts(), wall_clock=clock), {"party": NullDelivery()})
     tick_ms, sent = [], 0
     for _ in range(ticks):
         clock.advance(seconds=TICK.total_seconds())

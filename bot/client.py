@@ -15,11 +15,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .app import App, Services
 from .errors import UserError
 from .locale import Texts, language_of, msg, texts
 from .permissions import label, required_permission_names
-from .reminders.transport import rest_trace
-from .services import Services
+from .transport import rest_trace
 
 log = logging.getLogger(__name__)
 
@@ -206,11 +206,12 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
 
 
 class RunOnBot(commands.Bot):
-    """The bot. Services are injected; nothing is read from the environment or disk here."""
+    """The bot. Its services come from the composition root (:class:`bot.app.App`), built with the bot in hand;
+    nothing is read from the environment or disk here."""
 
     def __init__(
         self,
-        services: Services,
+        app: App,
         *,
         dev_guild_id: int | None = None,
         background_tasks: bool = False,
@@ -219,6 +220,8 @@ class RunOnBot(commands.Bot):
         # The bot never joins voice: the PyNaCl / davey warnings would only confuse admins.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        #: Every service, built once by the root for this client (what talks to Discord keeps a reference to it).
+        self.services: Services = app.attach_discord(self)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -229,12 +232,9 @@ class RunOnBot(commands.Bot):
             # the paced sender waits it out on its own, without holding up other servers.
             max_ratelimit_timeout=30.0,
             # Every REST request counts against Discord's global limit: the paced sender hears of each one.
-            http_trace=rest_trace(services.sender),
+            http_trace=rest_trace(self.services.sender),
             **sharding,
         )
-        self.services = services
-        # Posts made without an interaction (reminders) learn a server's Discord language from the gateway cache.
-        services.language.preferred_locale = self._preferred_locale
         self.dev_guild_id = dev_guild_id
         # Loops (the reminder scheduler) run only in the real process; tests call their bodies.
         self.background_tasks = background_tasks
@@ -284,10 +284,6 @@ class RunOnBot(commands.Bot):
             await interaction.response.send_message(member_texts(interaction).render(OUT_OF_DATE), ephemeral=True)
         except discord.HTTPException:
             log.info("could not answer the unknown component %r", custom_id[:100])
-
-    def _preferred_locale(self, guild_id: int) -> str | None:
-        guild = self.get_guild(guild_id)
-        return None if guild is None else str(guild.preferred_locale)
 
     # -- life cycle -------------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.catalog import Catalog, Confidence
 from bot.client import RunOnBot
-from bot.services import Services
 
 from .common import (
     BRAND,

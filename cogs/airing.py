@@ -9,9 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.services import Services
 from bot.services.personal import MAX_PERSONAL_REMINDERS
 
 from .common import (

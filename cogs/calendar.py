@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.locale import Msg, msg
-from bot.services import Services
 from bot.services.calendar import CalendarText, Entry, Listing, to_ics
 
 from .common import Interaction, Texts, can_see, member_texts, send

@@ -9,10 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.catalog import Person
 from bot.client import RunOnBot
 from bot.locale import msg
-from bot.services import Services, spoilers
+from bot.services import spoilers
 
 from .common import (
     BRAND,

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.catalog import Revealing
 from bot.client import RunOnBot
 from bot.locale import msg
-from bot.services import Services
 from bot.services.catchup import CatchupPlan, Digest, Nothing, digest
 from bot.services.spoilers import spoiler
 

@@ -17,12 +17,13 @@ from typing import Any, ClassVar, TypeVar
 import discord
 from discord import app_commands
 
+from bot.app import Services
 from bot.catalog import Confidence, NotInPack, Person, Revealing
 from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
 from bot.locale import Msg, Texts, msg
 from bot.permissions import label
-from bot.services import Services, spoilers
+from bot.services import spoilers
 from bot.services.zones import search_zones, zone_label
 
 __all__ = ["Interaction", "Texts", "member_texts"]

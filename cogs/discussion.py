@@ -8,11 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.locale import Msg, languages, msg
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
-from bot.services import Services
 from bot.services.discussion import (
     FORUM_TAG_LIMIT,
     NoThread,

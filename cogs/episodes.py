@@ -8,9 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.catalog import Catalog, Episode
 from bot.client import RunOnBot
-from bot.services import Services, spoilers
+from bot.services import spoilers
 
 from .common import (
     BRAND,

@@ -12,10 +12,10 @@ import weakref
 
 import discord
 
+from bot.app import Services
 from bot.errors import UserError
 from bot.locale import msg
 from bot.reminders import Delivered, Outgoing
-from bot.services import Services
 from bot.services.watch_parties import FORMER_MEMBER, NoSuchParty, Party, PartyRow
 
 from .common import BRAND, Interaction, OutOfDate, SafeButton, Texts, member_texts, services_of, ts, view_of

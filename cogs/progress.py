@@ -11,9 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.locale import msg
-from bot.services import Services
 from bot.services.retention import PRUNE_EVERY
 
 from .common import Interaction, SafeButton, Texts, member_texts, send, services_of, view_of, watched_text

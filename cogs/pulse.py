@@ -16,9 +16,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.services import Services
 from bot.services.chart import Bar, ChartText, chart_font, render
 from bot.services.pulse import STARS, EpisodePulse, PollReading, PollRow
 

@@ -10,11 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.catalog import Slot
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.reminders import Delivered, Outgoing
-from bot.services import Services
 from bot.services.rewatch import Airing, Position, parse_slots, paused_since, position
 
 from .common import (

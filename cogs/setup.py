@@ -10,11 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
 from bot.locale import choice_name, language_of, native_name, parse_language, shipped_languages
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
-from bot.services import Services
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
 from bot.services.rewatch import Airing, Position, RewatchRow
 from bot.services.zones import resolve_zone

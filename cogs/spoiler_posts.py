@@ -15,10 +15,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS
-from bot.services import Services
 from bot.services.discussion import SPOILER_TEXT_LIMIT
 from bot.services.spoilers import spoiler
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
-from bot.services import Services
 from bot.services.guild_config import read_stored_zone
 from bot.services.rewatch import occurrences, parse_slots
 from bot.services.timeparse import (

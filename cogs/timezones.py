@@ -5,8 +5,8 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
-from bot.services import Services
 from bot.services.guild_config import read_stored_zone
 from bot.services.zones import resolve_zone
 

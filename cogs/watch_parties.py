@@ -12,10 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, label
-from bot.services import Services
 from bot.services.personal import MAX_PERSONAL_REMINDERS
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Visible, may_manage
 

@@ -12,7 +12,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.locale import Msg, OneOf, language_of, languages, msg, texts, tool
+from bot.devtools import locale_tool as tool
+from bot.locale import Msg, OneOf, language_of, languages, msg, texts
 
 KO_PO = tool.po_path("ko")
 EN = texts("en")

@@ -1,6 +1,8 @@
-"""Everything the bot posts on its own: the durable reminder queue, the loop that claims it, the paced
-sender that stays inside Discord's rate limits, and one delivery per kind (``party``, ``airing``), which
-the bot registers at start-up."""
+"""The queue machinery of everything the bot posts on its own: the durable reminder queue (:mod:`.model`), the loop
+that claims it (:mod:`.scheduler`) and the paced sender that stays inside Discord's rate limits (:mod:`.sender`).
+
+It imports nothing above the store: the delivery of each kind (:mod:`bot.deliveries`) and the Discord transport
+(:mod:`bot.transport`) are given to it by the composition root (:mod:`bot.app`)."""
 
 from .model import (
     Attempt,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bot.locale import Msg
 from bot.store import ReminderRow
 
 # Discord's answers that mean "no, and asking again will not help" (recorded with their code).
@@ -138,7 +139,7 @@ class Failed:
     problem: str
     detail: str
     channel_id: int | None = None
-    what: str = "a reminder"  # for the staff report
+    what: str | Msg = "a reminder"  # for the staff report (a message, in the server's language)
 
     @property
     def report_to_staff(self) -> bool:
@@ -169,7 +170,7 @@ class Delivery(Protocol):
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome: ...
 
 
-def outcome_of(result: SendResult, channel_id: int | None, what: str) -> Outcome | None:
+def outcome_of(result: SendResult, channel_id: int | None, what: str | Msg) -> Outcome | None:
     """The reminder's outcome when its main post did not go through (None when it did)."""
     if isinstance(result, Delivered):
         return None

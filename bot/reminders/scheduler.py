@@ -81,6 +81,9 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
 
 
+StaffReport = Callable[[int, Failed], Awaitable[str]]
+
+
 async def _english_staff_report(guild_id: int, failure: Failed) -> str:
     return (
         f"\N{WARNING SIGN}\N{VARIATION SELECTOR-16} I couldn't post {failure.what} in <#{failure.channel_id}>: "
@@ -94,8 +97,9 @@ class ReminderScheduler:
         db: Database,
         clock: Clock,
         sender: PacedSender,
-        deliveries: Mapping[str, Delivery] | None = None,
+        deliveries: Mapping[str, Delivery],
         *,
+        staff_report: StaffReport = _english_staff_report,
         options: SchedulerOptions | None = None,
         instance_id: str | None = None,
         hostname: str | None = None,
@@ -109,20 +113,17 @@ class ReminderScheduler:
         self._db = db
         self._clock = clock
         self._sender = sender
-        self._deliveries: dict[str, Delivery] = dict(deliveries or {})
+        self._deliveries: dict[str, Delivery] = dict(deliveries)
         self._is_alive = is_alive
         self._registered = False
         self._active: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
-        #: The staff report's text for a failure in a server (set by the bot to speak the server's language).
-        self.staff_report: Callable[[int, Failed], Awaitable[str]] = _english_staff_report
+        #: The staff report's text for a failure in a server (the bot's speaks the server's language).
+        self._staff_report = staff_report
         self._beat_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._last_reap: dt.datetime | None = None
-
-    def register(self, kind: str, delivery: Delivery) -> None:
-        self._deliveries[kind] = delivery
 
     def wake(self) -> None:
         """Something was scheduled: look for due rows now rather than at the next idle tick."""
@@ -287,7 +288,7 @@ class ReminderScheduler:
         assert failure.channel_id is not None
         async with self._db.read() as conn:
             config = await guilds.get(conn, guild_id)
-        text = await self.staff_report(guild_id, failure)
+        text = await self._staff_report(guild_id, failure)
         delivered = False
         if config.staff_channel_id is None:
             log.warning("guild %s: %s (no staff channel set)", guild_id, text)

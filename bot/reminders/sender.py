@@ -92,7 +92,7 @@ class _Channel:
 class PacedSender:
     def __init__(
         self,
-        transport: Transport | None = None,
+        transport: Transport,
         *,
         options: SenderOptions | None = None,
         wall_clock: Callable[[], dt.datetime],
@@ -113,9 +113,6 @@ class PacedSender:
         self._runner: asyncio.Task[None] | None = None
         self._closing = False
         self._share = 1.0  # of the global limit (several processes share it)
-
-    def attach(self, transport: Transport) -> None:
-        self._transport = transport
 
     def set_share(self, fraction: float) -> None:
         """Pace at ``fraction`` of the global limit: the share of this process when several run the bot."""
@@ -195,8 +192,7 @@ class PacedSender:
             if self._closing:
                 self._finish(job, Postponed("the bot is stopping"))
                 continue
-            transport = self._transport
-            cost = transport.requests_needed(job.item) if transport is not None else 1
+            cost = self._transport.requests_needed(job.item)
             self._next_slot = max(loop.time(), self._next_slot) + cost / self.rate
             self._channel(job.item.bucket).sent.append(loop.time())
             self._in_flight[job.item.guild_id] += 1
@@ -257,8 +253,6 @@ class PacedSender:
         self.stats.attempts += 1
         PACED.set(True)  # this task's requests are the sender's own (already paced)
         try:
-            if self._transport is None:
-                raise TransportError("transient", "not connected to Discord yet")
             async with asyncio.timeout(options.request_timeout):
                 message_id = await self._transport.post(job.item)
         except TransportError as error:

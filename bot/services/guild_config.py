@@ -17,6 +17,14 @@ from bot.store import Database, GuildSettingsRow, Tx, guilds
 
 from .cache import Cache
 
+#: Re-plans a server's airing posts after settings that change them (inside the settings' unit of work).
+AiringChanged = Callable[[Tx, int, dt.datetime], Awaitable[None]]
+
+
+async def nothing_replanned(tx: Tx, guild_id: int, now: dt.datetime) -> None:
+    """Settings changed and nothing plans from them (the service tested on its own)."""
+
+
 MAX_SPOILER_FREE_CHANNELS = 25
 DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is always added
 DEFAULT_AIRING_OFFSETS = (24 * 3600, 1800)  # before airtime; "on now" is always added
@@ -196,12 +204,12 @@ class GuildConfigService:
     """Server settings. Reads go through a cache (every public answer needs the line); every write is a
     unit of work that invalidates the cache once it committed."""
 
-    def __init__(self, catalog: Catalog, db: Database) -> None:
+    def __init__(self, catalog: Catalog, db: Database, *, airing_changed: AiringChanged = nothing_replanned) -> None:
         self._catalog = catalog
         self._db = db
         self._cache: Cache[int, GuildConfig] = Cache(db, "guild")
         #: Re-plans the server's airing reminders inside a unit of work (set by the rewatch service).
-        self.airing_changed: Callable[[Tx, int, dt.datetime], Awaitable[None]] | None = None
+        self._airing_changed_to = airing_changed  # the rewatch service re-plans the airing posts
 
     async def get(self, guild_id: int) -> GuildConfig:
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
@@ -341,8 +349,7 @@ class GuildConfigService:
         return await self.get(guild_id)
 
     async def _airing_changed(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
-        if self.airing_changed is not None:
-            await self.airing_changed(tx, guild_id, now)
+        await self._airing_changed_to(tx, guild_id, now)
 
 
 def stored_offsets(text: str | None) -> str | None:

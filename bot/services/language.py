@@ -26,7 +26,14 @@ from .guild_config import GuildConfigService
 
 
 class LanguageService:
-    def __init__(self, catalog: Catalog, guilds: GuildConfigService, db: Database) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        guilds: GuildConfigService,
+        db: Database,
+        *,
+        preferred_locale: Callable[[int], str | None],
+    ) -> None:
         self._guilds = guilds
         self._catalog = catalog
         self._db = db
@@ -38,9 +45,9 @@ class LanguageService:
         # One Texts per language, each with the show pack's texts in that language (loaded at first use; the
         # process loads them all at start-up, so a missing catalogue stops it there).
         self._texts: dict[Language, Texts] = {}
-        #: A server's Discord "preferred locale" by id (registered by the bot, which sees the servers); reminders
-        #: and other posts made without an interaction read it through this.
-        self.preferred_locale: Callable[[int], str | None] | None = None
+        #: A server's Discord "preferred locale" by id (read from the bot's gateway cache, see bot.transport):
+        #: reminders and other posts made without an interaction read it through this.
+        self._preferred_locale = preferred_locale
 
     def texts(self, lang: Language) -> Texts:
         found = self._texts.get(lang)
@@ -62,8 +69,8 @@ class LanguageService:
         config = await self._guilds.get(guild_id)
         if config.language is not None:
             return config.language
-        if guild_locale is None and self.preferred_locale is not None:
-            guild_locale = self.preferred_locale(guild_id)
+        if guild_locale is None:
+            guild_locale = self._preferred_locale(guild_id)
         return language_of(guild_locale)
 
     async def server(self, guild_id: int, guild_locale: object = None) -> Texts:

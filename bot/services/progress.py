@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.clock import epoch
 from bot.errors import UserError
-from bot.store import Database, PartyRow, Tx, members, parties, progress
+from bot.store import Database, PartyRow, members, parties, progress
 
 from .cache import Cache
+from .watch_parties import PartyChanged, nothing_follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +27,12 @@ class Forgotten:
 class ProgressService:
     """Reads go through a write-through-invalidated cache: every answer needs the horizon."""
 
-    def __init__(self, catalog: Catalog, db: Database) -> None:
+    def __init__(self, catalog: Catalog, db: Database, *, party_changed: PartyChanged = nothing_follows) -> None:
         self._catalog = catalog
         self._db = db
         self._cache: Cache[int, int | None] = Cache(db, "progress")
-        #: Re-plans members' own reminders of a party whose wait list moved (set by the personal-reminder service).
-        self.party_changed: Callable[[Tx, int, dt.datetime, tuple[int, ...] | None], Awaitable[None]] | None = None
+        #: Re-plans members' own reminders of a party whose wait list moved (the personal-reminder service's).
+        self._party_changed = party_changed
 
     async def _stored(self, user_id: int) -> int | None:
         return await self._cache.get(user_id, lambda: self._load(user_id))
@@ -73,8 +73,8 @@ class ProgressService:
                 await parties.remove_member(tx.conn, party.id, user_id)
                 promoted = await parties.promote(tx.conn, party.id, locked.capacity, epoch(now))
                 changed.append((locked, promoted))
-                if promoted and self.party_changed is not None:
-                    await self.party_changed(tx, party.id, now, promoted)
+                if promoted:
+                    await self._party_changed(tx, party.id, now, promoted)
             removed = len(changed) + await progress.forget(tx.conn, user_id)
             await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
             await self._cache.changed(tx, user_id)

@@ -26,6 +26,9 @@ from bot.store.dialect import LOCK_REWATCH
 
 from .cache import Cache
 
+#: Another plan that follows the schedule (episode polls, members' own airing DMs), in the same unit of work.
+Planner = Callable[[Tx, int, dt.datetime], Awaitable[None]]
+
 __all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
@@ -200,14 +203,15 @@ class RewatchService:
     """A server's rewatch (or the broadcast, while it lies ahead) and its airing reminders. Every change is
     one unit of work: the rewatch row, its slots and their reminders move together."""
 
-    def __init__(self, catalog: Catalog, db: Database, guilds: GuildConfigService) -> None:
+    def __init__(
+        self, catalog: Catalog, db: Database, guilds: GuildConfigService, *, planners: Sequence[Planner] = ()
+    ) -> None:
         self._catalog = catalog
         self._db = db
         self._guilds = guilds
-        guilds.airing_changed = self._follow_broadcast  # settings that change airing posts re-plan them
         #: Other plans that follow the schedule (episode polls, members' own airing DMs), run inside the same
         #: unit of work each time the airing reminders are planned again.
-        self.planners: list[Callable[[Tx, int, dt.datetime], Awaitable[None]]] = []
+        self._planners = tuple(planners)
         # A server's rewatch and schedule, read by every /airing info and every spoiler line: cached, and dropped
         # (in every process) by each unit of work below that changes them.
         self._cache: Cache[int, tuple[RewatchRow | None, list[Airing]]] = Cache(db, "rewatch")
@@ -313,6 +317,10 @@ class RewatchService:
         async with self._db.transaction() as tx:
             await self._follow_broadcast(tx, guild_id, now)
 
+    async def airing_settings_changed(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        """Server settings that change airing posts changed (in ``tx``): plan them again."""
+        await self._follow_broadcast(tx, guild_id, now)
+
     async def _follow_broadcast(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
         await lock_key(tx.conn, LOCK_REWATCH, guild_id)
         if await rewatch.get(tx.conn, guild_id) is not None:
@@ -341,7 +349,7 @@ class RewatchService:
             # Only moments still ahead: a rewatch started today does not fire its "24 hours before" late.
             offsets = [o for o in config.airing_reminder_offsets if slot.airs_at - o > epoch(now) or o == 0]
             await reminders.schedule(tx.conn, AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
-        for planner in self.planners:
+        for planner in self._planners:
             await planner(tx, guild_id, now)
 
     async def progress(self, guild_id: int, now: dt.datetime) -> tuple[RewatchRow, list[Airing], Position] | None:

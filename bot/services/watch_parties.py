@@ -44,6 +44,11 @@ Visible = Callable[[int], bool]
 #: answer changed, or None for everyone).
 PartyChanged = Callable[[Tx, int, dt.datetime, tuple[int, ...] | None], Awaitable[None]]
 
+
+async def nothing_follows(tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
+    """A party change nothing else plans from (a service tested on its own)."""
+
+
 _RANGE = re.compile(
     r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:화\s*)?(?:(?:-|–|—|~|to|through|부터)\s*(\d{1,2})\s*(?:화)?(?:까지)?)?\s*$",
     re.I,
@@ -125,20 +130,19 @@ class WatchPartyService:
     """Start times come from :func:`bot.services.timeparse.parse_when`, which holds the one rule for when a party
     may start (not in the past, at most a year ahead); this service does not check them again."""
 
-    def __init__(self, catalog: Catalog, db: Database) -> None:
+    def __init__(self, catalog: Catalog, db: Database, *, party_changed: PartyChanged = nothing_follows) -> None:
         self._catalog = catalog
         self._db = db
         # Clicks on one party are taken in the order they arrived (asyncio locks are first come, first served);
         # across processes the party's row lock serializes them.
         self._party_locks = KeyedLocks()
-        self.party_changed: PartyChanged | None = None  # set by the personal-reminder service
+        self._party_changed = party_changed  # members' own reminders follow the party (inside its unit of work)
         #: Archived threads (discord.py drops them from its cache) and the channel each belongs to, as Discord
         #: told the bot: who may see a party announced in one is decided by that channel. In memory, bounded.
         self._thread_parents: OrderedDict[int, int] = OrderedDict()
 
     async def _changed(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> None:
-        if self.party_changed is not None:
-            await self.party_changed(tx, party_id, now, users)
+        await self._party_changed(tx, party_id, now, users)
 
     def note_thread_parent(self, thread_id: int, parent_id: int) -> None:
         self._thread_parents[thread_id] = parent_id

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
+from bot.app import App
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.services import Services
 from bot.standin import Harness, close, start
 from tests.conftest import FakeClock, open_database
 
@@ -18,7 +18,7 @@ UNPACED = SenderOptions(
 
 async def _harness(catalog, clock, backend, folder, sender=UNPACED):
     db = await open_database(backend, folder)
-    bot = RunOnBot(Services.build(catalog, db, clock, sender=sender))
+    bot = RunOnBot(App(catalog, db, clock, sender=sender))
     harness = await start(bot)
     harness.db = db  # type: ignore[attr-defined]  # for tests that look at or break the store underneath
     return harness, db

@@ -1,12 +1,12 @@
+from bot.app import App
 from bot.client import RunOnBot
-from bot.services import Services
 from bot.standin import close, start
 from bot.store import Database
 
 
 async def test_dev_guild_is_synced_on_start_and_nothing_global(catalog, clock):
     db = await Database.open(":memory:")
-    bot = RunOnBot(Services.build(catalog, db, clock), dev_guild_id=123456789012345678)
+    bot = RunOnBot(App(catalog, db, clock), dev_guild_id=123456789012345678)
     h = await start(bot)
     try:
         puts = [call for call in h.recorder.calls if call.method == "PUT"]

@@ -20,7 +20,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.client import CatalogueTranslator, describe_error
-from bot.locale import texts, tool
+from bot.devtools import locale_tool as tool
+from bot.locale import texts
 from bot.locale.particles import MARKER
 from bot.standin import DM
 from tests.conftest import PACK

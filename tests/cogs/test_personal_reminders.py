@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
+from bot.app import App
 from bot.client import RunOnBot
-from bot.services import Services
 from bot.standin import close, start
 from bot.store import personal
 from tests.conftest import both_backends, reopen_database
@@ -129,7 +129,7 @@ async def test_own_times_survive_a_restart_and_are_sent_once(h, clock, fan, cata
     await h.click("runon:party:1:going", user=fan)
     await close(h)  # the bot stops before the reminder is due
     db = await reopen_database(backend, tmp_path)
-    h2 = await start(RunOnBot(Services.build(catalog, db, clock, sender=UNPACED)))
+    h2 = await start(RunOnBot(App(catalog, db, clock, sender=UNPACED)))
     h2.db = db
     try:
         report = await tick_at(h2, clock, START - dt.timedelta(days=1) + dt.timedelta(seconds=5))

@@ -10,8 +10,8 @@ import discord
 import pytest
 from PIL import Image
 
+from bot.app import App
 from bot.client import RunOnBot, intents
-from bot.services import Services
 from bot.services.chart import BACKGROUND, BAR, MARGIN_LEFT, OPEN_BAR, PLOT_BOTTOM, TEXT, WIDTH, bar_top, contrast
 from bot.standin import close, start
 from tests.conftest import both_backends, reopen_database
@@ -127,7 +127,7 @@ async def test_the_result_is_read_after_a_restart(h, staff, clock, catalog, back
     discord_side.cast_vote(mid, 3002, 4)
     discord_side.end_poll(mid, at=FIRST + dt.timedelta(hours=24))
     db = await reopen_database(backend, tmp_path)
-    h2 = await start(RunOnBot(Services.build(catalog, db, clock, sender=UNPACED)))
+    h2 = await start(RunOnBot(App(catalog, db, clock, sender=UNPACED)))
     try:
         h2.recorder.messages.update(discord_side.messages)
         h2.recorder.poll_votes.update(discord_side.poll_votes)
@@ -151,7 +151,7 @@ async def test_live_counts_of_an_open_poll_are_read_again_after_a_restart(h, sta
     await close(h)
     discord_side.cast_vote(mid, 3002, 3)  # cast while the bot was offline: no event reached it
     db = await reopen_database(backend, tmp_path)
-    h2 = await start(RunOnBot(Services.build(catalog, db, clock, sender=UNPACED)))
+    h2 = await start(RunOnBot(App(catalog, db, clock, sender=UNPACED)))
     try:
         h2.recorder.messages.update(discord_side.messages)
         assert await h2.bot.services.pulse.refresh_open(FIRST + dt.timedelta(hours=1)) == 1

@@ -12,9 +12,9 @@ import datetime as dt
 import discord
 import pytest
 
+from bot.app import App
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.services import Services
 from bot.standin import close, start
 from bot.store import parties, reminders
 from tests.cogs.conftest import NOW, UNPACED, reminder_rows, tick_at
@@ -34,7 +34,7 @@ backend = both_backends()  # under load on SQLite and on PostgreSQL
 
 async def _harness(catalog, clock, backend, folder, sender=UNPACED):
     db = await open_database(backend, folder)
-    harness = await start(RunOnBot(Services.build(catalog, db, clock, sender=sender)))
+    harness = await start(RunOnBot(App(catalog, db, clock, sender=sender)))
     harness.db = db  # type: ignore[attr-defined]
     return harness, db
 

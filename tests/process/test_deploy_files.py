@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import EXIT_CONFIG, EXIT_DATABASE, HEALTHY_WITHIN, SHUTDOWN_SECONDS, _parser
+from bot.cli import EXIT_CONFIG, EXIT_DATABASE, HEALTHY_WITHIN, SHUTDOWN_SECONDS, parser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -23,7 +23,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _subcommands() -> set[str]:
-    [action] = [a for a in _parser()._actions if a.dest == "command"]
+    [action] = [a for a in parser()._actions if a.dest == "command"]
     return set(action.choices)
 
 

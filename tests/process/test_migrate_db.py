@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from bot.app import App
 from bot.client import RunOnBot
-from bot.services import Services
 from bot.standin import close, start
 from tests.cogs.conftest import NOW, UNPACED, data
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, FakeClock, wipe_postgres
@@ -21,7 +21,7 @@ async def _bot(catalog, target):
     from bot.store import Database
 
     db = await Database.open(target)
-    h = await start(RunOnBot(Services.build(catalog, db, FakeClock(NOW), sender=UNPACED)))
+    h = await start(RunOnBot(App(catalog, db, FakeClock(NOW), sender=UNPACED)))
     return h, db
 
 

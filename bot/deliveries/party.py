@@ -4,15 +4,8 @@ for those who asked."""
 from __future__ import annotations
 
 from bot.clock import instant
-from bot.locale import Texts
-from bot.services.language import LanguageService
-from bot.services.members import MemberService
-from bot.services.personal import PersonalReminderService
-from bot.services.watch_parties import REMINDER_KIND, WatchPartyService
-from bot.store import PartyRow, ReminderRow
-
-from .dms import dm_copies, texts_for_members
-from .model import (
+from bot.locale import Texts, msg
+from bot.reminders.model import (
     Attempt,
     Delivered,
     DmResults,
@@ -25,11 +18,18 @@ from .model import (
     outcome_of,
     timestamp,
 )
-from .sender import PacedSender
+from bot.reminders.sender import PacedSender
+from bot.services.language import LanguageService
+from bot.services.members import MemberService
+from bot.services.personal import PersonalReminderService
+from bot.services.watch_parties import REMINDER_KIND, WatchPartyService
+from bot.store import PartyRow, ReminderRow
+
+from .dms import dm_copies, texts_for_members
 
 KIND = REMINDER_KIND
 MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters and 100 allowed mentions
-WHAT = "a watch-party reminder"
+WHAT = msg("a watch-party reminder")  # what the staff report says could not be posted
 
 
 def reminder_text(tr: Texts, party: PartyRow, offset_seconds: int, *, late: bool) -> str:
@@ -59,7 +59,7 @@ class PartyReminders:
         members: MemberService,
         sender: PacedSender,
         language: LanguageService,
-        personal: PersonalReminderService | None = None,
+        personal: PersonalReminderService,
     ) -> None:
         self._parties = parties
         self._members = members
@@ -102,7 +102,7 @@ class PartyReminders:
         self, tr: Texts, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
     ) -> DmResults:
         wanting = await self._members.with_party_dm(going)
-        if self._personal is not None and wanting:
+        if wanting:
             own = await self._personal.with_own_party_times(wanting)
             wanting = [u for u in wanting if u not in own]
 

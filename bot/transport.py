@@ -1,8 +1,12 @@
-"""Discord I/O for the paced sender: post one message through discord.py and classify what Discord said.
+"""The bot's Discord port for what it does on its own: the paced sender's transport (post one message through
+discord.py and classify what Discord said), the REST trace that counts the bot's other requests against the global
+limit, and a server's Discord language read from the gateway cache.
 
-The only module of the reminder package that knows discord.py. discord.py already waits out short rate
-limits and retries a few 5xx answers by itself; what reaches here is sorted into "later" (rate limited,
-transient) or "no" (Discord's definitive refusals, with their code).
+It sits beside :mod:`bot.client`, above the reminder package, which knows no discord.py: the composition root
+(:mod:`bot.app`) builds these from the client and passes them to the sender and the language service.
+
+discord.py already waits out short rate limits and retries a few 5xx answers by itself; what reaches here is sorted
+into "later" (rate limited, transient) or "no" (Discord's definitive refusals, with their code).
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ import asyncio
 import datetime as dt
 import errno
 from collections import OrderedDict
+from collections.abc import Callable
 
 import aiohttp
 import discord
 
-from .model import Outgoing, PollSpec, TransportError
-from .sender import PacedSender
+from bot.reminders.model import Outgoing, PollSpec, TransportError
+from bot.reminders.sender import PacedSender
 
 DM_CHANNELS_KEPT = 10_000
 
@@ -120,3 +125,14 @@ class DiscordTransport:
         else:
             self._dm_channels.move_to_end(item.user_id)
         return client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+
+
+def server_locale(client: discord.Client) -> Callable[[int], str | None]:
+    """A server's Discord "preferred locale" by id, read from the client's cache when asked (``None`` for a server
+    the client does not see): posts made without an interaction (reminders) speak the server's language by it."""
+
+    def locale(guild_id: int) -> str | None:
+        guild = client.get_guild(guild_id)
+        return None if guild is None else str(guild.preferred_locale)
+
+    return locale

@@ -8,10 +8,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from bot.locale import Texts
+from bot.reminders.model import DmResults, Outgoing, dm_nonce
+from bot.reminders.sender import PacedSender
 from bot.services.language import LanguageService
-
-from .model import DmResults, Outgoing, dm_nonce
-from .sender import PacedSender
 
 
 async def dm_copies(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.clock import instant
+from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, Refused, Sent, Skipped, outcome_of
+from bot.reminders.sender import PacedSender
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalReminderService
@@ -14,9 +16,7 @@ from bot.services.watch_parties import WatchPartyService
 from bot.store import ReminderRow
 
 from .airing import airing_text
-from .model import Attempt, Delivered, Outcome, Outgoing, Refused, Sent, Skipped, outcome_of
 from .party import reminder_text
-from .sender import PacedSender
 
 __all__ = ["AIRING_DM_KIND", "PARTY_DM_KIND", "PersonalAiringReminders", "PersonalPartyReminders"]
 

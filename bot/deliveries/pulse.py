@@ -3,7 +3,10 @@ episode's discussion thread, opened (or created) through the discussion service 
 
 from __future__ import annotations
 
-from bot.locale import Texts
+from bot.locale import Texts, msg
+from bot.permissions import LABELS
+from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
+from bot.reminders.sender import PacedSender
 from bot.services.discussion import DiscussionService
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
@@ -11,11 +14,9 @@ from bot.services.pulse import POLL_HOURS, PULSE_KIND, STARS, PulseService
 from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
 
-from .model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
-from .sender import PacedSender
-
 KIND = PULSE_KIND
-WHAT = "an episode poll (polls also need the Send Polls permission)"
+#: What the staff report says could not be posted.
+WHAT = msg("an episode poll (polls also need the {permission} permission)", permission=LABELS["send_polls"])
 
 
 def poll_spec(tr: Texts, episode: int) -> PollSpec:

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog
 from bot.clock import instant
-from bot.locale import Texts
+from bot.locale import Texts, msg
+from bot.reminders.model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, outcome_of, timestamp
+from bot.reminders.sender import PacedSender
 from bot.services.discussion import DiscussionService, ThreadLink, ThreadProblem
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
@@ -18,12 +20,10 @@ from bot.services.rewatch import AIRING_KIND, RewatchService
 from bot.store import ReminderRow
 
 from .dms import dm_copies, texts_for_members
-from .model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, outcome_of, timestamp
-from .sender import PacedSender
 
 log = logging.getLogger(__name__)
 KIND = AIRING_KIND
-WHAT = "an airing reminder"
+WHAT = msg("an airing reminder")  # what the staff report says could not be posted
 
 
 def airing_text(
@@ -72,7 +72,7 @@ class AiringReminders:
         discussion: DiscussionService,
         sender: PacedSender,
         language: LanguageService,
-        personal: PersonalReminderService | None = None,
+        personal: PersonalReminderService,
     ) -> None:
         self._catalog = catalog
         self._guilds = guilds
@@ -137,7 +137,7 @@ class AiringReminders:
         self, reminder: ReminderRow, tr: Texts, text: str, render: Callable[[Texts], str], attempt: Attempt
     ) -> DmResults:
         subscribers = await self._rewatch.subscribers(reminder.guild_id)
-        if self._personal is not None and subscribers:
+        if subscribers:
             own = await self._personal.with_own_airing_times(reminder.guild_id)
             subscribers = [u for u in subscribers if u not in own]
         texts = await texts_for_members(

@@ -10,12 +10,14 @@ file and run it again. ``check`` changes nothing and exits 1 naming every proble
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import io
 import re
 import string
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,15 +27,26 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import DOMAIN, KEYWORDS, SOURCE, languages
-from .particles import MARKER
+from bot.app import App
+from bot.catalog import load_catalog
+from bot.client import RunOnBot, command_strings
+from bot.locale import DOMAIN, KEYWORDS, SOURCE, languages, texts
+from bot.locale.particles import MARKER
+from bot.services.chart import CHART_FONT
+from bot.store import Database
+from cogs.pulse import chart_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: bot/, cogs/
-LOCALE_DIR = Path(__file__).resolve().parent
+LOCALE_DIR = ROOT / "bot" / "locale"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
-#: Where messages are looked for: the bot and its features (tests and benchmarks are not member-facing, nor is the
-#: stand-in for Discord). The first pattern a file matches decides.
-METHOD_MAP = [("bot/standin/**.py", "ignore"), ("bot/**.py", "python"), ("cogs/**.py", "python")]
+#: Where messages are looked for: the bot and its features (tests and benchmarks are not member-facing).
+#: The stand-in for Discord (bot/standin) and these tools are not member-facing either.
+METHOD_MAP = [
+    ("bot/standin/**.py", "ignore"),
+    ("bot/devtools/**.py", "ignore"),
+    ("bot/**.py", "python"),
+    ("cogs/**.py", "python"),
+]
 HEADER = "Messages of runon-bot. The ids are the English texts; {named} placeholders must be kept as they are."
 
 
@@ -77,15 +90,10 @@ def command_messages() -> list[Found]:
 
 
 async def _command_messages() -> list[Found]:
-    from bot.catalog import load_catalog
-    from bot.client import RunOnBot, command_strings
-    from bot.services import Services
-    from bot.store import Database
-
     with resources.as_file(resources.files("bot.showpack") / "run_on") as folder:
         catalog = load_catalog(Path(folder))
     async with await Database.open(":memory:") as db:
-        bot = RunOnBot(Services.build(catalog, db))
+        bot = RunOnBot(App(catalog, db))
         try:
             await bot.load_features()
             return [Found(text, context, f"/{where}") for context, text, where in command_strings(bot.tree)]
@@ -373,16 +381,11 @@ FONT_FAMILY = {"ko": "Run On Chart KR"}
 
 
 def chart_font_path(lang: str) -> Path:
-    from bot.services.chart import CHART_FONT
-
     return LOCALE_DIR / lang / CHART_FONT
 
 
 def chart_letters(lang: str) -> frozenset[str]:
     """Every character the chart can draw in ``lang``: its words (from the catalogue), digits and ASCII."""
-    from bot.locale import texts
-    from cogs.pulse import chart_text
-
     words = chart_text(texts(lang))
     text = [words.title, words.subtitle, words.no_votes, words.live]
     text += [words.episode(n) for n in range(1, 100)]
@@ -429,3 +432,42 @@ def build_font(lang: str, source: Path | None = None) -> Path:
     font.save(path)
     font.close()
     return path
+
+
+# -- python -m bot.locale ----------------------------------------------------------------------------
+
+USAGE = """python -m bot.locale [update | compile | check | font]
+
+update   extract every message (code and command tree), merge it into each language's .po file, compile
+compile  build the .mo files the bot loads from the .po files
+check    change nothing; exit 1 naming every missing or fuzzy translation, placeholder mismatch or stale file
+font     cut each language's chart font down from the full font (--source FILE, default Debian's fonts-nanum)
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.locale", description=USAGE.split("\n\n", 1)[1])
+    parser.add_argument("action", choices=("update", "compile", "check", "font"), nargs="?", default="update")
+    parser.add_argument("--source", type=Path, help="the full font to cut the chart's font from (font)")
+    args = parser.parse_args(argv)
+    if args.action == "font":
+        for lang in FONT_SOURCES:
+            path = build_font(lang, args.source)
+            print(f"{lang}: wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
+        return 0
+
+    if args.action == "compile":
+        compile_all()
+        print("compiled the message catalogues")
+        return 0
+    if args.action == "check":
+        problems = check()
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the message catalogues" if problems else "message catalogues: OK")
+        return 1 if problems else 0
+    notes = update()
+    print(f"updated {TEMPLATE.name} and the catalogues")
+    for note in notes:
+        print(f"  - {note}")
+    return 0

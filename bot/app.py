@@ -1,0 +1,179 @@
+"""The composition root: every service, the reminder loop and its deliveries are built here, once, each with all of
+its collaborators passed to its constructor. Nothing sets another object's attribute afterwards and no collaborator
+is ``Optional`` "until attached".
+
+The shape, and why. Three collaborators need the Discord client: the paced sender's transport (it posts through
+the client), the language service's view of a server's Discord language (the client's gateway cache), and,
+through the sender, everything that posts on its own. The client in turn needs the services (its cogs use them, and
+its REST trace counts requests for the sender). So the root is built in two steps:
+
+1. ``App(catalog, db, clock, sender=..., scheduler=...)`` holds what exists before Discord: the show pack, the
+   database, the clock and the options. It builds nothing that could be half-wired.
+2. :meth:`App.attach_discord` is called once, by the bot's own constructor (:class:`bot.client.RunOnBot`), with
+   the client it is constructing. It builds every service, the Discord port (:mod:`bot.transport`), the sender,
+   the one table from reminder kind to delivery, the staff report and the scheduler, and returns the
+   :class:`Services` the cogs are given. The client is only stored by what needs it, never called, until it runs.
+
+One cycle is real and stays inside this module: server settings that change airing posts re-plan them through the
+rewatch service, which itself reads the settings. The settings service is given a function that calls the rewatch
+service built right after it (a closure over the local name; nothing is assigned afterwards).
+
+Adding a reminder kind: its service schedules rows of a new kind (``reminders.schedule(tx.conn, KIND, ...)``), a
+module in :mod:`bot.deliveries` delivers them (naming what it posts, ``WHAT``, for the staff report), and one row in
+:func:`deliveries` below connects the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import discord
+
+from bot.catalog import Catalog
+from bot.clock import Clock, utc_now
+from bot.deliveries.airing import KIND as AIRING
+from bot.deliveries.airing import AiringReminders
+from bot.deliveries.party import KIND as PARTY
+from bot.deliveries.party import PartyReminders
+from bot.deliveries.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalAiringReminders, PersonalPartyReminders
+from bot.deliveries.pulse import KIND as PULSE
+from bot.deliveries.pulse import PulseReminders
+from bot.deliveries.staff import StaffReport
+from bot.reminders.model import Delivery
+from bot.reminders.scheduler import ReminderScheduler, SchedulerOptions
+from bot.reminders.sender import PacedSender, SenderOptions
+from bot.services.airing import AiringService
+from bot.services.calendar import CalendarService
+from bot.services.cast_search import CastSearch
+from bot.services.catchup import CatchupService
+from bot.services.discussion import DiscussionService
+from bot.services.guild_config import GuildConfigService
+from bot.services.language import LanguageService
+from bot.services.members import MemberService
+from bot.services.personal import PersonalReminderService
+from bot.services.progress import ProgressService
+from bot.services.pulse import PulseService
+from bot.services.retention import RetentionService
+from bot.services.rewatch import RewatchService
+from bot.services.spoiler_line import SpoilerLineService
+from bot.services.watch_parties import WatchPartyService
+from bot.store import Database, Tx
+from bot.transport import DiscordTransport, server_locale
+
+__all__ = ["App", "Services", "deliveries"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a cog may use: services only (no repositories, no database handle, no business methods)."""
+
+    catalog: Catalog
+    clock: Clock
+    cast: CastSearch
+    airing: AiringService
+    progress: ProgressService
+    guilds: GuildConfigService
+    language: LanguageService
+    members: MemberService
+    discussion: DiscussionService
+    parties: WatchPartyService
+    rewatch: RewatchService
+    spoiler_line: SpoilerLineService
+    personal: PersonalReminderService  # members' own reminder times
+    pulse: PulseService  # episode polls and their results
+    catchup: CatchupService
+    calendar: CalendarService
+    retention: RetentionService  # the hourly prune of what is past its keeping time
+    sender: PacedSender  # everything the bot posts on its own goes through it
+    reminders: ReminderScheduler
+
+
+def deliveries(
+    *,
+    catalog: Catalog,
+    guilds: GuildConfigService,
+    rewatch: RewatchService,
+    discussion: DiscussionService,
+    parties: WatchPartyService,
+    members: MemberService,
+    personal: PersonalReminderService,
+    pulse: PulseService,
+    language: LanguageService,
+    sender: PacedSender,
+) -> Mapping[str, Delivery]:
+    """The one table from reminder kind to the delivery that posts it."""
+    return {
+        PARTY: PartyReminders(parties, members, sender, language, personal),
+        AIRING: AiringReminders(catalog, guilds, rewatch, discussion, sender, language, personal),
+        PARTY_DM_KIND: PersonalPartyReminders(personal, parties, sender, language),
+        AIRING_DM_KIND: PersonalAiringReminders(catalog, personal, guilds, rewatch, sender, language),
+        PULSE: PulseReminders(guilds, rewatch, discussion, pulse, sender, language),
+    }
+
+
+class App:
+    """What exists before Discord; :meth:`attach_discord` builds the rest once the client exists."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        db: Database,
+        clock: Clock = utc_now,
+        *,
+        sender: SenderOptions | None = None,
+        scheduler: SchedulerOptions | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.db = db
+        self.clock = clock
+        self.sender_options = sender
+        self.scheduler_options = scheduler
+
+    def attach_discord(self, client: discord.Client) -> Services:
+        """Every service, wired, for the bot ``client`` (called once, from the bot's constructor)."""
+        catalog, db, clock = self.catalog, self.db, self.clock
+
+        async def airing_changed(tx: Tx, guild_id: int, now: dt.datetime) -> None:
+            await rewatch.airing_settings_changed(tx, guild_id, now)  # the rewatch service, built below
+
+        guilds = GuildConfigService(catalog, db, airing_changed=airing_changed)
+        personal = PersonalReminderService(db, guilds)
+        pulse = PulseService(catalog, db, guilds)
+        # Plans that follow other features' changes, inside those changes' units of work:
+        rewatch = RewatchService(catalog, db, guilds, planners=(pulse.plan, personal.plan_airing))
+        progress = ProgressService(catalog, db, party_changed=personal.plan_party)
+        parties = WatchPartyService(catalog, db, party_changed=personal.plan_party)
+        discussion = DiscussionService(db)
+        members = MemberService(db)
+        language = LanguageService(catalog, guilds, db, preferred_locale=server_locale(client))
+        sender = PacedSender(DiscordTransport(client), options=self.sender_options, wall_clock=clock)
+        table = deliveries(
+            catalog=catalog, guilds=guilds, rewatch=rewatch, discussion=discussion, parties=parties, members=members,
+            personal=personal, pulse=pulse, language=language, sender=sender,
+        )  # fmt: skip
+        scheduler = ReminderScheduler(
+            db, clock, sender, table, staff_report=StaffReport(language), options=self.scheduler_options
+        )
+        return Services(
+            catalog=catalog,
+            clock=clock,
+            cast=CastSearch(catalog),
+            airing=AiringService(catalog),
+            progress=progress,
+            guilds=guilds,
+            language=language,
+            members=members,
+            discussion=discussion,
+            parties=parties,
+            rewatch=rewatch,
+            spoiler_line=SpoilerLineService(guilds, rewatch),
+            personal=personal,
+            pulse=pulse,
+            catchup=CatchupService(catalog, guilds, rewatch, progress),
+            calendar=CalendarService(catalog, db, guilds, rewatch, discussion, personal),
+            retention=RetentionService(db),
+            sender=sender,
+            reminders=scheduler,
+        )

@@ -1,0 +1,110 @@
+"""The layers hold: importing a pure rule loads only what it uses (never the database, the reminder loop or
+discord.py), and the program's subcommands, the composition root and the reminder loop are wired as one table each.
+
+``lint-imports`` (CI, after mypy) checks the import contracts in pyproject.toml; these tests check what a process
+actually loads, in a fresh interpreter each."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("sqlalchemy", "aiosqlite", "asyncpg", "discord", "aiohttp", "PIL")
+
+#: Each pure service module, and exactly the project modules importing it loads.
+PURE = {
+    "bot.services.spoilers": {"bot", "bot.catalog", "bot.services", "bot.services.spoilers"},
+    "bot.services.airing": {"bot", "bot.catalog", "bot.services", "bot.services.airing"},
+    "bot.services.cast_search": {
+        "bot",
+        "bot.catalog",
+        "bot.errors",
+        "bot.locale",
+        "bot.locale.particles",
+        "bot.services",
+        "bot.services.cast_search",
+    },
+    "bot.services.chart": {"bot", "bot.services", "bot.services.chart"},
+    "bot.services.locks": {"bot", "bot.services", "bot.services.locks"},
+}
+#: The time grammar and the zone tables (becoming packages of their own): only themselves and the basics.
+GRAMMAR = ("bot.services.timeparse", "bot.services.zones")
+BASICS = {"bot", "bot.errors", "bot.locale", "bot.locale.particles", "bot.services"}
+
+
+def loaded_by(module: str) -> tuple[set[str], set[str]]:
+    """The project modules and the heavy libraries a fresh interpreter has loaded after ``import module``."""
+    code = (
+        f"import json, sys; import {module}; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('bot', 'cogs'))));"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    project, heavy = result.stdout.splitlines()
+    return set(json.loads(project)), set(json.loads(heavy))
+
+
+@pytest.mark.parametrize("module", sorted(PURE))
+def test_a_pure_service_loads_only_what_it_uses(module):
+    project, heavy = loaded_by(module)
+    assert project == PURE[module]
+    assert heavy == set()
+
+
+@pytest.mark.parametrize("module", GRAMMAR)
+def test_the_time_grammar_loads_only_itself_and_the_basics(module):
+    project, heavy = loaded_by(module)
+    outside = {m for m in project - BASICS if not m.startswith(GRAMMAR)}
+    assert outside == set()
+    assert module in project
+    assert heavy == set()
+
+
+def test_the_queue_machinery_knows_no_discord_and_no_delivery():
+    project, heavy = loaded_by("bot.reminders.scheduler")
+    assert "discord" not in heavy
+    assert not {m for m in project if m.startswith(("bot.deliveries", "bot.services", "bot.client", "bot.app"))}
+
+
+def test_the_services_package_imports_nothing():
+    project, heavy = loaded_by("bot.services")
+    assert project == {"bot", "bot.services"}
+    assert heavy == set()
+
+
+def test_the_composition_root_has_one_delivery_for_every_kind_the_services_schedule():
+    """Every reminder kind a service schedules has its delivery in the root's one table (a kind without one would
+    fail at its moment with "no delivery registered")."""
+    from bot import app
+    from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND
+    from bot.services.pulse import PULSE_KIND
+    from bot.services.rewatch import AIRING_KIND
+    from bot.services.watch_parties import REMINDER_KIND
+
+    table = app.deliveries(**dict.fromkeys(inspect.signature(app.deliveries).parameters))
+    assert set(table) == {REMINDER_KIND, AIRING_KIND, PARTY_DM_KIND, AIRING_DM_KIND, PULSE_KIND}
+    assert all(callable(getattr(delivery, "deliver", None)) for delivery in table.values())
+
+
+def test_play_says_it_is_not_available_when_the_playground_is_missing(tmp_path):
+    """``python -m bot play`` hands over to bot.play; without it, one line and exit 2 (never a traceback)."""
+    try:
+        import bot.play  # noqa: F401
+    except ModuleNotFoundError:
+        pass
+    else:
+        pytest.skip("bot.play is there: its own tests cover python -m bot play")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "play", "--script", "-"], cwd=tmp_path, capture_output=True, text=True,
+        input="", timeout=60, env={"PATH": "", "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: play is not available in this version of the bot (no bot.play package)"
+    assert result.stdout == ""
