@@ -26,7 +26,7 @@ from .reading import (
     _read_tokens,
     _Reading,
     _Refuser,
-    _shared,
+    _shared_token,
     _twelve_hour,
     _weekend,
 )
@@ -138,7 +138,7 @@ def _unread(parse: _Parse, token: _Token) -> None:  # pragma: no cover - every k
 #: Token kind -> handler (:func:`_unread` for none).
 _KINDS: Mapping[str, Handler] = MappingProxyType(
     {
-        **dict.fromkeys(SHARED_KINDS, _shared),
+        **dict.fromkeys(SHARED_KINDS, _shared_token),
         "oclock": _oclock,
         "euro": _euro,
         **dict.fromkeys(_DURATIONS, _duration),

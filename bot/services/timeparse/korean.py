@@ -26,7 +26,6 @@ from .reading import (
     _Reading,
     _real_date,
     _Refuser,
-    _shared,
     _shared_token,
     _twelve_hour,
     _weekend,
@@ -178,7 +177,7 @@ def _hour(parse: _Parse, token: _Token) -> None:
 def _clock(parse: _Parse, token: _Token) -> None:
     """``21:00``; after 오전/오후, a 12-hour time (``오후 8:30``)."""
     half, parse.half = parse.half, None
-    _shared_token(parse.b, token, parse.tokens, parse.index, half=None if half is None else _half_of(half))
+    _shared_token(parse, token, half=None if half is None else _half_of(half))
 
 
 def _sign(parse: _Parse, token: _Token) -> None:  # 후, 뒤, 전 after a duration
@@ -246,7 +245,7 @@ _KINDS: Mapping[str, Handler] = MappingProxyType(
         "k_hour": _hour,
         "k_sign": _sign,
         "k_at": _at,
-        **dict.fromkeys(SHARED_KINDS, _shared),
+        **dict.fromkeys(SHARED_KINDS, _shared_token),
         "clock": _clock,
         "weekday": _english_weekday,
         "number": _number_token,

@@ -369,10 +369,10 @@ class _Builder:
         return reading
 
 
-def _shared_token(b: _Builder, token: _Token, tokens: list[_Token], index: int, half: str | None = None) -> None:
-    """The forms both grammars read the same way: dates in digits, clock times, am/pm, UTC offsets. ``half`` is a
-    Korean 오전/오후 ("am"/"pm") that came before a clock time."""
-    g, kind, word, refuse = token.groups, token.kind, token.text, b.refuse
+def _shared_token(parse: _Parse, token: _Token, half: str | None = None) -> None:
+    """The forms both grammars read the same way (the handler of :data:`SHARED_KINDS`): dates in digits, clock
+    times, am/pm, UTC offsets. ``half`` is a Korean 오전/오후 ("am"/"pm") that came before a clock time."""
+    g, kind, word, b, refuse = token.groups, token.kind, token.text, parse.b, parse.refuse
     span = (token.start, token.end)
     if kind == "iso":
         b.day(_DaySpec(word, date=(int(g["iso_y"] or 0), int(g["iso_m"] or 0), int(g["iso_d"] or 0)), span=span))
@@ -409,7 +409,8 @@ def _shared_token(b: _Builder, token: _Token, tokens: list[_Token], index: int, 
         minutes = int(g["of_h"] or 0) * 60 + int(g["of_m"] or 0)
         b.zone(_fixed(minutes if g["of_sign"] == "+" else -minutes, refuse, word), word)
     elif kind == "attached":  # "20:30+09:00": only right after a clock time
-        if index < 2 or tokens[index - 2].kind != "clock":
+        previous = parse.before(1)
+        if previous is None or previous.kind != "clock":
             raise refuse.unreadable(word)
         minutes = int(g["at_h"] or 0) * 60 + int(g["at_m"] or 0)
         b.zone(_fixed(minutes if g["at_sign"] == "+" else -minutes, refuse, word), word)
@@ -591,24 +592,20 @@ def _fixed(minutes: int, refuse: _Refuser, text: str) -> dt.tzinfo:
 # -- reading the tokens, one handler per kind ------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Parse:
     """One pass over the tokens of a phrase. The grammars' handlers (one per token kind, in a dispatch table)
     read the token at ``index - 1`` and may take the ones after it (``index`` is the next to read)."""
 
-    b: _Builder
-    tokens: list[_Token]
-    index: int = 0
-    pending_bare: _Token | None = None  # a number that can only be an hour if a part of the day says am/pm
-    half: _Token | None = None  # Korean 오전/오후 waiting for its hour
+    __slots__ = ("b", "half", "index", "pending_bare", "reading", "refuse", "tokens")
 
-    @property
-    def refuse(self) -> _Refuser:
-        return self.b.refuse
-
-    @property
-    def reading(self) -> _Reading:
-        return self.b.reading
+    def __init__(self, b: _Builder, tokens: list[_Token]) -> None:
+        self.b = b
+        self.refuse = b.refuse
+        self.reading = b.reading
+        self.tokens = tokens
+        self.index = 0
+        self.pending_bare: _Token | None = None  # a number that can only be an hour if a part of the day says am/pm
+        self.half: _Token | None = None  # Korean 오전/오후 waiting for its hour
 
     def peek(self) -> _Token | None:
         """The next token, not yet read."""
@@ -630,16 +627,13 @@ Handler = Callable[[_Parse, _Token], None]
 
 def _read_tokens(parse: _Parse, table: Mapping[str, Handler], default: Handler, guard: Handler | None = None) -> None:
     """Each token to its kind's handler (``default`` for a kind the table lacks), in order, after ``guard``."""
-    while parse.index < len(parse.tokens):
-        token = parse.tokens[parse.index]
+    tokens, handler = parse.tokens, table.get
+    while parse.index < len(tokens):
+        token = tokens[parse.index]
         parse.index += 1
         if guard is not None:
             guard(parse, token)
-        table.get(token.kind, default)(parse, token)
-
-
-def _shared(parse: _Parse, token: _Token) -> None:
-    _shared_token(parse.b, token, parse.tokens, parse.index)
+        handler(token.kind, default)(parse, token)
 
 
 #: The token kinds both grammars read with :func:`_shared_token`.

@@ -56,7 +56,7 @@ def _branch(node: _Tree) -> str:
 @dataclass(frozen=True, slots=True)
 class EnglishPatterns:
     token: re.Pattern[str]
-    multiword: tuple[tuple[re.Pattern[str], str], ...]
+    multiword: tuple[tuple[str, re.Pattern[str], str], ...]  # (a word it needs, the pattern, its replacement)
     spelled_at: re.Pattern[str]
     spelled: re.Pattern[str]
     relative_clock: re.Pattern[str]
@@ -109,16 +109,16 @@ def english_patterns() -> EnglishPatterns:
     clock_word = alternation(lexicon.clock_words)
     return EnglishPatterns(
         token=token,
-        multiword=(
-            (re.compile(r"\b(?:the\s)?day\safter\stomorrow\b"), "overmorrow"),
-            (re.compile(r"\bfrom\snow\b"), "fromnow"),
-            (re.compile(r"\b2moro\b"), "tomorrow"),
-            (re.compile(r"\ba\.m\.?"), "am"),
-            (re.compile(r"\bp\.m\.?"), "pm"),
-            (re.compile(r"(?<=\d)t(?=\d)"), " "),  # 2026-12-02T20:30
-            (re.compile(r"\bin\sthe\s(?=morning|afternoon|evening)"), ""),  # 8 in the evening
-            (re.compile(r"\bat\snight\b"), "night"),
-            (re.compile(r"^right\snow$"), "now"),
+        multiword=(  # each with a word its pattern cannot match without, checked first (cheaper than a search)
+            ("tomorrow", re.compile(r"\b(?:the\s)?day\safter\stomorrow\b"), "overmorrow"),
+            ("from", re.compile(r"\bfrom\snow\b"), "fromnow"),
+            ("2moro", re.compile(r"\b2moro\b"), "tomorrow"),
+            ("a.m", re.compile(r"\ba\.m\.?"), "am"),
+            ("p.m", re.compile(r"\bp\.m\.?"), "pm"),
+            ("t", re.compile(r"(?<=\d)t(?=\d)"), " "),  # 2026-12-02T20:30
+            ("in the", re.compile(r"\bin\sthe\s(?=morning|afternoon|evening)"), ""),  # 8 in the evening
+            ("at night", re.compile(r"\bat\snight\b"), "night"),
+            ("right", re.compile(r"^right\snow$"), "now"),
         ),
         spelled_at=re.compile(rf"\b(?P<sp_at>at\s)(?P<sp_h>{hour_word})(?:\s(?P<sp_m>{minute_word}))?\b"),
         spelled=re.compile(
@@ -228,8 +228,9 @@ def _number(text: str) -> int:
 def _normalize(text: str) -> str:
     patterns = english_patterns()
     phrase = SPACES.sub(" ", text.lower()).strip()
-    for pattern, replacement in patterns.multiword:
-        phrase = pattern.sub(replacement, phrase)
+    for needed, pattern, replacement in patterns.multiword:
+        if needed in phrase:  # the text is spaced by single spaces here, so "\s" in a pattern is " "
+            phrase = pattern.sub(replacement, phrase)
     phrase = patterns.spelled_at.sub(_spelled, phrase)
     phrase = patterns.spelled.sub(_spelled, phrase)
     phrase = patterns.relative_clock.sub(_relative_clock, phrase)
