@@ -41,7 +41,7 @@ What the forms mean (``now`` is the moment of reading; local times are in the me
   repeated local time (clocks going back) is its first occurrence unless only the second is still ahead; a
   skipped one (clocks going forward) moves forward by the gap, so 02:30 that night is 03:30.
 * A zone in the text: ``UTC``, ``UTC+9``, ``GMT-5:30``, ``+09:00`` right after a time, ``한국 시간``, and zone
-  abbreviations (see :meth:`_Builder.zone_word`): the member's own zone's is their clock; one offset (``KST``,
+  abbreviations (see :meth:`Builder.zone_word`): the member's own zone's is their clock; one offset (``KST``,
   ``GMT``) is read; one region (``CET``) is read when right for the day, else asked; several (``IST``) asked.
 * Every text a refusal suggests is the member's own text with the doubtful part replaced, and is offered only if
   it parses (``suggestions``).
@@ -68,9 +68,9 @@ from bot.locale import Msg, msg
 from .english import read_english
 from .errors import AmbiguousTime, PastTime, TimeRefused, TooFarAhead, UnreadableTime, ZoneInText
 from .korean import read_korean
-from .placing import MAX_AHEAD, _check_now, _days, _in_season, _place, _stamp, _window
-from .reading import _Reading, _Refuser
-from .tokens import _normalize
+from .placing import MAX_AHEAD, check_now, days_named, in_season, place, read_stamp, window
+from .reading import Reading, Refuser
+from .tokens import normalize
 
 __all__ = [
     "DAY_HINT",
@@ -98,8 +98,8 @@ HINT = msg("Keep typing… e.g. friday 8pm, tomorrow 21:00, in 2 hours")
 DAY_HINT = msg("Keep typing… e.g. today, next wednesday, 2026-12-02")
 
 
-def _read(text: str, refuse: _Refuser) -> _Reading:
-    phrase = _normalize(text)
+def _read(text: str, refuse: Refuser) -> Reading:
+    phrase = normalize(text)
     refuse.phrase = phrase
     if not phrase:
         raise refuse.refuse(msg("Tell me a time."), msg("Type a time"))
@@ -114,15 +114,15 @@ def parse_when(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
     Raises a :class:`TimeRefused` (a :class:`~bot.errors.UserError`) when the text is not one clear time, or
     names one before ``now`` or more than :data:`MAX_AHEAD` after it. ``now`` must be aware.
     """
-    now = _check_now(now)
-    refuse = _Refuser(text, zone, now, parse_when)
+    now = check_now(now)
+    refuse = Refuser(text, zone, now, parse_when)
     if len(text) > MAX_LENGTH:
         raise refuse.refuse(msg("That's too long to be a time."), msg("Too long to be a time"))
-    instant = _stamp(text, refuse)
+    instant = read_stamp(text, refuse)
     if instant is None:
         reading = _read(text, refuse)
-        instant = _in_season(reading, _place(reading, zone, now, refuse), refuse)
-    return _window(instant, zone, now, refuse)
+        instant = in_season(reading, place(reading, zone, now, refuse), refuse)
+    return window(instant, zone, now, refuse)
 
 
 def parse_day(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
@@ -131,11 +131,11 @@ def parse_day(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
 
     A time is refused (the caller places the day's events itself); a day in the past is returned as is.
     """
-    now = _check_now(now)
-    refuse = _Refuser(text, zone, now, parse_when)
+    now = check_now(now)
+    refuse = Refuser(text, zone, now, parse_when)
     if len(text) > MAX_LENGTH:
         raise refuse.refuse(msg("That's too long to be a day."), msg("Too long to be a day"))
-    stamp = _stamp(text, refuse)
+    stamp = read_stamp(text, refuse)
     if stamp is not None:
         return stamp.astimezone(zone).date()
     reading = _read(text, refuse)
@@ -156,7 +156,7 @@ def parse_day(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
         return today + reading.duration * reading.sign
     if reading.day is None:  # pragma: no cover - _read refuses an empty reading
         raise refuse.unreadable()
-    return _days(reading.day, today, refuse)[0]
+    return days_named(reading.day, today, refuse)[0]
 
 
 @dataclass(frozen=True, slots=True)

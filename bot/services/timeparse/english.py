@@ -17,35 +17,35 @@ from .errors import AmbiguousTime
 from .lexicon import ENGLISH_FILE, LexiconError, english
 from .reading import (
     SHARED_KINDS,
+    Builder,
+    Clock,
+    DaySpec,
     Handler,
-    _Builder,
-    _Clock,
-    _DaySpec,
-    _hour_minute,
-    _Parse,
-    _read_tokens,
-    _Reading,
-    _Refuser,
-    _shared_token,
-    _twelve_hour,
-    _weekend,
+    Parse,
+    Reading,
+    Refuser,
+    hour_minute,
+    read_tokens,
+    shared_token,
+    twelve_hour,
+    weekend,
 )
-from .tokens import _Token, _tokens, _weekday
+from .tokens import Token, tokenize, weekday_number
 
 _DURATIONS = ("compact", "half", "duration")
 
 
-def _oclock(parse: _Parse, token: _Token) -> None:
+def _oclock(parse: Parse, token: Token) -> None:
     g, word, refuse = token.groups, token.text, parse.refuse
     if g["oc_ap"]:  # "3 o'clock pm"
-        hour = _twelve_hour(g["oc_h"] or "", g["oc_ap"], word, refuse)
-        parse.b.clock(_Clock(hour, 0, word, half=g["oc_ap"]))
+        hour = twelve_hour(g["oc_h"] or "", g["oc_ap"], word, refuse)
+        parse.b.clock(Clock(hour, 0, word, half=g["oc_ap"]))
     else:
-        hour, _ = _hour_minute(g["oc_h"] or "", "0", word, refuse)
-        parse.b.clock(_Clock(hour, 0, word, bare=1 <= hour <= 12, span=(token.start, token.end)))
+        hour, _ = hour_minute(g["oc_h"] or "", "0", word, refuse)
+        parse.b.clock(Clock(hour, 0, word, bare=1 <= hour <= 12, span=(token.start, token.end)))
 
 
-def _euro(parse: _Parse, token: _Token) -> None:
+def _euro(parse: Parse, token: Token) -> None:
     """``15h``, ``20h30``: the European clock, 24-hour; after "in", a duration ("in 1h30"); alone with an hour of
     0-12 ("9h"), asked (nine hours from now, or 09:00?)."""
     g, word, refuse, reading = token.groups, token.text, parse.refuse, parse.reading
@@ -63,11 +63,11 @@ def _euro(parse: _Parse, token: _Token) -> None:
             (later, clock),
         )  # fmt: skip
     else:  # "15h", "15h00", "20h30", "friday 9h"
-        hour, minute = _hour_minute(g["eu_h"] or "", g["eu_m"] or "0", word, refuse)
-        parse.b.clock(_Clock(hour, minute, word))
+        hour, minute = hour_minute(g["eu_h"] or "", g["eu_m"] or "0", word, refuse)
+        parse.b.clock(Clock(hour, minute, word))
 
 
-def _duration(parse: _Parse, token: _Token) -> None:
+def _duration(parse: Parse, token: Token) -> None:
     """``1h30m``, ``half an hour``, ``2 hours``, ``two days``; "and" may join two ("1 hour and 30 minutes")."""
     g, word, b = token.groups, token.text, parse.b
     lexicon = english()
@@ -88,18 +88,18 @@ def _duration(parse: _Parse, token: _Token) -> None:
             raise parse.refuse.unreadable("and")
 
 
-def _weekday_token(parse: _Parse, token: _Token) -> None:
-    parse.b.day(_DaySpec(token.text, weekday=_weekday(token.groups["wd"] or "")))
+def _weekday_token(parse: Parse, token: Token) -> None:
+    parse.b.day(DaySpec(token.text, weekday=weekday_number(token.groups["wd"] or "")))
 
 
-def _number(parse: _Parse, token: _Token) -> None:
+def _number(parse: Parse, token: Token) -> None:
     """A number: an hour after "at" ("at 9"), minutes after "at 3" ("at 3 15"), else held until the end (an hour
     only if a part of the day says morning or evening: "9 tonight")."""
     word, refuse, reading = token.text, parse.refuse, parse.reading
     previous, before = parse.before(1), parse.before(2)
     if previous is not None and previous.text in ("at", "@"):
-        hour, _ = _hour_minute(word, "0", word, refuse)
-        parse.b.clock(_Clock(hour, 0, f"at {word}", bare=1 <= hour <= 12, span=(token.start, token.end)))
+        hour, _ = hour_minute(word, "0", word, refuse)
+        parse.b.clock(Clock(hour, 0, f"at {word}", bare=1 <= hour <= 12, span=(token.start, token.end)))
     elif (
         previous is not None
         and previous.kind == "number"
@@ -108,8 +108,8 @@ def _number(parse: _Parse, token: _Token) -> None:
         and len(word) == 2
         and reading.clock is not None
     ):  # "at 3 15": 3:15
-        hour, minute = _hour_minute(previous.text, word, f"{previous.text}:{word}", refuse)
-        reading.clock = _Clock(hour, minute, f"at {previous.text} {word}", bare=1 <= hour <= 12,
+        hour, minute = hour_minute(previous.text, word, f"{previous.text}:{word}", refuse)
+        reading.clock = Clock(hour, minute, f"at {previous.text} {word}", bare=1 <= hour <= 12,
                                span=(previous.start, token.end))  # fmt: skip
     elif parse.pending_bare is None:
         parse.pending_bare = token
@@ -117,13 +117,13 @@ def _number(parse: _Parse, token: _Token) -> None:
         raise refuse.unreadable(word)
 
 
-def _symbol(parse: _Parse, token: _Token) -> None:
+def _symbol(parse: Parse, token: Token) -> None:
     if token.text != "@":
         raise parse.refuse.unreadable()
     _word(parse, token)
 
 
-def _word(parse: _Parse, token: _Token) -> None:
+def _word(parse: Parse, token: Token) -> None:
     handler = _words().get(token.text)
     if handler is not None:
         handler(parse, token)
@@ -131,14 +131,14 @@ def _word(parse: _Parse, token: _Token) -> None:
         raise parse.refuse.unreadable(token.text)
 
 
-def _unread(parse: _Parse, token: _Token) -> None:  # pragma: no cover - every kind has its handler
+def _unread(parse: Parse, token: Token) -> None:  # pragma: no cover - every kind has its handler
     raise parse.refuse.unreadable(token.text)
 
 
 #: Token kind -> handler (:func:`_unread` for none).
 _KINDS: Mapping[str, Handler] = MappingProxyType(
     {
-        **dict.fromkeys(SHARED_KINDS, _shared_token),
+        **dict.fromkeys(SHARED_KINDS, shared_token),
         "oclock": _oclock,
         "euro": _euro,
         **dict.fromkeys(_DURATIONS, _duration),
@@ -153,7 +153,7 @@ _KINDS: Mapping[str, Handler] = MappingProxyType(
 # -- words -----------------------------------------------------------------------------------------
 
 
-def _at(parse: _Parse, token: _Token) -> None:
+def _at(parse: Parse, token: Token) -> None:
     """ "at" / "@": a time follows."""
     follower = parse.peek()
     if follower is None or (
@@ -162,7 +162,7 @@ def _at(parse: _Parse, token: _Token) -> None:
         raise parse.refuse.unreadable(token.text if follower is None else f"{token.text} {follower.text}")
 
 
-def _on(parse: _Parse, token: _Token) -> None:
+def _on(parse: Parse, token: Token) -> None:
     """ "on": a date or a weekday follows."""
     follower = parse.peek()
     if follower is None or (
@@ -171,7 +171,7 @@ def _on(parse: _Parse, token: _Token) -> None:
         raise parse.refuse.unreadable(token.text if follower is None else f"{token.text} {follower.text}")
 
 
-def _in(parse: _Parse, token: _Token) -> None:
+def _in(parse: Parse, token: Token) -> None:
     """ "in": a duration follows, counted from now."""
     follower = parse.peek()
     if follower is None or follower.kind not in (*_DURATIONS, "euro") or parse.reading.sign:
@@ -179,61 +179,61 @@ def _in(parse: _Parse, token: _Token) -> None:
     parse.reading.sign = 1
 
 
-def _later(parse: _Parse, token: _Token) -> None:
+def _later(parse: Parse, token: Token) -> None:
     """ "from now" / "later" after a duration."""
     if not parse.reading.duration_units or parse.reading.sign:
         raise parse.refuse.unreadable("from now" if token.text == "fromnow" else token.text)
     parse.reading.sign = 1
 
 
-def _ago(parse: _Parse, token: _Token) -> None:
+def _ago(parse: Parse, token: Token) -> None:
     if not parse.reading.duration_units or parse.reading.sign:
         raise parse.refuse.unreadable(token.text)
     parse.reading.sign = -1
 
 
-def _modifier(parse: _Parse, token: _Token) -> None:
+def _modifier(parse: Parse, token: Token) -> None:
     """ "next friday", "last friday", "this weekend" (asked), "this evening"."""
     word, follower, refuse = token.text, parse.peek(), parse.refuse
     if follower is not None and follower.kind == "weekday":
         parse.take()
-        weekday = _weekday(follower.groups["wd"] or "")
-        parse.b.day(_DaySpec(f"{word} {follower.text}", weekday=weekday, modifier=english().modifiers[word]))
+        weekday = weekday_number(follower.groups["wd"] or "")
+        parse.b.day(DaySpec(f"{word} {follower.text}", weekday=weekday, modifier=english().modifiers[word]))
     elif word == "this" and follower is not None and follower.text == "weekend":
-        raise _weekend(refuse, (token.start, follower.end))
+        raise weekend(refuse, (token.start, follower.end))
     elif word == "this" and follower is not None and follower.text in ("morning", "afternoon", "evening"):
         parse.take()
-        parse.b.day(_DaySpec(f"this {follower.text}", offset=0))
+        parse.b.day(DaySpec(f"this {follower.text}", offset=0))
         parse.b.part(follower.text, follower.text)
     else:
         raise refuse.unreadable(word if follower is None else f"{word} {follower.text}")
 
 
-def _relative_day(parse: _Parse, token: _Token) -> None:
+def _relative_day(parse: Parse, token: Token) -> None:
     """ "today", "tomorrow", "tonight" (today's evening)..."""
     lexicon, word = english(), token.text
-    parse.b.day(_DaySpec(word, offset=lexicon.relative_days[word]))
+    parse.b.day(DaySpec(word, offset=lexicon.relative_days[word]))
     if word in lexicon.evening_days:
         parse.reading.tonight = True
         parse.b.part("night", word)
 
 
-def _part(parse: _Parse, token: _Token) -> None:
+def _part(parse: Parse, token: Token) -> None:
     parse.b.part(token.text, token.text)
 
 
-def _weekend_word(parse: _Parse, token: _Token) -> None:
+def _weekend_word(parse: Parse, token: Token) -> None:
     """ "weekend", "the weekend", "on the weekend": Saturday or Sunday? Asked."""
     previous = parse.before(1)
     start = previous.start if previous is not None and previous.text in ("the", "on") else token.start
-    raise _weekend(parse.refuse, (start, token.end))
+    raise weekend(parse.refuse, (start, token.end))
 
 
-def _clock_word(parse: _Parse, token: _Token) -> None:
+def _clock_word(parse: Parse, token: Token) -> None:
     if english().clock_words[token.text] == "noon":
-        parse.b.clock(_Clock(12, 0, token.text, noon=True))
+        parse.b.clock(Clock(12, 0, token.text, noon=True))
     else:
-        parse.b.clock(_Clock(0, 0, token.text, midnight=True))
+        parse.b.clock(Clock(0, 0, token.text, midnight=True))
 
 
 @functools.cache
@@ -265,12 +265,12 @@ def _words() -> Mapping[str, Handler]:
     return MappingProxyType(table)
 
 
-def read_english(phrase: str, refuse: _Refuser) -> _Reading:
+def read_english(phrase: str, refuse: Refuser) -> Reading:
     """What the normalized English ``phrase`` says."""
-    b = _Builder(refuse)
+    b = Builder(refuse)
     if phrase == "now":
         b.reading.now = True
         return b.reading
-    parse = _Parse(b, _tokens(phrase, refuse))
-    _read_tokens(parse, _KINDS, _unread)
+    parse = Parse(b, tokenize(phrase, refuse))
+    read_tokens(parse, _KINDS, _unread)
     return b.finish(parse.pending_bare)

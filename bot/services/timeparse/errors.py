@@ -55,10 +55,10 @@ class TooFarAhead(TimeRefused):
         self.instant = instant
 
 
-def _zone_name(zone: dt.tzinfo) -> str:
+def zone_name(zone: dt.tzinfo) -> str:
     return zone.key if isinstance(zone, ZoneInfo) else str(zone)
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     flat = " ".join(text.split()).replace('"', "'")
     return flat if len(flat) <= 40 else flat[:39] + "…"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.locale import Day, Moment, WeekdayName, msg
 from bot.services.zones import MetazoneName, abbreviation
 
-from .errors import AmbiguousTime, PastTime, TimeRefused, TooFarAhead, ZoneInText, _zone_name
-from .reading import _Clock, _DaySpec, _Reading, _Refuser, _utc
+from .errors import AmbiguousTime, PastTime, TimeRefused, TooFarAhead, ZoneInText, zone_name
+from .reading import Clock, DaySpec, Reading, Refuser, utc_offset
 from .tokens import DISCORD_TIMESTAMP, UNIX_TIME
 
 MAX_AHEAD = dt.timedelta(days=366)
@@ -18,7 +18,7 @@ MAX_AHEAD = dt.timedelta(days=366)
 _DAY = dt.timedelta(days=1)
 
 
-def _in_season(reading: _Reading, instant: dt.datetime, refuse: _Refuser) -> dt.datetime:
+def in_season(reading: Reading, instant: dt.datetime, refuse: Refuser) -> dt.datetime:
     """A region's abbreviation ("CET", "EST") is read as the region's clock when it is right for the day named;
     otherwise ("CET" in July) the member is asked: the region's clock then, or the abbreviation's offset."""
     if reading.abbreviation is None:
@@ -31,23 +31,23 @@ def _in_season(reading: _Reading, instant: dt.datetime, refuse: _Refuser) -> dt.
         return instant
     season = instant.astimezone(region).tzname() or ""
     found = abbreviation(season)
-    clock = season if found is not None and len(found.meanings) == 1 else _utc(minutes)
-    choices = refuse.variants(span, clock) + refuse.variants(span, _utc(meaning.offset))
+    clock = season if found is not None and len(found.meanings) == 1 else utc_offset(minutes)
+    choices = refuse.variants(span, clock) + refuse.variants(span, utc_offset(meaning.offset))
     if len(choices) != 2:
         raise ZoneInText(
             msg('"{name}" is {offset}, but {region} is on {actual} then: give the UTC offset you mean.', name=name,
-                offset=_utc(meaning.offset), region=MetazoneName(meaning.metazone), actual=_utc(minutes)),
-            msg('"{name}" is {offset}: is that what you mean?', name=name, offset=_utc(meaning.offset)),
+                offset=utc_offset(meaning.offset), region=MetazoneName(meaning.metazone), actual=utc_offset(minutes)),
+            msg('"{name}" is {offset}: is that what you mean?', name=name, offset=utc_offset(meaning.offset)),
             name,
         )  # fmt: skip
     raise ZoneInText(
         msg(
             '"{name}" is {offset}, but {region} is on {actual} then: write "{first}" for {region}\'s clock, or '
             '"{second}".',
-            name=name, offset=_utc(meaning.offset), region=MetazoneName(meaning.metazone), actual=_utc(minutes),
-            first=choices[0], second=choices[1],
+            name=name, offset=utc_offset(meaning.offset), region=MetazoneName(meaning.metazone),
+            actual=utc_offset(minutes), first=choices[0], second=choices[1],
         ),
-        msg('"{name}" is {offset}: is that what you mean?', name=name, offset=_utc(meaning.offset)),
+        msg('"{name}" is {offset}: is that what you mean?', name=name, offset=utc_offset(meaning.offset)),
         name,
         choices,
     )  # fmt: skip
@@ -60,7 +60,7 @@ _EVENING_START = 17  # "tonight", "evening" and "night" cover 17:00 to 04:59
 
 
 def _hour_for_part(
-    clock: _Clock, part: str | None, tonight: bool, refuse: _Refuser, part_text: str | None
+    clock: Clock, part: str | None, tonight: bool, refuse: Refuser, part_text: str | None
 ) -> tuple[int, int]:
     """(hour, days after the named day) for the clock read with the part of the day."""
     hour = clock.hour
@@ -107,7 +107,7 @@ def _hour_for_part(
     raise _clash(clock, part_text or part, tonight, refuse)
 
 
-def _morning_or_evening(clock: _Clock, refuse: _Refuser) -> TimeRefused:
+def _morning_or_evening(clock: Clock, refuse: Refuser) -> TimeRefused:
     """An hour of 1-12 alone ("3", "at 9", "9시", "3:30", "내일 8시 30분"): the same refusal, with the member's text
     made morning and evening (the rest of it kept)."""
     suggestions: tuple[str, ...] = ()
@@ -136,7 +136,7 @@ def _morning_or_evening(clock: _Clock, refuse: _Refuser) -> TimeRefused:
     )
 
 
-def _clash(clock: _Clock, part: str, tonight: bool, refuse: _Refuser) -> TimeRefused:
+def _clash(clock: Clock, part: str, tonight: bool, refuse: Refuser) -> TimeRefused:
     if tonight:
         reason = msg('"{text}" isn\'t tonight.', text=clock.text)
     elif refuse.korean:
@@ -159,7 +159,7 @@ def _localize(wall: dt.datetime, zone: dt.tzinfo, now: dt.datetime) -> dt.dateti
     return first
 
 
-def _date(spec: _DaySpec, today: dt.date, refuse: _Refuser) -> dt.date:
+def _date(spec: DaySpec, today: dt.date, refuse: Refuser) -> dt.date:
     assert spec.date is not None
     year, month, day = spec.date
     candidates = [year] if year is not None else [today.year, today.year + 1]
@@ -183,7 +183,7 @@ def _date(spec: _DaySpec, today: dt.date, refuse: _Refuser) -> dt.date:
     )
 
 
-def _just_passed(spec: _DaySpec, date: dt.date, refuse: _Refuser) -> TimeRefused:
+def _just_passed(spec: DaySpec, date: dt.date, refuse: Refuser) -> TimeRefused:
     """A month and day without a year that passed this year ("dec 14" on 15 December): next year's is offered,
     never taken silently (a date ten months ahead is more often a typo)."""
     written = f"{date.year}년 {date.month}월 {date.day}일" if refuse.korean else date.isoformat()
@@ -199,7 +199,7 @@ def _just_passed(spec: _DaySpec, date: dt.date, refuse: _Refuser) -> TimeRefused
     return refuse.refuse(reason, msg('"{text}" has passed this year', text=spec.text), AmbiguousTime, suggestions)
 
 
-def _days(spec: _DaySpec | None, today: dt.date, refuse: _Refuser) -> list[dt.date]:
+def days_named(spec: DaySpec | None, today: dt.date, refuse: Refuser) -> list[dt.date]:
     """The candidate days the spec names, in order (a weekday without "next" may be today or a week on)."""
     if spec is None:
         return [today, today + _DAY]
@@ -226,8 +226,8 @@ def _days(spec: _DaySpec | None, today: dt.date, refuse: _Refuser) -> list[dt.da
     return [today + dt.timedelta(days=ahead), today + dt.timedelta(days=ahead + 7)]
 
 
-def _past(instant: dt.datetime, when: object, zone: dt.tzinfo, refuse: _Refuser) -> PastTime:
-    name = _zone_name(zone)
+def _past(instant: dt.datetime, when: object, zone: dt.tzinfo, refuse: Refuser) -> PastTime:
+    name = zone_name(zone)
     return PastTime(
         msg("That's in the past ({when} in {zone}).", when=when, zone=name),
         msg("That's in the past ({when} in {zone})", when=when, zone=name),
@@ -236,7 +236,7 @@ def _past(instant: dt.datetime, when: object, zone: dt.tzinfo, refuse: _Refuser)
     )
 
 
-def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuser) -> dt.datetime:
+def place(reading: Reading, zone: dt.tzinfo, now: dt.datetime, refuse: Refuser) -> dt.datetime:
     if reading.now:
         return now
     reference = reading.zone or zone
@@ -259,7 +259,7 @@ def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuse
         if reading.day is not None and reading.part_text is not None and reading.part_text not in named:
             named = f"{named} {reading.part_text}"
         if reading.day is not None:
-            day = _days(reading.day, today, refuse)[0]
+            day = days_named(reading.day, today, refuse)[0]
             if day < today:
                 midnight = dt.datetime.combine(day, dt.time(), tzinfo=reference).astimezone(dt.UTC)
                 raise _past(midnight, Day(day), reference, refuse)
@@ -290,9 +290,9 @@ def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuse
             AmbiguousTime,
         )
     if part is not None and part != "dawn" and reading.day is None:
-        reading.day = _DaySpec(reading.part_text or part, offset=0)  # "evening at 8", "저녁 8시": this evening
+        reading.day = DaySpec(reading.part_text or part, offset=0)  # "evening at 8", "저녁 8시": this evening
     hour, extra = _hour_for_part(clock, part, reading.tonight, refuse, reading.part_text)
-    candidates = _days(reading.day, today, refuse)
+    candidates = days_named(reading.day, today, refuse)
     instant = now
     for day in candidates:
         wall = dt.time(hour, clock.minute, clock.second)
@@ -302,11 +302,11 @@ def _place(reading: _Reading, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuse
     return instant  # the last candidate, in the past: refused by the window check
 
 
-def _window(instant: dt.datetime, zone: dt.tzinfo, now: dt.datetime, refuse: _Refuser) -> dt.datetime:
+def window(instant: dt.datetime, zone: dt.tzinfo, now: dt.datetime, refuse: Refuser) -> dt.datetime:
     if instant < now:
         raise _past(instant, Moment(instant, zone), zone, refuse)
     if instant - now > MAX_AHEAD:
-        when, name = Moment(instant, zone), _zone_name(zone)
+        when, name = Moment(instant, zone), zone_name(zone)
         raise TooFarAhead(
             msg(
                 "That's more than a year away ({when} in {zone}). Pick a time within the next 366 days.",
@@ -320,7 +320,7 @@ def _window(instant: dt.datetime, zone: dt.tzinfo, now: dt.datetime, refuse: _Re
     return instant
 
 
-def _stamp(text: str, refuse: _Refuser) -> dt.datetime | None:
+def read_stamp(text: str, refuse: Refuser) -> dt.datetime | None:
     cleaned = text.strip()
     stamp = DISCORD_TIMESTAMP.match(cleaned)
     digits = stamp[1] if stamp else cleaned if UNIX_TIME.match(cleaned) else None
@@ -332,7 +332,7 @@ def _stamp(text: str, refuse: _Refuser) -> dt.datetime | None:
         raise refuse.unreadable() from None
 
 
-def _check_now(now: dt.datetime) -> dt.datetime:
+def check_now(now: dt.datetime) -> dt.datetime:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     return now.astimezone(dt.UTC)

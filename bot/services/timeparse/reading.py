@@ -1,6 +1,6 @@
 """What a text says, before it is placed in time: the clock time, the day, the part of the day, the zone, a
-duration (:class:`_Reading`), built token by token by a :class:`_Builder` that refuses what contradicts itself;
-the forms both grammars read alike (:func:`_shared_token`); and the :class:`_Refuser` that words each refusal and
+duration (:class:`Reading`), built token by token by a :class:`Builder` that refuses what contradicts itself;
+the forms both grammars read alike (:func:`shared_token`); and the :class:`Refuser` that words each refusal and
 checks each suggestion by parsing it."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.locale import MonthDay, Msg, OneOf, msg
 from bot.services.zones import Abbreviation, Meaning, MetazoneName, abbreviation, metazone_of
 
-from .errors import AmbiguousTime, TimeRefused, UnreadableTime, ZoneInText, _quoted
-from .tokens import HANGUL, SHOWN, _month, _month_word, _Token
+from .errors import AmbiguousTime, TimeRefused, UnreadableTime, ZoneInText, quoted
+from .tokens import HANGUL, SHOWN, Token, month_number, month_word
 
 _CHECKING: ContextVar[int] = ContextVar("checking_suggestions", default=0)  # suggestions checked by parsing them
 _MAX_CHECK_DEPTH = 3
@@ -28,7 +28,7 @@ Check = Callable[[str, dt.tzinfo, dt.datetime], object]
 
 
 @dataclass(slots=True)
-class _Clock:
+class Clock:
     hour: int
     minute: int
     text: str
@@ -41,7 +41,7 @@ class _Clock:
 
 
 @dataclass(slots=True)
-class _DaySpec:
+class DaySpec:
     text: str
     offset: int | None = None  # today + offset days
     weekday: int | None = None
@@ -53,9 +53,9 @@ class _DaySpec:
 
 
 @dataclass(slots=True)
-class _Reading:
-    day: _DaySpec | None = None
-    clock: _Clock | None = None
+class Reading:
+    day: DaySpec | None = None
+    clock: Clock | None = None
     part: str | None = None  # morning / afternoon / evening / night / dawn
     part_text: str | None = None  # the part of the day as typed
     tonight: bool = False
@@ -70,7 +70,7 @@ class _Reading:
     now: bool = False
 
 
-class _Refuser:
+class Refuser:
     """Builds the refusals for one text, each with examples in the member's zone. ``korean`` says which grammar
     read the text, so a refusal suggests forms in the language the member typed."""
 
@@ -118,14 +118,14 @@ class _Refuser:
         return msg('Try "friday 8pm", "tomorrow 21:00", "{date} 20:30" or "in 2 hours".', date=date.isoformat())
 
     def unreadable(self, fragment: str | None = None) -> UnreadableTime:
-        whole = _quoted(self.text)
+        whole = quoted(self.text)
         if fragment is None or fragment == self.text:
             return UnreadableTime(
                 msg('I couldn\'t read "{text}" as a time.', text=whole),
                 msg('"{text}" isn\'t a time', text=whole),
                 self.examples,
             )
-        part = _quoted(fragment)
+        part = quoted(fragment)
         return UnreadableTime(
             msg('I couldn\'t read "{part}" in "{text}" as part of a time.', part=part, text=whole),
             msg('"{part}" isn\'t part of a time', part=part),
@@ -139,7 +139,7 @@ class _Refuser:
         return cls(reason, short, None if suggestions else self.examples, suggestions)
 
 
-def _hour_minute(h: str, m: str, text: str, refuse: _Refuser) -> tuple[int, int]:
+def hour_minute(h: str, m: str, text: str, refuse: Refuser) -> tuple[int, int]:
     hour, minute = int(h), int(m)
     if not 0 <= hour <= 23:
         raise refuse.refuse(
@@ -154,7 +154,7 @@ def _hour_minute(h: str, m: str, text: str, refuse: _Refuser) -> tuple[int, int]
     return hour, minute
 
 
-def _twelve_hour(h: str, half: str, text: str, refuse: _Refuser) -> int:
+def twelve_hour(h: str, half: str, text: str, refuse: Refuser) -> int:
     hour = int(h)
     if not 1 <= hour <= 12:
         if refuse.korean:
@@ -169,14 +169,14 @@ def _twelve_hour(h: str, half: str, text: str, refuse: _Refuser) -> int:
     return hour % 12 + (12 if half == "pm" else 0)
 
 
-class _Builder:
-    """Puts what the tokens say into a :class:`_Reading`, refusing what contradicts itself."""
+class Builder:
+    """Puts what the tokens say into a :class:`Reading`, refusing what contradicts itself."""
 
-    def __init__(self, refuse: _Refuser) -> None:
-        self.reading = _Reading()
+    def __init__(self, refuse: Refuser) -> None:
+        self.reading = Reading()
         self.refuse = refuse
 
-    def day(self, spec: _DaySpec) -> None:
+    def day(self, spec: DaySpec) -> None:
         reading = self.reading
         if reading.day is not None:
             dated, named = (reading.day, spec) if reading.day.date is not None else (spec, reading.day)
@@ -197,7 +197,7 @@ class _Builder:
             )
         reading.day = spec
 
-    def clock(self, clock: _Clock) -> None:
+    def clock(self, clock: Clock) -> None:
         if self.reading.clock is not None:
             first = self.reading.clock.text
             raise self.refuse.refuse(
@@ -232,7 +232,7 @@ class _Builder:
         and asked otherwise ("CET" in July: CEST, or UTC+1?); one that names several regions ("IST", "CST") is
         asked, with each region's offset to choose from."""
         if word in ("utc", "gmt+0", "z"):
-            self.zone(_fixed(0, self.refuse, word), word)
+            self.zone(fixed_zone(0, self.refuse, word), word)
             return True
         found = abbreviation(word) if len(word) <= 5 else None
         if found is None:
@@ -242,7 +242,7 @@ class _Builder:
         offsets = {meaning.offset for meaning in found.meanings}
         if found.offset is not None or (len(found.meanings) > 1 and len(offsets) == 1 and None not in offsets):
             offset = found.offset if found.offset is not None else next(iter(offsets))
-            self.zone(_fixed(offset or 0, self.refuse, word), word)
+            self.zone(fixed_zone(offset or 0, self.refuse, word), word)
             return True
         own = _metazone(self.refuse.zone)
         if word.upper() in _own_names(self.refuse.zone, self.refuse.now.year) or any(
@@ -263,7 +263,7 @@ class _Builder:
         if self.reading.several is None:
             return
         found, name, span = self.reading.several
-        choices = self.refuse.variants(span, *(_utc(m.offset) for m in found.meanings if m.offset is not None))
+        choices = self.refuse.variants(span, *(utc_offset(m.offset) for m in found.meanings if m.offset is not None))
         if not choices:
             raise ZoneInText(
                 msg('"{name}" can mean {meanings}: give the UTC offset instead, e.g. "UTC+9".', name=name,
@@ -288,7 +288,7 @@ class _Builder:
             raise self.refuse.unreadable(text)
         self.reading.zone = zone
 
-    def bare_number(self, token: _Token) -> TimeRefused:
+    def bare_number(self, token: Token) -> TimeRefused:
         """A number alone ("9", "tomorrow 9"): an hour of 1-12 is morning or evening, 0 and 13-23 a 24-hour time;
         anything else is no time at all."""
         refuse, number = self.refuse, token.text
@@ -322,7 +322,7 @@ class _Builder:
             )
         return refuse.unreadable(number)
 
-    def finish(self, pending_bare: _Token | None) -> _Reading:
+    def finish(self, pending_bare: Token | None) -> Reading:
         """The checks once every token is read: a lone number, and durations without "in"/"후"."""
         reading, refuse = self.reading, self.refuse
         if pending_bare is not None:
@@ -330,9 +330,9 @@ class _Builder:
                 raise refuse.unreadable(pending_bare.text)
             if reading.part is None:
                 raise self.bare_number(pending_bare)
-            hour, _ = _hour_minute(pending_bare.text, "0", pending_bare.text, refuse)
+            hour, _ = hour_minute(pending_bare.text, "0", pending_bare.text, refuse)
             span = (pending_bare.start, pending_bare.end)
-            reading.clock = _Clock(hour, 0, pending_bare.text, bare=hour <= 12, span=span)
+            reading.clock = Clock(hour, 0, pending_bare.text, bare=hour <= 12, span=span)
         if reading.duration_units:
             text = reading.duration_text
             if not reading.sign:
@@ -369,21 +369,21 @@ class _Builder:
         return reading
 
 
-def _shared_token(parse: _Parse, token: _Token, half: str | None = None) -> None:
+def shared_token(parse: Parse, token: Token, half: str | None = None) -> None:
     """The forms both grammars read the same way (the handler of :data:`SHARED_KINDS`): dates in digits, clock
     times, am/pm, UTC offsets. ``half`` is a Korean 오전/오후 ("am"/"pm") that came before a clock time."""
     g, kind, word, b, refuse = token.groups, token.kind, token.text, parse.b, parse.refuse
     span = (token.start, token.end)
     if kind == "iso":
-        b.day(_DaySpec(word, date=(int(g["iso_y"] or 0), int(g["iso_m"] or 0), int(g["iso_d"] or 0)), span=span))
+        b.day(DaySpec(word, date=(int(g["iso_y"] or 0), int(g["iso_m"] or 0), int(g["iso_d"] or 0)), span=span))
     elif kind == "slash":
         b.day(_slash_date(token, refuse))
     elif kind == "dmy":
         year = int(g["dm_y"]) if g["dm_y"] else None
-        b.day(_DaySpec(word, date=(year, _month(g["dm_m"] or ""), int(g["dm_d"] or 0)), span=span))
+        b.day(DaySpec(word, date=(year, month_number(g["dm_m"] or ""), int(g["dm_d"] or 0)), span=span))
     elif kind == "mdy":
         year = int(g["md_y"]) if g["md_y"] else None
-        b.day(_DaySpec(word, date=(year, _month(g["md_m"] or ""), int(g["md_d"] or 0)), span=span))
+        b.day(DaySpec(word, date=(year, month_number(g["md_m"] or ""), int(g["md_d"] or 0)), span=span))
     elif kind == "clock":
         half = g["ck_ap"] or ("am" if g["ck_ap1"] == "a" else "pm" if g["ck_ap1"] else None) or half
         second = int(g["ck_s"] or 0)
@@ -393,32 +393,32 @@ def _shared_token(parse: _Parse, token: _Token, half: str | None = None) -> None
                 msg("{text} isn't a time of day (seconds 0-59)", text=word),
             )
         if half:
-            hour = _twelve_hour(g["ck_h"] or "", half, word, refuse)
-            _, minute = _hour_minute("0", g["ck_m"] or "", word, refuse)
-            b.clock(_Clock(hour, minute, word, half=half, second=second))
+            hour = twelve_hour(g["ck_h"] or "", half, word, refuse)
+            _, minute = hour_minute("0", g["ck_m"] or "", word, refuse)
+            b.clock(Clock(hour, minute, word, half=half, second=second))
         else:  # "3:30" (hour 1-12, no leading zero) is morning or evening; "03:30", "15:30" and "00:30" are not
-            hour, minute = _hour_minute(g["ck_h"] or "", g["ck_m"] or "", word, refuse)
+            hour, minute = hour_minute(g["ck_h"] or "", g["ck_m"] or "", word, refuse)
             bare = 1 <= hour <= 12 and not (g["ck_h"] or "").startswith("0")
-            b.clock(_Clock(hour, minute, word, bare=bare, second=second, span=(token.start, token.end)))
+            b.clock(Clock(hour, minute, word, bare=bare, second=second, span=(token.start, token.end)))
     elif kind == "dot":
         _dot(b, token)
     elif kind == "hour_ap":
         half = g["ha_ap"] or ("am" if g["ha_ap1"] == "a" else "pm")
-        b.clock(_Clock(_twelve_hour(g["ha_h"] or "", half, word, refuse), 0, word, half=half))
+        b.clock(Clock(twelve_hour(g["ha_h"] or "", half, word, refuse), 0, word, half=half))
     elif kind == "offset":
         minutes = int(g["of_h"] or 0) * 60 + int(g["of_m"] or 0)
-        b.zone(_fixed(minutes if g["of_sign"] == "+" else -minutes, refuse, word), word)
+        b.zone(fixed_zone(minutes if g["of_sign"] == "+" else -minutes, refuse, word), word)
     elif kind == "attached":  # "20:30+09:00": only right after a clock time
         previous = parse.before(1)
         if previous is None or previous.kind != "clock":
             raise refuse.unreadable(word)
         minutes = int(g["at_h"] or 0) * 60 + int(g["at_m"] or 0)
-        b.zone(_fixed(minutes if g["at_sign"] == "+" else -minutes, refuse, word), word)
+        b.zone(fixed_zone(minutes if g["at_sign"] == "+" else -minutes, refuse, word), word)
     else:  # pragma: no cover - callers pass only the kinds above
         raise refuse.unreadable(word)
 
 
-def _weekend(refuse: _Refuser, span: tuple[int, int], week: str | None = None) -> TimeRefused:
+def weekend(refuse: Refuser, span: tuple[int, int], week: str | None = None) -> TimeRefused:
     """A weekend ("this weekend 8pm", "이번 주말 저녁 8시"): Saturday or Sunday? Both offered, the rest of the text
     kept."""
     if refuse.korean:
@@ -449,7 +449,7 @@ def _weekend(refuse: _Refuser, span: tuple[int, int], week: str | None = None) -
     )  # fmt: skip
 
 
-def _dot(b: _Builder, token: _Token) -> None:
+def _dot(b: Builder, token: Token) -> None:
     """``12.24`` and ``9.30`` are dates (month.day, as Korean writes them); ``8.30pm``, ``20.30`` and ``00.30``
     are clock times; ``24.12`` is 24 December; ``13.05`` (13:05 or 13 May) is asked."""
     g, word, refuse = token.groups, token.text, b.refuse
@@ -458,17 +458,17 @@ def _dot(b: _Builder, token: _Token) -> None:
     if g["dt_ap"]:
         if not minutes or g["dt_end"]:
             raise refuse.unreadable(word)
-        hour = _twelve_hour(g["dt_a"] or "", g["dt_ap"], word, refuse)
-        b.clock(_Clock(hour, second, word, half=g["dt_ap"]))
+        hour = twelve_hour(g["dt_a"] or "", g["dt_ap"], word, refuse)
+        b.clock(Clock(hour, second, word, half=g["dt_ap"]))
         return
-    if _real_date(first, second):  # month.day
-        b.day(_DaySpec(word, date=(None, first, second), span=(token.start, token.end)))
+    if real_date(first, second):  # month.day
+        b.day(DaySpec(word, date=(None, first, second), span=(token.start, token.end)))
         return
     clock = minutes and not g["dt_end"] and (first == 0 or 13 <= first <= 23 or (g["dt_a"] or "").startswith("0"))
-    european = _real_date(second, first)  # day.month
+    european = real_date(second, first)  # day.month
     if clock and european:
         colon = f"{first:02d}:{second:02d}"
-        date = f"{first} {_month_word(second)}"
+        date = f"{first} {month_word(second)}"
         as_time = refuse.variants((token.start, token.end), colon)
         as_date = refuse.variants((token.start, token.end), date)
         if as_time and as_date:
@@ -486,16 +486,16 @@ def _dot(b: _Builder, token: _Token) -> None:
             reason = msg('"{text}" could be a time or a date: write the month as a word for the date.', text=word)
         raise refuse.refuse(reason, msg('"{text}": a time or a date?', text=word), AmbiguousTime, as_time + as_date)
     if clock:
-        b.clock(_Clock(first, second, word))
+        b.clock(Clock(first, second, word))
     elif european:
-        b.day(_DaySpec(word, date=(None, second, first), span=(token.start, token.end)))
+        b.day(DaySpec(word, date=(None, second, first), span=(token.start, token.end)))
     elif minutes and 1 <= first <= 12:  # "9.45": a clock time with an hour of 1-12, morning or evening
-        b.clock(_Clock(first, second, word, bare=True, span=(token.start, token.end)))
+        b.clock(Clock(first, second, word, bare=True, span=(token.start, token.end)))
     else:
         raise refuse.unreadable(word)
 
 
-def _real_date(month: int, day: int) -> bool:
+def real_date(month: int, day: int) -> bool:
     """Whether month/day is a day of some year (29 February included)."""
     try:
         dt.date(2028, month, day)
@@ -504,7 +504,7 @@ def _real_date(month: int, day: int) -> bool:
     return True
 
 
-def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
+def _slash_date(token: Token, refuse: Refuser) -> DaySpec:
     g = token.groups
     first, second = int(g["sl_a"] or 0), int(g["sl_b"] or 0)
     year_text = g["sl_y"]
@@ -518,7 +518,7 @@ def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
         else:
             suffix = f" {year}" if year else ""
             choices = refuse.variants(
-                span, f"{_month_word(first)} {second}{suffix}", f"{_month_word(second)} {first}{suffix}"
+                span, f"{month_word(first)} {second}{suffix}", f"{month_word(second)} {first}{suffix}"
             )
         if len(choices) == 2:
             raise refuse.refuse(
@@ -539,7 +539,7 @@ def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
                 day=second,
             )
         else:
-            example = _month_word(first) + " " + str(second)
+            example = month_word(first) + " " + str(second)
             reason = msg(
                 '"{text}" could be {first} or {second}: write the month as a word ("{example}") or the date as '
                 "year-month-day.",
@@ -559,10 +559,10 @@ def _slash_date(token: _Token, refuse: _Refuser) -> _DaySpec:
             AmbiguousTime,
         )
     month, day = (first, second) if first <= 12 else (second, first)
-    return _DaySpec(token.text, date=(year, month, day), span=(token.start, token.end))
+    return DaySpec(token.text, date=(year, month, day), span=(token.start, token.end))
 
 
-def _utc(minutes: int) -> str:
+def utc_offset(minutes: int) -> str:
     """An offset as members type it: ``UTC+9``, ``UTC-5``, ``UTC+5:30``, ``UTC+0``."""
     sign = "-" if minutes < 0 else "+"
     hours, rest = divmod(abs(minutes), 60)
@@ -583,7 +583,7 @@ def _own_names(zone: dt.tzinfo, year: int) -> set[str]:
     return names
 
 
-def _fixed(minutes: int, refuse: _Refuser, text: str) -> dt.tzinfo:
+def fixed_zone(minutes: int, refuse: Refuser, text: str) -> dt.tzinfo:
     if not -14 * 60 <= minutes <= 14 * 60:
         raise refuse.unreadable(text)
     return dt.timezone(dt.timedelta(minutes=minutes))
@@ -592,26 +592,26 @@ def _fixed(minutes: int, refuse: _Refuser, text: str) -> dt.tzinfo:
 # -- reading the tokens, one handler per kind ------------------------------------------------------
 
 
-class _Parse:
+class Parse:
     """One pass over the tokens of a phrase. The grammars' handlers (one per token kind, in a dispatch table)
     read the token at ``index - 1`` and may take the ones after it (``index`` is the next to read)."""
 
     __slots__ = ("b", "half", "index", "pending_bare", "reading", "refuse", "tokens")
 
-    def __init__(self, b: _Builder, tokens: list[_Token]) -> None:
+    def __init__(self, b: Builder, tokens: list[Token]) -> None:
         self.b = b
         self.refuse = b.refuse
         self.reading = b.reading
         self.tokens = tokens
         self.index = 0
-        self.pending_bare: _Token | None = None  # a number that can only be an hour if a part of the day says am/pm
-        self.half: _Token | None = None  # Korean 오전/오후 waiting for its hour
+        self.pending_bare: Token | None = None  # a number that can only be an hour if a part of the day says am/pm
+        self.half: Token | None = None  # Korean 오전/오후 waiting for its hour
 
-    def peek(self) -> _Token | None:
+    def peek(self) -> Token | None:
         """The next token, not yet read."""
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
-    def before(self, back: int) -> _Token | None:
+    def before(self, back: int) -> Token | None:
         """A token before the one being read (``back=1``: the one just before it)."""
         at = self.index - 1 - back
         return self.tokens[at] if at >= 0 else None
@@ -622,10 +622,10 @@ class _Parse:
 
 
 #: What a grammar does with one token: reads it into the parse, or raises a refusal.
-Handler = Callable[[_Parse, _Token], None]
+Handler = Callable[[Parse, Token], None]
 
 
-def _read_tokens(parse: _Parse, table: Mapping[str, Handler], default: Handler, guard: Handler | None = None) -> None:
+def read_tokens(parse: Parse, table: Mapping[str, Handler], default: Handler, guard: Handler | None = None) -> None:
     """Each token to its kind's handler (``default`` for a kind the table lacks), in order, after ``guard``."""
     tokens, handler = parse.tokens, table.get
     while parse.index < len(tokens):
@@ -636,5 +636,5 @@ def _read_tokens(parse: _Parse, table: Mapping[str, Handler], default: Handler, 
         handler(token.kind, default)(parse, token)
 
 
-#: The token kinds both grammars read with :func:`_shared_token`.
+#: The token kinds both grammars read with :func:`shared_token`.
 SHARED_KINDS = ("iso", "slash", "dmy", "mdy", "clock", "dot", "hour_ap", "offset", "attached")

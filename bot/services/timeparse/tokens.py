@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from .lexicon import english, korean
 
 if TYPE_CHECKING:
-    from .reading import _Refuser
+    from .reading import Refuser
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SPACES = re.compile(r"[\s,]+")
@@ -172,7 +172,7 @@ def korean_pattern() -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
+class Token:
     kind: str
     text: str
     groups: dict[str, str | None]
@@ -180,8 +180,8 @@ class _Token:
     end: int = 0
 
 
-def _tokens(phrase: str, refuse: _Refuser, *, korean: bool = False) -> list[_Token]:
-    tokens: list[_Token] = []
+def tokenize(phrase: str, refuse: Refuser, *, korean: bool = False) -> list[Token]:
+    tokens: list[Token] = []
     position = 0
     korean_token = korean_pattern() if korean else None
     english_token = english_patterns().token
@@ -197,27 +197,27 @@ def _tokens(phrase: str, refuse: _Refuser, *, korean: bool = False) -> list[_Tok
         # lastgroup is the group that closed last: the matching alternative's own (outermost) name.
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
-        tokens.append(_Token(match.lastgroup, raw.strip(), match.groupdict(), start, start + len(raw.strip())))
+        tokens.append(Token(match.lastgroup, raw.strip(), match.groupdict(), start, start + len(raw.strip())))
         position = match.end()
         if korean and tokens[-1].kind == "symbol":  # an unknown Korean word: name all of it
             raise refuse.unreadable(phrase[match.start() :].split(" ")[0])
     return tokens
 
 
-def _month(text: str) -> int:
+def month_number(text: str) -> int:
     return english().month_numbers[text]
 
 
-def _weekday(text: str) -> int:
+def weekday_number(text: str) -> int:
     return english().weekday_numbers[text]
 
 
-def _month_word(month: int) -> str:
+def month_word(month: int) -> str:
     """How a suggestion writes a month: "dec"."""
     return english().months[month - 1][0]
 
 
-def _number(text: str) -> int:
+def number_value(text: str) -> int:
     """A number in digits or a native Korean number word (한, 두, 세... 열두)."""
     return int(text) if text.isdigit() else korean().numbers[text]
 
@@ -225,7 +225,7 @@ def _number(text: str) -> int:
 # -- the English phrase, normalized ------------------------------------------------------------------
 
 
-def _normalize(text: str) -> str:
+def normalize(text: str) -> str:
     patterns = english_patterns()
     phrase = SPACES.sub(" ", text.lower()).strip()
     for needed, pattern, replacement in patterns.multiword:
