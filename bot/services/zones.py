@@ -13,8 +13,8 @@ zones to use instead.
 City and country names (English and Korean) and abbreviations come from CLDR, which Babel ships; the zone list
 from ``zoneinfo.available_timezones()`` plus the ``zone.tab``/``zone1970.tab`` and ``tzdata.zi`` tables the
 ``tzdata`` package ships (which zones are current, the country of each zone, where legacy names point). Only
-what CLDR lacks is kept by hand, as data in ``zones.toml`` (read once at import, checked, frozen): cities that
-are not zones, popular zones for ranking, a few abbreviations. Everything else is cached at first use.
+what CLDR lacks is kept by hand, as data in ``zones.toml`` (read once, checked, frozen): cities that
+are not zones, popular zones for ranking, a few abbreviations. Everything is read and cached at first use.
 """
 
 from __future__ import annotations
@@ -155,18 +155,25 @@ def _zone_data(file: str, text: str) -> _ZoneData:
     )  # fmt: skip
 
 
-_DATA = _zone_data(DATA_FILE, resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8"))
-# The data under the names the code reads.
-POPULAR_ZONES: tuple[str, ...] = _DATA.popular
-_WELL_KNOWN = _DATA.well_known
-_EXTRA_DAYLIGHT = _DATA.daylight
-EXTRA_ABBREVIATIONS: Mapping[str, tuple[str, ...]] = _DATA.abbreviations
-_BY_OFFSET = _DATA.offset_examples
-_POSIX_NAMES = _DATA.posix_names
-CITY_ALIASES: Mapping[str, str] = _DATA.city_aliases
-_COUNTRY_ALIASES = _DATA.country_aliases
-_REGIONS = _DATA.regions
-_UTC_NAMES = _DATA.utc_names
+@functools.cache
+def _data() -> _ZoneData:
+    """``zones.toml``, read and checked on first use (not at import)."""
+    return _zone_data(DATA_FILE, resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8"))
+
+
+# The data other modules and tests read by name, from zones.toml on first use (see __getattr__).
+POPULAR_ZONES: tuple[str, ...]  # best first
+CITY_ALIASES: Mapping[str, str]
+EXTRA_ABBREVIATIONS: Mapping[str, tuple[str, ...]]
+_LAZY = {"POPULAR_ZONES": "popular", "CITY_ALIASES": "city_aliases", "EXTRA_ABBREVIATIONS": "abbreviations"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(_data(), _LAZY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _ETC_GMT = re.compile(r"^etc/gmt([+-])(\d{1,2})$", re.IGNORECASE)
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?([0-5]\d))?$", re.IGNORECASE)
 _ABBREVIATION_LIKE = re.compile(r"^[A-Z]{2,4}T$")
@@ -193,7 +200,7 @@ def _rank(zone: str) -> int:
 
 @functools.lru_cache(maxsize=1)
 def _known_order() -> dict[str, int]:
-    return {zone: i for i, zone in enumerate((*POPULAR_ZONES, *_WELL_KNOWN))}
+    return {zone: i for i, zone in enumerate((*_data().popular, *_data().well_known))}
 
 
 def _tzdata_text(name: str) -> str:
@@ -249,7 +256,7 @@ class _Index:
 
 def _is_legacy(name: str) -> bool:
     parts = name.split("/")
-    if len(parts) < 2 or parts[0] not in _REGIONS:
+    if len(parts) < 2 or parts[0] not in _data().regions:
         return True
     last = parts[-1]
     return last.isupper()  # Australia/ACT, Australia/NSW...
@@ -315,7 +322,7 @@ def _index() -> _Index:
         target = links.get(name)
         if target and not _is_legacy(name) and _city(name) not in keys:
             also(_city(name), target)
-    for alias, zone in CITY_ALIASES.items():
+    for alias, zone in _data().city_aliases.items():
         also(normalize(alias), zone)
 
     country_names: dict[str, set[str]] = {}
@@ -324,7 +331,7 @@ def _index() -> _Index:
             if len(code) == 2 and code.isalpha():
                 for variant in (name, re.sub(r"\s*\(.*?\)", "", name), name.replace("&", "and")):
                     country_names.setdefault(normalize(variant), set()).add(code)
-    for alias, code in _COUNTRY_ALIASES.items():
+    for alias, code in _data().country_aliases.items():
         country_names[normalize(alias)] = {code}
     for key, codes in country_names.items():
         if key in keys:
@@ -419,10 +426,10 @@ def _abbreviations() -> dict[str, Abbreviation]:
                 if short and short != _UNSET:
                     meanings.setdefault(str(short).upper(), set()).add(metazone)
                     kinds.setdefault((str(short).upper(), metazone), set()).add(str(kind))
-    for name, extra in EXTRA_ABBREVIATIONS.items():
+    for name, extra in _data().abbreviations.items():
         meanings.setdefault(name, set()).update(extra)
         for metazone in extra:
-            kinds.setdefault((name, metazone), set()).add("daylight" if name in _EXTRA_DAYLIGHT else "standard")
+            kinds.setdefault((name, metazone), set()).add("daylight" if name in _data().daylight else "standard")
     year = dt.datetime.now(dt.UTC).year
     table: dict[str, Abbreviation] = {}
     for name, metazones in meanings.items():
@@ -494,7 +501,7 @@ def _refuse_legacy(name: str) -> UserError:
         minutes = -_offset_minutes(match[1], match[2], None)  # POSIX style: the sign is reversed
         if minutes == 0:
             return _refuse_abbreviation("GMT")
-        examples = _BY_OFFSET.get(minutes, ("Asia/Seoul", "America/New_York"))
+        examples = _data().offset_examples.get(minutes, ("Asia/Seoul", "America/New_York"))
         return UserError(
             '"{name}" is a legacy zone that means {offset} (its sign is reversed) and never follows daylight '
             "saving. Use a zone name like {zones}.",
@@ -504,7 +511,7 @@ def _refuse_legacy(name: str) -> UserError:
         )
     if name.lower() in {"gmt0", "gmt+0", "gmt-0", "greenwich", "etc/greenwich", "etc/gmt0"}:
         return _refuse_abbreviation("GMT")
-    target = _index().links.get(name) or _POSIX_NAMES.get(name)
+    target = _index().links.get(name) or _data().posix_names.get(name)
     if target and not _is_legacy(target):
         return UserError('"{name}" is an old-style zone name. Use {zone} instead.', name=name, zone=target)
     return UserError('"{name}" is an old-style zone name. {example}', name=name, example=_EXAMPLE)
@@ -542,7 +549,7 @@ def resolve_zone(text: str) -> ZoneInfo:
         raise _refuse_abbreviation(found.name)
 
     lowered = raw.lower()
-    if lowered in _UTC_NAMES:
+    if lowered in _data().utc_names:
         return ZoneInfo("UTC")
     available = _available()
     name = available.get(lowered) or available.get(re.sub(r"\s*/\s*", "/", lowered).replace(" ", "_"))
@@ -560,7 +567,7 @@ def resolve_zone(text: str) -> ZoneInfo:
 
     if match := _OFFSET.match(raw):
         minutes = _offset_minutes(match[1], match[2], match[3])
-        examples = _BY_OFFSET.get(minutes, ("Asia/Seoul", "America/New_York"))
+        examples = _data().offset_examples.get(minutes, ("Asia/Seoul", "America/New_York"))
         raise UserError(
             '"{text}" is a fixed offset, not a time zone (it never follows daylight saving). '
             "Use a zone name like {zones}.",
@@ -609,7 +616,7 @@ _FUZZY_BELOW = 3  # close spellings are only offered when plain matching finds f
 def _search(query: str, limit: int) -> tuple[str, ...]:
     index = _index()
     if not query:
-        return tuple(zone for zone in POPULAR_ZONES if zone in index.primary_set)[:limit]
+        return tuple(zone for zone in _data().popular if zone in index.primary_set)[:limit]
     scored: list[tuple[int, int, int, str]] = []
     spaced = " " + query
     framed = "\n" + query
