@@ -13,8 +13,8 @@ zones to use instead.
 City and country names (English and Korean) and abbreviations come from CLDR, which Babel ships; the zone list
 from ``zoneinfo.available_timezones()`` plus the ``zone.tab``/``zone1970.tab`` and ``tzdata.zi`` tables the
 ``tzdata`` package ships (which zones are current, the country of each zone, where legacy names point). Only
-what CLDR lacks is kept here by hand: cities that are not zones, popular zones for ranking, a few
-abbreviations. Everything is cached at first use.
+what CLDR lacks is kept by hand, as data in ``zones.toml`` (read once, checked, frozen): cities that
+are not zones, popular zones for ranking, a few abbreviations. Everything is read and cached at first use.
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import tomllib
 import unicodedata
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -37,268 +40,140 @@ from rapidfuzz import fuzz, process
 from bot.errors import UserError
 from bot.locale import Msg, OneOf, Texts, languages, msg, texts
 
-# Zones fans of the show most often live in, best first: the empty autocomplete and tie-breaks use it.
-POPULAR_ZONES: tuple[str, ...] = (
-    "Asia/Seoul",
-    "America/New_York",
-    "America/Los_Angeles",
-    "Europe/London",
-    "Europe/Paris",
-    "Asia/Manila",
-    "Asia/Jakarta",
-    "Asia/Tokyo",
-    "Asia/Kolkata",
-    "Australia/Sydney",
-    "America/Chicago",
-    "Europe/Berlin",
-    "Asia/Singapore",
-    "Asia/Bangkok",
-    "Asia/Ho_Chi_Minh",
-    "Asia/Kuala_Lumpur",
-    "Asia/Shanghai",
-    "Asia/Taipei",
-    "Asia/Hong_Kong",
-    "America/Toronto",
-    "America/Sao_Paulo",
-    "America/Mexico_City",
-    "Europe/Madrid",
-    "Europe/Istanbul",
-    "UTC",
-)
+DATA_FILE = "zones.toml"
 
-# Further zones that rank ahead of the rest of their country when several match.
-_WELL_KNOWN: tuple[str, ...] = (
-    "America/Denver",
-    "America/Phoenix",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Vancouver",
-    "America/Edmonton",
-    "America/Winnipeg",
-    "America/Halifax",
-    "Australia/Melbourne",
-    "Australia/Brisbane",
-    "Australia/Perth",
-    "Australia/Adelaide",
-    "Pacific/Auckland",
-    "Asia/Makassar",
-    "Asia/Jayapura",
-    "Europe/Moscow",
-    "America/Argentina/Buenos_Aires",
-    "America/Manaus",
-    "America/Tijuana",
-    "America/Cancun",
-    "Europe/Rome",
-    "Europe/Amsterdam",
-    "Europe/Lisbon",
-    "Asia/Dubai",
-    "Africa/Cairo",
-    "Africa/Lagos",
-    "Africa/Johannesburg",
-)
 
-# Abbreviations come from CLDR (the short metazone names of every English locale Babel ships: EST, CET, AEST,
-# IST in India and Ireland...). CLDR does not list these, so they are added here, each with the metazones it
-# is used for: so that "KST" can be read, and "CST" or "IST" are known to mean more than one thing.
-_EXTRA_DAYLIGHT = frozenset({"PHST", "CLST"})  # of EXTRA_ABBREVIATIONS, those that name summer time
-EXTRA_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "KST": ("Korea",),
-    "JST": ("Japan",),
-    "PHT": ("Philippines",),
-    "PHST": ("Philippines",),
-    "PST": ("Philippines",),  # Philippine Standard Time, besides US Pacific
-    "WIB": ("Indonesia_Western",),
-    "WITA": ("Indonesia_Central",),
-    "WIT": ("Indonesia_Eastern",),
-    "ICT": ("Indochina",),
-    "PKT": ("Pakistan",),
-    "MSK": ("Moscow",),
-    "TRT": ("Turkey",),
-    "BRT": ("Brasilia",),
-    "ART": ("Argentina",),
-    "CLT": ("Chile",),
-    "CLST": ("Chile",),
-    "CST": ("China",),  # China Standard Time, besides US Central
-    "IST": ("Israel",),  # Israel, besides India and Ireland
-    "AST": ("Arabian",),  # Arabia, besides Atlantic
-    "BST": ("Bangladesh",),  # Bangladesh, besides British Summer Time
-}
+class ZoneDataError(ValueError):
+    """``zones.toml`` is missing, not TOML, or has an entry the code cannot use."""
 
-# Example zones for a fixed UTC offset in minutes (standard time), to suggest instead of "UTC+9" or Etc/GMT-9.
-_BY_OFFSET: dict[int, tuple[str, ...]] = {
-    -600: ("Pacific/Honolulu",),
-    -540: ("America/Anchorage",),
-    -480: ("America/Los_Angeles", "America/Vancouver"),
-    -420: ("America/Denver", "America/Phoenix"),
-    -360: ("America/Chicago", "America/Mexico_City"),
-    -300: ("America/New_York", "America/Toronto"),
-    -240: ("America/Halifax", "America/New_York"),
-    -180: ("America/Sao_Paulo", "America/Argentina/Buenos_Aires"),
-    0: ("Europe/London", "UTC"),
-    60: ("Europe/Paris", "Europe/Berlin"),
-    120: ("Europe/Athens", "Africa/Cairo"),
-    180: ("Europe/Moscow", "Europe/Istanbul"),
-    240: ("Asia/Dubai",),
-    300: ("Asia/Karachi",),
-    330: ("Asia/Kolkata",),
-    420: ("Asia/Jakarta", "Asia/Bangkok"),
-    480: ("Asia/Manila", "Asia/Singapore"),
-    540: ("Asia/Seoul", "Asia/Tokyo"),
-    600: ("Australia/Sydney", "Australia/Brisbane"),
-    720: ("Pacific/Auckland",),
-}
 
-# Legacy POSIX-style names that are zones, not links, in recent tzdata.
-_POSIX_NAMES: dict[str, str] = {
-    "EST5EDT": "America/New_York",
-    "CST6CDT": "America/Chicago",
-    "MST7MDT": "America/Denver",
-    "PST8PDT": "America/Los_Angeles",
-}
+@dataclass(frozen=True, slots=True)
+class _ZoneData:
+    """What CLDR and tzdata lack, kept by hand in ``zones.toml``: read once, checked, frozen."""
 
-# Cities members name that are not zones themselves (CLDR names only the zones' own cities, in every language).
-CITY_ALIASES: dict[str, str] = {
-    "nyc": "America/New_York",
-    "washington": "America/New_York",
-    "washington dc": "America/New_York",
-    "boston": "America/New_York",
-    "philadelphia": "America/New_York",
-    "atlanta": "America/New_York",
-    "miami": "America/New_York",
-    "orlando": "America/New_York",
-    "montreal": "America/Toronto",
-    "ottawa": "America/Toronto",
-    "houston": "America/Chicago",
-    "dallas": "America/Chicago",
-    "austin": "America/Chicago",
-    "san antonio": "America/Chicago",
-    "minneapolis": "America/Chicago",
-    "la": "America/Los_Angeles",
-    "san francisco": "America/Los_Angeles",
-    "san diego": "America/Los_Angeles",
-    "san jose": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "portland": "America/Los_Angeles",
-    "las vegas": "America/Los_Angeles",
-    "salt lake city": "America/Denver",
-    "calgary": "America/Edmonton",
-    "rio": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo",
-    "busan": "Asia/Seoul",
-    "incheon": "Asia/Seoul",
-    "daegu": "Asia/Seoul",
-    "osaka": "Asia/Tokyo",
-    "kyoto": "Asia/Tokyo",
-    "beijing": "Asia/Shanghai",
-    "shenzhen": "Asia/Shanghai",
-    "guangzhou": "Asia/Shanghai",
-    "mumbai": "Asia/Kolkata",
-    "bombay": "Asia/Kolkata",
-    "delhi": "Asia/Kolkata",
-    "new delhi": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "bengaluru": "Asia/Kolkata",
-    "chennai": "Asia/Kolkata",
-    "hyderabad": "Asia/Kolkata",
-    "hanoi": "Asia/Ho_Chi_Minh",
-    "quezon city": "Asia/Manila",
-    "cebu": "Asia/Manila",
-    "davao": "Asia/Manila",
-    "surabaya": "Asia/Jakarta",
-    "bandung": "Asia/Jakarta",
-    "bali": "Asia/Makassar",
-    "denpasar": "Asia/Makassar",
-    "penang": "Asia/Kuala_Lumpur",
-    "abu dhabi": "Asia/Dubai",
-    "barcelona": "Europe/Madrid",
-    "munich": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "milan": "Europe/Rome",
-    "manchester": "Europe/London",
-    "edinburgh": "Europe/London",
-    "glasgow": "Europe/London",
-    "birmingham": "Europe/London",
-    "canberra": "Australia/Sydney",
-    "gold coast": "Australia/Brisbane",
-    "wellington": "Pacific/Auckland",
-    # the same in Korean
-    "부산": "Asia/Seoul",
-    "인천": "Asia/Seoul",
-    "대구": "Asia/Seoul",
-    "대전": "Asia/Seoul",
-    "광주": "Asia/Seoul",
-    "울산": "Asia/Seoul",
-    "제주": "Asia/Seoul",
-    "오사카": "Asia/Tokyo",
-    "교토": "Asia/Tokyo",
-    "베이징": "Asia/Shanghai",
-    "북경": "Asia/Shanghai",
-    "선전": "Asia/Shanghai",
-    "광저우": "Asia/Shanghai",
-    "뭄바이": "Asia/Kolkata",
-    "델리": "Asia/Kolkata",
-    "뉴델리": "Asia/Kolkata",
-    "하노이": "Asia/Ho_Chi_Minh",
-    "호치민": "Asia/Ho_Chi_Minh",  # CLDR's Korean name is 사이공
-    "세부": "Asia/Manila",
-    "발리": "Asia/Makassar",
-    "워싱턴": "America/New_York",
-    "보스턴": "America/New_York",
-    "마이애미": "America/New_York",
-    "애틀랜타": "America/New_York",
-    "몬트리올": "America/Toronto",
-    "휴스턴": "America/Chicago",
-    "댈러스": "America/Chicago",
-    "샌프란시스코": "America/Los_Angeles",
-    "시애틀": "America/Los_Angeles",
-    "라스베이거스": "America/Los_Angeles",
-    "엘에이": "America/Los_Angeles",
-    "바르셀로나": "Europe/Madrid",
-    "뮌헨": "Europe/Berlin",
-    "프랑크푸르트": "Europe/Berlin",
-    "밀라노": "Europe/Rome",
-    "맨체스터": "Europe/London",
-    "캔버라": "Australia/Sydney",
-}
+    popular: tuple[str, ...]  # best first
+    well_known: tuple[str, ...]
+    regions: frozenset[str]
+    utc_names: frozenset[str]
+    abbreviations: Mapping[str, tuple[str, ...]]  # abbreviation -> the metazones it is used for
+    daylight: frozenset[str]  # of the abbreviations, those that name summer time
+    offset_examples: Mapping[int, tuple[str, ...]]  # UTC offset in minutes -> zones to suggest
+    posix_names: Mapping[str, str]
+    city_aliases: Mapping[str, str]
+    country_aliases: Mapping[str, str]  # name -> ISO country code
 
-# Country names members use besides CLDR's (English and Korean), as ISO codes.
-_COUNTRY_ALIASES: dict[str, str] = {
-    "한국": "KR",
-    "남한": "KR",
-    "북한": "KP",
-    "영국": "GB",
-    "korea": "KR",
-    "south korea": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "usa": "US",
-    "us": "US",
-    "america": "US",
-    "united states of america": "US",
-    "uk": "GB",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "uae": "AE",
-    "emirates": "AE",
-    "czechia": "CZ",
-    "turkiye": "TR",
-    "burma": "MM",
-    "holland": "NL",
-    "viet nam": "VN",
-    "hongkong": "HK",
-    "macao": "MO",
-    "ivory coast": "CI",
-    "timor leste": "TL",
-}
 
-_REGIONS = frozenset(
-    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
-)
-_UTC_NAMES = frozenset({"utc", "etc/utc", "etc/uct", "uct", "etc/universal", "universal", "etc/zulu", "zulu"})
+_ZONE_NAME = re.compile(r"^(?:UTC|[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_+-]+){1,2})$")
+_ABBREVIATION = re.compile(r"^[A-Z]{2,5}$")
+_METAZONE = re.compile(r"^[A-Z][A-Za-z_]+$")
+_OFFSET_KEY = re.compile(r"^([+-])(\d{2}):([0-5]\d)$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _zone_data(file: str, text: str) -> _ZoneData:
+    """The zone data from ``text`` (the contents of ``file``); :class:`ZoneDataError` names the file and key."""
+
+    def fail(key: str, problem: str) -> NoReturn:
+        raise ZoneDataError(f"{file}: {key}: {problem}")
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ZoneDataError(f"{file}: not valid TOML: {error}") from None
+
+    def get(key: str, kind: type) -> Any:
+        if key not in data:
+            fail(key, "is missing")
+        if not isinstance(data[key], kind) or not data[key]:
+            fail(key, f"must be a non-empty {'list' if kind is list else 'table'}")
+        return data[key]
+
+    def names(key: str, value: object, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            fail(key, f"must be a non-empty list of {what}")
+        for item in value:
+            if not isinstance(item, str) or not pattern.match(item):
+                fail(key, f"{item!r} is not {what}")
+        return tuple(value)
+
+    def text_key(key: str, name: str) -> str:
+        if not name or name != name.strip() or name.lower() != name:
+            fail(key, f"{name!r} must be in lower case, without spaces around it")
+        return name
+
+    known = {"popular", "well_known", "regions", "utc_names", "abbreviations", "offset_examples", "posix_names",
+             "city_aliases", "country_aliases"}  # fmt: skip
+    for key in data:
+        if key not in known:
+            fail(key, "is not a known key")
+    abbreviations: dict[str, tuple[str, ...]] = {}
+    daylight = set()
+    for name, entry in get("abbreviations", dict).items():
+        where = f"abbreviations.{name}"
+        if not _ABBREVIATION.match(name):
+            fail(where, "must be 2 to 5 capital letters")
+        if not isinstance(entry, dict) or set(entry) - {"metazones", "daylight"}:
+            fail(where, "must be { metazones = [...] } with an optional daylight = true")
+        abbreviations[name] = names(f"{where}.metazones", entry.get("metazones"), _METAZONE, "a CLDR metazone name")
+        if entry.get("daylight", False) is True:
+            daylight.add(name)
+        elif entry.get("daylight", False) is not False:
+            fail(f"{where}.daylight", "must be true or false")
+    offsets: dict[int, tuple[str, ...]] = {}
+    for key, zones in get("offset_examples", dict).items():
+        found = _OFFSET_KEY.match(key)
+        if found is None:
+            fail(f"offset_examples.{key}", 'must be an offset like "+09:00" or "-05:00"')
+        minutes = int(found[2]) * 60 + int(found[3])
+        offsets[-minutes if found[1] == "-" else minutes] = names(
+            f"offset_examples.{key}", zones, _ZONE_NAME, "an IANA zone name"
+        )
+
+    def zone_table(key: str, keys: Callable[[str, str], str]) -> Mapping[str, str]:
+        table = {}
+        for name, zone in get(key, dict).items():
+            (table[keys(f"{key}.{name}", name)],) = names(f"{key}.{name}", [zone], _ZONE_NAME, "an IANA zone name")
+        return MappingProxyType(table)
+
+    countries = {}
+    for name, code in get("country_aliases", dict).items():
+        if not isinstance(code, str) or not _COUNTRY.match(code):
+            fail(f"country_aliases.{name}", f"{code!r} is not a two-letter ISO country code")
+        countries[text_key(f"country_aliases.{name}", name)] = code
+    return _ZoneData(
+        popular=names("popular", get("popular", list), _ZONE_NAME, "an IANA zone name"),
+        well_known=names("well_known", get("well_known", list), _ZONE_NAME, "an IANA zone name"),
+        regions=frozenset(names("regions", get("regions", list), _METAZONE, "a region (Asia)")),
+        utc_names=frozenset(text_key("utc_names", name) for name in names(
+            "utc_names", get("utc_names", list), re.compile(r"^[a-z/]+$"), "a lower-case name")),
+        abbreviations=MappingProxyType(abbreviations),
+        daylight=frozenset(daylight),
+        offset_examples=MappingProxyType(offsets),
+        posix_names=zone_table("posix_names", lambda key, name: name),
+        city_aliases=zone_table("city_aliases", text_key),
+        country_aliases=MappingProxyType(countries),
+    )  # fmt: skip
+
+
+@functools.cache
+def _data() -> _ZoneData:
+    """``zones.toml``, read and checked on first use (not at import)."""
+    return _zone_data(DATA_FILE, resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8"))
+
+
+# The data other modules and tests read by name, from zones.toml on first use (see __getattr__).
+POPULAR_ZONES: tuple[str, ...]  # best first
+CITY_ALIASES: Mapping[str, str]
+EXTRA_ABBREVIATIONS: Mapping[str, tuple[str, ...]]
+_LAZY = {"POPULAR_ZONES": "popular", "CITY_ALIASES": "city_aliases", "EXTRA_ABBREVIATIONS": "abbreviations"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(_data(), _LAZY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _ETC_GMT = re.compile(r"^etc/gmt([+-])(\d{1,2})$", re.IGNORECASE)
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?([0-5]\d))?$", re.IGNORECASE)
 _ABBREVIATION_LIKE = re.compile(r"^[A-Z]{2,4}T$")
@@ -325,7 +200,7 @@ def _rank(zone: str) -> int:
 
 @functools.lru_cache(maxsize=1)
 def _known_order() -> dict[str, int]:
-    return {zone: i for i, zone in enumerate((*POPULAR_ZONES, *_WELL_KNOWN))}
+    return {zone: i for i, zone in enumerate((*_data().popular, *_data().well_known))}
 
 
 def _tzdata_text(name: str) -> str:
@@ -381,7 +256,7 @@ class _Index:
 
 def _is_legacy(name: str) -> bool:
     parts = name.split("/")
-    if len(parts) < 2 or parts[0] not in _REGIONS:
+    if len(parts) < 2 or parts[0] not in _data().regions:
         return True
     last = parts[-1]
     return last.isupper()  # Australia/ACT, Australia/NSW...
@@ -447,7 +322,7 @@ def _index() -> _Index:
         target = links.get(name)
         if target and not _is_legacy(name) and _city(name) not in keys:
             also(_city(name), target)
-    for alias, zone in CITY_ALIASES.items():
+    for alias, zone in _data().city_aliases.items():
         also(normalize(alias), zone)
 
     country_names: dict[str, set[str]] = {}
@@ -456,7 +331,7 @@ def _index() -> _Index:
             if len(code) == 2 and code.isalpha():
                 for variant in (name, re.sub(r"\s*\(.*?\)", "", name), name.replace("&", "and")):
                     country_names.setdefault(normalize(variant), set()).add(code)
-    for alias, code in _COUNTRY_ALIASES.items():
+    for alias, code in _data().country_aliases.items():
         country_names[normalize(alias)] = {code}
     for key, codes in country_names.items():
         if key in keys:
@@ -551,10 +426,10 @@ def _abbreviations() -> dict[str, Abbreviation]:
                 if short and short != _UNSET:
                     meanings.setdefault(str(short).upper(), set()).add(metazone)
                     kinds.setdefault((str(short).upper(), metazone), set()).add(str(kind))
-    for name, extra in EXTRA_ABBREVIATIONS.items():
+    for name, extra in _data().abbreviations.items():
         meanings.setdefault(name, set()).update(extra)
         for metazone in extra:
-            kinds.setdefault((name, metazone), set()).add("daylight" if name in _EXTRA_DAYLIGHT else "standard")
+            kinds.setdefault((name, metazone), set()).add("daylight" if name in _data().daylight else "standard")
     year = dt.datetime.now(dt.UTC).year
     table: dict[str, Abbreviation] = {}
     for name, metazones in meanings.items():
@@ -626,7 +501,7 @@ def _refuse_legacy(name: str) -> UserError:
         minutes = -_offset_minutes(match[1], match[2], None)  # POSIX style: the sign is reversed
         if minutes == 0:
             return _refuse_abbreviation("GMT")
-        examples = _BY_OFFSET.get(minutes, ("Asia/Seoul", "America/New_York"))
+        examples = _data().offset_examples.get(minutes, ("Asia/Seoul", "America/New_York"))
         return UserError(
             '"{name}" is a legacy zone that means {offset} (its sign is reversed) and never follows daylight '
             "saving. Use a zone name like {zones}.",
@@ -636,7 +511,7 @@ def _refuse_legacy(name: str) -> UserError:
         )
     if name.lower() in {"gmt0", "gmt+0", "gmt-0", "greenwich", "etc/greenwich", "etc/gmt0"}:
         return _refuse_abbreviation("GMT")
-    target = _index().links.get(name) or _POSIX_NAMES.get(name)
+    target = _index().links.get(name) or _data().posix_names.get(name)
     if target and not _is_legacy(target):
         return UserError('"{name}" is an old-style zone name. Use {zone} instead.', name=name, zone=target)
     return UserError('"{name}" is an old-style zone name. {example}', name=name, example=_EXAMPLE)
@@ -674,7 +549,7 @@ def resolve_zone(text: str) -> ZoneInfo:
         raise _refuse_abbreviation(found.name)
 
     lowered = raw.lower()
-    if lowered in _UTC_NAMES:
+    if lowered in _data().utc_names:
         return ZoneInfo("UTC")
     available = _available()
     name = available.get(lowered) or available.get(re.sub(r"\s*/\s*", "/", lowered).replace(" ", "_"))
@@ -692,7 +567,7 @@ def resolve_zone(text: str) -> ZoneInfo:
 
     if match := _OFFSET.match(raw):
         minutes = _offset_minutes(match[1], match[2], match[3])
-        examples = _BY_OFFSET.get(minutes, ("Asia/Seoul", "America/New_York"))
+        examples = _data().offset_examples.get(minutes, ("Asia/Seoul", "America/New_York"))
         raise UserError(
             '"{text}" is a fixed offset, not a time zone (it never follows daylight saving). '
             "Use a zone name like {zones}.",
@@ -741,7 +616,7 @@ _FUZZY_BELOW = 3  # close spellings are only offered when plain matching finds f
 def _search(query: str, limit: int) -> tuple[str, ...]:
     index = _index()
     if not query:
-        return tuple(zone for zone in POPULAR_ZONES if zone in index.primary_set)[:limit]
+        return tuple(zone for zone in _data().popular if zone in index.primary_set)[:limit]
     scored: list[tuple[int, int, int, str]] = []
     spaced = " " + query
     framed = "\n" + query

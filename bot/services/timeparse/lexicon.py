@@ -1,0 +1,306 @@
+"""The grammar's word tables, read from ``lexicon_en.toml`` and ``lexicon_ko.toml`` (shipped in this package).
+
+Each file is read once, on the first reading of a time (not at import), checked, and frozen: a wrong entry
+raises :class:`LexiconError` naming the file and the key (``lexicon_en.toml: [units] hours: ...``), the way the
+show pack names its file and key. The patterns that read a phrase are built from these words
+(:mod:`.tokens`), so a new spelling is a line of data.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Final
+
+ENGLISH_FILE: Final = "lexicon_en.toml"
+KOREAN_FILE: Final = "lexicon_ko.toml"
+
+UNITS: Final = ("minutes", "hours", "days", "weeks")
+_ENGLISH_WORD = re.compile(r"^[a-z]+$")
+_KOREAN_WORD = re.compile(r"^[\uac00-\ud7a3]+(?: [\uac00-\ud7a3]+)*$")
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing, not TOML, or has an entry the grammar cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishLexicon:
+    months: tuple[tuple[str, ...], ...]  # January first; each month's spellings, the short one first
+    weekdays: tuple[tuple[str, ...], ...]  # Monday first
+    hours: Mapping[str, int]  # spelled hours, one to twelve
+    articles: Mapping[str, int]  # "a", "an": one, not an hour
+    minute_oh: str  # "oh" in "nine oh five"
+    minutes_after_oh: Mapping[str, int]
+    minute_tens: Mapping[str, int]
+    minute_ones: Mapping[str, int]
+    units: Mapping[str, str]  # spelling -> minutes / hours / days / weeks
+    relative_days: Mapping[str, int]
+    evening_days: frozenset[str]
+    parts: tuple[str, ...]
+    modifiers: Mapping[str, str]  # next / this / last
+    clock_words: Mapping[str, str]  # noon / midnight
+
+    # derived, for lookups
+    month_numbers: Mapping[str, int]  # every spelling -> 1 to 12
+    weekday_numbers: Mapping[str, int]  # every spelling -> 0 (Monday) to 6
+    counts: Mapping[str, int]  # every spelled number that counts units: "an hour", "two days"
+    minute_values: Mapping[str, int]  # each word of a spelled minute ("oh", "fifteen", "twenty", "five")
+
+
+@dataclass(frozen=True, slots=True)
+class DayWord:
+    amount: int
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class KoreanLexicon:
+    numbers: Mapping[str, int]  # native numbers, 한 to 열두
+    weekdays: Mapping[str, int]  # first syllable -> 0 (Monday) to 6
+    relative_days: Mapping[str, int]  # written without spaces
+    relative_words: tuple[str, ...]  # as in the file ("내일 모레": the space may be left out)
+    weeks: Mapping[str, int]
+    weekday_modifiers: Mapping[str, str]  # ask / this_week / next / last
+    parts: Mapping[str, str]
+    halves: Mapping[str, str]  # 오전 -> am, 오후 -> pm
+    clock_words: Mapping[str, str]
+    units: Mapping[str, str]
+    day_words: Mapping[str, DayWord]
+    signs: Mapping[str, int]
+
+
+class _Table:
+    """One table of a lexicon file, read with checks that name the file and the key."""
+
+    def __init__(self, file: str, name: str, data: Any) -> None:
+        self.file, self.name = file, name
+        if not isinstance(data, dict):
+            self.fail(None, "must be a table")
+        self.data: dict[str, Any] = data
+        self.seen: set[str] = set()
+
+    def fail(self, key: str | None, problem: str) -> None:
+        where = f"[{self.name}]" if key is None else f"[{self.name}] {key}" if self.name else key
+        raise LexiconError(f"{self.file}: {where}: {problem}")
+
+    def table(self, key: str) -> _Table:
+        self.seen.add(key)
+        if key not in self.data:
+            self.fail(key, "is missing")
+        return _Table(self.file, f"{self.name}.{key}" if self.name else key, self.data[key])
+
+    def get(self, key: str) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            self.fail(key, "is missing")
+        return self.data[key]
+
+    def finish(self) -> None:
+        for key in sorted(set(self.data) - self.seen):
+            self.fail(key, "is not a known key")
+
+    def word(self, word: object, where: str, pattern: re.Pattern[str]) -> str:
+        if not isinstance(word, str) or not pattern.match(word):
+            kind = "lower-case letters a-z" if pattern is _ENGLISH_WORD else "Hangul words"
+            self.fail(where, f"{word!r} is not a word of {kind}")
+        return str(word)
+
+    def mapping(self, pattern: re.Pattern[str], value: Callable[[str, Any], Any]) -> Mapping[str, Any]:
+        """Every key of this table a word, each value checked by ``value(key, raw)``."""
+        found = {}
+        for key, raw in self.data.items():
+            self.seen.add(key)
+            found[self.word(key, key, pattern)] = value(key, raw)
+        if not found:
+            self.fail(None, "must list at least one word")
+        return MappingProxyType(found)
+
+    def number(self, low: int, high: int) -> Callable[[str, Any], int]:
+        def check(key: str, raw: Any) -> int:
+            if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+                self.fail(key, f"must be a whole number from {low} to {high}, got {raw!r}")
+            return int(raw)
+
+        return check
+
+    def one_of(self, *choices: str) -> Callable[[str, Any], str]:
+        def check(key: str, raw: Any) -> str:
+            if raw not in choices:
+                self.fail(key, f"must be one of {', '.join(choices)}, got {raw!r}")
+            return str(raw)
+
+        return check
+
+    def spellings(self, key: str, raw: Any, pattern: re.Pattern[str]) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.fail(key, "must be a list of spellings")
+        return tuple(self.word(word, key, pattern) for word in raw)
+
+    def word_list(self, key: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+        return self.spellings(key, self.get(key), pattern)
+
+    def rows(self, key: str, count: int, pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+        raw = self.get(key)
+        if not isinstance(raw, list) or len(raw) != count:
+            self.fail(key, f"must list {count} rows of spellings")
+        return tuple(self.spellings(f"{key}[{i + 1}]", row, pattern) for i, row in enumerate(raw))
+
+
+def _read(file: str) -> _Table:
+    try:
+        text = resources.files(__package__).joinpath(file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(f"{file}: file is missing") from None
+    return parse_file(file, text)
+
+
+def parse_file(file: str, text: str) -> _Table:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LexiconError(f"{file}: not valid TOML: {error}") from None
+    return _Table(file, "", data)
+
+
+def _unique(file: str, groups: Mapping[str, tuple[str, ...]]) -> None:
+    """No spelling in two places of one group ("may" as a month twice, "sat" for two days)."""
+    for name, words in groups.items():
+        seen: set[str] = set()
+        for word in words:
+            if word in seen:
+                raise LexiconError(f"{file}: {name}: {word!r} is listed twice")
+            seen.add(word)
+
+
+def english_from(root: _Table) -> EnglishLexicon:
+    """The English lexicon from a parsed file (checked; :class:`LexiconError` names the file and key)."""
+    w = _ENGLISH_WORD
+    months = root.rows("months", 12, w)
+    weekdays = root.rows("weekdays", 7, w)
+    hours_table = root.table("hours")
+    hours = hours_table.mapping(w, hours_table.number(1, 12))
+    articles_table = root.table("articles")
+    articles = articles_table.mapping(w, articles_table.number(1, 1))
+    minutes = root.table("minutes")
+    oh = minutes.word(minutes.get("zero"), "zero", w)
+    after_oh_table, tens_table, ones_table = minutes.table("after_oh"), minutes.table("tens"), minutes.table("ones")
+    after_oh = after_oh_table.mapping(w, after_oh_table.number(1, 59))
+    tens = tens_table.mapping(w, tens_table.number(20, 50))
+    ones = ones_table.mapping(w, ones_table.number(1, 9))
+    minutes.finish()
+    units_table = root.table("units")
+    units: dict[str, str] = {}
+    for unit, raw in units_table.data.items():
+        units_table.seen.add(unit)
+        if unit not in UNITS:
+            units_table.fail(unit, f"is not a unit: use {', '.join(UNITS)}")
+        for spelling in units_table.spellings(unit, raw, w):
+            if spelling in units:
+                units_table.fail(unit, f"{spelling!r} is already a spelling of {units[spelling]}")
+            units[spelling] = unit
+    relative_table = root.table("relative_days")
+    relative = relative_table.mapping(w, relative_table.number(-1, 7))
+    evening = root.word_list("evening_days", w)
+    for word in evening:
+        if word not in relative:
+            root.fail("evening_days", f"{word!r} is not one of relative_days")
+    parts = root.word_list("parts", w)
+    for word in parts:
+        if word not in ("morning", "afternoon", "evening", "night"):
+            root.fail("parts", f"{word!r} must be one of morning, afternoon, evening, night")
+    modifiers_table = root.table("modifiers")
+    modifiers = modifiers_table.mapping(w, modifiers_table.one_of("next", "this", "last"))
+    clock_table = root.table("clock_words")
+    clock_words = clock_table.mapping(w, clock_table.one_of("noon", "midnight"))
+    root.finish()
+    _unique(root.file, {"months": tuple(x for row in months for x in row)})
+    _unique(root.file, {"weekdays": tuple(x for row in weekdays for x in row)})
+    return EnglishLexicon(
+        months=months,
+        weekdays=weekdays,
+        hours=hours,
+        articles=articles,
+        minute_oh=oh,
+        minutes_after_oh=after_oh,
+        minute_tens=tens,
+        minute_ones=ones,
+        units=MappingProxyType(units),
+        relative_days=relative,
+        evening_days=frozenset(evening),
+        parts=parts,
+        modifiers=modifiers,
+        clock_words=clock_words,
+        month_numbers=MappingProxyType({word: i + 1 for i, row in enumerate(months) for word in row}),
+        weekday_numbers=MappingProxyType({word: i for i, row in enumerate(weekdays) for word in row}),
+        counts=MappingProxyType({**articles, **hours}),
+        minute_values=MappingProxyType({oh: 0, **after_oh, **tens, **ones}),
+    )
+
+
+def korean_from(root: _Table) -> KoreanLexicon:
+    """The Korean lexicon from a parsed file (checked; :class:`LexiconError` names the file and key)."""
+    w = _KOREAN_WORD
+
+    def table(key: str, value: Callable[[_Table], Callable[[str, Any], Any]]) -> Mapping[str, Any]:
+        found = root.table(key)
+        return found.mapping(w, value(found))
+
+    numbers = table("numbers", lambda t: t.number(1, 12))
+    weekdays = table("weekdays", lambda t: t.number(0, 6))
+    for word in weekdays:
+        if len(word) != 1:
+            root.fail(f"weekdays {word}", "must be one syllable (월 for 월요일)")
+    relative = table("relative_days", lambda t: t.number(-7, 7))
+    weeks = table("weeks", lambda t: t.number(-1, 2))
+    modifiers = table("weekday_modifiers", lambda t: t.one_of("ask", "this_week", "next", "last"))
+    parts = table("parts", lambda t: t.one_of("dawn", "morning", "afternoon", "evening", "night"))
+    halves = table("halves", lambda t: t.one_of("am", "pm"))
+    clock_words = table("clock_words", lambda t: t.one_of("noon", "midnight"))
+    units = table("units", lambda t: t.one_of(*UNITS))
+    day_table = root.table("day_words")
+
+    def day_word(key: str, raw: Any) -> DayWord:
+        entry = _Table(root.file, f"day_words.{key}", raw)
+        amount = entry.number(1, 30)("amount", entry.get("amount"))
+        unit = entry.one_of(*UNITS)("unit", entry.get("unit"))
+        entry.finish()
+        return DayWord(amount, unit)
+
+    day_words = day_table.mapping(w, day_word)
+    signs = table("signs", lambda t: t.number(-1, 1))
+    for word, sign in signs.items():
+        if sign == 0:
+            root.fail(f"signs {word}", "must be 1 (later than now) or -1 (earlier)")
+    root.finish()
+    return KoreanLexicon(
+        numbers=numbers,
+        weekdays=weekdays,
+        relative_days=MappingProxyType({word.replace(" ", ""): days for word, days in relative.items()}),
+        relative_words=tuple(relative),
+        weeks=weeks,
+        weekday_modifiers=modifiers,
+        parts=parts,
+        halves=halves,
+        clock_words=clock_words,
+        units=units,
+        day_words=day_words,
+        signs=signs,
+    )
+
+
+@functools.cache
+def english() -> EnglishLexicon:
+    """The English lexicon, read on first use."""
+    return english_from(_read(ENGLISH_FILE))
+
+
+@functools.cache
+def korean() -> KoreanLexicon:
+    """The Korean lexicon, read on first use."""
+    return korean_from(_read(KOREAN_FILE))
