@@ -1,5 +1,5 @@
 """python -m bot [run | sync [--guild ID | --clear-guild ID] | check | invite [--client-id ID] | backup PATH | health
-| migrate-db]
+| migrate-db | play]
 
 Every failure at start-up ends with one line on stderr that starts with ``error:`` and a non-zero exit
 code (see ``EXIT_*``); never a traceback, never a hang. SIGTERM and SIGINT stop a running bot cleanly
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--clear-guild", type=int, metavar="ID", help="remove the server-only copies from this server (after testing)"
     )
+    sub.add_parser("play", help="try the bot in your terminal, without a Discord app (python -m bot play --help)")
     sub.add_parser("check", help="validate settings, the data pack and the database; no network, writes nothing")
     invite = sub.add_parser("invite", help="print the invite URL with exactly the permissions the bot needs")
     invite.add_argument(
@@ -639,7 +640,12 @@ def _one_line(message: str, code: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["play"]:  # the playground has its own options and needs no settings: bot/play
+        from .play import main as play
+
+        return play(arguments[1:])
+    args = _parser().parse_args(arguments)
     load_dotenv(Path.cwd() / ".env")  # the working directory's .env; real environment variables win
     settings: Settings | None = None
     try:
