@@ -57,10 +57,24 @@ def quote(value: str) -> str:
 
 
 def _unquote(value: str) -> str:
-    if value[:1] in "\"'":
+    if value and value[0] in "\"'":
         body = value[1:]
         return body[:-1] if body.endswith(value[0]) else body
     return value
+
+
+def _value_of(span: str) -> str:
+    match = _KEY.match(span)
+    return span[match.end() :] if match else span
+
+
+def _open_quote(value: str) -> bool:
+    """A value whose opening quote is not closed yet (the cursor is inside it)."""
+    return bool(value) and value[0] in "\"'" and (len(value) == 1 or not value.endswith(value[0]))
+
+
+def _closed_quote(value: str) -> bool:
+    return bool(value) and value[0] in "\"'" and not _open_quote(value)
 
 
 class PlayCompleter(Completer):
@@ -132,7 +146,7 @@ class PlayCompleter(Completer):
 
     async def _slash(self, text: str, offset: int) -> list[Completion]:
         spans = _spans(text[1:])
-        ended = text.endswith((" ", "/"))
+        ended = text.endswith((" ", "/")) and not (spans and _open_quote(_value_of(spans[-1].text)))
         fragment = _Span(len(text) - 1, "") if ended or not spans else spans[-1]
         done = spans if ended else spans[:-1]
         path = []
@@ -173,10 +187,12 @@ class PlayCompleter(Completer):
             for name in params:
                 if name not in given and name.startswith(fragment.text.lower()):
                     completions.append(Completion(name + ":", -len(fragment.text), display=name + ":"))
-        if current is not None and (key_match or given.get(current[0], "")[:1] not in "\"'" or fragment.text == ""):
+        in_value = current is not None and (
+            (key_match is not None and key_match.group(1).lower() in params)
+            or (fragment.text != "" and not _closed_quote(given[current[0]].strip()))
+        )
+        if current is not None and in_value:
             key, value_start = current
-            if key_match is None and fragment.text == "" and ended and not given.get(key):
-                return completions
             typed = text[1 + value_start :]
             completions += await self._values(command, params[key], typed, value_start + 1 - len(text), given)
         return completions

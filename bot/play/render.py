@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, format_timedelta
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -54,6 +55,10 @@ class Timestamps:
         self.zone, self.now, self.locale = zone, now, locale
 
     def __call__(self, seconds: int, style: str | None) -> str:
+        # CLDR puts a narrow no-break space before AM/PM; Discord's client shows a plain one.
+        return self._format(seconds, style).replace("\u202f", " ").replace("\xa0", " ")
+
+    def _format(self, seconds: int, style: str | None) -> str:
         moment = dt.datetime.fromtimestamp(seconds, dt.UTC).astimezone(self.zone)
         loc = _babel_locale(self.locale())
         style = style or "f"
@@ -95,7 +100,7 @@ def discord_text(
                 out.append_text(inner)
                 out.append("||", style="dim")
             else:
-                out.append(_mask(inner.plain), style="reverse dim")
+                out.append(_mask(inner.plain, when.locale()), style="reverse dim")
                 hid = True
             continue
         nested = {"bold": "bold", "underline": "underline", "strike": "strike", "italic": "italic", "italic2": "italic"}
@@ -124,14 +129,14 @@ def discord_text(
     return out, hid
 
 
-def _mask(text: str) -> str:
+def _mask(text: str, locale: str) -> str:
     """A blurred spoiler: as wide as the text (Discord's blur shows its length), labelled once it is wide enough."""
-    width = max(9, min(len(text), 60))
-    label = " spoiler "
-    if width < len(label) + 4:
+    width = max(9, min(cell_len(text), 60))
+    label = " 스포일러 " if locale.startswith("ko") else " spoiler "
+    if width < cell_len(label) + 4:
         return "▒" * width
-    left = (width - len(label)) // 2
-    return "▒" * left + label + "▒" * (width - len(label) - left)
+    left = (width - cell_len(label)) // 2
+    return "▒" * left + label + "▒" * (width - cell_len(label) - left)
 
 
 class Renderer:

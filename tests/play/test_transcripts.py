@@ -1,0 +1,131 @@
+"""``python -m bot play --script``: what a person sees, from a real process running the real bot.
+
+Each test reads the transcript the way a person would: the answers, the buttons and where things were posted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.catalog import load_catalog
+
+PACK = Path(__file__).resolve().parents[2] / "data" / "run_on"
+
+FIRST_SESSION = """\
+# mina has watched three episodes
+progress 3
+/recap episode:5
+click 1
+reveal
+/cast lookup name:sun kyum
+/watchparty create episodes:4 when:"in 90 minutes" channel:"Watch Party"
+as jun
+{lang}click 1
+as mina
+time +1h
+"""
+
+
+def test_a_fans_first_session(player):
+    out = player.run(FIRST_SESSION.format(lang=""))
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    # the world, with names
+    assert "mina " in out.stdout
+    assert "jun " in out.stdout
+    assert "#spoilers" in out.stdout
+    assert "Noted: you've watched up to episode 3." in out.after("progress 3")
+
+    gate = out.after("/recap episode:5")
+    assert "only mina can see this" in gate
+    assert "This is from episode 5; you've watched up to episode 3." in gate
+    assert "[1 Show episode 5 anyway]" in gate
+
+    first_point = load_catalog(PACK).episode(5).recap[0].text
+    behind_tags = out.after("click 1")
+    assert "Spoilers: episode 5" in behind_tags
+    assert "▒ spoiler ▒" in behind_tags  # blurred, as Discord blurs spoiler tags
+    assert first_point[:40] not in behind_tags
+    assert first_point[:40] in out.after("reveal")  # uncovered on request
+
+    cast = out.after("/cast lookup name:sun kyum")
+    assert "Ki Seon-gyeom (기선겸)" in cast
+    assert "Played by: Im Si-wan (임시완)" in cast
+    assert "🔒 Episode 4: a story note (hidden)" in cast  # what mina hasn't seen stays locked
+
+    created = out.after('/watchparty create episodes:4 when:"in 90 minutes" channel:"Watch Party"')
+    assert "Watch party #1 (episode 4) is on for Saturday, November 21, 2026 1:30 PM" in created
+    assert "runon-bot in #general" in created  # the card, where everyone sees it
+    assert "Going: 1" in created
+    assert "[1 Going] [2 Maybe] [3 Can't go]" in created
+    assert "📅 runon-bot added a server event" in created
+    assert "🔊 Watch Party" in created
+
+    rsvp = out.stdout.split("jun #general> click 1\n", 1)[1].split("mina #general>", 1)[0]
+    assert "runon-bot updated its message in #general" in rsvp
+    assert "Going: 2" in rsvp
+    assert "only jun can see this" in rsvp
+    assert "You're going to watch party #1" in rsvp
+
+    assert "⏰" not in out.stdout.split("> time +1h", 1)[0]  # nothing fired before the clock moved
+    reminder = out.after("time +1h")
+    assert "Sat 2026-11-21 12:00 UTC → Sat 2026-11-21 13:00 UTC" in reminder
+    assert "runon-bot in #general" in reminder
+    assert "⏰ Watch party #1 (episode 4) starts in 30 minutes" in reminder
+    assert "@mina @jun" in reminder  # exactly the members who are going are pinged
+
+
+def test_the_same_session_in_korean(player):
+    out = player.run("lang ko\n" + FIRST_SESSION.format(lang="lang ko\n"))
+    assert out.returncode == 0, out.stderr
+    assert "3화까지 보셨군요" in out.after("progress 3")
+    gate = out.after("/recap episode:5")
+    assert "5화 내용이에요. 3화까지 보신 걸로 되어 있어요." in gate
+    assert "[1 그래도 5화 보기]" in gate
+    assert "▒ 스포일러 ▒" in out.after("click 1")
+    assert "기선겸 (Ki Seon-gyeom)" in out.after("/cast lookup name:sun kyum")
+    created = out.after('/watchparty create episodes:4 when:"in 90 minutes" channel:"Watch Party"')
+    # the answer in mina's language; times as her Korean Discord shows them
+    assert "같이보기 #1 (4화)를 2026년 11월 21일 토요일 오후 1:30에 열어요" in created
+    rsvp = out.stdout.split("jun #general> click 1\n", 1)[1].split("mina #general>", 1)[0]
+    assert "only jun can see this" in rsvp
+    assert "같이보기 #1" in rsvp
+    reminder = out.after("time +1h")
+    assert "30분 후" in reminder
+    assert "@mina @jun" in reminder
+
+
+def test_a_bad_line_is_answered_and_the_script_goes_on(player):
+    out = player.run("/recap episode:five\n/recpa episode:5\nprogress 2\n")
+    assert "⚠ /recap episode: takes a number, like `episode:3`; `five` is not one" in out.after("/recap episode:five")
+    assert "⚠ there is no /recpa command; did you mean /recap?" in out.after("/recpa episode:5")
+    assert "Noted: you've watched up to episode 2." in out.after("progress 2")  # the next line still ran
+    assert out.returncode == 1
+    assert out.stderr.strip() == (
+        f"error: 2 lines of {player.folder / 'session.play'} could not be run (lines 1, 2); "
+        "each is answered in the transcript"
+    )
+
+
+def test_what_discord_would_not_send_is_explained(player):
+    out = player.run("as leo\n/setup show\n/recap episode:17\n/watchparty create\n")
+    assert "⚠ leo doesn't see /setup in Discord: it needs Manage Server; jun has it: `as jun`" in out.stdout
+    assert "⚠ /recap episode: must be from 1 to 16; Discord won't send 17" in out.stdout
+    assert "/watchparty create needs `episodes:`" in out.stdout
+    assert out.returncode == 1
+
+
+def test_the_shipped_example_reads_the_same_every_time_also_from_standard_input(player):
+    first = player.run_args("--example", "first-session")
+    assert first.returncode == 0, first.stderr
+    assert "⏰ Watch party #1" in first.stdout
+    example = (Path(__file__).resolve().parents[2] / "bot" / "play" / "examples" / "first-session.play").read_text()
+    again = player.run_args("--script", "-", stdin=example)
+    assert again.stdout == first.stdout  # fixed start time, fixed ids: the same transcript
+
+
+def test_usage_problems_exit_2_with_one_line(player):
+    missing = player.run_args("--script", "nowhere.play")
+    assert (missing.returncode, missing.stderr) == (2, "error: --script nowhere.play: no such file\n")
+    zone = player.run_args("--example", "first-session", "--zone", "Mars/Olympus")
+    assert zone.returncode == 2
+    assert "not an IANA zone name" in zone.stderr
