@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.catalog import load_catalog
 
-PACK = Path(__file__).resolve().parents[2] / "data" / "run_on"
+ROOT = Path(__file__).resolve().parents[2]
+PACK = ROOT / "data" / "run_on"
 
 FIRST_SESSION = """\
 # mina has watched three episodes
@@ -95,32 +96,36 @@ def test_the_same_session_in_korean(player):
 
 
 def test_a_bad_line_is_answered_and_the_script_goes_on(player):
-    out = player.run("/recap episode:five\n/recpa episode:5\nprogress 2\n")
+    out = player.run("/recap episode:five\n/recpa episode:5\nprogress 2\nas leo\n/setup show\n/recap episode:17\n")
     assert "⚠ /recap episode: takes a number, like `episode:3`; `five` is not one" in out.after("/recap episode:five")
     assert "⚠ there is no /recpa command; did you mean /recap?" in out.after("/recpa episode:5")
     assert "Noted: you've watched up to episode 2." in out.after("progress 2")  # the next line still ran
-    assert out.returncode == 1
-    assert out.stderr.strip() == (
-        f"error: 2 lines of {player.folder / 'session.play'} could not be run (lines 1, 2); "
-        "each is answered in the transcript"
-    )
-
-
-def test_what_discord_would_not_send_is_explained(player):
-    out = player.run("as leo\n/setup show\n/recap episode:17\n/watchparty create\n")
+    # what Discord's client would not even send is explained, not sent
     assert "⚠ leo doesn't see /setup in Discord: it needs Manage Server; jun has it: `as jun`" in out.stdout
     assert "⚠ /recap episode: must be from 1 to 16; Discord won't send 17" in out.stdout
-    assert "/watchparty create needs `episodes:`" in out.stdout
     assert out.returncode == 1
+    assert out.stderr.strip() == (
+        f"error: 4 lines of {player.folder / 'session.play'} could not be run (lines 1, 2, 5, 6); "
+        "each is answered in the transcript"
+    )
 
 
 def test_the_shipped_example_reads_the_same_every_time_also_from_standard_input(player):
     first = player.run_args("--example", "first-session")
     assert first.returncode == 0, first.stderr
     assert "⏰ Watch party #1" in first.stdout
-    example = (Path(__file__).resolve().parents[2] / "bot" / "play" / "examples" / "first-session.play").read_text()
+    example = (ROOT / "bot" / "play" / "examples" / "first-session.play").read_text(encoding="utf-8")
     again = player.run_args("--script", "-", stdin=example)
     assert again.stdout == first.stdout  # fixed start time, fixed ids: the same transcript
+
+
+def test_the_readme_shows_what_the_tour_prints(player):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Try it without Discord", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("\n```", 1)[0]
+    tour = player.run_args("--example", "tour")
+    assert tour.returncode == 0, tour.stderr
+    assert tour.stdout.rstrip("\n").endswith(shown)
 
 
 def test_usage_problems_exit_2_with_one_line(player):
