@@ -52,7 +52,12 @@ class Timestamps:
     """``<t:N:S>`` as Discord's client draws it for a member: in their zone and language, relative to now."""
 
     def __init__(self, zone: ZoneInfo, now: Callable[[], dt.datetime], locale: Callable[[], str]) -> None:
-        self.zone, self.now, self.locale = zone, now, locale
+        self.zone, self.clock, self.locale = zone, now, locale
+        #: The moment the message being drawn was posted (relative times read from it), else the clock's.
+        self.at: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        return self.at or self.clock()
 
     def __call__(self, seconds: int, style: str | None) -> str:
         # CLDR puts a narrow no-break space before AM/PM; Discord's client shows a plain one.
@@ -198,6 +203,13 @@ class Renderer:
                 self.console.print(row, soft_wrap=True, overflow="ignore", crop=False)
 
     def message(self, shown: Shown) -> None:
+        self.when.at = shown.at
+        try:
+            self._message(shown)
+        finally:
+            self.when.at = None
+
+    def _message(self, shown: Shown) -> None:
         reveal = self.playground.reveal_spoilers or shown.reveal
         header = Text("runon-bot", style="bold")
         if shown.edited:

@@ -101,6 +101,8 @@ class Shown:
     buttons: list[dict[str, Any]] = field(default_factory=list)
     menus: list[dict[str, Any]] = field(default_factory=list)
     reveal: bool = False  # drawn with its spoilers uncovered (``reveal``)
+    #: When it was posted or changed: ``<t:…:R>`` reads relative to this, as it did for a member watching then.
+    at: dt.datetime | None = None
 
 
 @dataclass
@@ -589,10 +591,12 @@ class Playground:
             last_due = due
             self.clock.now = max(self.clock.now, dt.datetime.fromtimestamp(due, dt.UTC))
             more = await self._traffic(services.reminders.tick(), None)
-            happened.items += more.items
+            if more.items:
+                happened.items += [Note(f"· {_utc(self.clock.now)}", "time"), *more.items]
         self.clock.now = target
         more = await self._traffic(services.reminders.tick(), None)
-        happened.items += more.items
+        if more.items:
+            happened.items += [Note(f"· {_utc(self.clock.now)}", "time"), *more.items]
         if len(happened.items) == 1:
             happened.items.append(Note("Nothing was due in that time.", "time"))
         return happened
@@ -622,6 +626,7 @@ class Playground:
                 message_id = int(entry.text)
                 shown = self._shown(message_id, edited=message_id in known, answer=touched[message_id])
                 if shown is not None:
+                    shown.at = self.clock.now
                     items.append(shown)
             else:
                 items.append(entry)

@@ -71,7 +71,8 @@ def test_a_fans_first_session(player):
     reminder = out.after("time +1h")
     assert "Sat 2026-11-21 12:00 UTC → Sat 2026-11-21 13:00 UTC" in reminder
     assert "runon-bot in #general" in reminder
-    assert "⏰ Watch party #1 (episode 4) starts in 30 minutes" in reminder
+    assert "· Sat 2026-11-21 12:30 UTC" in reminder  # an hour before the party, the server's default
+    assert "⏰ Watch party #1 (episode 4) starts in 1 hour" in reminder
     assert "@mina @jun" in reminder  # exactly the members who are going are pinged
 
 
@@ -91,7 +92,7 @@ def test_the_same_session_in_korean(player):
     assert "only jun can see this" in rsvp
     assert "같이보기 #1" in rsvp
     reminder = out.after("time +1h")
-    assert "30분 후" in reminder
+    assert "1시간 후" in reminder
     assert "@mina @jun" in reminder
 
 
