@@ -38,7 +38,8 @@ _INLINE = re.compile(
     r"|<@&(?P<role>\d+)>"
     r"|<#(?P<channel>\d+)>"
     r"|</(?P<command>[\w -]+):\d+>"
-    r"|<a?:(?P<emoji>\w+):\d+>",
+    r"|<a?:(?P<emoji>\w+):\d+>"
+    r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/channels/(?:@me|\d+)/(?P<jump>\d+)(?P<jumpmessage>/\d+)?",
     re.DOTALL,
 )
 SPOILER_HINT = "`reveal` uncovers the spoilers"
@@ -130,6 +131,9 @@ def discord_text(
             out.append("/" + match["command"], style="bold blue")
         elif group == "emoji":
             out.append(f":{match['emoji']}:")
+        elif group in ("jump", "jumpmessage"):  # Discord draws a link to a channel or message as a pill
+            where = names.channel_name(int(match["jump"]))
+            out.append(where + (" › message" if match["jumpmessage"] else ""), style="bold blue")
     out.append(source[position:])
     return out, hid
 

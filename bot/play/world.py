@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import logging
 import re
 import tempfile
 from collections.abc import Iterator
@@ -37,6 +38,8 @@ from bot.store import reminders as reminder_rows
 from .lines import As, Click, Help, In, Lang, Line, LineError, Nothing, Pick, Progress, Quit, Reveal, Slash, Time
 
 __all__ = ["Channel", "Happened", "Member", "Playground", "Shown"]
+
+log = logging.getLogger(__name__)
 
 #: When a script starts: a Saturday, 21:00 in Seoul. Fixed, so a script prints the same transcript every time.
 SCRIPT_START = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -228,6 +231,9 @@ class Playground:
             return Happened(problem=str(problem))
         except CommandUnavailable as refused:
             return Happened(problem=f"Discord would not send that: {refused}")
+        except Exception as error:  # a bug in the bot or here: say so, keep the session going
+            log.exception("the line %r failed", line)
+            return Happened(problem=f"this line failed inside the bot ({type(error).__name__}: {error}); see the log")
 
     async def _run(self, line: Line) -> Happened:
         if isinstance(line, Nothing):
@@ -473,6 +479,7 @@ class Playground:
     # -- buttons and menus ----------------------------------------------------------------------------------------
 
     def _target(self, what: str) -> Shown:
+        """The last message shown with buttons or menus, as it is now (someone else's click may have changed it)."""
         target = self.target
         if target is None:
             raise LineError(f"no message with {what} is shown yet")
@@ -481,7 +488,12 @@ class Playground:
                 f"only {target.only_for} can see that message: `as {target.only_for}` first, or use a message "
                 "everyone sees"
             )
-        return target
+        fresh = self._shown(int(target.message["id"]), edited=False, answer=target.answer)
+        if fresh is None:
+            raise LineError("that message is gone (the bot deleted it)")
+        if not fresh.buttons and not fresh.menus:
+            raise LineError(f"the last message with {what} has none any more (the bot changed it)")
+        return fresh
 
     def _current_message(self, target: Shown) -> dict[str, Any]:
         stored = self.harness.recorder.messages.get(int(target.message["id"]))
@@ -560,7 +572,8 @@ class Playground:
             elif kind == 8:
                 channel = self.channels.get(choice.lstrip("#").lower())
                 if channel is None:
-                    raise LineError(f"`{choice}` is not a channel here: {', '.join('#' + c.name for c in CHANNELS)}")
+                    listed = ", ".join(self.channel_name(c.id) for c in CHANNELS)
+                    raise LineError(f"`{choice}` is not a channel here: {listed}")
                 values.append(str(channel.id))
             else:
                 member = self.members.get(choice.lstrip("@").lower())
