@@ -43,6 +43,7 @@ _INLINE = re.compile(
     re.DOTALL,
 )
 SPOILER_HINT = "`reveal` uncovers the spoilers"
+LOADING = 128  # a deferred answer still "thinking" (MessageFlags.loading)
 
 
 def _babel_locale(locale: str) -> str:
@@ -230,6 +231,8 @@ class Renderer:
             body, hid_here = self._text(message["content"], reveal=reveal)
             hid = hid or hid_here
             self._print_wrapped(body, indent)
+        elif int(message.get("flags") or 0) & LOADING:
+            self._print_wrapped(Text("runon-bot is thinking…", style="dim italic"), indent)
         for embed in message.get("embeds") or []:
             hid = self._embed(embed, reveal) or hid
         if message.get("poll"):

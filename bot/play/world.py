@@ -673,7 +673,10 @@ class Playground:
     def _notes_of(self, call: Any) -> Iterator[Note]:
         path, method, body, result = call.path, call.method, call.json, call.result
         body = body if isinstance(body, dict) else {}
-        if method == "POST" and path == "/users/@me/channels" and isinstance(result, dict):
+        if method == "POST" and path.startswith("/interactions/") and body.get("type") == 9:
+            title = (body.get("data") or {}).get("title", "")
+            yield Note(f"runon-bot opened a form, “{title}”: the playground can't fill in forms yet", "event")
+        elif method == "POST" and path == "/users/@me/channels" and isinstance(result, dict):
             self.dm_channels[int(result["id"])] = int(body["recipient_id"])
         elif method == "POST" and re.fullmatch(r"/channels/\d+(/messages/\d+)?/threads", path):
             if isinstance(result, dict):
