@@ -4,6 +4,8 @@ Each test reads the transcript the way a person would: the answers, the buttons 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.catalog import load_catalog
@@ -135,3 +137,13 @@ def test_usage_problems_exit_2_with_one_line(player):
     zone = player.run_args("--example", "first-session", "--zone", "Mars/Olympus")
     assert zone.returncode == 2
     assert "not an IANA zone name" in zone.stderr
+
+
+def test_the_bot_itself_never_loads_the_playgrounds_libraries():
+    probe = (
+        "import importlib, sys; import bot.__main__, bot.play; from bot.client import EXTENSIONS; "
+        "[importlib.import_module(name) for name in EXTENSIONS]; "
+        "print(sorted(m for m in ('rich', 'prompt_toolkit') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
