@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
+    from prompt_toolkit.history import History
     from rich.console import Console
 
 __all__ = ["main"]
@@ -193,7 +194,8 @@ async def _script(name: str, lines: list[str], args: argparse.Namespace, console
     return EXIT_OK
 
 
-def _history() -> object:
+def _history() -> History:
+    """↑ recalls earlier lines, also from earlier sessions (kept in $XDG_STATE_HOME/runon-bot/play-history)."""
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
@@ -207,7 +209,6 @@ def _history() -> object:
 
 async def _interactive(args: argparse.Namespace, console: Console) -> int:
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import History
 
     from .complete import PlayCompleter
     from .lines import LineError, parse
@@ -217,10 +218,8 @@ async def _interactive(args: argparse.Namespace, console: Console) -> int:
     playground = await Playground.open(_start(args, scripted=False))
     playground.reveal_spoilers = args.reveal_spoilers
     renderer = Renderer(console, playground, _zone(args, scripted=False))
-    history = _history()
-    assert isinstance(history, History)
     session: PromptSession[str] = PromptSession(
-        history=history, completer=PlayCompleter(playground), complete_while_typing=True
+        history=_history(), completer=PlayCompleter(playground), complete_while_typing=True
     )
     try:
         renderer.info(playground.world(), style="")
