@@ -172,7 +172,7 @@ async def _script(name: str, lines: list[str], args: argparse.Namespace, console
                 continue
             renderer.echo(_prompt(playground.member.name, playground.channel.name), raw.strip())
             try:
-                happened = await playground.run(parse(raw, frozenset(playground.command_names())))
+                happened = await playground.run(parse(raw, playground.all_command_names()))
             except LineError as problem:
                 happened = Happened(problem=str(problem))
             if happened.problem:
@@ -232,7 +232,7 @@ async def _interactive(args: argparse.Namespace, console: Console) -> int:
             except EOFError:
                 break
             try:
-                happened = await playground.run(parse(raw, frozenset(playground.command_names())))
+                happened = await playground.run(parse(raw, playground.all_command_names()))
             except LineError as problem:
                 happened = Happened(problem=str(problem))
             renderer.happened(happened)

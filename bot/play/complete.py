@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import TranslationContextLocation as Where
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
@@ -19,7 +20,7 @@ from .world import CHANNELS, Playground
 __all__ = ["PlayCompleter", "quote"]
 
 VERBS = ("click", "pick", "as", "in", "progress", "lang", "time", "reveal", "help", "quit")
-_KEY = re.compile(r"([A-Za-z_][\w-]*):")
+_KEY = re.compile(r"([^\W\d][\w-]*):")
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,11 @@ class PlayCompleter(Completer):
             if extra or (done and node is None):
                 return []
             names = (
-                self.playground.command_names() if node is None else [c.name for c in node.commands]  # subcommands
+                self.playground.command_names()
+                if node is None
+                else [
+                    self.playground.local(c) for c in node.commands
+                ]  # subcommands, as the member's Discord names them
             )
             prefix = "/" if node is None else ""
             start = -len(fragment.text) - (1 if node is None and not done and not ended else 0)
@@ -170,13 +175,14 @@ class PlayCompleter(Completer):
                 if name.startswith(typed)
             ]
         command: app_commands.Command[Any, ..., Any] = node
+        typed_names = self.playground.options_of(command)  # typed names (English or the member's) -> option
         params = {p.display_name: p for p in command.parameters}
-        given: dict[str, str] = {}
+        given: dict[str, str] = {}  # by the option's English name
         current: tuple[str, int] | None = None  # the option whose value the cursor may still be in, its start
         for span in [*done[len(path) :], fragment]:
             match = _KEY.match(span.text)
-            if match and match.group(1).lower() in params:
-                key = match.group(1).lower()
+            if match and match.group(1).lower() in typed_names:
+                key = typed_names[match.group(1).lower()].display_name
                 current = (key, span.start + match.end())
                 given[key] = span.text[match.end() :]
             elif current is not None:
@@ -184,11 +190,12 @@ class PlayCompleter(Completer):
         key_match = _KEY.match(fragment.text)
         completions: list[Completion] = []
         if not key_match:
-            for name in params:
-                if name not in given and name.startswith(fragment.text.lower()):
+            for param in command.parameters:
+                name = self.playground.local(param)
+                if param.display_name not in given and name.lower().startswith(fragment.text.lower()):
                     completions.append(Completion(name + ":", -len(fragment.text), display=name + ":"))
         in_value = current is not None and (
-            (key_match is not None and key_match.group(1).lower() in params)
+            (key_match is not None and key_match.group(1).lower() in typed_names)
             or (fragment.text != "" and not _closed_quote(given[current[0]].strip()))
         )
         if current is not None and in_value:
@@ -210,7 +217,7 @@ class PlayCompleter(Completer):
         Opt = discord.AppCommandOptionType
         pairs: list[tuple[str, str]] = []
         if param.choices:
-            pairs = [(str(c.value), c.name) for c in param.choices]
+            pairs = [(str(c.value), self.playground.translated(c.name, Where.choice_name)) for c in param.choices]
         elif param.type is Opt.boolean:
             pairs = [("True", "True"), ("False", "False")]
         elif param.type is Opt.channel:

@@ -125,7 +125,7 @@ class Nothing:
 
 Line = Slash | Click | Pick | As | In | Progress | Lang | Time | Reveal | Help | Quit | Nothing
 
-_KEY = re.compile(r"([A-Za-z_][\w-]*):(.*)", re.DOTALL)
+_KEY = re.compile(r"([^\W\d][\w-]*):(.*)", re.DOTALL)  # an option name: letters (any script), digits, _ and -
 _DURATION = re.compile(r"(\d+)\s*(d|h|m|s)")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 

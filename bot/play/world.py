@@ -25,9 +25,10 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import TranslationContextLocation as Where
 
 from bot.catalog import Catalog, load_catalog
-from bot.client import RunOnBot, required_permissions
+from bot.client import RunOnBot, required_permissions, translate_command_string
 from bot.permissions import humanize
 from bot.reminders import SenderOptions
 from bot.services import Services
@@ -294,8 +295,45 @@ class Playground:
 
     # -- slash commands -------------------------------------------------------------------------------------------
 
+    # Discord shows a member the command, option and choice names in their own language and sends the English
+    # ones: the playground reads either, and shows the member's.
+
+    def translated(self, text: str, where: Where) -> str:
+        if self.member.locale.startswith("en"):
+            return text
+        return translate_command_string(text, self.member.locale, where) or text
+
+    def local(self, node: Any) -> str:
+        """A command's, group's or option's name as the member's Discord shows it."""
+        if isinstance(node, app_commands.Parameter):
+            return self.translated(node.display_name, Where.parameter_name)
+        if isinstance(node, app_commands.Group):
+            return self.translated(node.name, Where.group_name)
+        return self.translated(node.name, Where.command_name)
+
+    def local_path(self, node: Any) -> str:
+        names: list[str] = []
+        while node is not None:
+            names.insert(0, self.local(node))
+            node = node.parent
+        return " ".join(names)
+
+    def options_of(self, command: app_commands.Command[Any, ..., Any]) -> dict[str, app_commands.Parameter]:
+        """Option names as typed (English or the member's language, lower case) -> the option."""
+        names: dict[str, app_commands.Parameter] = {}
+        for param in command.parameters:
+            names[param.display_name.lower()] = param
+            names.setdefault(self.local(param).lower(), param)
+        return names
+
+    def _roots(self) -> list[Any]:
+        return list(self.bot.tree.get_commands(type=discord.AppCommandType.chat_input))
+
     def command_names(self) -> list[str]:
-        return sorted(c.name for c in self.bot.tree.get_commands(type=discord.AppCommandType.chat_input))
+        return sorted(self.local(c) for c in self._roots())
+
+    def all_command_names(self) -> frozenset[str]:
+        return frozenset(name for c in self._roots() for name in (c.name, self.local(c)))
 
     def find(self, words: list[str]) -> tuple[Any, list[str]]:
         """The command or group named by ``words`` (as far as they name one), and the words left over."""
@@ -304,11 +342,12 @@ class Playground:
         while rest:
             name = rest[0].lower()
             if node is None:
-                child = self.bot.tree.get_command(name, type=discord.AppCommandType.chat_input)
+                children = self._roots()
             elif isinstance(node, app_commands.Group):
-                child = node.get_command(name)
+                children = list(node.commands)
             else:
                 break
+            child = next((c for c in children if name in (c.name.lower(), self.local(c).lower())), None)
             if child is None:
                 break
             node, rest = child, rest[1:]
@@ -325,46 +364,48 @@ class Playground:
             raise LineError("name a command after the slash, like `/recap episode:5`")
         node, extra = self.find(path_words)
         if node is None:
-            guess = difflib.get_close_matches(path_words[0].lower(), self.command_names(), n=1)
+            known = sorted(self.all_command_names())
+            guess = difflib.get_close_matches(path_words[0].lower(), known, n=1)
             hint = f"; did you mean /{guess[0]}?" if guess else "; `help` lists the commands"
             raise LineError(f"there is no /{path_words[0]} command{hint}")
         if isinstance(node, app_commands.Group):
-            subs = ", ".join(c.name for c in node.commands)
+            subs = ", ".join(self.local(c) for c in node.commands)
             wrong = f"`{extra[0]}` is not one of them; " if extra else ""
-            raise LineError(f"/{node.qualified_name} needs a subcommand: {wrong}write one of {subs}")
+            raise LineError(f"/{self.local_path(node)} needs a subcommand: {wrong}write one of {subs}")
         command: app_commands.Command[Any, ..., Any] = node
         self._check_permissions(command)
-        params = {p.display_name: p for p in command.parameters}
+        params = self.options_of(command)
+        shown = [self.local(p) for p in command.parameters]
         usage = self.usage(command)
         if extra:
             raise LineError(
-                f"`{extra[0]}`: name the option it is for, like `{next(iter(params), 'option')}:{extra[0]}` "
-                f"(write {usage})"
-                if params
-                else f"/{command.qualified_name} takes no options: write {usage}"
+                f"`{extra[0]}`: name the option it is for, like `{shown[0]}:{extra[0]}` (write {usage})"
+                if shown
+                else f"/{self.local_path(command)} takes no options: write {usage}"
             )
-        raw: dict[str, list[str]] = {}
+        raw: dict[str, list[str]] = {}  # by the option's (English) name
         quoted: dict[str, bool] = {}
         current: str | None = None
         for word in words:
             if word.key is not None and word.key.lower() in params:
-                current = word.key.lower()
+                current = params[word.key.lower()].display_name
                 if current in raw:
-                    raise LineError(f"`{current}:` is given twice; give each option once")
+                    raise LineError(f"`{word.key}:` is given twice; give each option once")
                 raw[current], quoted[current] = [word.text], word.quoted
             elif current is not None and not quoted[current]:
                 raw[current].append(f"{word.key}:{word.text}" if word.key is not None else word.text)
             elif word.key is not None:
-                guess = difflib.get_close_matches(word.key.lower(), list(params), n=1)
+                guess = difflib.get_close_matches(word.key.lower(), shown, n=1)
                 hint = f"did you mean `{guess[0]}:`? " if guess else ""
-                raise LineError(f"/{command.qualified_name} has no option `{word.key}:`; {hint}write {usage}")
+                raise LineError(f"/{self.local_path(command)} has no option `{word.key}:`; {hint}write {usage}")
             else:
                 raise LineError(f"`{word.text}` comes after a quoted value: quote the whole value, or name its option")
         options: dict[str, Any] = {}
-        for name, param in params.items():
+        for param in command.parameters:
+            name = param.display_name
             if name not in raw:
                 if param.required:
-                    raise LineError(f"/{command.qualified_name} needs `{name}:` (write {usage})")
+                    raise LineError(f"/{self.local_path(command)} needs `{self.local(param)}:` (write {usage})")
                 continue
             options[name] = self._convert(command, param, " ".join(raw[name]).strip())
         return command.qualified_name, options
@@ -382,8 +423,8 @@ class Playground:
         raise LineError(f"{self.member.name} doesn't see /{root.name} in Discord: it needs {missing}{hint}")
 
     def usage(self, command: app_commands.Command[Any, ..., Any]) -> str:
-        parts = [f"{p.display_name}:…" if p.required else f"[{p.display_name}:…]" for p in command.parameters]
-        return "`" + " ".join(["/" + command.qualified_name, *parts]) + "`"
+        parts = [f"{self.local(p)}:…" if p.required else f"[{self.local(p)}:…]" for p in command.parameters]
+        return "`" + " ".join(["/" + self.local_path(command), *parts]) + "`"
 
     def convert(self, command: app_commands.Command[Any, ..., Any], name: str, text: str) -> Any:
         """One option's value as typed, converted as :meth:`resolve` converts it (:class:`LineError` if it can't)."""
@@ -393,13 +434,14 @@ class Playground:
         raise LineError(f"/{command.qualified_name} has no option `{name}:`")
 
     def _convert(self, command: app_commands.Command[Any, ..., Any], param: app_commands.Parameter, text: str) -> Any:
-        name, kind = param.display_name, param.type
-        what = f"/{command.qualified_name} {name}:"
+        name, kind = self.local(param), param.type
+        what = f"/{self.local_path(command)} {name}:"
         if text == "":
             raise LineError(f"{what} is empty: give it a value or leave the option out")
         if param.choices:
             for choice in param.choices:
-                if text.lower() in (str(choice.value).lower(), choice.name.lower()):
+                names = (str(choice.value), choice.name, self.translated(choice.name, Where.choice_name))
+                if text.lower() in (n.lower() for n in names):
                     return choice.value
             listed = ", ".join(str(c.value) for c in param.choices)
             raise LineError(f"{what} is one of {listed}; `{text}` is not")
@@ -744,24 +786,28 @@ class Playground:
                 raise LineError(f"there is no /{topic} command; `help` lists them")
             return self._command_help(node)
         lines = [HELP.strip(), "", "Commands (`help NAME` for one):"]
-        for command in self.bot.tree.get_commands(type=discord.AppCommandType.chat_input):
-            lines.append(f"  /{command.name:<12} {command.description}")
+        for command in self._roots():
+            lines.append(f"  /{self.local(command):<12} {self._description(command)}")
         return "\n".join(lines)
+
+    def _description(self, node: Any) -> str:
+        where = Where.parameter_description if isinstance(node, app_commands.Parameter) else Where.command_description
+        return self.translated(str(node.description), where)
 
     def _command_help(self, node: Any) -> str:
         if isinstance(node, app_commands.Group):
-            lines = [f"/{node.qualified_name}: {node.description}"]
+            lines = [f"/{self.local_path(node)}: {self._description(node)}"]
             leaves = [c for c in node.walk_commands() if isinstance(c, app_commands.Command)]
-            lines += [f"  {self.usage(c)}  {c.description}" for c in leaves]
+            lines += [f"  {self.usage(c)}  {self._description(c)}" for c in leaves]
             return "\n".join(lines)
-        lines = [f"{self.usage(node)}  {node.description}"]
+        lines = [f"{self.usage(node)}  {self._description(node)}"]
         for param in node.parameters:
             extra = ""
             if param.choices:
                 extra = " (one of " + ", ".join(str(c.value) for c in param.choices) + ")"
             elif param.autocomplete:
                 extra = " (Tab suggests)"
-            lines.append(f"  {param.display_name}: {param.description}{extra}")
+            lines.append(f"  {self.local(param)}: {self._description(param)}{extra}")
         return "\n".join(lines)
 
 

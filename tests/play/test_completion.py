@@ -45,10 +45,13 @@ async def test_values_come_from_the_bots_autocomplete(completer):
         assert shown[f'{typed}->"friday 8pm" '] == "friday 8pm → Fri 27 Nov 2026, 20:00 (UTC) · in 6 days"
 
 
-async def test_autocomplete_follows_the_members_language(completer):
+async def test_names_and_suggestions_follow_the_members_language(completer):
     await completer.playground.run(parse("lang ko"))
-    [(_, first), *_] = await _complete(completer, "/recap episode:")
+    assert ("/줄->/줄거리 ", "/줄거리") in await _complete(completer, "/줄")
+    assert [shown for _, shown in await _complete(completer, "/줄거리 ")] == ["회차:", "공개:"]
+    [(_, first), *_] = await _complete(completer, "/줄거리 회차:")
     assert first.startswith("1화")
+    assert [shown for _, shown in await _complete(completer, "/airing remind-me setting:")] == ["켜기", "끄기"]
 
 
 async def test_choices_channels_and_the_playgrounds_words(completer):

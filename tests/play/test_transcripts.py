@@ -78,16 +78,32 @@ def test_a_fans_first_session(player):
     assert "@mina @jun" in reminder  # exactly the members who are going are pinged
 
 
+KOREAN_SESSION = """\
+lang ko
+progress 3
+/줄거리 회차:5
+click 1
+/출연진 찾기 이름:sun kyum
+/같이보기 만들기 회차:4 언제:"90분 후" 채널:"Watch Party"
+as jun
+lang ko
+click 1
+as mina
+time +1h
+"""
+
+
 def test_the_same_session_in_korean(player):
-    out = player.run("lang ko\n" + FIRST_SESSION.format(lang="lang ko\n"))
+    # a member whose Discord is in Korean sees, and types, the commands' Korean names
+    out = player.run(KOREAN_SESSION)
     assert out.returncode == 0, out.stderr
     assert "3화까지 보셨군요" in out.after("progress 3")
-    gate = out.after("/recap episode:5")
+    gate = out.after("/줄거리 회차:5")
     assert "5화 내용이에요. 3화까지 보신 걸로 되어 있어요." in gate
     assert "[1 그래도 5화 보기]" in gate
     assert "▒ 스포일러 ▒" in out.after("click 1")
-    assert "기선겸 (Ki Seon-gyeom)" in out.after("/cast lookup name:sun kyum")
-    created = out.after('/watchparty create episodes:4 when:"in 90 minutes" channel:"Watch Party"')
+    assert "기선겸 (Ki Seon-gyeom)" in out.after("/출연진 찾기 이름:sun kyum")
+    created = out.after('/같이보기 만들기 회차:4 언제:"90분 후" 채널:"Watch Party"')
     # the answer in mina's language; times as her Korean Discord shows them
     assert "같이보기 #1 (4화)를 2026년 11월 21일 토요일 오후 1:30에 열어요" in created
     rsvp = out.stdout.split("jun #general> click 1\n", 1)[1].split("mina #general>", 1)[0]
