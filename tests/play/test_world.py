@@ -78,3 +78,25 @@ async def test_discord_markup_is_drawn_as_the_client_draws_it(playground):
     assert hid
     uncovered, hid = discord_text("||the twist||", names=playground, when=when, reveal=True)
     assert (uncovered.plain, hid) == ("||the twist||", False)
+
+
+async def test_time_lets_airing_posts_go_out_at_their_moments_in_their_channels(playground):
+    await play(
+        playground,
+        "as jun",
+        "/setup discussion channel:#episode-talk",
+        "/setup airing channel:#general role:@rewatchers",
+        "/rewatch start from:today",
+        "as mina",
+    )
+    out = drawn(playground, await play(playground, "time +4d"))
+    # the day before, half an hour before, and when episode 1 airs (Wednesday 21:00 in Seoul)
+    after = out.split("· Tue 2026-11-24 12:00 UTC\n", 1)[1]
+    day_before, rest = after.split("· Wed 2026-11-25 11:30 UTC\n")
+    half_hour, airing = rest.split("· Wed 2026-11-25 12:00 UTC\n")
+    assert "runon-bot in #general\n  @rewatchers ⏰ Rewatch: episode 1 airs in 1 day" in day_before
+    assert "episode 1 airs in 30 minutes" in half_hour
+    assert "🧵 runon-bot opened the post “Episode 1 discussion" in airing  # in the forum
+    assert "@rewatchers 📺 Rewatch: episode 1 is on now" in airing
+    assert "📊 How was episode 1?" in airing  # the episode poll, in the episode's thread
+    assert "runon-bot in thread “Episode 1 discussion" in airing
