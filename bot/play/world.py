@@ -160,11 +160,20 @@ class Playground:
 
     @classmethod
     async def open(cls, now: dt.datetime) -> Playground:
-        folder = tempfile.TemporaryDirectory(prefix="runon-play-")
-        db = await Database.open(Path(folder.name) / "bot.sqlite3")
+        folder = tempfile.TemporaryDirectory(prefix="runon-play-")  # the database lives as long as the session
+        try:
+            db = await Database.open(Path(folder.name) / "bot.sqlite3")
+        except BaseException:
+            folder.cleanup()
+            raise
         clock = _Clock(now)
-        bot = RunOnBot(Services.build(show_pack(), db, clock, sender=SenderOptions()))
-        harness = await start(bot)
+        try:
+            bot = RunOnBot(Services.build(show_pack(), db, clock, sender=SenderOptions()))
+            harness = await start(bot)
+        except BaseException:
+            await db.close()
+            folder.cleanup()
+            raise
         # A member's machine may be slow (or busy running tests): the playground does not hold the bot to Discord's
         # 3-second answer window (the tests do), so a slow line still shows its answer.
         harness.recorder.interaction_deadline = 120.0
