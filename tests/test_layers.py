@@ -91,20 +91,3 @@ def test_the_composition_root_has_one_delivery_for_every_kind_the_services_sched
     table = app.deliveries(**dict.fromkeys(inspect.signature(app.deliveries).parameters))
     assert set(table) == {REMINDER_KIND, AIRING_KIND, PARTY_DM_KIND, AIRING_DM_KIND, PULSE_KIND}
     assert all(callable(getattr(delivery, "deliver", None)) for delivery in table.values())
-
-
-def test_play_says_it_is_not_available_when_the_playground_is_missing(tmp_path):
-    """``python -m bot play`` hands over to bot.play; without it, one line and exit 2 (never a traceback)."""
-    try:
-        import bot.play  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    else:
-        pytest.skip("bot.play is there: its own tests cover python -m bot play")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "play", "--script", "-"], cwd=tmp_path, capture_output=True, text=True,
-        input="", timeout=60, env={"PATH": "", "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    assert result.returncode == 2
-    assert result.stderr.strip() == "error: play is not available in this version of the bot (no bot.play package)"
-    assert result.stdout == ""

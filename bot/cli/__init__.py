@@ -97,12 +97,7 @@ def parser() -> argparse.ArgumentParser:
 
 def play(argv: Sequence[str]) -> int:
     """``python -m bot play ...``: hands the rest of the command line to the playground, imported only now."""
-    try:
-        module = importlib.import_module(PLAY_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name is not None and PLAY_MODULE.startswith(error.name):
-            return _one_line("play is not available in this version of the bot (no bot.play package)", EXIT_USAGE)
-        raise
+    module = importlib.import_module(PLAY_MODULE)
     result: int = module.main(list(argv))
     return result
 

@@ -1,0 +1,256 @@
+"""The playground's line syntax, parsed without the bot: one command per line.
+
+::
+
+    /name sub option:value option:"value with spaces"   a slash command, as a member types it
+    click N                  press button N of the last message shown with buttons
+    pick N CHOICE...         choose in select menu N of that message (option numbers or labels)
+    as NAME                  speak as another member of the server
+    in CHANNEL               run the next commands in another channel
+    progress N               set your progress to episode N (through /progress set)
+    lang ko | lang en        your Discord language
+    time [+1h | +30m | +2d]  move the clock on; due reminders and airing posts go out
+    reveal                   show the spoilers of the last message shown
+    help [TOPIC]             what you can type
+    quit                     leave
+
+A value runs to the next ``option:`` (``when:friday 8pm`` is one value); quote it to keep an ``x:`` inside it
+(``note:"bring snacks: chips"``). Blank lines and lines starting with ``#`` are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+__all__ = [
+    "As",
+    "Click",
+    "Help",
+    "In",
+    "Lang",
+    "LineError",
+    "Nothing",
+    "Pick",
+    "Progress",
+    "Quit",
+    "Reveal",
+    "Slash",
+    "Time",
+    "Word",
+    "parse",
+    "parse_duration",
+    "tokenize",
+]
+
+LANGUAGES = {"en": "en-US", "ko": "ko"}
+
+
+class LineError(ValueError):
+    """A line that cannot be read; the message says what was wrong and how to write it."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a slash command: ``key:value``, or a bare word (``key`` is None). ``quoted`` when the value was
+    written in quotes (then it is taken exactly as written)."""
+
+    text: str
+    key: str | None = None
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Slash:
+    words: tuple[Word, ...]
+    line: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Click:
+    number: int
+
+
+@dataclass(frozen=True)
+class Pick:
+    menu: int
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class As:
+    name: str
+
+
+@dataclass(frozen=True)
+class In:
+    channel: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    episode: int
+
+
+@dataclass(frozen=True)
+class Lang:
+    locale: str  # the Discord locale: "en-US" or "ko"
+
+
+@dataclass(frozen=True)
+class Time:
+    delta: dt.timedelta | None  # None: just show the time
+
+
+@dataclass(frozen=True)
+class Reveal:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """A blank line or a comment."""
+
+
+Line = Slash | Click | Pick | As | In | Progress | Lang | Time | Reveal | Help | Quit | Nothing
+
+_KEY = re.compile(r"([^\W\d][\w-]*):(.*)", re.DOTALL)  # an option name: letters (any script), digits, _ and -
+_DURATION = re.compile(r"(\d+)\s*(d|h|m|s)")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def tokenize(text: str) -> list[Word]:
+    """Split a slash command's text into words. A quote opens a quoted value only at the start of a word or right
+    after ``key:`` (so an apostrophe in ``let's`` is just a letter); ``\\"`` is a quote inside a quoted value."""
+    words: list[Word] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] not in "\"'":
+            i += 1
+        head = text[start:i]
+        match = _KEY.fullmatch(head)
+        at_value_start = head == "" or (match is not None and match.group(2) == "")
+        if i < n and text[i] in "\"'" and at_value_start:
+            quote = text[i]
+            i += 1
+            chars: list[str] = []
+            while i < n and text[i] != quote:
+                if text[i] == "\\" and i + 1 < n and text[i + 1] in (quote, "\\"):
+                    i += 1
+                chars.append(text[i])
+                i += 1
+            if i >= n:
+                where = f"{match.group(1)}:" if match else "a value"
+                raise LineError(f"the quote opened in {where}{quote} is never closed: end the value with {quote}")
+            i += 1
+            if i < n and not text[i].isspace():
+                raise LineError(
+                    f"put a space after the closing quote of {quote}{''.join(chars)}{quote} before the next word"
+                )
+            value = "".join(chars)
+            words.append(Word(value, match.group(1) if match else None, quoted=True))
+            continue
+        while i < n and not text[i].isspace():  # the rest of an unquoted word (apostrophes included)
+            i += 1
+        raw = text[start:i]
+        match = _KEY.fullmatch(raw)
+        if match is not None:
+            words.append(Word(match.group(2), match.group(1)))
+        else:
+            words.append(Word(raw))
+    return words
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``+1h``, ``+30m``, ``+2d``, ``+1h30m`` (the ``+`` may be left out). Only forward: time never goes back."""
+    raw = text.strip()
+    body = raw[1:] if raw.startswith("+") else raw
+    if raw.startswith("-"):
+        raise LineError(f"time only moves forward: write `time +{raw[1:]}`, not `time {raw}`")
+    compact = body.replace(" ", "").lower()
+    parts = _DURATION.findall(compact)
+    if not compact or "".join(n + u for n, u in parts) != compact:
+        raise LineError(f"`{raw}` is not a length of time: write it like `+30m`, `+1h`, `+2d` or `+1h30m`")
+    delta = dt.timedelta()
+    for number, unit in parts:
+        delta += dt.timedelta(**{_UNITS[unit]: int(number)})
+    if delta <= dt.timedelta(0):
+        raise LineError("move the clock by more than nothing: `time +1h`")
+    if delta > dt.timedelta(days=400):
+        raise LineError("that is more than 400 days: move the clock in smaller steps")
+    return delta
+
+
+def _number(word: str, what: str, example: str) -> int:
+    if not word.isdigit():
+        raise LineError(f"`{word}` is not a number: {what}, like `{example}`")
+    return int(word)
+
+
+def parse(line: str, commands: frozenset[str] = frozenset()) -> Line:
+    """One line of the playground. Raises :class:`LineError` with a message saying how to write it. ``commands``:
+    the bot's slash command names, to point out a missing slash (``recap`` for ``/recap``)."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return Nothing()
+    if text.startswith("/"):
+        if len(text) == 1 or text[1].isspace():
+            raise LineError("name a command after the slash, like `/recap episode:5` (`help` lists them)")
+        return Slash(tuple(tokenize(text[1:])), line=text)
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    args = rest.split()
+    if verb == "click":
+        if len(args) != 1:
+            raise LineError("write `click N` with the number shown on the button, like `click 1`")
+        return Click(_number(args[0], "write the number shown on the button", "click 1"))
+    if verb == "pick":
+        if len(args) < 2:
+            raise LineError("write `pick N CHOICE`: the menu's number, then the option(s), like `pick 1 3`")
+        menu = _number(args[0], "the menu's number comes first", "pick 1 3")
+        choices = tuple(w.text for w in tokenize(rest.split(None, 1)[1]))
+        return Pick(menu, choices)
+    if verb == "as":
+        if len(args) != 1:
+            raise LineError("write `as NAME` with one member's name, like `as jun`")
+        return As(args[0].lstrip("@"))
+    if verb == "in":
+        if len(args) != 1:
+            raise LineError("write `in CHANNEL`, like `in #spoilers`")
+        return In(args[0].lstrip("#"))
+    if verb == "progress":
+        if len(args) != 1:
+            raise LineError("write `progress N` with the last episode you've watched, like `progress 3`")
+        return Progress(_number(args[0], "the last episode you've watched", "progress 3"))
+    if verb in ("lang", "language"):
+        code = args[0].lower() if len(args) == 1 else ""
+        if code not in LANGUAGES:
+            raise LineError("write `lang ko` (한국어) or `lang en` (English)")
+        return Lang(LANGUAGES[code])
+    if verb == "time":
+        return Time(parse_duration(rest) if rest else None)
+    if verb.startswith("+") and not args:
+        return Time(parse_duration(verb))
+    if verb == "reveal" and not args:
+        return Reveal()
+    if verb in ("help", "?"):
+        return Help(rest.lstrip("/").lower() or None)
+    if verb in ("quit", "exit") and not args:
+        return Quit()
+    hint = f" (slash commands start with a slash: `/{text}`)" if verb in commands else ""
+    raise LineError(f"`{verb}` is not something the playground knows{hint}; `help` lists what you can type")

@@ -1,0 +1,102 @@
+"""The playground's server, in process: who may press what, where things are posted, and how text is drawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.console import Console
+
+from bot.play.lines import parse
+from bot.play.render import Renderer, Timestamps, discord_text
+from bot.play.world import SCRIPT_START, Playground, Shown
+
+
+@pytest.fixture
+async def playground():
+    playground = await Playground.open(SCRIPT_START)
+    yield playground
+    await playground.close()
+
+
+async def play(playground: Playground, *lines: str):
+    happened = None
+    for line in lines:
+        happened = await playground.run(parse(line))
+    return happened
+
+
+def drawn(playground: Playground, happened) -> str:
+    out = io.StringIO()
+    Renderer(Console(file=out, width=100, no_color=True), playground, ZoneInfo("UTC")).happened(happened)
+    return out.getvalue()
+
+
+async def test_an_answer_only_one_member_sees_cannot_be_clicked_by_another(playground):
+    await play(playground, "/recap episode:5")
+    refused = await play(playground, "as jun", "click 1")
+    assert refused.problem == "only mina can see that message: `as mina` first, or use a message everyone sees"
+    pressed = await play(playground, "as mina", "click 1")
+    assert pressed.problem is None
+    assert "Spoilers: episode 5" in drawn(playground, pressed)
+
+
+async def test_a_channel_menu_is_picked_by_name_and_a_spent_menu_says_so(playground):
+    await play(playground, "as jun", "/setup spoiler-free")
+    saved = await play(playground, "pick 1 #spoilers")
+    assert "Saved. Spoiler-free channels: #spoilers" in drawn(playground, saved)
+    again = await play(playground, "pick 1 #general")
+    assert again.problem == "the last message with menus has none any more (the bot changed it)"
+
+
+async def test_commands_run_in_the_channel_the_member_is_in(playground):
+    await play(playground, "in #spoilers")
+    created = await play(playground, '/watchparty create episodes:1 when:"in 3 hours"')
+    [card] = [item for item in created.items if isinstance(item, Shown) and item.only_for is None]
+    assert card.where == "#spoilers"
+    assert (await play(playground, "in #episode-talk")).problem.startswith("commands are typed in a text channel")
+
+
+async def test_time_says_when_nothing_was_due(playground):
+    moved = await play(playground, "time +2h")
+    assert "Nothing was due in that time." in drawn(playground, moved)
+    assert playground.clock.now == SCRIPT_START + dt.timedelta(hours=2)
+
+
+async def test_discord_markup_is_drawn_as_the_client_draws_it(playground):
+    when = Timestamps(ZoneInfo("Asia/Seoul"), lambda: SCRIPT_START, lambda: "ko")
+    start = int((SCRIPT_START + dt.timedelta(hours=2)).timestamp())
+    text, hid = discord_text(
+        f"<@2001> <#601> <t:{start}:F> (<t:{start}:R>) ||the twist|| https://discord.com/channels/500/601/99",
+        names=playground,
+        when=when,
+        reveal=False,
+    )
+    assert text.plain == "@mina #spoilers 2026년 11월 21일 토요일 오후 11:00 (2시간 후) ▒▒▒▒▒▒▒▒▒ #spoilers › message"
+    assert hid
+    uncovered, hid = discord_text("||the twist||", names=playground, when=when, reveal=True)
+    assert (uncovered.plain, hid) == ("||the twist||", False)
+
+
+async def test_time_lets_airing_posts_go_out_at_their_moments_in_their_channels(playground):
+    await play(
+        playground,
+        "as jun",
+        "/setup discussion channel:#episode-talk",
+        "/setup airing channel:#general role:@rewatchers",
+        "/rewatch start from:today",
+        "as mina",
+    )
+    out = drawn(playground, await play(playground, "time +4d"))
+    # the day before, half an hour before, and when episode 1 airs (Wednesday 21:00 in Seoul)
+    after = out.split("· Tue 2026-11-24 12:00 UTC\n", 1)[1]
+    day_before, rest = after.split("· Wed 2026-11-25 11:30 UTC\n")
+    half_hour, airing = rest.split("· Wed 2026-11-25 12:00 UTC\n")
+    assert "runon-bot in #general\n  @rewatchers ⏰ Rewatch: episode 1 airs in 1 day" in day_before
+    assert "episode 1 airs in 30 minutes" in half_hour
+    assert "🧵 runon-bot opened the post “Episode 1 discussion" in airing  # in the forum
+    assert "@rewatchers 📺 Rewatch: episode 1 is on now" in airing
+    assert "📊 How was episode 1?" in airing  # the episode poll, in the episode's thread
+    assert "runon-bot in thread “Episode 1 discussion" in airing
