@@ -8,8 +8,8 @@ from bot.locale import Texts
 from bot.services.language import LanguageService
 from bot.services.members import MemberService
 from bot.services.personal import PersonalReminderService
-from bot.services.watch_parties import REMINDER_KIND, WatchPartyService
-from bot.store import PartyRow, ReminderRow
+from bot.services.watch_parties import REMINDER_KIND, PartyView, WatchPartyService
+from bot.store import ReminderRow
 
 from .dms import dm_copies, texts_for_members
 from .model import (
@@ -32,7 +32,7 @@ MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters a
 WHAT = "a watch-party reminder"
 
 
-def reminder_text(tr: Texts, party: PartyRow, offset_seconds: int, *, late: bool) -> str:
+def reminder_text(tr: Texts, party: PartyView, offset_seconds: int, *, late: bool) -> str:
     """The reminder post, in the server's language. It names episode numbers only: nothing in it spoils them."""
     start = instant(party.starts_at)
     episodes = tr.episodes(party.first_episode, party.last_episode)
@@ -99,7 +99,7 @@ class PartyReminders:
         return Sent(first_id, party.channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered))
 
     async def _dm_copies(
-        self, tr: Texts, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
+        self, tr: Texts, reminder: ReminderRow, party: PartyView, going: list[int], text: str, attempt: Attempt
     ) -> DmResults:
         wanting = await self._members.with_party_dm(going)
         if self._personal is not None and wanting:
