@@ -222,7 +222,7 @@ def _rewatch(row: RewatchRow | None) -> Rewatch | None:
     return None if row is None else Rewatch(row.guild_id, row.zone, row.slots, row.status, row.paused_at)
 
 
-def paused_since(row: Rewatch | RewatchRow) -> dt.datetime | None:
+def paused_since(row: Rewatch) -> dt.datetime | None:
     return None if row.paused_at is None else dt.datetime.fromtimestamp(row.paused_at, dt.UTC)
 
 

@@ -337,7 +337,7 @@ async def set_rsvp(
     :func:`lock_for_answer` in this transaction."""
     if wanted not in ANSWERS:
         raise ValueError(wanted)
-    status = wanted
+    status = Rsvp(wanted)
     if wanted == Rsvp.GOING and previous == Rsvp.WAITLIST:
         status = Rsvp.WAITLIST  # pressing Going again keeps one's place in the queue
     elif wanted == Rsvp.GOING and previous != Rsvp.GOING and party.capacity is not None:

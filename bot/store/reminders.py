@@ -210,9 +210,9 @@ async def next_due(conn: AsyncConnection) -> int | None:
     return None if value is None else int(value)
 
 
-async def count_by_state(conn: AsyncConnection) -> dict[str, int]:
+async def count_by_state(conn: AsyncConnection) -> dict[ReminderState, int]:
     query = sa.select(t.c.state, sa.func.count()).group_by(t.c.state)
-    return {str(state): int(n) for state, n in await conn.execute(query)}
+    return {ReminderState(state): int(n) for state, n in await conn.execute(query)}
 
 
 # -- delivery problems reported to staff ----------------------------------------------------------
