@@ -47,8 +47,7 @@ def _rendering_rows() -> list[tuple[str, Callable[[object], object]]]:
     from bot.deliveries.airing import airing_text
     from bot.errors import UserError
     from bot.services.timeparse import preview
-    from bot.services.watch_parties import Party
-    from bot.store import PartyRow
+    from bot.services.watch_parties import Party, PartyStatus, PartyView, Rsvp
     from cogs.about import about_embed
     from cogs.cast import card
     from cogs.episodes import info_embed, recap_embed
@@ -62,8 +61,10 @@ def _rendering_rows() -> list[tuple[str, Callable[[object], object]]]:
     shown = preview("friday 8pm", seoul, now)
     refusal = UserError("The note is {length} characters; keep it under {limit}.", length=412, limit=300)
     start_at = int(now.timestamp()) + 86400
-    row = PartyRow(7, 1, 2, 3, 3, 4, start_at, start_at + 9000, "Asia/Seoul", "Snacks!", 10, None, None, "scheduled")
-    party = Party(row, {"going": 4, "maybe": 1, "declined": 0, "waitlist": 0})
+    row = PartyView(
+        7, 1, 2, 3, 3, 4, start_at, start_at + 9000, "Asia/Seoul", "Snacks!", 10, None, None, PartyStatus.SCHEDULED
+    )
+    party = Party(row, {Rsvp.GOING: 4, Rsvp.MAYBE: 1, Rsvp.DECLINED: 0, Rsvp.WAITLIST: 0})
     return [
         ("/episode info (embed)", lambda tr: info_embed(tr, catalog, episode).to_dict()),
         ("/recap, tagged (embed)", lambda tr: recap_embed(tr, catalog, episode, 0).to_dict()),

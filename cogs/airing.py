@@ -108,7 +108,7 @@ async def airing_embed(tr: Texts, services: Services, guild_id: int | None) -> d
         found = await services.rewatch.progress(guild_id, now)
         if found is not None:
             row, _, at = found
-            if row.status == "paused":
+            if row.paused:
                 text = tr("Paused after episode {n}.", n=at.last_aired)
             elif at.next is None:
                 text = tr("The rewatch is finished: every episode has aired.")

@@ -14,17 +14,18 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.locale import Msg, msg
 from bot.services.calendar import CalendarText, Entry, Listing, to_ics
+from bot.services.watch_parties import Rsvp
 
 from .common import Interaction, Texts, can_see, member_texts, send
 
 #: Each calendar file is built anew: a member gets a couple a minute of each kind.
 CALENDAR_RATE, CALENDAR_PER = 2, 60.0
 
-RSVP_WORDS: dict[str, Msg] = {
-    "going": msg("going"),
-    "maybe": msg("maybe"),
-    "declined": msg("not going"),
-    "waitlist": msg("on the wait list"),
+RSVP_WORDS: dict[Rsvp, Msg] = {
+    Rsvp.GOING: msg("going"),
+    Rsvp.MAYBE: msg("maybe"),
+    Rsvp.DECLINED: msg("not going"),
+    Rsvp.WAITLIST: msg("on the wait list"),
 }
 
 
@@ -42,7 +43,7 @@ def description(tr: Texts, entry: Entry) -> str:
     episodes = tr.episodes(entry.first_episode, entry.last_episode)
     lines = []
     if entry.party_id is not None:
-        word = RSVP_WORDS.get(entry.rsvp or "")
+        word = None if entry.rsvp is None else RSVP_WORDS[entry.rsvp]
         lines.append(
             tr(
                 "Watch party for Run On {episodes}. Your RSVP: {answer} ({going} going).",

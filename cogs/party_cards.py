@@ -16,26 +16,26 @@ from bot.app import Services
 from bot.errors import UserError
 from bot.locale import msg
 from bot.reminders import Delivered, Outgoing
-from bot.services.watch_parties import FORMER_MEMBER, NoSuchParty, Party, PartyRow
+from bot.services.watch_parties import ANSWERS, NoSuchParty, Party, PartyStatus, PartyView, Rsvp
 
 from .common import BRAND, Interaction, OutOfDate, SafeButton, Texts, member_texts, services_of, ts, view_of
 
 log = logging.getLogger(__name__)
 
 MENTIONS_PER_MESSAGE = 80  # keeps a post under Discord's 2,000 characters and 100 allowed mentions
-RSVP_LABELS = {"going": msg("Going"), "maybe": msg("Maybe"), "declined": msg("Can't go")}
+RSVP_LABELS = {Rsvp.GOING: msg("Going"), Rsvp.MAYBE: msg("Maybe"), Rsvp.DECLINED: msg("Can't go")}
 RSVP_STYLES = {
-    "going": discord.ButtonStyle.success,
-    "maybe": discord.ButtonStyle.secondary,
-    "declined": discord.ButtonStyle.danger,
+    Rsvp.GOING: discord.ButtonStyle.success,
+    Rsvp.MAYBE: discord.ButtonStyle.secondary,
+    Rsvp.DECLINED: discord.ButtonStyle.danger,
 }
 
 
-def host_text(tr: Texts, row: PartyRow) -> str:
-    return tr("a former member") if row.host_id == FORMER_MEMBER else f"<@{row.host_id}>"
+def host_text(tr: Texts, row: PartyView) -> str:
+    return tr("a former member") if row.host_left else f"<@{row.host_id}>"
 
 
-def party_episodes(tr: Texts, party: Party | PartyRow) -> str:
+def party_episodes(tr: Texts, party: Party | PartyView) -> str:
     row = party.row if isinstance(party, Party) else party
     return tr.episodes(row.first_episode, row.last_episode)
 
@@ -43,7 +43,7 @@ def party_episodes(tr: Texts, party: Party | PartyRow) -> str:
 def party_embed(tr: Texts, party: Party) -> discord.Embed:
     """The party's card: posted in the channel, so in the server's language."""
     row = party.row
-    cancelled = row.status == "cancelled"
+    cancelled = row.status == PartyStatus.CANCELLED
     title = tr("Watch party #{party}: {episodes}", party=row.id, episodes=party_episodes(tr, party))
     embed = discord.Embed(
         title=tr("~~{title}~~ (cancelled)", title=title) if cancelled else title,
@@ -52,20 +52,20 @@ def party_embed(tr: Texts, party: Party) -> discord.Embed:
     )
     embed.add_field(name=tr("When"), value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})", inline=False)
     embed.add_field(name=tr("Host"), value=host_text(tr, row))
-    going = f"{party.counts['going']}" + (f" / {row.capacity}" if row.capacity else "")
-    embed.add_field(name=tr.render(RSVP_LABELS["going"]), value=going)
-    embed.add_field(name=tr.render(RSVP_LABELS["maybe"]), value=str(party.counts["maybe"]))
-    if party.counts["waitlist"]:
-        embed.add_field(name=tr("Wait list"), value=str(party.counts["waitlist"]))
+    going = f"{party.counts[Rsvp.GOING]}" + (f" / {row.capacity}" if row.capacity else "")
+    embed.add_field(name=tr.render(RSVP_LABELS[Rsvp.GOING]), value=going)
+    embed.add_field(name=tr.render(RSVP_LABELS[Rsvp.MAYBE]), value=str(party.counts[Rsvp.MAYBE]))
+    if party.counts[Rsvp.WAITLIST]:
+        embed.add_field(name=tr("Wait list"), value=str(party.counts[Rsvp.WAITLIST]))
     ends = party.ends.strftime("%H:%M")
     embed.set_footer(text=tr("Ends about {time} UTC · times show in your own zone · #{party}", time=ends, party=row.id))
     return embed
 
 
 def rsvp_view(tr: Texts, party: Party) -> discord.ui.View:
-    if party.row.status != "scheduled":
+    if party.row.status != PartyStatus.SCHEDULED:
         return discord.ui.View(timeout=None)
-    return view_of(*(RsvpButton(party.id, status, tr) for status in RSVP_LABELS))
+    return view_of(*(RsvpButton(party.id, status, tr) for status in ANSWERS))
 
 
 async def server_texts(services: Services, guild_id: int) -> Texts:
@@ -73,8 +73,8 @@ async def server_texts(services: Services, guild_id: int) -> Texts:
     return await services.language.server(guild_id)
 
 
-class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going|maybe|declined)"):
-    def __init__(self, party_id: int, status: str, tr: Texts | None = None) -> None:
+class RsvpButton(SafeButton, template=rf"runon:party:(?P<id>\d+):(?P<status>{'|'.join(ANSWERS)})"):
+    def __init__(self, party_id: int, status: Rsvp, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=tr.render(RSVP_LABELS[status]) if tr else status,
@@ -87,7 +87,7 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> RsvpButton:
-        return cls(int(match["id"]), match["status"])
+        return cls(int(match["id"]), Rsvp(match["status"]))
 
     async def handle(self, interaction: Interaction) -> None:
         if interaction.guild_id is None:
@@ -106,19 +106,19 @@ class RsvpButton(SafeButton, template=r"runon:party:(?P<id>\d+):(?P<status>going
             party, change = result.party, result.change
             await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
         tr = member_texts(interaction)
-        if change.status == "waitlist":
+        if change.status == Rsvp.WAITLIST:
             text = tr(
                 "Watch party #{party} is full: you're #{place} on the wait list. You'll be told if a place opens.",
                 party=party.id,
                 place=result.waitlist_place,
             )
-        elif change.status == "going":
+        elif change.status == Rsvp.GOING:
             text = tr(
                 "You're going to watch party #{party}, {when}. Reminders will ping you.",
                 party=party.id,
                 when=ts(party.starts, "F"),
             )
-        elif change.status == "maybe":
+        elif change.status == Rsvp.MAYBE:
             text = tr("Marked as maybe for watch party #{party}.", party=party.id)
         else:
             text = tr("Marked as can't go for watch party #{party}.", party=party.id)
@@ -162,7 +162,7 @@ async def refresh_announcement(client: discord.Client, services: Services, party
         log.info("could not refresh the announcement of party %s", party.id, exc_info=True)
 
 
-async def announce_promotions(services: Services, party: PartyRow, promoted: tuple[int, ...]) -> bool:
+async def announce_promotions(services: Services, party: PartyView, promoted: tuple[int, ...]) -> bool:
     """Tell members moved from the wait list that they are going (pinging exactly them), in the server's language."""
     if not promoted:
         return True
@@ -172,7 +172,7 @@ async def announce_promotions(services: Services, party: PartyRow, promoted: tup
 
 
 async def tell_members(
-    services: Services, party: PartyRow, members: list[int], text: str, *, mentions_first: bool = False
+    services: Services, party: PartyView, members: list[int], text: str, *, mentions_first: bool = False
 ) -> bool:
     """One post in the party's channel pinging ``members`` (split when there are many). False if it failed."""
     delivered = True
@@ -197,7 +197,7 @@ async def tell_members(
 
 
 async def refresh_after_changes(
-    client: discord.Client, services: Services, changed: tuple[tuple[PartyRow, tuple[int, ...]], ...]
+    client: discord.Client, services: Services, changed: tuple[tuple[PartyView, tuple[int, ...]], ...]
 ) -> None:
     """After RSVPs changed outside a button (a member deleted their data): cards and promotions follow."""
     for row, promoted in changed:
@@ -208,7 +208,7 @@ async def refresh_after_changes(
 
 
 async def forget_notes(
-    client: discord.Client, services: Services, hosted: tuple[PartyRow, ...], *, refreshed: frozenset[int]
+    client: discord.Client, services: Services, hosted: tuple[PartyView, ...], *, refreshed: frozenset[int]
 ) -> None:
     """After a host deleted their data: their parties' cards (unless in ``refreshed`` already) and Discord events
     lose the note they wrote (the event's description goes back to the bot's own words)."""

@@ -20,7 +20,7 @@ from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services.chart import Bar, ChartText, chart_font, render
-from bot.services.pulse import STARS, EpisodePulse, PollReading, PollRow
+from bot.services.pulse import STARS, EpisodePulse, Poll, PollReading, PollState
 
 from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, Texts, answer_texts, public_line, send, ts
 
@@ -87,7 +87,7 @@ def episode_text(tr: Texts, number: int, pulse: EpisodePulse | None) -> str:
     if pulse is None:
         return tr("There was no episode poll for episode {n} in this server.", n=number)
     breakdown = ", ".join(f"{stars}\N{WHITE MEDIUM STAR} {n}" for stars, n in enumerate(pulse.counts, start=1))
-    if pulse.state == "open":
+    if pulse.state == PollState.OPEN:
         return tr(
             "**Episode {n}**: the poll in <#{channel}> is open until {when} ({relative}). So far: {stars} "
             "({breakdown}); the final count comes when it closes.",
@@ -98,7 +98,7 @@ def episode_text(tr: Texts, number: int, pulse: EpisodePulse | None) -> str:
             stars=stars_text(tr, pulse),
             breakdown=breakdown,
         )
-    if pulse.state == "gone":
+    if pulse.state == PollState.GONE:
         return tr("The poll for episode {n} was deleted before it closed, so there is no result.", n=number)
     if not pulse.votes:
         return tr("**Episode {n}**: the poll closed without votes.", n=number)
@@ -131,11 +131,11 @@ class Pulse(commands.Cog):
 
     # -- reading polls from Discord (PollReader) ---------------------------------------------------
 
-    async def _message(self, row: PollRow) -> discord.Message:
+    async def _message(self, row: Poll) -> discord.Message:
         channel = self.bot.get_partial_messageable(row.channel_id, guild_id=row.guild_id)
         return await channel.fetch_message(row.message_id)
 
-    async def read(self, row: PollRow) -> PollReading:
+    async def read(self, row: Poll) -> PollReading:
         try:
             message = await self._message(row)
         except discord.NotFound:
@@ -153,7 +153,7 @@ class Pulse(commands.Cog):
         answer = poll.get_answer(answer_id)
         return 0 if answer is None else answer.vote_count
 
-    async def count_voters(self, row: PollRow) -> tuple[int, ...] | None:
+    async def count_voters(self, row: Poll) -> tuple[int, ...] | None:
         try:
             message = await self._message(row)
             if message.poll is None:
@@ -240,7 +240,7 @@ class Pulse(commands.Cog):
         bars = []
         for number in range(1, line + 1):
             found = season.get(number)
-            if found is None or found.state == "gone":
+            if found is None or found.state == PollState.GONE:
                 bars.append(Bar(number, None, 0, True))
             else:
                 bars.append(Bar(number, found.average, found.votes, found.closed))

@@ -151,7 +151,7 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
         tr = member_texts(interaction)
         embed = discord.Embed(title=tr("Run On rewatch"), colour=BRAND)
         embed.description = join_clipped(schedule_lines(tr, schedule, at, min(now, paused_at or now)), 4096, tr)
-        if row.status == "paused":
+        if row.paused:
             since = ts(paused_at, "F") if paused_at else tr("earlier")
             status = tr("Paused since {when}: `/rewatch resume` to go on.", when=since)
         elif at.next is None:

@@ -16,7 +16,7 @@ from bot.errors import UserError
 from bot.locale import choice_name, language_of, native_name, parse_language, shipped_languages
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
-from bot.services.rewatch import Airing, Position, RewatchRow
+from bot.services.rewatch import Airing, Position, Rewatch
 from bot.services.zones import resolve_zone
 
 from .common import (
@@ -32,7 +32,7 @@ from .common import (
     zone_choices,
 )
 
-RewatchProgress = tuple[RewatchRow, list[Airing], Position]
+RewatchProgress = tuple[Rewatch, list[Airing], Position]
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
 OFF = "\N{HEAVY MINUS SIGN}"
@@ -44,7 +44,7 @@ def line_text(tr: Texts, config: GuildConfig, rewatch: RewatchProgress | None = 
             return tr("automatic: episode 0 (nothing assumed seen; every plot point in public posts is spoiler-tagged)")
         row, schedule, at = rewatch
         first = min(a.episode for a in schedule)
-        if row.status == "paused":
+        if row.paused:
             why = tr("where the rewatch stood when it was paused")
         elif at.last_aired == first - 1:
             why = (

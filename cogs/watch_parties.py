@@ -17,7 +17,7 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, label
 from bot.services.personal import MAX_PERSONAL_REMINDERS
-from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Visible, may_manage
+from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Rsvp, Visible, may_manage
 
 from .common import (
     BRAND,
@@ -100,7 +100,7 @@ async def list_page(
     if not parties:
         embed.description = tr("None planned. Start one with `/watchparty create`.")
     for party in parties:
-        going = f"{party.counts['going']}" + (f"/{party.row.capacity}" if party.row.capacity else "")
+        going = f"{party.counts[Rsvp.GOING]}" + (f"/{party.row.capacity}" if party.row.capacity else "")
         embed.add_field(
             name=f"#{party.id} · {party_episodes(tr, party)}",
             value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})\n"

@@ -22,8 +22,8 @@ from bot.reminders.sender import PacedSender
 from bot.services.language import LanguageService
 from bot.services.members import MemberService
 from bot.services.personal import PersonalReminderService
-from bot.services.watch_parties import REMINDER_KIND, WatchPartyService
-from bot.store import PartyRow, ReminderRow
+from bot.services.watch_parties import REMINDER_KIND, PartyStatus, PartyView, WatchPartyService
+from bot.store import ReminderRow
 
 from .dms import dm_copies, texts_for_members
 
@@ -32,7 +32,7 @@ MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters a
 WHAT = msg("a watch-party reminder")  # what the staff report says could not be posted
 
 
-def reminder_text(tr: Texts, party: PartyRow, offset_seconds: int, *, late: bool) -> str:
+def reminder_text(tr: Texts, party: PartyView, offset_seconds: int, *, late: bool) -> str:
     """The reminder post, in the server's language. It names episode numbers only: nothing in it spoils them."""
     start = instant(party.starts_at)
     episodes = tr.episodes(party.first_episode, party.last_episode)
@@ -69,7 +69,7 @@ class PartyReminders:
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
         party = await self._parties.get_row(reminder.ref_id)
-        if party is None or party.status != "scheduled":
+        if party is None or party.status is not PartyStatus.SCHEDULED:
             return Skipped("the party was cancelled")
         going = await self._parties.going(party.id)
         tr = await self._language.server(party.guild_id)
@@ -99,7 +99,7 @@ class PartyReminders:
         return Sent(first_id, party.channel_id, dms.summary(), tuple(dms.refused), tuple(dms.delivered))
 
     async def _dm_copies(
-        self, tr: Texts, reminder: ReminderRow, party: PartyRow, going: list[int], text: str, attempt: Attempt
+        self, tr: Texts, reminder: ReminderRow, party: PartyView, going: list[int], text: str, attempt: Attempt
     ) -> DmResults:
         wanting = await self._members.with_party_dm(going)
         if wanting:

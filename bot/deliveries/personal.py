@@ -12,7 +12,7 @@ from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalReminderService
 from bot.services.rewatch import RewatchService
-from bot.services.watch_parties import WatchPartyService
+from bot.services.watch_parties import PartyStatus, WatchPartyService
 from bot.store import ReminderRow
 
 from .airing import airing_text
@@ -62,7 +62,7 @@ class PersonalPartyReminders:
         if row is None:
             return Skipped("the member's reminder was deleted")
         party = await self._parties.get_row(row.target_id)
-        if party is None or party.status != "scheduled":
+        if party is None or party.status is not PartyStatus.SCHEDULED:
             return Skipped("the party was cancelled")
         times = await self._personal.party_times(row.user_id)
         if not times.on or times.offsets is None or reminder.offset_seconds not in times.offsets:

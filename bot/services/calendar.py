@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
+from bot.statuses import RewatchStatus, Rsvp
 from bot.store import Database, PartyRow, parties
 
 from .discussion import DiscussionService
@@ -44,7 +45,7 @@ class Entry:
     channel_id: int | None  # where it happens or is talked about (a thread, the party's channel)
     party_id: int | None = None  # None for an episode
     rewatch: bool = False  # an episode of the server's rewatch (else the broadcast)
-    rsvp: str | None = None  # the member's answer to a party
+    rsvp: Rsvp | None = None  # the member's answer to a party
     going: int = 0
     alarms: tuple[int, ...] = ()  # the member's own reminder times, seconds before the start
 
@@ -128,7 +129,7 @@ class CalendarService:
         """The server's upcoming episodes (its rewatch, else the broadcast where it lies ahead) and watch parties,
         with the member's RSVP to each party."""
         row, schedule = await self._rewatch.current(guild_id)
-        paused = row is not None and row.status == "paused"
+        paused = row is not None and row.status == RewatchStatus.PAUSED
         if row is not None:
             airings = [] if paused else [(a.episode, a.airs_at) for a in schedule if a.airs_at > now]
         else:
@@ -155,7 +156,7 @@ class CalendarService:
             counts = await parties.counts_for(conn, [p.id for p in upcoming])
             answers = {p.id: answer for p, answer in await parties.parties_of(conn, user_id, epoch(now))}
         for party in upcoming:
-            entries.append(self._party(party, answers.get(party.id), counts[party.id]["going"], ()))
+            entries.append(self._party(party, answers.get(party.id), counts[party.id][Rsvp.GOING], ()))
         return Listing(tuple(sorted(entries, key=lambda e: (e.start, e.uid))), paused)
 
     async def mine(self, user_id: int, now: dt.datetime) -> Listing:
@@ -163,13 +164,13 @@ class CalendarService:
         own = await self._personal.party_times(user_id)
         alarms = own.offsets or ()
         async with self._db.read() as conn:
-            going = [p for p, answer in await parties.parties_of(conn, user_id, epoch(now)) if answer == "going"]
+            going = [p for p, answer in await parties.parties_of(conn, user_id, epoch(now)) if answer == Rsvp.GOING]
             counts = await parties.counts_for(conn, [p.id for p in going])
-        entries = [self._party(p, "going", counts[p.id]["going"], alarms) for p in going]
+        entries = [self._party(p, Rsvp.GOING, counts[p.id][Rsvp.GOING], alarms) for p in going]
         return Listing(tuple(sorted(entries, key=lambda e: (e.start, e.uid))))
 
     @staticmethod
-    def _party(party: PartyRow, rsvp: str | None, going: int, alarms: tuple[int, ...]) -> Entry:
+    def _party(party: PartyRow, rsvp: Rsvp | None, going: int, alarms: tuple[int, ...]) -> Entry:
         return Entry(
             f"runon-party-{party.id}@{UID_DOMAIN}",
             instant(party.starts_at),

@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from bot.catalog import Catalog, NotInPack, Revealing
+from bot.catalog import Catalog, NotInPack, RecapStatus, Revealing
 
 from .guild_config import GuildConfigService
 from .progress import ProgressService
@@ -30,7 +30,7 @@ def words(text: str) -> int:
 @dataclass(frozen=True, slots=True)
 class DigestEpisode:
     number: int
-    recap_status: str  # 'full', 'partial' (thin sources) or 'none'
+    recap_status: RecapStatus  # 'partial': thin sources
     points: tuple[Revealing, ...]  # the highlights, in story order
     left_out: int  # recap points not shown (the full recap has them)
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from bot.clock import epoch
 from bot.locale import Msg, msg
-from bot.store import Database, guilds
-from bot.store import ThreadRow as ThreadRecord
+from bot.store import Database, ThreadRow, guilds
 
 __all__ = ["DiscussionService", "NoThread", "ThreadLink", "ThreadProblem", "ThreadRecord"]
 
@@ -57,6 +56,16 @@ class NoThread:
 
 
 @dataclass(frozen=True, slots=True)
+class ThreadRecord:
+    """An episode's discussion thread in a server, as recorded: the thread and the channel it was opened in."""
+
+    guild_id: int
+    episode: int
+    thread_id: int
+    parent_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ThreadLink:
     """An episode's discussion thread, or why there is none."""
 
@@ -84,10 +93,11 @@ class DiscussionService:
 
     async def _load(self, guild_id: int, episode: int) -> ThreadRecord | None:
         async with self._db.read() as conn:
-            return await guilds.get_thread(conn, guild_id, episode)
+            row = await guilds.get_thread(conn, guild_id, episode)
+        return None if row is None else ThreadRecord(row.guild_id, row.episode, row.thread_id, row.parent_id)
 
     async def record(self, guild_id: int, episode: int, thread_id: int, parent_id: int, now: dt.datetime) -> None:
-        row = ThreadRecord(guild_id, episode, thread_id, parent_id)
+        row = ThreadRow(guild_id, episode, thread_id, parent_id)
         async with self._db.transaction() as tx:
             await guilds.put_thread(tx.conn, row, epoch(now))
             await self._cache.changed(tx, (row.guild_id, row.episode))

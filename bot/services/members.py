@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from bot.clock import epoch
-from bot.store import Database, MemberSettingsRow, members
+from bot.store import Database, members
 
 from .cache import Cache
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSettings:
+    """A member's own settings (the defaults when they never chose any)."""
+
+    user_id: int
+    timezone: str | None  # an IANA name, or None: they never set one
+    party_dm_reminders: bool  # watch-party reminders also come to them as DMs
+    dm_refused_at: int | None = None  # when Discord last refused a DM to them (epoch seconds)
 
 
 class MemberService:
@@ -15,14 +26,15 @@ class MemberService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: Cache[int, MemberSettingsRow] = Cache(db, members.CACHE_TOPIC)
+        self._cache: Cache[int, MemberSettings] = Cache(db, members.CACHE_TOPIC)
 
-    async def get(self, user_id: int) -> MemberSettingsRow:
+    async def get(self, user_id: int) -> MemberSettings:
         return await self._cache.get(user_id, lambda: self._load(user_id))
 
-    async def _load(self, user_id: int) -> MemberSettingsRow:
+    async def _load(self, user_id: int) -> MemberSettings:
         async with self._db.read() as conn:
-            return await members.get(conn, user_id)
+            row = await members.get(conn, user_id)
+        return MemberSettings(row.user_id, row.timezone, row.party_dm_reminders, row.dm_refused_at)
 
     async def set_timezone(self, user_id: int, zone: str | None, now: dt.datetime) -> None:
         async with self._db.transaction() as tx:

@@ -18,11 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import epoch
 from bot.errors import UserError
+from bot.statuses import PartyStatus, ReminderState, RewatchStatus, Rsvp
 from bot.store import Database, PersonalRow, ReminderRow, Tx, members, parties, personal, rewatch
 
 from .guild_config import GuildConfigService, format_offset, parse_offsets, read_stored_offsets
 
-__all__ = ["AIRING_DM_KIND", "MAX_OWN_TIMES", "PARTY_DM_KIND", "OwnTimes", "PersonalReminderService", "PersonalRow"]
+__all__ = [
+    "AIRING_DM_KIND",
+    "MAX_OWN_TIMES",
+    "PARTY_DM_KIND",
+    "OwnTimes",
+    "PersonalReminder",
+    "PersonalReminderService",
+]
 
 PARTY_DM_KIND = "party-dm"
 AIRING_DM_KIND = "airing-dm"
@@ -108,17 +116,23 @@ async def reconcile(
         chosen = set()
         for offset in offsets if event_at > moment else ():
             row = current.get(offset)
-            kept = row is not None and row.state in ("pending", "claimed") and row.event_at == event_at
+            kept = (
+                row is not None
+                and row.state in (ReminderState.PENDING, ReminderState.CLAIMED)
+                and row.event_at == event_at
+            )
             if event_at - offset > moment or kept:
                 chosen.add(offset)
         for offset in chosen:
             row = current.get(offset)
             values = {"guild_id": guild_id, "ref_id": ref, "offset_seconds": offset, "event_at": event_at}
-            if row is None or row.state == "cancelled":
+            if row is None or row.state == ReminderState.CANCELLED:
                 new_rows.append((key[0], values))
-            elif row.state == "pending" and row.event_at != event_at:
+            elif row.state == ReminderState.PENDING and row.event_at != event_at:
                 upserts.append(values)  # moved: the member keeps it
-        cancels += [row.id for offset, row in current.items() if row.state == "pending" and offset not in chosen]
+        cancels += [
+            row.id for offset, row in current.items() if row.state == ReminderState.PENDING and offset not in chosen
+        ]
     await personal.cancel_many(conn, cancels, "no longer wanted (settings, RSVP or schedule changed)")
     added, capped = await _within_cap(conn, new_rows)
     await personal.schedule_many(conn, kind, upserts + added)
@@ -147,6 +161,17 @@ async def _within_cap(
     return kept, capped
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalReminder:
+    """One member's own reminders for one watch party or airing slot (its queue rows name it)."""
+
+    id: int
+    kind: str  # PARTY_DM_KIND or AIRING_DM_KIND
+    guild_id: int
+    user_id: int
+    target_id: int  # the party, or the airing slot
+
+
 class PersonalReminderService:
     def __init__(self, db: Database, guilds: GuildConfigService) -> None:
         self._db = db
@@ -164,7 +189,7 @@ class PersonalReminderService:
             await personal.set_party_dm(tx.conn, user_id, on, stored(offsets), epoch(now))
             if had is not None or offsets is not None:  # own times before or now: re-plan their DMs
                 for party, answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
-                    if answer == "going":
+                    if answer == Rsvp.GOING:
                         capped |= await self._plan_party(tx, party.id, now, (user_id,))
         return OwnTimes(on, offsets, replaced=OwnTimes.of(was_on, had).unreadable, capped=user_id in capped)
 
@@ -203,8 +228,8 @@ class PersonalReminderService:
             return set()
         existing = await personal.for_target(conn, PARTY_DM_KIND, party_id, users)
         wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
-        if party.status == "scheduled" and party.starts_at > epoch(now):
-            going = await parties.members(conn, party_id, "going")
+        if party.status == PartyStatus.SCHEDULED and party.starts_at > epoch(now):
+            going = await parties.members(conn, party_id, Rsvp.GOING)
             if users is not None:
                 going = [u for u in going if u in users]
             for user_id, text in (await personal.party_offsets(conn, going)).items():
@@ -227,7 +252,7 @@ class PersonalReminderService:
         if users is not None:
             existing = [p for p in existing if p.user_id in users]
         wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
-        if config.airing_channel_id is not None and (row is None or row.status != "paused"):
+        if config.airing_channel_id is not None and (row is None or row.status != RewatchStatus.PAUSED):
             chosen = await personal.airing_offsets(conn, guild_id)
             slots = [s for s in await rewatch.slots(conn, guild_id) if s.airs_at > epoch(now)]
             for user_id, text in chosen.items():
@@ -245,9 +270,10 @@ class PersonalReminderService:
 
     # -- for the deliveries -----------------------------------------------------------------------
 
-    async def row(self, personal_id: int) -> PersonalRow | None:
+    async def row(self, personal_id: int) -> PersonalReminder | None:
         async with self._db.read() as conn:
-            return await personal.get(conn, personal_id)
+            row = await personal.get(conn, personal_id)
+        return None if row is None else PersonalReminder(row.id, row.kind, row.guild_id, row.user_id, row.target_id)
 
     async def with_own_party_times(self, user_ids: list[int]) -> set[int]:
         """Of ``user_ids``, those whose watch-party DMs come at their own times (no copies of the server's)."""

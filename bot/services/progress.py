@@ -11,7 +11,7 @@ from bot.errors import UserError
 from bot.store import Database, PartyRow, members, parties, progress
 
 from .cache import Cache
-from .watch_parties import PartyChanged, nothing_follows
+from .watch_parties import PartyChanged, PartyView, nothing_follows, party_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,9 +19,9 @@ class Forgotten:
     """What ``/progress forget`` changed."""
 
     removed: int  # records that held data about the member
-    parties: tuple[tuple[PartyRow, tuple[int, ...]], ...]  # parties whose RSVPs changed, with members promoted
+    parties: tuple[tuple[PartyView, tuple[int, ...]], ...]  # parties whose RSVPs changed, with members promoted
     #: Upcoming parties they hosted whose note they wrote is gone: their cards and Discord events follow.
-    hosted: tuple[PartyRow, ...] = ()
+    hosted: tuple[PartyView, ...] = ()
 
 
 class ProgressService:
@@ -64,7 +64,7 @@ class ProgressService:
         """Delete everything stored about the member, in one unit of work. Places they held at upcoming
         parties go to the next members on the wait list, as if they had left; parties they host stay, with "a former
         member" as host and without the note they wrote."""
-        changed: list[tuple[PartyRow, tuple[int, ...]]] = []
+        changed: list[tuple[PartyView, tuple[int, ...]]] = []
         async with self._db.transaction() as tx:
             noted = [row.id for row in await parties.hosted_upcoming(tx.conn, user_id, epoch(now)) if row.note]
             for party, _answer in await parties.parties_of(tx.conn, user_id, epoch(now)):
@@ -72,11 +72,11 @@ class ProgressService:
                 assert locked is not None
                 await parties.remove_member(tx.conn, party.id, user_id)
                 promoted = await parties.promote(tx.conn, party.id, locked.capacity, epoch(now))
-                changed.append((locked, promoted))
+                changed.append((party_view(locked), promoted))
                 if promoted:
                     await self._party_changed(tx, party.id, now, promoted)
             removed = len(changed) + await progress.forget(tx.conn, user_id)
             await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
             await self._cache.changed(tx, user_id)
-            hosted = [row for row in [await parties.get(tx.conn, party_id) for party_id in noted] if row is not None]
-        return Forgotten(removed, tuple(changed), tuple(hosted))
+            hosted: list[PartyRow | None] = [await parties.get(tx.conn, party_id) for party_id in noted]
+        return Forgotten(removed, tuple(changed), tuple(party_view(row) for row in hosted if row is not None))

@@ -17,11 +17,12 @@ from typing import Protocol
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
+from bot.statuses import PollState, RewatchStatus
 from bot.store import Database, PollRow, Tx, polls, reminders, rewatch
 
 from .guild_config import GuildConfigService
 
-__all__ = ["POLL_HOURS", "PULSE_KIND", "EpisodePulse", "PollRow", "PulseService"]
+__all__ = ["POLL_HOURS", "PULSE_KIND", "EpisodePulse", "Poll", "PollState", "PulseService"]
 
 PULSE_KIND = "pulse"
 POLL_HOURS = 24
@@ -37,7 +38,7 @@ class EpisodePulse:
 
     episode: int
     counts: tuple[int, int, int, int, int]
-    state: str  # 'open', 'closed' or 'gone'
+    state: PollState
     channel_id: int
     message_id: int
     closes_at: dt.datetime
@@ -55,7 +56,27 @@ class EpisodePulse:
 
     @property
     def closed(self) -> bool:
-        return self.state == "closed"
+        return self.state == PollState.CLOSED
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """One poll the bot posted, as the service hands it out (e.g. to the reader that asks Discord about it)."""
+
+    id: int
+    guild_id: int
+    episode: int
+    channel_id: int
+    message_id: int
+    closes_at: dt.datetime
+    state: PollState
+    checks: int  # how many times its final count was looked for
+
+
+def _poll(row: PollRow) -> Poll:
+    return Poll(
+        row.id, row.guild_id, row.episode, row.channel_id, row.message_id, instant(row.closes_at), row.state, row.checks
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +93,9 @@ class PollReading:
 class PollReader(Protocol):
     """Discord I/O for the pulse (the pulse feature registers it when it loads)."""
 
-    async def read(self, row: PollRow) -> PollReading: ...
+    async def read(self, poll: Poll) -> PollReading: ...
 
-    async def count_voters(self, row: PollRow) -> tuple[int, ...] | None:
+    async def count_voters(self, poll: Poll) -> tuple[int, ...] | None:
         """Exact counts from the lists of voters of each answer (None: could not be read)."""
         ...
 
@@ -109,7 +130,7 @@ class PulseService:
         conn = tx.conn
         config = await self._guilds.read_in(tx, guild_id)
         row = await rewatch.get(conn, guild_id)
-        paused = row is not None and row.status == "paused"
+        paused = row is not None and row.status == RewatchStatus.PAUSED
         slots = await rewatch.slots(conn, guild_id)
         for slot in slots:
             if not config.pulse_on or paused or slot.airs_at <= epoch(now):
@@ -140,13 +161,15 @@ class PulseService:
         async with self._db.transaction() as tx:
             return await polls.vote(tx.conn, message_id, stars, 1 if added else -1)
 
-    async def due(self, now: dt.datetime, limit: int = 50) -> list[PollRow]:
+    async def due(self, now: dt.datetime, limit: int = 50) -> list[Poll]:
         async with self._db.read() as conn:
-            return await polls.due(conn, epoch(now), limit)
+            rows = await polls.due(conn, epoch(now), limit)
+        return [_poll(row) for row in rows]
 
-    async def open_polls(self) -> list[PollRow]:
+    async def open_polls(self) -> list[Poll]:
         async with self._db.read() as conn:
-            return await polls.open_polls(conn)
+            rows = await polls.open_polls(conn)
+        return [_poll(row) for row in rows]
 
     async def next_check(self) -> dt.datetime | None:
         async with self._db.read() as conn:
@@ -161,7 +184,7 @@ class PulseService:
         async with self._db.transaction() as tx:
             return await polls.close(tx.conn, poll_id, counts, epoch(now), detail)
 
-    async def check_later(self, row: PollRow, now: dt.datetime, detail: str) -> dt.datetime:
+    async def check_later(self, row: Poll, now: dt.datetime, detail: str) -> dt.datetime:
         at = now + retry_after(row.checks)
         async with self._db.transaction() as tx:
             await polls.check_later(tx.conn, row.id, epoch(at), detail)
@@ -189,7 +212,7 @@ class PulseService:
                 report.gone += 1
             elif reading.finalized:
                 report.closed += await self.close(row.id, reading.counts, now, "Discord's final count")
-            elif self._ended(reading, now) and now - instant(row.closes_at) >= UNFINALIZED_AFTER:
+            elif self._ended(reading, now) and now - row.closes_at >= UNFINALIZED_AFTER:
                 counts = await self.reader.count_voters(row)
                 if counts is None:
                     await self.check_later(row, now, "the voters could not be read")
@@ -211,7 +234,7 @@ class PulseService:
             return 0
         refreshed = 0
         for row in await self.open_polls():
-            if instant(row.closes_at) <= now:
+            if row.closes_at <= now:
                 continue  # the sweep stores its final result
             reading = await self.reader.read(row)
             if reading.problem is None and reading.found:

@@ -21,6 +21,7 @@ from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.locale import msg
 from bot.services.guild_config import GuildConfigService
+from bot.statuses import RewatchStatus
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
 from bot.store.dialect import LOCK_REWATCH
 
@@ -29,7 +30,7 @@ from .cache import Cache
 #: Another plan that follows the schedule (episode polls, members' own airing DMs), in the same unit of work.
 Planner = Callable[[Tx, int, dt.datetime], Awaitable[None]]
 
-__all__ = ["AIRING_KIND", "Airing", "Position", "RewatchRow", "RewatchService"]
+__all__ = ["AIRING_KIND", "Airing", "AiringSlot", "Position", "Rewatch", "RewatchService", "RewatchStatus"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 # Korean: "수 21:00", "수요일 21:00", "수욜 21시", "수목 21:00" (both days), "토요일 오후 8시", "수요일 밤 9시",
@@ -195,7 +196,36 @@ AIRING_KIND = "airing"
 MAX_START_AHEAD = dt.timedelta(days=366)
 
 
-def paused_since(row: RewatchRow) -> dt.datetime | None:
+@dataclass(frozen=True, slots=True)
+class Rewatch:
+    """A server's rewatch as the service hands it out: its slots' zone and slots (as stored), running or paused."""
+
+    guild_id: int
+    zone: str  # an IANA name
+    slots: str  # the weekly slots, stored form (:func:`parse_slots` with ``stored=True`` reads them)
+    status: RewatchStatus
+    paused_at: int | None  # epoch seconds, while paused
+
+    @property
+    def paused(self) -> bool:
+        return self.status == RewatchStatus.PAUSED
+
+
+@dataclass(frozen=True, slots=True)
+class AiringSlot:
+    """One episode's airing on a server's schedule (the target of its airing reminders)."""
+
+    id: int
+    guild_id: int
+    episode: int
+    airs_at: int  # epoch seconds
+
+
+def _rewatch(row: RewatchRow | None) -> Rewatch | None:
+    return None if row is None else Rewatch(row.guild_id, row.zone, row.slots, row.status, row.paused_at)
+
+
+def paused_since(row: Rewatch) -> dt.datetime | None:
     return None if row.paused_at is None else dt.datetime.fromtimestamp(row.paused_at, dt.UTC)
 
 
@@ -214,25 +244,26 @@ class RewatchService:
         self._planners = tuple(planners)
         # A server's rewatch and schedule, read by every /airing info and every spoiler line: cached, and dropped
         # (in every process) by each unit of work below that changes them.
-        self._cache: Cache[int, tuple[RewatchRow | None, list[Airing]]] = Cache(db, "rewatch")
+        self._cache: Cache[int, tuple[Rewatch | None, list[Airing]]] = Cache(db, "rewatch")
 
-    async def current(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
+    async def current(self, guild_id: int) -> tuple[Rewatch | None, list[Airing]]:
         row, schedule = await self._cache.get(guild_id, lambda: self._read(guild_id))
         return row, list(schedule)  # the caller's own list: the cached one stays as read
 
-    async def _read(self, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
+    async def _read(self, guild_id: int) -> tuple[Rewatch | None, list[Airing]]:
         async with self._db.read() as conn:
             return await self._current(conn, guild_id)
 
     @staticmethod
-    async def _current(conn: AsyncConnection, guild_id: int) -> tuple[RewatchRow | None, list[Airing]]:
+    async def _current(conn: AsyncConnection, guild_id: int) -> tuple[Rewatch | None, list[Airing]]:
         row = await rewatch.get(conn, guild_id)
         slots = await rewatch.slots(conn, guild_id)
-        return row, [Airing(s.episode, instant(s.airs_at)) for s in slots]
+        return _rewatch(row), [Airing(s.episode, instant(s.airs_at)) for s in slots]
 
-    async def slot(self, slot_id: int) -> AiringSlotRow | None:
+    async def slot(self, slot_id: int) -> AiringSlot | None:
         async with self._db.read() as conn:
-            return await rewatch.slot(conn, slot_id)
+            row: AiringSlotRow | None = await rewatch.slot(conn, slot_id)
+        return None if row is None else AiringSlot(row.id, row.guild_id, row.episode, row.airs_at)
 
     async def subscribers(self, guild_id: int) -> list[int]:
         async with self._db.read() as conn:
@@ -261,19 +292,21 @@ class RewatchService:
             raise UserError("That's more than a year away; start the rewatch within the next year.")
         async with self._db.transaction() as tx:
             await lock_key(tx.conn, LOCK_REWATCH, guild_id)
-            await rewatch.put(tx.conn, RewatchRow(guild_id, zone.key, format_slots(slots), "running", None), epoch(now))
+            await rewatch.put(
+                tx.conn, RewatchRow(guild_id, zone.key, format_slots(slots), RewatchStatus.RUNNING, None), epoch(now)
+            )
             await self._store(tx, guild_id, schedule, now)
         return schedule
 
     async def _running(
         self, conn: AsyncConnection, guild_id: int, *, paused: bool = False
-    ) -> tuple[RewatchRow, list[Airing]]:
+    ) -> tuple[Rewatch, list[Airing]]:
         row, schedule = await self._current(conn, guild_id)
         if row is None:
             raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")
-        if paused and row.status != "paused":
+        if paused and not row.paused:
             raise UserError("The rewatch isn't paused.")
-        if not paused and row.status == "paused":
+        if not paused and row.paused:
             raise UserError("The rewatch is paused; `/rewatch resume` first.")
         return row, schedule
 
@@ -289,7 +322,9 @@ class RewatchService:
     async def pause(self, guild_id: int, now: dt.datetime) -> None:
         async with self._db.transaction() as tx:
             row, _ = await self._running(tx.conn, guild_id)
-            await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "paused", epoch(now)), epoch(now))
+            await rewatch.put(
+                tx.conn, RewatchRow(guild_id, row.zone, row.slots, RewatchStatus.PAUSED, epoch(now)), epoch(now)
+            )
             await self._cache.changed(tx, guild_id)
             await self.sync_reminders(tx, guild_id, now)
 
@@ -299,7 +334,9 @@ class RewatchService:
             paused_at = paused_since(row)
             assert paused_at is not None
             resumed = resume(schedule, parse_slots(row.slots, stored=True), ZoneInfo(row.zone), paused_at, now)
-            await rewatch.put(tx.conn, RewatchRow(guild_id, row.zone, row.slots, "running", None), epoch(now))
+            await rewatch.put(
+                tx.conn, RewatchRow(guild_id, row.zone, row.slots, RewatchStatus.RUNNING, None), epoch(now)
+            )
             await self._store(tx, guild_id, resumed, now)  # drops the cached copy
         return resumed
 
@@ -341,7 +378,7 @@ class RewatchService:
         the caller's unit of work, reading the settings as it sees them)."""
         config = await self._guilds.read_in(tx, guild_id)
         row = await rewatch.get(tx.conn, guild_id)
-        paused = row is not None and row.status == "paused"
+        paused = row is not None and row.status == RewatchStatus.PAUSED
         for slot in await rewatch.slots(tx.conn, guild_id):
             if config.airing_channel_id is None or paused or slot.airs_at <= epoch(now):
                 await reminders.cancel(tx.conn, AIRING_KIND, slot.id, "not scheduled (paused, past or no channel)")
@@ -352,7 +389,7 @@ class RewatchService:
         for planner in self._planners:
             await planner(tx, guild_id, now)
 
-    async def progress(self, guild_id: int, now: dt.datetime) -> tuple[RewatchRow, list[Airing], Position] | None:
+    async def progress(self, guild_id: int, now: dt.datetime) -> tuple[Rewatch, list[Airing], Position] | None:
         """The server's rewatch, its schedule and where it stands; frozen at the pause while paused."""
         row, schedule = await self.current(guild_id)
         if row is None:

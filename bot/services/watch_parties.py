@@ -13,14 +13,15 @@ from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.locale import msg
-from bot.store import FORMER_MEMBER, Database, PartyRow, RsvpChange, Tx, lock_key, parties, reminders
+from bot.statuses import ANSWERS, PartyStatus, Rsvp
+from bot.store import FORMER_MEMBER, Database, PartyRow, Tx, lock_key, parties, reminders
 from bot.store.dialect import LOCK_PARTIES
 from bot.store.parties import CreateLimits
 
 from .locks import KeyedLocks
 from .personal import PARTY_DM_KIND
 
-__all__ = ["FORMER_MEMBER", "Party", "PartyRow", "WatchPartyService"]
+__all__ = ["ANSWERS", "Party", "PartyStatus", "PartyView", "Rsvp", "RsvpResult", "RsvpView", "WatchPartyService"]
 
 MAX_UPCOMING_PER_GUILD = 25
 #: One member may host this many of a server's upcoming parties (staff plan as many as the server holds).
@@ -80,9 +81,43 @@ def episodes_label(first: int, last: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PartyView:
+    """A watch party as the service hands it out (times in UTC epoch seconds, as stored)."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    host_id: int  # :attr:`host_left` when the host deleted their data
+    first_episode: int
+    last_episode: int
+    starts_at: int
+    ends_at: int
+    timezone: str
+    note: str
+    capacity: int | None
+    announcement_message_id: int | None
+    event_id: int | None
+    status: PartyStatus
+
+    @property
+    def host_left(self) -> bool:
+        """The host deleted their data: the party stays, hosted by nobody anyone can ping."""
+        return self.host_id == FORMER_MEMBER
+
+
+def party_view(row: PartyRow) -> PartyView:
+    return PartyView(
+        row.id, row.guild_id, row.channel_id, row.host_id, row.first_episode, row.last_episode, row.starts_at,
+        row.ends_at, row.timezone, row.note, row.capacity, row.announcement_message_id, row.event_id, row.status,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Party:
-    row: PartyRow
-    counts: dict[str, int]
+    """A party with its RSVP counts (every answer present, 0 when nobody gave it)."""
+
+    row: PartyView
+    counts: dict[Rsvp, int]
 
     @property
     def id(self) -> int:
@@ -102,7 +137,11 @@ class Party:
 
     @property
     def full(self) -> bool:
-        return self.row.capacity is not None and self.counts["going"] >= self.row.capacity
+        return self.row.capacity is not None and self.counts[Rsvp.GOING] >= self.row.capacity
+
+
+def _party(row: PartyRow, counts: dict[Rsvp, int]) -> Party:
+    return Party(party_view(row), counts)
 
 
 class NoSuchParty(UserError):
@@ -115,13 +154,20 @@ class NoSuchParty(UserError):
 
 
 @dataclass(frozen=True, slots=True)
+class RsvpView:
+    status: Rsvp  # what the member ended up with (a full party turns "going" into "waitlist")
+    promoted: tuple[int, ...]  # members moved from the wait list to going by this answer
+    previous: Rsvp | None  # their answer before (None: they had not answered)
+
+
+@dataclass(frozen=True, slots=True)
 class RsvpResult:
     party: Party
-    change: RsvpChange
+    change: RsvpView
     waitlist_place: int | None  # 1-based, when the member is on the wait list
 
 
-def may_manage(party: PartyRow, user_id: int, *, manage_events: bool) -> bool:
+def may_manage(party: PartyView, user_id: int, *, manage_events: bool) -> bool:
     """Only the host, or members with Manage Events, may edit or cancel a party."""
     return user_id == party.host_id or manage_events
 
@@ -165,7 +211,7 @@ class WatchPartyService:
         cancelled = []
         for row in rows:
             party = await self.current(row.id)
-            if party is None or party.row.status != "scheduled":
+            if party is None or party.row.status != PartyStatus.SCHEDULED:
                 continue
             try:
                 cancelled.append(await self.cancel(party, now))
@@ -186,7 +232,7 @@ class WatchPartyService:
             row = await parties.get(conn, party_id) if 0 < party_id < MAX_ID else None
             if row is None or row.guild_id != guild_id or (visible is not None and not visible(row.channel_id)):
                 raise NoSuchParty(party_id)
-            return Party(row, await parties.counts(conn, row.id))
+            return _party(row, await parties.counts(conn, row.id))
 
     async def create(
         self,
@@ -237,7 +283,7 @@ class WatchPartyService:
             )
             await reminders.schedule(tx.conn, REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
             await self._changed(tx, row.id, now, (host_id,))
-        return Party(row, {"going": 1, "maybe": 0, "declined": 0, "waitlist": 0})  # the host, added by create
+        return _party(row, {**dict.fromkeys(Rsvp, 0), Rsvp.GOING: 1})  # the host, added by create
 
     async def edit(
         self,
@@ -276,7 +322,7 @@ class WatchPartyService:
             current = await parties.lock(tx.conn, party.id)
             if current is None:
                 raise UserError("Watch party #{party} no longer exists.", party=party.id)
-            self._check_open(Party(current, party.counts), now)
+            self._check_open(_party(current, party.counts), now)
             first = int(changes.get("first_episode", current.first_episode))  # type: ignore[call-overload]
             last = int(changes.get("last_episode", current.last_episode))  # type: ignore[call-overload]
             new_start = starts or instant(current.starts_at)
@@ -292,20 +338,20 @@ class WatchPartyService:
             if moved or promoted:
                 await self._changed(tx, row.id, now, None if moved else promoted)
             counts = await parties.counts(tx.conn, row.id)
-        return Party(row, counts), moved, promoted
+        return _party(row, counts), moved, promoted
 
     async def cancel(self, party: Party, now: dt.datetime) -> Party:
         async with self._db.transaction() as tx:
             current = await parties.lock(tx.conn, party.id)
             if current is None:
                 raise UserError("Watch party #{party} no longer exists.", party=party.id)
-            self._check_open(Party(current, party.counts), now)
-            row = await parties.update(tx.conn, party.id, epoch(now), status="cancelled")
+            self._check_open(_party(current, party.counts), now)
+            row = await parties.update(tx.conn, party.id, epoch(now), status=PartyStatus.CANCELLED)
             await reminders.cancel(tx.conn, REMINDER_KIND, party.id, "party cancelled")
             await self._changed(tx, party.id, now, None)
-        return Party(row, party.counts)
+        return _party(row, party.counts)
 
-    async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: str, now: dt.datetime) -> RsvpResult:
+    async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: Rsvp, now: dt.datetime) -> RsvpResult:
         """One member's answer, applied atomically against the capacity and the wait list. The counts for the
         card are read after the commit, outside the writer's turn (they show the latest state)."""
         async with self._party_locks(party_id), self._db.transaction() as tx:
@@ -316,7 +362,7 @@ class WatchPartyService:
             )
             if row is None or row.guild_id != guild_id:
                 raise NoSuchParty(party_id)
-            if row.status != "scheduled":
+            if row.status != PartyStatus.SCHEDULED:
                 raise UserError("This watch party was cancelled.")
             if instant(row.ends_at) <= now:
                 raise UserError("This watch party is over.")
@@ -328,10 +374,10 @@ class WatchPartyService:
         async with self._db.read() as conn:
             counts = await parties.counts(conn, row.id)
             place = None
-            if change.status == "waitlist":
-                waiting = await parties.members(conn, row.id, "waitlist")
+            if change.status == Rsvp.WAITLIST:
+                waiting = await parties.members(conn, row.id, Rsvp.WAITLIST)
                 place = waiting.index(user_id) + 1 if user_id in waiting else None
-        return RsvpResult(Party(row, counts), change, place)
+        return RsvpResult(_party(row, counts), RsvpView(change.status, change.promoted, change.previous), place)
 
     async def upcoming(
         self, guild_id: int, now: dt.datetime, *, limit: int, offset: int, visible: Visible | None = None
@@ -349,32 +395,35 @@ class WatchPartyService:
                 ]
                 total, rows = len(seen), seen[offset : offset + limit]
             counts = await parties.counts_for(conn, [row.id for row in rows])
-        return total, [Party(row, counts[row.id]) for row in rows]
+        return total, [_party(row, counts[row.id]) for row in rows]
 
     async def upcoming_rows(
         self, guild_id: int, now: dt.datetime, *, limit: int, offset: int = 0, visible: Visible | None = None
-    ) -> list[PartyRow]:
+    ) -> list[PartyView]:
         """Upcoming parties without their RSVP counts (for autocomplete); with ``visible``, only those the member
         can see."""
         async with self._db.read() as conn:
             if visible is None:
-                return await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+                rows = await parties.upcoming(conn, guild_id, epoch(now), limit=limit, offset=offset)
+                return [party_view(r) for r in rows]
             rows = await parties.upcoming(conn, guild_id, epoch(now), limit=-1)
-        return [r for r in rows if visible(r.channel_id)][offset : offset + limit]
+        return [party_view(r) for r in rows if visible(r.channel_id)][offset : offset + limit]
 
     async def going(self, party_id: int) -> list[int]:
         async with self._db.read() as conn:
-            return await parties.members(conn, party_id, "going")
+            return await parties.members(conn, party_id, Rsvp.GOING)
 
-    async def get_row(self, party_id: int) -> PartyRow | None:
+    async def get_row(self, party_id: int) -> PartyView | None:
+        """The party as stored, without its counts."""
         async with self._db.read() as conn:
-            return await parties.get(conn, party_id)
+            row = await parties.get(conn, party_id)
+        return None if row is None else party_view(row)
 
     async def current(self, party_id: int) -> Party | None:
         """The party as stored now, with its counts (e.g. to refresh its card)."""
         async with self._db.read() as conn:
             row = await parties.get(conn, party_id)
-            return None if row is None else Party(row, await parties.counts(conn, party_id))
+            return None if row is None else _party(row, await parties.counts(conn, party_id))
 
     async def set_posted(self, party_id: int, message_id: int | None, event_id: int | None, now: dt.datetime) -> None:
         """Remember the announcement message and the Discord event (if one was made)."""
@@ -418,7 +467,7 @@ class WatchPartyService:
 
     @staticmethod
     def _check_open(party: Party, now: dt.datetime) -> None:
-        if party.row.status == "cancelled":
+        if party.row.status == PartyStatus.CANCELLED:
             raise UserError("Watch party #{party} was already cancelled.", party=party.id)
         if party.ends <= now:
             raise UserError("Watch party #{party} is already over.", party=party.id)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.statuses import ReminderState
+
 from .schema import instances, reminders
 
 t = instances
@@ -47,5 +49,5 @@ async def all_instances(conn: AsyncConnection) -> list[InstanceRow]:
 
 async def claim_holders(conn: AsyncConnection) -> list[str]:
     """Instance ids that hold at least one claim (including instances without a row)."""
-    query = sa.select(reminders.c.claim_token).where(reminders.c.state == "claimed").distinct()
+    query = sa.select(reminders.c.claim_token).where(reminders.c.state == ReminderState.CLAIMED).distinct()
     return [str(x) for x in (await conn.execute(query)).scalars() if x is not None]

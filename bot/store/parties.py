@@ -10,12 +10,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.statuses import ANSWERS, PartyStatus, Rsvp
+
 from .dialect import excluded_of, insert_of
 from .personal import party_plans_exist
 from .schema import rsvps, watch_parties
 
 p, r = watch_parties, rsvps
-RSVP_STATUSES = ("going", "maybe", "declined", "waitlist")
+RSVP_STATUSES = tuple(Rsvp)
 _PARTY_COLUMNS = (
     p.c.id, p.c.guild_id, p.c.channel_id, p.c.host_id, p.c.first_episode, p.c.last_episode, p.c.starts_at,
     p.c.ends_at, p.c.timezone, p.c.note, p.c.capacity, p.c.announcement_message_id, p.c.event_id, p.c.status,
@@ -41,14 +43,14 @@ class PartyRow:
     capacity: int | None
     announcement_message_id: int | None
     event_id: int | None
-    status: str
+    status: PartyStatus
 
 
 @dataclass(frozen=True, slots=True)
 class RsvpChange:
-    status: str  # what the member ended up with (a full party turns "going" into "waitlist")
+    status: Rsvp  # what the member ended up with (a full party turns "going" into "waitlist")
     promoted: tuple[int, ...]  # members moved from the wait list to going by this change
-    previous: str | None = None
+    previous: Rsvp | None = None
 
 
 @functools.cache
@@ -74,7 +76,8 @@ def _answer_statement(dialect: str) -> Any:
 
 
 def _party(record: Any) -> PartyRow:
-    return PartyRow(*record)
+    v = tuple(record)
+    return PartyRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], PartyStatus(v[13]))
 
 
 async def create(
@@ -104,7 +107,7 @@ async def create(
 
 # Built once (their values bound at execution): building and keying them per call cost more than running them.
 _CREATE = sa.insert(p).returning(*_PARTY_COLUMNS)
-_HOST_GOING = sa.insert(r).values(status="going", seq=1)
+_HOST_GOING = sa.insert(r).values(status=Rsvp.GOING, seq=1)
 
 
 _GET = sa.select(*_PARTY_COLUMNS).where(p.c.id == sa.bindparam("id"))
@@ -134,23 +137,23 @@ _LOCK_FOR_ANSWER_AND_PLANS = _LOCK_FOR_ANSWER.add_columns(
 
 async def lock_for_answer_and_plans(
     conn: AsyncConnection, party_id: int, user_id: int, kind: str
-) -> tuple[PartyRow | None, str | None, bool]:
+) -> tuple[PartyRow | None, Rsvp | None, bool]:
     """:func:`lock_for_answer`, and in the same statement whether the member has plans of their own for the party's
     DMs of ``kind`` (:func:`bot.store.personal.any_party_plans` for them alone)."""
     params = {"id": party_id, "u": user_id, "users": [user_id], "kind": kind}
     record = (await conn.execute(_LOCK_FOR_ANSWER_AND_PLANS, params)).first()
     if record is None:
         return None, None, False
-    return _party(record[:-2]), None if record[-2] is None else str(record[-2]), bool(record[-1])
+    return _party(record[:-2]), None if record[-2] is None else Rsvp(record[-2]), bool(record[-1])
 
 
-async def lock_for_answer(conn: AsyncConnection, party_id: int, user_id: int) -> tuple[PartyRow | None, str | None]:
+async def lock_for_answer(conn: AsyncConnection, party_id: int, user_id: int) -> tuple[PartyRow | None, Rsvp | None]:
     """The party, locked like :func:`lock`, with the member's current answer, in one statement (an RSVP click
     holds the writer for as few round trips as possible)."""
     record = (await conn.execute(_LOCK_FOR_ANSWER, {"id": party_id, "u": user_id})).first()
     if record is None:
         return None, None
-    return _party(record[:-1]), None if record[-1] is None else str(record[-1])
+    return _party(record[:-1]), None if record[-1] is None else Rsvp(record[-1])
 
 
 async def update(conn: AsyncConnection, party_id: int, now: int, **fields: Any) -> PartyRow:
@@ -177,7 +180,7 @@ def _update_statement(names: tuple[str, ...]) -> Any:
 
 
 def _upcoming(guild_id: Any, now: Any) -> Any:
-    return sa.and_(p.c.guild_id == guild_id, p.c.status == "scheduled", p.c.ends_at > now)
+    return sa.and_(p.c.guild_id == guild_id, p.c.status == PartyStatus.SCHEDULED, p.c.ends_at > now)
 
 
 async def upcoming(
@@ -258,7 +261,7 @@ async def prunable(conn: AsyncConnection, *, cancelled_before: int, ended_before
         sa.select(p.c.id)
         .where(
             sa.or_(
-                sa.and_(p.c.status == "cancelled", p.c.updated_at < cancelled_before),
+                sa.and_(p.c.status == PartyStatus.CANCELLED, p.c.updated_at < cancelled_before),
                 p.c.ends_at < ended_before,
             )
         )
@@ -277,14 +280,16 @@ async def delete(conn: AsyncConnection, party_ids: Sequence[int]) -> int:
 
 
 async def hosted_upcoming(conn: AsyncConnection, host_id: int, now: int) -> list[PartyRow]:
-    query = sa.select(*_PARTY_COLUMNS).where(p.c.host_id == host_id, p.c.status == "scheduled", p.c.ends_at > now)
+    query = sa.select(*_PARTY_COLUMNS).where(
+        p.c.host_id == host_id, p.c.status == PartyStatus.SCHEDULED, p.c.ends_at > now
+    )
     return [_party(x) for x in await conn.execute(query)]
 
 
 # -- RSVPs ----------------------------------------------------------------------------------------
 
 
-async def counts_for(conn: AsyncConnection, party_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+async def counts_for(conn: AsyncConnection, party_ids: Sequence[int]) -> dict[int, dict[Rsvp, int]]:
     """RSVP counts of several parties in one query."""
     result = {pid: dict.fromkeys(RSVP_STATUSES, 0) for pid in party_ids}
     if not party_ids:
@@ -295,56 +300,56 @@ async def counts_for(conn: AsyncConnection, party_ids: Sequence[int]) -> dict[in
         .group_by(r.c.party_id, r.c.status)
     )
     for party_id, status, count in await conn.execute(query):
-        result[int(party_id)][str(status)] = int(count)
+        result[int(party_id)][Rsvp(status)] = int(count)
     return result
 
 
 _COUNTS = sa.select(r.c.status, sa.func.count()).where(r.c.party_id == sa.bindparam("id")).group_by(r.c.status)
 
 
-async def counts(conn: AsyncConnection, party_id: int) -> dict[str, int]:
-    found = {str(s): int(n) for s, n in await conn.execute(_COUNTS, {"id": party_id})}
+async def counts(conn: AsyncConnection, party_id: int) -> dict[Rsvp, int]:
+    found = {Rsvp(s): int(n) for s, n in await conn.execute(_COUNTS, {"id": party_id})}
     return {status: found.get(status, 0) for status in RSVP_STATUSES}
 
 
-async def members(conn: AsyncConnection, party_id: int, status: str) -> list[int]:
+async def members(conn: AsyncConnection, party_id: int, status: Rsvp) -> list[int]:
     """Members with ``status``, in the order they got it (the wait list's order)."""
     query = sa.select(r.c.user_id).where(r.c.party_id == party_id, r.c.status == status).order_by(r.c.seq)
     return [int(u) for u in (await conn.execute(query)).scalars()]
 
 
-async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tuple[PartyRow, str]]:
+async def parties_of(conn: AsyncConnection, user_id: int, now: int) -> list[tuple[PartyRow, Rsvp]]:
     """Upcoming parties the member answered, with their answer."""
     query = (
         sa.select(*_PARTY_COLUMNS, r.c.status.label("rsvp"))
         .join(r, r.c.party_id == p.c.id)
-        .where(r.c.user_id == user_id, p.c.status == "scheduled", p.c.ends_at > now)
+        .where(r.c.user_id == user_id, p.c.status == PartyStatus.SCHEDULED, p.c.ends_at > now)
         .order_by(p.c.id)  # callers lock them in this order: two at once cannot deadlock
     )
-    return [(_party(x[:-1]), str(x[-1])) for x in await conn.execute(query)]
+    return [(_party(x[:-1]), Rsvp(x[-1])) for x in await conn.execute(query)]
 
 
 async def set_rsvp(
-    conn: AsyncConnection, party: PartyRow, user_id: int, wanted: str, now: int, previous: str | None
+    conn: AsyncConnection, party: PartyRow, user_id: int, wanted: Rsvp, now: int, previous: Rsvp | None
 ) -> RsvpChange:
     """Record an RSVP, applying the capacity: a full party wait-lists new "going" answers, and a freed
     place goes to the longest-waiting member. ``party`` and the member's ``previous`` answer come from
     :func:`lock_for_answer` in this transaction."""
-    if wanted not in ("going", "maybe", "declined"):
+    if wanted not in ANSWERS:
         raise ValueError(wanted)
-    status = wanted
-    if wanted == "going" and previous == "waitlist":
-        status = "waitlist"  # pressing Going again keeps one's place in the queue
-    elif wanted == "going" and previous != "going" and party.capacity is not None:
+    status = Rsvp(wanted)
+    if wanted == Rsvp.GOING and previous == Rsvp.WAITLIST:
+        status = Rsvp.WAITLIST  # pressing Going again keeps one's place in the queue
+    elif wanted == Rsvp.GOING and previous != Rsvp.GOING and party.capacity is not None:
         going = await conn.execute(
-            sa.select(sa.func.count()).where(r.c.party_id == party.id, r.c.status == "going", r.c.user_id != user_id)
+            sa.select(sa.func.count()).where(r.c.party_id == party.id, r.c.status == Rsvp.GOING, r.c.user_id != user_id)
         )
         if int(going.scalar_one()) >= party.capacity:
-            status = "waitlist"
+            status = Rsvp.WAITLIST
     if status != previous:
         values = {"a_party": party.id, "a_user": user_id, "a_status": status, "a_now": now}
         await conn.execute(_answer_statement(conn.dialect.name), values)
-    freed = previous == "going" and status != "going" and party.capacity is not None
+    freed = previous == Rsvp.GOING and status != Rsvp.GOING and party.capacity is not None
     promoted = await promote(conn, party.id, party.capacity, now) if freed else ()
     return RsvpChange(status, promoted, previous)
 
@@ -353,19 +358,21 @@ async def promote(conn: AsyncConnection, party_id: int, capacity: int | None, no
     """Move wait-listed members to going, in wait-list order, while there is room."""
     going = int(
         (
-            await conn.execute(sa.select(sa.func.count()).where(r.c.party_id == party_id, r.c.status == "going"))
+            await conn.execute(sa.select(sa.func.count()).where(r.c.party_id == party_id, r.c.status == Rsvp.GOING))
         ).scalar_one()
     )
     room = None if capacity is None else capacity - going
     if room is not None and room <= 0:
         return ()
-    query = sa.select(r.c.user_id).where(r.c.party_id == party_id, r.c.status == "waitlist").order_by(r.c.seq)
+    query = sa.select(r.c.user_id).where(r.c.party_id == party_id, r.c.status == Rsvp.WAITLIST).order_by(r.c.seq)
     if room is not None:
         query = query.limit(room)
     lucky = tuple(int(u) for u in (await conn.execute(query)).scalars())
     if lucky:
         await conn.execute(
-            sa.update(r).where(r.c.party_id == party_id, r.c.user_id.in_(lucky)).values(status="going", updated_at=now)
+            sa.update(r)
+            .where(r.c.party_id == party_id, r.c.user_id.in_(lucky))
+            .values(status=Rsvp.GOING, updated_at=now)
         )
     return lucky
 

@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.statuses import ReminderState
+
 from .dialect import insert, upsert
 from .reminders import _COLUMNS as REMINDER_COLUMNS
 from .reminders import ReminderRow
@@ -93,12 +95,13 @@ async def schedule_many(conn: AsyncConnection, kind: str, rows: Sequence[dict[st
         set_={
             "event_at": statement.excluded.event_at,
             "due_at": statement.excluded.due_at,
-            "state": "pending",
+            "state": ReminderState.PENDING,
             "claim_token": None,
             "claimed_at": None,
             "detail": None,
         },
-        where=sa.or_(reminders.c.state == "pending", reminders.c.state == "cancelled"),  # no IN: executemany
+        # no IN: executemany
+        where=sa.or_(reminders.c.state == ReminderState.PENDING, reminders.c.state == ReminderState.CANCELLED),
     )
     values = [dict(row, kind=kind, due_at=row["event_at"] - row["offset_seconds"]) for row in rows]
     await conn.execute(statement, values)
@@ -110,7 +113,7 @@ async def cancel_many(conn: AsyncConnection, reminder_ids: Sequence[int], reason
     cancelled = 0
     for chunk in _chunks(sorted(set(reminder_ids))):
         result = await conn.execute(
-            sa.delete(reminders).where(reminders.c.id.in_(chunk), reminders.c.state == "pending")
+            sa.delete(reminders).where(reminders.c.id.in_(chunk), reminders.c.state == ReminderState.PENDING)
         )
         cancelled += result.rowcount
     return cancelled
@@ -123,7 +126,7 @@ async def pending_counts(conn: AsyncConnection, user_ids: Sequence[int]) -> dict
         query = (
             sa.select(t.c.user_id, sa.func.count())
             .join(reminders, sa.and_(reminders.c.ref_id == t.c.id, reminders.c.kind == t.c.kind))
-            .where(t.c.user_id.in_(chunk), reminders.c.state.in_(("pending", "claimed")))
+            .where(t.c.user_id.in_(chunk), reminders.c.state.in_((ReminderState.PENDING, ReminderState.CLAIMED)))
             .group_by(t.c.user_id)
         )
         found.update({int(u): int(n) for u, n in await conn.execute(query)})

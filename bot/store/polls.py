@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.statuses import PollState, ReminderState
+
 from .dialect import insert_ignore
 from .schema import episode_polls, reminders
 
@@ -29,7 +31,7 @@ class PollRow:
     message_id: int
     opened_at: int
     closes_at: int
-    state: str  # 'open' (live counts from vote events), 'closed' (Discord's final count), 'gone' (deleted)
+    state: PollState
     counts: tuple[int, int, int, int, int]  # votes for 1 to 5 stars
     next_check_at: int
     checks: int
@@ -40,7 +42,7 @@ class PollRow:
 def _row(record: Any) -> PollRow:
     v = tuple(record)
     counts = (int(v[8]), int(v[9]), int(v[10]), int(v[11]), int(v[12]))
-    return PollRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], counts, v[13], v[14], v[15], v[16])
+    return PollRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], PollState(v[7]), counts, v[13], v[14], v[15], v[16])
 
 
 async def record(
@@ -71,7 +73,7 @@ async def due(conn: AsyncConnection, now: int, limit: int) -> list[PollRow]:
     """Open polls whose result should be read from Discord now (earliest first)."""
     query = (
         sa.select(*_COLUMNS)
-        .where(t.c.state == "open", t.c.next_check_at <= now)
+        .where(t.c.state == PollState.OPEN, t.c.next_check_at <= now)
         .order_by(t.c.next_check_at, t.c.id)
         .limit(limit)
     )
@@ -79,21 +81,21 @@ async def due(conn: AsyncConnection, now: int, limit: int) -> list[PollRow]:
 
 
 async def next_check(conn: AsyncConnection) -> int | None:
-    value = (await conn.execute(sa.select(sa.func.min(t.c.next_check_at)).where(t.c.state == "open"))).scalar()
+    value = (await conn.execute(sa.select(sa.func.min(t.c.next_check_at)).where(t.c.state == PollState.OPEN))).scalar()
     return None if value is None else int(value)
 
 
 async def open_polls(conn: AsyncConnection) -> list[PollRow]:
-    return [_row(r) for r in await conn.execute(sa.select(*_COLUMNS).where(t.c.state == "open"))]
+    return [_row(r) for r in await conn.execute(sa.select(*_COLUMNS).where(t.c.state == PollState.OPEN))]
 
 
 async def set_counts(conn: AsyncConnection, poll_id: int, counts: Sequence[int]) -> None:
     """Replace the live counts of an open poll (read again from Discord after a restart)."""
     values = {column.name: int(n) for column, n in zip(STARS, counts, strict=True)}
-    await conn.execute(sa.update(t).where(t.c.id == poll_id, t.c.state == "open").values(**values))
+    await conn.execute(sa.update(t).where(t.c.id == poll_id, t.c.state == PollState.OPEN).values(**values))
 
 
-_IS_OPEN = sa.select(t.c.id).where(t.c.message_id == sa.bindparam("m"), t.c.state == "open")
+_IS_OPEN = sa.select(t.c.id).where(t.c.message_id == sa.bindparam("m"), t.c.state == PollState.OPEN)
 
 
 async def is_open(conn: AsyncConnection, message_id: int) -> bool:
@@ -106,7 +108,7 @@ async def vote(conn: AsyncConnection, message_id: int, stars: int, delta: int) -
     column = STARS[stars - 1]
     result = await conn.execute(
         sa.update(t)
-        .where(t.c.message_id == message_id, t.c.state == "open")
+        .where(t.c.message_id == message_id, t.c.state == PollState.OPEN)
         .values({column: sa.case((column + delta < 0, 0), else_=column + delta)})
     )
     return result.rowcount == 1
@@ -115,15 +117,15 @@ async def vote(conn: AsyncConnection, message_id: int, stars: int, delta: int) -
 async def close(conn: AsyncConnection, poll_id: int, counts: Sequence[int], now: int, detail: str) -> bool:
     """Store Discord's final count. Only once: a poll already closed keeps its result."""
     values: dict[str, Any] = {column.name: int(n) for column, n in zip(STARS, counts, strict=True)}
-    values.update(state="closed", closed_at=now, detail=detail)
-    result = await conn.execute(sa.update(t).where(t.c.id == poll_id, t.c.state == "open").values(**values))
+    values.update(state=PollState.CLOSED, closed_at=now, detail=detail)
+    result = await conn.execute(sa.update(t).where(t.c.id == poll_id, t.c.state == PollState.OPEN).values(**values))
     return result.rowcount == 1
 
 
 async def check_later(conn: AsyncConnection, poll_id: int, at: int, detail: str) -> None:
     await conn.execute(
         sa.update(t)
-        .where(t.c.id == poll_id, t.c.state == "open")
+        .where(t.c.id == poll_id, t.c.state == PollState.OPEN)
         .values(next_check_at=at, checks=t.c.checks + 1, detail=detail)
     )
 
@@ -131,7 +133,9 @@ async def check_later(conn: AsyncConnection, poll_id: int, at: int, detail: str)
 async def gone(conn: AsyncConnection, poll_id: int, now: int, detail: str) -> None:
     """The poll's message was deleted before its result could be read."""
     await conn.execute(
-        sa.update(t).where(t.c.id == poll_id, t.c.state == "open").values(state="gone", closed_at=now, detail=detail)
+        sa.update(t)
+        .where(t.c.id == poll_id, t.c.state == PollState.OPEN)
+        .values(state=PollState.GONE, closed_at=now, detail=detail)
     )
 
 
@@ -142,7 +146,7 @@ async def latest_by_episode(conn: AsyncConnection, guild_id: int) -> dict[int, P
     for record_ in await conn.execute(query):
         row = _row(record_)
         earlier = found.get(row.episode)
-        if row.state != "gone" or earlier is None or earlier.state == "gone":
+        if row.state != PollState.GONE or earlier is None or earlier.state == PollState.GONE:
             found[row.episode] = row
     return found
 
@@ -152,11 +156,11 @@ async def cancel_unscheduled(
 ) -> None:
     """Cancel the server's pending reminders of ``kind`` for airing slots that are no longer in its schedule."""
     statement = sa.update(reminders).where(
-        reminders.c.kind == kind, reminders.c.guild_id == guild_id, reminders.c.state == "pending"
+        reminders.c.kind == kind, reminders.c.guild_id == guild_id, reminders.c.state == ReminderState.PENDING
     )
     if slot_ids:
         statement = statement.where(reminders.c.ref_id.not_in(list(slot_ids)))
-    await conn.execute(statement.values(state="cancelled", detail=reason))
+    await conn.execute(statement.values(state=ReminderState.CANCELLED, detail=reason))
 
 
 async def prune(conn: AsyncConnection, *, closed_before: int) -> int:
@@ -166,10 +170,10 @@ async def prune(conn: AsyncConnection, *, closed_before: int) -> int:
     replaced = sa.exists().where(
         later.c.guild_id == t.c.guild_id,
         later.c.episode == t.c.episode,
-        later.c.state != "gone",
+        later.c.state != PollState.GONE,
         sa.or_(later.c.opened_at > t.c.opened_at, sa.and_(later.c.opened_at == t.c.opened_at, later.c.id > t.c.id)),
     )
     statement = sa.delete(t).where(
-        t.c.state != "open", t.c.closed_at < closed_before, sa.or_(t.c.state == "gone", replaced)
+        t.c.state != PollState.OPEN, t.c.closed_at < closed_before, sa.or_(t.c.state == PollState.GONE, replaced)
     )
     return (await conn.execute(statement)).rowcount

@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.statuses import FINISHED, ReminderState
+
 from .dialect import insert, insert_ignore
 from .schema import delivery_problems, reminders
 
@@ -17,7 +19,6 @@ _COLUMNS = (
     t.c.id, t.c.kind, t.c.guild_id, t.c.ref_id, t.c.offset_seconds, t.c.event_at, t.c.due_at, t.c.state,
     t.c.claim_token, t.c.claimed_at, t.c.attempts, t.c.sent_at, t.c.message_id, t.c.detail,
 )  # fmt: skip
-UNSENT = ("pending", "claimed", "cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,7 @@ class ReminderRow:
     offset_seconds: int
     event_at: int
     due_at: int
-    state: str
+    state: ReminderState
     claim_token: str | None
     claimed_at: int | None
     attempts: int
@@ -39,7 +40,10 @@ class ReminderRow:
 
 
 def _row(record: Any) -> ReminderRow:
-    return ReminderRow(*record)
+    v = tuple(record)
+    return ReminderRow(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], ReminderState(v[7]), v[8], v[9], v[10], v[11], v[12], v[13]
+    )
 
 
 _SCHEDULE: dict[str, Any] = {}
@@ -58,17 +62,18 @@ def _schedule_statement(conn: AsyncConnection) -> Any:
             set_={
                 "event_at": excluded.event_at,
                 "due_at": excluded.due_at,
-                "state": "pending",
+                "state": ReminderState.PENDING,
                 "claim_token": None,
                 "claimed_at": None,
                 "sent_at": None,
                 "message_id": None,
                 "detail": None,
             },
+            # state IN (...), spelled so that it can be sent with several rows at once
             where=sa.or_(
-                t.c.state == "pending",  # state IN (...), spelled so that it can be sent with several rows at once
-                t.c.state == "cancelled",
-                sa.and_(t.c.state != "claimed", t.c.event_at != excluded.event_at),
+                t.c.state == ReminderState.PENDING,
+                t.c.state == ReminderState.CANCELLED,
+                sa.and_(t.c.state != ReminderState.CLAIMED, t.c.event_at != excluded.event_at),
             ),
         )
     return found
@@ -101,8 +106,8 @@ async def schedule(
 # Built once (values bound at execution): a party's create and edit run them.
 _UNWANTED = (
     sa.update(t)
-    .where(t.c.kind == sa.bindparam("u_kind"), t.c.ref_id == sa.bindparam("u_ref"), t.c.state == "pending")
-    .values(state="cancelled", detail="offset no longer wanted")
+    .where(t.c.kind == sa.bindparam("u_kind"), t.c.ref_id == sa.bindparam("u_ref"), t.c.state == ReminderState.PENDING)
+    .values(state=ReminderState.CANCELLED, detail="offset no longer wanted")
 )
 _UNWANTED_BUT = _UNWANTED.where(t.c.offset_seconds.not_in(sa.bindparam("u_keep", expanding=True)))
 
@@ -110,8 +115,8 @@ _UNWANTED_BUT = _UNWANTED.where(t.c.offset_seconds.not_in(sa.bindparam("u_keep",
 async def cancel(conn: AsyncConnection, kind: str, ref_id: int, reason: str) -> int:
     result = await conn.execute(
         sa.update(t)
-        .where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == "pending")
-        .values(state="cancelled", detail=reason)
+        .where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == ReminderState.PENDING)
+        .values(state=ReminderState.CANCELLED, detail=reason)
     )
     return result.rowcount
 
@@ -119,7 +124,7 @@ async def cancel(conn: AsyncConnection, kind: str, ref_id: int, reason: str) -> 
 def _claim_statement(now: int, instance: str, limit: int) -> Any:
     due = (
         sa.select(t.c.id)
-        .where(t.c.state == "pending", t.c.due_at <= now)
+        .where(t.c.state == ReminderState.PENDING, t.c.due_at <= now)
         .order_by(t.c.due_at, t.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL: other instances skip rows being claimed
@@ -127,7 +132,7 @@ def _claim_statement(now: int, instance: str, limit: int) -> Any:
     return (
         sa.update(t)
         .where(t.c.id.in_(due.scalar_subquery()))
-        .values(state="claimed", claim_token=instance, claimed_at=now, attempts=t.c.attempts + 1)
+        .values(state=ReminderState.CLAIMED, claim_token=instance, claimed_at=now, attempts=t.c.attempts + 1)
         .returning(*_COLUMNS)
     )
 
@@ -151,20 +156,24 @@ async def release_claims(conn: AsyncConnection, instances: Sequence[str], detail
         return 0
     result = await conn.execute(
         sa.update(t)
-        .where(t.c.state == "claimed", t.c.claim_token.in_(list(instances)))
-        .values(state="pending", claim_token=None, claimed_at=None, detail=detail)
+        .where(t.c.state == ReminderState.CLAIMED, t.c.claim_token.in_(list(instances)))
+        .values(state=ReminderState.PENDING, claim_token=None, claimed_at=None, detail=detail)
     )
     return result.rowcount
 
 
 async def release_one(conn: AsyncConnection, reminder_id: int, instance: str, detail: str) -> bool:
-    return await _finish(conn, reminder_id, instance, state="pending", claim_token=None, claimed_at=None, detail=detail)
+    return await _finish(
+        conn, reminder_id, instance, state=ReminderState.PENDING, claim_token=None, claimed_at=None, detail=detail
+    )
 
 
 async def _finish(conn: AsyncConnection, reminder_id: int, instance: str, **values: Any) -> bool:
     """Mark a claimed row, only if ``instance`` still holds the claim (a stale process cannot)."""
     result = await conn.execute(
-        sa.update(t).where(t.c.id == reminder_id, t.c.state == "claimed", t.c.claim_token == instance).values(**values)
+        sa.update(t)
+        .where(t.c.id == reminder_id, t.c.state == ReminderState.CLAIMED, t.c.claim_token == instance)
+        .values(**values)
     )
     return result.rowcount == 1
 
@@ -172,15 +181,17 @@ async def _finish(conn: AsyncConnection, reminder_id: int, instance: str, **valu
 async def mark_sent(
     conn: AsyncConnection, reminder_id: int, instance: str, now: int, message_id: int | None, detail: str | None = None
 ) -> bool:
-    return await _finish(conn, reminder_id, instance, state="sent", sent_at=now, message_id=message_id, detail=detail)
+    return await _finish(
+        conn, reminder_id, instance, state=ReminderState.SENT, sent_at=now, message_id=message_id, detail=detail
+    )
 
 
 async def mark_skipped(conn: AsyncConnection, reminder_id: int, instance: str, reason: str) -> bool:
-    return await _finish(conn, reminder_id, instance, state="skipped", detail=reason)
+    return await _finish(conn, reminder_id, instance, state=ReminderState.SKIPPED, detail=reason)
 
 
 async def mark_failed(conn: AsyncConnection, reminder_id: int, instance: str, detail: str) -> bool:
-    return await _finish(conn, reminder_id, instance, state="failed", detail=detail)
+    return await _finish(conn, reminder_id, instance, state=ReminderState.FAILED, detail=detail)
 
 
 async def get(conn: AsyncConnection, reminder_id: int) -> ReminderRow | None:
@@ -195,13 +206,13 @@ async def for_ref(conn: AsyncConnection, kind: str, ref_id: int) -> list[Reminde
 
 async def next_due(conn: AsyncConnection) -> int | None:
     """The earliest due instant of a pending row, for the loop to sleep until."""
-    value = (await conn.execute(sa.select(sa.func.min(t.c.due_at)).where(t.c.state == "pending"))).scalar()
+    value = (await conn.execute(sa.select(sa.func.min(t.c.due_at)).where(t.c.state == ReminderState.PENDING))).scalar()
     return None if value is None else int(value)
 
 
-async def count_by_state(conn: AsyncConnection) -> dict[str, int]:
+async def count_by_state(conn: AsyncConnection) -> dict[ReminderState, int]:
     query = sa.select(t.c.state, sa.func.count()).group_by(t.c.state)
-    return {str(state): int(n) for state, n in await conn.execute(query)}
+    return {ReminderState(state): int(n) for state, n in await conn.execute(query)}
 
 
 # -- delivery problems reported to staff ----------------------------------------------------------
@@ -235,20 +246,17 @@ async def forget_problem(conn: AsyncConnection, guild_id: int, channel_id: int, 
     )
 
 
-FINISHED = ("sent", "skipped", "failed")
-
-
 async def delete_for_refs(conn: AsyncConnection, kind: str, ref_ids: Sequence[int]) -> int:
     """Delete every reminder of ``kind`` for these events (their event was deleted), except one being sent now."""
     if not ref_ids:
         return 0
-    statement = sa.delete(t).where(t.c.kind == kind, t.c.ref_id.in_(list(ref_ids)), t.c.state != "claimed")
+    statement = sa.delete(t).where(t.c.kind == kind, t.c.ref_id.in_(list(ref_ids)), t.c.state != ReminderState.CLAIMED)
     return (await conn.execute(statement)).rowcount
 
 
 async def prune(conn: AsyncConnection, *, finished_before: int) -> int:
     """Delete cancelled reminders, and reminders sent, skipped or failed for events before ``finished_before``."""
     statement = sa.delete(t).where(
-        sa.or_(t.c.state == "cancelled", sa.and_(t.c.state.in_(FINISHED), t.c.event_at < finished_before))
+        sa.or_(t.c.state == ReminderState.CANCELLED, sa.and_(t.c.state.in_(FINISHED), t.c.event_at < finished_before))
     )
     return (await conn.execute(statement)).rowcount

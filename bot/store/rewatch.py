@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.statuses import RewatchStatus
+
 from .dialect import insert_ignore, upsert
 from .schema import airing_slots, airing_subscribers, rewatches
 
@@ -17,7 +19,7 @@ class RewatchRow:
     guild_id: int
     zone: str
     slots: str
-    status: str
+    status: RewatchStatus
     paused_at: int | None
 
 
@@ -35,7 +37,7 @@ _SLOT_COLUMNS = (airing_slots.c.id, airing_slots.c.guild_id, airing_slots.c.epis
 
 async def get(conn: AsyncConnection, guild_id: int) -> RewatchRow | None:
     record = (await conn.execute(_GET.where(rewatches.c.guild_id == guild_id))).first()
-    return None if record is None else RewatchRow(*record)
+    return None if record is None else RewatchRow(*record[:3], RewatchStatus(record[3]), record[4])
 
 
 async def put(conn: AsyncConnection, row: RewatchRow, now: int) -> None:

@@ -7,10 +7,25 @@ epoch seconds, both ``BIGINT`` (``INTEGER`` on SQLite, whose tables are ``STRICT
 
 from __future__ import annotations
 
+import enum
+
 import sqlalchemy as sa
+
+from bot.statuses import PartyStatus, PollState, ReminderState, RewatchStatus, Rsvp
 
 #: A 64-bit integer: BIGINT on PostgreSQL, INTEGER (64-bit, and the name STRICT tables accept) on SQLite.
 Big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def one_of(column: str, values: type[enum.StrEnum]) -> sa.CheckConstraint:
+    """The CHECK that keeps a status column to its enum's values (the constraint's text is the migrations')."""
+    return sa.CheckConstraint(f"{column} IN ({', '.join(repr(v.value) for v in values)})", name=column)
+
+
+def is_(column: str, value: enum.StrEnum) -> sa.TextClause:
+    """A partial index's condition on a status column."""
+    return sa.text(f"{column} = '{value.value}'")
+
 
 metadata = sa.MetaData(
     naming_convention={
@@ -93,14 +108,14 @@ watch_parties = sa.Table(
     sa.Column("capacity", Big),
     sa.Column("announcement_message_id", Big),
     sa.Column("event_id", Big),
-    sa.Column("status", sa.Text, nullable=False, server_default="scheduled"),
+    sa.Column("status", sa.Text, nullable=False, server_default=PartyStatus.SCHEDULED.value),
     sa.Column("created_at", Big, nullable=False),
     sa.Column("updated_at", Big, nullable=False),
     sa.CheckConstraint("first_episode >= 1", name="first_episode"),
     sa.CheckConstraint("last_episode >= first_episode", name="last_episode"),
     sa.CheckConstraint("ends_at > starts_at", name="ends_at"),
     sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
-    sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status"),
+    one_of("status", PartyStatus),
     sa.Index("watch_parties_upcoming", "guild_id", "status", "starts_at"),
     sqlite_strict=True,
 )
@@ -115,7 +130,7 @@ rsvps = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("seq", Big, nullable=False),  # order of the latest change: the wait list's order
     sa.Column("updated_at", Big, nullable=False),
-    sa.CheckConstraint("status IN ('going', 'maybe', 'declined', 'waitlist')", name="status"),
+    one_of("status", Rsvp),
     sa.Index("rsvps_waitlist", "party_id", "status", "seq"),
     sqlite_strict=True,
 )
@@ -148,7 +163,7 @@ reminders = sa.Table(
     sa.Column("offset_seconds", Big, nullable=False),  # before event_at; 0 = "starting now"
     sa.Column("event_at", Big, nullable=False),
     sa.Column("due_at", Big, nullable=False),
-    sa.Column("state", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("state", sa.Text, nullable=False, server_default=ReminderState.PENDING.value),
     sa.Column("claim_token", sa.Text),  # the instance that holds the claim
     sa.Column("claimed_at", Big),
     sa.Column("attempts", Big, nullable=False, server_default="0"),
@@ -156,22 +171,19 @@ reminders = sa.Table(
     sa.Column("message_id", Big),
     sa.Column("detail", sa.Text),  # why it was skipped or failed (Discord's error), or what partly failed
     sa.CheckConstraint("offset_seconds >= 0", name="offset_seconds"),
-    sa.CheckConstraint(
-        "state IN ('pending', 'claimed', 'sent', 'skipped', 'failed', 'cancelled')",
-        name="state",
-    ),
+    one_of("state", ReminderState),
     sa.UniqueConstraint("kind", "ref_id", "offset_seconds", name="reminders_kind_ref_id_offset_seconds_key"),
     sa.Index(
         "reminders_due",
         "due_at",
-        sqlite_where=sa.text("state = 'pending'"),
-        postgresql_where=sa.text("state = 'pending'"),
+        sqlite_where=is_("state", ReminderState.PENDING),
+        postgresql_where=is_("state", ReminderState.PENDING),
     ),
     sa.Index(
         "reminders_claimed",
         "claim_token",
-        sqlite_where=sa.text("state = 'claimed'"),
-        postgresql_where=sa.text("state = 'claimed'"),
+        sqlite_where=is_("state", ReminderState.CLAIMED),
+        postgresql_where=is_("state", ReminderState.CLAIMED),
     ),
     sqlite_strict=True,
 )
@@ -196,7 +208,7 @@ rewatches = sa.Table(
     sa.Column("paused_at", Big),
     sa.Column("started_at", Big, nullable=False),
     sa.Column("updated_at", Big, nullable=False),
-    sa.CheckConstraint("status IN ('running', 'paused')", name="status"),
+    one_of("status", RewatchStatus),
     sqlite_strict=True,
 )
 
@@ -264,7 +276,7 @@ episode_polls = sa.Table(
     sa.Column("message_id", Big, nullable=False),
     sa.Column("opened_at", Big, nullable=False),
     sa.Column("closes_at", Big, nullable=False),
-    sa.Column("state", sa.Text, nullable=False, server_default="open"),
+    sa.Column("state", sa.Text, nullable=False, server_default=PollState.OPEN.value),
     sa.Column("stars_1", Big, nullable=False, server_default="0"),
     sa.Column("stars_2", Big, nullable=False, server_default="0"),
     sa.Column("stars_3", Big, nullable=False, server_default="0"),
@@ -275,14 +287,14 @@ episode_polls = sa.Table(
     sa.Column("closed_at", Big),
     sa.Column("detail", sa.Text),  # how the result was read, or why it could not be
     sa.CheckConstraint("episode >= 1", name="episode"),
-    sa.CheckConstraint("state IN ('open', 'closed', 'gone')", name="state"),
+    one_of("state", PollState),
     sa.UniqueConstraint("message_id", name="episode_polls_message_id_key"),
     sa.Index("episode_polls_guild", "guild_id", "episode"),
     sa.Index(
         "episode_polls_due",
         "next_check_at",
-        sqlite_where=sa.text("state = 'open'"),
-        postgresql_where=sa.text("state = 'open'"),
+        sqlite_where=is_("state", PollState.OPEN),
+        postgresql_where=is_("state", PollState.OPEN),
     ),
     sqlite_strict=True,
 )

@@ -1,0 +1,62 @@
+"""The states things are in, one enum per concept, shared by the store (which keeps their string values, so the
+database format is what it always was) and the services (which decide with them); cogs see them through the
+services. Plain Python: nothing here imports the rest of the bot.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["PartyStatus", "PollState", "ReminderState", "RewatchStatus", "Rsvp"]
+
+
+class PartyStatus(enum.StrEnum):
+    """A watch party: planned (it ends by itself once its time is over) or called off by its host or staff."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Rsvp(enum.StrEnum):
+    """A member's answer to a watch party. ``WAITLIST`` is not an answer one gives: a full party turns "going"
+    into it, and a freed place turns it back into "going"."""
+
+    GOING = "going"
+    MAYBE = "maybe"
+    DECLINED = "declined"
+    WAITLIST = "waitlist"
+
+
+#: The answers a member can give with the card's buttons (the wait list is the party's doing).
+ANSWERS = (Rsvp.GOING, Rsvp.MAYBE, Rsvp.DECLINED)
+
+
+class ReminderState(enum.StrEnum):
+    """A reminder in the queue: waiting for its time, taken by one instance, or finished one way or another."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+#: Done with: the row is history.
+FINISHED = (ReminderState.SENT, ReminderState.SKIPPED, ReminderState.FAILED)
+
+
+class RewatchStatus(enum.StrEnum):
+    """A server's rewatch: its slots are counting, or frozen at the moment it was paused."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+
+
+class PollState(enum.StrEnum):
+    """An episode poll: ``OPEN`` (live counts from vote events), ``CLOSED`` (Discord's final count) or ``GONE``
+    (its message was deleted)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    GONE = "gone"
