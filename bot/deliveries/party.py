@@ -69,7 +69,7 @@ class PartyReminders:
 
     async def deliver(self, reminder: ReminderRow, attempt: Attempt) -> Outcome:
         party = await self._parties.get_row(reminder.ref_id)
-        if party is None or party.status is not PartyStatus.SCHEDULED:
+        if party is None or party.status != PartyStatus.SCHEDULED:
             return Skipped("the party was cancelled")
         going = await self._parties.going(party.id)
         tr = await self._language.server(party.guild_id)

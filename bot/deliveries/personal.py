@@ -62,7 +62,7 @@ class PersonalPartyReminders:
         if row is None:
             return Skipped("the member's reminder was deleted")
         party = await self._parties.get_row(row.target_id)
-        if party is None or party.status is not PartyStatus.SCHEDULED:
+        if party is None or party.status != PartyStatus.SCHEDULED:
             return Skipped("the party was cancelled")
         times = await self._personal.party_times(row.user_id)
         if not times.on or times.offsets is None or reminder.offset_seconds not in times.offsets:
