@@ -60,7 +60,9 @@ def about_embed(tr: Texts, catalog: Catalog) -> discord.Embed:
         tracks.append((t.position, line))
     groups = _packed(tracks, EMBED_FIELD_LIMIT)
     for group in groups:  # every song, in as many fields as it takes
-        if len(groups) > 1:
+        if len(groups) > 1 and len(group) == 1:
+            name = tr("Soundtrack ({position} of {count})", position=group[0][0], count=len(tracks))
+        elif len(groups) > 1:
             name = tr("Soundtrack ({first}-{last} of {count})", first=group[0][0], last=group[-1][0], count=len(tracks))
         else:
             name = tr("Soundtrack")

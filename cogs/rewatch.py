@@ -156,6 +156,12 @@ class Rewatch(commands.GroupCog, group_name="rewatch", group_description="Watch 
             status = tr("Paused since {when}: `/rewatch resume` to go on.", when=since)
         elif at.next is None:
             status = tr("Finished: every episode has aired.")
+        elif at.last_aired == 0:
+            status = tr(
+                "Next: episode {n} {relative}. Nothing has aired yet.",
+                n=at.next.episode,
+                relative=ts(at.next.airs_at, "R"),
+            )
         else:
             status = tr(
                 "Next: episode {n} {relative}. Watched so far: up to {last}.",

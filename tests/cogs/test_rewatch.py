@@ -59,7 +59,13 @@ async def test_start_on_the_broadcast_slots_and_show(h, staff):
     assert lines[0] == f"▶️ Episode 1 · {ts(kst(2026, 11, 25, 21))}"
     assert lines[1] == f"⬜ Episode 2 · {ts(kst(2026, 11, 26, 21))}"
     assert len(lines) == 16
-    assert {f["name"]: f["value"] for f in embed["fields"]}["Now"].startswith("Next: episode 1")
+    first = kst(2026, 11, 25, 21)
+    assert {f["name"]: f["value"] for f in embed["fields"]}["Now"] == (
+        f"Next: episode 1 {ts(first, 'R')}. Nothing has aired yet."  # not "watched so far: up to 0"
+    )
+    await h.invoke("rewatch show", locale="ko")
+    now = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}["지금"]
+    assert now == f"다음: 1화 {ts(first, 'R')}. 아직 방송된 회차는 없어요."
 
 
 async def test_start_with_own_slots_zone_and_episode(h, staff):
