@@ -144,3 +144,18 @@ async def test_private_cards_with_buttons_leave_nothing_waiting_and_their_button
 
     await h.click("runon:cast:ki-seon-gyeom:reveal")
     assert "**Spoilers: episode 3**" in data(h)["embeds"][0]["description"]
+
+
+async def test_a_card_asked_again_after_watching_more_unlocks_the_notes_now_watched(h):
+    """Cards are made once and kept: one asked for again after /progress set is the new line's, not the old one."""
+    await set_progress(h, 2)
+    await h.invoke("cast lookup", name="ki-seon-gyeom")
+    assert "🔒 Episode 3: a story note (hidden)" in data(h)["embeds"][0]["description"]
+    await h.invoke("cast lookup", name="ki-seon-gyeom")
+    assert "🔒 Episode 3: a story note (hidden)" in data(h)["embeds"][0]["description"]
+    await set_progress(h, 4)
+    await h.invoke("cast lookup", name="ki-seon-gyeom")
+    later = data(h)["embeds"][0]
+    assert "🔒 Episode 3" not in later["description"]
+    assert "🔒 Episode 5: a story note (hidden)" in later["description"]
+    assert later["fields"][-1]["value"].startswith("You've watched up to episode 4")
