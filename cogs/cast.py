@@ -54,7 +54,26 @@ def _name(tr: Texts, latin: str, hangul: str, verified: bool) -> str:
     return tr("{name} ({hangul}, Hangul unverified)", name=latin, hangul=hangul)
 
 
+#: Cards made, by texts, person, line and withholding (a card depends on nothing else): the same few are asked for
+#: again and again, and making one is most of the bot's own work in /cast lookup. Sent as they are, never changed.
+_CARDS: dict[tuple[int, int, int, bool], tuple[Texts, Person, discord.Embed]] = {}
+CARDS_KEPT = 1024
+
+
 def card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
+    """The cast card for a reader whose safe line is ``line`` (see :func:`make_card`), made once."""
+    key = (id(tr), id(person), line, withhold)
+    found = _CARDS.get(key)
+    if found is not None and found[0] is tr and found[1] is person:
+        return found[2]
+    if len(_CARDS) >= CARDS_KEPT:
+        _CARDS.clear()
+    embed = make_card(tr, person, line, withhold=withhold)
+    _CARDS[key] = (tr, person, embed)
+    return embed
+
+
+def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
     """The cast card for a reader whose safe line is ``line``.
 
     Who plays whom, the Hangul names and the description (what the sheet says from episode 1 on) are always

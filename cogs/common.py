@@ -346,6 +346,10 @@ def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for item in items:
         view.add_item(item)
+    if all(isinstance(item, discord.ui.DynamicItem) for item in items):
+        # Answered through their ids' templates (registered at start-up), never through this object: a finished view
+        # is not kept, whereas discord.py keeps an ephemeral answer's view 15 minutes, with a task waiting on it.
+        view.stop()
     return view
 
 

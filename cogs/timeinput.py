@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -21,18 +21,19 @@ from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services.guild_config import read_stored_zone
 from bot.services.rewatch import occurrences, parse_slots
-from bot.services.timeparse import (
-    MAX_LENGTH,
-    PREVIEW_LENGTH,
-    Preview,
-    parse_day,
-    parse_when,
-    preview,
-    preview_day,
-)
 from bot.services.zones import resolve_zone
 
 from .common import Interaction, Texts, clip, member_texts, services_of
+
+if TYPE_CHECKING:
+    from bot.services.timeparse import Preview
+
+# The time grammars (bot.services.timeparse, 3.5 MiB and 70-110 ms of the start-up) are imported when a time is first
+# typed, not when the commands are defined: the options' limits are the grammar's own, repeated here (a test checks).
+#: The longest time text the grammar reads, and so an option takes (also Discord's limit on a choice's value).
+MAX_LENGTH = 100
+#: The longest preview line (Discord's limit on a choice's name).
+PREVIEW_LENGTH = 100
 
 
 def _zone_key(zone: dt.tzinfo) -> str:
@@ -137,6 +138,8 @@ class WhenTransformer(_TextOption):
         return await member_zone(services, interaction.user.id, interaction.guild_id, _typed(interaction, "timezone"))
 
     async def transform(self, interaction: Interaction, value: Any) -> When:
+        from bot.services.timeparse import parse_when
+
         zone = await self.zone(interaction)
         return When(parse_when(str(value), zone, services_of(interaction).clock()), zone)
 
@@ -150,6 +153,8 @@ class WhenTransformer(_TextOption):
             zone = await self.zone(interaction)
         except UserError as error:  # the timezone option does not name a zone: say so, as the command would
             return _zone_choice(interaction, error, text)
+        from bot.services.timeparse import preview
+
         now = services_of(interaction).clock()
         shown = preview(text, zone, now)
         tr = member_texts(interaction)
@@ -185,6 +190,8 @@ class StartDayTransformer(_TextOption):
         return resolve_zone(typed) if typed else services_of(interaction).catalog.show.timezone
 
     async def transform(self, interaction: Interaction, value: Any) -> StartDay:
+        from bot.services.timeparse import parse_day
+
         zone = self.zone(interaction)
         return StartDay(parse_day(str(value), zone, services_of(interaction).clock()), zone)
 
@@ -199,6 +206,8 @@ class StartDayTransformer(_TextOption):
             zone = self.zone(interaction)
         except UserError as error:
             return _zone_choice(interaction, error, text)
+        from bot.services.timeparse import preview_day
+
         shown = preview_day(text, zone, services.clock())
         tr = member_texts(interaction)
         line = preview_line(tr, shown)

@@ -283,3 +283,15 @@ def test_the_members_own_actions_are_honoured_with_si(message, values):
     참석하시는), as a Korean service speaks to its users; the bot's own actions stay plain (보내 드릴게요)."""
     korean = KO(message, **values)
     assert _HONORIFIC.search(korean), korean
+
+
+def test_every_shipped_language_is_named_as_cldr_names_it_in_the_setup_menu():
+    """/setup language's choices name each language in its own words and in English, as CLDR does; the names of
+    the shipped languages are kept beside the catalogues (so defining the menu loads no CLDR table)."""
+    from bot.locale import SHIPPED_NAMES, choice_name, cldr_english_name, cldr_native_name, shipped_languages
+
+    for lang in shipped_languages():
+        assert lang in SHIPPED_NAMES, f"{lang}: add its names to SHIPPED_NAMES"
+        assert SHIPPED_NAMES[lang] == (cldr_native_name(lang), cldr_english_name(lang))
+    assert choice_name("ko") == "한국어 (Korean)"
+    assert choice_name("en") == "English"

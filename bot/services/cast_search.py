@@ -12,6 +12,8 @@ from bot.errors import UserError
 from bot.locale import Texts
 
 MATCH_THRESHOLD = 72.0
+#: Searches remembered (autocomplete asks again at every key a member types, and members type the same names).
+REMEMBERED_SEARCHES = 512
 
 
 def _fuzzy_key(text: str) -> str:
@@ -49,6 +51,8 @@ class CastSearch:
     def __init__(self, catalog: Catalog) -> None:
         self._people = catalog.people
         self._by_key = {p.key: p for p in catalog.people}
+        self._rank = {p.key: index for index, p in enumerate(catalog.people)}  # the pack's order breaks ties
+        self._searches: dict[tuple[str, int], tuple[Match, ...]] = {}
         self._exact: dict[str, tuple[Person, str, str]] = {}
         self._keys: list[str] = []
         self._owners: list[tuple[Person, str, str]] = []
@@ -63,6 +67,14 @@ class CastSearch:
 
     def search(self, query: str, limit: int = 25) -> list[Match]:
         """People ranked best first; each person appears once, under their best-matching name."""
+        found = self._searches.get((query, limit))
+        if found is None:
+            if len(self._searches) >= REMEMBERED_SEARCHES:
+                self._searches.clear()
+            found = self._searches[(query, limit)] = tuple(self._search(query, limit))
+        return list(found)
+
+    def _search(self, query: str, limit: int) -> list[Match]:
         norm = normalize_name(query)
         if not norm:
             return [Match(p, p.character, "character", 0.0) for p in self._people][:limit]
@@ -86,7 +98,8 @@ class CastSearch:
             current = best.get(person.key)
             if current is None or score > current.score:
                 best[person.key] = Match(person, name, kind, score)
-        ranked = sorted(best.values(), key=lambda m: (-m.score, self._people.index(m.person)))
+        rank = self._rank
+        ranked = sorted(best.values(), key=lambda m: (-m.score, rank[m.person.key]))
         return ranked[:limit]
 
     def resolve(self, query: str) -> Person:

@@ -127,3 +127,35 @@ async def test_seo_tae_woong_is_dan_ahs_half_brother(h):
     description = data(h)["embeds"][0]["description"]
     assert "Seo Dan-ah's younger half-brother" in description
     assert "younger brother" not in description
+
+
+async def test_private_cards_with_buttons_leave_nothing_waiting_and_their_buttons_still_work(h):
+    """A private answer's buttons are answered by their ids (they work after a restart too): the bot keeps no copy of
+    each answer's buttons for 15 minutes, with a task waiting on it, as discord.py does for an ephemeral view."""
+    import asyncio
+
+    await set_progress(h, 2)
+    for _ in range(3):
+        await h.invoke("cast lookup", name="ki-seon-gyeom")
+        assert custom_ids(data(h)) == ["runon:cast:ki-seon-gyeom:reveal", "runon:share:cast:ki-seon-gyeom"]
+    waiting = [t for t in asyncio.all_tasks() if "timeout_task_impl" in repr(t.get_coro())]
+    assert waiting == []
+    assert h.bot._connection._view_store.persistent_views == []
+
+    await h.click("runon:cast:ki-seon-gyeom:reveal")
+    assert "**Spoilers: episode 3**" in data(h)["embeds"][0]["description"]
+
+
+async def test_a_card_asked_again_after_watching_more_unlocks_the_notes_now_watched(h):
+    """Cards are made once and kept: one asked for again after /progress set is the new line's, not the old one."""
+    await set_progress(h, 2)
+    await h.invoke("cast lookup", name="ki-seon-gyeom")
+    assert "🔒 Episode 3: a story note (hidden)" in data(h)["embeds"][0]["description"]
+    await h.invoke("cast lookup", name="ki-seon-gyeom")
+    assert "🔒 Episode 3: a story note (hidden)" in data(h)["embeds"][0]["description"]
+    await set_progress(h, 4)
+    await h.invoke("cast lookup", name="ki-seon-gyeom")
+    later = data(h)["embeds"][0]
+    assert "🔒 Episode 3" not in later["description"]
+    assert "🔒 Episode 5: a story note (hidden)" in later["description"]
+    assert later["fields"][-1]["value"].startswith("You've watched up to episode 4")

@@ -119,3 +119,13 @@ async def test_create_announces_and_makes_the_event_together_and_handles_a_refus
     event = next(c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/scheduled-events"))
     event_id = int(event.result["id"])
     assert any(c.method == "DELETE" and c.path.endswith(f"/scheduled-events/{event_id}") for c in h.recorder.calls)
+
+
+def test_the_time_options_take_as_much_text_as_the_grammar_reads():
+    """The options repeat the grammar's limits (the grammar is imported when a time is first typed, not at start-up):
+    a member can type, and the preview shows, exactly what the parser reads."""
+    from bot.services import timeparse
+    from cogs import timeinput
+
+    assert (timeinput.MAX_LENGTH, timeinput.PREVIEW_LENGTH) == (timeparse.MAX_LENGTH, timeparse.PREVIEW_LENGTH)
+    assert timeinput.WhenTransformer().max_length == timeparse.MAX_LENGTH

@@ -232,3 +232,12 @@ def test_unknown_name_is_a_clear_user_error(search):
         search.resolve("Running Man")
     with pytest.raises(UserError):
         search.resolve("zzzz qqqq")
+
+
+def test_a_name_typed_again_finds_the_same_people_whatever_was_done_with_the_last_answer(search):
+    """Searches are remembered (autocomplete asks at every key): a caller trimming its list changes nothing."""
+    first = search.search("ki")
+    expected = [m.person.key for m in first]
+    first.clear()
+    assert [m.person.key for m in search.search("ki")] == expected
+    assert [m.person.key for m in search.search("ki", limit=2)] == expected[:2]

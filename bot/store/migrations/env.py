@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.store.schema import metadata
+from bot.store.schema import add_postgresql_predicates, metadata
 
+add_postgresql_predicates()
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or "sqlite:///var/alembic-dev.sqlite3"
 context.configure(url=url, target_metadata=metadata, render_as_batch=True)
