@@ -199,7 +199,7 @@ class GuildConfigService:
     def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
         self._db = db
-        self._cache: Cache[int, GuildConfig] = Cache(db, "guild")
+        self._cache: Cache[int, GuildConfig] = Cache(db.bus, "guild")
         #: Re-plans the server's airing reminders inside a unit of work (set by the rewatch service).
         self.airing_changed: Callable[[Tx, int, dt.datetime], Awaitable[None]] | None = None
 

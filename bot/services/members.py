@@ -15,7 +15,7 @@ class MemberService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: Cache[int, MemberSettingsRow] = Cache(db, members.CACHE_TOPIC)
+        self._cache: Cache[int, MemberSettingsRow] = Cache(db.bus, members.CACHE_TOPIC)
 
     async def get(self, user_id: int) -> MemberSettingsRow:
         return await self._cache.get(user_id, lambda: self._load(user_id))

@@ -30,7 +30,7 @@ class ProgressService:
     def __init__(self, catalog: Catalog, db: Database) -> None:
         self._catalog = catalog
         self._db = db
-        self._cache: Cache[int, int | None] = Cache(db, "progress")
+        self._cache: Cache[int, int | None] = Cache(db.bus, "progress")
         #: Re-plans members' own reminders of a party whose wait list moved (set by the personal-reminder service).
         self.party_changed: Callable[[Tx, int, dt.datetime, tuple[int, ...] | None], Awaitable[None]] | None = None
 
@@ -76,7 +76,7 @@ class ProgressService:
                 if promoted and self.party_changed is not None:
                     await self.party_changed(tx, party.id, now, promoted)
             removed = len(changed) + await progress.forget(tx.conn, user_id)
-            await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
+            await self._db.bus.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
             await self._cache.changed(tx, user_id)
             hosted = [row for row in [await parties.get(tx.conn, party_id) for party_id in noted] if row is not None]
         return Forgotten(removed, tuple(changed), tuple(hosted))
