@@ -23,6 +23,7 @@ from .bus import PostgresBus
 from .database import Database, Tx
 from .errors import DatabaseProblem
 from .files import BackupReport, latest_version
+from .schema import PARTIAL_INDEXES
 from .urls import asyncpg_url, libpq_url, redact
 
 T = TypeVar("T")
@@ -31,6 +32,9 @@ POSTGRES_POOL = (10, 10)  # connections kept, and extra ones opened under load
 #: How many connections the bot's own background work (the reminder drain) may hold at once.
 BACKGROUND_POSTGRES = 12
 MIGRATION_LOCK = 8204811  # several processes may start at once: one migrates, the others wait for it
+
+for _index in PARTIAL_INDEXES:  # the schema spells them for SQLite only (it then needs no PostgreSQL dialect)
+    _index.dialect_kwargs["postgresql_where"] = _index.dialect_kwargs["sqlite_where"]
 
 
 class PostgresDatabase(Database):

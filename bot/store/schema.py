@@ -22,6 +22,19 @@ metadata = sa.MetaData(
     }
 )
 
+#: The partial indexes (an index of the rows a WHERE clause selects), spelled for SQLite here: the PostgreSQL
+#: spelling is the same clause, added by :mod:`bot.store.postgres` when that database is used. Naming
+#: ``postgresql_where`` here would import SQLAlchemy's PostgreSQL dialect into every bot on SQLite (about 0.15 s of
+#: each start, measured with ``python -X importtime``).
+PARTIAL_INDEXES: list[sa.Index] = []
+
+
+def _partial(name: str, *columns: str, where: str) -> sa.Index:
+    index = sa.Index(name, *columns, sqlite_where=sa.text(where))
+    PARTIAL_INDEXES.append(index)
+    return index
+
+
 #: Stands in for a member who deleted their data (``/progress forget``) where a row must name someone.
 FORMER_MEMBER = 0
 
@@ -161,18 +174,8 @@ reminders = sa.Table(
         name="state",
     ),
     sa.UniqueConstraint("kind", "ref_id", "offset_seconds", name="reminders_kind_ref_id_offset_seconds_key"),
-    sa.Index(
-        "reminders_due",
-        "due_at",
-        sqlite_where=sa.text("state = 'pending'"),
-        postgresql_where=sa.text("state = 'pending'"),
-    ),
-    sa.Index(
-        "reminders_claimed",
-        "claim_token",
-        sqlite_where=sa.text("state = 'claimed'"),
-        postgresql_where=sa.text("state = 'claimed'"),
-    ),
+    _partial("reminders_due", "due_at", where="state = 'pending'"),
+    _partial("reminders_claimed", "claim_token", where="state = 'claimed'"),
     sqlite_strict=True,
 )
 
@@ -278,11 +281,6 @@ episode_polls = sa.Table(
     sa.CheckConstraint("state IN ('open', 'closed', 'gone')", name="state"),
     sa.UniqueConstraint("message_id", name="episode_polls_message_id_key"),
     sa.Index("episode_polls_guild", "guild_id", "episode"),
-    sa.Index(
-        "episode_polls_due",
-        "next_check_at",
-        sqlite_where=sa.text("state = 'open'"),
-        postgresql_where=sa.text("state = 'open'"),
-    ),
+    _partial("episode_polls_due", "next_check_at", where="state = 'open'"),
     sqlite_strict=True,
 )
