@@ -2,8 +2,9 @@
 
     python bench/profiled_bot.py OUT.prof
 
-SIGUSR1 starts profiling the event loop's thread; SIGUSR2 stops and writes the statistics to OUT.prof. Everything
-else is the real entry point (``bot.cli.main``), unchanged.
+SIGUSR1 starts profiling the event loop's thread and what the database threads run for it (each aiosqlite
+connection's calls: with ``db.run`` a whole unit of work runs there); SIGUSR2 stops and writes the statistics of all
+of them to OUT.prof. Everything else is the real entry point (``bot.cli.main``), unchanged.
 """
 
 from __future__ import annotations
@@ -14,22 +15,56 @@ if sys.path and sys.path[0].endswith("bench"):  # run as a script: bench/locale.
     sys.path.pop(0)
 
 import cProfile
+import pstats
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
 profiler = cProfile.Profile()
+#: One profiler per database thread, for the row being profiled (None: not profiling).
+threads: dict[int, cProfile.Profile] | None = None
+threads_lock = threading.Lock()
+
+
+def _profile_database_threads() -> None:
+    """Each aiosqlite connection's thread runs the calls queued for it: while a row is profiled, each call runs
+    under that thread's own profiler (cProfile sees one thread only)."""
+    import aiosqlite.core as core
+
+    worker = core._connection_worker_thread
+
+    class Queue:
+        def __init__(self, queue: Any) -> None:
+            self.queue = queue
+
+        def get(self) -> Any:
+            future, function = self.queue.get()
+            if threads is None:
+                return future, function
+            with threads_lock:
+                mine = threads.setdefault(threading.get_ident(), cProfile.Profile())
+            return future, lambda: mine.runcall(function)
+
+    core._connection_worker_thread = lambda queue: worker(Queue(queue))  # type: ignore[assignment,arg-type]
 
 
 def start(*_: Any) -> None:
-    global profiler
+    global profiler, threads
     profiler = cProfile.Profile()  # each row on its own
+    threads = {}
     profiler.enable()
 
 
 def stop(*_: Any) -> None:
+    global threads
     profiler.disable()
-    profiler.dump_stats(OUT)
+    with threads_lock:
+        others, threads = list((threads or {}).values()), None
+    stats = pstats.Stats(profiler)
+    for other in others:
+        stats.add(other)
+    stats.dump_stats(OUT)
 
 
 def modules(*_: Any) -> None:
@@ -46,6 +81,7 @@ if __name__ == "__main__":
     signal.signal(signal.SIGHUP, modules)
     signal.signal(signal.SIGUSR1, start)
     signal.signal(signal.SIGUSR2, stop)
+    _profile_database_threads()
     sys.argv = ["bot", "run"]
     from bot.__main__ import main
 

@@ -262,7 +262,7 @@ class ReminderScheduler:
                     await members.note_dm_refused(conn, user_id, epoch(now))
                 await members.clear_dm_refused(conn, list(outcome.dms_delivered))
                 for user_id in (*outcome.dms_refused, *outcome.dms_delivered):  # cached member settings changed
-                    await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))
+                    await self._db.bus.publish(tx, members.CACHE_TOPIC, str(user_id))
                 report.sent += 1
             elif isinstance(outcome, Skipped):
                 await reminders.mark_skipped(conn, row.id, me, outcome.reason[:500])

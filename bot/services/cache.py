@@ -2,7 +2,7 @@
 
 A reader that loaded a value before a concurrent write committed must not store it after the write
 invalidated the key: every invalidation bumps the key's generation, and a load only stores its result if
-the generation is unchanged. A write announces the change through the database (:meth:`Database.publish`):
+the generation is unchanged. A write announces the change on the database's cache bus (:class:`CacheBus`, ``db.bus``):
 on PostgreSQL every bot process hears of it and drops its copy; when notifications may have been missed,
 everything is dropped.
 """
@@ -14,22 +14,22 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar, cast
 
-from bot.store import Database, Tx
+from bot.store import CacheBus, Tx
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
 class Cache(Generic[K, V]):
-    def __init__(self, db: Database | None = None, topic: str = "", *, size: int = 20_000) -> None:
+    def __init__(self, bus: CacheBus | None = None, topic: str = "", *, size: int = 20_000) -> None:
         self._size = size
         self._values: OrderedDict[K, V] = OrderedDict()
         self._generation: dict[K, int] = {}
         self._epoch = 0  # bumped when everything is dropped at once
-        self._db = db
+        self._bus = bus
         self._topic = topic
-        if db is not None and topic:
-            db.subscribe(topic, self._heard)
+        if bus is not None and topic:
+            bus.subscribe(topic, self._heard)
 
     async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
         if key in self._values:
@@ -61,10 +61,10 @@ class Cache(Generic[K, V]):
 
     async def changed(self, tx: Tx, key: K) -> None:
         """``key`` changes in ``tx``: once it commits, this process and every other one drop their copy."""
-        if self._db is None or not self._topic:
+        if self._bus is None or not self._topic:
             tx.after_commit(lambda: self.invalidate(key))
             return
-        await self._db.publish(tx, self._topic, json.dumps(key))
+        await self._bus.publish(tx, self._topic, json.dumps(key))
 
     async def wrote(self, tx: Tx, key: K, value: V) -> None:
         """``key`` becomes ``value`` in ``tx``: like :meth:`changed`, and where this process is the database's only
@@ -72,7 +72,7 @@ class Cache(Generic[K, V]):
         keeps ``value`` too, so the member's next answer needs no read. With several processes (PostgreSQL) it only
         drops the copy: commits there may finish in another order than their actions run."""
         await self.changed(tx, key)
-        if self._db is not None and not self._db.shared:
+        if self._bus is not None and self._bus.single_writer:
             tx.after_commit(lambda: self.put(key, value))
 
     def _heard(self, raw: str | None) -> None:

@@ -84,7 +84,7 @@ class DiscussionService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: Cache[tuple[int, int], ThreadRecord | None] = Cache(db, "thread")
+        self._cache: Cache[tuple[int, int], ThreadRecord | None] = Cache(db.bus, "thread")
         self.locks = KeyedLocks()
         self.opener: ThreadOpener | None = None
 

@@ -207,7 +207,7 @@ class GuildConfigService:
     def __init__(self, catalog: Catalog, db: Database, *, airing_changed: AiringChanged = nothing_replanned) -> None:
         self._catalog = catalog
         self._db = db
-        self._cache: Cache[int, GuildConfig] = Cache(db, "guild")
+        self._cache: Cache[int, GuildConfig] = Cache(db.bus, "guild")
         #: Re-plans the server's airing reminders inside a unit of work (set by the rewatch service).
         self._airing_changed_to = airing_changed  # the rewatch service re-plans the airing posts
 

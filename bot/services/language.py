@@ -39,7 +39,7 @@ class LanguageService:
         self._db = db
         # Each member's remembered Discord locale ("" for none): read once, then an interaction in the language
         # already remembered costs a dict lookup. /progress forget announces on the members' topic, which drops it.
-        self._remembered: Cache[int, str] = Cache(db, members.CACHE_TOPIC)
+        self._remembered: Cache[int, str] = Cache(db.bus, members.CACHE_TOPIC)
         self._writing: dict[int, asyncio.Future[None]] = {}  # a member's locale being written now
         self._forgotten: set[int] = set()  # interactions whose member deleted their data while it ran
         # One Texts per language, each with the show pack's texts in that language (loaded at first use; the

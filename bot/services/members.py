@@ -26,7 +26,7 @@ class MemberService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: Cache[int, MemberSettings] = Cache(db, members.CACHE_TOPIC)
+        self._cache: Cache[int, MemberSettings] = Cache(db.bus, members.CACHE_TOPIC)
 
     async def get(self, user_id: int) -> MemberSettings:
         return await self._cache.get(user_id, lambda: self._load(user_id))

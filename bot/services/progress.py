@@ -30,7 +30,7 @@ class ProgressService:
     def __init__(self, catalog: Catalog, db: Database, *, party_changed: PartyChanged = nothing_follows) -> None:
         self._catalog = catalog
         self._db = db
-        self._cache: Cache[int, int | None] = Cache(db, "progress")
+        self._cache: Cache[int, int | None] = Cache(db.bus, "progress")
         #: Re-plans members' own reminders of a party whose wait list moved (the personal-reminder service's).
         self._party_changed = party_changed
 
@@ -76,7 +76,7 @@ class ProgressService:
                 if promoted:
                     await self._party_changed(tx, party.id, now, promoted)
             removed = len(changed) + await progress.forget(tx.conn, user_id)
-            await self._db.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
+            await self._db.bus.publish(tx, members.CACHE_TOPIC, str(user_id))  # their settings are gone too
             await self._cache.changed(tx, user_id)
             hosted: list[PartyRow | None] = [await parties.get(tx.conn, party_id) for party_id in noted]
         return Forgotten(removed, tuple(changed), tuple(party_view(row) for row in hosted if row is not None))

@@ -244,7 +244,7 @@ class RewatchService:
         self._planners = tuple(planners)
         # A server's rewatch and schedule, read by every /airing info and every spoiler line: cached, and dropped
         # (in every process) by each unit of work below that changes them.
-        self._cache: Cache[int, tuple[Rewatch | None, list[Airing]]] = Cache(db, "rewatch")
+        self._cache: Cache[int, tuple[Rewatch | None, list[Airing]]] = Cache(db.bus, "rewatch")
 
     async def current(self, guild_id: int) -> tuple[Rewatch | None, list[Airing]]:
         row, schedule = await self._cache.get(guild_id, lambda: self._read(guild_id))

@@ -256,7 +256,8 @@ class WatchPartyService:
         first, last = parse_episodes(episodes, self._catalog.episode_count)
         note = self._check_note(note)
         self._check_capacity(capacity)
-        async with self._db.transaction() as tx:
+
+        async def work(tx: Tx) -> PartyRow:
             await lock_key(tx.conn, LOCK_PARTIES, guild_id)  # two creates at once must not both pass the limit
             since = epoch(now - CREATE_WINDOW)
             limits = await parties.create_limits(tx.conn, guild_id, host_id, epoch(now), since, CREATES_PER_WINDOW)
@@ -283,6 +284,9 @@ class WatchPartyService:
             )
             await reminders.schedule(tx.conn, REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
             await self._changed(tx, row.id, now, (host_id,))
+            return row
+
+        row = await self._db.run(work)  # one unit of work: one trip to SQLite's thread
         return _party(row, {**dict.fromkeys(Rsvp, 0), Rsvp.GOING: 1})  # the host, added by create
 
     async def edit(
@@ -352,9 +356,10 @@ class WatchPartyService:
         return _party(row, party.counts)
 
     async def rsvp(self, party_id: int, guild_id: int, user_id: int, status: Rsvp, now: dt.datetime) -> RsvpResult:
-        """One member's answer, applied atomically against the capacity and the wait list. The counts for the
-        card are read after the commit, outside the writer's turn (they show the latest state)."""
-        async with self._party_locks(party_id), self._db.transaction() as tx:
+        """One member's answer, applied atomically against the capacity and the wait list, and the counts for the
+        card as this answer left them, read in the same unit of work."""
+
+        async def work(tx: Tx) -> RsvpResult:
             row, previous, plans = (
                 await parties.lock_for_answer_and_plans(tx.conn, party_id, user_id, PARTY_DM_KIND)
                 if 0 < party_id < MAX_ID
@@ -371,13 +376,15 @@ class WatchPartyService:
             # costs no statement for it), or when members were promoted (the planner asks about them itself).
             if plans or change.promoted:
                 await self._changed(tx, row.id, now, (user_id, *change.promoted))
-        async with self._db.read() as conn:
-            counts = await parties.counts(conn, row.id)
+            counts = await parties.counts(tx.conn, row.id)
             place = None
             if change.status == Rsvp.WAITLIST:
-                waiting = await parties.members(conn, row.id, Rsvp.WAITLIST)
+                waiting = await parties.members(tx.conn, row.id, Rsvp.WAITLIST)
                 place = waiting.index(user_id) + 1 if user_id in waiting else None
-        return RsvpResult(_party(row, counts), RsvpView(change.status, change.promoted, change.previous), place)
+            return RsvpResult(_party(row, counts), RsvpView(change.status, change.promoted, change.previous), place)
+
+        async with self._party_locks(party_id):
+            return await self._db.run(work)  # the answer and the counts it leaves: one trip to SQLite's thread
 
     async def upcoming(
         self, guild_id: int, now: dt.datetime, *, limit: int, offset: int, visible: Visible | None = None

@@ -6,6 +6,7 @@ or of a read (``db.read()``); none of them opens or commits a transaction.
 
 # _async_core first: the asyncio extension of SQLAlchemy without its ORM, before any repository imports it.
 from . import _async_core, guilds, instances, members, parties, personal, polls, progress, reminders, rewatch  # noqa: F401
+from .bus import CacheBus
 from .database import (
     BackupReport,
     Database,
@@ -33,6 +34,7 @@ __all__ = [
     "FORMER_MEMBER",
     "AiringSlotRow",
     "BackupReport",
+    "CacheBus",
     "Database",
     "DatabaseProblem",
     "GuildSettingsRow",

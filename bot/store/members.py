@@ -12,7 +12,7 @@ from .dialect import execute_upsert
 from .schema import member_settings
 
 t = member_settings
-#: Caches of member settings listen on this topic; whoever writes them announces it (Database.publish).
+#: Caches of member settings listen on this topic; whoever writes them announces it (``db.bus.publish``).
 CACHE_TOPIC = "member"
 
 

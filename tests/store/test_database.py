@@ -184,7 +184,8 @@ async def test_a_members_read_finds_a_connection_while_background_work_holds_all
     """A burst of reminder deliveries (background work) never takes every connection: with more background
     readers waiting than the pool holds, a member's read is served at once, and the background ones in turn."""
     from bot.store import background_work
-    from bot.store.database import POSTGRES_POOL, READERS
+    from bot.store.postgres import POSTGRES_POOL
+    from bot.store.sqlite import READERS
 
     release = asyncio.Event()
     holding = 0
@@ -213,7 +214,8 @@ async def test_background_work_that_reads_inside_a_read_never_waits_for_itself(d
     """Every place in the lane taken by a delivery that, while reading, reads again: each keeps its place for the
     inner read instead of waiting for a second one (which would wait forever)."""
     from bot.store import background_work
-    from bot.store.database import BACKGROUND_POSTGRES, BACKGROUND_READERS
+    from bot.store.postgres import BACKGROUND_POSTGRES
+    from bot.store.sqlite import BACKGROUND_READERS
 
     lane = BACKGROUND_POSTGRES if db.shared else BACKGROUND_READERS
     inside = asyncio.Barrier(lane)
@@ -395,3 +397,166 @@ def test_the_store_loads_sqlalchemys_asyncio_core_without_the_orm(tmp_path):
     )
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert found.stdout.split() == ["2", "False", "AsyncSession", "True"]
+
+
+async def test_a_whole_unit_of_work_takes_one_trip_to_the_database_thread(tmp_path, monkeypatch):
+    # db.run(work): the unit runs whole on SQLite's thread, BEGIN, its statements, the rows it reads and COMMIT in
+    # one hand-off, where db.transaction() takes one a statement and one for the commit.
+    import aiosqlite
+
+    from bot.store.sqlite import _OneHopConnection
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    trips = 0
+    original = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        nonlocal trips
+        trips += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    submit = _OneHopConnection.submit
+
+    def submitted(self, fn):
+        nonlocal trips
+        trips += 1
+        return submit(self, fn)
+
+    monkeypatch.setattr(_OneHopConnection, "submit", submitted)
+    committed = []
+
+    async def work(tx):
+        await progress.set_episode(tx.conn, 42, 6, 1)
+        await progress.set_episode(tx.conn, 43, 7, 1)
+        tx.after_commit(lambda: committed.append("after"))
+        return (await tx.conn.execute(sa.text("SELECT count(*) FROM member_progress"))).scalar()
+
+    try:
+        assert await db.run(work) == 2
+        assert (trips, committed) == (1, ["after"])
+        async with db.read() as conn:  # committed: another connection sees both rows
+            assert [await progress.get(conn, u) for u in (42, 43)] == [6, 7]
+    finally:
+        await db.close()
+
+
+async def test_a_whole_unit_of_work_is_all_or_nothing(db):
+    committed = []
+
+    async def work(tx):
+        await progress.set_episode(tx.conn, 1, 5, 0)
+        tx.after_commit(lambda: committed.append(1))
+        await progress.set_episode(tx.conn, 2, 5, 0)
+        raise ValueError("the rule refused it")
+
+    with pytest.raises(ValueError, match="refused"):
+        await db.run(work)
+    async with db.read() as conn:
+        assert [await progress.get(conn, u) for u in (1, 2)] == [None, None]
+    assert committed == []  # a cache is not told of a write that never happened
+
+    async def next_one(tx):
+        await progress.set_episode(tx.conn, 3, 9, 0)
+        return "done"
+
+    assert await db.run(next_one) == "done"  # the writer is free again
+    async with db.read() as conn:
+        assert await progress.get(conn, 3) == 9
+
+
+async def test_a_whole_unit_of_work_that_waits_for_something_else_is_stopped_and_rolled_back(tmp_path):
+    # On SQLite's thread nothing but the unit's own statements can be waited for: one that waits (a read of its own,
+    # a lock, Discord) is a mistake in the code, stopped with a clear error, and leaves nothing half written.
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+
+        async def waits(tx):
+            await progress.set_episode(tx.conn, 1, 5, 0)
+            await asyncio.sleep(0)
+            await progress.set_episode(tx.conn, 2, 5, 0)
+
+        with pytest.raises(RuntimeError, match="waited for something else"):
+            await db.run(waits)
+        async with db.transaction() as tx:  # the writer is usable again
+            await progress.set_episode(tx.conn, 3, 5, 0)
+        async with db.read() as conn:
+            assert [await progress.get(conn, u) for u in (1, 2, 3)] == [None, None, 5]
+    finally:
+        await db.close()
+
+
+async def test_a_cancelled_caller_does_not_break_a_whole_unit_of_work_under_way(tmp_path):
+    # The caller gives up (its interaction timed out) while the unit runs on SQLite's thread: the unit still ends
+    # as it would have, what waited for its commit still happens, and the next unit of work gets the writer after it.
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    started = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    committed = []
+    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
+
+    async def work(tx):
+        loop.call_soon_threadsafe(started.set)
+        await tx.conn.execute(sa.text(slow))
+        await progress.set_episode(tx.conn, 1, 4, 0)
+        tx.after_commit(lambda: committed.append(1))
+
+    try:
+        caller = asyncio.create_task(db.run(work))
+        await started.wait()
+        caller.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await caller
+        assert committed == [1]  # it ran to its end before the caller's cancellation went on
+        async with db.transaction() as tx:
+            await progress.set_episode(tx.conn, 2, 4, 0)
+        async with db.read() as conn:
+            assert [await progress.get(conn, u) for u in (1, 2)] == [4, 4]
+    finally:
+        await db.close()
+
+
+def test_a_bot_on_sqlite_never_loads_the_postgresql_dialect(tmp_path):
+    # SQLAlchemy's PostgreSQL dialect is about 0.15 s of a start and some MiB: a bot on a SQLite file does without it.
+    import subprocess
+    import sys
+
+    path = tmp_path / "bot.sqlite3"
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store import Database, progress, reminders\n"
+        "async def main():\n"
+        f"    db = await Database.open({str(path)!r})\n"
+        "    async def work(tx):\n"
+        "        await progress.set_episode(tx.conn, 1, 2, 3)\n"
+        "        await reminders.schedule(tx.conn, 'party', 1, 1, 10_000, (60,))\n"
+        "    await db.run(work)\n"
+        "    async with db.read() as conn:\n"
+        "        print(await progress.get(conn, 1))\n"
+        "    await db.close()\n"
+        "asyncio.run(main())\n"  # the second start finds the schema up to date (the first one migrated it)
+        "print('sqlalchemy.dialects.postgresql' in sys.modules, 'asyncpg' in sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert again.stdout.split() == ["2", "False", "False"]
+
+
+def test_the_partial_indexes_are_partial_on_postgresql_too():
+    # The schema spells a partial index's WHERE for SQLite; the PostgreSQL implementation adds the same clause.
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex
+
+    import bot.store.postgres  # noqa: F401
+    from bot.store.schema import metadata
+
+    partial = [
+        i for t in metadata.tables.values() for i in t.indexes if i.dialect_options["sqlite"]["where"] is not None
+    ]
+    assert {index.name for index in partial} == {"reminders_due", "reminders_claimed", "episode_polls_due"}
+    for index in partial:
+        on_sqlite = str(CreateIndex(index).compile(dialect=sqlite.dialect()))
+        on_postgres = str(CreateIndex(index).compile(dialect=postgresql.dialect()))
+        where = on_sqlite.split(" WHERE ", 1)[1]
+        assert where.startswith("state = '")
+        assert on_postgres.endswith(f" WHERE {where}"), on_postgres
