@@ -9,8 +9,9 @@ the reminder loops and heartbeat running), and ``bench/bare_bot.py``, a bare dis
 (``/ping`` text, ``/card`` embed with a button whose click updates the card, ``/echo`` with a trivial autocomplete;
 same intents and mention policy, no database). Both log in over HTTP, find the gateway, IDENTIFY, receive READY
 and one GUILD_CREATE per server, and answer INTERACTION_CREATE events with real HTTP requests over loopback.
-Modelled: Discord, by the stand-in of the process tests (``bot/standin/loopback.py``, extended here with follow-ups,
-``@original`` edits and scheduled events): it answers at once, with no network latency and no rate limits. Each
+Modelled: Discord, by the stand-in of the process tests (``bot.standin.FakeDiscord``, whose route table serves
+follow-ups, ``@original`` edits and scheduled events too): it answers at once, with no network latency and no rate
+limits. Each
 bot has its own instance (one aiohttp server thread each, in this process); every interaction payload is built
 here the way Discord shapes it (a server member in a text channel of one of the servers), and a member rotates
 over 50 users and 20 servers so the caches are in their steady state, as "after warm-up" means.
@@ -34,6 +35,10 @@ bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffle
 interleaved with its reference call by call (alternating which goes first; throughput: one flood after the other);
 each ratio is the median of the ratios of the paired stretches (p99: of every sample pooled); the absolute figures
 beside them are medians per process. The machine is shared: read the ratios, not the absolute times.
+
+Why not pyperf: it times two real bot processes end to end (INTERACTION_CREATE on the websocket to the last request
+the stand-in receives) and prints bot / bare ratios from interleaved, paired stretches; pyperf times a Python
+function in its own workers and has no notion of a second process answering over loopback.
 """
 
 from __future__ import annotations
@@ -57,10 +62,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-
-from bot.standin import DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS
-from bot.standin.loopback import APPLICATION_ID, BOT_USER, FakeDiscord, _json
+from bot.standin import (
+    DEFAULT_APP_PERMISSIONS,
+    DEFAULT_MEMBER_PERMISSIONS,
+    LOOPBACK_APPLICATION_ID,
+    Call,
+    FakeDiscord,
+    payloads,
+)
 from tests.process.conftest import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +84,8 @@ APP_PERMISSIONS = DEFAULT_APP_PERMISSIONS.value
 CHANNEL_TYPE_TEXT = 0
 LAST_REQUEST_TIMEOUT = 30.0
 TOKEN_PATTERN = re.compile(r"itok(\d+)")
+APPLICATION_ID = LOOPBACK_APPLICATION_ID
+BOT_USER = payloads.user_payload(APPLICATION_ID, "runon-bot", bot=True, global_name="runon-bot")
 
 _ids = itertools.count()
 BOT_PATH = ""  # set by --bot-path
@@ -102,43 +113,33 @@ class Waiter:
 
 
 class Stand(FakeDiscord):
-    """The process tests' stand-in, plus what interactions need (follow-ups, edits, scheduled events) and a note of
-    when each interaction's last request arrived."""
+    """The process tests' stand-in, noting when each interaction's last request arrived."""
 
     def __init__(self, guilds: int) -> None:
         payloads = {GUILD_BASE + i: guild_payload(GUILD_BASE + i) for i in range(guilds)}
         super().__init__(guilds=payloads)
         self.waiting: dict[int, Waiter] = {}
+        self.observers.append(self._observe)
 
-    async def _answer(self, method: str, path: str, body: Any, authorized: bool) -> web.Response:
-        if path.startswith("/webhooks/"):
-            response = _json(self._message(0, body if isinstance(body, dict) else {}))
-        elif (match := re.fullmatch(r"/guilds/(\d+)/scheduled-events", path)) and method == "POST":
-            response = _json(scheduled_event(int(match[1]), body, self.next_id()))
-        else:
-            response = await super()._answer(method, path, body, authorized)
-        if (token := TOKEN_PATTERN.search(path)) is not None:
+    def _observe(self, call: Call) -> None:
+        """Each request once answered: the interaction's last one ends its wait."""
+        if (token := TOKEN_PATTERN.search(call.path)) is not None:
             waiter = self.waiting.get(int(token[1]))
             if waiter is not None:
                 waiter.seen += 1
-                waiter.bodies.append(body)
+                waiter.bodies.append(call.json)
                 if waiter.seen >= waiter.expected and not waiter.future.done():
                     waiter.end = time.perf_counter_ns()
                     waiter.future.set_result(None)
-        return response
-
-    def run(self, coro: Any, timeout: float = 600) -> Any:
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     async def call(self, payload: dict[str, Any], expected: int) -> tuple[int, Waiter]:
         """Send one interaction; the ns until its last request arrived."""
-        [session] = self.ready_sessions()
+        assert len(self.ready_sessions()) == 1
         waiter = Waiter(expected, asyncio.get_running_loop().create_future())
         iid = int(payload["id"])
         self.waiting[iid] = waiter
         started = time.perf_counter_ns()
-        await self._dispatch(session, "INTERACTION_CREATE", payload)
+        await self.interact(payload)
         try:
             await asyncio.wait_for(waiter.future, LAST_REQUEST_TIMEOUT)
         finally:
@@ -179,17 +180,6 @@ def role_payload(role_id: int, name: str, permissions: int, position: int, **ext
         "id": str(role_id), "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": None,
         "tertiary_color": None}, "hoist": False, "icon": None, "unicode_emoji": None, "position": position,
         "permissions": str(permissions), "managed": bool(extra), "mentionable": False, "flags": 0, **extra,
-    }  # fmt: skip
-
-
-def scheduled_event(guild_id: int, body: Any, event_id: int) -> dict[str, Any]:
-    body = body if isinstance(body, dict) else {}
-    return {
-        "id": str(event_id), "guild_id": str(guild_id), "channel_id": body.get("channel_id"),
-        "creator_id": BOT_USER["id"], "name": body.get("name", ""), "description": body.get("description"),
-        "scheduled_start_time": body.get("scheduled_start_time"), "scheduled_end_time": body.get("scheduled_end_time"),
-        "privacy_level": 2, "status": 1, "entity_type": body.get("entity_type", 3), "entity_id": None,
-        "entity_metadata": body.get("entity_metadata"), "user_count": 0, "image": None, "recurrence_rule": None,
     }  # fmt: skip
 
 
@@ -306,7 +296,8 @@ def rsvp_click(lane: Lane, n: int) -> dict[str, Any]:
 
 
 def bare_click(lane: Lane, n: int) -> dict[str, Any]:
-    message = lane.stand._message(guild(n) + 1, {"embeds": [{"title": "Episode 1"}], "components": BARE_COMPONENTS})
+    body = {"embeds": [{"title": "Episode 1"}], "components": BARE_COMPONENTS}
+    message = lane.stand.state.create_message(guild(n) + 1, body)
     data = {"custom_id": "bare:card:going", "component_type": 2}
     return interaction(3, data, guild(n), member(n), message=message)
 
