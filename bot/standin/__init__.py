@@ -4,7 +4,7 @@ Shaped like dpytest: one state model (:mod:`.state`), a declarative route table 
 factories (:mod:`.payloads`), assertions (:mod:`.assertions`), and two adapters over the same state:
 
 * :mod:`.inprocess` (:class:`Harness`) drives the real discord.py command tree with real interaction objects,
-  no network;
+  no network (its HTTP session and webhook adapter are :mod:`.transport`'s, answering through the route table);
 * :mod:`.loopback` (:class:`FakeDiscord`) serves Discord's HTTP API and gateway on 127.0.0.1 for the real
   ``python -m bot run`` process.
 

@@ -443,7 +443,7 @@ class DiscordState:
     ) -> Payload:
         """A message by the bot (or by its interaction webhook, with ``interaction``)."""
         mid = message_id or self.next_id()
-        msg: Payload = {
+        message: Payload = {
             "id": str(mid),
             "channel_id": str(channel_id),
             "type": 0,
@@ -462,23 +462,23 @@ class DiscordState:
             "author": self.user(self.bot_user_id),
         }
         if body.get("nonce") is not None:
-            msg["nonce"] = body["nonce"]
+            message["nonce"] = body["nonce"]
         if body.get("poll"):
-            msg["poll"] = self._poll(body["poll"])
+            message["poll"] = self._poll(body["poll"])
         ref = body.get("message_reference")
         if ref and ref.get("message_id"):
-            msg["type"] = 19
-            msg["message_reference"] = {
+            message["type"] = 19
+            message["message_reference"] = {
                 "message_id": str(ref["message_id"]),
                 "channel_id": str(ref.get("channel_id") or channel_id),
                 **({"guild_id": str(ref["guild_id"])} if ref.get("guild_id") else {}),
             }
         if interaction is not None:
-            msg["webhook_id"] = str(self.application_id)
-            msg["application_id"] = str(self.application_id)
+            message["webhook_id"] = str(self.application_id)
+            message["application_id"] = str(self.application_id)
             if interaction.type == 2:
-                msg["type"] = 20
-            msg["interaction_metadata"] = {
+                message["type"] = 20
+            message["interaction_metadata"] = {
                 "id": str(interaction.id),
                 "type": interaction.type,
                 "user": copy.deepcopy(interaction.user),
@@ -486,7 +486,7 @@ class DiscordState:
                 **({"name": interaction.name} if interaction.name else {}),
                 **({"interacted_message_id": str(interaction.message_id)} if interaction.message_id else {}),
             }
-        return self.touch(msg)
+        return self.touch(message)
 
     def post_message(self, channel_id: int, body: Payload, files: Sequence[str] = ()) -> Payload:
         """``POST /channels/{id}/messages``, with Discord's nonce rule (see :data:`NONCE_WINDOW_SECONDS`):
@@ -505,17 +505,17 @@ class DiscordState:
         return message
 
     def edit_message(self, message_id: int, body: Payload, files: Sequence[str] = ()) -> Payload:
-        msg = self.message(message_id)
+        message = self.message(message_id)
         for key in ("content", "embeds", "components"):
             if key in body:
-                msg[key] = copy.deepcopy(body[key]) if body[key] is not None else ([] if key != "content" else "")
+                message[key] = copy.deepcopy(body[key]) if body[key] is not None else ([] if key != "content" else "")
         if "flags" in body and body["flags"] is not None:
-            msg["flags"] = int(body["flags"]) | (int(msg.get("flags") or 0) & p.EPHEMERAL)
+            message["flags"] = int(body["flags"]) | (int(message.get("flags") or 0) & p.EPHEMERAL)
         if "attachments" in body:
-            msg["attachments"] = self._attachments(int(msg["channel_id"]), body, files)
-        msg["flags"] = int(msg.get("flags") or 0) & ~p.LOADING
-        msg["edited_timestamp"] = p.iso()
-        return self.touch(msg)
+            message["attachments"] = self._attachments(int(message["channel_id"]), body, files)
+        message["flags"] = int(message.get("flags") or 0) & ~p.LOADING
+        message["edited_timestamp"] = p.iso()
+        return self.touch(message)
 
     def delete_message(self, message_id: int | None) -> None:
         if message_id is not None:
