@@ -96,10 +96,6 @@ def snowflake() -> int:
     return (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22 | (next(_ids) & 0x3FFFFF)
 
 
-def iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
-
-
 # -- the stand-in ---------------------------------------------------------------------------------
 
 
@@ -148,67 +144,37 @@ class Stand(FakeDiscord):
 
 
 def guild_payload(guild_id: int) -> dict[str, Any]:
+    """A server with the bot in it (its managed role carries the invite's permissions) and one text channel."""
     role = guild_id + 2
-    return {
-        "id": str(guild_id), "name": f"Run On fans {guild_id % 10_000}", "icon": None, "splash": None,
-        "discovery_splash": None, "owner_id": "1", "afk_channel_id": None, "afk_timeout": 300,
-        "verification_level": 0, "default_message_notifications": 1, "explicit_content_filter": 0, "features": [],
-        "mfa_level": 0, "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None,
-        "vanity_url_code": None, "description": None, "banner": None, "premium_tier": 0, "preferred_locale": "en-US",
-        "public_updates_channel_id": None, "nsfw_level": 0, "premium_progress_bar_enabled": False,
-        "unavailable": False, "large": False, "member_count": 40, "joined_at": iso(), "emojis": [], "stickers": [],
-        "voice_states": [], "presences": [], "threads": [], "stage_instances": [], "guild_scheduled_events": [],
-        "roles": [
-            role_payload(guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
-            role_payload(role, str(BOT_USER["username"]), APP_PERMISSIONS, 1, tags={"bot_id": BOT_USER["id"]}),
-        ],
-        "channels": [
-            {
-                "id": str(guild_id + 1), "type": CHANNEL_TYPE_TEXT, "guild_id": str(guild_id), "name": "general",
-                "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None, "rate_limit_per_user": 0,
-                "parent_id": None, "last_message_id": None, "flags": 0,
-            }
-        ],
-        "members": [
-            {"user": BOT_USER, "roles": [str(role)], "joined_at": iso(), "deaf": False, "mute": False, "flags": 0}
-        ],
-    }  # fmt: skip
+    bot_member = {"user": BOT_USER, "roles": [str(role)], "joined_at": payloads.iso(), "deaf": False, "mute": False,
+                  "flags": 0}  # fmt: skip
+    roles = [
+        payloads.role_payload(guild_id, guild_id, "@everyone", MEMBER_PERMISSIONS, position=0),
+        payloads.role_payload(guild_id, role, str(BOT_USER["username"]), APP_PERMISSIONS, position=1, managed=True,
+                              tags={"bot_id": BOT_USER["id"]}),
+    ]  # fmt: skip
+    guild = payloads.guild_payload(
+        guild_id, name=f"Run On fans {guild_id % 10_000}", roles=roles, channels=[text_channel(guild_id)],
+        members=[bot_member],
+    )  # fmt: skip
+    guild["member_count"] = 40
+    return guild
 
 
-def role_payload(role_id: int, name: str, permissions: int, position: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": str(role_id), "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": None,
-        "tertiary_color": None}, "hoist": False, "icon": None, "unicode_emoji": None, "position": position,
-        "permissions": str(permissions), "managed": bool(extra), "mentionable": False, "flags": 0, **extra,
-    }  # fmt: skip
+def text_channel(guild_id: int) -> dict[str, Any]:
+    return payloads.channel_payload(guild_id + 1, guild_id, name="general", type=CHANNEL_TYPE_TEXT)
 
 
 def interaction(kind: int, data: dict[str, Any], guild_id: int, user: int, message: Any = None) -> dict[str, Any]:
-    iid = snowflake()
-    user_payload = {"id": str(user), "username": f"fan{user % 1000}", "discriminator": "0",
-                    "global_name": f"Fan {user % 1000}", "avatar": None}  # fmt: skip
-    channel = guild_payload_channel(guild_id)
-    payload: dict[str, Any] = {
-        "id": str(iid), "application_id": str(APPLICATION_ID), "type": kind, "data": data, "token": f"itok{iid}",
-        "version": 1, "locale": "en-US", "app_permissions": str(APP_PERMISSIONS), "entitlements": [],
-        "attachment_size_limit": 10 * 1024 * 1024, "guild_id": str(guild_id),
-        "guild": {"id": str(guild_id), "locale": "en-US", "features": []}, "guild_locale": "en-US",
-        "channel_id": channel["id"], "channel": dict(channel, permissions=str(MEMBER_PERMISSIONS)),
-        "member": {"user": user_payload, "roles": [], "permissions": str(MEMBER_PERMISSIONS), "joined_at": iso(),
-                   "deaf": False, "mute": False, "flags": 0},
-        "authorizing_integration_owners": {"0": str(guild_id)}, "context": 0,
-    }  # fmt: skip
-    if message is not None:
-        payload["message"] = message
-    return payload
-
-
-def guild_payload_channel(guild_id: int) -> dict[str, Any]:
-    return {
-        "id": str(guild_id + 1), "type": CHANNEL_TYPE_TEXT, "guild_id": str(guild_id), "name": "general",
-        "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None, "rate_limit_per_user": 0,
-        "parent_id": None, "last_message_id": None, "flags": 0,
-    }  # fmt: skip
+    """INTERACTION_CREATE from a member of ``guild_id`` in its text channel."""
+    member = payloads.member_payload(user, name=f"fan{user % 1000}", permissions=MEMBER_PERMISSIONS)
+    member["user"]["global_name"] = f"Fan {user % 1000}"
+    channel = dict(text_channel(guild_id), permissions=str(MEMBER_PERMISSIONS))
+    guild = {"id": str(guild_id), "preferred_locale": "en-US", "features": []}
+    return payloads.interaction_payload(
+        snowflake(), APPLICATION_ID, kind, data, member=member, channel=channel, guild=guild,
+        app_permissions=APP_PERMISSIONS, message=message,
+    )  # fmt: skip
 
 
 def slash(command: str, *path: str, **options: Any) -> dict[str, Any]:
