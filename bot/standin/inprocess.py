@@ -353,7 +353,7 @@ class Harness(ComponentDriving):
             guild_id=self.guild_id, attachments=attachments,
             attachment_ids=[self.discord.next_id() for _ in attachments],
         )  # fmt: skip
-        self.discord.messages[int(message["id"])] = message
+        self.discord.touch(message)
         return copy.deepcopy(message)
 
     def add_role(

@@ -109,6 +109,7 @@ class FakeDiscord:
         #: Called with each request once it is answered (on the server's thread): benchmarks time with it.
         self.observers: list[Callable[[Call], None]] = []
         self._lock = threading.RLock()
+        self._by_channel: tuple[tuple[int, int], dict[int, list[Payload]]] = ((-1, -1), {})
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -206,13 +207,15 @@ class FakeDiscord:
 
     @property
     def messages(self) -> dict[int, list[Payload]]:
-        """The messages that exist, by channel id, oldest first."""
+        """The messages that exist, by channel id, oldest first (rebuilt only when messages changed)."""
         with self._lock:
-            found = sorted(self.state.messages.values(), key=lambda m: int(m["id"]))
-        by_channel: dict[int, list[Payload]] = {}
-        for message in found:
-            by_channel.setdefault(int(message["channel_id"]), []).append(message)
-        return by_channel
+            revision = (self.state.messages_revision, len(self.state.messages))
+            if self._by_channel[0] != revision:
+                by_channel: dict[int, list[Payload]] = {}
+                for message in sorted(self.state.messages.values(), key=lambda m: int(m["id"])):
+                    by_channel.setdefault(int(message["channel_id"]), []).append(message)
+                self._by_channel = (revision, by_channel)
+            return self._by_channel[1]
 
     @property
     def limits(self) -> DiscordLimits | None:

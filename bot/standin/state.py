@@ -168,6 +168,8 @@ class DiscordState:
         self.bot_roles: dict[int, int] = {}  # guild id -> the bot's managed role
         #: Messages that exist, id -> payload, least recently touched first.
         self.messages: dict[int, Payload] = {}
+        #: Goes up whenever a message is stored or deleted (readers cache views of :attr:`messages` on it).
+        self.messages_revision = 0
         self.cdn: dict[str, bytes] = {}  # attachment URL -> bytes the CDN serves
         self.events: dict[int, Payload] = {}  # scheduled events by id
         #: Poll votes: message id -> answer id -> the members who chose it, in order.
@@ -413,6 +415,7 @@ class DiscordState:
         mid = int(message["id"])
         self.messages.pop(mid, None)
         self.messages[mid] = message
+        self.messages_revision += 1
         return message
 
     def _attachments(self, channel_id: int, body: Payload, files: Sequence[str]) -> list[Payload]:
@@ -518,8 +521,8 @@ class DiscordState:
         return self.touch(message)
 
     def delete_message(self, message_id: int | None) -> None:
-        if message_id is not None:
-            self.messages.pop(message_id, None)
+        if message_id is not None and self.messages.pop(message_id, None) is not None:
+            self.messages_revision += 1
 
     # -- polls ------------------------------------------------------------------------------------
 
