@@ -6,6 +6,10 @@ Real: the production bot and command tree, the services, the store on each backe
 PostgreSQL on this machine over TCP, an empty database the benchmark may wipe).
 Modelled: Discord (``bot/standin/inprocess.py``, no network latency): the time measured is from the interaction's
 arrival to its first answer, so it is the bot's own work. Calls run one after another (no queueing).
+
+Why not pyperf: latency is what a member waits for, per backend, from interaction to first answer inside one running
+bot whose database state grows with every call; pyperf's runner times a function in fresh worker processes and would
+rebuild the bot and the database for each, measuring set-up rather than the steady state compared here.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ async def measure(backend: str, calls: int) -> dict[str, tuple[float, float]]:
             await h.invoke("watchparty create", episodes="3", when="2026-12-02 20:30", timezone="Asia/Seoul")
             results = {}
             for name in ("/recap", "/progress set", "RSVP click"):
-                h.recorder._interactions.clear()
+                h.discord.interactions.clear()
                 for index in range(calls):
                     user = h.member(500_000 + index % 50, name="fan")
                     if name == "/recap":

@@ -42,6 +42,11 @@ path (JSON encoding included); every line of the bot; SQLite through aiosqlite (
 disk sync: a file database adds its fsyncs on top). Modelled: Discord itself. Its HTTP API is the harness's
 recording transport, which answers at once (no network latency, no rate limits), and gateway payloads are built
 by the harness. The "SQL" column counts the statements the bot sent per call; "HTTP" the requests to Discord.
+
+Why not pyperf: each row is timed from ``CommandTree._from_interaction`` to the end of the task it spawns, with the
+stand-in's share of each call measured inside it and subtracted (the "net" columns) and rows interleaved in shuffled
+chunks; pyperf times a whole function per loop and cannot split a call's time this way or interleave rows within one
+table.
 """
 
 from __future__ import annotations
@@ -309,27 +314,18 @@ class Bench:
         """The gateway payload of the row's interaction, built by the harness (not timed)."""
         h = self.h
         member = self.member(case.user)
-        data, leaf = h._build_command_data(
-            case.command, case.options, guild_id=h.guild_id, member=member, channel_id=None, focused=case.focused
-        )
-        payload, info = h._base_payload(
-            2 if case.focused is None else 4,
-            data,
-            user=member,
-            guild_id=h.guild_id,
-            channel_id=None,
-            app_permissions=None,
-            locale="en-US",
-            name=leaf.qualified_name,
-        )
-        h.recorder._register_interaction(info)  # so the fake Discord accepts this interaction's callback
-        case.payload, case.info = payload, info
+        if case.focused is None:
+            prepared = h.prepare(case.command, user=member, **case.options)
+        else:
+            prepared = h.prepare_autocomplete(case.command, *case.focused, user=member, **case.options)
+        h.discord.register_interaction(prepared.record)  # so the stand-in accepts this interaction's callback
+        case.payload, case.info = prepared.payload, prepared.record
 
     def spaced_payload(self, case: Case) -> dict[str, Any]:
         """For ``spaced`` rows: the row's interaction again, with an id ``SPACING`` after the previous one."""
         self._next_time += SPACING
         new_id = discord.utils.time_snowflake(self._next_time)
-        self.h.recorder._register_interaction(dataclasses.replace(case.info, id=new_id))
+        self.h.discord.register_interaction(dataclasses.replace(case.info, id=new_id))
         return {**case.payload, "id": str(new_id)}
 
 
@@ -497,14 +493,14 @@ class TransportClock:
         return timed
 
     def __enter__(self) -> TransportClock:
-        adapter, http = self.h._adapter, self.h.bot.http
+        adapter, http = self.h.webhook_adapter, self.h.bot.http
         self._http_request = http.request
         adapter.request = self._timed(adapter.request)  # type: ignore[method-assign]
         http.request = self._timed(http.request)  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        del self.h._adapter.request  # back to the class's method
+        del self.h.webhook_adapter.request  # back to the class's method
         self.h.bot.http.request = self._http_request  # type: ignore[method-assign]
 
 
@@ -536,28 +532,28 @@ class Dispatcher:
         self.sql = StatementCounter(bench.db)
         self.h = bench.h
         self.transport = TransportClock(bench.h)
-        # The harness's task factory hands every task created on the loop to its collectors.
+        # The harness's task factory hands every task created on the loop to the collecting() list.
+        self._collecting = bench.h.collecting()
         self.spawned: list[asyncio.Task[Any]] = []
 
     def __enter__(self) -> Dispatcher:
         self.transport.__enter__()
         self.sql.__enter__()
-        self.h._collectors.append(self.spawned)
+        self.spawned = self._collecting.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.h._collectors.remove(self.spawned)
+        self._collecting.__exit__(None, None, None)
         self.sql.__exit__()
         self.transport.__exit__()
 
     async def run(self, case: Case, calls: int, *, timed: bool) -> None:
         h, spawned, transport, clock = self.h, self.spawned, self.transport, time.perf_counter_ns
-        state, tree = h._state, h.bot.tree
-        loop = asyncio.get_running_loop()
+        tree = h.bot.tree
         errors_before = len(h.errors)
         for _ in range(calls):
             payload = self.bench.spaced_payload(case) if case.spaced else case.payload
-            interaction: discord.Interaction[Any] = discord.Interaction(data=payload, state=state)  # type: ignore[arg-type]
+            interaction = h.interaction(payload)
             spawned.clear()
             transport.ns = transport.requests = self.sql.count = 0
             transport.first_callback = None
@@ -572,7 +568,7 @@ class Dispatcher:
                 case.statements += self.sql.count
                 case.first_samples.append((transport.first_callback or end) - begin)
             if len(spawned) > 1:  # work the command left behind: let it finish, untimed
-                await h._settle(loop, spawned[1:])
+                await h.settle(spawned[1:])
         if len(h.errors) > errors_before:
             raise RuntimeError(f"{case.label}: errors while timing: {h.errors[errors_before:]!r}")
 

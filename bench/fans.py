@@ -15,6 +15,10 @@ What is real: discord.py's tree, option parsing, views and response path; every 
 mode in a temporary file, as in production. Modelled: Discord (the harness's recording transport answers at
 once). Times include the harness's own per-call work (payload building, settling), so they are an upper bound
 of the bot's share.
+
+Why not pyperf: the rows run through one started bot whose database and Discord state they change (parties fill,
+polls close); pyperf's worker processes would each rebuild it, and its loop calibration cannot replay a click on a
+card that has already changed.
 """
 
 from __future__ import annotations

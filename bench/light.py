@@ -9,8 +9,9 @@ the reminder loops and heartbeat running), and ``bench/bare_bot.py``, a bare dis
 (``/ping`` text, ``/card`` embed with a button whose click updates the card, ``/echo`` with a trivial autocomplete;
 same intents and mention policy, no database). Both log in over HTTP, find the gateway, IDENTIFY, receive READY
 and one GUILD_CREATE per server, and answer INTERACTION_CREATE events with real HTTP requests over loopback.
-Modelled: Discord, by the stand-in of the process tests (``bot/standin/loopback.py``, extended here with follow-ups,
-``@original`` edits and scheduled events): it answers at once, with no network latency and no rate limits. Each
+Modelled: Discord, by the stand-in of the process tests (``bot.standin.FakeDiscord``, whose route table serves
+follow-ups, ``@original`` edits and scheduled events too): it answers at once, with no network latency and no rate
+limits. Each
 bot has its own instance (one aiohttp server thread each, in this process); every interaction payload is built
 here the way Discord shapes it (a server member in a text channel of one of the servers), and a member rotates
 over 50 users and 20 servers so the caches are in their steady state, as "after warm-up" means.
@@ -34,6 +35,10 @@ bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffle
 interleaved with its reference call by call (alternating which goes first; throughput: one flood after the other);
 each ratio is the median of the ratios of the paired stretches (p99: of every sample pooled); the absolute figures
 beside them are medians per process. The machine is shared: read the ratios, not the absolute times.
+
+Why not pyperf: it times two real bot processes end to end (INTERACTION_CREATE on the websocket to the last request
+the stand-in receives) and prints bot / bare ratios from interleaved, paired stretches; pyperf times a Python
+function in its own workers and has no notion of a second process answering over loopback.
 """
 
 from __future__ import annotations
@@ -57,10 +62,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-
-from bot.standin import DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS
-from bot.standin.loopback import APPLICATION_ID, BOT_USER, FakeDiscord, _json
+from bot.standin import (
+    DEFAULT_APP_PERMISSIONS,
+    DEFAULT_MEMBER_PERMISSIONS,
+    LOOPBACK_APPLICATION_ID,
+    Call,
+    FakeDiscord,
+    payloads,
+)
 from tests.process.conftest import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +84,8 @@ APP_PERMISSIONS = DEFAULT_APP_PERMISSIONS.value
 CHANNEL_TYPE_TEXT = 0
 LAST_REQUEST_TIMEOUT = 30.0
 TOKEN_PATTERN = re.compile(r"itok(\d+)")
+APPLICATION_ID = LOOPBACK_APPLICATION_ID
+BOT_USER = payloads.user_payload(APPLICATION_ID, "runon-bot", bot=True, global_name="runon-bot")
 
 _ids = itertools.count()
 BOT_PATH = ""  # set by --bot-path
@@ -83,10 +94,6 @@ BOT_PATH = ""  # set by --bot-path
 def snowflake() -> int:
     """A Discord id from the current time (discord.py reads times, e.g. for cooldowns, from ids)."""
     return (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22 | (next(_ids) & 0x3FFFFF)
-
-
-def iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
 
 
 # -- the stand-in ---------------------------------------------------------------------------------
@@ -102,43 +109,33 @@ class Waiter:
 
 
 class Stand(FakeDiscord):
-    """The process tests' stand-in, plus what interactions need (follow-ups, edits, scheduled events) and a note of
-    when each interaction's last request arrived."""
+    """The process tests' stand-in, noting when each interaction's last request arrived."""
 
     def __init__(self, guilds: int) -> None:
         payloads = {GUILD_BASE + i: guild_payload(GUILD_BASE + i) for i in range(guilds)}
         super().__init__(guilds=payloads)
         self.waiting: dict[int, Waiter] = {}
+        self.observers.append(self._observe)
 
-    async def _answer(self, method: str, path: str, body: Any, authorized: bool) -> web.Response:
-        if path.startswith("/webhooks/"):
-            response = _json(self._message(0, body if isinstance(body, dict) else {}))
-        elif (match := re.fullmatch(r"/guilds/(\d+)/scheduled-events", path)) and method == "POST":
-            response = _json(scheduled_event(int(match[1]), body, self.next_id()))
-        else:
-            response = await super()._answer(method, path, body, authorized)
-        if (token := TOKEN_PATTERN.search(path)) is not None:
+    def _observe(self, call: Call) -> None:
+        """Each request once answered: the interaction's last one ends its wait."""
+        if (token := TOKEN_PATTERN.search(call.path)) is not None:
             waiter = self.waiting.get(int(token[1]))
             if waiter is not None:
                 waiter.seen += 1
-                waiter.bodies.append(body)
+                waiter.bodies.append(call.json)
                 if waiter.seen >= waiter.expected and not waiter.future.done():
                     waiter.end = time.perf_counter_ns()
                     waiter.future.set_result(None)
-        return response
-
-    def run(self, coro: Any, timeout: float = 600) -> Any:
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     async def call(self, payload: dict[str, Any], expected: int) -> tuple[int, Waiter]:
         """Send one interaction; the ns until its last request arrived."""
-        [session] = self.ready_sessions()
+        assert len(self.ready_sessions()) == 1
         waiter = Waiter(expected, asyncio.get_running_loop().create_future())
         iid = int(payload["id"])
         self.waiting[iid] = waiter
         started = time.perf_counter_ns()
-        await self._dispatch(session, "INTERACTION_CREATE", payload)
+        await self.interact(payload)
         try:
             await asyncio.wait_for(waiter.future, LAST_REQUEST_TIMEOUT)
         finally:
@@ -147,78 +144,37 @@ class Stand(FakeDiscord):
 
 
 def guild_payload(guild_id: int) -> dict[str, Any]:
+    """A server with the bot in it (its managed role carries the invite's permissions) and one text channel."""
     role = guild_id + 2
-    return {
-        "id": str(guild_id), "name": f"Run On fans {guild_id % 10_000}", "icon": None, "splash": None,
-        "discovery_splash": None, "owner_id": "1", "afk_channel_id": None, "afk_timeout": 300,
-        "verification_level": 0, "default_message_notifications": 1, "explicit_content_filter": 0, "features": [],
-        "mfa_level": 0, "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None,
-        "vanity_url_code": None, "description": None, "banner": None, "premium_tier": 0, "preferred_locale": "en-US",
-        "public_updates_channel_id": None, "nsfw_level": 0, "premium_progress_bar_enabled": False,
-        "unavailable": False, "large": False, "member_count": 40, "joined_at": iso(), "emojis": [], "stickers": [],
-        "voice_states": [], "presences": [], "threads": [], "stage_instances": [], "guild_scheduled_events": [],
-        "roles": [
-            role_payload(guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
-            role_payload(role, str(BOT_USER["username"]), APP_PERMISSIONS, 1, tags={"bot_id": BOT_USER["id"]}),
-        ],
-        "channels": [
-            {
-                "id": str(guild_id + 1), "type": CHANNEL_TYPE_TEXT, "guild_id": str(guild_id), "name": "general",
-                "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None, "rate_limit_per_user": 0,
-                "parent_id": None, "last_message_id": None, "flags": 0,
-            }
-        ],
-        "members": [
-            {"user": BOT_USER, "roles": [str(role)], "joined_at": iso(), "deaf": False, "mute": False, "flags": 0}
-        ],
-    }  # fmt: skip
+    bot_member = {"user": BOT_USER, "roles": [str(role)], "joined_at": payloads.iso(), "deaf": False, "mute": False,
+                  "flags": 0}  # fmt: skip
+    roles = [
+        payloads.role_payload(guild_id, guild_id, "@everyone", MEMBER_PERMISSIONS, position=0),
+        payloads.role_payload(guild_id, role, str(BOT_USER["username"]), APP_PERMISSIONS, position=1, managed=True,
+                              tags={"bot_id": BOT_USER["id"]}),
+    ]  # fmt: skip
+    guild = payloads.guild_payload(
+        guild_id, name=f"Run On fans {guild_id % 10_000}", roles=roles, channels=[text_channel(guild_id)],
+        members=[bot_member],
+    )  # fmt: skip
+    guild["member_count"] = 40
+    return guild
 
 
-def role_payload(role_id: int, name: str, permissions: int, position: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": str(role_id), "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": None,
-        "tertiary_color": None}, "hoist": False, "icon": None, "unicode_emoji": None, "position": position,
-        "permissions": str(permissions), "managed": bool(extra), "mentionable": False, "flags": 0, **extra,
-    }  # fmt: skip
-
-
-def scheduled_event(guild_id: int, body: Any, event_id: int) -> dict[str, Any]:
-    body = body if isinstance(body, dict) else {}
-    return {
-        "id": str(event_id), "guild_id": str(guild_id), "channel_id": body.get("channel_id"),
-        "creator_id": BOT_USER["id"], "name": body.get("name", ""), "description": body.get("description"),
-        "scheduled_start_time": body.get("scheduled_start_time"), "scheduled_end_time": body.get("scheduled_end_time"),
-        "privacy_level": 2, "status": 1, "entity_type": body.get("entity_type", 3), "entity_id": None,
-        "entity_metadata": body.get("entity_metadata"), "user_count": 0, "image": None, "recurrence_rule": None,
-    }  # fmt: skip
+def text_channel(guild_id: int) -> dict[str, Any]:
+    return payloads.channel_payload(guild_id + 1, guild_id, name="general", type=CHANNEL_TYPE_TEXT)
 
 
 def interaction(kind: int, data: dict[str, Any], guild_id: int, user: int, message: Any = None) -> dict[str, Any]:
-    iid = snowflake()
-    user_payload = {"id": str(user), "username": f"fan{user % 1000}", "discriminator": "0",
-                    "global_name": f"Fan {user % 1000}", "avatar": None}  # fmt: skip
-    channel = guild_payload_channel(guild_id)
-    payload: dict[str, Any] = {
-        "id": str(iid), "application_id": str(APPLICATION_ID), "type": kind, "data": data, "token": f"itok{iid}",
-        "version": 1, "locale": "en-US", "app_permissions": str(APP_PERMISSIONS), "entitlements": [],
-        "attachment_size_limit": 10 * 1024 * 1024, "guild_id": str(guild_id),
-        "guild": {"id": str(guild_id), "locale": "en-US", "features": []}, "guild_locale": "en-US",
-        "channel_id": channel["id"], "channel": dict(channel, permissions=str(MEMBER_PERMISSIONS)),
-        "member": {"user": user_payload, "roles": [], "permissions": str(MEMBER_PERMISSIONS), "joined_at": iso(),
-                   "deaf": False, "mute": False, "flags": 0},
-        "authorizing_integration_owners": {"0": str(guild_id)}, "context": 0,
-    }  # fmt: skip
-    if message is not None:
-        payload["message"] = message
-    return payload
-
-
-def guild_payload_channel(guild_id: int) -> dict[str, Any]:
-    return {
-        "id": str(guild_id + 1), "type": CHANNEL_TYPE_TEXT, "guild_id": str(guild_id), "name": "general",
-        "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None, "rate_limit_per_user": 0,
-        "parent_id": None, "last_message_id": None, "flags": 0,
-    }  # fmt: skip
+    """INTERACTION_CREATE from a member of ``guild_id`` in its text channel."""
+    member = payloads.member_payload(user, name=f"fan{user % 1000}", permissions=MEMBER_PERMISSIONS)
+    member["user"]["global_name"] = f"Fan {user % 1000}"
+    channel = dict(text_channel(guild_id), permissions=str(MEMBER_PERMISSIONS))
+    guild = {"id": str(guild_id), "preferred_locale": "en-US", "features": []}
+    return payloads.interaction_payload(
+        snowflake(), APPLICATION_ID, kind, data, member=member, channel=channel, guild=guild,
+        app_permissions=APP_PERMISSIONS, message=message,
+    )  # fmt: skip
 
 
 def slash(command: str, *path: str, **options: Any) -> dict[str, Any]:
@@ -306,7 +262,8 @@ def rsvp_click(lane: Lane, n: int) -> dict[str, Any]:
 
 
 def bare_click(lane: Lane, n: int) -> dict[str, Any]:
-    message = lane.stand._message(guild(n) + 1, {"embeds": [{"title": "Episode 1"}], "components": BARE_COMPONENTS})
+    body = {"embeds": [{"title": "Episode 1"}], "components": BARE_COMPONENTS}
+    message = lane.stand.state.create_message(guild(n) + 1, body)
     data = {"custom_id": "bare:card:going", "component_type": 2}
     return interaction(3, data, guild(n), member(n), message=message)
 

@@ -22,6 +22,10 @@ the recorded answer, harness overhead included for both.
 **Start-up** (fresh processes, median of several): importing the bot's package and loading both catalogues;
 loading the show pack with its Korean twins checked; reading CLDR for zones and abbreviations (the time
 parser's warm-up); and ``python -m bot check`` from start to exit, which does all of it.
+
+Why not pyperf: the figures are Korean over English ratios from interleaved calls in one process (and a start-up
+time of separate processes); pyperf compares benchmarks run apart, while drift on this shared machine is exactly
+what interleaving removes.
 """
 
 from __future__ import annotations

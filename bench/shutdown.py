@@ -6,6 +6,8 @@ Two scenarios: an idle bot, and a bot answering an interaction whose reply Disco
 (the bot must wait for it). The promise is an exit within 10 s (Docker's and systemd's grace period).
 
     python -m bench.shutdown [--runs 7]
+
+Why not pyperf: it times a process from SIGTERM to exit, once per run; pyperf times Python functions in-process.
 """
 
 from __future__ import annotations

@@ -317,8 +317,7 @@ async def test_retag_reposts_several_files_within_the_limit_together(h):
 
 
 async def test_retag_follows_the_servers_boost_tier(h):
-    h._guild_payloads[h.guild_id]["premium_tier"] = 2  # 50 MB
-    h._state.parse_guild_update(dict(h._guild_payloads[h.guild_id]))
+    h.update_guild(premium_tier=2)  # 50 MB
     await _retag(h, _original(h, size=40 * 1024 * 1024))
     assert data(h)["content"] == "Re-posted as spoilers for episode 16 and deleted the original."
 
@@ -443,7 +442,9 @@ async def _party_in_thread(h, *, private: bool = False):
     await h.invoke("watchparty create", episodes="1", when="2026-12-02 20:30", timezone="Asia/Seoul", user=mod,
                    channel_id=THREAD)  # fmt: skip
     assert data(h)["content"].startswith("Watch party #1")
-    archived = dict(h._channels[THREAD], thread_metadata=dict(h._channels[THREAD]["thread_metadata"], archived=True))
+    archived = dict(
+        h.discord.channels[THREAD], thread_metadata=dict(h.discord.channels[THREAD]["thread_metadata"], archived=True)
+    )
     await h.gateway("THREAD_UPDATE", archived)  # a week of quiet: Discord archives it, discord.py forgets it
     assert h.guild.get_thread(THREAD) is None
 
@@ -473,7 +474,7 @@ async def test_a_deleted_channels_party_is_cancelled_for_everyone_with_its_event
     assert row is not None
     assert row.event_id is not None
     h.recorder.clear()
-    await h.gateway("CHANNEL_DELETE", h._channels[WATCH_HERE])
+    await h.gateway("CHANNEL_DELETE", h.discord.channels[WATCH_HERE])
     row = await h.bot.services.parties.get_row(1)
     assert row is not None
     assert row.status == "cancelled"
@@ -488,7 +489,7 @@ async def test_a_deleted_channels_party_is_cancelled_for_everyone_with_its_event
 
 async def test_a_deleted_archived_threads_party_is_cancelled_with_its_channel(h):
     await _party_in_thread(h)
-    await h.gateway("CHANNEL_DELETE", h._channels[WATCH_HERE])
+    await h.gateway("CHANNEL_DELETE", h.discord.channels[WATCH_HERE])
     row = await h.bot.services.parties.get_row(1)
     assert row is not None
     assert row.status == "cancelled"

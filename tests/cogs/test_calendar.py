@@ -123,8 +123,7 @@ AWKWARD_NAME = "Seoul, Night; Runners \\ 런온\nsecond line"
 
 def _rename_server(h, name):
     """The server's name changed, as a GUILD_UPDATE would change it."""
-    h._guild_payloads[h.guild_id]["name"] = name
-    h.guild.name = name
+    h.update_guild(name=name)
 
 
 @pytest.mark.parametrize(

@@ -268,7 +268,7 @@ async def _every_command(h, staff, clock) -> None:
     await tick_at(h, clock, NOW)  # 1 hour before: the reminder, pinging who is going
     assert any((m.get("content") or "").startswith("⏰ **같이보기 #1** (3-4화)가 <t:") for m in h.channel_messages(600))
     await tick_at(h, clock, NOW + dt.timedelta(minutes=30))  # the friend's own reminder, by DM
-    [own] = h.channel_messages(h._dm_channel_id(2600))
+    [own] = h.channel_messages(h.dm_channel_id(2600))
     assert own["content"].startswith("⏰ **같이보기 #1** (3-4화)가 <t:")
     assert "직접 정하신 알림" in own["content"]
     await h.invoke("watchparty cancel", party=1, locale=KO)
@@ -851,8 +851,8 @@ async def test_every_dm_kind_to_a_korean_member_of_an_english_server_is_korean(h
     for moment in (party - dt.timedelta(hours=2), party - dt.timedelta(hours=1), party, first - dt.timedelta(hours=24),
                    first - dt.timedelta(hours=3), first):  # fmt: skip
         await tick_at(h, clock, moment)
-    own = [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(3101))]
-    copies = [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(3102))]
+    own = [m.get("content") or "" for m in h.channel_messages(h.dm_channel_id(3101))]
+    copies = [m.get("content") or "" for m in h.channel_messages(h.dm_channel_id(3102))]
     assert any("같이보기 #1" in d and "직접 정하신 알림" in d for d in own), own
     assert any("정주행: 1화" in d and "직접 정하신 알림" in d for d in own), own
     assert any("같이보기 #1" in d and "같이보기 채널" in d for d in copies), copies

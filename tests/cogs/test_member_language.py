@@ -23,7 +23,7 @@ KOREAN, ENGLISH = 3001, 3002
 
 
 def _dm(h, user_id: int) -> list[str]:
-    return [m.get("content") or "" for m in h.channel_messages(h._dm_channel_id(user_id))]
+    return [m.get("content") or "" for m in h.channel_messages(h.dm_channel_id(user_id))]
 
 
 async def _remembered(h, user_id: int) -> str | None:

@@ -190,7 +190,7 @@ async def _tour(h, staff, clock) -> None:
     await h.invoke("calendar server", guild_id=DM, locale=XA)
     await tick_at(h, clock, NOW)  # the reminder, pinging who is going
     await tick_at(h, clock, NOW + dt.timedelta(minutes=30))  # the friend's own reminder, by DM
-    [own] = h.channel_messages(h._dm_channel_id(2600))
+    [own] = h.channel_messages(h.dm_channel_id(2600))
     assert own["content"].startswith("⏰ ⟦**Wátçh pártý #1** (⟦épísódés 3-4⟧) stárts <t:")
     await h.invoke("watchparty cancel", party=1, locale=XA)
     # rewatch (staff), with the airing posts and the poll it makes
