@@ -157,8 +157,7 @@ async def _script(name: str, lines: list[str], args: argparse.Namespace, console
     from .render import Renderer
     from .world import Happened, Playground
 
-    playground = await Playground.open(_start(args, scripted=True))
-    playground.reveal_spoilers = args.reveal_spoilers
+    playground = await Playground.open(_start(args, scripted=True), reveal_spoilers=args.reveal_spoilers)
     renderer = Renderer(console, playground, _zone(args, scripted=True))
     failed: list[int] = []
     try:
@@ -215,8 +214,7 @@ async def _interactive(args: argparse.Namespace, console: Console) -> int:
     from .render import Renderer
     from .world import Happened, Playground
 
-    playground = await Playground.open(_start(args, scripted=False))
-    playground.reveal_spoilers = args.reveal_spoilers
+    playground = await Playground.open(_start(args, scripted=False), reveal_spoilers=args.reveal_spoilers)
     renderer = Renderer(console, playground, _zone(args, scripted=False))
     session: PromptSession[str] = PromptSession(
         history=_history(), completer=PlayCompleter(playground), complete_while_typing=True

@@ -21,7 +21,9 @@ A value runs to the next ``option:`` (``when:friday 8pm`` is one value); quote i
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Slash",
     "Time",
     "Word",
+    "gather",
     "parse",
     "parse_duration",
     "tokenize",
@@ -174,6 +177,51 @@ def tokenize(text: str) -> list[Word]:
         else:
             words.append(Word(raw))
     return words
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def gather(
+    words: Sequence[Word], names: Mapping[str, str], command: str, usage: str, texts: Collection[str] = ()
+) -> dict[str, tuple[str, bool]]:
+    """A command's ``option:value`` words -> each option's value as typed, and whether it was quoted.
+
+    ``names`` maps each name a member may type for an option (lower case, English or their language) to the name
+    the result is keyed by; ``command`` (``/cast lookup``) and ``usage`` (`` `/cast lookup name:…` ``) go into the
+    messages. An unquoted value runs on over plain words (``when:friday 8pm``); any ``word:`` that is not one of
+    the command's options is a mistake, after a quoted value or an unquoted one alike: it is answered with the
+    closest option's name and, after an option in ``texts`` (those taking free text), how to quote a value that
+    really holds ``word:``. (``https://…`` is a plain word.)
+    """
+    given: dict[str, list[str]] = {}
+    quoted: dict[str, bool] = {}
+    typed: dict[str, str] = {}  # the option's name as the member typed it
+    current: str | None = None
+    for word in words:
+        is_key = word.key is not None and not (not word.quoted and word.text.startswith("//"))
+        if is_key and word.key is not None and word.key.lower() in names:
+            current = names[word.key.lower()]
+            if current in given:
+                raise LineError(f"`{word.key}:` is given twice; give each option once")
+            given[current], quoted[current], typed[current] = [word.text], word.quoted, word.key
+        elif is_key and word.key is not None:
+            shown = sorted({typed_name for typed_name in names})
+            guess = difflib.get_close_matches(word.key.lower(), shown, n=1)
+            hint = f"did you mean `{guess[0]}:`? " if guess else ""
+            keep = ""
+            if current is not None and current in texts:
+                value = " ".join([*given[current], f"{word.key}:{word.text}"])
+                keep = f"; if `{word.key}:` belongs in the value, quote it: `{typed[current]}:{_quoted(value)}`"
+            raise LineError(f"{command} has no option `{word.key}:`; {hint}write {usage}{keep}")
+        elif current is not None and not quoted[current]:
+            given[current].append(f"{word.key}:{word.text}" if word.key is not None else word.text)
+        elif current is not None:
+            raise LineError(f"`{word.text}` comes after a quoted value: quote the whole value, or name its option")
+        else:
+            raise LineError(f"`{word.text}`: name the option it is for (write {usage})")
+    return {name: (" ".join(parts).strip(), quoted[name]) for name, parts in given.items()}
 
 
 def parse_duration(text: str) -> dt.timedelta:

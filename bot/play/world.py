@@ -36,7 +36,24 @@ from bot.standin import DEFAULT_CHANNEL_ID, DEFAULT_MEMBER_PERMISSIONS, CommandU
 from bot.store import Database
 from bot.store import reminders as reminder_rows
 
-from .lines import As, Click, Help, In, Lang, Line, LineError, Nothing, Pick, Progress, Quit, Reveal, Slash, Time
+from .lines import (
+    As,
+    Click,
+    Help,
+    In,
+    Lang,
+    Line,
+    LineError,
+    Nothing,
+    Pick,
+    Progress,
+    Quit,
+    Reveal,
+    Slash,
+    Time,
+    Word,
+    gather,
+)
 
 __all__ = ["Channel", "Happened", "Member", "Playground", "Shown"]
 
@@ -141,7 +158,15 @@ def show_pack() -> Catalog:
 class Playground:
     """A server with channels and members, the real bot in it, and a clock; :meth:`run` plays one line."""
 
-    def __init__(self, harness: Harness, db: Database, clock: _Clock, folder: tempfile.TemporaryDirectory[str]) -> None:
+    def __init__(
+        self,
+        harness: Harness,
+        db: Database,
+        clock: _Clock,
+        folder: tempfile.TemporaryDirectory[str],
+        *,
+        reveal_spoilers: bool = False,
+    ) -> None:
         self.harness = harness
         self.bot: RunOnBot = harness.bot  # type: ignore[assignment]
         self.db = db
@@ -152,14 +177,15 @@ class Playground:
         self.roles = {name: role_id for role_id, name in ROLES}
         self.member = self.members["mina"]
         self.channel = self.channels["general"]
-        self.reveal_spoilers = False
+        #: Spoiler-tagged text drawn uncovered (``--reveal-spoilers``).
+        self.reveal_spoilers = reveal_spoilers
         self.target: Shown | None = None  # the last message shown with buttons or menus
         self.last: Shown | None = None  # the last message shown
         self.threads: dict[int, tuple[str, int]] = {}  # thread id -> (name, parent id)
         self.dm_channels: dict[int, int] = {}  # DM channel id -> member id
 
     @classmethod
-    async def open(cls, now: dt.datetime) -> Playground:
+    async def open(cls, now: dt.datetime, *, reveal_spoilers: bool = False) -> Playground:
         folder = tempfile.TemporaryDirectory(prefix="runon-play-")  # the database lives as long as the session
         try:
             db = await Database.open(Path(folder.name) / "bot.sqlite3")
@@ -185,7 +211,7 @@ class Playground:
                 harness.add_channel(channel.id, name=channel.name, type=channel.type)
         for role_id, name in ROLES:
             harness.add_role(role_id, name=name, mentionable=True)
-        playground = cls(harness, db, clock, folder)
+        playground = cls(harness, db, clock, folder, reveal_spoilers=reveal_spoilers)
         for member in playground.members.values():
             playground._payload(member)
         return playground
@@ -267,7 +293,10 @@ class Playground:
         if isinstance(line, Time):
             return await self._time(line.delta)
         if isinstance(line, Progress):
-            return await self._traffic(self._invoke("progress set", {"episode": line.episode}), "/progress set")
+            # as if typed: `/progress set episode:N`, checked as Discord's client checks it
+            typed = Slash((Word("progress"), Word("set"), Word(str(line.episode), "episode")))
+            path, options = self.resolve(typed)
+            return await self._traffic(self._invoke(path, options), "/" + path)
         if isinstance(line, Slash):
             path, options = self.resolve(line)
             return await self._traffic(self._invoke(path, options), "/" + path)
@@ -286,9 +315,18 @@ class Playground:
 
     def _switch_channel(self, name: str) -> Happened:
         channel = self.channels.get(name.lower())
-        if channel is None or channel.kind != "text":
-            texts = ", ".join("#" + c.name for c in CHANNELS if c.kind == "text")
-            raise LineError(f"commands are typed in a text channel: {texts}")
+        texts = ", ".join("#" + c.name for c in CHANNELS if c.kind == "text")
+        if channel is None:
+            everything = ", ".join(self.channel_name(c.id) for c in CHANNELS)
+            raise LineError(
+                f"there is no #{name} channel in this server; its channels are {everything} "
+                f"(commands are typed in a text channel: {texts})"
+            )
+        if channel.kind != "text":
+            raise LineError(
+                f"{self.channel_name(channel.id)} is a {channel.kind} channel: "
+                f"commands are typed in a text channel: {texts}"
+            )
         self.channel = channel
         return Happened([Note(f"{self.member.name} is in #{channel.name} now.")])
 
@@ -298,6 +336,8 @@ class Playground:
     def _reveal(self) -> Happened:
         if self.last is None:
             raise LineError("nothing is shown yet: `reveal` uncovers the spoilers of the last message shown")
+        if not _has_spoilers(self.last.message):
+            raise LineError("the last message shown has no spoilers: there is nothing to reveal")
         shown = copy.copy(self.last)
         shown.reveal = True
         return Happened([shown])
@@ -392,23 +432,9 @@ class Playground:
                 if shown
                 else f"/{self.local_path(command)} takes no options: write {usage}"
             )
-        raw: dict[str, list[str]] = {}  # by the option's (English) name
-        quoted: dict[str, bool] = {}
-        current: str | None = None
-        for word in words:
-            if word.key is not None and word.key.lower() in params:
-                current = params[word.key.lower()].display_name
-                if current in raw:
-                    raise LineError(f"`{word.key}:` is given twice; give each option once")
-                raw[current], quoted[current] = [word.text], word.quoted
-            elif current is not None and not quoted[current]:
-                raw[current].append(f"{word.key}:{word.text}" if word.key is not None else word.text)
-            elif word.key is not None:
-                guess = difflib.get_close_matches(word.key.lower(), shown, n=1)
-                hint = f"did you mean `{guess[0]}:`? " if guess else ""
-                raise LineError(f"/{self.local_path(command)} has no option `{word.key}:`; {hint}write {usage}")
-            else:
-                raise LineError(f"`{word.text}` comes after a quoted value: quote the whole value, or name its option")
+        names = {typed: param.display_name for typed, param in params.items()}
+        texts = {p.display_name for p in command.parameters if p.type is discord.AppCommandOptionType.string}
+        raw = gather(words, names, "/" + self.local_path(command), usage, texts)
         options: dict[str, Any] = {}
         for param in command.parameters:
             name = param.display_name
@@ -416,7 +442,7 @@ class Playground:
                 if param.required:
                     raise LineError(f"/{self.local_path(command)} needs `{self.local(param)}:` (write {usage})")
                 continue
-            options[name] = self._convert(command, param, " ".join(raw[name]).strip())
+            options[name] = self._convert(command, param, raw[name][0])
         return command.qualified_name, options
 
     def _check_permissions(self, command: app_commands.Command[Any, ..., Any]) -> None:
@@ -848,6 +874,23 @@ def _walk(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for key in ("component", "accessory"):
             if isinstance(component.get(key), dict):
                 yield from _walk([component[key]])
+
+
+_SPOILER = re.compile(r"\|\|.+?\|\|", re.DOTALL)
+
+
+def _has_spoilers(message: Any) -> bool:
+    """Whether a message (or any part of it: content, embeds, polls, components) has a spoiler tag or a spoiler
+    attachment."""
+    if isinstance(message, str):
+        return _SPOILER.search(message) is not None
+    if isinstance(message, dict):
+        if str(message.get("filename", "")).startswith("SPOILER_"):
+            return True
+        return any(_has_spoilers(value) for value in message.values())
+    if isinstance(message, list):
+        return any(_has_spoilers(value) for value in message)
+    return False
 
 
 def _utc(moment: dt.datetime) -> str:
