@@ -7,6 +7,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from bot.play.lines import parse
@@ -28,9 +29,9 @@ async def play(playground: Playground, *lines: str):
     return happened
 
 
-def drawn(playground: Playground, happened) -> str:
+def drawn(playground: Playground, happened, width: int = 100) -> str:
     out = io.StringIO()
-    Renderer(Console(file=out, width=100, no_color=True), playground, ZoneInfo("UTC")).happened(happened)
+    Renderer(Console(file=out, width=width, no_color=True), playground, ZoneInfo("UTC")).happened(happened)
     return out.getvalue()
 
 
@@ -169,3 +170,21 @@ async def test_spoilers_are_shown_uncovered_from_the_start_when_asked():
         assert "||" in drawn(playground, shown)
     finally:
         await playground.close()
+
+
+@pytest.mark.parametrize("width", [60, 100])
+@pytest.mark.parametrize("locale", ["en-US", "ko"])
+async def test_help_is_a_table_with_a_hanging_indent_that_fits_the_width(playground, width, locale):
+    playground.member.locale = locale
+    headings = ("Type as", "Commands", "/setup:", "/rewatch:", "디스코드에서", "명령어 (", "/서버설정:", "/정주행:")
+    for topic in ("help", "help /setup", "help /rewatch"):
+        lines = drawn(playground, await play(playground, topic), width).splitlines()
+        assert all(cell_len(line) <= width for line in lines), lines
+        # only the headings start at the margin: every row, and every continuation of one, is indented
+        assert [line for line in lines if line and not line.startswith(" ")] == [
+            line for line in lines if line.startswith(headings)
+        ], lines
+    if width == 100 and locale == "en-US":
+        shown = drawn(playground, await play(playground, "help /setup"), width)
+        assert "\n  /setup airing channel:… [role:…] [offsets:…]\n" in shown  # too wide: a line of its own
+        assert "  Where airing reminders go, whom they ping, and when\n" in shown  # under the other descriptions
