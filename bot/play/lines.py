@@ -177,21 +177,20 @@ def tokenize(text: str) -> list[Word]:
                 i += 1
             if i >= n:
                 if match:
+                    option = match.group(1) + ":"
                     raise LineError(
                         msg(
                             "the quote opened in {option}{quote} is never closed: end the value with {quote}",
-                            option=f"{match.group(1)}:",
+                            option=option,
                             quote=quote,
                         )
                     )
                 raise LineError(msg("a quote ({quote}) is never closed: end the value with {quote}", quote=quote))
             i += 1
             if i < n and not text[i].isspace():
+                written = quote + "".join(chars) + quote
                 raise LineError(
-                    msg(
-                        "put a space after the closing quote of {value} before the next word",
-                        value=f"{quote}{''.join(chars)}{quote}",
-                    )
+                    msg("put a space after the closing quote of {value} before the next word", value=written)
                 )
             value = "".join(chars)
             words.append(Word(value, match.group(1) if match else None, quoted=True))
@@ -245,7 +244,8 @@ def gather(
         if is_key and word.key is not None and word.key.lower() in names:
             current = names[word.key.lower()]
             if current in given:
-                raise LineError(msg("`{option}` is given twice; give each option once", option=f"{word.key}:"))
+                twice = word.key + ":"
+                raise LineError(msg("`{option}` is given twice; give each option once", option=twice))
             given[current], quoted[current], typed[current] = [word.text], word.quoted, word.key
         elif is_key and word.key is not None:
             shown = sorted({typed_name for typed_name in names})
@@ -253,7 +253,8 @@ def gather(
             option = f"{word.key}:"
             parts: list[Msg] = [msg("{command} has no option `{option}`", command=command, option=option)]
             if guess:
-                parts.append(msg("did you mean `{option}`? write {usage}", option=f"{guess[0]}:", usage=usage))
+                meant = guess[0] + ":"
+                parts.append(msg("did you mean `{option}`? write {usage}", option=meant, usage=usage))
             else:
                 parts.append(msg("write {usage}", usage=usage))
             if current is not None and current in texts:
@@ -280,12 +281,9 @@ def parse_duration(text: str) -> dt.timedelta:
     raw = text.strip()
     body = raw[1:] if raw.startswith("+") else raw
     if raw.startswith("-"):
+        forward, backward = "time +" + raw[1:], "time " + raw
         raise LineError(
-            msg(
-                "time only moves forward: write `{forward}`, not `{backward}`",
-                forward=f"time +{raw[1:]}",
-                backward=f"time {raw}",
-            )
+            msg("time only moves forward: write `{forward}`, not `{backward}`", forward=forward, backward=backward)
         )
     compact = body.replace(" ", "").lower()
     parts = _DURATION.findall(compact)
@@ -362,12 +360,13 @@ def parse(line: str, commands: frozenset[str] = frozenset()) -> Line:
     if verb in ("quit", "exit") and not args:
         return Quit()
     if verb in commands:
+        slashed = "/" + text
         raise LineError(
             msg(
                 "`{word}` is not something the playground knows (slash commands start with a slash: `{line}`); "
                 "`help` lists what you can type",
                 word=verb,
-                line=f"/{text}",
+                line=slashed,
             )
         )
     raise LineError(msg("`{word}` is not something the playground knows; `help` lists what you can type", word=verb))

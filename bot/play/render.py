@@ -19,6 +19,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from bot.locale import language_of, texts
+
 from .world import Happened, Note, Playground, Shown
 
 __all__ = ["Renderer", "discord_text"]
@@ -106,7 +108,8 @@ def discord_text(
                 out.append_text(inner)
                 out.append("||", style="dim")
             else:
-                out.append(_mask(inner.plain, when.locale()), style="reverse dim")
+                label = texts(language_of(when.locale())).ctx("blurred spoiler", "spoiler")
+                out.append(_mask(inner.plain, label), style="reverse dim")
                 hid = True
             continue
         nested = {"bold": "bold", "underline": "underline", "strike": "strike", "italic": "italic", "italic2": "italic"}
@@ -139,10 +142,11 @@ def discord_text(
     return out, hid
 
 
-def _mask(text: str, locale: str) -> str:
-    """A blurred spoiler: as wide as the text (Discord's blur shows its length), labelled once it is wide enough."""
+def _mask(text: str, word: str) -> str:
+    """A blurred spoiler: as wide as the text (Discord's blur shows its length), labelled (``word``, in the
+    member's language) once it is wide enough."""
     width = max(9, min(cell_len(text), 60))
-    label = " 스포일러 " if locale.startswith("ko") else " spoiler "
+    label = f" {word} "
     if width < cell_len(label) + 4:
         return "▒" * width
     left = (width - cell_len(label)) // 2

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import discord
+from babel import UnknownLocaleError
+from babel.dates import format_datetime
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
@@ -274,6 +276,9 @@ class Playground:
             failure = f"{type(error).__name__}: {error}"
             return Happened(problem=self.tr("this line failed inside the bot ({error}); see the log", error=failure))
 
+    def _utc(self, moment: dt.datetime) -> str:
+        return _utc(moment, self.tr.lang.replace("-", "_"))
+
     def refused(self, problem: LineError) -> Happened:
         """A line that could not be run, answered in the current member's language."""
         return Happened(problem=self.tr.render(problem.message))
@@ -471,18 +476,18 @@ class Playground:
         shown = [self.local(p) for p in command.parameters]
         usage = self.usage(command)
         if extra:
+            path = "/" + self.local_path(command)
             if shown:
+                example = f"{shown[0]}:{extra[0]}"
                 raise LineError(
                     msg(
                         "`{word}`: name the option it is for, like `{example}` (write {usage})",
                         word=extra[0],
-                        example=f"{shown[0]}:{extra[0]}",
+                        example=example,
                         usage=usage,
                     )
                 )
-            raise LineError(
-                msg("{command} takes no options: write {usage}", command=f"/{self.local_path(command)}", usage=usage)
-            )
+            raise LineError(msg("{command} takes no options: write {usage}", command=path, usage=usage))
         names = {typed: param.display_name for typed, param in params.items()}
         texts = {p.display_name for p in command.parameters if p.type is discord.AppCommandOptionType.string}
         raw = gather(words, names, "/" + self.local_path(command), usage, texts)
@@ -491,11 +496,12 @@ class Playground:
             name = param.display_name
             if name not in raw:
                 if param.required:
+                    path, needed = "/" + self.local_path(command), self.local(param) + ":"
                     raise LineError(
                         msg(
                             "{command} needs `{option}` (write {usage})",
-                            command=f"/{self.local_path(command)}",
-                            option=f"{self.local(param)}:",
+                            command=path,
+                            option=needed,
                             usage=usage,
                         )
                     )
@@ -512,14 +518,16 @@ class Playground:
             return
         missing = [LABELS.get(name) or humanize(name) for name, on in required if on and not getattr(have, name)]
         able = [m.name for m in self.members.values() if required.is_subset(discord.Permissions(m.permissions))]
+        hidden = "/" + self.local(root)
         needs = msg(
             "{name} doesn't see {command} in Discord: it needs {permissions}",
             name=self.member.name,
-            command=f"/{self.local(root)}",
+            command=hidden,
             permissions=AllOf(missing),
         )
         if able:
-            raise LineError(Joined([needs, msg("{name} has it: `{line}`", name=able[0], line=f"as {able[0]}")]))
+            switch = "as " + able[0]
+            raise LineError(Joined([needs, msg("{name} has it: `{line}`", name=able[0], line=switch)]))
         raise LineError(needs)
 
     def usage(self, command: app_commands.Command[Any, ..., Any]) -> str:
@@ -531,9 +539,8 @@ class Playground:
         for param in command.parameters:
             if param.display_name == name:
                 return self._convert(command, param, text)
-        raise LineError(
-            msg("{command} has no option `{option}`", command=f"/{command.qualified_name}", option=f"{name}:")
-        )
+        path, option = "/" + command.qualified_name, name + ":"
+        raise LineError(msg("{command} has no option `{option}`", command=path, option=option))
 
     def _convert(self, command: app_commands.Command[Any, ..., Any], param: app_commands.Parameter, text: str) -> Any:
         name, kind = self.local(param), param.type
@@ -554,11 +561,12 @@ class Playground:
             try:
                 value: float = int(text) if kind is Opt.integer else float(text)
             except ValueError:
+                example = name + ":3"
                 raise LineError(
                     msg(
                         "{option} takes a number, like `{example}`; `{text}` is not one",
                         option=what,
-                        example=f"{name}:3",
+                        example=example,
                         text=text,
                     )
                 ) from None
@@ -662,7 +670,7 @@ class Playground:
                 msg(
                     "only {name} can see that message: `{line}` first, or use a message everyone sees",
                     name=target.only_for,
-                    line=f"as {target.only_for}",
+                    line="as " + target.only_for,
                 )
             )
         fresh = self._shown(int(target.message["id"]), edited=False, answer=target.answer)
@@ -694,7 +702,7 @@ class Playground:
                 msg(
                     "the last message has {count} buttons: write `click 1` to `{last}`",
                     count=count,
-                    last=f"click {count}",
+                    last="click " + str(count),
                 )
             )
         button = target.buttons[number - 1]
@@ -798,9 +806,9 @@ class Playground:
 
     async def _time(self, delta: dt.timedelta | None) -> Happened:
         if delta is None:
-            return Happened([Note(self.tr("It is {now}.", now=_utc(self.clock.now)), "time")])
+            return Happened([Note(self.tr("It is {now}.", now=self._utc(self.clock.now)), "time")])
         target = self.clock.now + delta
-        happened = Happened([Note(f"⏩ {_utc(self.clock.now)} → {_utc(target)}", "time")])
+        happened = Happened([Note(f"⏩ {self._utc(self.clock.now)} → {self._utc(target)}", "time")])
         services = self.bot.services
         # What the reminder loop does while the bot runs: wake at each due row's time, deliver, sleep again.
         last_due: int | None = None
@@ -813,11 +821,11 @@ class Playground:
             self.clock.now = max(self.clock.now, dt.datetime.fromtimestamp(due, dt.UTC))
             more = await self._traffic(services.reminders.tick(), None)
             if more.items:
-                happened.items += [Note(f"· {_utc(self.clock.now)}", "time"), *more.items]
+                happened.items += [Note(f"· {self._utc(self.clock.now)}", "time"), *more.items]
         self.clock.now = target
         more = await self._traffic(services.reminders.tick(), None)
         if more.items:
-            happened.items += [Note(f"· {_utc(self.clock.now)}", "time"), *more.items]
+            happened.items += [Note(f"· {self._utc(self.clock.now)}", "time"), *more.items]
         if len(happened.items) == 1:
             happened.items.append(Note(self.tr("Nothing was due in that time."), "time"))
         return happened
@@ -965,7 +973,7 @@ class Playground:
                 tr(
                     "Server “{server}”, {now}. The bot is runon-bot.",
                     server=self.harness.guild.name,
-                    now=_utc(self.clock.now),
+                    now=self._utc(self.clock.now),
                 ),
                 tr("Channels:"),
                 channels,
@@ -1072,8 +1080,13 @@ class _Listed:
         return ", ".join(f"{name} ({tr.render(about)})" for name, about in self.items)
 
 
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%a %Y-%m-%d %H:%M UTC")
+def _utc(moment: dt.datetime, lang: str = "en") -> str:
+    """The clock, as the playground shows it: ``Sat 2026-11-21 12:00 UTC`` (``토 2026-11-21 12:00 UTC``)."""
+    try:
+        shown = format_datetime(moment.astimezone(dt.UTC), "EEE y-MM-dd HH:mm", tzinfo=dt.UTC, locale=lang)
+    except (UnknownLocaleError, ValueError):  # a language CLDR doesn't know (a pseudo-locale): English's
+        shown = format_datetime(moment.astimezone(dt.UTC), "EEE y-MM-dd HH:mm", tzinfo=dt.UTC, locale="en")
+    return shown + " UTC"
 
 
 def _content_type(name: str) -> str:
