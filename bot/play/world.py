@@ -996,10 +996,11 @@ class Playground:
         tr = self.tr
         members = ", ".join(self.members)
         channels = ", ".join("#" + c.name for c in CHANNELS if c.kind == "text")
+        when = '"' + tr("friday 8pm") + '"'
         rows = [
-            ("/recap episode:5", tr("a slash command; options as name:value")),
+            (self._typed("recap", episode="5"), tr("a slash command; options as name:value")),
             (
-                '/watchparty create episodes:3-4 when:"friday 8pm"',
+                self._typed("watchparty create", episodes="3-4", when=when),
                 tr("quote a value to keep `x:` in it; Tab completes names and values"),
             ),
             ("click N", tr("press button N of the last message shown with buttons")),
@@ -1008,7 +1009,7 @@ class Playground:
             ("in CHANNEL", tr("type in another channel ({channels})", channels=channels)),
             ("progress N", tr("tell the bot you've watched up to episode N")),
             ("lang ko | lang en", tr("your Discord language (the bot answers in it)")),
-            ("time +1h | +30m | +2d", tr("move the clock on: due reminders and airing posts go out")),
+            (tr("time +1h | +30m | +2d"), tr("move the clock on: due reminders and airing posts go out")),
             ("reveal", tr("uncover the spoilers of the last message shown")),
             ("help [COMMAND]", tr("this, or one command's options")),
             ("quit", tr("leave (Ctrl-D works too)")),
@@ -1018,6 +1019,12 @@ class Playground:
         lines += ["", tr("Commands (`help NAME` for one):")]
         lines += [f"  /{self.local(command)}\t{self._description(command)}" for command in self._roots()]
         return "\n".join(lines)
+
+    def _typed(self, path: str, **options: str) -> str:
+        """A command line as the member types it, with the names their Discord shows (``/줄거리 회차:5``)."""
+        node, _ = self.find(path.split())
+        params = {p.display_name: p for p in node.parameters}
+        return " ".join(["/" + self.local_path(node), *(f"{self.local(params[k])}:{v}" for k, v in options.items())])
 
     def _description(self, node: Any) -> str:
         where = Where.parameter_description if isinstance(node, app_commands.Parameter) else Where.command_description
