@@ -155,10 +155,9 @@ def _prompt(member: str, channel: str) -> str:
 async def _script(name: str, lines: list[str], args: argparse.Namespace, console: Console) -> int:
     from .lines import LineError, parse
     from .render import Renderer
-    from .world import Happened, Playground
+    from .world import Playground
 
-    playground = await Playground.open(_start(args, scripted=True))
-    playground.reveal_spoilers = args.reveal_spoilers
+    playground = await Playground.open(_start(args, scripted=True), reveal_spoilers=args.reveal_spoilers)
     renderer = Renderer(console, playground, _zone(args, scripted=True))
     failed: list[int] = []
     try:
@@ -174,7 +173,7 @@ async def _script(name: str, lines: list[str], args: argparse.Namespace, console
             try:
                 happened = await playground.run(parse(raw, playground.all_command_names()))
             except LineError as problem:
-                happened = Happened(problem=str(problem))
+                happened = playground.refused(problem)
             if happened.problem:
                 failed.append(number)
             renderer.happened(happened)
@@ -213,10 +212,9 @@ async def _interactive(args: argparse.Namespace, console: Console) -> int:
     from .complete import PlayCompleter
     from .lines import LineError, parse
     from .render import Renderer
-    from .world import Happened, Playground
+    from .world import Playground
 
-    playground = await Playground.open(_start(args, scripted=False))
-    playground.reveal_spoilers = args.reveal_spoilers
+    playground = await Playground.open(_start(args, scripted=False), reveal_spoilers=args.reveal_spoilers)
     renderer = Renderer(console, playground, _zone(args, scripted=False))
     session: PromptSession[str] = PromptSession(
         history=_history(), completer=PlayCompleter(playground), complete_while_typing=True
@@ -234,7 +232,7 @@ async def _interactive(args: argparse.Namespace, console: Console) -> int:
             try:
                 happened = await playground.run(parse(raw, playground.all_command_names()))
             except LineError as problem:
-                happened = Happened(problem=str(problem))
+                happened = playground.refused(problem)
             renderer.happened(happened)
             if happened.quit:
                 break

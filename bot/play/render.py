@@ -19,6 +19,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from bot.locale import language_of, texts
+
 from .world import Happened, Note, Playground, Shown
 
 __all__ = ["Renderer", "discord_text"]
@@ -42,7 +44,6 @@ _INLINE = re.compile(
     r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/channels/(?:@me|\d+)/(?P<jump>\d+)(?P<jumpmessage>/\d+)?",
     re.DOTALL,
 )
-SPOILER_HINT = "`reveal` uncovers the spoilers"
 LOADING = 128  # a deferred answer still "thinking" (MessageFlags.loading)
 
 
@@ -107,7 +108,8 @@ def discord_text(
                 out.append_text(inner)
                 out.append("||", style="dim")
             else:
-                out.append(_mask(inner.plain, when.locale()), style="reverse dim")
+                label = texts(language_of(when.locale())).ctx("blurred spoiler", "spoiler")
+                out.append(_mask(inner.plain, label), style="reverse dim")
                 hid = True
             continue
         nested = {"bold": "bold", "underline": "underline", "strike": "strike", "italic": "italic", "italic2": "italic"}
@@ -134,15 +136,17 @@ def discord_text(
             out.append(f":{match['emoji']}:")
         elif group in ("jump", "jumpmessage"):  # Discord draws a link to a channel or message as a pill
             where = names.channel_name(int(match["jump"]))
-            out.append(where + (" › message" if match["jumpmessage"] else ""), style="bold blue")
+            message = " › " + names.tr("message") if match["jumpmessage"] else ""
+            out.append(where + message, style="bold blue")
     out.append(source[position:])
     return out, hid
 
 
-def _mask(text: str, locale: str) -> str:
-    """A blurred spoiler: as wide as the text (Discord's blur shows its length), labelled once it is wide enough."""
+def _mask(text: str, word: str) -> str:
+    """A blurred spoiler: as wide as the text (Discord's blur shows its length), labelled (``word``, in the
+    member's language) once it is wide enough."""
     width = max(9, min(cell_len(text), 60))
-    label = " 스포일러 " if locale.startswith("ko") else " spoiler "
+    label = f" {word} "
     if width < cell_len(label) + 4:
         return "▒" * width
     left = (width - cell_len(label)) // 2
@@ -184,7 +188,7 @@ class Renderer:
 
     def note(self, note: Note) -> None:
         if note.kind == "help":
-            self.console.print(Text(note.text), soft_wrap=False)
+            self.help(note.text)
         elif note.kind == "time":
             self.console.print(Text(note.text, style="bold cyan"))
         elif note.kind == "event":
@@ -193,6 +197,37 @@ class Renderer:
             self._print_wrapped(text, Text(""))
         else:
             self._print_wrapped(Text(note.text, style="dim"), Text(""))
+
+    def help(self, text: str) -> None:
+        """Help: plain lines, and rows (``what to type<TAB>what it does``) as a two-column table that fits the
+        width: the second column wraps under itself (a hanging indent); a first column too wide for the table puts
+        its text on a line of its own."""
+        lines = text.split("\n")
+        rows = [line.split("\t", 1) for line in lines if "\t" in line]
+        lefts = [cell_len(left) for left, _ in rows]
+        # the first column as wide as most of its entries, but never more than a third of the width
+        fitting = [width for width in lefts if width <= max(16, self.width // 3)]
+        column = max(fitting, default=16) + 2
+        for line in lines:
+            if "\t" not in line:
+                self._print_wrapped(Text(line), Text(""))
+                continue
+            left, right = line.split("\t", 1)
+            hanging = Text(" " * column)
+            if cell_len(left) + 2 > column:
+                self._print_wrapped(Text(left, style="bold"), Text(""))
+                self._print_wrapped(Text(right), hanging)
+                continue
+            pieces = Text(right).wrap(self.console, max(20, self.width - column)) if right else [Text("")]
+            for index, piece in enumerate(pieces):
+                row = (
+                    Text(left.ljust(column - (cell_len(left) - len(left))), style="bold")
+                    if index == 0
+                    else hanging.copy()
+                )
+                row.append_text(piece)
+                row.rstrip()
+                self.console.print(row, soft_wrap=True, overflow="ignore", crop=False)
 
     def _text(self, source: str, *, reveal: bool, style: str = "") -> tuple[Text, bool]:
         return discord_text(source, names=self.playground, when=self.when, reveal=reveal, style=style)
@@ -216,13 +251,15 @@ class Renderer:
 
     def _message(self, shown: Shown) -> None:
         reveal = self.playground.reveal_spoilers or shown.reveal
-        header = Text("runon-bot", style="bold")
-        if shown.edited:
-            header.append(" updated its message", style="bold")
+        tr = self.playground.tr
         if shown.only_for is not None:
-            header.append(f" · only {shown.only_for} can see this", style="italic yellow")
+            private = tr("only {name} can see this", name=shown.only_for)
+            header = Text(tr("runon-bot updated its message") if shown.edited else "runon-bot", style="bold")
+            header.append(" · " + private, style="italic yellow")
+        elif shown.edited:
+            header = Text(tr("runon-bot updated its message in {place}", place=shown.where), style="bold")
         else:
-            header.append(f" in {shown.where}", style="bold")
+            header = Text(tr("runon-bot in {place}", place=shown.where), style="bold")
         self.console.print(header)
         message = shown.message
         indent = Text("  ")
@@ -232,7 +269,7 @@ class Renderer:
             hid = hid or hid_here
             self._print_wrapped(body, indent)
         elif int(message.get("flags") or 0) & LOADING:
-            self._print_wrapped(Text("runon-bot is thinking…", style="dim italic"), indent)
+            self._print_wrapped(Text(tr("runon-bot is thinking…"), style="dim italic"), indent)
         for embed in message.get("embeds") or []:
             hid = self._embed(embed, reveal) or hid
         if message.get("poll"):
@@ -240,12 +277,12 @@ class Renderer:
         for attachment in message.get("attachments") or []:
             name = attachment.get("filename", "file")
             if name.startswith("SPOILER_") and not reveal:
-                name = name.removeprefix("SPOILER_") + " (blurred: a spoiler)"
+                name = tr("{file} (blurred: a spoiler)", file=name.removeprefix("SPOILER_"))
             about = attachment.get("description")
             self._print_wrapped(Text(f"📎 {name}" + (f" · {about}" if about else ""), style="cyan"), indent)
         self._components(shown, reveal)
         if hid:
-            self._print_wrapped(Text(f"({SPOILER_HINT})", style="dim"), indent)
+            self._print_wrapped(Text("(" + tr("`reveal` uncovers the spoilers") + ")", style="dim"), indent)
 
     def _embed(self, embed: dict[str, Any], reveal: bool) -> bool:
         colour = embed.get("color")
@@ -287,7 +324,8 @@ class Renderer:
             put(f"**{field['name']}**")
             put(field["value"])
         flush()
-        for key, label in (("image", "🖼 image"), ("thumbnail", "🖼 thumbnail")):
+        tr = self.playground.tr
+        for key, label in (("image", tr("🖼 image")), ("thumbnail", tr("🖼 thumbnail"))):
             url = (embed.get(key) or {}).get("url")
             if url:
                 put(f"{label}: {url.rsplit('/', 1)[-1]}", "cyan")
@@ -306,10 +344,12 @@ class Renderer:
 
     def _components(self, shown: Shown, reveal: bool) -> None:
         indent = Text("  ")
+        tr = self.playground.tr
+        greyed = " (" + tr("greyed out") + ")"
         if shown.buttons:
             row = Text()
             for number, button in enumerate(shown.buttons, start=1):
-                label = button.get("label") or (button.get("emoji") or {}).get("name") or "button"
+                label = button.get("label") or (button.get("emoji") or {}).get("name") or tr("button")
                 label_text, _ = self._text(label, reveal=reveal)
                 if row.plain:
                     row.append(" ")
@@ -320,17 +360,17 @@ class Renderer:
                     row.append(" ↗")
                 row.append("]", style=style)
                 if button.get("disabled"):
-                    row.append(" (greyed out)", style="dim")
+                    row.append(greyed, style="dim")
             self._print_wrapped(row, indent)
         for number, menu in enumerate(shown.menus, start=1):
-            placeholder = menu.get("placeholder") or "choose…"
+            placeholder = menu.get("placeholder") or tr("choose…")
             many = int(menu.get("max_values", 1))
-            head = Text(f"menu {number}: ", style="bold")
+            head = Text(tr("menu {number}:", number=number) + " ", style="bold")
             head.append(placeholder, style="italic")
             if many > 1:
-                head.append(f" (up to {many})", style="dim")
+                head.append(" (" + tr("up to {count}", count=many) + ")", style="dim")
             if menu.get("disabled"):
-                head.append(" (greyed out)", style="dim")
+                head.append(greyed, style="dim")
             self._print_wrapped(head, indent)
             for index, option in enumerate(menu.get("options") or [], start=1):
                 line = Text(f"   {index}. ")
@@ -342,5 +382,11 @@ class Renderer:
                     line.append(" ✓", style="green")
                 self._print_wrapped(line, indent)
             if int(menu.get("type", 3)) != 3:
-                kind = {5: "a member", 6: "a role", 7: "a member or role", 8: "a channel"}[int(menu["type"])]
-                self._print_wrapped(Text(f"   (choose {kind}: `pick {number} NAME`)", style="dim"), indent)
+                line_text = f"pick {number} NAME"
+                hint = {
+                    5: tr("choose a member: `{line}`", line=line_text),
+                    6: tr("choose a role: `{line}`", line=line_text),
+                    7: tr("choose a member or role: `{line}`", line=line_text),
+                    8: tr("choose a channel: `{line}`", line=line_text),
+                }[int(menu["type"])]
+                self._print_wrapped(Text(f"   ({hint})", style="dim"), indent)

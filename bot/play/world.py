@@ -24,19 +24,40 @@ from pathlib import Path
 from typing import Any
 
 import discord
+from babel import UnknownLocaleError
+from babel.dates import format_datetime
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
 from bot.app import App
 from bot.catalog import Catalog, load_catalog
 from bot.client import RunOnBot, required_permissions, translate_command_string
-from bot.permissions import humanize
+from bot.locale import AllOf, Msg, Texts, language_of, msg, plural_msg, texts
+from bot.permissions import LABELS, humanize
 from bot.reminders import SenderOptions
 from bot.standin import DEFAULT_CHANNEL_ID, DEFAULT_MEMBER_PERMISSIONS, CommandUnavailable, Harness, close, start
 from bot.store import Database
 from bot.store import reminders as reminder_rows
 
-from .lines import As, Click, Help, In, Lang, Line, LineError, Nothing, Pick, Progress, Quit, Reveal, Slash, Time
+from .lines import (
+    As,
+    Click,
+    Help,
+    In,
+    Joined,
+    Lang,
+    Line,
+    LineError,
+    Nothing,
+    Pick,
+    Progress,
+    Quit,
+    Reveal,
+    Slash,
+    Time,
+    Word,
+    gather,
+)
 
 __all__ = ["Channel", "Happened", "Member", "Playground", "Shown"]
 
@@ -60,7 +81,7 @@ STAFF_PERMISSIONS = discord.Permissions(
 class Member:
     id: int
     name: str
-    about: str
+    about: Msg
     permissions: int
     locale: str = "en-US"
 
@@ -70,7 +91,7 @@ class Channel:
     id: int
     name: str
     kind: str  # "text", "voice", "forum"
-    about: str
+    about: Msg
 
     @property
     def type(self) -> int:
@@ -78,16 +99,16 @@ class Channel:
 
 
 MEMBERS = (
-    Member(2001, "mina", "a fan, rewatching Run On", DEFAULT_MEMBER_PERMISSIONS.value),
-    Member(2002, "jun", "staff: Manage Server, Manage Events", STAFF_PERMISSIONS.value),
-    Member(2003, "leo", "new here, hasn't watched yet", DEFAULT_MEMBER_PERMISSIONS.value),
+    Member(2001, "mina", msg("a fan, rewatching Run On"), DEFAULT_MEMBER_PERMISSIONS.value),
+    Member(2002, "jun", msg("staff: Manage Server, Manage Events"), STAFF_PERMISSIONS.value),
+    Member(2003, "leo", msg("new here, hasn't watched yet"), DEFAULT_MEMBER_PERMISSIONS.value),
 )
 CHANNELS = (
-    Channel(DEFAULT_CHANNEL_ID, "general", "text", "where you start"),
-    Channel(601, "spoilers", "text", "anything goes"),
-    Channel(602, "episode-talk", "forum", "a forum, for /setup discussion"),
-    Channel(603, "staff", "text", "for /setup staff"),
-    Channel(604, "Watch Party", "voice", "a voice channel for watch parties"),
+    Channel(DEFAULT_CHANNEL_ID, "general", "text", msg("where you start")),
+    Channel(601, "spoilers", "text", msg("anything goes")),
+    Channel(602, "episode-talk", "forum", msg("a forum, for {command}", command="/setup discussion")),
+    Channel(603, "staff", "text", msg("for {command}", command="/setup staff")),
+    Channel(604, "Watch Party", "voice", msg("a voice channel for watch parties")),
 )
 ROLES = ((701, "rewatchers"),)
 
@@ -141,7 +162,15 @@ def show_pack() -> Catalog:
 class Playground:
     """A server with channels and members, the real bot in it, and a clock; :meth:`run` plays one line."""
 
-    def __init__(self, harness: Harness, db: Database, clock: _Clock, folder: tempfile.TemporaryDirectory[str]) -> None:
+    def __init__(
+        self,
+        harness: Harness,
+        db: Database,
+        clock: _Clock,
+        folder: tempfile.TemporaryDirectory[str],
+        *,
+        reveal_spoilers: bool = False,
+    ) -> None:
         self.harness = harness
         self.bot: RunOnBot = harness.bot  # type: ignore[assignment]
         self.db = db
@@ -152,14 +181,15 @@ class Playground:
         self.roles = {name: role_id for role_id, name in ROLES}
         self.member = self.members["mina"]
         self.channel = self.channels["general"]
-        self.reveal_spoilers = False
+        #: Spoiler-tagged text drawn uncovered (``--reveal-spoilers``).
+        self.reveal_spoilers = reveal_spoilers
         self.target: Shown | None = None  # the last message shown with buttons or menus
         self.last: Shown | None = None  # the last message shown
         self.threads: dict[int, tuple[str, int]] = {}  # thread id -> (name, parent id)
         self.dm_channels: dict[int, int] = {}  # DM channel id -> member id
 
     @classmethod
-    async def open(cls, now: dt.datetime) -> Playground:
+    async def open(cls, now: dt.datetime, *, reveal_spoilers: bool = False) -> Playground:
         folder = tempfile.TemporaryDirectory(prefix="runon-play-")  # the database lives as long as the session
         try:
             db = await Database.open(Path(folder.name) / "bot.sqlite3")
@@ -185,7 +215,7 @@ class Playground:
                 harness.add_channel(channel.id, name=channel.name, type=channel.type)
         for role_id, name in ROLES:
             harness.add_role(role_id, name=name, mentionable=True)
-        playground = cls(harness, db, clock, folder)
+        playground = cls(harness, db, clock, folder, reveal_spoilers=reveal_spoilers)
         for member in playground.members.values():
             playground._payload(member)
         return playground
@@ -217,7 +247,7 @@ class Playground:
         if channel_id in self.threads:
             return "#" + self.threads[channel_id][0]
         if channel_id in self.dm_channels:
-            return "a DM to " + self.user_name(self.dm_channels[channel_id])
+            return self.tr("a DM to {name}", name=self.user_name(self.dm_channels[channel_id]))
         return f"#unknown-{channel_id}"
 
     def role_name(self, role_id: int) -> str:
@@ -229,7 +259,7 @@ class Playground:
     def where(self, channel_id: int) -> str:
         if channel_id in self.threads:
             name, parent = self.threads[channel_id]
-            return f"thread “{name}” in {self.channel_name(parent)}"
+            return self.tr("thread “{name}” in {channel}", name=name, channel=self.channel_name(parent))
         return self.channel_name(channel_id)
 
     # -- one line -------------------------------------------------------------------------------------------------
@@ -238,12 +268,25 @@ class Playground:
         try:
             return await self._run(line)
         except LineError as problem:
-            return Happened(problem=str(problem))
+            return self.refused(problem)
         except CommandUnavailable as refused:
-            return Happened(problem=f"Discord would not send that: {refused}")
+            return Happened(problem=self.tr("Discord would not send that: {reason}", reason=str(refused)))
         except Exception as error:  # a bug in the bot or here: say so, keep the session going
             log.exception("the line %r failed", line)
-            return Happened(problem=f"this line failed inside the bot ({type(error).__name__}: {error}); see the log")
+            failure = f"{type(error).__name__}: {error}"
+            return Happened(problem=self.tr("this line failed inside the bot ({error}); see the log", error=failure))
+
+    def _utc(self, moment: dt.datetime) -> str:
+        return _utc(moment, self.tr.lang.replace("-", "_"))
+
+    def refused(self, problem: LineError) -> Happened:
+        """A line that could not be run, answered in the current member's language."""
+        return Happened(problem=self.tr.render(problem.message))
+
+    @property
+    def tr(self) -> Texts:
+        """The playground's own words in the current member's language, as their Discord client shows its own."""
+        return texts(language_of(self.member.locale))
 
     async def _run(self, line: Line) -> Happened:
         if isinstance(line, Nothing):
@@ -253,7 +296,7 @@ class Playground:
         if isinstance(line, Help):
             return Happened([Note(self.help(line.topic), "help")])
         if isinstance(line, Slash) and not line.words:
-            raise LineError("name a command after the slash, like `/recap episode:5`")
+            raise LineError(msg("name a command after the slash, like `/recap episode:5`"))
         if isinstance(line, As):
             return self._switch_member(line.name)
         if isinstance(line, In):
@@ -261,13 +304,17 @@ class Playground:
         if isinstance(line, Lang):
             self.member.locale = line.locale
             language = "한국어" if line.locale == "ko" else "English"
-            return Happened([Note(f"{self.member.name}'s Discord is in {language} now.")])
+            note = self.tr("{name}'s Discord is in {language} now.", name=self.member.name, language=language)
+            return Happened([Note(note)])
         if isinstance(line, Reveal):
             return self._reveal()
         if isinstance(line, Time):
             return await self._time(line.delta)
         if isinstance(line, Progress):
-            return await self._traffic(self._invoke("progress set", {"episode": line.episode}), "/progress set")
+            # as if typed: `/progress set episode:N`, checked as Discord's client checks it
+            typed = Slash((Word("progress"), Word("set"), Word(str(line.episode), "episode")))
+            path, options = self.resolve(typed)
+            return await self._traffic(self._invoke(path, options), "/" + path)
         if isinstance(line, Slash):
             path, options = self.resolve(line)
             return await self._traffic(self._invoke(path, options), "/" + path)
@@ -280,24 +327,54 @@ class Playground:
     def _switch_member(self, name: str) -> Happened:
         member = self.members.get(name.lower())
         if member is None:
-            raise LineError(f"nobody here is called {name}: the members are {self._member_list()}")
+            raise LineError(
+                msg("nobody here is called {name}: the members are {members}", name=name, members=self._members())
+            )
         self.member = member
-        return Happened([Note(f"You are {member.name} now ({member.about}).")])
+        tr = self.tr
+        return Happened([Note(tr("You are {name} now ({about}).", name=member.name, about=tr.render(member.about)))])
 
     def _switch_channel(self, name: str) -> Happened:
         channel = self.channels.get(name.lower())
-        if channel is None or channel.kind != "text":
-            texts = ", ".join("#" + c.name for c in CHANNELS if c.kind == "text")
-            raise LineError(f"commands are typed in a text channel: {texts}")
+        texts = ", ".join("#" + c.name for c in CHANNELS if c.kind == "text")
+        if channel is None:
+            everything = ", ".join(self.channel_name(c.id) for c in CHANNELS)
+            raise LineError(
+                msg(
+                    "there is no #{name} channel in this server; its channels are {channels} "
+                    "(commands are typed in a text channel: {texts})",
+                    name=name,
+                    channels=everything,
+                    texts=texts,
+                )
+            )
+        if channel.kind == "forum":
+            raise LineError(
+                msg(
+                    "{channel} is a forum channel: commands are typed in a text channel: {texts}",
+                    channel=self.channel_name(channel.id),
+                    texts=texts,
+                )
+            )
+        if channel.kind != "text":
+            raise LineError(
+                msg(
+                    "{channel} is a voice channel: commands are typed in a text channel: {texts}",
+                    channel=self.channel_name(channel.id),
+                    texts=texts,
+                )
+            )
         self.channel = channel
-        return Happened([Note(f"{self.member.name} is in #{channel.name} now.")])
+        return Happened([Note(self.tr("{name} is in #{channel} now.", name=self.member.name, channel=channel.name))])
 
-    def _member_list(self) -> str:
-        return ", ".join(f"{m.name} ({m.about})" for m in self.members.values())
+    def _members(self) -> _Listed:
+        return _Listed([(m.name, m.about) for m in self.members.values()])
 
     def _reveal(self) -> Happened:
         if self.last is None:
-            raise LineError("nothing is shown yet: `reveal` uncovers the spoilers of the last message shown")
+            raise LineError(msg("nothing is shown yet: `reveal` uncovers the spoilers of the last message shown"))
+        if not _has_spoilers(self.last.message):
+            raise LineError(msg("the last message shown has no spoilers: there is nothing to reveal"))
         shown = copy.copy(self.last)
         shown.reveal = True
         return Happened([shown])
@@ -370,53 +447,66 @@ class Playground:
         while words and words[0].key is None and not words[0].quoted:
             path_words.append(words.pop(0).text)
         if not path_words:
-            raise LineError("name a command after the slash, like `/recap episode:5`")
+            raise LineError(msg("name a command after the slash, like `/recap episode:5`"))
         node, extra = self.find(path_words)
         if node is None:
             known = sorted(self.all_command_names())
             guess = difflib.get_close_matches(path_words[0].lower(), known, n=1)
-            hint = f"; did you mean /{guess[0]}?" if guess else "; `help` lists the commands"
-            raise LineError(f"there is no /{path_words[0]} command{hint}")
+            if guess:
+                raise LineError(
+                    msg("there is no /{name} command; did you mean /{guess}?", name=path_words[0], guess=guess[0])
+                )
+            raise LineError(msg("there is no /{name} command; `help` lists the commands", name=path_words[0]))
         if isinstance(node, app_commands.Group):
             subs = ", ".join(self.local(c) for c in node.commands)
-            wrong = f"`{extra[0]}` is not one of them; " if extra else ""
-            raise LineError(f"/{self.local_path(node)} needs a subcommand: {wrong}write one of {subs}")
+            group = f"/{self.local_path(node)}"
+            if extra:
+                raise LineError(
+                    msg(
+                        "{group} needs a subcommand: `{word}` is not one of them; write one of {subs}",
+                        group=group,
+                        word=extra[0],
+                        subs=subs,
+                    )
+                )
+            raise LineError(msg("{group} needs a subcommand: write one of {subs}", group=group, subs=subs))
         command: app_commands.Command[Any, ..., Any] = node
         self._check_permissions(command)
         params = self.options_of(command)
         shown = [self.local(p) for p in command.parameters]
         usage = self.usage(command)
         if extra:
-            raise LineError(
-                f"`{extra[0]}`: name the option it is for, like `{shown[0]}:{extra[0]}` (write {usage})"
-                if shown
-                else f"/{self.local_path(command)} takes no options: write {usage}"
-            )
-        raw: dict[str, list[str]] = {}  # by the option's (English) name
-        quoted: dict[str, bool] = {}
-        current: str | None = None
-        for word in words:
-            if word.key is not None and word.key.lower() in params:
-                current = params[word.key.lower()].display_name
-                if current in raw:
-                    raise LineError(f"`{word.key}:` is given twice; give each option once")
-                raw[current], quoted[current] = [word.text], word.quoted
-            elif current is not None and not quoted[current]:
-                raw[current].append(f"{word.key}:{word.text}" if word.key is not None else word.text)
-            elif word.key is not None:
-                guess = difflib.get_close_matches(word.key.lower(), shown, n=1)
-                hint = f"did you mean `{guess[0]}:`? " if guess else ""
-                raise LineError(f"/{self.local_path(command)} has no option `{word.key}:`; {hint}write {usage}")
-            else:
-                raise LineError(f"`{word.text}` comes after a quoted value: quote the whole value, or name its option")
+            path = "/" + self.local_path(command)
+            if shown:
+                example = f"{shown[0]}:{extra[0]}"
+                raise LineError(
+                    msg(
+                        "`{word}`: name the option it is for, like `{example}` (write {usage})",
+                        word=extra[0],
+                        example=example,
+                        usage=usage,
+                    )
+                )
+            raise LineError(msg("{command} takes no options: write {usage}", command=path, usage=usage))
+        names = {typed: param.display_name for typed, param in params.items()}
+        texts = {p.display_name for p in command.parameters if p.type is discord.AppCommandOptionType.string}
+        raw = gather(words, names, "/" + self.local_path(command), usage, texts)
         options: dict[str, Any] = {}
         for param in command.parameters:
             name = param.display_name
             if name not in raw:
                 if param.required:
-                    raise LineError(f"/{self.local_path(command)} needs `{self.local(param)}:` (write {usage})")
+                    path, needed = "/" + self.local_path(command), self.local(param) + ":"
+                    raise LineError(
+                        msg(
+                            "{command} needs `{option}` (write {usage})",
+                            command=path,
+                            option=needed,
+                            usage=usage,
+                        )
+                    )
                 continue
-            options[name] = self._convert(command, param, " ".join(raw[name]).strip())
+            options[name] = self._convert(command, param, raw[name][0])
         return command.qualified_name, options
 
     def _check_permissions(self, command: app_commands.Command[Any, ..., Any]) -> None:
@@ -426,10 +516,19 @@ class Playground:
         have = discord.Permissions(self.member.permissions)
         if required is None or have.administrator or required.is_subset(have):
             return
-        missing = " and ".join(humanize(name) for name, on in required if on and not getattr(have, name))
+        missing = [LABELS.get(name) or humanize(name) for name, on in required if on and not getattr(have, name)]
         able = [m.name for m in self.members.values() if required.is_subset(discord.Permissions(m.permissions))]
-        hint = f"; {able[0]} has it: `as {able[0]}`" if able else ""
-        raise LineError(f"{self.member.name} doesn't see /{root.name} in Discord: it needs {missing}{hint}")
+        hidden = "/" + self.local(root)
+        needs = msg(
+            "{name} doesn't see {command} in Discord: it needs {permissions}",
+            name=self.member.name,
+            command=hidden,
+            permissions=AllOf(missing),
+        )
+        if able:
+            switch = "as " + able[0]
+            raise LineError(Joined([needs, msg("{name} has it: `{line}`", name=able[0], line=switch)]))
+        raise LineError(needs)
 
     def usage(self, command: app_commands.Command[Any, ..., Any]) -> str:
         parts = [f"{self.local(p)}:…" if p.required else f"[{self.local(p)}:…]" for p in command.parameters]
@@ -440,42 +539,67 @@ class Playground:
         for param in command.parameters:
             if param.display_name == name:
                 return self._convert(command, param, text)
-        raise LineError(f"/{command.qualified_name} has no option `{name}:`")
+        path, option = "/" + command.qualified_name, name + ":"
+        raise LineError(msg("{command} has no option `{option}`", command=path, option=option))
 
     def _convert(self, command: app_commands.Command[Any, ..., Any], param: app_commands.Parameter, text: str) -> Any:
         name, kind = self.local(param), param.type
         what = f"/{self.local_path(command)} {name}:"
         if text == "":
-            raise LineError(f"{what} is empty: give it a value or leave the option out")
+            raise LineError(msg("{option} is empty: give it a value or leave the option out", option=what))
         if param.choices:
             for choice in param.choices:
                 names = (str(choice.value), choice.name, self.translated(choice.name, Where.choice_name))
                 if text.lower() in (n.lower() for n in names):
                     return choice.value
             listed = ", ".join(str(c.value) for c in param.choices)
-            raise LineError(f"{what} is one of {listed}; `{text}` is not")
+            raise LineError(
+                msg("{option} is one of {choices}; `{text}` is not", option=what, choices=listed, text=text)
+            )
         Opt = discord.AppCommandOptionType
         if kind in (Opt.integer, Opt.number):
             try:
                 value: float = int(text) if kind is Opt.integer else float(text)
             except ValueError:
-                raise LineError(f"{what} takes a number, like `{name}:3`; `{text}` is not one") from None
+                example = name + ":3"
+                raise LineError(
+                    msg(
+                        "{option} takes a number, like `{example}`; `{text}` is not one",
+                        option=what,
+                        example=example,
+                        text=text,
+                    )
+                ) from None
             low, high = param.min_value, param.max_value
             if (low is not None and value < low) or (high is not None and value > high):
-                bounds = f"from {low} to {high}" if low is not None and high is not None else ""
-                bounds = bounds or (f"at least {low}" if low is not None else f"at most {high}")
-                raise LineError(f"{what} must be {bounds}; Discord won't send {text}")
+                if low is not None and high is not None:
+                    bounds = msg("from {low} to {high}", low=low, high=high)
+                elif low is not None:
+                    bounds = msg("at least {low}", low=low)
+                else:
+                    bounds = msg("at most {high}", high=high)
+                raise LineError(
+                    msg("{option} must be {bounds}; Discord won't send {text}", option=what, bounds=bounds, text=text)
+                )
             return value
         if kind is Opt.boolean:
             if text.lower() in ("true", "yes", "on"):
                 return True
             if text.lower() in ("false", "no", "off"):
                 return False
-            raise LineError(f"{what} is True or False; `{text}` is neither")
+            raise LineError(msg("{option} is True or False; `{text}` is neither", option=what, text=text))
         if kind is Opt.string:
             low, high = param.min_value, param.max_value
             if (low is not None and len(text) < low) or (high is not None and len(text) > high):
-                raise LineError(f"{what} takes {low or 0} to {high} characters; yours has {len(text)}")
+                raise LineError(
+                    msg(
+                        "{option} takes {low} to {high} characters; yours has {count}",
+                        option=what,
+                        low=low or 0,
+                        high=high,
+                        count=len(text),
+                    )
+                )
             return text
         if kind is Opt.channel:
             channel = self.channels.get(text.lstrip("#").lower().removeprefix("🔊").strip())
@@ -483,7 +607,9 @@ class Playground:
             if channel is None or (allowed is not None and channel.type not in allowed):
                 fits = [c for c in CHANNELS if allowed is None or c.type in allowed]
                 listed = ", ".join(self.channel_name(c.id) for c in fits)
-                raise LineError(f"{what} takes one of this server's channels: {listed}")
+                raise LineError(
+                    msg("{option} takes one of this server's channels: {channels}", option=what, channels=listed)
+                )
             return channel.id
         if kind in (Opt.user, Opt.mentionable):
             member = self.members.get(text.lstrip("@").lower())
@@ -491,11 +617,13 @@ class Playground:
                 return self._payload(member)
             if kind is Opt.mentionable and text.lstrip("@").lower() in self.roles:
                 return self.roles[text.lstrip("@").lower()]
-            raise LineError(f"{what} takes a member: {', '.join('@' + n for n in self.members)}")
+            members = ", ".join("@" + n for n in self.members)
+            raise LineError(msg("{option} takes a member: {members}", option=what, members=members))
         if kind is Opt.role:
             role = self.roles.get(text.lstrip("@").lower())
             if role is None:
-                raise LineError(f"{what} takes a role: {', '.join('@' + n for n in self.roles)}")
+                roles = ", ".join("@" + n for n in self.roles)
+                raise LineError(msg("{option} takes a role: {roles}", option=what, roles=roles))
             return role
         if kind is Opt.attachment:
             return {"filename": text, "size": 1000, "content_type": _content_type(text)}
@@ -529,45 +657,60 @@ class Playground:
 
     # -- buttons and menus ----------------------------------------------------------------------------------------
 
-    def _target(self, what: str) -> Shown:
-        """The last message shown with buttons or menus, as it is now (someone else's click may have changed it)."""
+    def _target(self, buttons: bool) -> Shown:
+        """The last message shown with buttons (or menus), as it is now (someone else's click may have changed
+        it)."""
         target = self.target
         if target is None:
-            raise LineError(f"no message with {what} is shown yet")
+            raise LineError(
+                msg("no message with buttons is shown yet") if buttons else msg("no message with menus is shown yet")
+            )
         if target.only_for is not None and target.only_for != self.member.name:
             raise LineError(
-                f"only {target.only_for} can see that message: `as {target.only_for}` first, or use a message "
-                "everyone sees"
+                msg(
+                    "only {name} can see that message: `{line}` first, or use a message everyone sees",
+                    name=target.only_for,
+                    line="as " + target.only_for,
+                )
             )
         fresh = self._shown(int(target.message["id"]), edited=False, answer=target.answer)
         if fresh is None:
-            raise LineError("that message is gone (the bot deleted it)")
+            raise LineError(msg("that message is gone (the bot deleted it)"))
         if not fresh.buttons and not fresh.menus:
-            raise LineError(f"the last message with {what} has none any more (the bot changed it)")
+            raise LineError(
+                msg("the last message with buttons has none any more (the bot changed it)")
+                if buttons
+                else msg("the last message with menus has none any more (the bot changed it)")
+            )
         return fresh
 
     def _current_message(self, target: Shown) -> dict[str, Any]:
         stored = self.harness.recorder.messages.get(int(target.message["id"]))
         if stored is None:
-            raise LineError("that message is gone (the bot deleted it)")
+            raise LineError(msg("that message is gone (the bot deleted it)"))
         return copy.deepcopy(stored)
 
     async def _click(self, number: int) -> Happened:
-        target = self._target("buttons")
+        target = self._target(buttons=True)
         if not 1 <= number <= len(target.buttons):
             count = len(target.buttons)
+            if not count:
+                raise LineError(msg("the last message shown has no buttons (only menus: use `pick`)"))
+            if count == 1:
+                raise LineError(msg("the last message has 1 button: write `click 1`"))
             raise LineError(
-                f"the last message has {count} button{'s' if count != 1 else ''}: write `click 1`"
-                + (f" to `click {count}`" if count > 1 else "")
-                if count
-                else "the last message shown has no buttons (only menus: use `pick`)"
+                msg(
+                    "the last message has {count} buttons: write `click 1` to `{last}`",
+                    count=count,
+                    last="click " + str(count),
+                )
             )
         button = target.buttons[number - 1]
-        label = button.get("label") or button.get("emoji", {}).get("name") or "button"
+        label = button.get("label") or button.get("emoji", {}).get("name") or self.tr("button")
         if button.get("url"):
-            return Happened([Note(f"“{label}” is a link: it opens {button['url']}")])
+            return Happened([Note(self.tr("“{label}” is a link: it opens {url}", label=label, url=button["url"]))])
         if button.get("disabled"):
-            raise LineError(f"“{label}” is greyed out: Discord won't let you press it")
+            raise LineError(msg("“{label}” is greyed out: Discord won't let you press it", label=label))
         member = self.member
         pressed = self.harness.click(
             button["custom_id"],
@@ -578,22 +721,38 @@ class Playground:
         return await self._traffic(pressed, f"“{label}”")
 
     async def _pick(self, number: int, choices: tuple[str, ...]) -> Happened:
-        target = self._target("menus")
+        target = self._target(buttons=False)
         if not 1 <= number <= len(target.menus):
             count = len(target.menus)
+            if not count:
+                raise LineError(msg("the last message shown has no menus (only buttons: use `click`)"))
             raise LineError(
-                f"the last message has {count} menu{'s' if count != 1 else ''}: `pick 1 …`"
-                if count
-                else "the last message shown has no menus (only buttons: use `click`)"
+                plural_msg(
+                    "the last message has {count} menu: `pick 1 …`",
+                    "the last message has {count} menus: `pick 1 …`",
+                    count,
+                    count=count,
+                )
             )
         menu = target.menus[number - 1]
         if menu.get("disabled"):
-            raise LineError("that menu is greyed out: Discord won't let you use it")
+            raise LineError(msg("that menu is greyed out: Discord won't let you use it"))
         values = self._menu_values(menu, choices)
         low, high = int(menu.get("min_values", 1)), int(menu.get("max_values", 1))
         if not low <= len(values) <= high:
-            many = f"{low}" if low == high else f"{low} to {high}"
-            raise LineError(f"that menu takes {many} choice{'s' if high != 1 else ''}; you gave {len(values)}")
+            if low == high:
+                raise LineError(
+                    plural_msg(
+                        "that menu takes {low} choice; you gave {count}",
+                        "that menu takes {low} choices; you gave {count}",
+                        low,
+                        low=low,
+                        count=len(values),
+                    )
+                )
+            raise LineError(
+                msg("that menu takes {low} to {high} choices; you gave {count}", low=low, high=high, count=len(values))
+            )
         member = self.member
         picked = self.harness.select(
             menu["custom_id"],
@@ -602,7 +761,7 @@ class Playground:
             user=self._payload(member),
             locale=member.locale,
         )
-        return await self._traffic(picked, menu.get("placeholder") or "the menu")
+        return await self._traffic(picked, menu.get("placeholder") or "menu")
 
     def _menu_values(self, menu: dict[str, Any], choices: tuple[str, ...]) -> list[str]:
         kind = int(menu.get("type", 3))
@@ -618,13 +777,19 @@ class Playground:
                         (o for o in options if choice.lower() in (o["label"].lower(), str(o["value"]).lower())), None
                     )
                 if found is None:
-                    raise LineError(f"`{choice}` is not in that menu: give an option's number (1 to {len(options)})")
+                    raise LineError(
+                        msg(
+                            "`{choice}` is not in that menu: give an option's number (1 to {count})",
+                            choice=choice,
+                            count=len(options),
+                        )
+                    )
                 values.append(str(found["value"]))
             elif kind == 8:
                 channel = self.channels.get(choice.lstrip("#").lower())
                 if channel is None:
                     listed = ", ".join(self.channel_name(c.id) for c in CHANNELS)
-                    raise LineError(f"`{choice}` is not a channel here: {listed}")
+                    raise LineError(msg("`{choice}` is not a channel here: {channels}", choice=choice, channels=listed))
                 values.append(str(channel.id))
             else:
                 member = self.members.get(choice.lstrip("@").lower())
@@ -634,16 +799,16 @@ class Playground:
                 elif role is not None and kind in (6, 7):
                     values.append(str(role))
                 else:
-                    raise LineError(f"`{choice}` is not someone this menu takes")
+                    raise LineError(msg("`{choice}` is not someone this menu takes", choice=choice))
         return values
 
     # -- time -----------------------------------------------------------------------------------------------------
 
     async def _time(self, delta: dt.timedelta | None) -> Happened:
         if delta is None:
-            return Happened([Note(f"It is {_utc(self.clock.now)}.", "time")])
+            return Happened([Note(self.tr("It is {now}.", now=self._utc(self.clock.now)), "time")])
         target = self.clock.now + delta
-        happened = Happened([Note(f"⏩ {_utc(self.clock.now)} → {_utc(target)}", "time")])
+        happened = Happened([Note(f"⏩ {self._utc(self.clock.now)} → {self._utc(target)}", "time")])
         services = self.bot.services
         # What the reminder loop does while the bot runs: wake at each due row's time, deliver, sleep again.
         last_due: int | None = None
@@ -656,13 +821,13 @@ class Playground:
             self.clock.now = max(self.clock.now, dt.datetime.fromtimestamp(due, dt.UTC))
             more = await self._traffic(services.reminders.tick(), None)
             if more.items:
-                happened.items += [Note(f"· {_utc(self.clock.now)}", "time"), *more.items]
+                happened.items += [Note(f"· {self._utc(self.clock.now)}", "time"), *more.items]
         self.clock.now = target
         more = await self._traffic(services.reminders.tick(), None)
         if more.items:
-            happened.items += [Note(f"· {_utc(self.clock.now)}", "time"), *more.items]
+            happened.items += [Note(f"· {self._utc(self.clock.now)}", "time"), *more.items]
         if len(happened.items) == 1:
-            happened.items.append(Note("Nothing was due in that time.", "time"))
+            happened.items.append(Note(self.tr("Nothing was due in that time."), "time"))
         return happened
 
     # -- what the bot did -----------------------------------------------------------------------------------------
@@ -726,38 +891,56 @@ class Playground:
         body = body if isinstance(body, dict) else {}
         if method == "POST" and path.startswith("/interactions/") and body.get("type") == 9:
             title = (body.get("data") or {}).get("title", "")
-            yield Note(f"runon-bot opened a form, “{title}”: the playground can't fill in forms yet", "event")
+            yield Note(
+                self.tr("runon-bot opened a form, “{title}”: the playground can't fill in forms yet", title=title),
+                "event",
+            )
         elif method == "POST" and path == "/users/@me/channels" and isinstance(result, dict):
             self.dm_channels[int(result["id"])] = int(body["recipient_id"])
         elif method == "POST" and re.fullmatch(r"/channels/\d+(/messages/\d+)?/threads", path):
             if isinstance(result, dict):
                 parent = int(result["parent_id"])
                 self.threads[int(result["id"])] = (str(result["name"]), parent)
-                kind = "post" if "message" in result else "thread"
-                yield Note(f"🧵 runon-bot opened the {kind} “{result['name']}” in {self.channel_name(parent)}", "event")
+                where = self.channel_name(parent)
+                opened = (
+                    self.tr("🧵 runon-bot opened the post “{name}” in {channel}", name=result["name"], channel=where)
+                    if "message" in result
+                    else self.tr(
+                        "🧵 runon-bot opened the thread “{name}” in {channel}", name=result["name"], channel=where
+                    )
+                )
+                yield Note(opened, "event")
         elif method == "PATCH" and re.fullmatch(r"/channels/\d+", path) and isinstance(result, dict):
             if int(result["id"]) in self.threads:
                 changes = ", ".join(f"{k}: {v}" for k, v in body.items() if k in ("archived", "locked", "name"))
-                yield Note(
-                    f"🧵 runon-bot changed the thread {self.channel_name(int(result['id']))} ({changes})", "event"
+                changed = self.tr(
+                    "🧵 runon-bot changed the thread {thread} ({changes})",
+                    thread=self.channel_name(int(result["id"])),
+                    changes=changes,
                 )
+                yield Note(changed, "event")
         elif method == "DELETE" and re.fullmatch(r"/channels/\d+/messages/\d+", path):
-            yield Note(f"🗑 runon-bot deleted a message in {self.channel_name(int(path.split('/')[2]))}", "event")
+            where = self.channel_name(int(path.split("/")[2]))
+            yield Note(self.tr("🗑 runon-bot deleted a message in {channel}", channel=where), "event")
         elif re.fullmatch(r"/guilds/\d+/scheduled-events(/\d+)?", path) and method in ("POST", "PATCH"):
             yield Note(self._event_text(method, body, result), "event")
 
     def _event_text(self, method: str, body: dict[str, Any], result: Any) -> str:
         event = result if isinstance(result, dict) else body
-        if method == "PATCH" and body.get("status") in (3, 4):
-            return f"📅 runon-bot {'ended' if body['status'] == 3 else 'cancelled'} the server event “{event['name']}”"
+        tr = self.tr
+        if method == "PATCH" and body.get("status") == 3:
+            return tr("📅 runon-bot ended the server event “{name}”", name=event["name"])
+        if method == "PATCH" and body.get("status") == 4:
+            return tr("📅 runon-bot cancelled the server event “{name}”", name=event["name"])
         start = event.get("scheduled_start_time")
         when = f" · <t:{int(dt.datetime.fromisoformat(start).timestamp())}:F>" if start else ""
         if event.get("channel_id"):
             place = " · " + self.channel_name(int(event["channel_id"]))
         else:
             place = " · " + str((event.get("entity_metadata") or {}).get("location", ""))
-        verb = "added" if method == "POST" else "updated"
-        return f"📅 runon-bot {verb} a server event: “{event['name']}”{when}{place}"
+        if method == "POST":
+            return tr("📅 runon-bot added a server event: “{name}”", name=event["name"]) + when + place
+        return tr("📅 runon-bot updated a server event: “{name}”", name=event["name"]) + when + place
 
     def _shown(self, message_id: int, *, edited: bool, answer: bool) -> Shown | None:
         stored = self.harness.recorder.messages.get(message_id)
@@ -778,26 +961,70 @@ class Playground:
         return shown
 
     # -- help -----------------------------------------------------------------------------------------------------
+    # Help is lines of text; a line with a tab is a row of a two-column table (what to type, TAB, what it does),
+    # which the renderer fits to the terminal's width with a hanging indent.
 
     def world(self) -> str:
-        channels = "\n".join(f"  {self.channel_name(c.id):<16} {c.about}" for c in CHANNELS)
-        members = "\n".join(f"  {m.name:<16} {m.about}" for m in self.members.values())
-        return (
-            f"Server “{self.harness.guild.name}”, {_utc(self.clock.now)}. The bot is runon-bot.\n"
-            f"Channels:\n{channels}\nMembers:\n{members}\n"
-            f"You are {self.member.name}, in #{self.channel.name}. Type `help` for what you can do."
+        tr = self.tr
+        channels = "\n".join(f"  {self.channel_name(c.id):<16} {tr.render(c.about)}" for c in CHANNELS)
+        members = "\n".join(f"  {m.name:<16} {tr.render(m.about)}" for m in self.members.values())
+        return "\n".join(
+            [
+                tr(
+                    "Server “{server}”, {now}. The bot is runon-bot.",
+                    server=self.harness.guild.name,
+                    now=self._utc(self.clock.now),
+                ),
+                tr("Channels:"),
+                channels,
+                tr("Members:"),
+                members,
+                tr(
+                    "You are {name}, in #{channel}. Type `help` for what you can do.",
+                    name=self.member.name,
+                    channel=self.channel.name,
+                ),
+            ]
         )
 
     def help(self, topic: str | None) -> str:
         if topic:
             node, _ = self.find(topic.split())
             if node is None:
-                raise LineError(f"there is no /{topic} command; `help` lists them")
+                raise LineError(msg("there is no /{name} command; `help` lists the commands", name=topic))
             return self._command_help(node)
-        lines = [HELP.strip(), "", "Commands (`help NAME` for one):"]
-        for command in self._roots():
-            lines.append(f"  /{self.local(command):<12} {self._description(command)}")
+        tr = self.tr
+        members = ", ".join(self.members)
+        channels = ", ".join("#" + c.name for c in CHANNELS if c.kind == "text")
+        when = '"' + tr("friday 8pm") + '"'
+        rows = [
+            (self._typed("recap", episode="5"), tr("a slash command; options as name:value")),
+            (
+                self._typed("watchparty create", episodes="3-4", when=when),
+                tr("quote a value to keep `x:` in it; Tab completes names and values"),
+            ),
+            ("click N", tr("press button N of the last message shown with buttons")),
+            ("pick N CHOICE...", tr("choose in menu N of that message (option numbers or labels)")),
+            ("as NAME", tr("be another member ({members})", members=members)),
+            ("in CHANNEL", tr("type in another channel ({channels})", channels=channels)),
+            ("progress N", tr("tell the bot you've watched up to episode N")),
+            ("lang ko | lang en", tr("your Discord language (the bot answers in it)")),
+            (tr("time +1h | +30m | +2d"), tr("move the clock on: due reminders and airing posts go out")),
+            ("reveal", tr("uncover the spoilers of the last message shown")),
+            ("help [COMMAND]", tr("this, or one command's options")),
+            ("quit", tr("leave (Ctrl-D works too)")),
+        ]
+        lines = [tr("Type as a member would in Discord, one command a line:")]
+        lines += [f"  {left}\t{right}" for left, right in rows]
+        lines += ["", tr("Commands (`help NAME` for one):")]
+        lines += [f"  /{self.local(command)}\t{self._description(command)}" for command in self._roots()]
         return "\n".join(lines)
+
+    def _typed(self, path: str, **options: str) -> str:
+        """A command line as the member types it, with the names their Discord shows (``/줄거리 회차:5``)."""
+        node, _ = self.find(path.split())
+        params = {p.display_name: p for p in node.parameters}
+        return " ".join(["/" + self.local_path(node), *(f"{self.local(params[k])}:{v}" for k, v in options.items())])
 
     def _description(self, node: Any) -> str:
         where = Where.parameter_description if isinstance(node, app_commands.Parameter) else Where.command_description
@@ -807,35 +1034,18 @@ class Playground:
         if isinstance(node, app_commands.Group):
             lines = [f"/{self.local_path(node)}: {self._description(node)}"]
             leaves = [c for c in node.walk_commands() if isinstance(c, app_commands.Command)]
-            lines += [f"  {self.usage(c)}  {self._description(c)}" for c in leaves]
+            lines += [f"  {self.usage(c).strip('`')}\t{self._description(c)}" for c in leaves]
             return "\n".join(lines)
-        lines = [f"{self.usage(node)}  {self._description(node)}"]
+        lines = [self.usage(node).strip("`"), f"  {self._description(node)}"]
         for param in node.parameters:
             extra = ""
             if param.choices:
-                extra = " (one of " + ", ".join(str(c.value) for c in param.choices) + ")"
+                listed = ", ".join(str(c.value) for c in param.choices)
+                extra = " " + self.tr("(one of {choices})", choices=listed)
             elif param.autocomplete:
-                extra = " (Tab suggests)"
-            lines.append(f"  {self.local(param)}: {self._description(param)}{extra}")
+                extra = " " + self.tr("(Tab suggests)")
+            lines.append(f"  {self.local(param)}:\t{self._description(param)}{extra}")
         return "\n".join(lines)
-
-
-HELP = """
-Type as a member would in Discord, one command a line:
-  /recap episode:5                     a slash command; options as name:value
-  /watchparty create episodes:3-4 when:"friday 8pm"
-                                       quote a value to keep `x:` in it; Tab completes names and values
-  click N                              press button N of the last message shown with buttons
-  pick N CHOICE...                     choose in menu N of that message (option numbers or labels)
-  as NAME                              be another member (mina, jun, leo)
-  in CHANNEL                           type in another channel (#general, #spoilers, #staff)
-  progress N                           tell the bot you've watched up to episode N
-  lang ko | lang en                    your Discord language (the bot answers in it)
-  time +1h | +30m | +2d                move the clock on: due reminders and airing posts go out
-  reveal                               uncover the spoilers of the last message shown
-  help [COMMAND]                       this, or one command's options
-  quit                                 leave (Ctrl-D works too)
-"""
 
 
 _INVOKE_KEYWORDS = {"command", "user", "channel_id", "guild_id", "app_permissions", "locale"}
@@ -850,8 +1060,40 @@ def _walk(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
                 yield from _walk([component[key]])
 
 
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%a %Y-%m-%d %H:%M UTC")
+_SPOILER = re.compile(r"\|\|.+?\|\|", re.DOTALL)
+
+
+def _has_spoilers(message: Any) -> bool:
+    """Whether a message (or any part of it: content, embeds, polls, components) has a spoiler tag or a spoiler
+    attachment."""
+    if isinstance(message, str):
+        return _SPOILER.search(message) is not None
+    if isinstance(message, dict):
+        if str(message.get("filename", "")).startswith("SPOILER_"):
+            return True
+        return any(_has_spoilers(value) for value in message.values())
+    if isinstance(message, list):
+        return any(_has_spoilers(value) for value in message)
+    return False
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """``mina (a fan, rewatching Run On), jun (...)``: names with what they are, in the reader's language."""
+
+    items: list[tuple[str, Msg]]
+
+    def render(self, tr: Texts) -> str:
+        return ", ".join(f"{name} ({tr.render(about)})" for name, about in self.items)
+
+
+def _utc(moment: dt.datetime, lang: str = "en") -> str:
+    """The clock, as the playground shows it: ``Sat 2026-11-21 12:00 UTC`` (``토 2026-11-21 12:00 UTC``)."""
+    try:
+        shown = format_datetime(moment.astimezone(dt.UTC), "EEE y-MM-dd HH:mm", tzinfo=dt.UTC, locale=lang)
+    except (UnknownLocaleError, ValueError):  # a language CLDR doesn't know (a pseudo-locale): English's
+        shown = format_datetime(moment.astimezone(dt.UTC), "EEE y-MM-dd HH:mm", tzinfo=dt.UTC, locale="en")
+    return shown + " UTC"
 
 
 def _content_type(name: str) -> str:

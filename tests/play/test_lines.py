@@ -96,7 +96,21 @@ def test_the_playgrounds_own_words():
         ("1h", dt.timedelta(hours=1)),
         ("+2d", dt.timedelta(days=2)),
         ("+1d 2h", dt.timedelta(days=1, hours=2)),
+        ("+1시간", dt.timedelta(hours=1)),  # the units a Korean member writes
+        ("+1시간 30분", dt.timedelta(hours=1, minutes=30)),
+        ("2일", dt.timedelta(days=2)),
     ],
 )
 def test_durations(text, expected):
     assert parse_duration(text) == expected
+
+
+def test_a_bad_line_is_answered_in_the_readers_language():
+    from bot.locale import texts
+
+    with pytest.raises(LineError) as refused:
+        parse("click one")
+    assert str(refused.value) == "`one` is not a number: write the number shown on the button, like `click 1`"
+    assert texts("ko").render(refused.value.message) == (
+        "`one`: 숫자가 아니에요. 버튼에 보이는 번호를 적어 주세요: `click 1`처럼요"
+    )

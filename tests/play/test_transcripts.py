@@ -89,7 +89,8 @@ as jun
 lang ko
 click 1
 as mina
-time +1h
+time +1시간
+help
 """
 
 
@@ -97,21 +98,43 @@ def test_the_same_session_in_korean(player):
     # a member whose Discord is in Korean sees, and types, the commands' Korean names
     out = player.run(KOREAN_SESSION)
     assert out.returncode == 0, out.stderr
+    # the playground's own words are in her language too, as Discord's client shows its own
+    assert "이제 mina님의 디스코드 언어: 한국어" in out.after("lang ko")
+    assert "runon-bot · mina님만 볼 수 있어요" in out.after("progress 3")
     assert "3화까지 보셨군요" in out.after("progress 3")
     gate = out.after("/줄거리 회차:5")
     assert "5화 내용이에요. 3화까지 보신 걸로 되어 있어요." in gate
     assert "[1 그래도 5화 보기]" in gate
     assert "▒ 스포일러 ▒" in out.after("click 1")
+    assert "(`reveal`이라고 적으시면 스포일러가 보여요)" in out.after("click 1")
     assert "기선겸 (Ki Seon-gyeom)" in out.after("/출연진 찾기 이름:sun kyum")
     created = out.after('/같이보기 만들기 회차:4 언제:"90분 후" 채널:"Watch Party"')
     # the answer in mina's language; times as her Korean Discord shows them
     assert "같이보기 #1 (4화)를 2026년 11월 21일 토요일 오후 1:30에 열어요" in created
     rsvp = out.stdout.split("jun #general> click 1\n", 1)[1].split("mina #general>", 1)[0]
-    assert "only jun can see this" in rsvp
+    assert "runon-bot · jun님만 볼 수 있어요" in rsvp
+    assert "runon-bot이 메시지를 고쳤어요 · #general" in rsvp  # the card's count, updated
     assert "같이보기 #1" in rsvp
-    reminder = out.after("time +1h")
+    assert "only" not in rsvp
+    assert "이제 mina님이에요 (팬, 런온 정주행 중)." in out.after("as mina")
+    reminder = out.after("time +1시간")
     assert "1시간 후" in reminder
     assert "@mina @jun" in reminder
+    shown = out.after("help")
+    assert "디스코드에서 멤버가 적듯이 한 줄에 명령어 하나씩 적어요:" in shown
+    assert "마지막으로 보인 메시지의 스포일러를 보여 줘요" in shown
+    assert "/같이보기" in shown
+
+
+def test_a_bad_korean_line_is_answered_in_korean(player):
+    out = player.run("lang ko\nhelp /설정없음\nin #없는채널\nreveal\n/출연진 찾기 이름:다나 공개여부:true\n")
+    assert out.returncode == 1
+    assert "⚠ /설정없음 명령어는 없어요. 명령어 목록은 `help`에 있어요" in out.after("help /설정없음")
+    assert "⚠ 이 서버에는 #없는채널 채널이 없어요. 채널: #general, #spoilers" in out.after("in #없는채널")
+    assert "⚠ 아직 보인 메시지가 없어요." in out.after("reveal")
+    mistyped = out.after("/출연진 찾기 이름:다나 공개여부:true").replace("\n", " ")
+    assert "⚠ /출연진 찾기 명령어에는 `공개여부:` 옵션이 없어요. `공개:` 옵션을 말씀하신 건가요?" in mistyped
+    assert '따옴표로 감싸 주세요: `이름:"다나 공개여부:true"`' in mistyped
 
 
 def test_a_bad_line_is_answered_and_the_script_goes_on(player):

@@ -7,6 +7,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from bot.play.lines import parse
@@ -28,9 +29,9 @@ async def play(playground: Playground, *lines: str):
     return happened
 
 
-def drawn(playground: Playground, happened) -> str:
+def drawn(playground: Playground, happened, width: int = 100) -> str:
     out = io.StringIO()
-    Renderer(Console(file=out, width=100, no_color=True), playground, ZoneInfo("UTC")).happened(happened)
+    Renderer(Console(file=out, width=width, no_color=True), playground, ZoneInfo("UTC")).happened(happened)
     return out.getvalue()
 
 
@@ -56,7 +57,7 @@ async def test_commands_run_in_the_channel_the_member_is_in(playground):
     created = await play(playground, '/watchparty create episodes:1 when:"in 3 hours"')
     [card] = [item for item in created.items if isinstance(item, Shown) and item.only_for is None]
     assert card.where == "#spoilers"
-    assert (await play(playground, "in #episode-talk")).problem.startswith("commands are typed in a text channel")
+    assert "commands are typed in a text channel" in (await play(playground, "in #episode-talk")).problem
 
 
 async def test_time_says_when_nothing_was_due(playground):
@@ -100,3 +101,90 @@ async def test_time_lets_airing_posts_go_out_at_their_moments_in_their_channels(
     assert "@rewatchers 📺 Rewatch: episode 1 is on now" in airing
     assert "📊 How was episode 1?" in airing  # the episode poll, in the episode's thread
     assert "runon-bot in thread “Episode 1 discussion" in airing
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # after an unquoted value, after a quoted one: the same answer
+        (
+            "/cast lookup name:Dana pubic:true",
+            "/cast lookup has no option `pubic:`; did you mean `public:`? write `/cast lookup name:… [public:…]`; "
+            'if `pubic:` belongs in the value, quote it: `name:"Dana pubic:true"`',
+        ),
+        (
+            '/cast lookup name:"Dana" pubic:true',
+            "/cast lookup has no option `pubic:`; did you mean `public:`? write `/cast lookup name:… [public:…]`; "
+            'if `pubic:` belongs in the value, quote it: `name:"Dana pubic:true"`',
+        ),
+        # a number takes no `x:`: no advice to quote it
+        ("/recap episode:5 extra:1", "/recap has no option `extra:`; write `/recap episode:… [public:…]`"),
+    ],
+)
+async def test_a_mistyped_option_after_a_value_is_pointed_out_not_swallowed(playground, line, expected):
+    refused = await play(playground, line)
+    assert refused.problem == expected
+    assert not refused.items  # nothing was sent to the bot
+
+
+async def test_a_link_or_a_time_inside_an_unquoted_value_stays_in_it(playground):
+    created = await play(playground, "/watchparty create episodes:3 when:friday 20:00 note:see https://example.com")
+    assert created.problem is None
+    assert "see https://example.com" in drawn(playground, created)
+
+
+async def test_progress_beyond_the_last_episode_is_answered_like_the_slash_command(playground):
+    typed = await play(playground, "/progress set episode:99")
+    short = await play(playground, "progress 99")
+    assert short.problem == typed.problem == "/progress set episode: must be from 0 to 16; Discord won't send 99"
+
+
+async def test_a_channel_that_does_not_exist_is_named_with_the_channels_there_are(playground):
+    missing = await play(playground, "in #nowhere")
+    assert missing.problem == (
+        "there is no #nowhere channel in this server; its channels are #general, #spoilers, #episode-talk, #staff, "
+        "🔊 Watch Party (commands are typed in a text channel: #general, #spoilers, #staff)"
+    )
+    forum = await play(playground, "in #episode-talk")
+    assert forum.problem == (
+        "#episode-talk is a forum channel: commands are typed in a text channel: #general, #spoilers, #staff"
+    )
+
+
+async def test_reveal_says_when_the_last_message_has_nothing_to_reveal(playground):
+    await play(playground, "/progress set episode:3")
+    nothing = await play(playground, "reveal")
+    assert nothing.problem == "the last message shown has no spoilers: there is nothing to reveal"
+    assert not nothing.items
+    await play(playground, "/recap episode:5", "click 1")  # past mina's progress: its spoilers are tagged
+    revealed = await play(playground, "reveal")
+    assert revealed.problem is None
+    assert "||" in drawn(playground, revealed)
+
+
+async def test_spoilers_are_shown_uncovered_from_the_start_when_asked():
+    playground = await Playground.open(SCRIPT_START, reveal_spoilers=True)
+    try:
+        assert playground.reveal_spoilers
+        shown = await play(playground, "/progress set episode:1", "/recap episode:5", "click 1")
+        assert "||" in drawn(playground, shown)
+    finally:
+        await playground.close()
+
+
+@pytest.mark.parametrize("width", [60, 100])
+@pytest.mark.parametrize("locale", ["en-US", "ko"])
+async def test_help_is_a_table_with_a_hanging_indent_that_fits_the_width(playground, width, locale):
+    playground.member.locale = locale
+    headings = ("Type as", "Commands", "/setup:", "/rewatch:", "디스코드에서", "명령어 (", "/서버설정:", "/정주행:")
+    for topic in ("help", "help /setup", "help /rewatch"):
+        lines = drawn(playground, await play(playground, topic), width).splitlines()
+        assert all(cell_len(line) <= width for line in lines), lines
+        # only the headings start at the margin: every row, and every continuation of one, is indented
+        assert [line for line in lines if line and not line.startswith(" ")] == [
+            line for line in lines if line.startswith(headings)
+        ], lines
+    if width == 100 and locale == "en-US":
+        shown = drawn(playground, await play(playground, "help /setup"), width)
+        assert "\n  /setup airing channel:… [role:…] [offsets:…]\n" in shown  # too wide: a line of its own
+        assert "  Where airing reminders go, whom they ping, and when\n" in shown  # under the other descriptions
