@@ -9,8 +9,10 @@ its REST trace counts requests for the sender). So the root is built in two step
 
 1. ``App(catalog, db, clock, sender=..., scheduler=...)`` holds what exists before Discord: the show pack, the
    database, the clock and the options. It builds nothing that could be half-wired.
-2. :meth:`App.attach_discord` is called once, by the bot's own constructor (:class:`bot.client.RunOnBot`), with
-   the client it is constructing. It builds every service, the Discord port (:mod:`bot.transport`), the sender,
+2. :meth:`App.attach_discord` is called once (a second call raises), by the bot's own constructor
+   (:class:`bot.client.RunOnBot`), with the client it is constructing. It builds every service, the Discord port
+   (:mod:`bot.transport`: the sender's transport, the pulse's poll reader; :mod:`bot.threads`: the thread opener
+   the airing post, the episode poll and ``/discuss`` share), the sender,
    the one table from reminder kind to delivery, the staff report and the scheduler, and returns the
    :class:`Services` the cogs are given. The client is only stored by what needs it, never called, until it runs.
 
@@ -48,7 +50,7 @@ from bot.services.airing import AiringService
 from bot.services.calendar import CalendarService
 from bot.services.cast_search import CastSearch
 from bot.services.catchup import CatchupService
-from bot.services.discussion import DiscussionService
+from bot.services.discussion import DiscussionService, ThreadOpener
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.members import MemberService
@@ -60,7 +62,8 @@ from bot.services.rewatch import RewatchService
 from bot.services.spoiler_line import SpoilerLineService
 from bot.services.watch_parties import WatchPartyService
 from bot.store import Database, Tx
-from bot.transport import DiscordTransport, server_locale
+from bot.threads import DiscordThreads
+from bot.transport import DiscordPollReader, DiscordTransport, server_locale
 
 __all__ = ["App", "Services", "deliveries"]
 
@@ -88,6 +91,7 @@ class Services:
     retention: RetentionService  # the hourly prune of what is past its keeping time
     sender: PacedSender  # everything the bot posts on its own goes through it
     reminders: ReminderScheduler
+    threads: DiscordThreads  # the Discord side of discussion threads: /discuss, and the posts that link them
 
 
 def deliveries(
@@ -95,7 +99,7 @@ def deliveries(
     catalog: Catalog,
     guilds: GuildConfigService,
     rewatch: RewatchService,
-    discussion: DiscussionService,
+    threads: ThreadOpener,
     parties: WatchPartyService,
     members: MemberService,
     personal: PersonalReminderService,
@@ -106,10 +110,10 @@ def deliveries(
     """The one table from reminder kind to the delivery that posts it."""
     return {
         PARTY: PartyReminders(parties, members, sender, language, personal),
-        AIRING: AiringReminders(catalog, guilds, rewatch, discussion, sender, language, personal),
+        AIRING: AiringReminders(catalog, guilds, rewatch, threads, sender, language, personal),
         PARTY_DM_KIND: PersonalPartyReminders(personal, parties, sender, language),
         AIRING_DM_KIND: PersonalAiringReminders(catalog, personal, guilds, rewatch, sender, language),
-        PULSE: PulseReminders(guilds, rewatch, discussion, pulse, sender, language),
+        PULSE: PulseReminders(guilds, rewatch, threads, pulse, sender, language),
     }
 
 
@@ -130,9 +134,14 @@ class App:
         self.clock = clock
         self.sender_options = sender
         self.scheduler_options = scheduler
+        self._attached = False
 
     def attach_discord(self, client: discord.Client) -> Services:
-        """Every service, wired, for the bot ``client`` (called once, from the bot's constructor)."""
+        """Every service, wired, for the bot ``client`` (called once, from the bot's constructor; a second call
+        raises: one root builds one set of services, for one client)."""
+        if self._attached:
+            raise RuntimeError("App.attach_discord was already called: build a new App for another client")
+        self._attached = True
         catalog, db, clock = self.catalog, self.db, self.clock
 
         async def airing_changed(tx: Tx, guild_id: int, now: dt.datetime) -> None:
@@ -140,7 +149,7 @@ class App:
 
         guilds = GuildConfigService(catalog, db, airing_changed=airing_changed)
         personal = PersonalReminderService(db, guilds)
-        pulse = PulseService(catalog, db, guilds)
+        pulse = PulseService(catalog, db, guilds, DiscordPollReader(client))
         # Plans that follow other features' changes, inside those changes' units of work:
         rewatch = RewatchService(catalog, db, guilds, planners=(pulse.plan, personal.plan_airing))
         progress = ProgressService(catalog, db, party_changed=personal.plan_party)
@@ -148,9 +157,10 @@ class App:
         discussion = DiscussionService(db)
         members = MemberService(db)
         language = LanguageService(catalog, guilds, db, preferred_locale=server_locale(client))
+        threads = DiscordThreads(client, catalog, guilds, language, discussion, clock)
         sender = PacedSender(DiscordTransport(client), options=self.sender_options, wall_clock=clock)
         table = deliveries(
-            catalog=catalog, guilds=guilds, rewatch=rewatch, discussion=discussion, parties=parties, members=members,
+            catalog=catalog, guilds=guilds, rewatch=rewatch, threads=threads, parties=parties, members=members,
             personal=personal, pulse=pulse, language=language, sender=sender,
         )  # fmt: skip
         scheduler = ReminderScheduler(
@@ -176,4 +186,5 @@ class App:
             retention=RetentionService(db),
             sender=sender,
             reminders=scheduler,
+            threads=threads,
         )

@@ -1,9 +1,10 @@
 """The bot's Discord port for what it does on its own: the paced sender's transport (post one message through
 discord.py and classify what Discord said), the REST trace that counts the bot's other requests against the global
-limit, and a server's Discord language read from the gateway cache.
+limit, a server's Discord language read from the gateway cache, and the reader of the bot's episode polls.
 
 It sits beside :mod:`bot.client`, above the reminder package, which knows no discord.py: the composition root
-(:mod:`bot.app`) builds these from the client and passes them to the sender and the language service.
+(:mod:`bot.app`) builds these from the client and passes them to the sender, the language service and the pulse
+service.
 
 discord.py already waits out short rate limits and retries a few 5xx answers by itself; what reaches here is sorted
 into "later" (rate limited, transient) or "no" (Discord's definitive refusals, with their code).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import errno
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -22,6 +24,9 @@ import discord
 
 from bot.reminders.model import Outgoing, PollSpec, TransportError
 from bot.reminders.sender import PacedSender
+from bot.services.pulse import STARS, Poll, PollReading
+
+log = logging.getLogger(__name__)
 
 DM_CHANNELS_KEPT = 10_000
 
@@ -136,3 +141,47 @@ def server_locale(client: discord.Client) -> Callable[[int], str | None]:
         return None if guild is None else str(guild.preferred_locale)
 
     return locale
+
+
+class DiscordPollReader:
+    """What Discord says about the bot's episode polls (the pulse service's :class:`~bot.services.pulse.PollReader`):
+    their counts with a plain message fetch, and, when Discord never finalized one, its voters answer by answer."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def _message(self, row: Poll) -> discord.Message:
+        channel = self._client.get_partial_messageable(row.channel_id, guild_id=row.guild_id)
+        return await channel.fetch_message(row.message_id)
+
+    async def read(self, row: Poll) -> PollReading:
+        try:
+            message = await self._message(row)
+        except discord.NotFound:
+            return PollReading(found=False)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            return PollReading(problem=f"could not read the poll: {error}"[:300])
+        poll = message.poll
+        if poll is None:
+            return PollReading(found=False)
+        counts = tuple(self._count(poll, stars) for stars in range(1, STARS + 1))
+        return PollReading(expires_at=poll.expires_at, finalized=poll.is_finalised(), counts=counts)
+
+    @staticmethod
+    def _count(poll: discord.Poll, answer_id: int) -> int:
+        answer = poll.get_answer(answer_id)
+        return 0 if answer is None else answer.vote_count
+
+    async def count_voters(self, row: Poll) -> tuple[int, ...] | None:
+        try:
+            message = await self._message(row)
+            if message.poll is None:
+                return None
+            counts = []
+            for stars in range(1, STARS + 1):
+                answer = message.poll.get_answer(stars)
+                counts.append(0 if answer is None else len([voter async for voter in answer.voters(limit=None)]))
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            log.info("could not count the voters of poll %s", row.message_id, exc_info=True)
+            return None
+        return tuple(counts)
