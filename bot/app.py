@@ -20,9 +20,10 @@ One cycle is real and stays inside this module: server settings that change airi
 rewatch service, which itself reads the settings. The settings service is given a function that calls the rewatch
 service built right after it (a closure over the local name; nothing is assigned afterwards).
 
-Adding a reminder kind: its service schedules rows of a new kind (``reminders.schedule(tx.conn, KIND, ...)``), a
-module in :mod:`bot.deliveries` delivers them (naming what it posts, ``WHAT``, for the staff report), and one row in
-:func:`deliveries` below connects the two.
+Adding a reminder kind: a member of :class:`bot.statuses.ReminderKind`, its service schedules rows of it
+(``reminders.schedule(tx.conn, ReminderKind.X, ...)``), a module in :mod:`bot.deliveries` delivers them (naming what
+it posts, ``WHAT``, for the staff report), and one row in :func:`deliveries` below connects the two (a test checks
+that every kind has its row).
 """
 
 from __future__ import annotations
@@ -35,12 +36,9 @@ import discord
 
 from bot.catalog import Catalog
 from bot.clock import Clock, utc_now
-from bot.deliveries.airing import KIND as AIRING
 from bot.deliveries.airing import AiringReminders
-from bot.deliveries.party import KIND as PARTY
 from bot.deliveries.party import PartyReminders
-from bot.deliveries.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalAiringReminders, PersonalPartyReminders
-from bot.deliveries.pulse import KIND as PULSE
+from bot.deliveries.personal import PersonalAiringReminders, PersonalPartyReminders
 from bot.deliveries.pulse import PulseReminders
 from bot.deliveries.staff import StaffReport
 from bot.reminders.model import Delivery
@@ -61,6 +59,7 @@ from bot.services.retention import RetentionService
 from bot.services.rewatch import RewatchService
 from bot.services.spoiler_line import SpoilerLineService
 from bot.services.watch_parties import WatchPartyService
+from bot.statuses import ReminderKind
 from bot.store import Database, Tx
 from bot.threads import DiscordThreads
 from bot.transport import DiscordPollReader, DiscordTransport, server_locale
@@ -106,14 +105,14 @@ def deliveries(
     pulse: PulseService,
     language: LanguageService,
     sender: PacedSender,
-) -> Mapping[str, Delivery]:
-    """The one table from reminder kind to the delivery that posts it."""
+) -> Mapping[ReminderKind, Delivery]:
+    """The one table from reminder kind to the delivery that posts it (one for every :class:`ReminderKind`)."""
     return {
-        PARTY: PartyReminders(parties, members, sender, language, personal),
-        AIRING: AiringReminders(catalog, guilds, rewatch, threads, sender, language, personal),
-        PARTY_DM_KIND: PersonalPartyReminders(personal, parties, sender, language),
-        AIRING_DM_KIND: PersonalAiringReminders(catalog, personal, guilds, rewatch, sender, language),
-        PULSE: PulseReminders(guilds, rewatch, threads, pulse, sender, language),
+        ReminderKind.PARTY: PartyReminders(parties, members, sender, language, personal),
+        ReminderKind.AIRING: AiringReminders(catalog, guilds, rewatch, threads, sender, language, personal),
+        ReminderKind.PARTY_DM: PersonalPartyReminders(personal, parties, sender, language),
+        ReminderKind.AIRING_DM: PersonalAiringReminders(catalog, personal, guilds, rewatch, sender, language),
+        ReminderKind.PULSE: PulseReminders(guilds, rewatch, threads, pulse, sender, language),
     }
 
 

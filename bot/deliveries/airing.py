@@ -16,13 +16,12 @@ from bot.services.discussion import ThreadLink, ThreadOpener, ThreadProblem
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.personal import PersonalReminderService
-from bot.services.rewatch import AIRING_KIND, RewatchService
+from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
 
 from .dms import dm_copies, texts_for_members
 
 log = logging.getLogger(__name__)
-KIND = AIRING_KIND
 WHAT = msg("an airing reminder")  # what the staff report says could not be posted
 
 

@@ -10,7 +10,7 @@ from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, Refused, 
 from bot.reminders.sender import PacedSender
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
-from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalReminderService
+from bot.services.personal import PersonalReminderService
 from bot.services.rewatch import RewatchService
 from bot.services.watch_parties import PartyStatus, WatchPartyService
 from bot.store import ReminderRow
@@ -18,7 +18,7 @@ from bot.store import ReminderRow
 from .airing import airing_text
 from .party import reminder_text
 
-__all__ = ["AIRING_DM_KIND", "PARTY_DM_KIND", "PersonalAiringReminders", "PersonalPartyReminders"]
+__all__ = ["PersonalAiringReminders", "PersonalPartyReminders"]
 
 
 async def _dm(

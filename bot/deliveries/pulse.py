@@ -10,11 +10,10 @@ from bot.reminders.sender import PacedSender
 from bot.services.discussion import ThreadOpener
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
-from bot.services.pulse import POLL_HOURS, PULSE_KIND, STARS, PulseService
+from bot.services.pulse import POLL_HOURS, STARS, PulseService
 from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
 
-KIND = PULSE_KIND
 #: What the staff report says could not be posted.
 WHAT = msg("an episode poll (polls also need the {permission} permission)", permission=LABELS["send_polls"])
 

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, epoch, instant
+from bot.statuses import ReminderKind
 from bot.store import Database, DatabaseProblem, ReminderRow, background_work, guilds, instances, members, reminders
 
 from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
@@ -97,7 +98,7 @@ class ReminderScheduler:
         db: Database,
         clock: Clock,
         sender: PacedSender,
-        deliveries: Mapping[str, Delivery],
+        deliveries: Mapping[ReminderKind, Delivery],
         *,
         staff_report: StaffReport = _english_staff_report,
         options: SchedulerOptions | None = None,
@@ -113,7 +114,7 @@ class ReminderScheduler:
         self._db = db
         self._clock = clock
         self._sender = sender
-        self._deliveries: dict[str, Delivery] = dict(deliveries)
+        self._deliveries: dict[str, Delivery] = {str(kind): delivery for kind, delivery in deliveries.items()}
         self._is_alive = is_alive
         self._registered = False
         self._active: set[asyncio.Task[None]] = set()

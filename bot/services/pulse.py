@@ -17,14 +17,13 @@ from typing import Protocol
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
-from bot.statuses import PollState, RewatchStatus
+from bot.statuses import PollState, ReminderKind, RewatchStatus
 from bot.store import Database, PollRow, Tx, polls, reminders, rewatch
 
 from .guild_config import GuildConfigService
 
-__all__ = ["POLL_HOURS", "PULSE_KIND", "EpisodePulse", "Poll", "PollReader", "PollReading", "PollState", "PulseService"]
+__all__ = ["POLL_HOURS", "EpisodePulse", "Poll", "PollReader", "PollReading", "PollState", "PulseService"]
 
-PULSE_KIND = "pulse"
 POLL_HOURS = 24
 STARS = 5
 FIRST_CHECK = dt.timedelta(minutes=1)  # after the poll closed: Discord's final tally runs in the background
@@ -134,10 +133,12 @@ class PulseService:
         slots = await rewatch.slots(conn, guild_id)
         for slot in slots:
             if not config.pulse_on or paused or slot.airs_at <= epoch(now):
-                await reminders.cancel(conn, PULSE_KIND, slot.id, "not scheduled (polls off, paused or past)")
+                await reminders.cancel(conn, ReminderKind.PULSE, slot.id, "not scheduled (polls off, paused or past)")
             else:
-                await reminders.schedule(conn, PULSE_KIND, guild_id, slot.id, slot.airs_at, (0,))
-        await polls.cancel_unscheduled(conn, PULSE_KIND, guild_id, [s.id for s in slots], "episode left the schedule")
+                await reminders.schedule(conn, ReminderKind.PULSE, guild_id, slot.id, slot.airs_at, (0,))
+        await polls.cancel_unscheduled(
+            conn, ReminderKind.PULSE, guild_id, [s.id for s in slots], "episode left the schedule"
+        )
 
     # -- polls posted, votes, results ---------------------------------------------------------------
 
