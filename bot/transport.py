@@ -22,7 +22,7 @@ from collections.abc import Callable
 import aiohttp
 import discord
 
-from bot.reminders.model import Outgoing, PollSpec, TransportError
+from bot.reminders.model import Outgoing, PollSpec, TransportError, TransportErrorKind
 from bot.reminders.sender import PacedSender
 from bot.services.pulse import STARS, Poll, PollReading
 
@@ -51,7 +51,7 @@ def classify(error: BaseException) -> TransportError:
     """What an exception from discord.py or aiohttp means for the sender."""
     if isinstance(error, discord.RateLimited):  # longer than the client waits by itself
         return TransportError(
-            "rate_limited", f"rate limited for {error.retry_after:.1f}s", retry_after=error.retry_after
+            TransportErrorKind.RATE_LIMITED, f"rate limited for {error.retry_after:.1f}s", retry_after=error.retry_after
         )
     if isinstance(error, discord.HTTPException):
         detail = f"{error.status} (error code: {error.code}): {error.text}"[:300]
@@ -59,16 +59,20 @@ def classify(error: BaseException) -> TransportError:
             headers = getattr(error.response, "headers", {}) or {}
             retry = _float(headers.get("Retry-After")) or 1.0
             is_global = str(headers.get("X-RateLimit-Global", "")).lower() == "true"
-            return TransportError("rate_limited", detail, retry_after=retry, is_global=is_global, status=429)
+            return TransportError(
+                TransportErrorKind.RATE_LIMITED, detail, retry_after=retry, is_global=is_global, status=429
+            )
         if error.status >= 500:
-            return TransportError("transient", detail, status=error.status, code=error.code, ambiguous=True)
-        return TransportError("refused", detail, status=error.status, code=error.code)
+            return TransportError(
+                TransportErrorKind.TRANSIENT, detail, status=error.status, code=error.code, ambiguous=True
+            )
+        return TransportError(TransportErrorKind.REFUSED, detail, status=error.status, code=error.code)
     if isinstance(error, aiohttp.ClientConnectorError):  # never connected: the request did not reach Discord
-        return TransportError("transient", f"cannot connect to Discord ({error.os_error})")
+        return TransportError(TransportErrorKind.TRANSIENT, f"cannot connect to Discord ({error.os_error})")
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
-        return TransportError("transient", f"connection problem: {error!r}"[:300], ambiguous=True)
+        return TransportError(TransportErrorKind.TRANSIENT, f"connection problem: {error!r}"[:300], ambiguous=True)
     if isinstance(error, OSError) and error.errno in (errno.ECONNRESET, errno.EPIPE, errno.ETIMEDOUT):
-        return TransportError("transient", f"connection problem: {error!r}"[:300], ambiguous=True)
+        return TransportError(TransportErrorKind.TRANSIENT, f"connection problem: {error!r}"[:300], ambiguous=True)
     raise error
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.clock import instant
-from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, Refused, Sent, Skipped, outcome_of
+from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, Refusal, Refused, Sent, Skipped, outcome_of
 from bot.reminders.sender import PacedSender
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
@@ -37,7 +37,7 @@ async def _dm(
     )
     if isinstance(result, Delivered):
         return Sent(result.message_id, dms_delivered=(user_id,))
-    if isinstance(result, Refused) and result.problem == "dms_closed":
+    if isinstance(result, Refused) and result.problem == Refusal.DMS_CLOSED:
         await personal.note_dm_refused(user_id, attempt.now)  # the member is told the next time they ask for DMs
     failed = outcome_of(result, None, what)
     assert failed is not None

@@ -26,7 +26,7 @@ from bot.clock import Clock, epoch, instant
 from bot.statuses import ReminderKind
 from bot.store import Database, DatabaseProblem, ReminderRow, background_work, guilds, instances, members, reminders
 
-from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
+from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Refusal, Sent, Skipped, nonce_for
 from .sender import PacedSender
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ class ReminderScheduler:
             return Skipped(reason)
         delivery = self._deliveries.get(row.kind)
         if delivery is None:
-            return Failed("other", f"no delivery registered for kind {row.kind!r}")
+            return Failed(Refusal.OTHER, f"no delivery registered for kind {row.kind!r}")
         late = now - instant(row.due_at) > LATE_AFTER
         return await delivery.deliver(row, Attempt(nonce_for(row.id), now, late, deadline_of(row)))
 
