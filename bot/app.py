@@ -2,19 +2,20 @@
 its collaborators passed to its constructor. Nothing sets another object's attribute afterwards and no collaborator
 is ``Optional`` "until attached".
 
-The shape, and why. Three collaborators need the Discord client: the paced sender's transport (it posts through
-the client), the language service's view of a server's Discord language (the client's gateway cache), and,
-through the sender, everything that posts on its own. The client in turn needs the services (its cogs use them, and
-its REST trace counts requests for the sender). So the root is built in two steps:
+The shape, and why. Several collaborators need the Discord client: the paced sender's transport (it posts through
+the client), the language service's view of a server's Discord language (the client's gateway cache), the pulse's
+poll reader, the thread opener, and, through the sender, everything that posts on its own. The client in turn needs
+the services (its cogs use them, and its REST trace counts requests for the sender). So the root is built in two
+steps:
 
 1. ``App(catalog, db, clock, sender=..., scheduler=...)`` holds what exists before Discord: the show pack, the
    database, the clock and the options. It builds nothing that could be half-wired.
 2. :meth:`App.attach_discord` is called once (a second call raises), by the bot's own constructor
    (:class:`bot.client.RunOnBot`), with the client it is constructing. It builds every service, the Discord port
    (:mod:`bot.transport`: the sender's transport, the pulse's poll reader; :mod:`bot.threads`: the thread opener
-   the airing post, the episode poll and ``/discuss`` share), the sender,
-   the one table from reminder kind to delivery, the staff report and the scheduler, and returns the
-   :class:`Services` the cogs are given. The client is only stored by what needs it, never called, until it runs.
+   the airing post, the episode poll and ``/discuss`` share), the sender, the one table from reminder kind to
+   delivery, the staff report and the scheduler, and returns the :class:`Services` the cogs are given. The client
+   is only stored by what needs it, never called, until it runs. No cog attaches anything to a service.
 
 One cycle is real and stays inside this module: server settings that change airing posts re-plan them through the
 rewatch service, which itself reads the settings. The settings service is given a function that calls the rewatch
