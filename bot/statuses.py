@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["PartyStatus", "PollState", "ReminderState", "RewatchStatus", "Rsvp"]
+__all__ = ["PartyStatus", "PollState", "ReminderKind", "ReminderState", "RewatchStatus", "Rsvp"]
 
 
 class PartyStatus(enum.StrEnum):
@@ -29,6 +29,17 @@ class Rsvp(enum.StrEnum):
 
 #: The answers a member can give with the card's buttons (the wait list is the party's doing).
 ANSWERS = (Rsvp.GOING, Rsvp.MAYBE, Rsvp.DECLINED)
+
+
+class ReminderKind(enum.StrEnum):
+    """What a row of the reminder queue is about; the composition root's table (:func:`bot.app.deliveries`) has one
+    delivery for each. The values are what the database holds (``reminders.kind``, ``personal_reminders.kind``)."""
+
+    PARTY = "party"  # a watch party's reminders in its channel (ref: the party)
+    AIRING = "airing"  # an episode's airing post in the server's airing channel (ref: the airing slot)
+    PARTY_DM = "party-dm"  # a member's own reminder of a party, by DM (ref: their personal reminder)
+    AIRING_DM = "airing-dm"  # a member's own reminder of an episode, by DM (ref: their personal reminder)
+    PULSE = "pulse"  # the episode poll in the episode's discussion thread (ref: the airing slot)
 
 
 class ReminderState(enum.StrEnum):

@@ -1,9 +1,10 @@
 """The bot's Discord port for what it does on its own: the paced sender's transport (post one message through
 discord.py and classify what Discord said), the REST trace that counts the bot's other requests against the global
-limit, and a server's Discord language read from the gateway cache.
+limit, a server's Discord language read from the gateway cache, and the reader of the bot's episode polls.
 
 It sits beside :mod:`bot.client`, above the reminder package, which knows no discord.py: the composition root
-(:mod:`bot.app`) builds these from the client and passes them to the sender and the language service.
+(:mod:`bot.app`) builds these from the client and passes them to the sender, the language service and the pulse
+service.
 
 discord.py already waits out short rate limits and retries a few 5xx answers by itself; what reaches here is sorted
 into "later" (rate limited, transient) or "no" (Discord's definitive refusals, with their code).
@@ -14,14 +15,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import errno
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 
 import aiohttp
 import discord
 
-from bot.reminders.model import Outgoing, PollSpec, TransportError
+from bot.reminders.model import Outgoing, PollSpec, TransportError, TransportErrorKind
 from bot.reminders.sender import PacedSender
+from bot.services.pulse import STARS, Poll, PollReading
+
+log = logging.getLogger(__name__)
 
 DM_CHANNELS_KEPT = 10_000
 
@@ -46,7 +51,7 @@ def classify(error: BaseException) -> TransportError:
     """What an exception from discord.py or aiohttp means for the sender."""
     if isinstance(error, discord.RateLimited):  # longer than the client waits by itself
         return TransportError(
-            "rate_limited", f"rate limited for {error.retry_after:.1f}s", retry_after=error.retry_after
+            TransportErrorKind.RATE_LIMITED, f"rate limited for {error.retry_after:.1f}s", retry_after=error.retry_after
         )
     if isinstance(error, discord.HTTPException):
         detail = f"{error.status} (error code: {error.code}): {error.text}"[:300]
@@ -54,16 +59,20 @@ def classify(error: BaseException) -> TransportError:
             headers = getattr(error.response, "headers", {}) or {}
             retry = _float(headers.get("Retry-After")) or 1.0
             is_global = str(headers.get("X-RateLimit-Global", "")).lower() == "true"
-            return TransportError("rate_limited", detail, retry_after=retry, is_global=is_global, status=429)
+            return TransportError(
+                TransportErrorKind.RATE_LIMITED, detail, retry_after=retry, is_global=is_global, status=429
+            )
         if error.status >= 500:
-            return TransportError("transient", detail, status=error.status, code=error.code, ambiguous=True)
-        return TransportError("refused", detail, status=error.status, code=error.code)
+            return TransportError(
+                TransportErrorKind.TRANSIENT, detail, status=error.status, code=error.code, ambiguous=True
+            )
+        return TransportError(TransportErrorKind.REFUSED, detail, status=error.status, code=error.code)
     if isinstance(error, aiohttp.ClientConnectorError):  # never connected: the request did not reach Discord
-        return TransportError("transient", f"cannot connect to Discord ({error.os_error})")
+        return TransportError(TransportErrorKind.TRANSIENT, f"cannot connect to Discord ({error.os_error})")
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
-        return TransportError("transient", f"connection problem: {error!r}"[:300], ambiguous=True)
+        return TransportError(TransportErrorKind.TRANSIENT, f"connection problem: {error!r}"[:300], ambiguous=True)
     if isinstance(error, OSError) and error.errno in (errno.ECONNRESET, errno.EPIPE, errno.ETIMEDOUT):
-        return TransportError("transient", f"connection problem: {error!r}"[:300], ambiguous=True)
+        return TransportError(TransportErrorKind.TRANSIENT, f"connection problem: {error!r}"[:300], ambiguous=True)
     raise error
 
 
@@ -136,3 +145,47 @@ def server_locale(client: discord.Client) -> Callable[[int], str | None]:
         return None if guild is None else str(guild.preferred_locale)
 
     return locale
+
+
+class DiscordPollReader:
+    """What Discord says about the bot's episode polls (the pulse service's :class:`~bot.services.pulse.PollReader`):
+    their counts with a plain message fetch, and, when Discord never finalized one, its voters answer by answer."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def _message(self, row: Poll) -> discord.Message:
+        channel = self._client.get_partial_messageable(row.channel_id, guild_id=row.guild_id)
+        return await channel.fetch_message(row.message_id)
+
+    async def read(self, row: Poll) -> PollReading:
+        try:
+            message = await self._message(row)
+        except discord.NotFound:
+            return PollReading(found=False)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            return PollReading(problem=f"could not read the poll: {error}"[:300])
+        poll = message.poll
+        if poll is None:
+            return PollReading(found=False)
+        counts = tuple(self._count(poll, stars) for stars in range(1, STARS + 1))
+        return PollReading(expires_at=poll.expires_at, finalized=poll.is_finalised(), counts=counts)
+
+    @staticmethod
+    def _count(poll: discord.Poll, answer_id: int) -> int:
+        answer = poll.get_answer(answer_id)
+        return 0 if answer is None else answer.vote_count
+
+    async def count_voters(self, row: Poll) -> tuple[int, ...] | None:
+        try:
+            message = await self._message(row)
+            if message.poll is None:
+                return None
+            counts = []
+            for stars in range(1, STARS + 1):
+                answer = message.poll.get_answer(stars)
+                counts.append(0 if answer is None else len([voter async for voter in answer.voters(limit=None)]))
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            log.info("could not count the voters of poll %s", row.message_id, exc_info=True)
+            return None
+        return tuple(counts)

@@ -1,5 +1,6 @@
 """/pulse: how the server rated each episode, as a chart (only episodes the viewer has watched); the
-listeners that keep open polls' live counts; and Discord I/O for reading the polls' results.
+listeners that keep open polls' live counts; and the loop that stores closed polls' results (read from Discord by
+:class:`bot.transport.DiscordPollReader`, which the composition root gives the pulse service).
 
 Polls need no privileged intent: vote events come with the Guild Message Polls intent (``guild_polls``),
 and results are read with a plain message fetch once the poll closed."""
@@ -11,7 +12,6 @@ import contextlib
 import io
 import logging
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -20,7 +20,7 @@ from bot.app import Services
 from bot.client import RunOnBot
 from bot.errors import UserError
 from bot.services.chart import Bar, ChartText, chart_font, render
-from bot.services.pulse import STARS, EpisodePulse, Poll, PollReading, PollState
+from bot.services.pulse import EpisodePulse, PollState
 
 from .common import PUBLIC_DESCRIBE, EpisodeOption, Interaction, Texts, answer_texts, public_line, send, ts
 
@@ -118,54 +118,14 @@ class Pulse(commands.Cog):
         self._loop: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
-        self.services.pulse.reader = self
         if self.bot.background_tasks:
             self._loop = asyncio.create_task(self._run(), name="pulse-results")
 
     async def cog_unload(self) -> None:
-        self.services.pulse.reader = None
         if self._loop is not None:
             self._loop.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop
-
-    # -- reading polls from Discord (PollReader) ---------------------------------------------------
-
-    async def _message(self, row: Poll) -> discord.Message:
-        channel = self.bot.get_partial_messageable(row.channel_id, guild_id=row.guild_id)
-        return await channel.fetch_message(row.message_id)
-
-    async def read(self, row: Poll) -> PollReading:
-        try:
-            message = await self._message(row)
-        except discord.NotFound:
-            return PollReading(found=False)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            return PollReading(problem=f"could not read the poll: {error}"[:300])
-        poll = message.poll
-        if poll is None:
-            return PollReading(found=False)
-        counts = tuple(self._count(poll, stars) for stars in range(1, STARS + 1))
-        return PollReading(expires_at=poll.expires_at, finalized=poll.is_finalised(), counts=counts)
-
-    @staticmethod
-    def _count(poll: discord.Poll, answer_id: int) -> int:
-        answer = poll.get_answer(answer_id)
-        return 0 if answer is None else answer.vote_count
-
-    async def count_voters(self, row: Poll) -> tuple[int, ...] | None:
-        try:
-            message = await self._message(row)
-            if message.poll is None:
-                return None
-            counts = []
-            for stars in range(1, STARS + 1):
-                answer = message.poll.get_answer(stars)
-                counts.append(0 if answer is None else len([voter async for voter in answer.voters(limit=None)]))
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
-            log.info("could not count the voters of poll %s", row.message_id, exc_info=True)
-            return None
-        return tuple(counts)
 
     # -- live counts from the gateway (Guild Message Polls intent) --------------------------------
 

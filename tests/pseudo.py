@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.catalog import load_catalog
-from bot.devtools import locale_tool as tool
+from bot.devtools import locale as tool
 
 LANG = "en-XA"
 OPEN, CLOSE = "⟦", "⟧"

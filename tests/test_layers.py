@@ -79,15 +79,14 @@ def test_the_services_package_imports_nothing():
     assert heavy == set()
 
 
-def test_the_composition_root_has_one_delivery_for_every_kind_the_services_schedule():
-    """Every reminder kind a service schedules has its delivery in the root's one table (a kind without one would
-    fail at its moment with "no delivery registered")."""
+def test_the_composition_root_has_exactly_one_delivery_for_every_reminder_kind():
+    """Every :class:`ReminderKind` has its own delivery in the root's one table, and the table delivers nothing else
+    (a kind without one would fail at its moment with "no delivery registered")."""
     from bot import app
-    from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND
-    from bot.services.pulse import PULSE_KIND
-    from bot.services.rewatch import AIRING_KIND
-    from bot.services.watch_parties import REMINDER_KIND
+    from bot.statuses import ReminderKind
 
     table = app.deliveries(**dict.fromkeys(inspect.signature(app.deliveries).parameters))
-    assert set(table) == {REMINDER_KIND, AIRING_KIND, PARTY_DM_KIND, AIRING_DM_KIND, PULSE_KIND}
+    assert sorted(table) == sorted(ReminderKind)
+    assert all(isinstance(kind, ReminderKind) for kind in table)
+    assert len({id(delivery) for delivery in table.values()}) == len(ReminderKind)  # one each, none shared
     assert all(callable(getattr(delivery, "deliver", None)) for delivery in table.values())

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.devtools import locale_tool as tool
+from bot.devtools import locale as tool
 from bot.locale import Msg, OneOf, language_of, languages, msg, texts
 
 KO_PO = tool.po_path("ko")
@@ -26,7 +26,7 @@ def _korean() -> Catalog:
 
 
 def test_every_message_has_a_korean_translation_with_its_placeholders_and_the_files_are_current():
-    """Extracts every message from the code and the command tree, as ``python -m bot.locale check`` does."""
+    """Extracts every message from the code and the command tree, as ``python -m bot.devtools.locale check`` does."""
     assert tool.check() == []
 
 
@@ -49,7 +49,7 @@ def test_a_message_without_a_korean_translation_is_a_problem():
     found = tool.problems("ko", _translations({"Hello {name}": "안녕 {name}", "Bye": ""}), expected)
     assert found == ["ko: 'Bye' has no translation"]
     found = tool.problems("ko", _translations({"Hello {name}": "안녕 {name}"}), expected)
-    assert found == ["ko: no entry for 'Bye' (run python -m bot.locale update)"]
+    assert found == ["ko: no entry for 'Bye' (run python -m bot.devtools.locale update)"]
 
 
 def test_a_translation_that_drops_or_adds_a_placeholder_is_a_problem():
@@ -140,9 +140,9 @@ def test_formats_in_both_languages():
 
 
 def test_a_message_renders_late_in_the_readers_language_with_nested_messages():
-    reason = msg("(No discussion thread: {reason})", reason=msg("Discussion threads are not available right now."))
-    assert EN.render(reason) == "(No discussion thread: Discussion threads are not available right now.)"
-    assert KO.render(reason) == "(토론 스레드 없음: 지금은 토론 스레드를 쓸 수 없어요.)"
+    reason = msg("(No discussion thread: {reason})", reason=msg("I'm not in that server any more."))
+    assert EN.render(reason) == "(No discussion thread: I'm not in that server any more.)"
+    assert KO.render(reason) == "(토론 스레드 없음: 봇이 이제 그 서버에 없어요.)"
     assert str(reason) == EN.render(reason)  # logs read English
     assert isinstance(reason, Msg)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.devtools import locale_tool as tool
+from bot.devtools import locale as tool
 from bot.locale import Table, Texts, msg, texts
 from bot.locale.particles import choose, final_sound
 from bot.services.timeparse import AmbiguousTime, parse_when

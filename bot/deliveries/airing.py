@@ -12,17 +12,16 @@ from bot.clock import instant
 from bot.locale import Texts, msg
 from bot.reminders.model import Attempt, Delivered, DmResults, Outcome, Outgoing, Sent, Skipped, outcome_of, timestamp
 from bot.reminders.sender import PacedSender
-from bot.services.discussion import DiscussionService, ThreadLink, ThreadProblem
+from bot.services.discussion import ThreadLink, ThreadOpener, ThreadProblem
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
 from bot.services.personal import PersonalReminderService
-from bot.services.rewatch import AIRING_KIND, RewatchService
+from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
 
 from .dms import dm_copies, texts_for_members
 
 log = logging.getLogger(__name__)
-KIND = AIRING_KIND
 WHAT = msg("an airing reminder")  # what the staff report says could not be posted
 
 
@@ -69,7 +68,7 @@ class AiringReminders:
         catalog: Catalog,
         guilds: GuildConfigService,
         rewatch: RewatchService,
-        discussion: DiscussionService,
+        threads: ThreadOpener,
         sender: PacedSender,
         language: LanguageService,
         personal: PersonalReminderService,
@@ -77,7 +76,7 @@ class AiringReminders:
         self._catalog = catalog
         self._guilds = guilds
         self._rewatch = rewatch
-        self._discussion = discussion
+        self._threads = threads
         self._sender = sender
         self._language = language
         self._personal = personal  # subscribers with their own times get their own DMs, not copies
@@ -91,7 +90,7 @@ class AiringReminders:
         tr = await self._language.server(reminder.guild_id)
         link = None
         if reminder.offset_seconds == 0:
-            link = await self._discussion.open_thread(reminder.guild_id, slot.episode)
+            link = await self._threads.open(reminder.guild_id, slot.episode)
             if link.thread_id is None and link.why is not None and link.why.problem is not ThreadProblem.NO_CHANNEL:
                 log.info("guild %s: no thread for episode %s: %s", reminder.guild_id, slot.episode, link.why.reason)
 

@@ -22,12 +22,11 @@ from bot.reminders.sender import PacedSender
 from bot.services.language import LanguageService
 from bot.services.members import MemberService
 from bot.services.personal import PersonalReminderService
-from bot.services.watch_parties import REMINDER_KIND, PartyStatus, PartyView, WatchPartyService
+from bot.services.watch_parties import PartyStatus, PartyView, WatchPartyService
 from bot.store import ReminderRow
 
 from .dms import dm_copies, texts_for_members
 
-KIND = REMINDER_KIND
 MENTIONS_PER_MESSAGE = 80  # keeps a reminder under Discord's 2,000 characters and 100 allowed mentions
 WHAT = msg("a watch-party reminder")  # what the staff report says could not be posted
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.clock import instant
-from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, Refused, Sent, Skipped, outcome_of
+from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, Refusal, Refused, Sent, Skipped, outcome_of
 from bot.reminders.sender import PacedSender
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
-from bot.services.personal import AIRING_DM_KIND, PARTY_DM_KIND, PersonalReminderService
+from bot.services.personal import PersonalReminderService
 from bot.services.rewatch import RewatchService
 from bot.services.watch_parties import PartyStatus, WatchPartyService
 from bot.store import ReminderRow
@@ -18,7 +18,7 @@ from bot.store import ReminderRow
 from .airing import airing_text
 from .party import reminder_text
 
-__all__ = ["AIRING_DM_KIND", "PARTY_DM_KIND", "PersonalAiringReminders", "PersonalPartyReminders"]
+__all__ = ["PersonalAiringReminders", "PersonalPartyReminders"]
 
 
 async def _dm(
@@ -37,7 +37,7 @@ async def _dm(
     )
     if isinstance(result, Delivered):
         return Sent(result.message_id, dms_delivered=(user_id,))
-    if isinstance(result, Refused) and result.problem == "dms_closed":
+    if isinstance(result, Refused) and result.problem == Refusal.DMS_CLOSED:
         await personal.note_dm_refused(user_id, attempt.now)  # the member is told the next time they ask for DMs
     failed = outcome_of(result, None, what)
     assert failed is not None

@@ -1,5 +1,5 @@
 """Episode pulse: at airtime, a native poll "How was episode N?" (1 to 5 stars, open 24 hours) in the
-episode's discussion thread, opened (or created) through the discussion service like the airing post's."""
+episode's discussion thread, opened (or created) through the thread opener like the airing post's."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from bot.locale import Texts, msg
 from bot.permissions import LABELS
 from bot.reminders.model import Attempt, Delivered, Outcome, Outgoing, PollSpec, Sent, Skipped, outcome_of
 from bot.reminders.sender import PacedSender
-from bot.services.discussion import DiscussionService
+from bot.services.discussion import ThreadOpener
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
-from bot.services.pulse import POLL_HOURS, PULSE_KIND, STARS, PulseService
+from bot.services.pulse import POLL_HOURS, STARS, PulseService
 from bot.services.rewatch import RewatchService
 from bot.store import ReminderRow
 
-KIND = PULSE_KIND
 #: What the staff report says could not be posted.
 WHAT = msg("an episode poll (polls also need the {permission} permission)", permission=LABELS["send_polls"])
 
@@ -39,7 +38,7 @@ class PulseReminders:
         self,
         guilds: GuildConfigService,
         rewatch: RewatchService,
-        discussion: DiscussionService,
+        threads: ThreadOpener,
         pulse: PulseService,
         sender: PacedSender,
         language: LanguageService,
@@ -47,7 +46,7 @@ class PulseReminders:
         self._language = language
         self._guilds = guilds
         self._rewatch = rewatch
-        self._discussion = discussion
+        self._threads = threads
         self._pulse = pulse
         self._sender = sender
 
@@ -57,7 +56,7 @@ class PulseReminders:
             return Skipped("the episode left the schedule")
         if not (await self._guilds.get(reminder.guild_id)).pulse_on:
             return Skipped("episode polls were turned off")
-        link = await self._discussion.open_thread(reminder.guild_id, slot.episode)
+        link = await self._threads.open(reminder.guild_id, slot.episode)
         if link.thread_id is None:
             why = link.why.reason if link.why is not None else "no discussion thread"
             return Skipped(f"no discussion thread for the poll: {why}")

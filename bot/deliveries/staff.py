@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.locale import Msg, msg
 from bot.permissions import label
-from bot.reminders.model import Failed
+from bot.reminders.model import Failed, Refusal
 from bot.services.language import LanguageService
 
-PROBLEMS: dict[str, Msg] = {
-    "missing_access": msg("I can't see that channel"),
-    "missing_permissions": msg("I'm missing a permission there"),
-    "unknown_channel": msg("the channel no longer exists"),
+PROBLEMS: dict[Refusal, Msg] = {  # one for each refusal staff can fix (STAFF_FIXABLE)
+    Refusal.MISSING_ACCESS: msg("I can't see that channel"),
+    Refusal.MISSING_PERMISSIONS: msg("I'm missing a permission there"),
+    Refusal.UNKNOWN_CHANNEL: msg("the channel no longer exists"),
 }
 
 

@@ -2,7 +2,7 @@
 
 Every sentence a member reads is a gettext message whose id is its English text with ``{named}`` placeholders.
 English is the source language (its catalogue is the ids themselves); every other language has a compiled
-catalogue in ``bot/locale/<lang>/LC_MESSAGES/messages.mo`` (maintained with Babel: ``python -m bot.locale``).
+catalogue in ``bot/locale/<lang>/LC_MESSAGES/messages.mo`` (maintained with Babel: ``python -m bot.devtools.locale``).
 
 Code that cannot render yet (services, which do not know who reads the answer) builds a :class:`Msg` with
 :func:`msg`: a message id and its parameters. Code at the edge (cogs) renders with a :class:`Texts` for the
@@ -16,7 +16,7 @@ by patterns in its catalogue; Korean particles after a placeholder are chosen fr
 
 The extraction keywords (see :data:`KEYWORDS`) are ``tr``, ``msg``, ``plural``, ``plural_msg``, ``ctx``, ``ctx_msg``
 and ``UserError``: pass
-the English text to them as a literal, never an f-string, so ``python -m bot.locale update`` finds it.
+the English text to them as a literal, never an f-string, so ``python -m bot.devtools.locale update`` finds it.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ KEYWORDS: Final[dict[str, Any]] = {
 
 
 class CatalogueMissing(Exception):
-    """A language's compiled catalogue is not in the package (run ``python -m bot.locale compile``)."""
+    """A language's compiled catalogue is not in the package (run ``python -m bot.devtools.locale compile``)."""
 
 
 #: Languages added at run time from a catalogue in memory (:func:`add_language`), beside the package's.
@@ -583,7 +583,8 @@ def _catalogue(lang: Language) -> Table:
             catalog = read_mo(fh)
     except (FileNotFoundError, NotADirectoryError):
         raise CatalogueMissing(
-            f"the compiled {lang} message catalogue is missing ({path}); build it with: python -m bot.locale compile"
+            f"the compiled {lang} message catalogue is missing ({path}); "
+            "build it with: python -m bot.devtools.locale compile"
         ) from None
     return _table(catalog, lang)
 

@@ -14,12 +14,14 @@ from .model import (
     Outgoing,
     PollSpec,
     Postponed,
+    Refusal,
     Refused,
     SendResult,
     Sent,
     Skipped,
     Transport,
     TransportError,
+    TransportErrorKind,
 )
 from .scheduler import ReminderScheduler, SchedulerOptions, TickReport
 from .sender import PacedSender, SenderOptions, SenderStats
@@ -35,6 +37,7 @@ __all__ = [
     "PacedSender",
     "PollSpec",
     "Postponed",
+    "Refusal",
     "Refused",
     "ReminderScheduler",
     "SchedulerOptions",
@@ -46,4 +49,5 @@ __all__ = [
     "TickReport",
     "Transport",
     "TransportError",
+    "TransportErrorKind",
 ]

@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 from bot.locale import Msg
 from bot.store import ReminderRow
 
+
+class Refusal(enum.StrEnum):
+    """Why a post did not go through for good (a reminder's failure records the value, the staff report names it)."""
+
+    UNKNOWN_CHANNEL = "unknown_channel"
+    UNKNOWN_USER = "unknown_user"
+    MISSING_ACCESS = "missing_access"
+    DMS_CLOSED = "dms_closed"  # the member does not take DMs from the bot (or shares no server with it)
+    MISSING_PERMISSIONS = "missing_permissions"
+    INVALID_FORM = "invalid_form"
+    UNCONFIRMED = "unconfirmed"  # Discord never confirmed it within the nonce window: not sent again
+    OTHER = "other"  # another refusal, or an error inside the bot
+
+
 # Discord's answers that mean "no, and asking again will not help" (recorded with their code).
-REFUSALS: dict[int, str] = {
-    10003: "unknown_channel",
-    10013: "unknown_user",
-    50001: "missing_access",
-    50007: "dms_closed",
-    50013: "missing_permissions",
-    50035: "invalid_form",
+REFUSALS: dict[int, Refusal] = {
+    10003: Refusal.UNKNOWN_CHANNEL,
+    10013: Refusal.UNKNOWN_USER,
+    50001: Refusal.MISSING_ACCESS,
+    50007: Refusal.DMS_CLOSED,
+    50013: Refusal.MISSING_PERMISSIONS,
+    50035: Refusal.INVALID_FORM,
 }
 #: Refusals staff can fix (a channel permission or a deleted channel): reported to the staff channel.
-STAFF_FIXABLE = frozenset({"missing_access", "missing_permissions", "unknown_channel"})
+STAFF_FIXABLE = frozenset({Refusal.MISSING_ACCESS, Refusal.MISSING_PERMISSIONS, Refusal.UNKNOWN_CHANNEL})
+
+
+class TransportErrorKind(enum.StrEnum):
+    """What a failed request means for the sender."""
+
+    RATE_LIMITED = "rate_limited"  # come back after ``retry_after``
+    TRANSIENT = "transient"  # Discord failing or the connection: back off and retry (within the nonce window)
+    REFUSED = "refused"  # Discord's definitive no (its code says why: :data:`REFUSALS`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +90,7 @@ class Delivered:
 class Refused:
     """Discord said no for good, or never confirmed within the nonce window."""
 
-    problem: str  # a REFUSALS value, 'unconfirmed' or 'other'
+    problem: Refusal
     detail: str
     code: int | None = None
     status: int | None = None
@@ -103,7 +126,7 @@ class Transport(Protocol):
 class TransportError(Exception):
     def __init__(
         self,
-        kind: Literal["rate_limited", "transient", "refused"],
+        kind: TransportErrorKind,
         detail: str,
         *,
         retry_after: float | None = None,
@@ -113,7 +136,7 @@ class TransportError(Exception):
         ambiguous: bool = False,
     ) -> None:
         super().__init__(detail)
-        self.kind = kind
+        self.kind = TransportErrorKind(kind)
         self.detail = detail
         self.retry_after = retry_after
         self.is_global = is_global
@@ -136,7 +159,7 @@ class Sent:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    problem: str
+    problem: Refusal
     detail: str
     channel_id: int | None = None
     what: str | Msg = "a reminder"  # for the staff report (a message, in the server's language)
@@ -190,7 +213,7 @@ class DmResults:
     def add(self, user_id: int, result: SendResult) -> None:
         if isinstance(result, Delivered):
             self.delivered.append(user_id)
-        elif isinstance(result, Refused) and result.problem == "dms_closed":
+        elif isinstance(result, Refused) and result.problem == Refusal.DMS_CLOSED:
             self.refused.append(user_id)
         elif isinstance(result, Refused | Expired):
             self.other.append(result.detail)

@@ -23,9 +23,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, epoch, instant
+from bot.statuses import ReminderKind
 from bot.store import Database, DatabaseProblem, ReminderRow, background_work, guilds, instances, members, reminders
 
-from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Sent, Skipped, nonce_for
+from .model import Attempt, Delivered, Delivery, Failed, Outcome, Outgoing, Postponed, Refusal, Sent, Skipped, nonce_for
 from .sender import PacedSender
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ class ReminderScheduler:
         db: Database,
         clock: Clock,
         sender: PacedSender,
-        deliveries: Mapping[str, Delivery],
+        deliveries: Mapping[ReminderKind, Delivery],
         *,
         staff_report: StaffReport = _english_staff_report,
         options: SchedulerOptions | None = None,
@@ -113,7 +114,7 @@ class ReminderScheduler:
         self._db = db
         self._clock = clock
         self._sender = sender
-        self._deliveries: dict[str, Delivery] = dict(deliveries)
+        self._deliveries: dict[str, Delivery] = {str(kind): delivery for kind, delivery in deliveries.items()}
         self._is_alive = is_alive
         self._registered = False
         self._active: set[asyncio.Task[None]] = set()
@@ -245,7 +246,7 @@ class ReminderScheduler:
             return Skipped(reason)
         delivery = self._deliveries.get(row.kind)
         if delivery is None:
-            return Failed("other", f"no delivery registered for kind {row.kind!r}")
+            return Failed(Refusal.OTHER, f"no delivery registered for kind {row.kind!r}")
         late = now - instant(row.due_at) > LATE_AFTER
         return await delivery.deliver(row, Attempt(nonce_for(row.id), now, late, deadline_of(row)))
 

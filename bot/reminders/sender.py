@@ -25,7 +25,19 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .model import REFUSALS, Delivered, Expired, Outgoing, Postponed, Refused, SendResult, Transport, TransportError
+from .model import (
+    REFUSALS,
+    Delivered,
+    Expired,
+    Outgoing,
+    Postponed,
+    Refusal,
+    Refused,
+    SendResult,
+    Transport,
+    TransportError,
+    TransportErrorKind,
+)
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +272,9 @@ class PacedSender:
         except TimeoutError:
             self._failed_attempt(
                 job,
-                TransportError("transient", f"no answer within {options.request_timeout:g}s", ambiguous=True),
+                TransportError(
+                    TransportErrorKind.TRANSIENT, f"no answer within {options.request_timeout:g}s", ambiguous=True
+                ),
                 loop.time(),
             )
         except asyncio.CancelledError:
@@ -268,7 +282,7 @@ class PacedSender:
             raise
         except Exception as error:  # a bug: the item fails, the sender goes on
             log.exception("sending %s failed unexpectedly", job.item.label)
-            self._finish(job, Refused("other", f"internal error: {error!r}"[:300]))
+            self._finish(job, Refused(Refusal.OTHER, f"internal error: {error!r}"[:300]))
         else:
             self._finish(job, Delivered(message_id))
         finally:
@@ -279,11 +293,11 @@ class PacedSender:
     def _failed_attempt(self, job: _Job, error: TransportError, now: float) -> None:
         options = self.options
         job.last_error = error.detail
-        if error.kind == "refused":
-            problem = REFUSALS.get(error.code or 0, "other")
+        if error.kind is TransportErrorKind.REFUSED:
+            problem = REFUSALS.get(error.code or 0, Refusal.OTHER)
             self._finish(job, Refused(problem, error.detail, error.code, error.status))
             return
-        if error.kind == "rate_limited":
+        if error.kind is TransportErrorKind.RATE_LIMITED:
             self.stats.rate_limited += 1
             wait = max(error.retry_after or 1.0, 0.05)
             if error.is_global:
@@ -301,7 +315,7 @@ class PacedSender:
             job.not_before = now + backoff * random.uniform(0.8, 1.2)
             if job.first_ambiguous is not None and job.not_before - job.first_ambiguous > options.nonce_window:
                 # Discord may have the first attempt; past the nonce window a resend could post it twice.
-                self._finish(job, Refused("unconfirmed", f"Discord did not confirm the post ({error.detail})"))
+                self._finish(job, Refused(Refusal.UNCONFIRMED, f"Discord did not confirm the post ({error.detail})"))
                 return
             log.info("%s: %s; retry %d in %.1fs", job.item.label, error.detail, job.attempts, job.not_before - now)
         if self._closing:

@@ -5,7 +5,7 @@ encodes this chart in about 16 ms; matplotlib 3.11 needs about 115 MB with NumPy
 Pillow itself), 0.45 s to import and about 50 ms (p99 100 ms) for a comparable figure. The chart needs
 rectangles, lines and text; Pillow's bundled scalable font (FreeType) covers English. It has no Hangul, so
 the Korean chart uses a font that ships with the catalogues: NanumGothic (SIL Open Font License), cut down to
-the letters the Korean chart uses (``python -m bot.locale font`` makes it; ``check`` says when it lacks one).
+the letters the Korean chart uses (``python -m bot.devtools.locale font`` makes it; ``check`` says when it lacks one).
 
 The card is opaque with its own background, text at a contrast above 7:1 and bars above 3:1 against it,
 and a light border, so it reads the same in Discord's dark and light themes. Every word on it comes from

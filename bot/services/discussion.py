@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.clock import epoch
-from bot.locale import Msg, msg
+from bot.locale import Msg
 from bot.store import Database, ThreadRow, guilds
 
-__all__ = ["DiscussionService", "NoThread", "ThreadLink", "ThreadProblem", "ThreadRecord"]
+__all__ = ["DiscussionService", "NoThread", "ThreadLink", "ThreadOpener", "ThreadProblem", "ThreadRecord"]
 
 from .cache import Cache
 from .locks import KeyedLocks
@@ -73,20 +74,25 @@ class ThreadLink:
     why: NoThread | None = None
 
 
-ThreadOpener = Callable[[int, int], Awaitable[ThreadLink]]
+class ThreadOpener(Protocol):
+    """Opens an episode's discussion thread on Discord (:class:`bot.threads.DiscordThreads`): what the airing post and
+    the episode poll link to."""
+
+    async def open(self, guild_id: int, episode: int) -> ThreadLink:
+        """The episode's thread in the server, opened or created, or why there is none."""
+        ...
 
 
 class DiscussionService:
     """Which thread belongs to which episode in each server, one creation at a time per episode.
 
-    Opening a thread is Discord I/O: the discussion feature registers it as :attr:`opener` when it loads,
-    so other features (airing posts) reach it through this service."""
+    Opening a thread is Discord I/O (a :class:`ThreadOpener`, built beside the transport); it records what it opened
+    here and takes :attr:`locks` around each creation."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._cache: Cache[tuple[int, int], ThreadRecord | None] = Cache(db.bus, "thread")
         self.locks = KeyedLocks()
-        self.opener: ThreadOpener | None = None
 
     async def thread(self, guild_id: int, episode: int) -> ThreadRecord | None:
         return await self._cache.get((guild_id, episode), lambda: self._load(guild_id, episode))
@@ -105,11 +111,3 @@ class DiscussionService:
     async def count(self, guild_id: int) -> int:
         async with self._db.read() as conn:
             return await guilds.count_threads(conn, guild_id)
-
-    async def open_thread(self, guild_id: int, episode: int) -> ThreadLink:
-        """The episode's thread, opened or created (for airing posts), or why there is none."""
-        if self.opener is None:
-            return ThreadLink(
-                None, NoThread(ThreadProblem.REFUSED, msg("Discussion threads are not available right now."))
-            )
-        return await self.opener(guild_id, episode)

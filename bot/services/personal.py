@@ -18,22 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import epoch
 from bot.errors import UserError
-from bot.statuses import PartyStatus, ReminderState, RewatchStatus, Rsvp
+from bot.statuses import PartyStatus, ReminderKind, ReminderState, RewatchStatus, Rsvp
 from bot.store import Database, PersonalRow, ReminderRow, Tx, members, parties, personal, rewatch
 
 from .guild_config import GuildConfigService, format_offset, parse_offsets, read_stored_offsets
 
 __all__ = [
-    "AIRING_DM_KIND",
     "MAX_OWN_TIMES",
-    "PARTY_DM_KIND",
     "OwnTimes",
     "PersonalReminder",
     "PersonalReminderService",
 ]
 
-PARTY_DM_KIND = "party-dm"
-AIRING_DM_KIND = "airing-dm"
 MAX_OWN_TIMES = 3
 #: Reminder DMs waiting to be sent that one member may have, over every server (a member going to every party of a
 #: server and taking airing DMs at three times has about 120 in it).
@@ -79,7 +75,7 @@ Wanted = Mapping[tuple[int, int], tuple[int, tuple[int, ...]]]  # (user, target)
 
 async def reconcile(
     conn: AsyncConnection,
-    kind: str,
+    kind: ReminderKind,
     guild_id: int,
     existing: Iterable[PersonalRow],
     wanted: Wanted,
@@ -166,7 +162,7 @@ class PersonalReminder:
     """One member's own reminders for one watch party or airing slot (its queue rows name it)."""
 
     id: int
-    kind: str  # PARTY_DM_KIND or AIRING_DM_KIND
+    kind: ReminderKind  # PARTY_DM or AIRING_DM
     guild_id: int
     user_id: int
     target_id: int  # the party, or the airing slot
@@ -221,12 +217,12 @@ class PersonalReminderService:
 
     async def _plan_party(self, tx: Tx, party_id: int, now: dt.datetime, users: tuple[int, ...] | None) -> set[int]:
         conn = tx.conn
-        if users is not None and not await personal.any_party_plans(conn, PARTY_DM_KIND, party_id, users):
+        if users is not None and not await personal.any_party_plans(conn, ReminderKind.PARTY_DM, party_id, users):
             return set()  # an RSVP from members without their own times (most clicks): nothing to plan or cancel
         party = await parties.get(conn, party_id)
         if party is None:
             return set()
-        existing = await personal.for_target(conn, PARTY_DM_KIND, party_id, users)
+        existing = await personal.for_target(conn, ReminderKind.PARTY_DM, party_id, users)
         wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
         if party.status == PartyStatus.SCHEDULED and party.starts_at > epoch(now):
             going = await parties.members(conn, party_id, Rsvp.GOING)
@@ -237,7 +233,7 @@ class PersonalReminderService:
                 if offsets is not None:  # times that don't read: the member gets the server's copies instead
                     wanted[(user_id, party_id)] = (party.starts_at, offsets)
         scope = None if users is None else {(u, party_id) for u in users}
-        return await reconcile(conn, PARTY_DM_KIND, party.guild_id, existing, wanted, now, scope=scope)
+        return await reconcile(conn, ReminderKind.PARTY_DM, party.guild_id, existing, wanted, now, scope=scope)
 
     async def plan_airing(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
         await self._plan_airing(tx, guild_id, now)
@@ -248,7 +244,7 @@ class PersonalReminderService:
         conn = tx.conn
         config = await self._guilds.read_in(tx, guild_id)
         row = await rewatch.get(conn, guild_id)
-        existing = await personal.for_guild(conn, AIRING_DM_KIND, guild_id)
+        existing = await personal.for_guild(conn, ReminderKind.AIRING_DM, guild_id)
         if users is not None:
             existing = [p for p in existing if p.user_id in users]
         wanted: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = {}
@@ -266,14 +262,18 @@ class PersonalReminderService:
         scope = None
         if users is not None:
             scope = {(p.user_id, p.target_id) for p in existing} | set(wanted)
-        return await reconcile(conn, AIRING_DM_KIND, guild_id, existing, wanted, now, scope=scope)
+        return await reconcile(conn, ReminderKind.AIRING_DM, guild_id, existing, wanted, now, scope=scope)
 
     # -- for the deliveries -----------------------------------------------------------------------
 
     async def row(self, personal_id: int) -> PersonalReminder | None:
         async with self._db.read() as conn:
             row = await personal.get(conn, personal_id)
-        return None if row is None else PersonalReminder(row.id, row.kind, row.guild_id, row.user_id, row.target_id)
+        return (
+            None
+            if row is None
+            else PersonalReminder(row.id, ReminderKind(row.kind), row.guild_id, row.user_id, row.target_id)
+        )
 
     async def with_own_party_times(self, user_ids: list[int]) -> set[int]:
         """Of ``user_ids``, those whose watch-party DMs come at their own times (no copies of the server's)."""

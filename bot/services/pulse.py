@@ -17,14 +17,13 @@ from typing import Protocol
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
-from bot.statuses import PollState, RewatchStatus
+from bot.statuses import PollState, ReminderKind, RewatchStatus
 from bot.store import Database, PollRow, Tx, polls, reminders, rewatch
 
 from .guild_config import GuildConfigService
 
-__all__ = ["POLL_HOURS", "PULSE_KIND", "EpisodePulse", "Poll", "PollState", "PulseService"]
+__all__ = ["POLL_HOURS", "EpisodePulse", "Poll", "PollReader", "PollReading", "PollState", "PulseService"]
 
-PULSE_KIND = "pulse"
 POLL_HOURS = 24
 STARS = 5
 FIRST_CHECK = dt.timedelta(minutes=1)  # after the poll closed: Discord's final tally runs in the background
@@ -91,7 +90,7 @@ class PollReading:
 
 
 class PollReader(Protocol):
-    """Discord I/O for the pulse (the pulse feature registers it when it loads)."""
+    """Discord I/O for the pulse: reads the bot's polls (:class:`bot.transport.DiscordPollReader`)."""
 
     async def read(self, poll: Poll) -> PollReading: ...
 
@@ -117,11 +116,11 @@ def retry_after(checks: int) -> dt.timedelta:
 
 
 class PulseService:
-    def __init__(self, catalog: Catalog, db: Database, guilds: GuildConfigService) -> None:
+    def __init__(self, catalog: Catalog, db: Database, guilds: GuildConfigService, reader: PollReader) -> None:
         self._catalog = catalog
         self._db = db
         self._guilds = guilds
-        self.reader: PollReader | None = None
+        self._reader = reader
 
     # -- planning (a rewatch planner: runs in the unit of work that re-plans airing reminders) -------
 
@@ -134,10 +133,12 @@ class PulseService:
         slots = await rewatch.slots(conn, guild_id)
         for slot in slots:
             if not config.pulse_on or paused or slot.airs_at <= epoch(now):
-                await reminders.cancel(conn, PULSE_KIND, slot.id, "not scheduled (polls off, paused or past)")
+                await reminders.cancel(conn, ReminderKind.PULSE, slot.id, "not scheduled (polls off, paused or past)")
             else:
-                await reminders.schedule(conn, PULSE_KIND, guild_id, slot.id, slot.airs_at, (0,))
-        await polls.cancel_unscheduled(conn, PULSE_KIND, guild_id, [s.id for s in slots], "episode left the schedule")
+                await reminders.schedule(conn, ReminderKind.PULSE, guild_id, slot.id, slot.airs_at, (0,))
+        await polls.cancel_unscheduled(
+            conn, ReminderKind.PULSE, guild_id, [s.id for s in slots], "episode left the schedule"
+        )
 
     # -- polls posted, votes, results ---------------------------------------------------------------
 
@@ -199,10 +200,8 @@ class PulseService:
         finalized it an hour after closing) the count of each answer's voters. A bot that was down when a
         poll closed does this when it is back. The loop calls it; tests call it with an injected clock."""
         report = SweepReport()
-        if self.reader is None:
-            return report
         for row in await self.due(now):
-            reading = await self.reader.read(row)
+            reading = await self._reader.read(row)
             if reading.problem is not None:
                 await self.check_later(row, now, reading.problem)
                 report.later += 1
@@ -213,7 +212,7 @@ class PulseService:
             elif reading.finalized:
                 report.closed += await self.close(row.id, reading.counts, now, "Discord's final count")
             elif self._ended(reading, now) and now - row.closes_at >= UNFINALIZED_AFTER:
-                counts = await self.reader.count_voters(row)
+                counts = await self._reader.count_voters(row)
                 if counts is None:
                     await self.check_later(row, now, "the voters could not be read")
                     report.later += 1
@@ -230,13 +229,11 @@ class PulseService:
 
     async def refresh_open(self, now: dt.datetime) -> int:
         """After a restart: read the live counts of polls still open (votes cast while the bot was away)."""
-        if self.reader is None:
-            return 0
         refreshed = 0
         for row in await self.open_polls():
             if row.closes_at <= now:
                 continue  # the sweep stores its final result
-            reading = await self.reader.read(row)
+            reading = await self._reader.read(row)
             if reading.problem is None and reading.found:
                 await self.live_counts(row.id, reading.counts)
                 refreshed += 1

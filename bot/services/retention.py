@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.clock import epoch
+from bot.statuses import ReminderKind
 from bot.store import Database, parties, personal, polls, reminders
 
 __all__ = ["CANCELLED_PARTY_KEPT", "ENDED_KEPT", "PRUNE_EVERY", "PruneReport", "RetentionService"]
@@ -57,8 +58,8 @@ class RetentionService:
                     ended_before=epoch(now - ENDED_KEPT),
                     limit=BATCH,
                 )
-                deleted_personal += await personal.delete_for_targets(tx.conn, "party-dm", ids)
-                await reminders.delete_for_refs(tx.conn, "party", ids)
+                deleted_personal += await personal.delete_for_targets(tx.conn, ReminderKind.PARTY_DM, ids)
+                await reminders.delete_for_refs(tx.conn, ReminderKind.PARTY, ids)
                 deleted_parties += await parties.delete(tx.conn, ids)
             if len(ids) < BATCH:
                 break

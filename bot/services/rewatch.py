@@ -21,7 +21,7 @@ from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.locale import msg
 from bot.services.guild_config import GuildConfigService
-from bot.statuses import RewatchStatus
+from bot.statuses import ReminderKind, RewatchStatus
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
 from bot.store.dialect import LOCK_REWATCH
 
@@ -30,7 +30,7 @@ from .cache import Cache
 #: Another plan that follows the schedule (episode polls, members' own airing DMs), in the same unit of work.
 Planner = Callable[[Tx, int, dt.datetime], Awaitable[None]]
 
-__all__ = ["AIRING_KIND", "Airing", "AiringSlot", "Position", "Rewatch", "RewatchService", "RewatchStatus"]
+__all__ = ["Airing", "AiringSlot", "Position", "Rewatch", "RewatchService", "RewatchStatus"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 # Korean: "수 21:00", "수요일 21:00", "수욜 21시", "수목 21:00" (both days), "토요일 오후 8시", "수요일 밤 9시",
@@ -192,7 +192,6 @@ def position(schedule: Sequence[Airing], now: dt.datetime) -> Position:
 
 # -- the server's schedule, stored ---------------------------------------------------------------
 
-AIRING_KIND = "airing"
 MAX_START_AHEAD = dt.timedelta(days=366)
 
 
@@ -370,7 +369,7 @@ class RewatchService:
         removed = await rewatch.set_slots(tx.conn, guild_id, [(a.episode, epoch(a.airs_at)) for a in schedule])
         await self._cache.changed(tx, guild_id)  # the rewatch row (written before) and its slots
         for slot_id in removed:
-            await reminders.cancel(tx.conn, AIRING_KIND, slot_id, "episode no longer in the schedule")
+            await reminders.cancel(tx.conn, ReminderKind.AIRING, slot_id, "episode no longer in the schedule")
         await self.sync_reminders(tx, guild_id, now)
 
     async def sync_reminders(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
@@ -381,11 +380,13 @@ class RewatchService:
         paused = row is not None and row.status == RewatchStatus.PAUSED
         for slot in await rewatch.slots(tx.conn, guild_id):
             if config.airing_channel_id is None or paused or slot.airs_at <= epoch(now):
-                await reminders.cancel(tx.conn, AIRING_KIND, slot.id, "not scheduled (paused, past or no channel)")
+                await reminders.cancel(
+                    tx.conn, ReminderKind.AIRING, slot.id, "not scheduled (paused, past or no channel)"
+                )
                 continue
             # Only moments still ahead: a rewatch started today does not fire its "24 hours before" late.
             offsets = [o for o in config.airing_reminder_offsets if slot.airs_at - o > epoch(now) or o == 0]
-            await reminders.schedule(tx.conn, AIRING_KIND, guild_id, slot.id, slot.airs_at, offsets)
+            await reminders.schedule(tx.conn, ReminderKind.AIRING, guild_id, slot.id, slot.airs_at, offsets)
         for planner in self._planners:
             await planner(tx, guild_id, now)
 

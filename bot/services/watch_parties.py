@@ -13,13 +13,12 @@ from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.locale import msg
-from bot.statuses import ANSWERS, PartyStatus, Rsvp
+from bot.statuses import ANSWERS, PartyStatus, ReminderKind, Rsvp
 from bot.store import FORMER_MEMBER, Database, PartyRow, Tx, lock_key, parties, reminders
 from bot.store.dialect import LOCK_PARTIES
 from bot.store.parties import CreateLimits
 
 from .locks import KeyedLocks
-from .personal import PARTY_DM_KIND
 
 __all__ = ["ANSWERS", "Party", "PartyStatus", "PartyView", "Rsvp", "RsvpResult", "RsvpView", "WatchPartyService"]
 
@@ -34,7 +33,6 @@ NOTE_LIMIT = 300
 BREAK_BETWEEN_EPISODES = dt.timedelta(minutes=10)
 THREAD_PARENTS_KEPT = 10_000  # archived threads remembered with their channel
 DEFAULT_OFFSETS = (3600, 600, 0)  # 1 hour and 10 minutes before, and "starting now"
-REMINDER_KIND = "party"
 MAX_ID = 2**63  # ids are signed 64-bit; a larger number (a forged button) names no party
 
 #: Whether the member asking can see a channel of the server (parties announced in channels they cannot see are
@@ -282,7 +280,7 @@ class WatchPartyService:
                 capacity=capacity,
                 now=epoch(now),
             )
-            await reminders.schedule(tx.conn, REMINDER_KIND, guild_id, row.id, row.starts_at, offsets)
+            await reminders.schedule(tx.conn, ReminderKind.PARTY, guild_id, row.id, row.starts_at, offsets)
             await self._changed(tx, row.id, now, (host_id,))
             return row
 
@@ -338,7 +336,7 @@ class WatchPartyService:
                 promoted = await parties.promote(tx.conn, row.id, row.capacity, epoch(now))
             moved = row.starts_at != current.starts_at
             if moved:
-                await reminders.schedule(tx.conn, REMINDER_KIND, row.guild_id, row.id, row.starts_at, offsets)
+                await reminders.schedule(tx.conn, ReminderKind.PARTY, row.guild_id, row.id, row.starts_at, offsets)
             if moved or promoted:
                 await self._changed(tx, row.id, now, None if moved else promoted)
             counts = await parties.counts(tx.conn, row.id)
@@ -351,7 +349,7 @@ class WatchPartyService:
                 raise UserError("Watch party #{party} no longer exists.", party=party.id)
             self._check_open(_party(current, party.counts), now)
             row = await parties.update(tx.conn, party.id, epoch(now), status=PartyStatus.CANCELLED)
-            await reminders.cancel(tx.conn, REMINDER_KIND, party.id, "party cancelled")
+            await reminders.cancel(tx.conn, ReminderKind.PARTY, party.id, "party cancelled")
             await self._changed(tx, party.id, now, None)
         return _party(row, party.counts)
 
@@ -361,7 +359,7 @@ class WatchPartyService:
 
         async def work(tx: Tx) -> RsvpResult:
             row, previous, plans = (
-                await parties.lock_for_answer_and_plans(tx.conn, party_id, user_id, PARTY_DM_KIND)
+                await parties.lock_for_answer_and_plans(tx.conn, party_id, user_id, ReminderKind.PARTY_DM)
                 if 0 < party_id < MAX_ID
                 else (None, None, False)
             )

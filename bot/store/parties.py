@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.statuses import ANSWERS, PartyStatus, Rsvp
+from bot.statuses import ANSWERS, PartyStatus, ReminderKind, Rsvp
 
 from .dialect import excluded_of, insert_of
 from .personal import party_plans_exist
@@ -136,7 +136,7 @@ _LOCK_FOR_ANSWER_AND_PLANS = _LOCK_FOR_ANSWER.add_columns(
 
 
 async def lock_for_answer_and_plans(
-    conn: AsyncConnection, party_id: int, user_id: int, kind: str
+    conn: AsyncConnection, party_id: int, user_id: int, kind: ReminderKind
 ) -> tuple[PartyRow | None, Rsvp | None, bool]:
     """:func:`lock_for_answer`, and in the same statement whether the member has plans of their own for the party's
     DMs of ``kind`` (:func:`bot.store.personal.any_party_plans` for them alone)."""

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.statuses import ReminderState
+from bot.statuses import ReminderKind, ReminderState
 
 from .dialect import insert, upsert
 from .reminders import _COLUMNS as REMINDER_COLUMNS
@@ -22,14 +22,14 @@ from .reminders import ReminderRow
 from .schema import airing_slots, airing_subscribers, member_settings, personal_reminders, reminders, watch_parties
 
 t = personal_reminders
-PERSONAL_KINDS = ("party-dm", "airing-dm")
+PERSONAL_KINDS = (ReminderKind.PARTY_DM, ReminderKind.AIRING_DM)
 _CHUNK = 500  # ids per IN (...) list
 
 
 @dataclass(frozen=True, slots=True)
 class PersonalRow:
     id: int
-    kind: str
+    kind: str  # ReminderKind.PARTY_DM or AIRING_DM, as stored
     guild_id: int
     user_id: int
     target_id: int
@@ -49,7 +49,7 @@ async def get(conn: AsyncConnection, personal_id: int) -> PersonalRow | None:
 
 
 async def for_target(
-    conn: AsyncConnection, kind: str, target_id: int, users: Sequence[int] | None = None
+    conn: AsyncConnection, kind: ReminderKind, target_id: int, users: Sequence[int] | None = None
 ) -> list[PersonalRow]:
     """The personal rows for one party or slot: everyone's, or only ``users``'."""
     query = sa.select(*_COLUMNS).where(t.c.kind == kind, t.c.target_id == target_id)
@@ -58,12 +58,12 @@ async def for_target(
     return [PersonalRow(*r) for r in await conn.execute(query)]
 
 
-async def for_guild(conn: AsyncConnection, kind: str, guild_id: int) -> list[PersonalRow]:
+async def for_guild(conn: AsyncConnection, kind: ReminderKind, guild_id: int) -> list[PersonalRow]:
     query = sa.select(*_COLUMNS).where(t.c.guild_id == guild_id, t.c.kind == kind)
     return [PersonalRow(*r) for r in await conn.execute(query)]
 
 
-async def ensure(conn: AsyncConnection, kind: str, guild_id: int, pairs: Sequence[tuple[int, int]]) -> None:
+async def ensure(conn: AsyncConnection, kind: ReminderKind, guild_id: int, pairs: Sequence[tuple[int, int]]) -> None:
     """Make sure a personal row exists for each ``(user_id, target_id)``."""
     if pairs:
         statement = insert(conn, t).on_conflict_do_nothing()
@@ -75,7 +75,7 @@ def _reminder(record: Any) -> ReminderRow:
     return ReminderRow(*record)
 
 
-async def reminder_rows(conn: AsyncConnection, kind: str, ref_ids: Sequence[int]) -> list[ReminderRow]:
+async def reminder_rows(conn: AsyncConnection, kind: ReminderKind, ref_ids: Sequence[int]) -> list[ReminderRow]:
     found: list[ReminderRow] = []
     for chunk in _chunks(sorted(set(ref_ids))):
         query = sa.select(*REMINDER_COLUMNS).where(reminders.c.kind == kind, reminders.c.ref_id.in_(chunk))
@@ -83,7 +83,7 @@ async def reminder_rows(conn: AsyncConnection, kind: str, ref_ids: Sequence[int]
     return found
 
 
-async def schedule_many(conn: AsyncConnection, kind: str, rows: Sequence[dict[str, int]]) -> None:
+async def schedule_many(conn: AsyncConnection, kind: ReminderKind, rows: Sequence[dict[str, int]]) -> None:
     """Insert reminder rows (``guild_id``, ``ref_id``, ``offset_seconds``, ``event_at``), as
     :func:`bot.store.reminders.schedule` does one at a time: an existing unsent row moves to the new time or
     comes back from a cancellation; a row that was claimed, sent, skipped or failed stays as it is."""
@@ -133,7 +133,7 @@ async def pending_counts(conn: AsyncConnection, user_ids: Sequence[int]) -> dict
     return found
 
 
-async def delete_for_targets(conn: AsyncConnection, kind: str, target_ids: Sequence[int]) -> int:
+async def delete_for_targets(conn: AsyncConnection, kind: ReminderKind, target_ids: Sequence[int]) -> int:
     """Delete the personal rows (and their unsent reminder rows) of events that are gone."""
     deleted = 0
     for chunk in _chunks(sorted(set(target_ids))):
@@ -149,7 +149,11 @@ async def prune_orphans(conn: AsyncConnection) -> int:
     gone_party = ~sa.exists().where(watch_parties.c.id == t.c.target_id)
     gone_slot = ~sa.exists().where(airing_slots.c.id == t.c.target_id)
     unused = ~sa.exists().where(reminders.c.ref_id == t.c.id, reminders.c.kind == t.c.kind)
-    orphans = sa.or_(sa.and_(t.c.kind == "party-dm", gone_party), sa.and_(t.c.kind == "airing-dm", gone_slot), unused)
+    orphans = sa.or_(
+        sa.and_(t.c.kind == ReminderKind.PARTY_DM, gone_party),
+        sa.and_(t.c.kind == ReminderKind.AIRING_DM, gone_slot),
+        unused,
+    )
     ids = [int(x) for x in (await conn.execute(sa.select(t.c.id).where(orphans))).scalars()]
     deleted = 0
     for chunk in _chunks(ids):
@@ -186,7 +190,7 @@ _ANY_PARTY_PLANS = sa.select(
 )
 
 
-async def any_party_plans(conn: AsyncConnection, kind: str, party_id: int, user_ids: Sequence[int]) -> bool:
+async def any_party_plans(conn: AsyncConnection, kind: ReminderKind, party_id: int, user_ids: Sequence[int]) -> bool:
     """Whether any of ``user_ids`` wants watch-party DMs at their own times or already has a personal row for
     the party (one query: most RSVP clicks come from members with neither, and need no planning)."""
     found = await conn.execute(_ANY_PARTY_PLANS, {"users": list(user_ids), "kind": kind, "target": party_id})

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.statuses import PollState, ReminderState
+from bot.statuses import PollState, ReminderKind, ReminderState
 
 from .dialect import insert_ignore
 from .schema import episode_polls, reminders
@@ -152,7 +152,7 @@ async def latest_by_episode(conn: AsyncConnection, guild_id: int) -> dict[int, P
 
 
 async def cancel_unscheduled(
-    conn: AsyncConnection, kind: str, guild_id: int, slot_ids: Sequence[int], reason: str
+    conn: AsyncConnection, kind: ReminderKind, guild_id: int, slot_ids: Sequence[int], reason: str
 ) -> None:
     """Cancel the server's pending reminders of ``kind`` for airing slots that are no longer in its schedule."""
     statement = sa.update(reminders).where(

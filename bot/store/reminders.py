@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.statuses import FINISHED, ReminderState
+from bot.statuses import FINISHED, ReminderKind, ReminderState
 
 from .dialect import insert, insert_ignore
 from .schema import delivery_problems, reminders
@@ -24,7 +24,7 @@ _COLUMNS = (
 @dataclass(frozen=True, slots=True)
 class ReminderRow:
     id: int
-    kind: str
+    kind: str  # a ReminderKind value, as stored (one this version does not know reaches the scheduler, which says so)
     guild_id: int
     ref_id: int
     offset_seconds: int
@@ -80,7 +80,7 @@ def _schedule_statement(conn: AsyncConnection) -> Any:
 
 
 async def schedule(
-    conn: AsyncConnection, kind: str, guild_id: int, ref_id: int, event_at: int, offsets: Iterable[int]
+    conn: AsyncConnection, kind: ReminderKind, guild_id: int, ref_id: int, event_at: int, offsets: Iterable[int]
 ) -> None:
     """Make the unsent reminders of ``ref_id`` match ``event_at`` and ``offsets``.
 
@@ -112,7 +112,7 @@ _UNWANTED = (
 _UNWANTED_BUT = _UNWANTED.where(t.c.offset_seconds.not_in(sa.bindparam("u_keep", expanding=True)))
 
 
-async def cancel(conn: AsyncConnection, kind: str, ref_id: int, reason: str) -> int:
+async def cancel(conn: AsyncConnection, kind: ReminderKind, ref_id: int, reason: str) -> int:
     result = await conn.execute(
         sa.update(t)
         .where(t.c.kind == kind, t.c.ref_id == ref_id, t.c.state == ReminderState.PENDING)
@@ -199,7 +199,7 @@ async def get(conn: AsyncConnection, reminder_id: int) -> ReminderRow | None:
     return None if record is None else _row(record)
 
 
-async def for_ref(conn: AsyncConnection, kind: str, ref_id: int) -> list[ReminderRow]:
+async def for_ref(conn: AsyncConnection, kind: ReminderKind, ref_id: int) -> list[ReminderRow]:
     query = sa.select(*_COLUMNS).where(t.c.kind == kind, t.c.ref_id == ref_id).order_by(t.c.offset_seconds.desc())
     return [_row(x) for x in await conn.execute(query)]
 
@@ -246,7 +246,7 @@ async def forget_problem(conn: AsyncConnection, guild_id: int, channel_id: int, 
     )
 
 
-async def delete_for_refs(conn: AsyncConnection, kind: str, ref_ids: Sequence[int]) -> int:
+async def delete_for_refs(conn: AsyncConnection, kind: ReminderKind, ref_ids: Sequence[int]) -> int:
     """Delete every reminder of ``kind`` for these events (their event was deleted), except one being sent now."""
     if not ref_ids:
         return 0

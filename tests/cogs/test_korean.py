@@ -20,7 +20,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.client import CatalogueTranslator, describe_error
-from bot.devtools import locale_tool as tool
+from bot.devtools import locale as tool
 from bot.locale import texts
 from bot.locale.particles import MARKER
 from bot.standin import DM
@@ -685,7 +685,7 @@ def _calendar_events(h) -> dict[str, Any]:
 
 def test_the_korean_chart_is_drawn_with_a_font_that_has_its_letters():
     """Pillow's own font has no Hangul: the Korean chart names the shipped font, which has every letter it draws
-    (``python -m bot.locale check`` says so too); English keeps Pillow's own font."""
+    (``python -m bot.devtools.locale check`` says so too); English keeps Pillow's own font."""
     from pathlib import Path
 
     from cogs.pulse import chart_text

@@ -22,7 +22,7 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 RUNTIME = {canonicalize_name(Requirement(r).name): Requirement(r) for r in PROJECT["dependencies"]}
 DEV = {canonicalize_name(Requirement(r).name) for r in PROJECT["optional-dependencies"]["dev"]}
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-#: Developer tools (bot/devtools) that only the dev extra needs (python -m bot.locale font/check).
+#: Developer tools (bot/devtools) that only the dev extra needs (python -m bot.devtools.locale font/check).
 DEV_TOOLS = set((ROOT / "bot" / "devtools").rglob("*.py"))
 
 #: Versions with published advisories that the floors must exclude (the last affected release of each).

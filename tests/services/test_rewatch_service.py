@@ -6,7 +6,8 @@ import pytest
 from bot.catalog import Slot
 from bot.errors import UserError
 from bot.services.guild_config import GuildConfigService
-from bot.services.rewatch import AIRING_KIND, RewatchService
+from bot.services.rewatch import RewatchService
+from bot.statuses import ReminderKind
 from bot.store import Database, reminders, rewatch
 
 KST = ZoneInfo("Asia/Seoul")
@@ -46,7 +47,7 @@ async def parts(catalog, tmp_path):
 async def _pending(service, store, guild=1):
     rows = []
     for slot in await store.slots(guild):
-        rows += [(slot.episode, r.offset_seconds, r.due_at) for r in await store.for_ref(AIRING_KIND, slot.id)
+        rows += [(slot.episode, r.offset_seconds, r.due_at) for r in await store.for_ref(ReminderKind.AIRING, slot.id)
                  if r.state == "pending"]  # fmt: skip
     return sorted(rows)
 
@@ -148,7 +149,7 @@ async def test_a_second_rewatch_of_the_same_episodes_gets_its_airing_reminders(p
     await service.start(1, dt.date(2026, 11, 25), 1, WED_THU, KST, NOW)
     slot = (await reminders_store.slots(1))[0]
     async with reminders_store.db.transaction() as tx:  # the first rewatch's reminders all went out
-        for row in await reminders.for_ref(tx.conn, AIRING_KIND, slot.id):
+        for row in await reminders.for_ref(tx.conn, ReminderKind.AIRING, slot.id):
             await tx.conn.execute(
                 reminders.t.update().where(reminders.t.c.id == row.id).values(state="sent", sent_at=0)
             )

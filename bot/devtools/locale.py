@@ -1,6 +1,6 @@
 """Maintaining the message catalogues with Babel: extract, update, compile, check.
 
-``python -m bot.locale update`` is the one command to run after changing a member-facing text: it extracts
+``python -m bot.devtools.locale update`` is the one command to run after changing a member-facing text: it extracts
 every message (the code's ``tr``/``msg``/``UserError``... calls, and every command, option and choice name and
 description of the command tree), writes the template ``bot/locale/messages.pot``, merges it into each
 language's ``<lang>/LC_MESSAGES/messages.po`` (new messages get an empty translation, changed ones are marked
@@ -233,7 +233,7 @@ def problems(lang: str, catalog: Catalog, expected: Catalog) -> list[str]:
         translation = catalog.get(message.id, message.context)
         label = _label(message)
         if translation is None:
-            found.append(f"{lang}: no entry for {label} (run python -m bot.locale update)")
+            found.append(f"{lang}: no entry for {label} (run python -m bot.devtools.locale update)")
             continue
         if translation.fuzzy:
             found.append(f"{lang}: {label} is marked fuzzy: review the translation and remove the flag")
@@ -349,24 +349,24 @@ def check() -> list[str]:
     pot = _stable(extract())
     found: list[str] = []
     if not TEMPLATE.exists() or _POT_DATES.sub(b"", TEMPLATE.read_bytes()) != _POT_DATES.sub(b"", _po_bytes(pot)):
-        found.append(f"{TEMPLATE.relative_to(ROOT)} is out of date: run python -m bot.locale update")
+        found.append(f"{TEMPLATE.relative_to(ROOT)} is out of date: run python -m bot.devtools.locale update")
     for lang in translated_languages():
         path = po_path(lang)
         if not path.exists():
-            found.append(f"{lang}: {path.relative_to(ROOT)} is missing: run python -m bot.locale update")
+            found.append(f"{lang}: {path.relative_to(ROOT)} is missing: run python -m bot.devtools.locale update")
             continue
         catalog = _read(path, lang)
         found += problems(lang, catalog, pot)
         mo = mo_path(lang)
         if not mo.exists() or mo.read_bytes() != _mo_bytes(catalog):
             found.append(
-                f"{lang}: {mo.relative_to(ROOT)} does not match the .po file: run python -m bot.locale compile"
+                f"{lang}: {mo.relative_to(ROOT)} does not match the .po file: run python -m bot.devtools.locale compile"
             )
         lacking = missing_letters(lang)
         if lacking:
             found.append(
                 f"{lang}: the chart's font {chart_font_path(lang).relative_to(ROOT)} lacks {''.join(lacking[:20])!r}: "
-                "run python -m bot.locale font"
+                "run python -m bot.devtools.locale font"
             )
     return found
 
@@ -434,9 +434,9 @@ def build_font(lang: str, source: Path | None = None) -> Path:
     return path
 
 
-# -- python -m bot.locale ----------------------------------------------------------------------------
+# -- python -m bot.devtools.locale ----------------------------------------------------------------------------
 
-USAGE = """python -m bot.locale [update | compile | check | font]
+USAGE = """python -m bot.devtools.locale [update | compile | check | font]
 
 update   extract every message (code and command tree), merge it into each language's .po file, compile
 compile  build the .mo files the bot loads from the .po files
@@ -446,7 +446,7 @@ font     cut each language's chart font down from the full font (--source FILE, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.locale", description=USAGE.split("\n\n", 1)[1])
+    parser = argparse.ArgumentParser(prog="python -m bot.devtools.locale", description=USAGE.split("\n\n", 1)[1])
     parser.add_argument("action", choices=("update", "compile", "check", "font"), nargs="?", default="update")
     parser.add_argument("--source", type=Path, help="the full font to cut the chart's font from (font)")
     args = parser.parse_args(argv)
@@ -471,3 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for note in notes:
         print(f"  - {note}")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
