@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Confidence = Literal["multi", "single", "derived", "unsourced"]
@@ -135,6 +135,15 @@ class Person:
             yield "character", self.character_hangul
         yield from (("character", a) for a in self.character_aliases)
 
+    def character_for(self, reader: Namer) -> str:
+        """The character's name for a reader: ``Ki Seon-gyeom``, or ``기선겸 (Ki Seon-gyeom)`` where the reader's
+        language reads the show's script first (a verified Hangul spelling only)."""
+        return reader.name(self.character, self.character_hangul if self.character_hangul_verified else "")
+
+    def actor_for(self, reader: Namer) -> str:
+        """The actor's name for a reader, like :meth:`character_for` ("" when no actor credit was found)."""
+        return reader.name(self.actor, self.actor_hangul if self.actor_hangul_verified else "") if self.actor else ""
+
     def character_name(self, korean: bool = False) -> str:
         """For Korean readers the verified Hangul comes first: ``기선겸 (Ki Seon-gyeom)``."""
         return _name(self.character, self.character_hangul, self.character_hangul_verified, korean)
@@ -146,6 +155,15 @@ class Person:
 
 def _name(latin: str, hangul: str, verified: bool, korean: bool) -> str:
     return f"{hangul} ({latin})" if korean and hangul and verified else latin
+
+
+class Namer(Protocol):
+    """Writes a name for a reader (:class:`bot.locale.Texts`): ``name`` as the reader knows it, ``names`` with both
+    spellings, in the order the reader's language puts them."""
+
+    def name(self, latin: str, native: str, /) -> str: ...
+
+    def names(self, latin: str, native: str, /) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +187,10 @@ class Show:
     slot_note: str
     slots: tuple[Slot, ...]
     credits: tuple[Credit, ...]
+
+    def title_for(self, reader: Namer) -> str:
+        """``Run On``; ``런 온 (Run On)`` where the reader's language reads the show's script first."""
+        return reader.name(self.title, self.title_korean)
 
 
 class NotInPack(KeyError):

@@ -200,7 +200,7 @@ class Discussion(commands.Cog):
         show = self.services.catalog.show
         tr = await self.services.language.server(guild.id, guild.preferred_locale)
         name = thread_name(tr, episode)
-        title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
+        title = show.title_for(tr)
         note: Msg | None = None
         try:
             if isinstance(parent, discord.ForumChannel):

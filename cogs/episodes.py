@@ -38,8 +38,7 @@ PAGE_SIZE = 8
 
 def show_title(tr: Texts, catalog: Catalog) -> str:
     """``Run On``; for Korean readers ``런 온 (Run On)``."""
-    show = catalog.show
-    return f"{show.title_korean} ({show.title})" if tr.korean else show.title
+    return catalog.show.title_for(tr)
 
 
 def _air_line(tr: Texts, catalog: Catalog, episode: Episode) -> str:
