@@ -25,11 +25,11 @@ from .common import (
 
 def sure(tr: Texts, confidence: Confidence) -> str:
     """How sure a credit or a track is, when not several sources agree."""
-    if confidence == "single":
+    if confidence == Confidence.SINGLE:
         return tr(" (one source)")
-    if confidence == "derived":
+    if confidence == Confidence.DERIVED:
         return tr(" (derived)")
-    if confidence == "unsourced":
+    if confidence == Confidence.UNSOURCED:
         return tr(" (unsourced)")
     return ""
 

@@ -112,9 +112,9 @@ def spoiler_label(tr: Texts, episode: int) -> str:
 
 def marker(tr: Texts, confidence: Confidence) -> str:
     """What a reader is told about how sure a fact is (nothing for facts several sources agree on)."""
-    if confidence == "derived":
+    if confidence == Confidence.DERIVED:
         return tr(" *(inferred, not directly sourced)*")
-    if confidence == "unsourced":
+    if confidence == Confidence.UNSOURCED:
         return tr(" *(unsourced)*")
     return ""
 
