@@ -10,6 +10,7 @@ playground aside: they name languages to drive the bot) and reports each compari
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from bot.locale import SHIPPED_NAMES, shipped_languages
@@ -102,3 +103,42 @@ def label(lang):
     return "ko"  # a value, not a comparison
 """
     assert [line for line, _ in language_branches(source)] == [3, 6, 8, 10, 13]
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+#: The time grammar's modules that every language's reading goes through: the words, templates and messages of a
+#: language are its lexicon file's and its grammar module's (:mod:`bot.services.timeparse.english`, ``.korean``).
+GRAMMAR_SHARED = ("reading.py", "placing.py", "phrasing.py", "errors.py")
+
+
+def language_words(source: str) -> list[tuple[int, str]]:
+    """Text in a language's script in a module's code (its docstrings aside): (line, the text)."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and HANGUL.search(node.value)
+    ]
+
+
+def test_the_time_grammars_shared_modules_suggest_nothing_in_a_language_of_their_own():
+    """The suggestions a refusal makes ("오후 8시", "2027년 12월 2일") come from the grammar's lexicon file, the
+    messages that differ from its grammar module: the shared reading and placing code writes no Korean."""
+    folder = ROOT / "bot" / "services" / "timeparse"
+    found = [
+        f"{name}:{line}: {text!r}"
+        for name in GRAMMAR_SHARED
+        for line, text in language_words((folder / name).read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -114,3 +114,13 @@ def test_a_broken_parsers_table_names_its_file_and_key():
     unknown = THIRD_TEXT.replace("[parsers.tags]", "[parsers.tags]\nphrases = []")
     with pytest.raises(LexiconError, match=r"lexicon_ja\.toml: \[parsers\.tags\] phrases: is not a known key"):
         parser_words_from([parse_file(THIRD, unknown)])
+
+
+def test_a_suggestion_template_is_checked_with_its_file_and_key():
+    """The texts a time refusal suggests are each grammar's lexicon templates; one using a value the refusal does
+    not give (a typo) stops the bot naming the file and the key, not a member's refusal."""
+    text = lexicon._read(lexicon.KOREAN_FILE)
+    text.data[lexicon.SUGGESTIONS] = {**text.data[lexicon.SUGGESTIONS], "hour_pm": "오후 {hours}시"}
+    with pytest.raises(LexiconError, match=r"lexicon_ko\.toml: \[suggestions\] hour_pm: may use only hour, not hours"):
+        lexicon.suggestions_from(text)
+    assert lexicon.suggestions(lexicon.KOREAN_FILE)["hour_pm"] == "오후 {hour}시"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,24 @@ UNITS: Final = ("minutes", "hours", "days", "weeks")
 #: The table of every lexicon file that the bot's other parsers read (reminder times, episode ranges, forum tags,
 #: weekly slots): see :func:`parser_words`.
 PARSERS: Final = "parsers"
+#: The table of every lexicon file with the texts its grammar's refusals suggest: see :func:`suggestions`.
+SUGGESTIONS: Final = "suggestions"
+#: Each suggestion template, and the values it may use.
+SUGGESTION_TEMPLATES: Final[Mapping[str, frozenset[str]]] = MappingProxyType({
+    "hour_am": frozenset({"hour"}),  # a bare hour, in the morning: "9am" / "오전 9시"
+    "hour_pm": frozenset({"hour"}),
+    "clock_am": frozenset({"clock", "typed"}),  # a clock time, in the morning: "9:30am" / "오전 9시 반" (as typed)
+    "clock_pm": frozenset({"clock", "typed"}),
+    "from_now": frozenset({"text"}),  # a duration from now: "in 2 hours" / "2시간 후"
+    "week": frozenset({"week"}),  # before a weekday, the week typed: "" / "다음 주 "
+    "saturday": frozenset({"week"}),  # a weekend's days: "saturday" / "다음 주 토요일"
+    "sunday": frozenset({"week"}),
+    "month_day": frozenset({"month", "month_word", "day"}),  # "dec 2" / "12월 2일"
+    "with_year": frozenset({"date", "year"}),  # "dec 2 2027" / "2027년 12월 2일"
+    "date": frozenset({"iso", "year", "month", "day"}),  # a whole date: "2027-12-02" / "2027년 12월 2일"
+    "time_example": frozenset(),  # a time to add to a day: "8pm" / "오후 8시"
+    "time_example_after_part": frozenset(),  # the same after a part of the day ("저녁 8시"): "8pm" / "8시"
+})  # fmt: skip
 _OFFSET_UNITS: Final = {"days": 86400, "hours": 3600, "minutes": 60}
 #: A word of any language: letters (no digits, spaces or punctuation), as the parsers' patterns take them.
 _ANY_WORD = re.compile(r"^[^\W\d_]+$")
@@ -187,7 +206,7 @@ def _unique(file: str, groups: Mapping[str, tuple[str, ...]]) -> None:
 def english_from(root: _Table) -> EnglishLexicon:
     """The English lexicon from a parsed file (checked; :class:`LexiconError` names the file and key)."""
     w = _ENGLISH_WORD
-    root.seen.add(PARSERS)  # read by parser_words()
+    root.seen.update((PARSERS, SUGGESTIONS))  # read by parser_words() and suggestions()
     months = root.rows("months", 12, w)
     weekdays = root.rows("weekdays", 7, w)
     hours_table = root.table("hours")
@@ -253,7 +272,7 @@ def english_from(root: _Table) -> EnglishLexicon:
 def korean_from(root: _Table) -> KoreanLexicon:
     """The Korean lexicon from a parsed file (checked; :class:`LexiconError` names the file and key)."""
     w = _KOREAN_WORD
-    root.seen.add(PARSERS)  # read by parser_words()
+    root.seen.update((PARSERS, SUGGESTIONS))  # read by parser_words() and suggestions()
 
     def table(key: str, value: Callable[[_Table], Callable[[str, Any], Any]]) -> Mapping[str, Any]:
         found = root.table(key)
@@ -469,3 +488,34 @@ def _slot_words(table: _Table) -> SlotWords:
     )
     table.finish()
     return found
+
+
+# -- the texts a grammar's refusals suggest -----------------------------------------------------------------------
+
+
+@functools.cache
+def suggestions(file: str) -> Mapping[str, str]:
+    """The ``[suggestions]`` templates of one lexicon file, read on first use and checked: every template of
+    :data:`SUGGESTION_TEMPLATES`, each using only its values (:class:`LexiconError` names the file and key)."""
+    return suggestions_from(_read(file))
+
+
+def suggestions_from(root: _Table) -> Mapping[str, str]:
+    table = root.table(SUGGESTIONS)
+    found: dict[str, str] = {}
+    for key, allowed in SUGGESTION_TEMPLATES.items():
+        raw = table.get(key)
+        if not isinstance(raw, str):
+            table.fail(key, "must be a text")
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(raw) if name is not None}
+        except ValueError as error:
+            table.fail(key, f"is not a template: {error}")
+        if used - allowed:
+            table.fail(
+                key,
+                f"may use only {', '.join(sorted(allowed)) or 'no values'}, not {', '.join(sorted(used - allowed))}",
+            )
+        found[key] = str(raw)
+    table.finish()
+    return MappingProxyType(found)
