@@ -40,7 +40,7 @@ class Phrasing:
         """A time from now with a clock time after it."""
         raise NotImplementedError
 
-    def month_as_word(self, text: str, first: Msg | object, second: Msg | object, month: int, day: int) -> Msg:
+    def month_as_word(self, text: str, first: object, second: object, month: int, day: int) -> Msg:
         """A slash date that could be either order, when neither reading can be suggested as it stands."""
         raise NotImplementedError
 
