@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import itertools
 import re
 import tomllib
@@ -27,12 +28,30 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-Confidence = Literal["multi", "single", "derived", "unsourced"]
-CONFIDENCES: tuple[str, ...] = ("multi", "single", "derived", "unsourced")
-RecapStatus = Literal["full", "partial", "none"]
+
+class Confidence(enum.StrEnum):
+    """How sure the pack is of a fact: several sources agree, one source, derived from others, or none."""
+
+    MULTI = "multi"
+    SINGLE = "single"
+    DERIVED = "derived"
+    UNSOURCED = "unsourced"
+
+
+CONFIDENCES: tuple[str, ...] = tuple(Confidence)
+
+
+class RecapStatus(enum.StrEnum):
+    """An episode's recap: sourced, from thin sources, or none (no reliable source describes the episode)."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
 Billing = Literal["main", "supporting", "cameo"]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -43,7 +62,7 @@ class Revealing:
 
     text: str
     reveals: int
-    confidence: Confidence = "multi"
+    confidence: Confidence = Confidence.MULTI
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +124,7 @@ class Episode:
 
     @property
     def date_is_derived(self) -> bool:
-        return self.date_confidence == "derived"
+        return self.date_confidence == Confidence.DERIVED
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +154,15 @@ class Person:
             yield "character", self.character_hangul
         yield from (("character", a) for a in self.character_aliases)
 
+    def character_for(self, reader: Namer) -> str:
+        """The character's name for a reader: ``Ki Seon-gyeom``, or ``기선겸 (Ki Seon-gyeom)`` where the reader's
+        language reads the show's script first (a verified Hangul spelling only)."""
+        return reader.name(self.character, self.character_hangul if self.character_hangul_verified else "")
+
+    def actor_for(self, reader: Namer) -> str:
+        """The actor's name for a reader, like :meth:`character_for` ("" when no actor credit was found)."""
+        return reader.name(self.actor, self.actor_hangul if self.actor_hangul_verified else "") if self.actor else ""
+
     def character_name(self, korean: bool = False) -> str:
         """For Korean readers the verified Hangul comes first: ``기선겸 (Ki Seon-gyeom)``."""
         return _name(self.character, self.character_hangul, self.character_hangul_verified, korean)
@@ -146,6 +174,15 @@ class Person:
 
 def _name(latin: str, hangul: str, verified: bool, korean: bool) -> str:
     return f"{hangul} ({latin})" if korean and hangul and verified else latin
+
+
+class Namer(Protocol):
+    """Writes a name for a reader (:class:`bot.locale.Texts`): ``name`` as the reader knows it, ``names`` with both
+    spellings, in the order the reader's language puts them."""
+
+    def name(self, latin: str, native: str, /) -> str: ...
+
+    def names(self, latin: str, native: str, /) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +206,10 @@ class Show:
     slot_note: str
     slots: tuple[Slot, ...]
     credits: tuple[Credit, ...]
+
+    def title_for(self, reader: Namer) -> str:
+        """``Run On``; ``런 온 (Run On)`` where the reader's language reads the show's script first."""
+        return reader.name(self.title, self.title_korean)
 
 
 class NotInPack(KeyError):
@@ -279,8 +320,10 @@ class _Reader:
         return [(f"{key}[{i}]", v) for i, v in enumerate(values)]
 
     def confidence(self, key: str = "confidence") -> Confidence:
-        value = self.get(key, str, "multi", lambda v: None if v in CONFIDENCES else f"must be one of {CONFIDENCES}")
-        return cast(Confidence, value if value in CONFIDENCES else "unsourced")
+        value = self.get(
+            key, str, Confidence.MULTI, lambda v: None if v in CONFIDENCES else f"must be one of {CONFIDENCES}"
+        )
+        return Confidence(value) if value in CONFIDENCES else Confidence.UNSOURCED
 
     def finish(self) -> None:
         for key in sorted(set(self.table) - self.seen):
@@ -435,7 +478,7 @@ def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Ep
         status = r.get(
             "recap_status",
             str,
-            check=lambda v: None if v in ("full", "partial", "none") else "must be full, partial or none",
+            check=lambda v: None if v in tuple(RecapStatus) else "must be full, partial or none",
         )
         recap = []
         for pkey, point in r.tables("recap", required=False):
@@ -444,9 +487,9 @@ def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Ep
             if item.reveals != number:
                 p.fail("reveals", f"a recap point of episode {number} must reveal {number}, got {item.reveals}")
             recap.append(item)
-        if status == "none" and recap:
+        if status == RecapStatus.NONE and recap:
             r.fail("recap", "recap_status is none but recap points are present")
-        if status != "none" and not recap:
+        if status != RecapStatus.NONE and not recap:
             r.fail("recap", f"recap_status is {status} but there are no recap points")
         rating = None
         if "rating" in r.table:
@@ -461,7 +504,7 @@ def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Ep
                 date_confidence=r.confidence("date_confidence"),
                 slot_exception=exception,
                 logline=r.text("logline"),
-                recap_status=cast(RecapStatus, status),
+                recap_status=RecapStatus(status) if status in tuple(RecapStatus) else RecapStatus.NONE,
                 recap_note=r.text("recap_note", allow_empty=True, default=""),
                 rating=rating,
                 rating_note=r.text("rating_note", allow_empty=True, default=""),
@@ -488,7 +531,7 @@ def _people(problems: list[str], data: dict[str, Any], last_episode: int) -> tup
     for key, table in top.tables("person"):
         r = top.child(key, table)
         pkey = r.text("key")
-        description = Revealing(r.text("description"), r.get("description_reveals", int, 0), "multi")
+        description = Revealing(r.text("description"), r.get("description_reveals", int, 0), Confidence.MULTI)
         if not 0 <= description.reveals <= 1:
             r.fail(
                 "description_reveals",

@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from .app import App, Services
 from .errors import UserError
-from .locale import Texts, language_of, msg, texts
+from .locale import SOURCE, Texts, language_of, msg, texts
 from .permissions import label, required_permission_names
 from .transport import rest_trace
 
@@ -152,7 +152,7 @@ def translate_command_string(
 ) -> str | None:
     lang = language_of(locale)
     where = CONTEXTS.get(location)
-    if lang == "en" or where is None:
+    if lang == SOURCE or where is None:
         return None
     translated = texts(lang).ctx(where, text)
     return None if translated == text else translated

@@ -177,7 +177,7 @@ class DiscordThreads:
         show = self._catalog.show
         tr = await self._language.server(guild.id, guild.preferred_locale)
         name = thread_name(tr, episode)
-        title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
+        title = show.title_for(tr)
         note: Msg | None = None
         try:
             if isinstance(parent, discord.ForumChannel):

@@ -25,18 +25,18 @@ from .common import (
 
 def sure(tr: Texts, confidence: Confidence) -> str:
     """How sure a credit or a track is, when not several sources agree."""
-    if confidence == "single":
+    if confidence == Confidence.SINGLE:
         return tr(" (one source)")
-    if confidence == "derived":
+    if confidence == Confidence.DERIVED:
         return tr(" (derived)")
-    if confidence == "unsourced":
+    if confidence == Confidence.UNSOURCED:
         return tr(" (unsourced)")
     return ""
 
 
 def about_embed(tr: Texts, catalog: Catalog) -> discord.Embed:
     show = catalog.show
-    title = f"{show.title_korean} ({show.title})" if tr.korean else f"{show.title} ({show.title_korean})"
+    title = tr.names(show.title, show.title_korean)
     embed = discord.Embed(
         title=title,
         description=tr.pack(show.premise) + "\n\n" + tr("Japanese Netflix title: {title}", title=show.title_japanese),
@@ -44,9 +44,7 @@ def about_embed(tr: Texts, catalog: Catalog) -> discord.Embed:
     )
     credits = []
     for c in show.credits:
-        name = c.name
-        if c.hangul:
-            name = f"{c.hangul} ({c.name})" if tr.korean else f"{c.name} ({c.hangul})"
+        name = tr.names(c.name, c.hangul)
         note = f" \N{EM DASH} {tr.pack(c.note)}" if c.note else ""
         credits.append(f"**{tr.pack(c.role)}:** {name}{sure(tr, c.confidence)}{note}")
     embed.add_field(name=tr("Credits"), value=join_clipped(credits, EMBED_FIELD_LIMIT, tr), inline=False)

@@ -50,7 +50,7 @@ def _name(tr: Texts, latin: str, hangul: str, verified: bool) -> str:
     if not hangul:
         return latin
     if verified:
-        return f"{hangul} ({latin})" if tr.korean else f"{latin} ({hangul})"
+        return tr.names(latin, hangul)
     return tr("{name} ({hangul}, Hangul unverified)", name=latin, hangul=hangul)
 
 
@@ -212,8 +212,8 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
         shown = (
             person.character,
             person.actor,
-            person.character_hangul if tr.korean else "",
-            person.actor_hangul if tr.korean else "",
+            person.character_hangul if tr.native_first else "",
+            person.actor_hangul if tr.native_first else "",
         )
         if matched not in shown:
             base += " " + tr("(matched {name})", name=matched)
@@ -224,7 +224,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
     async def list_(self, interaction: Interaction, public: bool = False) -> None:
         tr = await answer_texts(interaction, public=public)
         show = self.services.catalog.show
-        title = f"{show.title_korean} ({show.title})" if tr.korean else show.title
+        title = show.title_for(tr)
         embed = discord.Embed(title=tr("{show} cast", show=title), colour=BRAND)
         for billing, heading in BILLING.items():
             unknown = tr("actor not identified")

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Services
-from bot.catalog import Revealing
+from bot.catalog import RecapStatus, Revealing
 from bot.client import RunOnBot
 from bot.locale import msg
 from bot.services.catchup import CatchupPlan, Digest, Nothing, digest
@@ -53,7 +53,7 @@ def digest_embed(tr: Texts, found: Digest) -> discord.Embed:
     )
     for episode in found.episodes:
         name = tr("Episode {n}", n=episode.number)
-        if episode.recap_status == "partial":
+        if episode.recap_status == RecapStatus.PARTIAL:
             name += " \N{MIDDLE DOT} " + tr("thin sources")
         if not episode.points:
             value = tr(

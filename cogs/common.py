@@ -112,9 +112,9 @@ def spoiler_label(tr: Texts, episode: int) -> str:
 
 def marker(tr: Texts, confidence: Confidence) -> str:
     """What a reader is told about how sure a fact is (nothing for facts several sources agree on)."""
-    if confidence == "derived":
+    if confidence == Confidence.DERIVED:
         return tr(" *(inferred, not directly sourced)*")
-    if confidence == "unsourced":
+    if confidence == Confidence.UNSOURCED:
         return tr(" *(unsourced)*")
     return ""
 
@@ -146,12 +146,13 @@ def gate_message(tr: Texts, latest: int, horizon: int) -> str:
 
 
 def character(tr: Texts, person: Person) -> str:
-    """A character's name for the reader: ``기선겸 (Ki Seon-gyeom)`` for Korean readers, else ``Ki Seon-gyeom``."""
-    return person.character_name(tr.korean)
+    """A character's name for the reader: ``기선겸 (Ki Seon-gyeom)`` where the reader's language reads the show's script
+    first (Korean), else ``Ki Seon-gyeom``."""
+    return person.character_for(tr)
 
 
 def actor(tr: Texts, person: Person) -> str:
-    return person.actor_name(tr.korean)
+    return person.actor_for(tr)
 
 
 def missing(tr: Texts, permissions: discord.Permissions, needed: frozenset[str]) -> list[str]:

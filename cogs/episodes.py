@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Services
-from bot.catalog import Catalog, Episode
+from bot.catalog import Catalog, Confidence, Episode, RecapStatus
 from bot.client import RunOnBot
 from bot.services import spoilers
 
@@ -38,8 +38,7 @@ PAGE_SIZE = 8
 
 def show_title(tr: Texts, catalog: Catalog) -> str:
     """``Run On``; for Korean readers ``런 온 (Run On)``."""
-    show = catalog.show
-    return f"{show.title_korean} ({show.title})" if tr.korean else show.title
+    return catalog.show.title_for(tr)
 
 
 def _air_line(tr: Texts, catalog: Catalog, episode: Episode) -> str:
@@ -53,7 +52,7 @@ def _rating_line(tr: Texts, episode: Episode) -> str:
     parts = []
     if episode.rating:
         r = episode.rating
-        single = tr(" (one source)") if r.confidence == "single" else ""
+        single = tr(" (one source)") if r.confidence == Confidence.SINGLE else ""
         parts.append(f"{r.percent:g}% {tr.pack(r.scope)}, {tr.pack(r.source)}{single}")
     if episode.rating_note:
         parts.append(tr.pack(episode.rating_note))
@@ -67,9 +66,9 @@ def info_embed(tr: Texts, catalog: Catalog, episode: Episode) -> discord.Embed:
     embed.description = tr.pack(episode.logline)
     embed.add_field(name=tr("Aired"), value=_air_line(tr, catalog, episode), inline=False)
     embed.add_field(name=tr("Rating"), value=_rating_line(tr, episode), inline=False)
-    if episode.recap_status == "full":
+    if episode.recap_status == RecapStatus.FULL:
         recap = tr("Available: `/recap episode:{n}`", n=episode.number)
-    elif episode.recap_status == "partial":
+    elif episode.recap_status == RecapStatus.PARTIAL:
         recap = tr("Partial (thin sources): `/recap episode:{n}`", n=episode.number)
     else:
         recap = tr("No sourced recap yet.")
@@ -86,7 +85,7 @@ def recap_embed(tr: Texts, catalog: Catalog, episode: Episode, line: int) -> dis
         parts.append(f"*{tr.pack(episode.recap_note)}*")
     if episode.recap:
         parts.append(render_items(episode.recap, line, tr))
-    elif episode.recap_status == "none":
+    elif episode.recap_status == RecapStatus.NONE:
         parts.append(tr("No recap yet: no reliable source describes this episode, so the bot says nothing about it."))
     embed.description = "\n\n".join(parts)
     aired = episode.airs_at.astimezone(catalog.show.timezone).date()

@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from bot.catalog import Catalog, PackError
+from bot.catalog import Catalog, PackError, RecapStatus
 from bot.client import RunOnBot
 from bot.locale import CatalogueMissing, languages, load_all, native_name
 from bot.settings import Settings
@@ -113,7 +113,7 @@ async def _check(settings: Settings) -> int:
         run = f"{show.first_air_date} to {show.last_air_date}"
         print(f"  {catalog.episode_count} episodes, {run}; slots {slots} {show.timezone.key}")
         derived = [e.number for e in catalog.episodes if e.date_is_derived]
-        no_recap = [e.number for e in catalog.episodes if e.recap_status == "none"]
+        no_recap = [e.number for e in catalog.episodes if e.recap_status == RecapStatus.NONE]
         print(f"  derived air dates: {derived}; episodes without a recap: {no_recap}")
         aliases = sum(len(p.actor_aliases) + len(p.character_aliases) for p in catalog.people)
         arcs = sum(len(p.arcs) for p in catalog.people)

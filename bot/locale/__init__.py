@@ -378,10 +378,34 @@ class Texts:
             self.misses.add(f"{context}: {message}")
         return text
 
+    # names: the order of a name and its spelling in the show's own script is the catalogue's (context ``name
+    # order``): ``Ki Seon-gyeom (기선겸)`` in English, ``기선겸 (Ki Seon-gyeom)`` in Korean. A language whose pattern
+    # puts ``{native}`` first reads names in the show's script first: no code names the language.
+
+    def _name_order(self) -> str:
+        found = self._formats.get("name order")
+        if found is None:
+            # TRANSLATORS: how a name is written with its spelling in the show's own script (Hangul): put {native}
+            # first if your readers know the names in that script (then they are shown that way everywhere).
+            found = self._formats["name order"] = str(self.ctx("name order", "{latin} ({native})"))
+        return found
+
     @property
-    def korean(self) -> bool:
-        """Names in Hangul first (기선겸 (Ki Seon-gyeom)): the one place the show's domain, not a format, decides."""
-        return self._cldr.split("_")[0] == "ko"
+    def native_first(self) -> bool:
+        """Whether this language reads names in the show's script first (기선겸 (Ki Seon-gyeom)), from the
+        catalogue's name order."""
+        pattern = self._name_order()
+        return pattern.find("{native}") < pattern.find("{latin}")
+
+    def names(self, latin: str, native: str) -> str:
+        """A name with its spelling in the show's script, in the catalogue's order: ``Run On (런 온)`` /
+        ``런 온 (Run On)`` (the latin name alone when there is no other spelling)."""
+        return self._name_order().format(latin=latin, native=native) if native else latin
+
+    def name(self, latin: str, native: str) -> str:
+        """A name as a reader knows it: both spellings where the language reads the show's script first
+        (``런 온 (Run On)``), else the latin name alone (``Run On``)."""
+        return self.names(latin, native) if native and self.native_first else latin
 
     # messages
 

@@ -24,12 +24,13 @@ def _fuzzy_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Names:
-    """Characters' names for the reader: Hangul first for Korean readers (기선겸 (Ki Seon-gyeom))."""
+    """Characters' names for the reader: Hangul first where the reader's language reads the show's script first
+    (기선겸 (Ki Seon-gyeom))."""
 
     people: tuple[Person, ...]
 
     def render(self, tr: Texts) -> str:
-        return ", ".join(person.character_name(tr.korean) for person in self.people)
+        return ", ".join(person.character_for(tr) for person in self.people)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Protocol
 
 from bot.clock import epoch
 from bot.locale import Msg
+from bot.services.timeparse.lexicon import parser_words
 from bot.store import Database, ThreadRow, guilds
 
 __all__ = ["DiscussionService", "NoThread", "ThreadLink", "ThreadOpener", "ThreadProblem", "ThreadRecord"]
@@ -22,16 +24,22 @@ FORUM_TAG_LIMIT = 20  # Discord allows at most 20 tags on a forum channel
 SPOILER_TEXT_LIMIT = 1800  # leaves room for the label inside Discord's 2,000-character message
 
 
-_FALLBACK_WORDS = re.compile(
-    r"discuss|episode|\bep\b|spoiler|watch|토론|토크|회차|\d+화|스포|에피소드|시청", re.IGNORECASE
-)
+@functools.cache
+def _fallback_words() -> re.Pattern[str]:
+    """Words of a forum tag about discussion or episodes, from the time lexicons (``[parsers.tags]``): "spoiler",
+    "ep" as a whole word, "토론", an episode number with its word ("3화")."""
+    words = parser_words()
+    found = [re.escape(word) for word in words.tag_words]
+    found += [rf"\b{re.escape(word)}\b" for word in words.tag_whole_words]
+    found += [rf"\d+{re.escape(word)}" for word in words.episode_after]
+    return re.compile("|".join(found) or "(?!)", re.IGNORECASE)
 
 
 def fallback_tag(names: Sequence[str]) -> int | None:
     """When a forum requires a tag and "Episode N" can't be had: the index of the existing tag to use instead,
     preferring one about discussion or episodes, else the first one; None when there is none."""
     for index, name in enumerate(names):
-        if _FALLBACK_WORDS.search(name):
+        if _fallback_words().search(name):
             return index
     return 0 if names else None
 

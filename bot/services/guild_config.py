@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +14,7 @@ from bot.catalog import Catalog
 from bot.clock import epoch
 from bot.errors import UserError
 from bot.locale import Language, msg, parse_language
+from bot.services.timeparse.lexicon import parser_words
 from bot.store import Database, GuildSettingsRow, Tx, guilds
 
 from .cache import Cache
@@ -30,11 +32,7 @@ DEFAULT_PARTY_OFFSETS = (3600, 600)  # before the start; "starting now" is alway
 DEFAULT_AIRING_OFFSETS = (24 * 3600, 1800)  # before airtime; "on now" is always added
 MAX_OFFSETS = 5
 MAX_OFFSET = 7 * 24 * 3600
-# One reminder time: amounts with units, largest unit first, each unit once ("1d", "1h30m", "1d2h30m", "90m",
-# "1시간30분", "1시간반"), spaces removed; "before"/"전" may follow ("30분 전").
-_OFFSET_PART = re.compile(r"(\d{1,4})(days?|d|일|hours?|hrs?|h|시간|minutes?|mins?|m|분)")
-_OFFSET_AFTER = re.compile(r"(?:before|전)$")
-_UNIT = {"d": 86400, "h": 3600, "m": 60, "일": 86400, "시": 3600, "분": 60}
+
 _LOG = logging.getLogger(__name__)
 _UNREADABLE_LOGGED: set[tuple[str, str]] = set()  # (what, text) already logged: each bad value is logged once
 _UNREADABLE_LOG_LIMIT = 10_000
@@ -52,26 +50,60 @@ RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
 
+@dataclass(frozen=True, slots=True)
+class _OffsetWords:
+    """How a reminder time is read, from the time lexicons' words (``[parsers.offsets]``): amounts with units,
+    largest unit first, each unit once ("1d", "1h30m", "1d2h30m", "90m", "1시간30분"), spaces removed; a word
+    saying "before" may follow ("30분 전"); half an hour may follow an hour ("1시간 반")."""
+
+    part: re.Pattern[str]
+    after: re.Pattern[str]
+    units: Mapping[str, int]
+    halves: tuple[tuple[str, str], ...]  # (an hour and a half as typed, the same in minutes' words)
+
+
+@functools.cache
+def _offset_words() -> _OffsetWords:
+    words = parser_words()
+    units = words.offset_units
+    spellings = "|".join(re.escape(unit) for unit in sorted(units, key=len, reverse=True))
+    return _OffsetWords(
+        part=re.compile(rf"(\d{{1,4}})({spellings})"),
+        after=re.compile(rf"(?:{'|'.join(map(re.escape, words.offset_before))})$"),
+        units=units,
+        halves=words.offset_halves,
+    )
+
+
 def _offset_seconds(part: str) -> int | None:
     """One reminder time in seconds, or None when it isn't one."""
-    compact = _OFFSET_AFTER.sub("", part.replace(" ", ""))
-    if compact.endswith("시간반"):  # "1시간 반": an hour and a half
-        compact = compact[: -len("반")] + "30분"
+    words = _offset_words()
+    compact = words.after.sub("", part.replace(" ", ""))
+    for typed, minutes in words.halves:
+        if compact.endswith(typed):  # "1시간 반": an hour and a half
+            compact = compact[: -len(typed)] + minutes
+            break
     total, position, last_unit = 0, 0, 4 * 86400
-    for match in _OFFSET_PART.finditer(compact):
+    for match in words.part.finditer(compact):
         if match.start() != position:
             return None
-        unit = _UNIT[match.group(2)[0]]
+        unit = words.units[match.group(2)]
         if unit >= last_unit:  # each unit once, largest first: "1h30m", not "30m1h" or "1h1h"
             return None
         total, position, last_unit = total + int(match.group(1)) * unit, match.end(), unit
     return total if position == len(compact) and position > 0 else None
 
 
+@functools.cache
+def _list_split() -> re.Pattern[str]:
+    joiners = "|".join(re.escape(word) for word in parser_words().list_joiners)
+    return re.compile(rf"[,;]|\s+(?:{joiners})\s+" if joiners else r"[,;]")
+
+
 def parse_offsets(text: str) -> tuple[int, ...]:
     """``"1h, 10m"`` (or ``"1시간, 10분"``, ``"1h30m"``, ``"90m"``, ``"30분 전"``) -> ``(3600, 600)``: reminder times
     before the start, largest first. Reads every form :func:`format_offset` writes."""
-    parts = [p.strip().lower() for p in re.split(r"[,;]|\s+and\s+", text) if p.strip()]
+    parts = [p.strip().lower() for p in _list_split().split(text) if p.strip()]
     example = msg("Use a list like `1h, 10m` or `1d, 2h, 15m`.")
     if not parts:
         raise UserError("Give at least one reminder time. {example}", example=example)

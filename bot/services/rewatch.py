@@ -9,8 +9,9 @@ Pure functions: ``now`` is always a parameter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.locale import msg
 from bot.services.guild_config import GuildConfigService
+from bot.services.timeparse.lexicon import SlotWords, parser_words
 from bot.statuses import ReminderKind, RewatchStatus
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
 from bot.store.dialect import LOCK_REWATCH
@@ -33,18 +35,28 @@ Planner = Callable[[Tx, int, dt.datetime], Awaitable[None]]
 __all__ = ["Airing", "AiringSlot", "Position", "Rewatch", "RewatchService", "RewatchStatus"]
 
 _SLOT = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
-# Korean: "수 21:00", "수요일 21:00", "수욜 21시", "수목 21:00" (both days), "토요일 오후 8시", "수요일 밤 9시",
-# "토 20시 30분"
-_KO_SLOT = re.compile(
-    r"^([월화수목금토일]+)(?:요일|욜)?\s*(?:(오전|오후|새벽|아침|낮|저녁|밤)\s*)?(\d{1,2})"
-    r"(?::(\d{2})|\s*시(?:\s*(\d{1,2})\s*분|\s*(반))?)$"
-)
-# A part of the day: the 12-hour hours it takes, and the hours added to them.
-_KO_PARTS = {
-    "오전": (range(1, 12), 0), "새벽": (range(1, 7), 0), "아침": (range(1, 12), 0), "오후": (range(1, 13), 12),
-    "낮": (range(1, 7), 12), "저녁": (range(5, 12), 12), "밤": (range(5, 12), 12),
-}  # fmt: skip
-_KO_DAYS = "월화수목금토일"
+
+
+@functools.cache
+def _lettered_slots() -> tuple[tuple[re.Pattern[str], SlotWords], ...]:
+    """Slots of the languages that write weekdays as single letters run together, with their lexicon's words
+    (``[parsers.slots]``): "수 21:00", "수요일 21:00", "수욜 21시", "수목 21:00" (both days), "토요일 오후 8시",
+    "수요일 밤 9시", "토 20시 30분"."""
+
+    def any_of(words: Iterable[str]) -> str:
+        return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) or "(?!)"
+
+    found = []
+    for words in parser_words().slots:
+        hour, minute = re.escape(words.hour), re.escape(words.minute)
+        pattern = re.compile(
+            rf"^([{re.escape(words.days)}]+)(?:{any_of(words.day_suffixes)})?\s*(?:({any_of(words.parts)})\s*)?"
+            rf"(\d{{1,2}})(?::(\d{{2}})|\s*{hour}(?:\s*(\d{{1,2}})\s*{minute}|\s*({any_of(words.half)}))?)$"
+        )
+        found.append((pattern, words))
+    return tuple(found)
+
+
 MAX_SLOTS = 7
 
 
@@ -54,35 +66,44 @@ class Airing:
     airs_at: dt.datetime  # aware UTC
 
 
+@functools.cache
+def _list_split() -> re.Pattern[str]:
+    joiners = "|".join(re.escape(word) for word in parser_words().list_joiners)
+    return re.compile(rf"[,;]|\b(?:{joiners})\b" if joiners else r"[,;]")
+
+
 def parse_slots(text: str, *, stored: bool = False) -> tuple[Slot, ...]:
     """``"Wed 21:00, Thu 21:00"`` (also "wednesday 9pm", "수 21:00", "토요일 오후 8시") -> slots, ordered by weekday
     and time. Typed slots with an hour of 1 to 12 and nothing saying morning or evening are asked ("Sat 8",
     "수 9시"); ``stored`` reads what :func:`format_slots` writes, the 24-hour clock ("Mon 10:00")."""
     example = msg("Use a list like `Wed 21:00, Thu 21:00` or `Saturday 8pm`.")
     found: set[tuple[int, dt.time]] = set()
-    for part in (p.strip() for p in re.split(r"[,;]|\band\b", text) if p.strip()):
-        korean = _KO_SLOT.match(part)
-        if korean:
-            day_chars, half_ko, hour_text, minute_text, ko_minutes, ko_half = korean.groups()
+    for part in (p.strip() for p in _list_split().split(text) if p.strip()):
+        lettered = next(((m, w) for pattern, w in _lettered_slots() if (m := pattern.match(part))), None)
+        if lettered:
+            read, words = lettered
+            day_chars, part_word, hour_text, minute_text, word_minutes, half_word = read.groups()
             hour = int(hour_text)
-            minute = int(minute_text or ko_minutes or (30 if ko_half else 0))
-            if half_ko:
-                hours, added = _KO_PARTS[half_ko]
-                if half_ko == "오후" and hour == 12:
+            minute = int(minute_text or word_minutes or (30 if half_word else 0))
+            if part_word:
+                hours, added = words.parts[part_word].hours, words.parts[part_word].added
+                if added and hour == 12 and 12 in hours:
                     added = 0  # 오후 12시: noon
                 if hour not in hours and not (hour >= 13 and hour - added in hours and added):
                     raise UserError('{part}: {hour}시 isn\'t in the "{half}" part of the day. {example}',
-                                    part=repr(part), hour=hour, half=half_ko, example=example)  # fmt: skip
+                                    part=repr(part), hour=hour, half=part_word, example=example)  # fmt: skip
                 hour = hour + added if hour <= 12 else hour
             elif 1 <= hour <= 12 and not hour_text.startswith("0") and not stored:  # "수 9시": asked, as typed times
-                clock = f"{hour}:{minute_text}" if minute_text else part[len(day_chars) :].strip().removeprefix("요일")
-                clock = clock.removeprefix("욜").strip()
-                first, second = f"{day_chars} 오전 {clock}", f"{day_chars} 오후 {clock}"
+                clock = f"{hour}:{minute_text}" if minute_text else part[len(day_chars) :].strip()
+                for suffix in () if minute_text else words.day_suffixes:
+                    clock = clock.removeprefix(suffix)
+                clock = clock.strip()
+                first, second = f"{day_chars} {words.am} {clock}", f"{day_chars} {words.pm} {clock}"
                 raise UserError('{part}: morning or evening? Write "{first}" or "{second}". {example}',
                                 part=repr(part), first=first, second=second, example=example)  # fmt: skip
             if not (0 <= hour <= 23 and 0 <= minute <= 59) or len(set(day_chars)) != len(day_chars):
                 raise UserError("{part} is not a time of day. {example}", part=repr(part), example=example)
-            found.update((_KO_DAYS.index(day), dt.time(hour, minute)) for day in day_chars)
+            found.update((words.days.index(day), dt.time(hour, minute)) for day in day_chars)
             continue
         match = _SLOT.match(part)
         if not match:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -13,6 +14,7 @@ from bot.catalog import Catalog
 from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.locale import msg
+from bot.services.timeparse.lexicon import parser_words
 from bot.statuses import ANSWERS, PartyStatus, ReminderKind, Rsvp
 from bot.store import FORMER_MEMBER, Database, PartyRow, Tx, lock_key, parties, reminders
 from bot.store.dialect import LOCK_PARTIES
@@ -48,16 +50,28 @@ async def nothing_follows(tx: Tx, party_id: int, now: dt.datetime, users: tuple[
     """A party change nothing else plans from (a service tested on its own)."""
 
 
-_RANGE = re.compile(
-    r"^\s*(?:ep(?:isodes?)?\.?\s*)?(\d{1,2})\s*(?:화\s*)?(?:(?:-|–|—|~|to|through|부터)\s*(\d{1,2})\s*(?:화)?(?:까지)?)?\s*$",
-    re.I,
-)
+@functools.cache
+def _range() -> re.Pattern[str]:
+    """One episode or a range, with the time lexicons' words (``[parsers.episodes]``): "3", "ep 3-4", "3 to 4",
+    "3화", "3~4화", "3부터 4화까지"."""
+    words = parser_words()
+
+    def any_of(spellings: tuple[str, ...]) -> str:
+        return "|".join(re.escape(word) for word in sorted(spellings, key=len, reverse=True)) or "(?!)"
+
+    before, after, ends = any_of(words.episode_before), any_of(words.episode_after), any_of(words.range_ends)
+    between = "|".join(("-", "–", "—", "~", any_of(words.range_words)))
+    return re.compile(
+        rf"^\s*(?:(?:{before})\.?\s*)?(\d{{1,2}})\s*(?:(?:{after})\s*)?"
+        rf"(?:(?:{between})\s*(\d{{1,2}})\s*(?:{after})?(?:{ends})?)?\s*$",
+        re.I,
+    )
 
 
 def parse_episodes(text: str, last: int) -> tuple[int, int]:
     """``"3"`` or ``"3-4"`` (also "3 to 4", "ep 3–4", "3화", "3-4화", "3~4화") -> (first, last), checked against the
     pack."""
-    match = _RANGE.match(text)
+    match = _range().match(text)
     if not match:
         raise UserError(
             "I couldn't read {text} as episodes. Use one episode like `3` or a range like `3-4`.", text=repr(text[:40])

@@ -38,7 +38,7 @@ from babel.localedata import locale_identifiers
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
-from bot.locale import Msg, OneOf, Texts, languages, msg, texts
+from bot.locale import SOURCE, SOURCE_CLDR, Msg, OneOf, Texts, languages, msg, texts
 
 DATA_FILE = "zones.toml"
 
@@ -233,8 +233,9 @@ def cldr_city(zone: str, lang: str) -> str | None:
 
 
 def zone_label(zone: str, lang: str) -> str:
-    """What an autocomplete line shows for a zone: the IANA name, with the city first for Korean readers."""
-    if lang != "en":
+    """What an autocomplete line shows for a zone: the IANA name, with CLDR's city name first for readers
+    of another language than English (the source)."""
+    if lang != SOURCE:
         city = cldr_city(zone, lang)
         if city:
             return f"{city} ({zone})"
@@ -366,7 +367,7 @@ class MetazoneName:
     metazone: str
 
     def render(self, tr: Texts) -> str:
-        names = _cldr(tr.cldr).meta_zones.get(self.metazone) or _cldr("en").meta_zones.get(self.metazone) or {}
+        names = _cldr(tr.cldr).meta_zones.get(self.metazone) or _cldr(SOURCE_CLDR).meta_zones.get(self.metazone) or {}
         long = names.get("long", {})
         return str(long.get("generic") or long.get("standard") or self.metazone.replace("_", " "))
 
@@ -419,7 +420,7 @@ def _abbreviations() -> dict[str, Abbreviation]:
     meanings: dict[str, set[str]] = {}
     kinds: dict[tuple[str, str], set[str]] = {}  # (name, metazone) -> standard / daylight / generic
     for identifier in locale_identifiers():  # every English locale's short names: en_US's EST, en_IN's IST...
-        if identifier != "en" and not identifier.startswith("en_"):
+        if identifier != SOURCE_CLDR and not identifier.startswith(f"{SOURCE_CLDR}_"):
             continue
         for metazone, names in _cldr(identifier).meta_zones.items():
             for kind, short in names.get("short", {}).items():

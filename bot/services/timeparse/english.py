@@ -11,10 +11,11 @@ import functools
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from bot.locale import msg
+from bot.locale import Msg, msg
 
 from .errors import AmbiguousTime
-from .lexicon import ENGLISH_FILE, LexiconError, english
+from .lexicon import ENGLISH_FILE, LexiconError, english, suggestions
+from .phrasing import Phrasing
 from .reading import (
     SHARED_KINDS,
     Builder,
@@ -30,7 +31,7 @@ from .reading import (
     twelve_hour,
     weekend,
 )
-from .tokens import Token, tokenize, weekday_number
+from .tokens import Token, month_word, tokenize, weekday_number
 
 _DURATIONS = ("compact", "half", "duration")
 
@@ -274,3 +275,51 @@ def read_english(phrase: str, refuse: Refuser) -> Reading:
     parse = Parse(b, tokenize(phrase, refuse))
     read_tokens(parse, _KINDS, _unread)
     return b.finish(parse.pending_bare)
+
+
+class EnglishPhrasing(Phrasing):
+    """The English grammar's refusals: "am/pm", "in 2 hours"."""
+
+    def twelve_hour_range(self, text: str) -> tuple[Msg, Msg]:
+        return (
+            msg('"{text}" isn\'t a time of day: with am/pm the hour runs from 1 to 12.', text=text),
+            msg("{text} isn't a time of day (1-12 with am/pm)", text=text),
+        )
+
+    def from_now(self, text: str) -> tuple[Msg, Msg]:
+        return msg('Write "in {text}" for a time from now.', text=text), msg('Write "in {text}"', text=text)
+
+    def already_says_when(self, text: str, clock: str) -> tuple[Msg, Msg]:
+        return (
+            msg('"in {text}" already says when; leave out "{clock}".', text=text, clock=clock),
+            msg('Leave out "{clock}" after "in {text}"', text=text, clock=clock),
+        )
+
+    def month_as_word(self, text: str, first: object, second: object, month: int, day: int) -> Msg:
+        example = self.suggest("month_day", month=month, month_word=month_word(month), day=day)
+        return msg(
+            '"{text}" could be {first} or {second}: write the month as a word ("{example}") or the date as '
+            "year-month-day.",
+            text=text,
+            first=first,
+            second=second,
+            example=example,
+        )
+
+    def am_or_pm(self, text: str) -> Msg:
+        return msg('"{text}": am or pm?', text=text)
+
+    def part_clash(self, text: str, part: str) -> Msg:
+        return msg('"{text}" isn\'t in the {part}.', text=text, part=part)
+
+    def add_time(self, named: str, *, with_part: bool) -> tuple[Msg, Msg]:
+        return (
+            msg('Add a time to "{named}", e.g. "{named} 8pm" or "{named} 20:30".', named=named),
+            msg('Add a time, e.g. "{named} 8pm"', named=named),
+        )
+
+
+@functools.cache
+def phrasing() -> Phrasing:
+    """How the English grammar words its refusals (its suggestions from ``lexicon_en.toml``)."""
+    return EnglishPhrasing(suggestions(ENGLISH_FILE))

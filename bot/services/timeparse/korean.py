@@ -6,13 +6,15 @@ both languages share (``21:00``, ``2026-12-02``, ``KST``), read as the English g
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.locale import WeekdayName, msg
+from bot.locale import Msg, WeekdayName, msg
 
 from .errors import AmbiguousTime
-from .lexicon import korean
+from .lexicon import KOREAN_FILE, korean, suggestions
+from .phrasing import Phrasing
 from .reading import (
     SHARED_KINDS,
     Builder,
@@ -296,3 +298,51 @@ def _korean_hour(b: Builder, token: Token, half: Token | None) -> None:
     hour = twelve_hour(str(hour), am_pm, text, refuse)
     _, minute = hour_minute("0", str(minute), text, refuse)
     b.clock(Clock(hour, minute, text, half=am_pm))
+
+
+class KoreanPhrasing(Phrasing):
+    """The Korean grammar's refusals: "오전/오후", "2시간 후"."""
+
+    def twelve_hour_range(self, text: str) -> tuple[Msg, Msg]:
+        return (
+            msg('"{text}" isn\'t a time of day: with 오전/오후 the hour runs from 1 to 12.', text=text),
+            msg("{text} isn't a time of day (1-12 with 오전/오후)", text=text),
+        )
+
+    def from_now(self, text: str) -> tuple[Msg, Msg]:
+        return msg('Write "{text} 후" for a time from now.', text=text), msg('Write "{text} 후"', text=text)
+
+    def already_says_when(self, text: str, clock: str) -> tuple[Msg, Msg]:
+        return (
+            msg('"{text} 후" already says when; leave out "{clock}".', text=text, clock=clock),
+            msg('Leave out "{clock}" after "{text} 후"', text=text, clock=clock),
+        )
+
+    def month_as_word(self, text: str, first: object, second: object, month: int, day: int) -> Msg:
+        return msg(
+            '"{text}" could be {first} or {second}: write it like "{month}월 {day}일", or the date as year-month-day.',
+            text=text,
+            first=first,
+            second=second,
+            month=month,
+            day=day,
+        )
+
+    def am_or_pm(self, text: str) -> Msg:
+        return msg('"{text}": 오전 or 오후?', text=text)
+
+    def part_clash(self, text: str, part: str) -> Msg:
+        return msg('"{text}" isn\'t in the "{part}" part of the day.', text=text, part=part)
+
+    def add_time(self, named: str, *, with_part: bool) -> tuple[Msg, Msg]:
+        example = self.suggest("time_example_after_part" if with_part else "time_example")
+        return (
+            msg('Add a time to "{named}", e.g. "{named} {example}" or "{named} 20:30".', named=named, example=example),
+            msg('Add a time, e.g. "{named} {example}"', named=named, example=example),
+        )
+
+
+@functools.cache
+def phrasing() -> Phrasing:
+    """How the Korean grammar words its refusals (its suggestions from ``lexicon_ko.toml``)."""
+    return KoreanPhrasing(suggestions(KOREAN_FILE))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,30 @@ ENGLISH_FILE: Final = "lexicon_en.toml"
 KOREAN_FILE: Final = "lexicon_ko.toml"
 
 UNITS: Final = ("minutes", "hours", "days", "weeks")
+#: The table of every lexicon file that the bot's other parsers read (reminder times, episode ranges, forum tags,
+#: weekly slots): see :func:`parser_words`.
+PARSERS: Final = "parsers"
+#: The table of every lexicon file with the texts its grammar's refusals suggest: see :func:`suggestions`.
+SUGGESTIONS: Final = "suggestions"
+#: Each suggestion template, and the values it may use.
+SUGGESTION_TEMPLATES: Final[Mapping[str, frozenset[str]]] = MappingProxyType({
+    "hour_am": frozenset({"hour"}),  # a bare hour, in the morning: "9am" / "오전 9시"
+    "hour_pm": frozenset({"hour"}),
+    "clock_am": frozenset({"clock", "typed"}),  # a clock time, in the morning: "9:30am" / "오전 9시 반" (as typed)
+    "clock_pm": frozenset({"clock", "typed"}),
+    "from_now": frozenset({"text"}),  # a duration from now: "in 2 hours" / "2시간 후"
+    "week": frozenset({"week"}),  # before a weekday, the week typed: "" / "다음 주 "
+    "saturday": frozenset({"week"}),  # a weekend's days: "saturday" / "다음 주 토요일"
+    "sunday": frozenset({"week"}),
+    "month_day": frozenset({"month", "month_word", "day"}),  # "dec 2" / "12월 2일"
+    "with_year": frozenset({"date", "year"}),  # "dec 2 2027" / "2027년 12월 2일"
+    "date": frozenset({"iso", "year", "month", "day"}),  # a whole date: "2027-12-02" / "2027년 12월 2일"
+    "time_example": frozenset(),  # a time to add to a day: "8pm" / "오후 8시"
+    "time_example_after_part": frozenset(),  # the same after a part of the day ("저녁 8시"): "8pm" / "8시"
+})  # fmt: skip
+_OFFSET_UNITS: Final = {"days": 86400, "hours": 3600, "minutes": 60}
+#: A word of any language: letters (no digits, spaces or punctuation), as the parsers' patterns take them.
+_ANY_WORD = re.compile(r"^[^\W\d_]+$")
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 _KOREAN_WORD = re.compile(r"^[\uac00-\ud7a3]+(?: [\uac00-\ud7a3]+)*$")
 
@@ -181,6 +206,7 @@ def _unique(file: str, groups: Mapping[str, tuple[str, ...]]) -> None:
 def english_from(root: _Table) -> EnglishLexicon:
     """The English lexicon from a parsed file (checked; :class:`LexiconError` names the file and key)."""
     w = _ENGLISH_WORD
+    root.seen.update((PARSERS, SUGGESTIONS))  # read by parser_words() and suggestions()
     months = root.rows("months", 12, w)
     weekdays = root.rows("weekdays", 7, w)
     hours_table = root.table("hours")
@@ -246,6 +272,7 @@ def english_from(root: _Table) -> EnglishLexicon:
 def korean_from(root: _Table) -> KoreanLexicon:
     """The Korean lexicon from a parsed file (checked; :class:`LexiconError` names the file and key)."""
     w = _KOREAN_WORD
+    root.seen.update((PARSERS, SUGGESTIONS))  # read by parser_words() and suggestions()
 
     def table(key: str, value: Callable[[_Table], Callable[[str, Any], Any]]) -> Mapping[str, Any]:
         found = root.table(key)
@@ -304,3 +331,191 @@ def english() -> EnglishLexicon:
 def korean() -> KoreanLexicon:
     """The Korean lexicon, read on first use."""
     return korean_from(_read(KOREAN_FILE))
+
+
+# -- the words of the bot's other parsers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SlotPart:
+    """A part of the day before an hour in a weekly slot ("오후 8시"): the 12-hour hours it takes, and the hours
+    added to them (12 for the afternoon: an hour of 12 there is noon)."""
+
+    hours: range
+    added: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlotWords:
+    """How one language writes a weekly slot with its weekdays as single letters run together ("수목 21:00",
+    "토요일 오후 8시", "수욜 9시 반"): the letters, what may follow them, the parts of the day, and the words after
+    the hour and the minutes."""
+
+    days: str  # Monday to Sunday, one letter each
+    day_suffixes: tuple[str, ...]  # after the letters, as a suggestion removes them: "요일", "욜"
+    parts: Mapping[str, SlotPart]
+    am: str  # the part written in a suggestion for the morning ("오전")
+    pm: str  # and for the evening ("오후")
+    hour: str  # after the hour: "시"
+    minute: str  # after the minutes: "분"
+    half: tuple[str, ...]  # after the hour, thirty minutes: "반"
+
+
+@dataclass(frozen=True, slots=True)
+class ParserWords:
+    """The words of every lexicon file's ``[parsers]`` table, merged: what the bot's parsers outside the time grammar
+    read (:mod:`bot.services.guild_config`, :mod:`bot.services.watch_parties`, :mod:`bot.services.discussion`,
+    :mod:`bot.services.rewatch`), so a new language brings its words in its lexicon file."""
+
+    list_joiners: tuple[str, ...]  # between the items of a list, beside commas: "and"
+    offset_units: Mapping[str, int]  # a reminder time's unit after a number -> its seconds: "h", "시간"
+    offset_before: tuple[str, ...]  # may follow a reminder time: "before", "전"
+    offset_halves: tuple[tuple[str, str], ...]  # an hour and a half as typed ("시간반"), and in minutes ("시간30분")
+    episode_before: tuple[str, ...]  # before an episode number: "ep", "episode"
+    episode_after: tuple[str, ...]  # after an episode number: "3화"
+    range_words: tuple[str, ...]  # between two episode numbers: "to", "부터"
+    range_ends: tuple[str, ...]  # after the last number of a range: "까지"
+    tag_words: tuple[str, ...]  # in the name of a forum tag about episodes or discussion: "spoiler", "토론"
+    tag_whole_words: tuple[str, ...]  # the same, as a whole word only: "ep"
+    slots: tuple[SlotWords, ...]  # the languages that write weekly slots with one-letter weekdays
+
+
+def lexicon_files() -> tuple[str, ...]:
+    """Every lexicon file of the package (``lexicon_<lang>.toml``), English first."""
+    found = [
+        entry.name
+        for entry in resources.files(__package__).iterdir()
+        if entry.name.startswith("lexicon_") and entry.name.endswith(".toml")
+    ]
+    return tuple(sorted(found, key=lambda name: (name != ENGLISH_FILE, name)))
+
+
+@functools.cache
+def parser_words() -> ParserWords:
+    """The ``[parsers]`` tables of every lexicon file, read on first use and merged (checked; :class:`LexiconError`
+    names the file and key)."""
+    return parser_words_from([_read(file) for file in lexicon_files()])
+
+
+def parser_words_from(roots: list[_Table]) -> ParserWords:
+    lists: dict[str, list[str]] = {}
+    units: dict[str, int] = {}
+    halves: list[tuple[str, str]] = []
+    slots: list[SlotWords] = []
+
+    def words(table: _Table, key: str, *, required: bool = False) -> tuple[str, ...]:
+        if key not in table.data and not required:
+            table.seen.add(key)
+            return ()
+        return table.word_list(key, _ANY_WORD)
+
+    for root in roots:
+        parsers = root.table(PARSERS)
+        lists.setdefault("list_joiners", []).extend(words(parsers, "list_joiners"))
+        if "offsets" in parsers.data:
+            offsets = parsers.table("offsets")
+            for unit, seconds in _OFFSET_UNITS.items():
+                for spelling in words(offsets, unit):
+                    if units.get(spelling, seconds) != seconds:
+                        offsets.fail(unit, f"{spelling!r} is already a spelling of another unit")
+                    units[spelling] = seconds
+            lists.setdefault("offset_before", []).extend(words(offsets, "before"))
+            minutes = words(offsets, "minutes")
+            for half in words(offsets, "half"):
+                if not minutes:
+                    offsets.fail("half", "needs a spelling of minutes in the same file")
+                halves.extend((hour + half, f"{hour}30{minutes[0]}") for hour in words(offsets, "hours"))
+            offsets.finish()
+        if "episodes" in parsers.data:
+            episodes = parsers.table("episodes")
+            for key, name in (("before", "episode_before"), ("after", "episode_after"), ("range", "range_words")):
+                lists.setdefault(name, []).extend(words(episodes, key))
+            lists.setdefault("range_ends", []).extend(words(episodes, "range_ends"))
+            episodes.finish()
+        if "tags" in parsers.data:
+            tags = parsers.table("tags")
+            lists.setdefault("tag_words", []).extend(words(tags, "words"))
+            lists.setdefault("tag_whole_words", []).extend(words(tags, "whole_words"))
+            tags.finish()
+        if "slots" in parsers.data:
+            slots.append(_slot_words(parsers.table("slots")))
+        parsers.finish()
+
+    def merged(name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(lists.get(name, ())))
+
+    return ParserWords(
+        list_joiners=merged("list_joiners"),
+        offset_units=MappingProxyType(units),
+        offset_before=merged("offset_before"),
+        offset_halves=tuple(halves),
+        episode_before=merged("episode_before"),
+        episode_after=merged("episode_after"),
+        range_words=merged("range_words"),
+        range_ends=merged("range_ends"),
+        tag_words=merged("tag_words"),
+        tag_whole_words=merged("tag_whole_words"),
+        slots=tuple(slots),
+    )
+
+
+def _slot_words(table: _Table) -> SlotWords:
+    days = table.get("days")
+    if not isinstance(days, str) or len(days) != 7 or len(set(days)) != 7 or not _ANY_WORD.match(days):
+        table.fail("days", "must be the seven weekdays, Monday first, one letter each")
+    parts_table = table.table("parts")
+    parts: dict[str, SlotPart] = {}
+    for word, raw in parts_table.data.items():
+        parts_table.seen.add(word)
+        entry = _Table(table.file, f"{parts_table.name}.{word}", raw)
+        first, last = (entry.number(0, 23)(key, entry.get(key)) for key in ("first", "last"))
+        added = entry.number(0, 12)("added", entry.get("added"))
+        entry.finish()
+        parts[table.word(word, word, _ANY_WORD)] = SlotPart(range(first, last + 1), added)
+    am, pm = (table.word(table.get(key), key, _ANY_WORD) for key in ("am", "pm"))
+    for key, word in (("am", am), ("pm", pm)):
+        if word not in parts:
+            table.fail(key, f"{word!r} is not one of the parts")
+    found = SlotWords(
+        days=str(days),
+        day_suffixes=table.word_list("day_suffixes", _ANY_WORD),
+        parts=MappingProxyType(parts),
+        am=am,
+        pm=pm,
+        hour=table.word(table.get("hour"), "hour", _ANY_WORD),
+        minute=table.word(table.get("minute"), "minute", _ANY_WORD),
+        half=table.word_list("half", _ANY_WORD),
+    )
+    table.finish()
+    return found
+
+
+# -- the texts a grammar's refusals suggest -----------------------------------------------------------------------
+
+
+@functools.cache
+def suggestions(file: str) -> Mapping[str, str]:
+    """The ``[suggestions]`` templates of one lexicon file, read on first use and checked: every template of
+    :data:`SUGGESTION_TEMPLATES`, each using only its values (:class:`LexiconError` names the file and key)."""
+    return suggestions_from(_read(file))
+
+
+def suggestions_from(root: _Table) -> Mapping[str, str]:
+    table = root.table(SUGGESTIONS)
+    found: dict[str, str] = {}
+    for key, allowed in SUGGESTION_TEMPLATES.items():
+        raw = table.get(key)
+        if not isinstance(raw, str):
+            table.fail(key, "must be a text")
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(raw) if name is not None}
+        except ValueError as error:
+            table.fail(key, f"is not a template: {error}")
+        if used - allowed:
+            table.fail(
+                key,
+                f"may use only {', '.join(sorted(allowed)) or 'no values'}, not {', '.join(sorted(used - allowed))}",
+            )
+        found[key] = str(raw)
+    table.finish()
+    return MappingProxyType(found)

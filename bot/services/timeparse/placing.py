@@ -113,21 +113,22 @@ def _morning_or_evening(clock: Clock, refuse: Refuser) -> TimeRefused:
     suggestions: tuple[str, ...] = ()
     if clock.span is not None:
         typed = refuse.phrase[clock.span[0] : clock.span[1]]
-        if refuse.korean:
-            suggestions = refuse.variants(clock.span, f"오전 {typed}", f"오후 {typed}")
-        else:
-            with_minutes = clock.minute or ":" in typed or "." in typed
-            hour = f"{clock.hour}:{clock.minute:02d}" if with_minutes else str(clock.hour)
-            if clock.second:
-                hour += f":{clock.second:02d}"
-            suggestions = refuse.variants(clock.span, f"{hour}am", f"{hour}pm")
+        with_minutes = clock.minute or ":" in typed or "." in typed
+        hour = f"{clock.hour}:{clock.minute:02d}" if with_minutes else str(clock.hour)
+        if clock.second:
+            hour += f":{clock.second:02d}"
+        words = refuse.phrasing
+        suggestions = refuse.variants(
+            clock.span,
+            words.suggest("clock_am", clock=hour, typed=typed),
+            words.suggest("clock_pm", clock=hour, typed=typed),
+        )
     if len(suggestions) == 2:
         reason = msg(
             '"{text}" could be morning or evening: write "{first}" or "{second}".',
             text=clock.text, first=suggestions[0], second=suggestions[1],
         )  # fmt: skip
-        short = msg('"{text}": 오전 or 오후?', text=clock.text) if refuse.korean else msg(
-            '"{text}": am or pm?', text=clock.text)  # fmt: skip
+        short = refuse.phrasing.am_or_pm(clock.text)
         return refuse.refuse(reason, short, AmbiguousTime, suggestions)
     return refuse.refuse(  # the rest of the text needs fixing too: no text to copy
         msg('"{text}" could be morning or evening: add am or pm.', text=clock.text),
@@ -139,10 +140,8 @@ def _morning_or_evening(clock: Clock, refuse: Refuser) -> TimeRefused:
 def _clash(clock: Clock, part: str, tonight: bool, refuse: Refuser) -> TimeRefused:
     if tonight:
         reason = msg('"{text}" isn\'t tonight.', text=clock.text)
-    elif refuse.korean:
-        reason = msg('"{text}" isn\'t in the "{part}" part of the day.', text=clock.text, part=part)
     else:
-        reason = msg('"{text}" isn\'t in the {part}.', text=clock.text, part=part)
+        reason = refuse.phrasing.part_clash(clock.text, part)
     return refuse.refuse(
         reason, msg('"{text}" and "{part}" clash', text=clock.text, part="tonight" if tonight else part)
     )
@@ -186,7 +185,7 @@ def _date(spec: DaySpec, today: dt.date, refuse: Refuser) -> dt.date:
 def _just_passed(spec: DaySpec, date: dt.date, refuse: Refuser) -> TimeRefused:
     """A month and day without a year that passed this year ("dec 14" on 15 December): next year's is offered,
     never taken silently (a date ten months ahead is more often a typo)."""
-    written = f"{date.year}년 {date.month}월 {date.day}일" if refuse.korean else date.isoformat()
+    written = refuse.phrasing.suggest("date", iso=date.isoformat(), year=date.year, month=date.month, day=date.day)
     suggestions = refuse.variants(spec.span, written) if spec.span is not None else ()
     last = date.replace(year=date.year - 1) if not (date.month == 2 and date.day == 29) else date
     if suggestions:
@@ -263,20 +262,7 @@ def place(reading: Reading, zone: dt.tzinfo, now: dt.datetime, refuse: Refuser) 
             if day < today:
                 midnight = dt.datetime.combine(day, dt.time(), tzinfo=reference).astimezone(dt.UTC)
                 raise _past(midnight, Day(day), reference, refuse)
-        if refuse.korean:
-            example = "8시" if reading.part_text else "오후 8시"
-            raise refuse.refuse(
-                msg(
-                    'Add a time to "{named}", e.g. "{named} {example}" or "{named} 20:30".',
-                    named=named,
-                    example=example,
-                ),
-                msg('Add a time, e.g. "{named} {example}"', named=named, example=example),
-            )
-        raise refuse.refuse(
-            msg('Add a time to "{named}", e.g. "{named} 8pm" or "{named} 20:30".', named=named),
-            msg('Add a time, e.g. "{named} 8pm"', named=named),
-        )
+        raise refuse.refuse(*refuse.phrasing.add_time(named, with_part=bool(reading.part_text)))
     if clock.midnight and reading.day is not None and part is None:
         day_text = reading.day.text
         raise refuse.refuse(

@@ -15,6 +15,7 @@ from bot.locale import MonthDay, Msg, OneOf, msg
 from bot.services.zones import Abbreviation, Meaning, MetazoneName, abbreviation, metazone_of
 
 from .errors import AmbiguousTime, TimeRefused, UnreadableTime, ZoneInText, quoted
+from .phrasing import Phrasing
 from .tokens import HANGUL, SHOWN, Token, month_number, month_word
 
 _CHECKING: ContextVar[int] = ContextVar("checking_suggestions", default=0)  # suggestions checked by parsing them
@@ -81,6 +82,16 @@ class Refuser:
         self.check = check
         self.korean = bool(HANGUL.search(text))
         self.phrase = text  # the normalized text, once read: suggestions are built from it
+        self._phrasing: Phrasing | None = None
+
+    @property
+    def phrasing(self) -> Phrasing:
+        """How the grammar reading the text words its refusals and what it suggests (its lexicon's templates)."""
+        if self._phrasing is None:
+            from . import english, korean  # the grammars import this module: looked up on the first refusal
+
+            self._phrasing = (korean if self.korean else english).phrasing()
+        return self._phrasing
 
     def variants(self, span: tuple[int, int], *replacements: str, keep_all: bool = False) -> tuple[str, ...]:
         """The member's text with the part at ``span`` (of the normalized phrase) replaced, once per replacement:
@@ -157,15 +168,7 @@ def hour_minute(h: str, m: str, text: str, refuse: Refuser) -> tuple[int, int]:
 def twelve_hour(h: str, half: str, text: str, refuse: Refuser) -> int:
     hour = int(h)
     if not 1 <= hour <= 12:
-        if refuse.korean:
-            raise refuse.refuse(
-                msg('"{text}" isn\'t a time of day: with 오전/오후 the hour runs from 1 to 12.', text=text),
-                msg("{text} isn't a time of day (1-12 with 오전/오후)", text=text),
-            )
-        raise refuse.refuse(
-            msg('"{text}" isn\'t a time of day: with am/pm the hour runs from 1 to 12.', text=text),
-            msg("{text} isn't a time of day (1-12 with am/pm)", text=text),
-        )
+        raise refuse.refuse(*refuse.phrasing.twelve_hour_range(text))
     return hour % 12 + (12 if half == "pm" else 0)
 
 
@@ -295,10 +298,8 @@ class Builder:
         value = int(number) if number.isdigit() else -1
         span = (token.start, token.end)
         if 1 <= value <= 12:
-            if refuse.korean:
-                choices = refuse.variants(span, f"오전 {value}시", f"오후 {value}시")
-            else:
-                choices = refuse.variants(span, f"{value}am", f"{value}pm")
+            words = refuse.phrasing
+            choices = refuse.variants(span, words.suggest("hour_am", hour=value), words.suggest("hour_pm", hour=value))
             if len(choices) != 2:
                 return refuse.refuse(
                     msg('"{number}" alone isn\'t a time: add am or pm.', number=number),
@@ -337,32 +338,14 @@ class Builder:
             text = reading.duration_text
             if not reading.sign:
                 whole = refuse.phrase == text
-                if whole and refuse.korean:
-                    raise refuse.refuse(
-                        msg('Write "{text} 후" for a time from now.', text=text),
-                        msg('Write "{text} 후"', text=text),
-                        suggestions=(f"{text} 후",),
-                    )
                 if whole:
-                    raise refuse.refuse(
-                        msg('Write "in {text}" for a time from now.', text=text),
-                        msg('Write "in {text}"', text=text),
-                        suggestions=(f"in {text}",),
-                    )
+                    reason, short = refuse.phrasing.from_now(text)
+                    raise refuse.refuse(reason, short, suggestions=(refuse.phrasing.suggest("from_now", text=text),))
                 raise refuse.unreadable(text)
             if reading.day is not None or reading.part is not None or reading.zone is not None:
                 raise refuse.unreadable()
             if reading.clock is not None and reading.duration_units - {"days", "weeks"}:
-                clock = reading.clock.text
-                if refuse.korean:
-                    raise refuse.refuse(
-                        msg('"{text} 후" already says when; leave out "{clock}".', text=text, clock=clock),
-                        msg('Leave out "{clock}" after "{text} 후"', text=text, clock=clock),
-                    )
-                raise refuse.refuse(
-                    msg('"in {text}" already says when; leave out "{clock}".', text=text, clock=clock),
-                    msg('Leave out "{clock}" after "in {text}"', text=text, clock=clock),
-                )
+                raise refuse.refuse(*refuse.phrasing.already_says_when(text, reading.clock.text))
         elif reading.sign:
             raise refuse.unreadable()
         self.several_zones()
@@ -421,11 +404,9 @@ def shared_token(parse: Parse, token: Token, half: str | None = None) -> None:
 def weekend(refuse: Refuser, span: tuple[int, int], week: str | None = None) -> TimeRefused:
     """A weekend ("this weekend 8pm", "이번 주말 저녁 8시"): Saturday or Sunday? Both offered, the rest of the text
     kept."""
-    if refuse.korean:
-        prefix = f"{week} 주 " if week else ""
-        choices = refuse.variants(span, f"{prefix}토요일", f"{prefix}일요일")
-    else:
-        choices = refuse.variants(span, "saturday", "sunday")
+    words = refuse.phrasing
+    prefix = words.suggest("week", week=week) if week else ""
+    choices = refuse.variants(span, words.suggest("saturday", week=prefix), words.suggest("sunday", week=prefix))
     typed = refuse.phrase[span[0] : span[1]]
     if len(choices) == 1:  # the other day is past (or otherwise refused)
         return refuse.refuse(
@@ -512,14 +493,13 @@ def _slash_date(token: Token, refuse: Refuser) -> DaySpec:
     if first <= 12 and second <= 12 and first != second:
         month_first, day_first = MonthDay(first, second), MonthDay(second, first)
         span = (token.start, token.end)
-        if refuse.korean:
-            prefix = f"{year}년 " if year else ""
-            choices = refuse.variants(span, f"{prefix}{first}월 {second}일", f"{prefix}{second}월 {first}일")
-        else:
-            suffix = f" {year}" if year else ""
-            choices = refuse.variants(
-                span, f"{month_word(first)} {second}{suffix}", f"{month_word(second)} {first}{suffix}"
-            )
+        words = refuse.phrasing
+
+        def written(month: int, day: int) -> str:
+            date = words.suggest("month_day", month=month, month_word=month_word(month), day=day)
+            return words.suggest("with_year", date=date, year=year) if year else date
+
+        choices = refuse.variants(span, written(first, second), written(second, first))
         if len(choices) == 2:
             raise refuse.refuse(
                 msg('"{text}" could be {first} or {second}: write "{a}" or "{b}".', text=token.text, first=month_first,
@@ -528,26 +508,7 @@ def _slash_date(token: Token, refuse: Refuser) -> DaySpec:
                 AmbiguousTime,
                 choices,
             )  # fmt: skip
-        if refuse.korean:
-            reason = msg(
-                '"{text}" could be {first} or {second}: write it like "{month}월 {day}일", or the date as '
-                "year-month-day.",
-                text=token.text,
-                first=month_first,
-                second=day_first,
-                month=first,
-                day=second,
-            )
-        else:
-            example = month_word(first) + " " + str(second)
-            reason = msg(
-                '"{text}" could be {first} or {second}: write the month as a word ("{example}") or the date as '
-                "year-month-day.",
-                text=token.text,
-                first=month_first,
-                second=day_first,
-                example=example,
-            )
+        reason = refuse.phrasing.month_as_word(token.text, month_first, day_first, first, second)
         raise refuse.refuse(
             reason,
             msg(
