@@ -113,7 +113,7 @@ def test_the_same_session_in_korean(player):
     assert "같이보기 #1 (4화)를 2026년 11월 21일 토요일 오후 1:30에 열어요" in created
     rsvp = out.stdout.split("jun #general> click 1\n", 1)[1].split("mina #general>", 1)[0]
     assert "runon-bot · jun님만 볼 수 있어요" in rsvp
-    assert "runon-bot이 메시지를 고쳤어요 · #general" in rsvp  # the card's count, updated
+    assert "runon-bot이 메시지를 수정했어요 · #general" in rsvp  # the card's count, updated
     assert "같이보기 #1" in rsvp
     assert "only" not in rsvp
     assert "이제 mina님이에요 (팬, 런온 정주행 중)." in out.after("as mina")
