@@ -36,13 +36,13 @@ def host_text(tr: Texts, row: PartyView) -> str:
 
 
 def party_episodes(tr: Texts, party: Party | PartyView) -> str:
-    row = party.row if isinstance(party, Party) else party
+    row = party.view if isinstance(party, Party) else party
     return tr.episodes(row.first_episode, row.last_episode)
 
 
 def party_embed(tr: Texts, party: Party) -> discord.Embed:
     """The party's card: posted in the channel, so in the server's language."""
-    row = party.row
+    row = party.view
     cancelled = row.status == PartyStatus.CANCELLED
     title = tr("Watch party #{party}: {episodes}", party=row.id, episodes=party_episodes(tr, party))
     embed = discord.Embed(
@@ -63,7 +63,7 @@ def party_embed(tr: Texts, party: Party) -> discord.Embed:
 
 
 def rsvp_view(tr: Texts, party: Party) -> discord.ui.View:
-    if party.row.status != PartyStatus.SCHEDULED:
+    if party.view.status != PartyStatus.SCHEDULED:
         return discord.ui.View(timeout=None)
     return view_of(*(RsvpButton(party.id, status, tr) for status in ANSWERS))
 
@@ -123,9 +123,9 @@ class RsvpButton(SafeButton, template=rf"runon:party:(?P<id>\d+):(?P<status>{'|'
         else:
             text = tr("Marked as can't go for watch party #{party}.", party=party.id)
         await interaction.followup.send(text, ephemeral=True)
-        if interaction.message is not None and interaction.message.id != party.row.announcement_message_id:
+        if interaction.message is not None and interaction.message.id != party.view.announcement_message_id:
             await refresh_announcement(interaction.client, services, party)
-        await announce_promotions(services, party.row, change.promoted)
+        await announce_promotions(services, party.view, change.promoted)
 
 
 _CARD_LOCKS: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -150,12 +150,12 @@ async def texts_of_card(interaction: Interaction, services: Services) -> Texts:
 
 async def refresh_announcement(client: discord.Client, services: Services, party: Party) -> None:
     """Bring the posted announcement card up to date (best effort: it may have been deleted)."""
-    if party.row.announcement_message_id is None:
+    if party.view.announcement_message_id is None:
         return
-    tr = await server_texts(services, party.row.guild_id)
-    channel = client.get_partial_messageable(party.row.channel_id, guild_id=party.row.guild_id)
+    tr = await server_texts(services, party.view.guild_id)
+    channel = client.get_partial_messageable(party.view.channel_id, guild_id=party.view.guild_id)
     try:
-        await channel.get_partial_message(party.row.announcement_message_id).edit(
+        await channel.get_partial_message(party.view.announcement_message_id).edit(
             embed=party_embed(tr, party), view=rsvp_view(tr, party)
         )
     except discord.HTTPException:
@@ -204,7 +204,7 @@ async def refresh_after_changes(
         party = await services.parties.current(row.id)
         if party is not None:
             await refresh_announcement(client, services, party)
-            await announce_promotions(services, party.row, promoted)
+            await announce_promotions(services, party.view, promoted)
 
 
 async def forget_notes(

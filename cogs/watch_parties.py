@@ -100,11 +100,11 @@ async def list_page(
     if not parties:
         embed.description = tr("None planned. Start one with `/watchparty create`.")
     for party in parties:
-        going = f"{party.counts[Rsvp.GOING]}" + (f"/{party.row.capacity}" if party.row.capacity else "")
+        going = f"{party.counts[Rsvp.GOING]}" + (f"/{party.view.capacity}" if party.view.capacity else "")
         embed.add_field(
             name=f"#{party.id} · {party_episodes(tr, party)}",
             value=f"{ts(party.starts, 'F')} ({ts(party.starts, 'R')})\n"
-            + tr("Host {host} · {going} going", host=host_text(tr, party.row), going=going),
+            + tr("Host {host} · {going} going", host=host_text(tr, party.view), going=going),
             inline=False,
         )
     embed.set_footer(text=tr("Page {page}/{pages} · {total} upcoming", page=page + 1, pages=pages, total=total))
@@ -177,7 +177,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     async def _tell_attendees(self, party: Party, text: str) -> bool:
         """One post to the members who are going, in the announcement channel."""
-        return await tell_members(self.services, party.row, await self.services.parties.going(party.id), text)
+        return await tell_members(self.services, party.view, await self.services.parties.going(party.id), text)
 
     @staticmethod
     def _event_name(tr: Texts, party: Party) -> str:
@@ -210,7 +210,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             )
         server = await server_texts(self.services, guild.id)
         name = self._event_name(server, party)
-        description = clip(party.row.note or server.tr("Watching Run On together."), 1000)
+        description = clip(party.view.note or server.tr("Watching Run On together."), 1000)
         try:
             if isinstance(where, discord.VoiceChannel):
                 event = await guild.create_scheduled_event(
@@ -222,7 +222,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                     privacy_level=discord.PrivacyLevel.guild_only,
                 )
             else:
-                announced = guild.get_channel(party.row.channel_id)
+                announced = guild.get_channel(party.view.channel_id)
                 location = f"#{announced.name}" if announced else server.tr("this server")
                 event = await guild.create_scheduled_event(
                     name=name,
@@ -242,10 +242,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         return event.id, tr("I added it to the server's Events.")
 
     async def _sync_event(self, tr: Texts, guild: discord.Guild, party: Party, *, cancel: bool = False) -> str:
-        if party.row.event_id is None:
+        if party.view.event_id is None:
             return ""
         try:
-            event = await guild.fetch_scheduled_event(party.row.event_id)
+            event = await guild.fetch_scheduled_event(party.view.event_id)
             if cancel:
                 await event.cancel()
                 return " " + tr("The Discord event was cancelled too.")
@@ -265,10 +265,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         # Server-wide Manage Events (the member's roles), not the channel-scoped one: an overwrite in one channel
         # must not let a member edit or cancel every party of the server.
         manage_events = server_permissions(interaction).manage_events
-        if not may_manage(party.row, interaction.user.id, manage_events=manage_events):
+        if not may_manage(party.view, interaction.user.id, manage_events=manage_events):
             raise UserError(
                 "Only the host ({host}) or members with {permission} can change that.",
-                host=host_text(member_texts(interaction), party.row),
+                host=host_text(member_texts(interaction), party.view),
                 permission=label(member_texts(interaction), "manage_events"),
             )
         return party
@@ -388,7 +388,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 
     async def _announce(self, channel: discord.TextChannel | discord.Thread, party: Party) -> discord.Message | str:
         """Post the party's card (in the server's language); Discord's refusal as a short text, not an exception."""
-        tr = await server_texts(self.services, party.row.guild_id)
+        tr = await server_texts(self.services, party.view.guild_id)
         try:
             return await channel.send(embed=party_embed(tr, party), view=rsvp_view(tr, party))
         except discord.HTTPException as error:
@@ -480,12 +480,12 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 relative=ts(edited.starts, "R"),
             ),
         )
-        await announce_promotions(self.services, edited.row, promoted)
+        await announce_promotions(self.services, edited.view, promoted)
         if moved:
             told_note = (
                 tr("Attendees were told about the new time.")
                 if told
-                else tr("I couldn't post the new time in <#{channel}>.", channel=edited.row.channel_id)
+                else tr("I couldn't post the new time in <#{channel}>.", channel=edited.view.channel_id)
             )
             event_note = " " + told_note + event_note
         await interaction.followup.send(
@@ -526,7 +526,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             text = tr(
                 "Cancelled watch party #{party}; I couldn't post the notice in <#{channel}>.",
                 party=cancelled.id,
-                channel=cancelled.row.channel_id,
+                channel=cancelled.view.channel_id,
             )
         await interaction.followup.send(text + event_note, ephemeral=True)
 

@@ -128,28 +128,28 @@ def party_view(row: PartyRow) -> PartyView:
 class Party:
     """A party with its RSVP counts (every answer present, 0 when nobody gave it)."""
 
-    row: PartyView
+    view: PartyView
     counts: dict[Rsvp, int]
 
     @property
     def id(self) -> int:
-        return self.row.id
+        return self.view.id
 
     @property
     def starts(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.row.starts_at, dt.UTC)
+        return dt.datetime.fromtimestamp(self.view.starts_at, dt.UTC)
 
     @property
     def ends(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.row.ends_at, dt.UTC)
+        return dt.datetime.fromtimestamp(self.view.ends_at, dt.UTC)
 
     @property
     def episodes(self) -> str:
-        return episodes_label(self.row.first_episode, self.row.last_episode)
+        return episodes_label(self.view.first_episode, self.view.last_episode)
 
     @property
     def full(self) -> bool:
-        return self.row.capacity is not None and self.counts[Rsvp.GOING] >= self.row.capacity
+        return self.view.capacity is not None and self.counts[Rsvp.GOING] >= self.view.capacity
 
 
 def _party(row: PartyRow, counts: dict[Rsvp, int]) -> Party:
@@ -223,7 +223,7 @@ class WatchPartyService:
         cancelled = []
         for row in rows:
             party = await self.current(row.id)
-            if party is None or party.row.status != PartyStatus.SCHEDULED:
+            if party is None or party.view.status != PartyStatus.SCHEDULED:
                 continue
             try:
                 cancelled.append(await self.cancel(party, now))
@@ -486,7 +486,7 @@ class WatchPartyService:
 
     @staticmethod
     def _check_open(party: Party, now: dt.datetime) -> None:
-        if party.row.status == PartyStatus.CANCELLED:
+        if party.view.status == PartyStatus.CANCELLED:
             raise UserError("Watch party #{party} was already cancelled.", party=party.id)
         if party.ends <= now:
             raise UserError("Watch party #{party} is already over.", party=party.id)

@@ -68,7 +68,7 @@ async def test_fifty_members_press_going_at_once_on_a_capacity_ten_party(h):
     assert going == clicked[:10]  # the first ten clicks, in order
     assert waitlist == clicked[10:]  # everyone else waits, in click order
     assert (party.counts["going"], party.counts["waitlist"]) == (10, 40)
-    card = h.recorder.messages[party.row.announcement_message_id]
+    card = h.recorder.messages[party.view.announcement_message_id]
     fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
     assert (fields["Going"], fields["Wait list"]) == ("10 / 10", "40")
     places = sorted(int(a.split("you're #")[1].split(" ")[0]) for a in answers if "wait list" in a)

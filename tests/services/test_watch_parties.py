@@ -78,14 +78,14 @@ async def _create(service, *, starts=NOW + dt.timedelta(days=2), episodes="3-4",
 async def test_create_sets_end_host_rsvp_and_reminders(service, db):
     party = await _create(service)
     assert party.ends - party.starts == dt.timedelta(minutes=70 * 2 + 10)  # two runtimes and a break
-    assert party.row.note == "snacks"
+    assert party.view.note == "snacks"
     assert party.counts["going"] == 1  # the host
-    assert may_manage(party.row, 99, manage_events=False)
-    assert not may_manage(party.row, 5, manage_events=False)
-    assert may_manage(party.row, 5, manage_events=True)
+    assert may_manage(party.view, 99, manage_events=False)
+    assert not may_manage(party.view, 5, manage_events=False)
+    assert may_manage(party.view, 5, manage_events=True)
     rows = await _reminders(db, party.id)
     assert [(r.offset_seconds, r.due_at) for r in rows] == [
-        (3600, party.row.starts_at - 3600), (600, party.row.starts_at - 600), (0, party.row.starts_at),
+        (3600, party.view.starts_at - 3600), (600, party.view.starts_at - 600), (0, party.view.starts_at),
     ]  # fmt: skip
 
 
@@ -131,7 +131,7 @@ async def test_edit_capacity_promotes_from_the_wait_list(service):
 async def test_cancel_removes_reminders_and_blocks_rsvps(service, db):
     party = await _create(service)
     cancelled = await service.cancel(party, NOW)
-    assert cancelled.row.status == "cancelled"
+    assert cancelled.view.status == "cancelled"
     assert {r.state for r in await _reminders(db, party.id)} == {"cancelled"}
     with pytest.raises(UserError, match="cancelled"):
         await service.rsvp(cancelled.id, 1, 5, "going", NOW)
