@@ -179,12 +179,13 @@ async def test_one_servers_slow_sends_do_not_delay_a_healthy_server(catalog, clo
         async with db.transaction() as tx:  # the slow server has many reminders due at the same time
             for index in range(2, 12):
                 row = await parties.create(
-                    tx.conn, guild_id=100_000, channel_id=1_000_000 + index, host_id=1, episodes=(1, 1),
+                    tx.conn, guild_id=100_000, channel_id=2_000_000 + index, host_id=1, episodes=(1, 1),
                     starts_at=int(START.timestamp()), ends_at=int(START.timestamp()) + 4200, timezone="UTC",
                     note="", capacity=None, now=0,
                 )  # fmt: skip
                 await reminders.schedule(tx.conn, "party", 100_000, row.id, row.starts_at, (3600,))
-        h.recorder.slow("POST", r"/channels/1000000\d*/messages", 0.5)  # every post of server 100000 crawls
+        # Every post of server 100000 crawls (its channels: 1000000 and 2000002-2000011; 1000010 is server 100001's).
+        h.recorder.slow("POST", r"/channels/(1000000|20000\d\d)/messages", 0.5)
         started = h.discord.clock()
         clock.now = START - dt.timedelta(hours=1)
         await h.bot.services.reminders.tick()
