@@ -94,7 +94,7 @@ async def test_one_channel_is_held_to_its_bucket_without_holding_others(clock, d
         *(timed(post(channel=600, nonce=f"busy{i}"), f"busy{i}") for i in range(5)),
         timed(post(channel=700, guild=2, nonce="other"), "other"),
     )
-    assert finished["other"] - started < 0.2  # not stuck behind the busy channel
+    assert finished["other"] < finished["busy2"]  # not stuck behind the busy channel's window
     assert finished["busy4"] - started >= 1.0  # 5 posts at 2 per half second
 
 
@@ -105,13 +105,21 @@ async def test_a_slow_server_cannot_hold_up_the_others(clock, discord_):
     for channel in range(8):
         discord_.faults[f"c{channel}"] = [0.5]  # every post of server 1 takes half a second
     loop = asyncio.get_running_loop()
-    started = loop.time()
-    slow = [asyncio.create_task(sender.send(post(channel=c, guild=1, nonce=f"s{c}"))) for c in range(8)]
+    slow_done: list[float] = []
+
+    async def slow_post(channel: int) -> None:
+        await sender.send(post(channel=channel, guild=1, nonce=f"s{channel}"))
+        slow_done.append(loop.time())
+
+    slow = [asyncio.create_task(slow_post(c)) for c in range(8)]
     await asyncio.sleep(0.05)
     healthy = await sender.send(post(channel=900, guild=2, nonce="fast"))
+    healthy_done = loop.time()
     assert isinstance(healthy, Delivered)
-    assert loop.time() - started < 0.3  # not behind server 1's eight slow posts (2 in flight at a time: 2 s)
     await asyncio.gather(*slow)
+    # Not behind server 1's eight slow posts (2 in flight at a time: four rounds of half a second): at most the first
+    # pair, already in flight, can finish before it.
+    assert sum(done < healthy_done for done in slow_done) <= 2
 
 
 async def test_closing_postpones_what_is_queued(clock, discord_):
