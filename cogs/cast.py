@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -13,11 +15,9 @@ from bot.app import Services
 from bot.catalog import Person
 from bot.client import RunOnBot
 from bot.locale import msg
-from bot.services import spoilers
 
 from .common import (
     BRAND,
-    EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_LIMIT,
     PUBLIC_DESCRIBE,
     Interaction,
@@ -30,12 +30,12 @@ from .common import (
     join_clipped,
     member_texts,
     public_line,
-    render_lines,
     send,
     services_of,
+    spoiler_label,
     texts_for,
-    view_of,
 )
+from .layouts import MAX_COMPONENTS, Layout, Run, blur_runs, split_lines
 
 BILLING = {
     "main": msg("Main cast"),
@@ -54,71 +54,92 @@ def _name(tr: Texts, latin: str, hangul: str, verified: bool) -> str:
     return tr("{name} ({hangul}, Hangul unverified)", name=latin, hangul=hangul)
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A cast card's words for one reader: the safe part, the blurred runs beyond the reader's line, the footer."""
+
+    head: tuple[str, ...]
+    runs: tuple[Run, ...]
+    footer: str
+
+
 #: Cards made, by texts, person, line and withholding (a card depends on nothing else): the same few are asked for
-#: again and again, and making one is most of the bot's own work in /cast lookup. Sent as they are, never changed.
-_CARDS: dict[tuple[int, int, int, bool], tuple[Texts, Person, discord.Embed]] = {}
+#: again and again, and making one is most of the bot's own work in /cast lookup. Used as they are, never changed.
+_CARDS: dict[tuple[int, int, int, bool], tuple[Texts, Person, Card]] = {}
 CARDS_KEPT = 1024
+#: Components a card keeps free for its own texts and buttons: a "Shared by" line, the footer, a row of two buttons.
+CARD_RESERVED = 1 + 2 + 1 + 3
 
 
-def card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
-    """The cast card for a reader whose safe line is ``line`` (see :func:`make_card`), made once."""
+def card(
+    tr: Texts,
+    person: Person,
+    line: int,
+    *,
+    withhold: bool = False,
+    top: str = "",
+    buttons: tuple[discord.ui.Item[Any], ...] = (),
+) -> discord.ui.LayoutView:
+    """The cast card for a reader whose safe line is ``line`` (see :func:`make_card`), as a layout: ``top`` is a line
+    above it, ``buttons`` a row under it."""
     key = (id(tr), id(person), line, withhold)
     found = _CARDS.get(key)
     if found is not None and found[0] is tr and found[1] is person:
-        return found[2]
-    if len(_CARDS) >= CARDS_KEPT:
-        _CARDS.clear()
-    embed = make_card(tr, person, line, withhold=withhold)
-    _CARDS[key] = (tr, person, embed)
-    return embed
+        made = found[2]
+    else:
+        if len(_CARDS) >= CARDS_KEPT:
+            _CARDS.clear()
+        made = make_card(tr, person, line, withhold=withhold)
+        _CARDS[key] = (tr, person, made)
+    layout = Layout().text(top).card(*made.head)
+    for run in made.runs:
+        layout.blurred(spoiler_label(tr, run.first, run.last), run.text)
+    return layout.footer(made.footer).buttons(*buttons).done()
 
 
-def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> discord.Embed:
+def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> Card:
     """The cast card for a reader whose safe line is ``line``.
 
     Who plays whom, the Hangul names and the description (what the sheet says from episode 1 on) are always
     shown: they are not spoilers. Story notes up to ``line`` are plain. Later ones are, with ``withhold`` (a
     member's private card), replaced by a locked line naming their episode; otherwise (a revealed or public
-    card) wrapped in spoiler tags under a "Spoilers: episode N" label.
+    card) each episode's notes are blurred (a spoiler container) under a "Spoilers: episode N" label.
     """
-    embed = discord.Embed(
-        title=_name(tr, person.character, person.character_hangul, person.character_hangul_verified),
-        colour=BRAND,
-    )
+    title = _name(tr, person.character, person.character_hangul, person.character_hangul_verified)
     if person.actor:
         played = _name(tr, person.actor, person.actor_hangul, person.actor_hangul_verified)
     else:
         played = tr("Actor not identified in our sources")
-    embed.add_field(name=tr("Played by"), value=played)
-    embed.add_field(name=tr("Role"), value=tr.render(BILLING[person.billing]))
+    played_by, role = tr("Played by"), tr("Role")
+    facts = f"**{played_by}**: {played}\n**{role}**: {tr.render(BILLING[person.billing])}"
     about = clip(tr.pack(person.description.text), EMBED_FIELD_LIMIT)
+    plain, runs = split_lines(person.arcs, line, tr)
     if withhold:
-        split = spoilers.split(person.arcs, line)
-        notes = render_lines(split.shown, line, tr)
-        hidden = Counter(arc.reveals for arc in split.withheld)
-        notes += [_locked(tr, episode, count) for episode, count in sorted(hidden.items())]
-    else:
-        notes = render_lines(person.arcs, line, tr)
+        hidden = Counter(arc.reveals for arc in person.arcs if arc.reveals > line)
+        plain += [_locked(tr, episode, count) for episode, count in sorted(hidden.items())]
+        runs = []
     heading = tr("Story notes")
-    lines = [about, "", f"**{heading}**", *notes] if notes else [about]
-    embed.description = join_clipped(lines, EMBED_DESCRIPTION_LIMIT, tr)
+    head = [f"## {title}", facts, about]
+    if plain or runs:
+        head.append(f"**{heading}**" + ("\n" + "\n".join(plain) if plain else ""))
     if withhold and any(arc.reveals > line for arc in person.arcs):
         if line:
             hidden_text = tr(
-                "You've watched up to episode {n}, so later story notes are locked. The button shows them behind "
-                "spoiler tags; `/progress set` unlocks them for good.",
+                "You've watched up to episode {n}, so later story notes are locked. The button shows them "
+                "blurred; `/progress set` unlocks them for good.",
                 n=line,
             )
         else:
             hidden_text = tr(
                 "You haven't marked any episode as watched, so later story notes are locked. The button shows them "
-                "behind spoiler tags; `/progress set` unlocks them for good."
+                "blurred; `/progress set` unlocks them for good."
             )
-        embed.add_field(name=tr("Hidden"), value=hidden_text, inline=False)
+        hidden_heading = tr("Hidden")
+        head.append(f"**{hidden_heading}**\n{hidden_text}")
     aliases = ", ".join((*person.character_aliases[:6], *person.actor_aliases[:4]))
-    if aliases:
-        embed.set_footer(text=clip(tr("Also written: {names}", names=aliases), 300))
-    return embed
+    footer = clip(tr("Also written: {names}", names=aliases), 300) if aliases else ""
+    room = (MAX_COMPONENTS - CARD_RESERVED - 2) // 3  # the card's container and text come first
+    return Card(tuple(head), tuple(blur_runs(tr, runs, room)), footer)
 
 
 def _locked(tr: Texts, episode: int, count: int) -> str:
@@ -130,7 +151,7 @@ class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reve
     def __init__(self, key: str, tr: Texts | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=tr("Show hidden notes (spoiler-tagged)") if tr else "show",
+                label=tr("Show hidden notes (blurred)") if tr else "show",
                 style=discord.ButtonStyle.danger,
                 custom_id=f"runon:cast:{key}:reveal",
             )
@@ -145,7 +166,7 @@ class RevealCast(SafeButton, template=r"runon:cast:(?P<key>[a-z0-9-]{1,60}):reve
         services = services_of(interaction)
         person = services.catalog.person(self.key)
         horizon = await services.progress.horizon(interaction.user.id)
-        await interaction.response.send_message(embed=card(member_texts(interaction), person, horizon), ephemeral=True)
+        await interaction.response.send_message(view=card(member_texts(interaction), person, horizon), ephemeral=True)
 
 
 class ShareCast(SafeButton, template=r"runon:share:cast:(?P<key>[a-z0-9-]{1,60})"):
@@ -168,9 +189,8 @@ class ShareCast(SafeButton, template=r"runon:share:cast:(?P<key>[a-z0-9-]{1,60})
     async def handle(self, interaction: Interaction) -> None:
         person = services_of(interaction).catalog.person(self.key)
         tr = await texts_for(interaction, public=True)
-        embed = card(tr, person, await public_line(interaction))
-        content = tr("Shared by {member}", member=interaction.user.mention)
-        await interaction.response.send_message(content=content, embed=embed)
+        shared = tr("Shared by {member}", member=interaction.user.mention)
+        await interaction.response.send_message(view=card(tr, person, await public_line(interaction), top=shared))
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
@@ -187,15 +207,15 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
         person = self.services.cast.resolve(name)
         tr = await answer_texts(interaction, public=public)
         if public:
-            await send(interaction, public=True, embed=card(tr, person, await public_line(interaction)))
+            await send(interaction, public=True, view=card(tr, person, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
         share = ShareCast(person.key, tr)
         if any(arc.reveals > horizon for arc in person.arcs):
-            embed = card(tr, person, horizon, withhold=True)
-            await send(interaction, embed=embed, view=view_of(RevealCast(person.key, tr), share))
+            buttons: tuple[discord.ui.Item[Any], ...] = (RevealCast(person.key, tr), share)
+            await send(interaction, view=card(tr, person, horizon, withhold=True, buttons=buttons))
         else:
-            await send(interaction, embed=card(tr, person, horizon), view=view_of(share))
+            await send(interaction, view=card(tr, person, horizon, buttons=(share,)))
 
     @lookup.autocomplete("name")
     async def lookup_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

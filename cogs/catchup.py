@@ -3,33 +3,31 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Services
-from bot.catalog import RecapStatus, Revealing
+from bot.catalog import RecapStatus
 from bot.client import RunOnBot
 from bot.locale import msg
-from bot.services.catchup import CatchupPlan, Digest, Nothing, digest
-from bot.services.spoilers import spoiler
+from bot.services.catchup import CatchupPlan, Digest, DigestEpisode, Nothing, digest
 
 from .common import (
-    BRAND,
-    EMBED_FIELD_LIMIT,
     EpisodeOption,
     Interaction,
     OutOfDate,
     SafeButton,
     Texts,
-    join_clipped,
-    marker,
     member_texts,
     send,
     services_of,
+    spoiler_label,
     view_of,
 )
+from .layouts import MAX_COMPONENTS, MAX_TEXT, SPOILER_ACCENT, Layout, item_text
 
 OWNERS_ONLY = msg("This catch-up belongs to someone else's answer. Run `/catchup` yourself.")
 
@@ -38,37 +36,79 @@ def _reading(tr: Texts, minutes: int) -> str:
     return tr.plural("about {n} minute's read", "about {n} minutes' read", minutes, n=minutes)
 
 
-def _point(tr: Texts, item: Revealing) -> str:
-    return f"\N{BULLET} {spoiler(tr.pack(item.text) + marker(tr, item.confidence))}"
+def _block(tr: Texts, episode: DigestEpisode) -> tuple[str, str]:
+    """One episode of the digest: the label shown outside the blur, and what the blur holds ("" when the episode
+    has no recap: then there is nothing to hide, and the label says so)."""
+    if not episode.points:
+        name = tr("Episode {n}", n=episode.number)
+        return f"**{name}**\n" + tr(
+            "No recap: no reliable source describes this episode, so I say nothing about what happens in it."
+        ), ""
+    label = f"**{spoiler_label(tr, episode.number)}**"
+    if episode.recap_status == RecapStatus.PARTIAL:
+        label += " \N{MIDDLE DOT} " + tr("thin sources")
+    lines = [f"\N{BULLET} {item_text(tr, p)}" for p in episode.points]
+    if episode.left_out:
+        lines.append(tr("*More in `/recap episode:{n}`.*", n=episode.number))
+    return label, "\n".join(lines)
 
 
-def digest_embed(tr: Texts, found: Digest) -> discord.Embed:
-    """The highlights, each point behind a spoiler tag, with the episode numbers."""
+#: Components a digest page keeps for itself: its card (a container and its text), the footer, a row of three buttons.
+PAGE_RESERVED = 2 + 1 + 4
+#: Characters a page keeps for its card and footer (the rest is for the episodes).
+PAGE_TEXT_RESERVED = 900
+
+
+def digest_pages(tr: Texts, found: Digest) -> list[list[tuple[str, str]]]:
+    """The digest's episodes in pages that each fit one message (Discord's 40 components and 4,000 characters):
+    whole episodes, in order, never cut."""
+    pages: list[list[tuple[str, str]]] = [[]]
+    components = characters = 0
+    for episode in found.episodes:
+        label, body = _block(tr, episode)
+        size = 3 if body else 1
+        length = len(label) + len(body)
+        if pages[-1] and (
+            components + size > MAX_COMPONENTS - PAGE_RESERVED or characters + length > MAX_TEXT - PAGE_TEXT_RESERVED
+        ):
+            pages.append([])
+            components = characters = 0
+        pages[-1].append((label, body))
+        components += size
+        characters += length
+    return pages
+
+
+def digest_layout(tr: Texts, found: Digest, user_id: int, page: int = 0) -> discord.ui.LayoutView:
+    """One page of the digest: each episode's highlights blurred (a spoiler container) under a "Spoilers: episode N"
+    label outside the blur; Previous/Next when it takes more than one page, and "Mark as watched"."""
+    pages = digest_pages(tr, found)
+    page = min(max(page, 0), len(pages) - 1)
     span = tr.episodes(found.first, found.last)
-    embed = discord.Embed(title=tr("Catch-up: {episodes}", episodes=span), colour=BRAND)
-    embed.description = tr(
-        "The highlights of {episodes}, {reading}. Each line is hidden behind a spoiler tag: tap it to read it.",
+    intro = tr(
+        "The highlights of {episodes}, {reading}. Each episode is blurred: click it to read it.",
         episodes=span,
         reading=_reading(tr, found.minutes),
     )
-    for episode in found.episodes:
-        name = tr("Episode {n}", n=episode.number)
-        if episode.recap_status == RecapStatus.PARTIAL:
-            name += " \N{MIDDLE DOT} " + tr("thin sources")
-        if not episode.points:
-            value = tr(
-                "No recap: no reliable source describes this episode, so I say nothing about what happens in it."
-            )
+    layout = Layout().card("## " + tr("Catch-up: {episodes}", episodes=span), intro)
+    for label, body in pages[page]:
+        if body:
+            layout.text(label)
+            layout.add(discord.ui.Container(discord.ui.TextDisplay(body), accent_colour=SPOILER_ACCENT, spoiler=True))
         else:
-            more = tr("*More in `/recap episode:{n}`.*", n=episode.number) if episode.left_out else ""
-            lines = [_point(tr, p) for p in episode.points]
-            value = join_clipped(lines, EMBED_FIELD_LIMIT - len(more) - 1, tr)
-            value = f"{value}\n{more}" if more else value
-        embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(
-        text=tr("From the show pack's recaps only. Nothing after the last episode named here is included.")
-    )
-    return embed
+            layout.text(label)
+    footer = tr("From the show pack's recaps only. Nothing after the last episode named here is included.")
+    if len(pages) > 1:
+        footer = tr("Page {page}/{pages}", page=page + 1, pages=len(pages)) + " \N{MIDDLE DOT} " + footer
+    layout.footer(footer)
+    buttons: list[discord.ui.Item[Any]] = []
+    if len(pages) > 1:
+        buttons += [
+            DigestPage(user_id, found.first, found.last, page - 1, "prev", tr, disabled=page == 0),
+            DigestPage(user_id, found.first, found.last, page + 1, "next", tr, disabled=page >= len(pages) - 1),
+        ]
+    buttons.append(MarkWatched(user_id, found.last, tr))
+    return layout.buttons(*buttons).done()
 
 
 def gate_embed(tr: Texts, plan: CatchupPlan) -> discord.Embed:
@@ -118,10 +158,59 @@ class ShowCatchup(SafeButton, template=r"runon:catchup:show:(?P<user>\d{1,21}):(
         if not 1 <= self.first <= self.last <= services.catalog.episode_count:
             raise OutOfDate()
         found = digest(services.catalog, self.first, self.last)
-        tr = member_texts(interaction)
-        await interaction.response.edit_message(
-            embed=digest_embed(tr, found), view=view_of(MarkWatched(interaction.user.id, self.last, tr))
+        view = digest_layout(member_texts(interaction), found, interaction.user.id)
+        # The gate was an embed: a layout message has none (Discord refuses content or embeds next to layouts).
+        await interaction.response.edit_message(embed=None, view=view)
+
+
+class DigestPage(
+    SafeButton,
+    template=r"runon:catchup:page:(?P<user>\d{1,21}):(?P<first>\d{1,2}):(?P<last>\d{1,2}):(?P<page>\d{1,2}):(?P<tag>[a-z]+)",
+):
+    """Previous / Next through a digest of several pages. Only its member may page it: the digest is their private
+    answer (another member runs `/catchup` for their own)."""
+
+    refusal = OWNERS_ONLY
+
+    def __init__(
+        self,
+        user_id: int,
+        first: int,
+        last: int,
+        page: int,
+        tag: str,
+        tr: Texts | None = None,
+        *,
+        disabled: bool = False,
+    ) -> None:
+        if tr is None:
+            label = tag
+        elif tag == "prev":
+            label = tr("\N{LEFTWARDS ARROW} Previous")
+        else:
+            label = tr("Next \N{RIGHTWARDS ARROW}")
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"runon:catchup:page:{user_id}:{first}:{last}:{max(page, 0)}:{tag}",
+                disabled=disabled,
+            )
         )
+        self.owner_id = user_id
+        self.first, self.last, self.page = first, last, max(page, 0)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> DigestPage:
+        return cls(int(match["user"]), int(match["first"]), int(match["last"]), int(match["page"]), match["tag"])
+
+    async def handle(self, interaction: Interaction) -> None:
+        services = services_of(interaction)
+        if not 1 <= self.first <= self.last <= services.catalog.episode_count:
+            raise OutOfDate()
+        found = digest(services.catalog, self.first, self.last)
+        view = digest_layout(member_texts(interaction), found, interaction.user.id, self.page)
+        await interaction.response.edit_message(view=view)
 
 
 class MarkWatched(SafeButton, template=r"runon:catchup:mark:(?P<user>\d{1,21}):(?P<last>\d{1,2})"):
@@ -152,7 +241,8 @@ class MarkWatched(SafeButton, template=r"runon:catchup:mark:(?P<user>\d{1,21}):(
             text = tr("You had already marked episode {n} as watched, so nothing changed.", n=before)
         else:
             text = "\N{WHITE HEAVY CHECK MARK} " + tr("Marked: you've watched up to episode {n}.", n=after)
-        await interaction.response.edit_message(content=text, view=None)
+        # The digest is a layout message, which stays one: the answer replaces it with a text display.
+        await interaction.response.edit_message(view=Layout().text(text).done())
 
 
 def nothing_text(tr: Texts, plan: CatchupPlan) -> str:
@@ -199,5 +289,5 @@ class Catchup(commands.Cog):
 
 
 async def setup(bot: RunOnBot) -> None:
-    bot.add_dynamic_items(ShowCatchup, MarkWatched)
+    bot.add_dynamic_items(ShowCatchup, DigestPage, MarkWatched)
     await bot.add_cog(Catchup(bot.services))

@@ -105,9 +105,11 @@ def join_clipped(lines: Sequence[str], limit: int, tr: Texts) -> str:
     return "\n".join(out)
 
 
-def spoiler_label(tr: Texts, episode: int) -> str:
-    """``Spoilers: episode 9`` / ``스포일러: 9화``."""
-    return tr("Spoilers: episode {n}", n=episode)
+def spoiler_label(tr: Texts, episode: int, last: int | None = None) -> str:
+    """``Spoilers: episode 9`` / ``스포일러: 9화``; for a run of episodes (``last``) ``Spoilers: episodes 9-12``."""
+    if last is None or last == episode:
+        return tr("Spoilers: episode {n}", n=episode)
+    return tr("Spoilers: {episodes}", episodes=tr.episodes(episode, last))
 
 
 def marker(tr: Texts, confidence: Confidence) -> str:
@@ -288,10 +290,24 @@ async def send(interaction: Interaction, *, public: bool = False, **kwargs: Any)
     if public and not may_post_here(interaction, files="file" in kwargs or "files" in kwargs):
         tr = member_texts(interaction)
         note = tr("You can't post in this channel, so I'm showing you the answer privately instead.")
-        content = kwargs.get("content")
-        kwargs["content"] = clip(f"{note}\n{content}", MESSAGE_LIMIT) if content else note
+        view = kwargs.get("view")
+        if isinstance(view, discord.ui.LayoutView):  # a layout has no content: the note is its first text display
+            prepend(view, note)
+        else:
+            content = kwargs.get("content")
+            kwargs["content"] = clip(f"{note}\n{content}", MESSAGE_LIMIT) if content else note
         public = False
     await interaction.response.send_message(ephemeral=not public, **kwargs)
+
+
+def prepend(view: discord.ui.LayoutView, content: str) -> discord.ui.LayoutView:
+    """The same layout with a text display on top (a note, "Shared by ...")."""
+    items = list(view.children)
+    view.clear_items()
+    view.add_item(discord.ui.TextDisplay(content))
+    for item in items:
+        view.add_item(item)
+    return view
 
 
 #: Buttons whose ids start with this post the answer publicly, on the member's behalf.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -24,7 +25,6 @@ from .common import (
     gate_message,
     member_texts,
     public_line,
-    render_items,
     send,
     services_of,
     texts_for,
@@ -32,6 +32,7 @@ from .common import (
     view_of,
     watched_text,
 )
+from .layouts import Layout, blur_runs, room_for_runs, split_lines
 
 PAGE_SIZE = 8
 
@@ -77,26 +78,38 @@ def info_embed(tr: Texts, catalog: Catalog, episode: Episode) -> discord.Embed:
     return embed
 
 
-def recap_embed(tr: Texts, catalog: Catalog, episode: Episode, line: int) -> discord.Embed:
-    """The recap with everything above ``line`` spoiler-tagged and labelled."""
-    embed = discord.Embed(title=tr("Episode {n} recap", n=episode.number), colour=BRAND)
-    parts = []
+def recap_layout(
+    tr: Texts,
+    catalog: Catalog,
+    episode: Episode,
+    line: int,
+    *,
+    top: str = "",
+    buttons: tuple[discord.ui.Item[Any], ...] = (),
+) -> discord.ui.LayoutView:
+    """The recap for a reader whose safe line is ``line``: a card with what is safe, then what lies beyond the line
+    in a blurred container under "Spoilers: episode N" (outside the blur); ``top`` is a line above it all."""
+    layout = Layout().text(top)
+    plain, runs = split_lines(episode.recap, line, tr)
+    parts = ["## " + tr("Episode {n} recap", n=episode.number)]
     if episode.recap_note:
         parts.append(f"*{tr.pack(episode.recap_note)}*")
-    if episode.recap:
-        parts.append(render_items(episode.recap, line, tr))
-    elif episode.recap_status == RecapStatus.NONE:
+    if plain:
+        parts.append("\n".join(plain))
+    elif not episode.recap and episode.recap_status == RecapStatus.NONE:
         parts.append(tr("No recap yet: no reliable source describes this episode, so the bot says nothing about it."))
-    embed.description = "\n\n".join(parts)
+    layout.card(*parts)
     aired = episode.airs_at.astimezone(catalog.show.timezone).date()
-    embed.set_footer(text=tr("Aired {date} (KST)", date=aired.isoformat()))
-    return embed
+    reserved = 2 + 1 + len(buttons)  # the footer, the row of buttons
+    layout.runs(tr, blur_runs(tr, runs, room_for_runs(layout, reserved)))
+    layout.footer(tr("Aired {date} (KST)", date=aired.isoformat()))
+    return layout.buttons(*buttons).done()
 
 
 def gate_embed(tr: Texts, title: str, latest: int, horizon: int) -> discord.Embed:
     embed = discord.Embed(title=title, colour=discord.Colour.dark_grey())
     embed.description = f"{gate_message(tr, latest, horizon)}\n" + tr(
-        "Press the button to see it here, hidden behind spoiler tags, or mark your progress with `/progress set`."
+        "Press the button to see it here, blurred until you click it, or mark your progress with `/progress set`."
     )
     return embed
 
@@ -117,8 +130,8 @@ class RevealRecap(SafeButton, template=r"runon:recap:(?P<episode>\d{1,2}):reveal
         services = services_of(interaction)
         episode = services.catalog.episode(self.episode)
         horizon = await services.progress.horizon(interaction.user.id)
-        embed = recap_embed(member_texts(interaction), services.catalog, episode, horizon)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        view = recap_layout(member_texts(interaction), services.catalog, episode, horizon)
+        await interaction.response.send_message(view=view, ephemeral=True)
 
 
 class ShareRecap(SafeButton, template=r"runon:share:recap:(?P<episode>\d{1,2})"):
@@ -141,9 +154,9 @@ class ShareRecap(SafeButton, template=r"runon:share:recap:(?P<episode>\d{1,2})")
     async def handle(self, interaction: Interaction) -> None:
         catalog = services_of(interaction).catalog
         tr = await texts_for(interaction, public=True)
-        embed = recap_embed(tr, catalog, catalog.episode(self.episode), await public_line(interaction))
-        content = tr("Shared by {member}", member=interaction.user.mention)
-        await interaction.response.send_message(content=content, embed=embed)
+        shared = tr("Shared by {member}", member=interaction.user.mention)
+        view = recap_layout(tr, catalog, catalog.episode(self.episode), await public_line(interaction), top=shared)
+        await interaction.response.send_message(view=view)
 
 
 class EpisodePage(SafeButton, template=r"runon:episodes:page:(?P<page>\d+)(?::(?P<tag>[a-z]+))?"):
@@ -225,13 +238,13 @@ class Episodes(commands.Cog):
         ep = catalog.episode(episode)
         tr = await answer_texts(interaction, public=public)
         if public:
-            await send(interaction, public=True, embed=recap_embed(tr, catalog, ep, await public_line(interaction)))
+            await send(interaction, public=True, view=recap_layout(tr, catalog, ep, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
         withheld = spoilers.split(ep.recap, horizon).withheld
         share = ShareRecap(ep.number, tr)
         if not withheld:
-            await send(interaction, embed=recap_embed(tr, catalog, ep, horizon), view=view_of(share))
+            await send(interaction, view=recap_layout(tr, catalog, ep, horizon, buttons=(share,)))
             return
         title = tr("Episode {n} recap", n=ep.number)
         embed = gate_embed(tr, title, max(i.reveals for i in withheld), horizon)

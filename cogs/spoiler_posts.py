@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,6 @@ from bot.client import RunOnBot, report_error
 from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS
 from bot.services.discussion import SPOILER_TEXT_LIMIT
-from bot.services.spoilers import spoiler
 
 from .common import (
     EpisodeOption,
@@ -33,6 +33,7 @@ from .common import (
     spoiler_label,
     texts_for,
 )
+from .layouts import Layout
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +42,32 @@ PENDING_TTL_SECONDS = 15 * 60
 MESSAGE_LIMIT = 2000
 
 
-def spoiler_post(tr: Texts, episode: int, author: discord.abc.User, text: str, *, retagged: bool = False) -> str:
-    """The posted message (in the server's language): a label naming the episode and the author, then the tagged
-    text."""
+_VISUAL = re.compile(r"\.(png|jpe?g|gif|webp|avif|mp4|webm|mov)$", re.IGNORECASE)
+
+
+def spoiler_post(
+    tr: Texts,
+    episode: int,
+    author: discord.abc.User,
+    text: str,
+    *,
+    retagged: bool = False,
+    files: Sequence[discord.File] = (),
+) -> discord.ui.LayoutView:
+    """The posted message (in the server's language), a layout: a label naming the episode and the author outside
+    the blur, then one blurred container (``spoiler: true``) holding the text and the files (images and videos in a
+    media gallery, other files as file components) as the message's own ``attachment://`` uploads."""
     by = (
         tr("originally posted by {member}", member=author.mention)
         if retagged
         else tr("from {member}", member=author.mention)
     )
-    label = f"**{spoiler_label(tr, episode)}** \N{MIDDLE DOT} {by}"
-    return f"{label}\n{spoiler(text)}" if text.strip() else label
+    visual = [f for f in files if _VISUAL.search(f.filename)]
+    media: list[discord.ui.Item[Any]] = []
+    if visual:
+        media.append(discord.ui.MediaGallery(*(discord.MediaGalleryItem(f"attachment://{f.filename}") for f in visual)))
+    media += [discord.ui.File(f"attachment://{f.filename}") for f in files if f not in visual]
+    return Layout().blurred(spoiler_label(tr, episode), text.strip(), media, aside=by).done()
 
 
 def _validate_text(text: str) -> str:
@@ -204,10 +221,11 @@ class SpoilerPosts(commands.Cog):
                 "use `/spoiler` where you can attach files."
             )
         server = await texts_for(interaction, public=True)
-        content = spoiler_post(server, episode, interaction.user, _validate_text(text))
+        text = _validate_text(text)
         mentions = discord.AllowedMentions.none()
         if image is None:
-            await interaction.response.send_message(content=content, allowed_mentions=mentions)
+            view = spoiler_post(server, episode, interaction.user, text)
+            await interaction.response.send_message(view=view, allowed_mentions=mentions)
             return
         if not (image.content_type or "").startswith("image/"):
             raise UserError("{file} isn't an image. Attach a PNG, JPEG, GIF or WebP file.", file=repr(image.filename))
@@ -236,7 +254,8 @@ class SpoilerPosts(commands.Cog):
         await interaction.edit_original_response(
             content=tr("Posting your spoiler for episode {n}\N{HORIZONTAL ELLIPSIS}", n=episode)
         )
-        posted = await interaction.followup.send(content=content, file=file, allowed_mentions=mentions, wait=True)
+        view = spoiler_post(server, episode, interaction.user, text, files=[file])
+        posted = await interaction.followup.send(view=view, file=file, allowed_mentions=mentions, wait=True)
         await interaction.edit_original_response(
             content=tr("Posted your spoiler for episode {n}: {link}", n=episode, link=posted.jump_url)
         )
@@ -289,8 +308,7 @@ class SpoilerPosts(commands.Cog):
         view.add_item(EpisodePicker(token, self.services.catalog.episode_count, tr))
         await interaction.response.send_message(
             tr(
-                "Re-post {member}'s message hidden behind spoiler tags and delete the original. Pick the episode it "
-                "spoils:",
+                "Re-post {member}'s message blurred as a spoiler and delete the original. Pick the episode it spoils:",
                 member=message.author.mention,
             ),
             view=view,
@@ -315,7 +333,7 @@ class SpoilerPosts(commands.Cog):
         server = await self.services.language.public(interaction.guild_id, interaction.guild_locale, interaction.locale)
         try:
             await channel.send(
-                content=spoiler_post(server, episode, pending.author, pending.content, retagged=True),
+                view=spoiler_post(server, episode, pending.author, pending.content, retagged=True, files=files),
                 files=files,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

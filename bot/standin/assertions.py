@@ -14,14 +14,17 @@ from .state import Call, DiscordState
 
 __all__ = [
     "autocomplete_choices",
+    "blurred_text",
     "channel_messages",
     "is_ephemeral",
     "last_response",
+    "message_parts",
     "message_text",
     "messages_in",
     "polls",
     "responses",
     "sent_modal",
+    "visible_text",
 ]
 
 _CALLBACK = re.compile(r"/interactions/(\d+)/([^/]+)/callback")
@@ -61,14 +64,51 @@ def is_ephemeral(response: Payload) -> bool:
     return bool(int((data or {}).get("flags") or 0) & EPHEMERAL)
 
 
-def message_text(message: Payload) -> str:
-    """A message's content and its embeds' text, as one string (what a reader of the channel sees)."""
-    parts = [message.get("content") or ""]
+def message_parts(message: Payload) -> list[tuple[str, bool]]:
+    """Every text a reader of the message may read, in order, each with whether it is blurred: inside a container
+    sent with ``spoiler: true`` (Components V2), which the client hides until the reader clicks it. Content, embeds'
+    titles, descriptions, fields and footers, text displays (in containers and sections too), media descriptions.
+    Spoiler tags (``||...||``) inside a text are left as they are: :func:`visible_text` takes them out."""
+    parts: list[tuple[str, bool]] = [(message.get("content") or "", False)]
     for embed in message.get("embeds") or []:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
+        parts += [(embed.get("title") or "", False), (embed.get("description") or "", False)]
         for embed_field in embed.get("fields") or []:
-            parts += [embed_field.get("name") or "", embed_field.get("value") or ""]
-    return "\n".join(part for part in parts if part)
+            parts += [(embed_field.get("name") or "", False), (embed_field.get("value") or "", False)]
+        parts.append(((embed.get("footer") or {}).get("text") or "", False))
+
+    def visit(components: Iterable[Payload], blurred: bool) -> None:
+        for component in components or ():
+            inside = blurred or (component.get("type") == 17 and bool(component.get("spoiler")))
+            if component.get("type") == 10:
+                parts.append((component.get("content") or "", inside))
+            for item in component.get("items") or []:
+                parts.append((item.get("description") or "", inside or bool(item.get("spoiler"))))
+            visit(component.get("components") or [], inside)
+            if isinstance(component.get("accessory"), dict):
+                visit([component["accessory"]], inside)
+
+    visit(message.get("components") or [], False)
+    return [(text, blurred) for text, blurred in parts if text]
+
+
+def message_text(message: Payload) -> str:
+    """A message's content, its embeds' text and its text displays, as one string (what a reader of the channel
+    reads, blurred parts included once revealed)."""
+    return "\n".join(text for text, _ in message_parts(message))
+
+
+_TAGGED = re.compile(r"\|\|.*?\|\|", re.DOTALL)
+
+
+def visible_text(message: Payload) -> str:
+    """What a reader sees of a message before revealing anything: its text outside spoiler containers, with the
+    spans inside spoiler tags (``||...||``) taken out."""
+    return "\n".join(_TAGGED.sub("\N{FULL BLOCK}", text) for text, blurred in message_parts(message) if not blurred)
+
+
+def blurred_text(message: Payload) -> str:
+    """The text inside the message's spoiler containers (what a click on the blur shows)."""
+    return "\n".join(text for text, blurred in message_parts(message) if blurred)
 
 
 def channel_messages(calls: Iterable[Call], channel_id: int | None = None) -> list[Payload]:

@@ -22,7 +22,7 @@ from typing import Any
 import discord
 
 from . import payloads as p
-from .limits import DiscordLimits
+from .limits import COMPONENTS_V2, DiscordLimits, message_errors
 from .payloads import Payload
 
 __all__ = [
@@ -72,13 +72,25 @@ class Call:
 class Reject(Exception):
     """Discord refuses a request: an HTTP status and Discord's JSON error code and message."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, status: int, code: int, message: str, errors: Payload | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.errors = errors  # Discord's per-field ``errors`` object, for an Invalid Form Body
 
     @property
     def body(self) -> Payload:
-        return {"code": self.code, "message": self.message}
+        body: Payload = {"code": self.code, "message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+def check_message(message: Payload) -> None:
+    """Refuse, as Discord does (``400 Invalid Form Body``), a message that breaks its rules (see
+    :func:`~bot.standin.limits.message_errors`)."""
+    errors = message_errors(message)
+    if errors:
+        raise Reject(400, 50035, "Invalid Form Body", errors)
 
 
 @dataclass
@@ -476,6 +488,7 @@ class DiscordState:
                 "channel_id": str(ref.get("channel_id") or channel_id),
                 **({"guild_id": str(ref["guild_id"])} if ref.get("guild_id") else {}),
             }
+        check_message(message)
         if interaction is not None:
             message["webhook_id"] = str(self.application_id)
             message["application_id"] = str(self.application_id)
@@ -508,17 +521,22 @@ class DiscordState:
         return message
 
     def edit_message(self, message_id: int, body: Payload, files: Sequence[str] = ()) -> Payload:
-        message = self.message(message_id)
+        stored = self.message(message_id)
+        message = copy.deepcopy(stored)  # changed only once Discord's rules hold for the edited message
         for key in ("content", "embeds", "components"):
             if key in body:
                 message[key] = copy.deepcopy(body[key]) if body[key] is not None else ([] if key != "content" else "")
         if "flags" in body and body["flags"] is not None:
-            message["flags"] = int(body["flags"]) | (int(message.get("flags") or 0) & p.EPHEMERAL)
+            # neither flag can be taken off by an edit (Discord keeps a Components V2 message one)
+            message["flags"] = int(body["flags"]) | (int(message.get("flags") or 0) & (p.EPHEMERAL | COMPONENTS_V2))
         if "attachments" in body:
             message["attachments"] = self._attachments(int(message["channel_id"]), body, files)
         message["flags"] = int(message.get("flags") or 0) & ~p.LOADING
-        message["edited_timestamp"] = p.iso()
-        return self.touch(message)
+        check_message(message)
+        stored.clear()
+        stored.update(message)
+        stored["edited_timestamp"] = p.iso()
+        return self.touch(stored)
 
     def delete_message(self, message_id: int | None) -> None:
         if message_id is not None and self.messages.pop(message_id, None) is not None:

@@ -5,7 +5,8 @@ import pytest
 from bot.app import App
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.standin import Harness, close, start
+from bot.standin import Harness, assertions, close, start
+from bot.standin.state import walk_components
 from tests.conftest import FakeClock, open_database
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
@@ -55,18 +56,26 @@ def data(harness: Harness) -> dict:
 
 
 def text_of(payload: dict) -> str:
-    """Everything a member reads in a message: content, embed titles, descriptions, fields, footers."""
-    parts = [payload.get("content") or ""]
-    for embed in payload.get("embeds") or []:
-        parts += [embed.get("title", ""), embed.get("description", "")]
-        for field in embed.get("fields", []):
-            parts += [field["name"], field["value"]]
-        parts.append(embed.get("footer", {}).get("text", ""))
-    return "\n".join(parts)
+    """Everything a member reads in a message: content, embed titles, descriptions, fields, footers, text displays
+    (blurred ones too)."""
+    return assertions.message_text(payload)
+
+
+def visible(payload: dict) -> str:
+    """What a member sees before revealing anything: outside spoiler containers, ``||tagged||`` spans taken out."""
+    return assertions.visible_text(payload)
+
+
+def blurred(payload: dict) -> str:
+    """The text inside the message's spoiler containers."""
+    return assertions.blurred_text(payload)
+
+
+COMPONENTS_V2 = 1 << 15
 
 
 def custom_ids(payload: dict) -> list[str]:
-    return [c["custom_id"] for row in payload.get("components") or [] for c in row["components"] if "custom_id" in c]
+    return [c["custom_id"] for c in walk_components(payload.get("components") or []) if "custom_id" in c]
 
 
 EPHEMERAL = 64
@@ -88,3 +97,18 @@ async def reminder_rows(harness: Harness, kind: str, ref_id: int):
 
     async with harness.db.read() as conn:  # type: ignore[attr-defined]
         return await reminders.for_ref(conn, kind, ref_id)
+
+
+def spoiler_blocks(payload: dict) -> list[tuple[str, str]]:
+    """A layout message's blurred blocks: (the text display just above the spoiler container, the container's text),
+    in order. Asserts the message is a Components V2 one."""
+    assert int(payload.get("flags") or 0) & COMPONENTS_V2, "not a layout (Components V2) message"
+    out = []
+    top = payload.get("components") or []
+    for index, component in enumerate(top):
+        if component.get("type") == 17 and component.get("spoiler"):
+            before = top[index - 1] if index else {}
+            label = before.get("content", "") if before.get("type") == 10 else ""
+            inner = "\n".join(c.get("content", "") for c in walk_components(component["components"]) if c["type"] == 10)
+            out.append((label, inner))
+    return out

@@ -1,22 +1,49 @@
 import re
 
-from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data, set_progress, text_of
+from .conftest import (
+    COMPONENTS_V2,
+    EPHEMERAL,
+    NO_MENTIONS,
+    custom_ids,
+    data,
+    set_progress,
+    spoiler_blocks,
+    text_of,
+    visible,
+)
+
+
+def _card(answer):
+    """A cast card's safe part, as sections by their bold heading: ``{"title": ..., "Played by": ..., "Role": ...,
+    "about": ..., "Story notes": [lines], "Hidden": ...}``."""
+    assert answer["flags"] & COMPONENTS_V2
+    [card] = [c for c in answer["components"] if c["type"] == 17 and not c.get("spoiler")]
+    [text] = [c["content"] for c in card["components"] if c["type"] == 10]
+    title, facts, about, *rest = text.split("\n\n")
+    out = {"title": title.removeprefix("## "), "about": about}
+    for fact in facts.splitlines():
+        name, value = fact.split(": ", 1)
+        out[name.strip("*")] = value
+    for section in rest:
+        heading, _, body = section.partition("\n")
+        out[heading.strip("*")] = body.splitlines() if heading == "**Story notes**" else body
+    return out
 
 
 async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catalog):
     await set_progress(h, 2)
     await h.invoke("cast lookup", name="Im Shi Hwan")
     card = data(h)
-    assert card["flags"] == EPHEMERAL
-    embed = card["embeds"][0]
-    assert embed["title"] == "Ki Seon-gyeom (기선겸)"
-    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert card["flags"] == EPHEMERAL | COMPONENTS_V2
+    fields = _card(card)
+    assert fields["title"] == "Ki Seon-gyeom (기선겸)"
     assert fields["Played by"] == "Im Si-wan (임시완)"
     assert fields["Role"] == "Main cast"
-    assert "sprinter" in embed["description"]
+    assert "sprinter" in fields["about"]
     assert "||" not in text_of(card)
+    assert spoiler_blocks(card) == []  # withheld, not blurred: later notes are only counted
     assert fields["Hidden"].startswith("You've watched up to episode 2, so later story notes are locked.")
-    notes = embed["description"].split("**Story notes**\n")[1].splitlines()
+    notes = fields["Story notes"]
     assert notes[:2] == [f"• {arc.text}" for arc in catalog.person("ki-seon-gyeom").arcs[:2]]  # episodes 1-2
     assert notes[2:5] == [
         "🔒 Episode 3: a story note (hidden)", "🔒 Episode 4: a story note (hidden)",
@@ -27,27 +54,28 @@ async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catal
 
     await h.click("runon:cast:ki-seon-gyeom:reveal")
     revealed = data(h)
-    assert revealed["flags"] == EPHEMERAL
-    notes = revealed["embeds"][0]["description"].split("**Story notes**\n")[1]
-    assert "more" not in notes.splitlines()[-1]  # nothing cut off
-    assert "**Spoilers: episode 3**" in notes
-    assert "**Spoilers: episode 16**" in notes
+    assert revealed["flags"] == EPHEMERAL | COMPONENTS_V2
     tags = {arc.text: arc.reveals for arc in catalog.person("ki-seon-gyeom").arcs}
-    for line in notes.splitlines():
-        if line.startswith("• ||"):
-            assert tags[line[4:-2]] > 2
-        elif line.startswith("• "):
-            assert tags[line[2:]] <= 2  # watched: shown plainly
-        else:
-            assert re.fullmatch(r"\*\*Spoilers: episode \d+\*\*", line)
+    assert [tags[line[2:]] for line in _card(revealed)["Story notes"]] == [1, 2]  # watched: shown plainly
+    blocks = spoiler_blocks(revealed)
+    labels = [label for label, _ in blocks]
+    assert labels[0] == "**Spoilers: episode 3**"
+    assert labels[-1] == "**Spoilers: episode 16**"
+    blurred_notes = []
+    for label, body in blocks:
+        episode = int(re.fullmatch(r"\*\*Spoilers: episode (\d+)\*\*", label)[1])  # one block per episode
+        for line in body.splitlines():
+            assert tags[line[2:]] == episode
+            blurred_notes.append(line[2:])
+    assert sorted(blurred_notes) == sorted(text for text, episode in tags.items() if episode > 2)  # nothing cut
 
 
 async def test_lookup_by_hangul_and_japanese(h):
     await set_progress(h, 16)
     await h.invoke("cast lookup", name="오미주")
-    assert data(h)["embeds"][0]["title"] == "Oh Mi-joo (오미주)"
+    assert _card(data(h))["title"] == "Oh Mi-joo (오미주)"
     await h.invoke("cast lookup", name="ソ・ダナ")
-    assert data(h)["embeds"][0]["title"].startswith("Seo Dan-ah")
+    assert _card(data(h))["title"].startswith("Seo Dan-ah")
 
 
 async def test_full_horizon_shows_everything_plainly(h):
@@ -55,20 +83,21 @@ async def test_full_horizon_shows_everything_plainly(h):
     await h.invoke("cast lookup", name="Chairman Seo")
     card = data(h)
     assert "||" not in text_of(card)
+    assert spoiler_blocks(card) == []
     assert custom_ids(card) == ["runon:share:cast:seo-myeong-pil"]
 
 
 async def test_a_newcomer_learns_who_plays_whom_and_only_later_notes_are_locked(h, catalog):
     await h.invoke("cast lookup", name="Shin Se-kyung")  # has watched nothing
     card = data(h)
-    embed = card["embeds"][0]
-    fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert embed["title"] == "Oh Mi-joo (오미주)"
+    fields = _card(card)
+    assert fields["title"] == "Oh Mi-joo (오미주)"
     assert fields["Played by"] == "Shin Se-kyung (신세경)"
-    assert embed["description"].startswith(catalog.person("oh-mi-joo").description.text)  # episode 1: always shown
+    assert fields["about"] == catalog.person("oh-mi-joo").description.text  # episode 1: always shown
     assert "This is from episode" not in text_of(card)  # no gate in place of the card
     assert "||" not in text_of(card)
-    notes = embed["description"].split("**Story notes**\n")[1].splitlines()
+    assert spoiler_blocks(card) == []
+    notes = fields["Story notes"]
     episodes = sorted({arc.reveals for arc in catalog.person("oh-mi-joo").arcs})
     assert [int(re.match(r"🔒 Episode (\d+):", line)[1]) for line in notes] == episodes  # each its own episode
     assert notes[0] == "🔒 Episode 1: a story note (hidden)"
@@ -78,9 +107,10 @@ async def test_a_newcomer_learns_who_plays_whom_and_only_later_notes_are_locked(
 
 async def test_the_description_is_plain_in_public_even_at_line_0(h, catalog):
     await h.invoke("cast lookup", name="Woo-sik", public=True)  # no rewatch, no fixed line: line 0
-    description = data(h)["embeds"][0]["description"]
-    assert description.startswith(catalog.person("kim-woo-sik").description.text)
-    assert description.split("**Story notes**\n")[1].startswith("**Spoilers: episode 2**")
+    card = data(h)
+    assert _card(card)["about"] == catalog.person("kim-woo-sik").description.text
+    assert _card(card)["Story notes"] == []  # every note is beyond line 0: each episode's blurred
+    assert [label for label, _ in spoiler_blocks(card)] == [f"**Spoilers: episode {n}**" for n in (2, 3, 4, 11)]
 
 
 async def test_public_card_tags_arcs_for_the_channel(h):
@@ -88,12 +118,10 @@ async def test_public_card_tags_arcs_for_the_channel(h):
     await h.invoke("cast lookup", name="Seo Myeong-pil", public=True)
     card = data(h)
     assert not card.get("flags", 0) & EPHEMERAL
-    notes = card["embeds"][0]["description"].split("**Story notes**\n")[1]
-    assert "**Spoilers: episode 16**" in notes
-    assert "dies" in notes
-    assert "dies" not in re.sub(r"\|\|.*?\|\|", "", notes)  # the death is only ever inside spoiler tags
-    for line in notes.splitlines():
-        assert line.startswith(("**Spoilers: episode", "• ||")), line
+    blocks = dict(spoiler_blocks(card))
+    assert "dies" in blocks["**Spoilers: episode 16**"]
+    assert "dies" not in visible(card)  # the death is only ever inside the blur
+    assert _card(card)["Story notes"] == []
 
 
 async def test_unknown_name_gets_clear_ephemeral_answer_without_pings(h):
@@ -124,7 +152,7 @@ async def test_cast_list(h):
 
 async def test_seo_tae_woong_is_dan_ahs_half_brother(h):
     await h.invoke("cast lookup", name="Tae-woong")
-    description = data(h)["embeds"][0]["description"]
+    description = text_of(data(h))
     assert "Seo Dan-ah's younger half-brother" in description
     assert "younger brother" not in description
 
@@ -143,19 +171,19 @@ async def test_private_cards_with_buttons_leave_nothing_waiting_and_their_button
     assert h.bot._connection._view_store.persistent_views == []
 
     await h.click("runon:cast:ki-seon-gyeom:reveal")
-    assert "**Spoilers: episode 3**" in data(h)["embeds"][0]["description"]
+    assert spoiler_blocks(data(h))[0][0] == "**Spoilers: episode 3**"
 
 
 async def test_a_card_asked_again_after_watching_more_unlocks_the_notes_now_watched(h):
     """Cards are made once and kept: one asked for again after /progress set is the new line's, not the old one."""
     await set_progress(h, 2)
     await h.invoke("cast lookup", name="ki-seon-gyeom")
-    assert "🔒 Episode 3: a story note (hidden)" in data(h)["embeds"][0]["description"]
+    assert "🔒 Episode 3: a story note (hidden)" in _card(data(h))["Story notes"]
     await h.invoke("cast lookup", name="ki-seon-gyeom")
-    assert "🔒 Episode 3: a story note (hidden)" in data(h)["embeds"][0]["description"]
+    assert "🔒 Episode 3: a story note (hidden)" in _card(data(h))["Story notes"]
     await set_progress(h, 4)
     await h.invoke("cast lookup", name="ki-seon-gyeom")
-    later = data(h)["embeds"][0]
-    assert "🔒 Episode 3" not in later["description"]
-    assert "🔒 Episode 5: a story note (hidden)" in later["description"]
-    assert later["fields"][-1]["value"].startswith("You've watched up to episode 4")
+    later = _card(data(h))
+    assert not any(line.startswith("🔒 Episode 3") for line in later["Story notes"])
+    assert "🔒 Episode 5: a story note (hidden)" in later["Story notes"]
+    assert later["Hidden"].startswith("You've watched up to episode 4")

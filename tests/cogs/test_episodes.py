@@ -1,11 +1,19 @@
-import re
-
 import pytest
 
-from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data, set_progress, text_of
+from .conftest import (
+    COMPONENTS_V2,
+    EPHEMERAL,
+    NO_MENTIONS,
+    custom_ids,
+    data,
+    set_progress,
+    spoiler_blocks,
+    text_of,
+    visible,
+)
 
 
-async def test_recap_above_horizon_asks_first_and_reveals_behind_spoiler_tags(h):
+async def test_recap_above_horizon_asks_first_and_reveals_it_blurred(h, catalog):
     await set_progress(h, 6)
     await h.invoke("recap", episode=9)
     gate = data(h)
@@ -19,19 +27,23 @@ async def test_recap_above_horizon_asks_first_and_reveals_behind_spoiler_tags(h)
     await h.click("runon:recap:9:reveal")
     revealed = data(h)
     assert h.last_response()["type"] == 4
-    assert revealed["flags"] == EPHEMERAL
-    body = revealed["embeds"][0]["description"]
-    assert "**Spoilers: episode 9**" in body
+    assert revealed["flags"] == EPHEMERAL | COMPONENTS_V2
+    assert "content" not in revealed or not revealed["content"]
+    assert not revealed.get("embeds")
+    [(label, body)] = spoiler_blocks(revealed)
+    assert label == "**Spoilers: episode 9**"  # outside the blur: the reader knows what a click spoils
     points = [line for line in body.splitlines() if line.startswith("• ")]
-    assert points
-    assert all(re.fullmatch(r"• \|\|.+\|\|", line) for line in points)
+    assert len(points) == len(catalog.episode(9).recap)
+    assert "Episode 9 recap" in visible(revealed)
+    assert not any(item.text in visible(revealed) for item in catalog.episode(9).recap)
 
 
 async def test_recap_within_horizon_is_plain(h):
     await set_progress(h, 9)
     await h.invoke("recap", episode=9)
     answer = data(h)
-    assert answer["flags"] == EPHEMERAL
+    assert answer["flags"] == EPHEMERAL | COMPONENTS_V2
+    assert spoiler_blocks(answer) == []  # watched: nothing blurred
     assert "||" not in text_of(answer)
     assert "Episode 9 recap" in text_of(answer)
     assert custom_ids(answer) == ["runon:share:recap:9"]
@@ -46,11 +58,11 @@ async def test_public_recap_tags_every_plot_point(h):
     await set_progress(h, 16)  # the poster has seen it all; the channel has not
     await h.invoke("recap", episode=3, public=True)
     answer = data(h)
-    assert "flags" not in answer or not answer["flags"] & EPHEMERAL
+    assert not answer["flags"] & EPHEMERAL
     assert answer["allowed_mentions"] == NO_MENTIONS
-    body = answer["embeds"][0]["description"]
-    assert body.splitlines()[0] == "**Spoilers: episode 3**"
-    assert all(line.startswith("• ||") for line in body.splitlines()[1:])
+    [(label, body)] = spoiler_blocks(answer)
+    assert label == "**Spoilers: episode 3**"
+    assert all(line.startswith("• ") for line in body.splitlines())
 
 
 async def test_unsourced_episode_has_no_recap(h):

@@ -3,7 +3,17 @@ import pytest
 
 from bot.standin import CommandUnavailable
 
-from .conftest import EPHEMERAL, NO_MENTIONS, custom_ids, data
+from .conftest import COMPONENTS_V2, EPHEMERAL, NO_MENTIONS, custom_ids, data, spoiler_blocks, visible
+
+
+def _gallery(post):
+    """The media of the post's blurred container (attachment:// URLs)."""
+    [container] = [c for c in post["components"] if c["type"] == 17]
+    assert container["spoiler"] is True
+    return [item["media"]["url"] for c in container["components"] if c["type"] == 12 for item in c["items"]] + [
+        c["file"]["url"] for c in container["components"] if c["type"] == 13
+    ]
+
 
 MOD = discord.Permissions(manage_messages=True, send_messages=True, view_channel=True)
 PING_ATTEMPT = "@everyone @here <@&123456789012345678> <@2000> she wins!"
@@ -12,8 +22,10 @@ PING_ATTEMPT = "@everyone @here <@&123456789012345678> <@2000> she wins!"
 async def test_spoiler_post_tags_text_credits_author_and_pings_nobody(h):
     await h.invoke("spoiler", episode=16, text=PING_ATTEMPT)
     post = data(h)
-    assert "flags" not in post or not post["flags"] & EPHEMERAL
-    assert post["content"] == f"**Spoilers: episode 16** · from <@2000>\n||{PING_ATTEMPT}||"
+    assert post["flags"] == COMPONENTS_V2  # public, laid out: no content, no embeds
+    assert not post.get("content")
+    assert spoiler_blocks(post) == [("**Spoilers: episode 16** · from <@2000>", PING_ATTEMPT)]
+    assert "she wins" not in visible(post)  # the label and the author are all a reader sees before clicking
     assert post["allowed_mentions"] == NO_MENTIONS
 
 
@@ -28,11 +40,14 @@ async def test_spoiler_post_answers_first_then_downloads_and_reuploads_the_image
     assert calls[defer].json["type"] == 5
     assert calls[defer].json["data"]["flags"] == EPHEMERAL  # the wait, and any problem, are private
     [post] = [r for r in h.responses() if r["kind"] == "followup"]
-    assert "flags" not in post or not post["flags"] & EPHEMERAL  # the post itself is public
-    assert post["content"] == "**Spoilers: episode 4** · from <@2000>\n||look at this||"
+    assert post["flags"] == COMPONENTS_V2  # the post itself is public
+    assert spoiler_blocks(post) == [("**Spoilers: episode 4** · from <@2000>", "look at this")]
+    assert _gallery(post) == ["attachment://SPOILER_episode4.png"]  # the image is inside the blur too
     assert post["allowed_mentions"] == NO_MENTIONS
     upload = next(c for c in calls if c.method == "POST" and c.path.startswith("/webhooks/") and c.files)
     assert upload.files == ["SPOILER_episode4.png"]
+    stored = h.discord.messages[int(h.last_response()["content"].rsplit("/", 1)[1])]
+    assert [a["filename"] for a in stored["attachments"]] == ["SPOILER_episode4.png"]
     assert h.last_response()["kind"] == "edit_original"
     assert h.last_response()["content"].startswith("Posted your spoiler for episode 4: https://discord.com/channels/")
 
@@ -45,7 +60,7 @@ async def test_an_image_that_cannot_be_downloaded_gets_a_clear_private_answer(h)
     assert answer["content"] == (
         "I couldn't download 'scene.png' from Discord, so nothing was posted. Attach it again and retry in a moment."
     )
-    assert not [r for r in h.responses() if r.get("content", "").startswith("**Spoilers")]
+    assert not [r for r in h.responses() if "Spoilers" in str(r)]
     assert not h.errors or "error id" not in answer["content"]
 
 
@@ -76,7 +91,7 @@ async def test_spoiler_cooldown_per_member(h):
     assert data(h)["flags"] == EPHEMERAL
     assert data(h)["content"].startswith("Slow down a little: try again in")
     await h.invoke("spoiler", episode=2, text="someone else", user=h.member(2001, name="other"))
-    assert data(h)["content"].endswith("||someone else||")
+    assert spoiler_blocks(data(h)) == [("**Spoilers: episode 2** · from <@2001>", "someone else")]
 
 
 @pytest.fixture
@@ -94,14 +109,17 @@ async def _open_menu(h, original, **kwargs):
 async def test_retag_reposts_tagged_then_deletes_the_original(h, original):
     menu = await _open_menu(h, original)
     assert menu["flags"] == EPHEMERAL
-    assert menu["content"].startswith("Re-post <@2500>'s message hidden behind spoiler tags")
+    assert menu["content"].startswith("Re-post <@2500>'s message blurred as a spoiler")
     [token_id] = custom_ids(menu)
     await h.select(token_id, ["16"], user=h.member(4100, name="mod", permissions=MOD))
 
     posts = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/600/messages"]
     assert len(posts) == 1
-    assert posts[0].json["content"] == f"**Spoilers: episode 16** · originally posted by <@2500>\n||{PING_ATTEMPT}||"
-    assert posts[0].json["allowed_mentions"] == NO_MENTIONS
+    post = posts[0].json
+    assert post["flags"] == COMPONENTS_V2
+    assert spoiler_blocks(post) == [("**Spoilers: episode 16** · originally posted by <@2500>", PING_ATTEMPT)]
+    assert _gallery(post) == ["attachment://SPOILER_episode16.png"]
+    assert post["allowed_mentions"] == NO_MENTIONS
     assert posts[0].files == ["SPOILER_episode16.png"]
     deletes = [c for c in h.recorder.calls if c.method == "DELETE"]
     assert [c.path for c in deletes] == [f"/channels/600/messages/{original['id']}"]
