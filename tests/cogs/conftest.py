@@ -112,3 +112,36 @@ def spoiler_blocks(payload: dict) -> list[tuple[str, str]]:
             inner = "\n".join(c.get("content", "") for c in walk_components(component["components"]) if c["type"] == 10)
             out.append((label, inner))
     return out
+
+
+def labels(payload: dict) -> list[str]:
+    """The "Spoilers: episode N" labels above a layout's blurred blocks, without their bold markup."""
+    return [label.strip("*").split("** ·")[0] for label, _ in spoiler_blocks(payload)]
+
+
+def title_of(payload: dict) -> str:
+    """An answer's title: its embed's, or a layout's ``## heading``."""
+    if payload.get("embeds"):
+        return payload["embeds"][0]["title"]
+    for component in walk_components(payload.get("components") or []):
+        for line in (component.get("content") or "").splitlines() if component.get("type") == 10 else []:
+            if line.startswith("## "):
+                return line.removeprefix("## ")
+    raise AssertionError("no title")
+
+
+def card_fields(answer: dict) -> dict:
+    """A cast card's safe part, as sections by their bold heading: ``{"title": ..., "Played by": ..., "Role": ...,
+    "about": ..., "Story notes": [lines], "Hidden": ...}``."""
+    assert answer["flags"] & COMPONENTS_V2
+    [card] = [c for c in answer["components"] if c["type"] == 17 and not c.get("spoiler")]
+    [text] = [c["content"] for c in card["components"] if c["type"] == 10]
+    title, facts, about, *rest = text.split("\n\n")
+    out = {"title": title.removeprefix("## "), "about": about}
+    for fact in facts.splitlines():
+        name, value = fact.split(": ", 1)
+        out[name.strip("*")] = value
+    for index, section in enumerate(rest):  # the story notes (lines), then what is hidden and why
+        heading, _, body = section.partition("\n")
+        out[heading.strip("*")] = body.splitlines() if index == 0 else body
+    return out

@@ -4,6 +4,7 @@ from .conftest import (
     COMPONENTS_V2,
     EPHEMERAL,
     NO_MENTIONS,
+    card_fields,
     custom_ids,
     data,
     set_progress,
@@ -13,29 +14,12 @@ from .conftest import (
 )
 
 
-def _card(answer):
-    """A cast card's safe part, as sections by their bold heading: ``{"title": ..., "Played by": ..., "Role": ...,
-    "about": ..., "Story notes": [lines], "Hidden": ...}``."""
-    assert answer["flags"] & COMPONENTS_V2
-    [card] = [c for c in answer["components"] if c["type"] == 17 and not c.get("spoiler")]
-    [text] = [c["content"] for c in card["components"] if c["type"] == 10]
-    title, facts, about, *rest = text.split("\n\n")
-    out = {"title": title.removeprefix("## "), "about": about}
-    for fact in facts.splitlines():
-        name, value = fact.split(": ", 1)
-        out[name.strip("*")] = value
-    for section in rest:
-        heading, _, body = section.partition("\n")
-        out[heading.strip("*")] = body.splitlines() if heading == "**Story notes**" else body
-    return out
-
-
 async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catalog):
     await set_progress(h, 2)
     await h.invoke("cast lookup", name="Im Shi Hwan")
     card = data(h)
     assert card["flags"] == EPHEMERAL | COMPONENTS_V2
-    fields = _card(card)
+    fields = card_fields(card)
     assert fields["title"] == "Ki Seon-gyeom (기선겸)"
     assert fields["Played by"] == "Im Si-wan (임시완)"
     assert fields["Role"] == "Main cast"
@@ -56,7 +40,7 @@ async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catal
     revealed = data(h)
     assert revealed["flags"] == EPHEMERAL | COMPONENTS_V2
     tags = {arc.text: arc.reveals for arc in catalog.person("ki-seon-gyeom").arcs}
-    assert [tags[line[2:]] for line in _card(revealed)["Story notes"]] == [1, 2]  # watched: shown plainly
+    assert [tags[line[2:]] for line in card_fields(revealed)["Story notes"]] == [1, 2]  # watched: shown plainly
     blocks = spoiler_blocks(revealed)
     labels = [label for label, _ in blocks]
     assert labels[0] == "**Spoilers: episode 3**"
@@ -73,9 +57,9 @@ async def test_lookup_by_misspelling_shows_card_with_later_notes_hidden(h, catal
 async def test_lookup_by_hangul_and_japanese(h):
     await set_progress(h, 16)
     await h.invoke("cast lookup", name="오미주")
-    assert _card(data(h))["title"] == "Oh Mi-joo (오미주)"
+    assert card_fields(data(h))["title"] == "Oh Mi-joo (오미주)"
     await h.invoke("cast lookup", name="ソ・ダナ")
-    assert _card(data(h))["title"].startswith("Seo Dan-ah")
+    assert card_fields(data(h))["title"].startswith("Seo Dan-ah")
 
 
 async def test_full_horizon_shows_everything_plainly(h):
@@ -90,7 +74,7 @@ async def test_full_horizon_shows_everything_plainly(h):
 async def test_a_newcomer_learns_who_plays_whom_and_only_later_notes_are_locked(h, catalog):
     await h.invoke("cast lookup", name="Shin Se-kyung")  # has watched nothing
     card = data(h)
-    fields = _card(card)
+    fields = card_fields(card)
     assert fields["title"] == "Oh Mi-joo (오미주)"
     assert fields["Played by"] == "Shin Se-kyung (신세경)"
     assert fields["about"] == catalog.person("oh-mi-joo").description.text  # episode 1: always shown
@@ -108,8 +92,8 @@ async def test_a_newcomer_learns_who_plays_whom_and_only_later_notes_are_locked(
 async def test_the_description_is_plain_in_public_even_at_line_0(h, catalog):
     await h.invoke("cast lookup", name="Woo-sik", public=True)  # no rewatch, no fixed line: line 0
     card = data(h)
-    assert _card(card)["about"] == catalog.person("kim-woo-sik").description.text
-    assert _card(card)["Story notes"] == []  # every note is beyond line 0: each episode's blurred
+    assert card_fields(card)["about"] == catalog.person("kim-woo-sik").description.text
+    assert card_fields(card)["Story notes"] == []  # every note is beyond line 0: each episode's blurred
     assert [label for label, _ in spoiler_blocks(card)] == [f"**Spoilers: episode {n}**" for n in (2, 3, 4, 11)]
 
 
@@ -121,7 +105,7 @@ async def test_public_card_tags_arcs_for_the_channel(h):
     blocks = dict(spoiler_blocks(card))
     assert "dies" in blocks["**Spoilers: episode 16**"]
     assert "dies" not in visible(card)  # the death is only ever inside the blur
-    assert _card(card)["Story notes"] == []
+    assert card_fields(card)["Story notes"] == []
 
 
 async def test_unknown_name_gets_clear_ephemeral_answer_without_pings(h):
@@ -178,12 +162,12 @@ async def test_a_card_asked_again_after_watching_more_unlocks_the_notes_now_watc
     """Cards are made once and kept: one asked for again after /progress set is the new line's, not the old one."""
     await set_progress(h, 2)
     await h.invoke("cast lookup", name="ki-seon-gyeom")
-    assert "🔒 Episode 3: a story note (hidden)" in _card(data(h))["Story notes"]
+    assert "🔒 Episode 3: a story note (hidden)" in card_fields(data(h))["Story notes"]
     await h.invoke("cast lookup", name="ki-seon-gyeom")
-    assert "🔒 Episode 3: a story note (hidden)" in _card(data(h))["Story notes"]
+    assert "🔒 Episode 3: a story note (hidden)" in card_fields(data(h))["Story notes"]
     await set_progress(h, 4)
     await h.invoke("cast lookup", name="ki-seon-gyeom")
-    later = _card(data(h))
+    later = card_fields(data(h))
     assert not any(line.startswith("🔒 Episode 3") for line in later["Story notes"])
     assert "🔒 Episode 5: a story note (hidden)" in later["Story notes"]
     assert later["Hidden"].startswith("You've watched up to episode 4")

@@ -8,7 +8,7 @@ import pytest
 
 from bot.standin import DM, CommandUnavailable
 
-from .conftest import EPHEMERAL, data, set_progress, text_of
+from .conftest import EPHEMERAL, data, labels, set_progress, text_of
 
 # Every leaf command, with options that make a valid call. A new command must be added here, with a
 # decision: does it work in DMs, or is its top-level command server-only?
@@ -112,7 +112,7 @@ async def test_public_answers_in_a_dm_use_line_0(h):
     await h.invoke("recap", episode=5, public=True, guild_id=DM)
     answer = data(h)
     assert not answer.get("flags", 0) & EPHEMERAL
-    assert "**Spoilers: episode 5**" in answer["embeds"][0]["description"]
+    assert labels(answer) == ["Spoilers: episode 5"]
 
 
 async def test_progress_set_in_a_dm_counts_in_the_server(h):

@@ -26,7 +26,18 @@ from bot.locale.particles import MARKER
 from bot.standin import DM
 from tests.conftest import PACK
 
-from .conftest import EPHEMERAL, NOW, custom_ids, data, text_of, tick_at
+from .conftest import (
+    EPHEMERAL,
+    NOW,
+    card_fields,
+    custom_ids,
+    data,
+    spoiler_blocks,
+    text_of,
+    tick_at,
+    title_of,
+    visible,
+)
 from .test_schema import translated_schema
 
 KO = "ko"
@@ -358,19 +369,19 @@ async def test_private_answers_follow_the_member_public_posts_follow_the_server(
     await h.invoke("recap", episode=1, locale=KO)
     private = data(h)
     assert private["flags"] == EPHEMERAL
-    assert private["embeds"][0]["title"] == "1화 줄거리"
+    assert title_of(private) == "1화 줄거리"
     await h.click("runon:share:recap:1", locale=KO)
     shared = data(h)
     assert "flags" not in shared or not shared["flags"] & EPHEMERAL
-    assert shared["content"] == "Shared by <@2000>"
-    assert shared["embeds"][0]["title"] == "Episode 1 recap"
+    assert shared["components"][0]["content"] == "Shared by <@2000>"
+    assert title_of(shared) == "Episode 1 recap"
 
     await h.invoke("setup language", language="ko", user=staff)
     assert "한국어" in data(h)["content"]  # the staff member's own answer is English, naming the language
     await h.invoke("recap", episode=1, public=True)  # an English member posts publicly: the server's Korean
-    assert data(h)["embeds"][0]["title"] == "1화 줄거리"
+    assert title_of(data(h)) == "1화 줄거리"
     await h.invoke("recap", episode=1)  # ... and reads privately in English
-    assert data(h)["embeds"][0]["title"] == "Episode 1 recap"
+    assert title_of(data(h)) == "Episode 1 recap"
 
 
 async def test_the_server_language_defaults_to_its_discord_language_and_setup_overrides_it(h, staff):
@@ -439,50 +450,52 @@ async def test_korean_recap_is_gated_like_the_english_one(h):
     assert custom_ids(gate) == ["runon:recap:9:reveal", "runon:share:recap:9"]
     assert gate["components"][0]["components"][0]["label"] == "그래도 9화 보기"
     await h.click("runon:recap:9:reveal", locale=KO)
-    revealed = data(h)["embeds"][0]["description"]
-    assert revealed.startswith("**스포일러: 9화**\n• ||기선겸은 서울 밖에서")
-    assert all(line.startswith(("**스포일러: 9화**", "• ||")) for line in revealed.splitlines())
+    [(label, body)] = spoiler_blocks(data(h))
+    assert label == "**스포일러: 9화**"  # outside the blur
+    assert body.startswith("• 기선겸은 서울 밖에서")
+    assert all(line.startswith("• ") for line in body.splitlines())
+    assert "기선겸은 서울 밖에서" not in visible(data(h))
 
 
 async def test_korean_public_recap_tags_everything_past_the_line(korean_server, staff):
     h = korean_server
     await h.invoke("setup spoilers", line=1, user=staff)
     await h.invoke("recap", episode=2, public=True)
-    description = data(h)["embeds"][0]["description"]
-    assert description.startswith("**스포일러: 2화**\n• ||기선겸이 배우 최태리와 사귄다는 소문이 퍼져요.")
+    [(label, body)] = spoiler_blocks(data(h))
+    assert label == "**스포일러: 2화**"
+    assert body.startswith("• 기선겸이 배우 최태리와 사귄다는 소문이 퍼져요.")
     await h.invoke("recap", episode=1, public=True)
-    assert data(h)["embeds"][0]["description"].startswith("• 국가대표 단거리 선수 기선겸이")  # at the line: plain
+    assert spoiler_blocks(data(h)) == []
+    assert "• 국가대표 단거리 선수 기선겸이" in visible(data(h))  # at the line: plain
 
 
 async def test_korean_inferred_points_keep_their_marker_inside_the_tag(korean_server):
     h = korean_server
     await h.invoke("recap", episode=6, locale=KO, public=True)
-    description = data(h)["embeds"][0]["description"]
-    assert "*대부분 출처가 없어요." in description
-    assert description.endswith(
-        "기선겸도 같은 마음이라고 답하며 회차가 끝나는 것으로 보여요. *(추론, 출처에서 직접 확인되지 않음)*||"
+    assert "*대부분 출처가 없어요." in visible(data(h))  # the note about the sources is not a spoiler
+    [(_, body)] = spoiler_blocks(data(h))
+    assert body.endswith(
+        "기선겸도 같은 마음이라고 답하며 회차가 끝나는 것으로 보여요. *(추론, 출처에서 직접 확인되지 않음)*"
     )
 
 
 async def test_korean_cast_card_locks_later_notes_and_puts_hangul_first(h):
     await h.invoke("progress set", episode=1, locale=KO)
     await h.invoke("cast lookup", name="Im Siwan", locale=KO)
-    card = data(h)["embeds"][0]
-    assert card["title"] == "기선겸 (Ki Seon-gyeom)"
-    fields = {f["name"]: f["value"] for f in card["fields"]}
+    fields = card_fields(data(h))
+    assert fields["title"] == "기선겸 (Ki Seon-gyeom)"
     assert fields["배우"] == "임시완 (Im Si-wan)"
     assert fields["배역 구분"] == "주연"
-    assert "🔒 2화: 이야기 노트 1개 (숨김)" in card["description"]
-    assert "열애설" not in card["description"]  # episode 2's note is locked, not shown
-    assert "영화제에서 전 남자친구에게" in card["description"]  # episode 1's note is plain
+    assert "🔒 2화: 이야기 노트 1개 (숨김)" in fields["이야기 노트"]
+    assert "열애설" not in text_of(data(h))  # episode 2's note is locked, not shown
+    assert any("영화제에서 전 남자친구에게" in line for line in fields["이야기 노트"])  # episode 1's note is plain
     assert fields["숨김"].startswith("1화까지 보신 걸로 되어 있어서")
 
 
 async def test_korean_cast_card_of_someone_without_verified_hangul(h):
     await h.invoke("cast lookup", name="Go Ye-chan", locale=KO)
-    card = data(h)["embeds"][0]
-    assert card["title"] == "Go Ye-chan"  # the fact sheet has no Hangul for her: none is invented
-    fields = {f["name"]: f["value"] for f in card["fields"]}
+    fields = card_fields(data(h))
+    assert fields["title"] == "Go Ye-chan"  # the fact sheet has no Hangul for her: none is invented
     assert fields["배우"] == "Kim Si-eun (김시은, 한글 표기 미확인)"
 
 
@@ -495,9 +508,8 @@ async def test_korean_cast_cards_use_the_hangul_korean_press_writes(h):
         ("Ms. Bang", "방 코치 (Ms. Bang)", None),
     ]:
         await h.invoke("cast lookup", name=query, locale=KO)
-        card = data(h)["embeds"][0]
-        assert card["title"] == title
-        fields = {f["name"]: f["value"] for f in card["fields"]}
+        fields = card_fields(data(h))
+        assert fields["title"] == title
         if actor:
             assert fields["배우"] == actor
         assert "미확인" not in text_of(data(h))
@@ -507,7 +519,7 @@ async def test_korean_spoiler_post_label(korean_server):
     h = korean_server
     await h.invoke("spoiler", episode=16, text="@everyone 결말!")
     post = data(h)
-    assert post["content"] == "**스포일러: 16화** · <@2000> 님이 올림\n||@everyone 결말!||"
+    assert spoiler_blocks(post) == [("**스포일러: 16화** · <@2000> 님이 올림", "@everyone 결말!")]
     assert post["allowed_mentions"] == {"parse": []}
 
 
@@ -745,7 +757,9 @@ async def test_korean_answers_write_the_names_korean_press_writes(korean_server,
     missing = [name for name in SHEET_HANGUL if name not in everything]
     assert not missing, missing
     for text in sent:
-        if text.startswith("다른 표기:"):  # the card's footer lists the spellings members may search for
+        if text.removeprefix("-# ").startswith(
+            "다른 표기:"
+        ):  # the card's footer lists the spellings members may search for
             continue
         outside = re.sub(r"\([^()]*\)", " ", text)
         left = [name for name in ROMANIZED if name in outside]

@@ -3,7 +3,7 @@ import pytest
 
 from bot.standin import CommandUnavailable
 
-from .conftest import EPHEMERAL, custom_ids, data, set_progress, text_of
+from .conftest import EPHEMERAL, custom_ids, data, labels, set_progress, text_of
 
 STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
 
@@ -100,7 +100,7 @@ async def test_spoiler_line_is_confirmed_and_applied_to_public_posts(h, staff):
     await h.invoke("recap", episode=3, public=True)
     assert "||" not in text_of(data(h))  # at or below the line: plain
     await h.invoke("recap", episode=9, public=True)
-    assert data(h)["embeds"][0]["description"].startswith("**Spoilers: episode 9**")
+    assert labels(data(h)) == ["Spoilers: episode 9"]  # beyond the line: blurred, under its label
 
 
 async def test_spoiler_free_channel_overrides_the_line(h, staff):
@@ -113,10 +113,11 @@ async def test_spoiler_free_channel_overrides_the_line(h, staff):
     assert data(h)["content"] == "Saved. Spoiler-free channels: <#600>"
 
     await h.invoke("recap", episode=1, public=True)  # in #general (600): spoiler-free
-    assert data(h)["embeds"][0]["description"].startswith("**Spoilers: episode 1**")
+    assert labels(data(h)) == ["Spoilers: episode 1"]
     other = h.add_channel(702, name="seen-it-all")
     await h.invoke("recap", episode=1, public=True, channel_id=other.id)
-    assert "||" not in data(h)["embeds"][0]["description"]
+    assert labels(data(h)) == []
+    assert "||" not in text_of(data(h))
 
 
 async def test_spoiler_free_picker_refuses_non_staff(h, staff):
