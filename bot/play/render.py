@@ -45,6 +45,7 @@ _INLINE = re.compile(
     re.DOTALL,
 )
 LOADING = 128  # a deferred answer still "thinking" (MessageFlags.loading)
+COMPONENTS_V2 = 1 << 15  # a layout message: its components are all it shows
 
 
 def _babel_locale(locale: str) -> str:
@@ -140,6 +141,15 @@ def discord_text(
             out.append(where + message, style="bold blue")
     out.append(source[position:])
     return out, hid
+
+
+def walk_layout(components: list[dict[str, Any]]) -> Any:
+    """Every component of a layout, nested ones included (in order)."""
+    for component in components:
+        yield component
+        yield from walk_layout(component.get("components") or [])
+        if isinstance(component.get("accessory"), dict):
+            yield from walk_layout([component["accessory"]])
 
 
 def _mask(text: str, word: str) -> str:
@@ -274,7 +284,10 @@ class Renderer:
             hid = self._embed(embed, reveal) or hid
         if message.get("poll"):
             self._poll(message["poll"])
-        for attachment in message.get("attachments") or []:
+        layout = bool(int(message.get("flags") or 0) & COMPONENTS_V2)
+        if layout:  # Discord shows only what the components show (files too: only those they name)
+            hid = self._layout(message.get("components") or [], reveal, indent) or hid
+        for attachment in [] if layout else message.get("attachments") or []:
             name = attachment.get("filename", "file")
             if name.startswith("SPOILER_") and not reveal:
                 name = tr("{file} (blurred: a spoiler)", file=name.removeprefix("SPOILER_"))
@@ -283,6 +296,73 @@ class Renderer:
         self._components(shown, reveal)
         if hid:
             self._print_wrapped(Text("(" + tr("`reveal` uncovers the spoilers") + ")", style="dim"), indent)
+
+    def _layout(self, components: list[dict[str, Any]], reveal: bool, prefix: Text) -> bool:
+        """A layout message's components as Discord's client draws them: text displays as text (``## `` a heading,
+        ``-# `` small grey text), containers with a bar in their accent colour, a container sent as a spoiler
+        blurred line by line until revealed (then with a ``||`` bar), media and files by name. Buttons and menus are drawn after (numbered).
+        Returns whether something was hidden."""
+        hid = False
+        tr = self.playground.tr
+        for component in components:
+            kind = component.get("type")
+            if kind == 10:
+                hid = self._text_display(component.get("content") or "", reveal, prefix) or hid
+            elif kind == 9:
+                hid = self._layout(component.get("components") or [], reveal, prefix) or hid
+            elif kind == 14:
+                self._print_wrapped(Text("─" * 20, style="dim"), prefix)
+            elif kind == 12:
+                for item in component.get("items") or []:
+                    name = str((item.get("media") or {}).get("url", "")).rsplit("/", 1)[-1]
+                    self._print_wrapped(Text(f"🖼 {name.removeprefix('SPOILER_')}", style="cyan"), prefix)
+            elif kind == 13:
+                name = str((component.get("file") or {}).get("url", "")).rsplit("/", 1)[-1]
+                self._print_wrapped(Text(f"📎 {name.removeprefix('SPOILER_')}", style="cyan"), prefix)
+            elif kind == 17:
+                colour = component.get("accent_color")
+                bar = prefix.copy()
+                if component.get("spoiler") and reveal:  # uncovered: still marked as a spoiler, as ||tags|| are
+                    bar.append("|| ", style="dim")
+                else:
+                    bar.append("┃ ", style=f"#{colour:06x}" if isinstance(colour, int) else "grey50")
+                if component.get("spoiler") and not reveal:
+                    self._blurred(component.get("components") or [], bar)
+                    hid = True
+                else:
+                    hid = self._layout(component.get("components") or [], reveal, bar) or hid
+        if not components:
+            self._print_wrapped(Text(tr("runon-bot is thinking…"), style="dim italic"), prefix)
+        return hid
+
+    def _text_display(self, source: str, reveal: bool, prefix: Text) -> bool:
+        hid = False
+        for line in source.split("\n"):
+            style = ""
+            if line.startswith(("# ", "## ", "### ")):
+                line, style = line.split(" ", 1)[1], "bold"
+            elif line.startswith("-# "):
+                line, style = line[3:], "dim"
+            text, hid_here = self._text(line, reveal=reveal, style=style)
+            hid = hid or hid_here
+            self._print_wrapped(text, prefix)
+        return hid
+
+    def _blurred(self, components: list[dict[str, Any]], bar: Text) -> None:
+        """A spoiler container before it is clicked: each line blurred to its length (Discord blurs the block), the
+        media in it too."""
+        label = texts(language_of(self.when.locale())).ctx("blurred spoiler", "spoiler")
+        lines: list[str] = []
+        for component in walk_layout(components):
+            if component.get("type") == 10:
+                lines += [line for line in (component.get("content") or "").split("\n") if line.strip()]
+            elif component.get("type") == 12:
+                lines += ["🖼 " + str((i.get("media") or {}).get("url", "")) for i in component.get("items") or []]
+            elif component.get("type") == 13:
+                lines.append("📎 " + str((component.get("file") or {}).get("url", "")))
+        for line in lines or [label]:
+            plain, _ = self._text(line, reveal=True)
+            self._print_wrapped(Text(_mask(plain.plain, label), style="reverse dim"), bar)
 
     def _embed(self, embed: dict[str, Any], reveal: bool) -> bool:
         colour = embed.get("color")

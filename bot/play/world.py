@@ -1064,12 +1064,14 @@ _SPOILER = re.compile(r"\|\|.+?\|\|", re.DOTALL)
 
 
 def _has_spoilers(message: Any) -> bool:
-    """Whether a message (or any part of it: content, embeds, polls, components) has a spoiler tag or a spoiler
-    attachment."""
+    """Whether a message (or any part of it: content, embeds, polls, components) has a spoiler tag, a spoiler
+    attachment or a spoiler container (a blurred block of a layout message)."""
     if isinstance(message, str):
         return _SPOILER.search(message) is not None
     if isinstance(message, dict):
         if str(message.get("filename", "")).startswith("SPOILER_"):
+            return True
+        if message.get("type") == 17 and message.get("spoiler"):
             return True
         return any(_has_spoilers(value) for value in message.values())
     if isinstance(message, list):

@@ -156,10 +156,13 @@ async def test_reveal_says_when_the_last_message_has_nothing_to_reveal(playgroun
     nothing = await play(playground, "reveal")
     assert nothing.problem == "the last message shown has no spoilers: there is nothing to reveal"
     assert not nothing.items
-    await play(playground, "/recap episode:5", "click 1")  # past mina's progress: its spoilers are tagged
+    blurred = await play(playground, "/recap episode:5", "click 1")  # past mina's progress: its spoilers are blurred
+    assert "▒ spoiler ▒" in drawn(playground, blurred)
     revealed = await play(playground, "reveal")
     assert revealed.problem is None
-    assert "||" in drawn(playground, revealed)
+    uncovered = drawn(playground, revealed)
+    assert "|| • " in uncovered  # the blurred block uncovered, still marked as a spoiler
+    assert "▒" not in uncovered
 
 
 async def test_spoilers_are_shown_uncovered_from_the_start_when_asked():
