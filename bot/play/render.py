@@ -300,8 +300,8 @@ class Renderer:
     def _layout(self, components: list[dict[str, Any]], reveal: bool, prefix: Text) -> bool:
         """A layout message's components as Discord's client draws them: text displays as text (``## `` a heading,
         ``-# `` small grey text), containers with a bar in their accent colour, a container sent as a spoiler
-        blurred line by line until revealed (then with a ``||`` bar), media and files by name. Buttons and menus are drawn after (numbered).
-        Returns whether something was hidden."""
+        blurred line by line until revealed (then with a ``||`` bar), media and files by name. Buttons and menus are
+        drawn after (numbered). Returns whether something was hidden."""
         hid = False
         tr = self.playground.tr
         for component in components:
