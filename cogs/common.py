@@ -18,12 +18,11 @@ import discord
 from discord import app_commands
 
 from bot.app import Services
-from bot.catalog import Confidence, NotInPack, Person, Revealing
+from bot.catalog import Confidence, NotInPack, Person
 from bot.client import RunOnBot, member_texts, report_error
 from bot.errors import UserError
 from bot.locale import Msg, Texts, msg
 from bot.permissions import label
-from bot.services import spoilers
 from bot.services.zones import search_zones, zone_label
 
 __all__ = ["Interaction", "Texts", "member_texts"]
@@ -119,23 +118,6 @@ def marker(tr: Texts, confidence: Confidence) -> str:
     if confidence == Confidence.UNSOURCED:
         return tr(" *(unsourced)*")
     return ""
-
-
-def render_lines(items: Sequence[Revealing], line: int, tr: Texts, *, bullet: str = "\N{BULLET} ") -> list[str]:
-    """Content for a reader whose safe line is ``line``: plain up to it; above it wrapped in spoiler tags, each
-    episode's run under a "Spoilers: episode N" label; facts that rest on inference say so."""
-    lines = []
-    for entry in spoilers.layout(items, line):
-        if entry.item is None:
-            lines.append(f"**{spoiler_label(tr, entry.episode)}**")
-            continue
-        text = tr.pack(entry.item.text) + marker(tr, entry.item.confidence)
-        lines.append(f"{bullet}{spoilers.spoiler(text) if entry.tagged else text}")
-    return lines
-
-
-def render_items(items: Sequence[Revealing], line: int, tr: Texts) -> str:
-    return join_clipped(render_lines(items, line, tr), EMBED_DESCRIPTION_LIMIT, tr)
 
 
 def gate_message(tr: Texts, latest: int, horizon: int) -> str:

@@ -2,9 +2,10 @@
 
 Every piece of content is a :class:`~bot.catalog.Revealing` tagged with the episode whose viewing
 makes it safe. A member's *horizon* is the last episode they marked as watched (0 when unknown).
-Privately, content above the horizon is withheld until the member confirms; then it is shown inside
-spoiler tags. Publicly, content above the server's *line* is always wrapped in spoiler tags under a
-"Spoilers: episode N" label. This module decides; the cogs render the words in the reader's language.
+Privately, content above the horizon is withheld until the member confirms; then it is shown blurred. Publicly,
+content above the server's *line* is always blurred, each episode's run under a "Spoilers: episode N" label
+(:func:`layout`). This module decides; the cogs render it in the reader's language (a container Discord blurs,
+``cogs/layouts.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from bot.catalog import Revealing
 
 
 def spoiler(text: str) -> str:
-    """Wrap ``text`` in Discord spoiler tags; a ``|`` inside cannot close the tag early."""
+    """Wrap ``text`` in Discord spoiler tags (for text that cannot be a layout); a ``|`` inside cannot close the tag
+    early."""
     return "||" + text.replace("|", "\N{DIVIDES}") + "||"
 
 

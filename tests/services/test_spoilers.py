@@ -3,7 +3,8 @@ import pytest
 from bot.catalog import Revealing
 from bot.locale import texts
 from bot.services import spoilers
-from cogs.common import gate_message, render_lines
+from cogs.common import gate_message, spoiler_label
+from cogs.layouts import blur_runs, split_lines
 
 ITEMS = (
     Revealing("Premise fact", 0),
@@ -53,38 +54,40 @@ def test_gate_message_in_korean():
     assert gate_message(KO, 3, 0) == "3화 내용이에요. 아직 본 회차를 표시하지 않으셨어요."
 
 
-def test_render_tags_and_labels_everything_above_the_line():
-    assert render_lines(ITEMS, 0, EN) == [
-        "• Premise fact",
-        "**Spoilers: episode 1**",
-        "• ||Episode one fact||",
-        "**Spoilers: episode 9**",
-        "• ||Episode nine fact||",
-        "• ||Another nine fact||",
-        "**Spoilers: episode 6**",
-        "• ||Guess about six *(inferred, not directly sourced)*||",
+def test_split_lines_keeps_the_plain_and_groups_each_episode_beyond_the_line():
+    plain, runs = split_lines(ITEMS, 0, EN)
+    assert plain == ["• Premise fact"]
+    assert runs == [
+        (1, ["• Episode one fact"]),
+        (9, ["• Episode nine fact", "• Another nine fact"]),
+        (6, ["• Guess about six *(inferred, not directly sourced)*"]),
     ]
 
 
-def test_render_in_korean_keeps_the_same_tags_labels_and_markers():
+def test_split_lines_in_korean_keeps_the_markers():
     pack = {"Premise fact": "전제", "Episode one fact": "1화 사실", "Episode nine fact": "9화 사실",
             "Another nine fact": "다른 9화 사실", "Guess about six": "6화 추측"}  # fmt: skip
-    assert render_lines(ITEMS, 0, KO.with_pack(pack)) == [
-        "• 전제",
-        "**스포일러: 1화**",
-        "• ||1화 사실||",
-        "**스포일러: 9화**",
-        "• ||9화 사실||",
-        "• ||다른 9화 사실||",
-        "**스포일러: 6화**",
-        "• ||6화 추측 *(추론, 출처에서 직접 확인되지 않음)*||",
-    ]
+    plain, runs = split_lines(ITEMS, 0, KO.with_pack(pack))
+    assert plain == ["• 전제"]
+    assert runs[-1] == (6, ["• 6화 추측 *(추론, 출처에서 직접 확인되지 않음)*"])
 
 
 @pytest.mark.parametrize("tr", [EN, KO], ids=["en", "ko"])
-def test_render_below_the_line_is_plain(tr):
-    lines = render_lines(ITEMS, 16, tr)
-    assert "||" not in "".join(lines)
+def test_below_the_line_nothing_is_blurred(tr):
+    plain, runs = split_lines(ITEMS, 16, tr)
+    assert len(plain) == len(ITEMS)
+    assert runs == []
+
+
+def test_blur_runs_one_block_per_episode_when_they_fit_else_neighbours_share():
+    runs = [(n, [f"• fact {n}"]) for n in (2, 3, 5, 9, 16)]
+    assert [(r.first, r.last) for r in blur_runs(EN, runs, 5)] == [(2, 2), (3, 3), (5, 5), (9, 9), (16, 16)]
+    merged = blur_runs(EN, runs, 2)
+    assert [(r.first, r.last) for r in merged] == [(2, 5), (9, 16)]
+    assert merged[0].text == "**Episode 2**\n• fact 2\n**Episode 3**\n• fact 3\n**Episode 5**\n• fact 5"
+    assert spoiler_label(EN, 2, 5) == "Spoilers: episodes 2-5"
+    assert spoiler_label(KO, 2, 5) == "스포일러: 2-5화"
+    assert spoiler_label(KO, 9) == "스포일러: 9화"
 
 
 def test_spoiler_text_cannot_break_out_of_its_tag():
