@@ -9,15 +9,22 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .limits import COMPONENTS_V2, MAX_COMPONENTS, MAX_TEXT_LENGTH, message_errors
 from .payloads import EPHEMERAL, Payload
-from .state import Call, DiscordState
+from .state import Call, DiscordState, find_component, walk_components
 
 __all__ = [
+    "COMPONENTS_V2",
+    "MAX_COMPONENTS",
+    "MAX_TEXT_LENGTH",
     "autocomplete_choices",
     "blurred_text",
     "channel_messages",
+    "component",
+    "components",
     "is_ephemeral",
     "last_response",
+    "message_errors",
     "message_parts",
     "message_text",
     "messages_in",
@@ -62,6 +69,16 @@ def is_ephemeral(response: Payload) -> bool:
     """Whether an answer (as :func:`responses` gives it) is one only the member sees."""
     data = response.get("data") if response.get("kind") == "callback" else response
     return bool(int((data or {}).get("flags") or 0) & EPHEMERAL)
+
+
+def components(message: Payload) -> list[Payload]:
+    """Every component of a message, nested ones (in action rows, sections, containers) included, in order."""
+    return list(walk_components(message.get("components") or []))
+
+
+def component(message: Payload, custom_id: str) -> Payload | None:
+    """The message's component with this custom id (wherever it is nested), or None."""
+    return find_component(message, custom_id)
 
 
 def message_parts(message: Payload) -> list[tuple[str, bool]]:

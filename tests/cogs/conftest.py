@@ -6,7 +6,6 @@ from bot.app import App
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
 from bot.standin import Harness, assertions, close, start
-from bot.standin.state import walk_components
 from tests.conftest import FakeClock, open_database
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
@@ -75,7 +74,7 @@ COMPONENTS_V2 = 1 << 15
 
 
 def custom_ids(payload: dict) -> list[str]:
-    return [c["custom_id"] for c in walk_components(payload.get("components") or []) if "custom_id" in c]
+    return [c["custom_id"] for c in assertions.components(payload) if "custom_id" in c]
 
 
 EPHEMERAL = 64
@@ -109,7 +108,7 @@ def spoiler_blocks(payload: dict) -> list[tuple[str, str]]:
         if component.get("type") == 17 and component.get("spoiler"):
             before = top[index - 1] if index else {}
             label = before.get("content", "") if before.get("type") == 10 else ""
-            inner = "\n".join(c.get("content", "") for c in walk_components(component["components"]) if c["type"] == 10)
+            inner = "\n".join(c.get("content", "") for c in assertions.components(component) if c["type"] == 10)
             out.append((label, inner))
     return out
 
@@ -123,7 +122,7 @@ def title_of(payload: dict) -> str:
     """An answer's title: its embed's, or a layout's ``## heading``."""
     if payload.get("embeds"):
         return payload["embeds"][0]["title"]
-    for component in walk_components(payload.get("components") or []):
+    for component in assertions.components(payload):
         for line in (component.get("content") or "").splitlines() if component.get("type") == 10 else []:
             if line.startswith("## "):
                 return line.removeprefix("## ")

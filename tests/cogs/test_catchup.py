@@ -6,6 +6,7 @@ import discord
 import pytest
 
 from bot.services.catchup import BUDGET_WORDS, WORDS_PER_MINUTE
+from bot.standin import assertions
 
 from .conftest import COMPONENTS_V2, EPHEMERAL, custom_ids, data, set_progress, text_of, visible
 
@@ -61,9 +62,7 @@ async def _pages(h, first, user=None):
 
 
 def _disabled(answer, custom_id):
-    from bot.standin.state import find_component
-
-    return bool(find_component(answer, custom_id).get("disabled"))
+    return bool(assertions.component(answer, custom_id).get("disabled"))
 
 
 async def _open_digest(h, user=None, **options):

@@ -18,7 +18,6 @@ import discord
 import pytest
 
 from bot.standin import assertions
-from bot.standin.state import find_component
 
 from .conftest import custom_ids, data, set_progress
 
@@ -63,7 +62,9 @@ async def _ask_everything(h, catalog, locale):
     await _press(h, data(h), "runon:catchup:show:", locale)
     for _ in range(catalog.episode_count):  # every page of the digest
         page = data(h)
-        following = [c for c in custom_ids(page) if c.endswith(":next") and not find_component(page, c).get("disabled")]
+        following = [
+            c for c in custom_ids(page) if c.endswith(":next") and not assertions.component(page, c).get("disabled")
+        ]
         if not following:
             break
         await h.click(following[0], locale=locale, ephemeral_message=True)
