@@ -54,7 +54,7 @@ def _rendering_rows() -> list[tuple[str, Callable[[object], object]]]:
     from bot.services.watch_parties import Party, PartyStatus, PartyView, Rsvp
     from cogs.about import about_embed
     from cogs.cast import card
-    from cogs.episodes import info_embed, recap_embed
+    from cogs.episodes import info_embed, recap_layout
     from cogs.party_cards import party_embed
     from cogs.timeinput import preview_line
 
@@ -71,8 +71,8 @@ def _rendering_rows() -> list[tuple[str, Callable[[object], object]]]:
     party = Party(row, {Rsvp.GOING: 4, Rsvp.MAYBE: 1, Rsvp.DECLINED: 0, Rsvp.WAITLIST: 0})
     return [
         ("/episode info (embed)", lambda tr: info_embed(tr, catalog, episode).to_dict()),
-        ("/recap, tagged (embed)", lambda tr: recap_embed(tr, catalog, episode, 0).to_dict()),
-        ("/cast lookup card (embed)", lambda tr: card(tr, lead, 2, withhold=True).to_dict()),
+        ("/recap, blurred (layout)", lambda tr: recap_layout(tr, catalog, episode, 0).to_components()),
+        ("/cast lookup card (layout)", lambda tr: card(tr, lead, 2, withhold=True).to_components()),
         ("/about (embed)", lambda tr: about_embed(tr, catalog).to_dict()),
         ("watch-party card (embed)", lambda tr: party_embed(tr, party).to_dict()),
         ("airing post (text)", lambda tr: airing_text(tr, catalog, 3, now, 3600, rewatch=False, thread="")),
