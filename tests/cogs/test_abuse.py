@@ -12,7 +12,7 @@ from bot.standin import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
 from bot.store import personal as store_personal
 from tests.conftest import both_backends
 
-from .conftest import EPHEMERAL, NOW, data
+from .conftest import COMPONENTS_V2, EPHEMERAL, NOW, data, labels
 
 backend = both_backends()  # the limits and the prune are queries: SQLite and PostgreSQL
 
@@ -220,6 +220,19 @@ async def test_a_public_answer_comes_privately_where_the_member_cannot_send(h):
     assert answer["flags"] == EPHEMERAL
     assert answer["content"] == "You can't post in this channel, so I'm showing you the answer privately instead."
     assert answer["embeds"]  # the answer itself, for the member alone
+
+
+async def test_a_public_layout_answer_comes_privately_with_the_note_on_top(h):
+    await h.invoke("recap", episode=9, public=True, user=h.member(permissions=NO_POSTING))
+    answer = data(h)
+    assert answer["flags"] == EPHEMERAL | COMPONENTS_V2
+    assert not answer.get("content")  # a layout has none: the note is its first text display
+    assert answer["components"][0] == {
+        "type": 10,
+        "content": "You can't post in this channel, so I'm showing you the answer privately instead.",
+    }
+    assert labels(answer) == ["Spoilers: episode 9"]  # the answer itself, still blurred against line 0
+    assert not _public_answers(h)
 
 
 async def test_a_public_chart_needs_attach_files(h):

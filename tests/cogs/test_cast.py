@@ -1,5 +1,7 @@
 import re
 
+from bot.standin import assertions
+
 from .conftest import (
     COMPONENTS_V2,
     EPHEMERAL,
@@ -7,6 +9,7 @@ from .conftest import (
     card_fields,
     custom_ids,
     data,
+    labels,
     set_progress,
     spoiler_blocks,
     text_of,
@@ -171,3 +174,19 @@ async def test_a_card_asked_again_after_watching_more_unlocks_the_notes_now_watc
     assert not any(line.startswith("🔒 Episode 3") for line in later["Story notes"])
     assert "🔒 Episode 5: a story note (hidden)" in later["Story notes"]
     assert later["Hidden"].startswith("You've watched up to episode 4")
+
+
+async def test_a_card_with_more_episodes_than_fit_shares_blocks_and_blurs_every_note(h, catalog):
+    """Ki Seon-gyeom has notes from twelve episodes: at line 0, twelve blocks (label, container, text: 36
+    components) would break Discord's 40 with the card, so neighbouring episodes share a block."""
+    await h.invoke("cast lookup", name="ki-seon-gyeom", public=True)
+    card = data(h)
+    assert len(assertions.components(card)) <= 40
+    found = labels(card)
+    assert found[:2] == ["Spoilers: episodes 1-2", "Spoilers: episodes 3-4"]
+    assert found[-1] == "Spoilers: episode 16"
+    blurred_text = "\n".join(body for _, body in spoiler_blocks(card))
+    assert "**Episode 1**" in blurred_text  # inside a shared block, each episode keeps its heading
+    arcs = catalog.person("ki-seon-gyeom").arcs
+    assert all(arc.text in blurred_text for arc in arcs)
+    assert not any(arc.text in visible(card) for arc in arcs)

@@ -182,3 +182,16 @@ async def test_only_the_moderator_who_opened_the_menu_may_finish_it(h, original)
     await h.select(token_id, ["3"], user=h.member(4200, name="other-mod", permissions=MOD))
     assert data(h)["content"] == "Only the moderator who opened this menu can use it."
     assert not [c for c in h.recorder.calls if c.method == "DELETE"]
+
+
+async def test_retag_puts_images_in_a_gallery_and_other_files_as_files_all_inside_the_blur(h):
+    mixed = h.message_payload("look", author=h.member(2500, name="leaker"), attachments=["shot.png", "script.pdf"])
+    menu = await _open_menu(h, mixed)
+    [token_id] = custom_ids(menu)
+    await h.select(token_id, ["12"], user=h.member(4100, name="mod", permissions=MOD))
+    [post] = [c for c in h.recorder.calls if c.method == "POST" and c.path == "/channels/600/messages"]
+    assert post.files == ["SPOILER_episode12.png", "SPOILER_episode12_2.pdf"]
+    assert spoiler_blocks(post.json) == [("**Spoilers: episode 12** · originally posted by <@2500>", "look")]
+    assert _gallery(post.json) == ["attachment://SPOILER_episode12.png", "attachment://SPOILER_episode12_2.pdf"]
+    [gallery] = [c for c in post.json["components"][1]["components"] if c["type"] == 12]
+    assert len(gallery["items"]) == 1  # the image; the PDF is a file component beside it
