@@ -92,9 +92,10 @@ def digest_layout(tr: Texts, found: Digest, user_id: int, page: int = 0) -> disc
     )
     layout = Layout().card("## " + tr("Catch-up: {episodes}", episodes=span), intro)
     for label, body in pages[page]:
-        if body:
-            layout.text(label)
-            layout.add(discord.ui.Container(discord.ui.TextDisplay(body), accent_colour=SPOILER_ACCENT, spoiler=True))
+        if body:  # the label (already bold) outside the blur, the points inside
+            layout.text(label).add(
+                discord.ui.Container(discord.ui.TextDisplay(body), accent_colour=SPOILER_ACCENT, spoiler=True)
+            )
         else:
             layout.text(label)
     footer = tr("From the show pack's recaps only. Nothing after the last episode named here is included.")
