@@ -160,8 +160,9 @@ class ShowCatchup(SafeButton, template=r"runon:catchup:show:(?P<user>\d{1,21}):(
             raise OutOfDate()
         found = digest(services.catalog, self.first, self.last)
         view = digest_layout(member_texts(interaction), found, interaction.user.id)
-        # The gate was an embed: a layout message has none (Discord refuses content or embeds next to layouts).
-        await interaction.response.edit_message(embed=None, view=view)
+        # The gate was an embed. Upgrading a message to a layout, Discord wants its content and embeds cleared in the
+        # same edit (it refuses them next to layout components).
+        await interaction.response.edit_message(content=None, embed=None, view=view)
 
 
 class DigestPage(

@@ -74,7 +74,9 @@ async def _open_digest(h, user=None, **options):
     assert not gate["flags"] & COMPONENTS_V2
     await h.click(show, user=user, ephemeral_message=True)
     assert h.last_response()["type"] == 7  # the gate turns into the digest, privately
-    return data(h)
+    edit = data(h)
+    assert (edit["content"], edit["embeds"]) == (None, [])  # upgrading to a layout clears them in the same edit
+    return edit
 
 
 async def test_from_progress_0_to_a_line_at_16_covers_every_episode_in_about_two_minutes(h, staff, catalog):
