@@ -22,6 +22,7 @@ from typing import Any
 import discord
 
 from . import payloads as p
+from .automod import AutoModRules
 from .limits import DiscordLimits
 from .payloads import Payload
 
@@ -72,13 +73,14 @@ class Call:
 class Reject(Exception):
     """Discord refuses a request: an HTTP status and Discord's JSON error code and message."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, status: int, code: int, message: str, *, errors: Payload | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.errors = errors  # Invalid Form Body: which field, and Discord's code and message for it
 
     @property
     def body(self) -> Payload:
-        return {"code": self.code, "message": self.message}
+        return {"code": self.code, "message": self.message} | ({"errors": self.errors} if self.errors else {})
 
 
 @dataclass
@@ -192,6 +194,8 @@ class DiscordState:
         #: Where ``GET /gateway/bot`` sends the bot (the loopback adapter's websocket).
         self.gateway_url = "wss://gateway.discord.gg"
         self.listeners: list[GatewayListener] = []
+        #: Every guild's AutoMod rules (:mod:`bot.standin.automod`).
+        self.automod = AutoModRules(self)
 
     # -- basics -----------------------------------------------------------------------------------
 

@@ -107,14 +107,13 @@ async def due_again(conn: AsyncConnection, kind: ReminderKind, guild_id: int, re
     """One row of ``kind`` for ``ref_id``, due at ``at`` whatever became of it before (sent, skipped, cancelled):
     "do it again now". A row being delivered is left to finish (its delivery reads the state it acts on again)."""
     values = {"kind": kind, "guild_id": guild_id, "ref_id": ref_id, "offset_seconds": 0, "event_at": at, "due_at": at}
+    fresh = {"event_at": at, "due_at": at, "state": ReminderState.PENDING, "claim_token": None, "claimed_at": None,
+             "sent_at": None, "message_id": None, "detail": None}  # fmt: skip
     statement = insert(conn, t).values(values)
     await conn.execute(
         statement.on_conflict_do_update(
-            index_elements=["kind", "ref_id", "offset_seconds"],
-            set_={"event_at": at, "due_at": at, "state": ReminderState.PENDING, "claim_token": None,
-                  "claimed_at": None, "sent_at": None, "message_id": None, "detail": None},
-            where=t.c.state != ReminderState.CLAIMED,
-        )  # fmt: skip
+            index_elements=["kind", "ref_id", "offset_seconds"], set_=fresh, where=t.c.state != ReminderState.CLAIMED
+        )
     )
 
 
