@@ -349,7 +349,8 @@ def test_spoiler_words_are_tagged_with_their_episode_in_both_languages(catalog):
             assert word.reveals == episode.number
             assert word.confidence in markers, (episode.number, word)
             for text in (word.text, korean[word.text]):
-                assert 0 < len(text) <= 60 and "*" not in text
+                assert 0 < len(text) <= 60
+                assert "*" not in text
                 assert text.casefold() not in seen, text
                 seen.add(text.casefold())
         if episode.recap and all(p.confidence != "derived" for p in episode.recap):
