@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from bot.app import App
 from bot.client import RunOnBot
 from bot.services.spoiler_window import RULE_NAME
-from bot.standin import close, start
-from bot.standin.payloads import DEFAULT_APP_PERMISSIONS
+from bot.standin import DEFAULT_APP_PERMISSIONS, close, start
 from bot.store import schema
 from tests.conftest import both_backends, reopen_database
 
