@@ -161,7 +161,10 @@ class App:
         guilds = GuildConfigService(catalog, db, airing_changed=airing_changed)
         personal = PersonalReminderService(db, guilds)
         pulse = PulseService(catalog, db, guilds, DiscordPollReader(client))
-        window = SpoilerWindowService(catalog, db, guilds)
+        async def window_changed(tx: Tx, guild_id: int, now: dt.datetime) -> None:
+            await rewatch.airing_settings_changed(tx, guild_id, now)  # lays the broadcast's slots, runs every planner
+
+        window = SpoilerWindowService(catalog, db, guilds, replan=window_changed)
         # Plans that follow other features' changes, inside those changes' units of work:
         rewatch = RewatchService(catalog, db, guilds, planners=(pulse.plan, personal.plan_airing, window.plan))
         progress = ProgressService(catalog, db, party_changed=personal.plan_party)

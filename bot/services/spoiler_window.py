@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -182,11 +182,19 @@ def parse_words(text: str | None) -> list[str]:
     return list(found.values())
 
 
+#: Plans the server's schedule again inside a unit of work (the rewatch service: it lays the broadcast's slots when
+#: the server has no rewatch, then runs every planner, :meth:`SpoilerWindowService.plan` among them).
+ScheduleChanged = Callable[[Tx, int, dt.datetime], Awaitable[None]]
+
+
 class SpoilerWindowService:
-    def __init__(self, catalog: Catalog, db: Database, guilds: GuildConfigService) -> None:
+    def __init__(
+        self, catalog: Catalog, db: Database, guilds: GuildConfigService, *, replan: ScheduleChanged | None = None
+    ) -> None:
         self._catalog = catalog
         self._db = db
         self._guilds = guilds
+        self._replan: ScheduleChanged = replan or self.plan
 
     async def get(self, guild_id: int) -> Window:
         async with self._db.read() as conn:
@@ -227,7 +235,7 @@ class SpoilerWindowService:
             await windows.set_window(tx.conn, guild_id, enabled=enabled, hours=hours or row.hours, now=epoch(now))
             if channels != set(row.exempt):
                 await windows.set_exempt(tx.conn, guild_id, sorted(channels))
-            await self.plan(tx, guild_id, now, changed=True)
+            await self._changed(tx, guild_id, now)
             return _window(await windows.get(tx.conn, guild_id))
 
     async def words(self, guild_id: int, episode: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -265,7 +273,7 @@ class SpoilerWindowService:
             await windows.remove_words(tx.conn, guild_id, episode, removed)
             await windows.add_words(tx.conn, guild_id, episode, new)
             own = await windows.words(tx.conn, guild_id, episode)
-            await self.plan(tx, guild_id, now, changed=True)
+            await self._changed(tx, guild_id, now)
         return self._catalog.spoiler_words(episode), tuple(own), missing
 
     def _check_episode(self, episode: int) -> None:
@@ -275,10 +283,15 @@ class SpoilerWindowService:
 
     # -- planning (a rewatch planner, and after each change by staff) -----------------------------
 
-    async def plan(self, tx: Tx, guild_id: int, now: dt.datetime, *, changed: bool = False) -> None:
+    async def _changed(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
+        """Staff changed the window: its slots are planned again (the broadcast's laid first when the server has no
+        rewatch) and the rule is brought up to date now."""
+        await self._replan(tx, guild_id, now)
+        await reminders.due_again(tx.conn, ReminderKind.WINDOW_NOW, guild_id, guild_id, epoch(now))
+
+    async def plan(self, tx: Tx, guild_id: int, now: dt.datetime) -> None:
         """Queue each slot's window (open at the slot, close at its end) while the window is on; and bring the rule
-        up to date now when staff ``changed`` something, or a rule is kept or a window is open (the schedule may have
-        moved under it)."""
+        up to date now when a rule is kept or a window is open (the schedule may have moved under it)."""
         conn = tx.conn
         row = await windows.get(conn, guild_id)
         schedule = await rewatch.get(conn, guild_id)
@@ -290,7 +303,7 @@ class SpoilerWindowService:
                 await reminders.cancel(conn, ReminderKind.WINDOW, slot.id, "no window (off, over or paused)")
             else:
                 await reminders.schedule(conn, ReminderKind.WINDOW, guild_id, slot.id, end, (length, 0))
-        if changed or row.rule_id is not None or (row.enabled and await self._open_in(conn, guild_id, now, row)):
+        if row.rule_id is not None or (row.enabled and await self._open_in(conn, guild_id, now, row)):
             await reminders.due_again(conn, ReminderKind.WINDOW_NOW, guild_id, guild_id, epoch(now))
 
     async def _open_in(

@@ -273,3 +273,32 @@ async def test_korean_server_block_message_and_korean_answers(h, staff, clock):
     assert "30시간" in data(h)["content"]
     await h.invoke("setup spoiler-words", user=staff, episode=1, locale="ko")
     assert "||총 모양 라이터||" in data(h)["content"]
+
+
+async def test_without_a_rewatch_the_window_follows_the_broadcast(future_h, future_catalog, clock):
+    h = future_h
+    staff = h.member(4000, name="mod", permissions=STAFF)
+    h.set_bot_permissions(WITH_MANAGE_SERVER)
+    await h.invoke("setup discussion", user=staff, channel=h.add_channel(DISCUSSION, name="episode-talk"))
+    await h.invoke("setup spoiler-window", user=staff, setting="on", hours=3)
+    first, second = future_catalog.episode(1).airs_at, future_catalog.episode(2).airs_at
+    await tick_at(h, clock, first - dt.timedelta(minutes=1))
+    assert _rules(h) == []
+    await tick_at(h, clock, first)
+    [rule] = _rules(h)
+    assert _message(rule).startswith("Episode 1 just aired")
+    await tick_at(h, clock, first + dt.timedelta(hours=3))  # a 3-hour window
+    assert _rules(h) == []
+    await tick_at(h, clock, second)
+    assert _message(_rules(h)[0]).startswith("Episode 2 just aired")
+
+
+async def test_a_paused_rewatch_opens_no_new_window(h, staff, clock):
+    await _server(h, staff)
+    await tick_at(h, clock, FIRST)
+    clock.now = FIRST + dt.timedelta(hours=1)
+    await h.invoke("rewatch pause", user=staff)
+    await tick_at(h, clock, clock.now)
+    assert len(_rules(h)) == 1  # the open window runs to its end
+    await tick_at(h, clock, SECOND)  # episode 2's slot passes while paused: nothing airs, nothing opens
+    assert _rules(h) == []
