@@ -161,6 +161,7 @@ class App:
         guilds = GuildConfigService(catalog, db, airing_changed=airing_changed)
         personal = PersonalReminderService(db, guilds)
         pulse = PulseService(catalog, db, guilds, DiscordPollReader(client))
+
         async def window_changed(tx: Tx, guild_id: int, now: dt.datetime) -> None:
             await rewatch.airing_settings_changed(tx, guild_id, now)  # lays the broadcast's slots, runs every planner
 

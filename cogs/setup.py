@@ -580,8 +580,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
     @app_commands.describe(
         setting="on or off",
         hours="How long each window lasts after the episode's slot (1-72, default 24)",
-        exempt="A channel where the words stay allowed (the discussion channel always is)",
-        unexempt="A channel to take back from the exempt ones",
+        exempt="A channel where the words stay allowed (pick an exempt one again to take it back)",
     )
     async def spoiler_window(
         self,
@@ -589,7 +588,6 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         setting: Literal["on", "off"] | None = None,
         hours: app_commands.Range[int, MIN_HOURS, MAX_HOURS] | None = None,
         exempt: discord.TextChannel | discord.ForumChannel | None = None,
-        unexempt: discord.TextChannel | discord.ForumChannel | None = None,
     ) -> None:
         guild = interaction.guild
         assert guild is not None
@@ -599,10 +597,15 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
             on=None if setting is None else setting == "on",
             hours=hours,
             exempt=exempt.id if exempt else None,
-            unexempt=unexempt.id if unexempt else None,
         )
         tr = member_texts(interaction)
         text = tr("Spoiler window: {setting}", setting=window_text(tr, window, guild))
+        if exempt is not None:
+            text += "\n" + (
+                tr("{channel} is now exempt.", channel=exempt.mention)
+                if exempt.id in window.exempt
+                else tr("{channel} is no longer exempt.", channel=exempt.mention)
+            )
         if window.on and guild.me.guild_permissions.manage_guild:
             text += "\n" + tr("If an episode's window is open now, its AutoMod rule is being set up; `/setup show` "
                               "tells how it went.")  # fmt: skip

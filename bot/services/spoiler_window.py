@@ -210,26 +210,20 @@ class SpoilerWindowService:
         on: bool | None = None,
         hours: int | None = None,
         exempt: int | None = None,
-        unexempt: int | None = None,
     ) -> Window:
-        """Turn the window on or off, set its length, exempt a channel or take one back; the rule follows at once
-        (a "now" row in the queue)."""
+        """Turn the window on or off, set its length, exempt a channel (or, when it already is, take it back); the
+        rule follows at once (a "now" row in the queue)."""
         if hours is not None and not MIN_HOURS <= hours <= MAX_HOURS:
             raise UserError(
                 "The window lasts {low} to {high} hours; you gave {hours}.", low=MIN_HOURS, high=MAX_HOURS, hours=hours
             )
         async with self._db.transaction() as tx:
             row = await windows.get(tx.conn, guild_id)
-            channels = set(row.exempt)
-            if exempt is not None:
-                channels.add(exempt)
-            if unexempt is not None:
-                if unexempt not in channels:
-                    raise UserError("<#{channel}> isn't exempt from the spoiler window.", channel=unexempt)
-                channels.discard(unexempt)
+            channels = set(row.exempt) ^ ({exempt} if exempt is not None else set())
             if len(channels) > MAX_EXEMPT:
                 raise UserError(
-                    "At most {limit} channels can be exempt; take one back with `unexempt` first.", limit=MAX_EXEMPT
+                    "At most {limit} channels can be exempt; pick an exempt one again to take it back first.",
+                    limit=MAX_EXEMPT,
                 )
             enabled = row.enabled if on is None else on
             await windows.set_window(tx.conn, guild_id, enabled=enabled, hours=hours or row.hours, now=epoch(now))

@@ -209,8 +209,13 @@ async def test_turning_it_on_while_a_window_is_open_creates_the_rule_at_once_and
     await h.invoke("setup spoiler-window", user=staff, setting="on", exempt=h.add_channel(MEMES, name="memes"))
     assert data(h)["flags"] & EPHEMERAL
     await tick_at(h, clock, clock.now)
+    assert f"<#{MEMES}> is now exempt." in data(h)["content"]
     [rule] = _rules(h)
     assert str(MEMES) in rule["exempt_channels"]
+    await h.invoke("setup spoiler-window", user=staff, exempt=h.discord.channels[MEMES])  # again: taken back
+    assert f"<#{MEMES}> is no longer exempt." in data(h)["content"]
+    await tick_at(h, clock, clock.now)
+    assert str(MEMES) not in _rules(h)[0]["exempt_channels"]
     await h.invoke("setup spoiler-window", user=staff, hours=2)  # shorter: this window is already over
     await tick_at(h, clock, clock.now)
     assert _rules(h) == []
