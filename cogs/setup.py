@@ -213,7 +213,7 @@ def window_text(tr: Texts, window: Window, guild: discord.Guild | None) -> str:
                 "AutoMod. Delete one in Server Settings > AutoMod."
             )
         )
-    elif window.problem is not None:
+    elif window.problem not in (None, AutoModProblem.NO_PERMISSION):  # that one is read from the permission itself
         detail = (window.detail or "")[:200]
         lines.append(f"{WARN} " + tr("The last change to the rule failed: {detail}", detail=detail))
     return "\n".join(lines)
