@@ -42,6 +42,7 @@ from bot.deliveries.party import PartyReminders
 from bot.deliveries.personal import PersonalAiringReminders, PersonalPartyReminders
 from bot.deliveries.pulse import PulseReminders
 from bot.deliveries.staff import StaffReport
+from bot.deliveries.window import SpoilerWindowRules
 from bot.reminders.model import Delivery
 from bot.reminders.scheduler import ReminderScheduler, SchedulerOptions
 from bot.reminders.sender import PacedSender, SenderOptions
@@ -52,6 +53,7 @@ from bot.services.catchup import CatchupService
 from bot.services.discussion import DiscussionService, ThreadOpener
 from bot.services.guild_config import GuildConfigService
 from bot.services.language import LanguageService
+from bot.services.locks import KeyedLocks
 from bot.services.members import MemberService
 from bot.services.personal import PersonalReminderService
 from bot.services.progress import ProgressService
@@ -59,11 +61,12 @@ from bot.services.pulse import PulseService
 from bot.services.retention import RetentionService
 from bot.services.rewatch import RewatchService
 from bot.services.spoiler_line import SpoilerLineService
+from bot.services.spoiler_window import AutoModPort, SpoilerWindowService
 from bot.services.watch_parties import WatchPartyService
 from bot.statuses import ReminderKind
 from bot.store import Database, Tx
 from bot.threads import DiscordThreads
-from bot.transport import DiscordPollReader, DiscordTransport, server_locale
+from bot.transport import DiscordAutoMod, DiscordPollReader, DiscordTransport, server_locale
 
 __all__ = ["App", "Services", "deliveries"]
 
@@ -84,6 +87,7 @@ class Services:
     parties: WatchPartyService
     rewatch: RewatchService
     spoiler_line: SpoilerLineService
+    spoiler_window: SpoilerWindowService  # the AutoMod rule that blocks a new episode's spoiler words for a while
     personal: PersonalReminderService  # members' own reminder times
     pulse: PulseService  # episode polls and their results
     catchup: CatchupService
@@ -106,14 +110,21 @@ def deliveries(
     pulse: PulseService,
     language: LanguageService,
     sender: PacedSender,
+    window: SpoilerWindowService,
+    automod: AutoModPort,
+    discussion: DiscussionService,
 ) -> Mapping[ReminderKind, Delivery]:
     """The one table from reminder kind to the delivery that posts it (one for every :class:`ReminderKind`)."""
+    locks = KeyedLocks()  # one server's window rule changes one delivery at a time, whichever row it came from
+    window_rules = (window, automod, threads, discussion, guilds, sender, language, locks)
     return {
         ReminderKind.PARTY: PartyReminders(parties, members, sender, language, personal),
         ReminderKind.AIRING: AiringReminders(catalog, guilds, rewatch, threads, sender, language, personal),
         ReminderKind.PARTY_DM: PersonalPartyReminders(personal, parties, sender, language),
         ReminderKind.AIRING_DM: PersonalAiringReminders(catalog, personal, guilds, rewatch, sender, language),
         ReminderKind.PULSE: PulseReminders(guilds, rewatch, threads, pulse, sender, language),
+        ReminderKind.WINDOW: SpoilerWindowRules(*window_rules),  # a window opens or closes at its slot
+        ReminderKind.WINDOW_NOW: SpoilerWindowRules(*window_rules),  # the same rule, brought up to date after a change
     }
 
 
@@ -150,8 +161,13 @@ class App:
         guilds = GuildConfigService(catalog, db, airing_changed=airing_changed)
         personal = PersonalReminderService(db, guilds)
         pulse = PulseService(catalog, db, guilds, DiscordPollReader(client))
+
+        async def window_changed(tx: Tx, guild_id: int, now: dt.datetime) -> None:
+            await rewatch.airing_settings_changed(tx, guild_id, now)  # lays the broadcast's slots, runs every planner
+
+        window = SpoilerWindowService(catalog, db, guilds, replan=window_changed)
         # Plans that follow other features' changes, inside those changes' units of work:
-        rewatch = RewatchService(catalog, db, guilds, planners=(pulse.plan, personal.plan_airing))
+        rewatch = RewatchService(catalog, db, guilds, planners=(pulse.plan, personal.plan_airing, window.plan))
         progress = ProgressService(catalog, db, party_changed=personal.plan_party)
         parties = WatchPartyService(catalog, db, party_changed=personal.plan_party)
         discussion = DiscussionService(db)
@@ -161,7 +177,8 @@ class App:
         sender = PacedSender(DiscordTransport(client), options=self.sender_options, wall_clock=clock)
         table = deliveries(
             catalog=catalog, guilds=guilds, rewatch=rewatch, threads=threads, parties=parties, members=members,
-            personal=personal, pulse=pulse, language=language, sender=sender,
+            personal=personal, pulse=pulse, language=language, sender=sender, window=window,
+            automod=DiscordAutoMod(client, sender), discussion=discussion,
         )  # fmt: skip
         scheduler = ReminderScheduler(
             db, clock, sender, table, staff_report=StaffReport(language), options=self.scheduler_options
@@ -179,6 +196,7 @@ class App:
             parties=parties,
             rewatch=rewatch,
             spoiler_line=SpoilerLineService(guilds, rewatch),
+            spoiler_window=window,
             personal=personal,
             pulse=pulse,
             catchup=CatchupService(catalog, guilds, rewatch, progress),

@@ -121,6 +121,9 @@ class Episode:
     rating: Rating | None
     rating_note: str
     recap: tuple[Revealing, ...]
+    #: Words and phrases that give the episode away (names of its reveals and turns, from its recap lines), each
+    #: tagged with the episode and the marker of the line it comes from: the spoiler window's AutoMod keywords.
+    spoiler_words: tuple[Revealing, ...] = ()
 
     @property
     def date_is_derived(self) -> bool:
@@ -234,6 +237,16 @@ class Catalog:
         if not 1 <= number <= len(self.episodes):
             raise NotInPack(number)
         return self.episodes[number - 1]
+
+    def spoiler_words(self, number: int) -> tuple[str, ...]:
+        """Episode ``number``'s spoiler words in every language of the pack (English first), each once: members
+        write in any of them, whatever the server's language."""
+        found: dict[str, str] = {}
+        for item in self.episode(number).spoiler_words:
+            for text in (item.text, *(words.get(item.text, "") for words in self.translations.values())):
+                if text:
+                    found.setdefault(text.casefold(), text)
+        return tuple(found.values())
 
     def person(self, key: str) -> Person:
         for person in self.people:
@@ -370,6 +383,43 @@ def _revealing(r: _Reader, last_episode: int) -> Revealing:
     return Revealing(text, reveals, confidence)
 
 
+#: Discord's AutoMod limit on one keyword (characters); the pack's spoiler words fit it.
+MAX_SPOILER_WORD = 60
+
+
+def spoiler_word_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an AutoMod keyword as the spoiler window uses it, or None: at most 60 characters,
+    no wildcard ``*`` (a keyword matches whole words, so a short word cannot block longer ordinary ones), and
+    not blank."""
+    if not text.strip():
+        return "is empty"
+    if len(text) > MAX_SPOILER_WORD:
+        return f"is {len(text)} characters long; AutoMod keywords are at most {MAX_SPOILER_WORD}"
+    if "*" in text:
+        return "has a wildcard (*); spoiler words match whole words only"
+    return None
+
+
+def _spoiler_words(r: _Reader, number: int, last_episode: int, seen: dict[str, int]) -> tuple[Revealing, ...]:
+    words = []
+    for key, table in r.tables("spoiler_word", required=False):
+        w = r.child(key, table)
+        item = _revealing(w, last_episode)
+        problem = spoiler_word_problem(item.text)
+        if problem:
+            w.fail("text", problem)
+        if item.reveals != number:
+            w.fail("reveals", f"a spoiler word of episode {number} must reveal {number}, got {item.reveals}")
+        if item.confidence == Confidence.UNSOURCED:
+            w.fail("confidence", "a spoiler word comes from a sourced recap line")
+        folded = item.text.casefold()
+        if folded in seen:
+            w.fail("text", f"{item.text!r} is already a spoiler word of episode {seen[folded]}")
+        seen.setdefault(folded, number)
+        words.append(item)
+    return tuple(words)
+
+
 def _show(problems: list[str], data: dict[str, Any]) -> tuple[Show, Special, tuple[Track, ...]]:
     top = _Reader(problems, "show.toml", "", data)
     r = top.child("show", top.get("show", dict))
@@ -458,6 +508,7 @@ def _on_slot(show: Show, instant: dt.datetime) -> bool:
 def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Episode, ...]:
     top = _Reader(problems, "episodes.toml", "", data)
     episodes: list[Episode] = []
+    seen_words: dict[str, int] = {}
     for key, table in top.tables("episode"):
         r = top.child(key, table)
         number = r.get("number", int)
@@ -509,6 +560,7 @@ def _episodes(problems: list[str], data: dict[str, Any], show: Show) -> tuple[Ep
                 rating=rating,
                 rating_note=r.text("rating_note", allow_empty=True, default=""),
                 recap=tuple(recap),
+                spoiler_words=_spoiler_words(r, number, show.episode_count, seen_words),
             )
         )
         r.finish()
@@ -691,6 +743,7 @@ def _twin_show(twins: _Twins, problems: list[str], data: dict[str, Any], catalog
 
 def _twin_episodes(twins: _Twins, problems: list[str], data: dict[str, Any], catalog: Catalog) -> None:
     top = _Reader(problems, f"episodes.{twins.lang}.toml", "", data)
+    seen: dict[str, str] = {}  # spoiler words, folded -> the English word they translate (one each, pack-wide)
     for r, episode in twins.items(top, "episode", catalog.episodes, "episode"):
         number = r.get("number", int)
         if number != episode.number:
@@ -710,6 +763,16 @@ def _twin_episodes(twins: _Twins, problems: list[str], data: dict[str, Any], cat
             rr.finish()
         for p, point in twins.items(r, "recap", episode.recap, "recap point"):
             twins.revealing(p, point, "recap point")
+        for w, word in twins.items(r, "spoiler_word", episode.spoiler_words, "spoiler word"):
+            text = w.table.get("text")
+            if isinstance(text, str):
+                problem = spoiler_word_problem(text)
+                if problem:
+                    w.fail("text", problem)
+                elif text.casefold() in seen and seen[text.casefold()] != word.text:
+                    w.fail("text", f"{text!r} already translates {seen[text.casefold()]!r}")
+                seen.setdefault(text.casefold(), word.text)
+            twins.revealing(w, word, "spoiler word")
         r.finish()
     top.finish()
 

@@ -12,6 +12,8 @@ Not requested, on purpose:
 
 * **Manage Messages** server-wide, for the optional "Spoiler-tag this" moderator menu. Staff grant it
   (with Attach Files) to the bot only in the channels where they want the menu.
+* **Manage Server**, for the optional spoiler window (Discord wants it for any AutoMod rule). Staff who want the
+  window grant it to the bot's role; ``/setup show`` says whether the bot has it.
 * Stage-channel events: Discord wants Manage Channels, Mute Members and Move Members for them, far
   more than a watch party needs, so the bot offers voice-channel and external events only.
 """
@@ -31,6 +33,8 @@ class Feature:
     invite: bool
     #: What an admin reads about it (README and ``python -m bot invite``).
     why: str
+    #: For a feature not in the invite: how staff grant it if they want it.
+    grant: str = "grant per channel"
 
 
 FEATURES: tuple[Feature, ...] = (
@@ -84,6 +88,15 @@ FEATURES: tuple[Feature, ...] = (
         frozenset({"view_channel", "send_messages", "attach_files", "read_message_history", "manage_messages"}),
         False,
         'the "Spoiler-tag this" moderator menu, only in channels where staff grant Manage Messages',
+    ),
+    # The spoiler window: one AutoMod keyword rule the bot creates, updates and deletes. Discord wants Manage Server
+    # for any AutoMod rule, a broad permission, so the invite leaves it out: servers that want the window grant it.
+    Feature(
+        "spoiler window",
+        frozenset({"manage_guild"}),
+        False,
+        "keep the spoiler window's AutoMod rule (/setup spoiler-window), only where staff grant Manage Server",
+        grant="optional: grant Manage Server to the bot's role to use /setup spoiler-window",
     ),
 )
 

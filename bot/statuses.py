@@ -40,6 +40,13 @@ class ReminderKind(enum.StrEnum):
     PARTY_DM = "party-dm"  # a member's own reminder of a party, by DM (ref: their personal reminder)
     AIRING_DM = "airing-dm"  # a member's own reminder of an episode, by DM (ref: their personal reminder)
     PULSE = "pulse"  # the episode poll in the episode's discussion thread (ref: the airing slot)
+    #: The spoiler window of an airing slot (ref: the slot): it opens at the slot (offset: the window's length
+    #: before its end, ``event_at``) and closes at its end (offset 0). Either one brings the server's AutoMod rule up
+    #: to date with what should be in effect when it runs, so a late one still does the right thing.
+    WINDOW = "spoiler-window"
+    #: The server's spoiler window rule brought up to date now (ref: the server): staff changed the window, its words
+    #: or exempt channels, or the schedule moved under an open window.
+    WINDOW_NOW = "spoiler-window-now"
 
 
 class ReminderState(enum.StrEnum):

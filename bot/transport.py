@@ -17,14 +17,15 @@ import datetime as dt
 import errno
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import discord
 
-from bot.reminders.model import Outgoing, PollSpec, TransportError, TransportErrorKind
+from bot.reminders.model import Answered, Outgoing, PollSpec, Refused, Request, TransportError, TransportErrorKind
 from bot.reminders.sender import PacedSender
 from bot.services.pulse import STARS, Poll, PollReading
+from bot.services.spoiler_window import AutoModLater, AutoModProblem, AutoModRefused, Rule, RuleSpec
 
 log = logging.getLogger(__name__)
 
@@ -189,3 +190,105 @@ class DiscordPollReader:
             log.info("could not count the voters of poll %s", row.message_id, exc_info=True)
             return None
         return tuple(counts)
+
+
+#: Discord's codes that mean the bot may not manage the server's AutoMod rules (Manage Server).
+_NO_PERMISSION = (50001, 50013)
+_KEYWORD = discord.AutoModRuleTriggerType.keyword.value
+
+
+class DiscordAutoMod:
+    """A server's AutoMod rules (the spoiler window's :class:`~bot.services.spoiler_window.AutoModPort`), each request
+    through the paced sender: paced with the bot's other requests, waited out on a 429, retried when Discord fails."""
+
+    def __init__(self, client: discord.Client, sender: PacedSender) -> None:
+        self._client = client
+        self._sender = sender
+
+    @property
+    def bot_id(self) -> int:
+        user = self._client.user
+        return user.id if user is not None else (self._client.application_id or 0)
+
+    async def _call(
+        self, guild_id: int, label: str, run: Callable[[], Awaitable[object]], *, gone_is_fine: bool = False
+    ) -> object:
+        async def attempt() -> object:
+            try:
+                return await run()
+            except (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as error:
+                if gone_is_fine and isinstance(error, discord.NotFound):
+                    return None  # a rule already deleted (by staff, or another process) is what a delete wants
+                raise classify(error) from error
+
+        result = await self._sender.call(Request(guild_id, attempt, f"{label} (guild {guild_id})", route="automod"))
+        if isinstance(result, Answered):
+            return result.value
+        if isinstance(result, Refused):
+            raise AutoModRefused(self._problem(result), result.detail)
+        raise AutoModLater(result.detail)
+
+    @staticmethod
+    def _problem(refused: Refused) -> AutoModProblem:
+        if refused.code in _NO_PERMISSION:
+            return AutoModProblem.NO_PERMISSION
+        # Discord answers a full list of keyword rules with Invalid Form Body on trigger_type
+        # (AUTO_MODERATION_MAX_RULES_OF_TYPE_EXCEEDED: "Maximum number of rules of this type reached").
+        if refused.code == 50035 and "rules of this type" in refused.detail:
+            return AutoModProblem.FULL
+        return AutoModProblem.OTHER
+
+    async def rules(self, guild_id: int) -> list[Rule]:
+        http = self._client.http
+
+        async def run() -> object:
+            return await http.get_auto_moderation_rules(guild_id)
+
+        found = await self._call(guild_id, "list AutoMod rules", run)
+        return [
+            Rule(int(r["id"]), str(r["name"]), int(r["creator_id"]), int(r["trigger_type"]) == _KEYWORD)
+            for r in (found if isinstance(found, list) else [])
+        ]
+
+    @staticmethod
+    def _payload(spec: RuleSpec) -> dict[str, object]:
+        return {
+            "name": spec.name,
+            "event_type": discord.AutoModRuleEventType.message_send.value,
+            "trigger_metadata": {"keyword_filter": list(spec.keywords)},
+            "actions": [{"type": discord.AutoModRuleActionType.block_message.value,
+                         "metadata": {"custom_message": spec.message}}],
+            "enabled": True,
+            "exempt_channels": [str(c) for c in spec.exempt_channels],
+        }  # fmt: skip
+
+    async def create(self, guild_id: int, spec: RuleSpec) -> int:
+        http, payload = self._client.http, self._payload(spec)
+
+        async def run() -> object:
+            return await http.create_auto_moderation_rule(
+                guild_id, trigger_type=_KEYWORD, reason="runon-bot spoiler window opens", **payload
+            )
+
+        created = await self._call(guild_id, "create the spoiler window rule", run)
+        assert isinstance(created, dict)
+        return int(created["id"])
+
+    async def edit(self, guild_id: int, rule_id: int, spec: RuleSpec) -> None:
+        http, payload = self._client.http, self._payload(spec)
+
+        async def run() -> object:
+            return await http.edit_auto_moderation_rule(
+                guild_id, rule_id, reason="runon-bot spoiler window moves on", **payload
+            )
+
+        await self._call(guild_id, "update the spoiler window rule", run)
+
+    async def delete(self, guild_id: int, rule_id: int) -> None:
+        http = self._client.http
+
+        async def run() -> object:
+            await http.delete_auto_moderation_rule(guild_id, rule_id, reason="runon-bot spoiler window closes")
+            return None
+
+        await self._call(guild_id, "delete the spoiler window rule", run, gone_is_fine=True)

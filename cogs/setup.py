@@ -17,6 +17,7 @@ from bot.locale import choice_name, language_of, native_name, parse_language, sh
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
 from bot.services.rewatch import Airing, Position, Rewatch
+from bot.services.spoiler_window import MAX_HOURS, MIN_HOURS, AutoModProblem, Window
 from bot.services.zones import resolve_zone
 
 from .common import (
@@ -176,6 +177,48 @@ def _channel_report(tr: Texts, guild: discord.Guild, channel_id: int, feature: s
     return "\n".join(lines)
 
 
+def window_text(tr: Texts, window: Window, guild: discord.Guild | None) -> str:
+    """The spoiler window: on or off, how long, what it exempts, whether the bot can keep its AutoMod rule."""
+    if not window.on:
+        return f"{OFF} " + tr(
+            "off. `/setup spoiler-window setting:on` blocks each new episode's spoiler words (AutoMod) for a while "
+            "after it airs, except in its discussion thread."
+        )
+    lines = [
+        f"{OK} "
+        + tr(
+            "on: for {hours} hours from each episode's slot, its spoiler words are blocked everywhere except its "
+            "discussion thread, the discussion channel and the exempt channels.",
+            hours=window.hours,
+        )
+    ]
+    if window.exempt:
+        lines.append(tr("Exempt: {channels}", channels=", ".join(f"<#{c}>" for c in sorted(window.exempt))))
+    if window.rule_id is not None and window.episode is not None:
+        lines.append(tr("Now blocking episode {n}'s spoiler words.", n=window.episode))
+    if guild is not None and not guild.me.guild_permissions.manage_guild:
+        lines.append(
+            f"{WARN} "
+            + tr(
+                "I need the {permission} permission (server-wide) to keep the AutoMod rule: without it the window "
+                "does nothing.",
+                permission=label(tr, "manage_guild"),
+            )
+        )
+    elif window.problem is AutoModProblem.FULL:
+        lines.append(
+            f"{WARN} "
+            + tr(
+                "The last window couldn't start: the server already has Discord's maximum of 6 keyword rules in "
+                "AutoMod. Delete one in Server Settings > AutoMod."
+            )
+        )
+    elif window.problem not in (None, AutoModProblem.NO_PERMISSION):  # that one is read from the permission itself
+        detail = (window.detail or "")[:200]
+        lines.append(f"{WARN} " + tr("The last change to the rule failed: {detail}", detail=detail))
+    return "\n".join(lines)
+
+
 def _needs(tr: Texts, perms: discord.Permissions, feature: str) -> list[str]:
     return missing(tr, perms, FEATURE_PERMISSIONS[feature])
 
@@ -257,6 +300,7 @@ def setup_embed(
     here: Any,
     rewatch: RewatchProgress | None = None,
     guild_locale: object = None,
+    window: Window | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title=tr("runon-bot setup for {server}", server=guild.name), colour=BRAND)
     if config.discussion_channel_id is None:
@@ -308,6 +352,8 @@ def setup_embed(
     embed.add_field(name=tr("Staff channel"), value=staff, inline=False)
     embed.add_field(name=tr("Airing posts"), value=airing_text(tr, config), inline=False)
     embed.add_field(name=tr("Episode polls"), value=pulse_text(tr, config, guild), inline=False)
+    if window is not None:
+        embed.add_field(name=tr("Spoiler window"), value=clip(window_text(tr, window, guild), 1024), inline=False)
     embed.add_field(
         name=tr("What I can do, feature by feature"), value=feature_report(tr, config, guild, here), inline=False
     )
@@ -383,8 +429,11 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         assert interaction.guild is not None
         config = await self._config(interaction)
         rewatch = await self.services.rewatch.progress(interaction.guild.id, self.services.clock())
+        window = await self.services.spoiler_window.get(interaction.guild.id)
         tr = member_texts(interaction)
-        embed = setup_embed(tr, config, interaction.guild, interaction.channel, rewatch, interaction.guild_locale)
+        embed = setup_embed(
+            tr, config, interaction.guild, interaction.channel, rewatch, interaction.guild_locale, window
+        )
         await send(interaction, embed=embed)
 
     @app_commands.command(name="discussion", description="Where per-episode discussion threads live")
@@ -524,6 +573,81 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         config = await self.services.guilds.set_pulse(guild.id, setting == "on", self.services.clock())
         tr = member_texts(interaction)
         await send(interaction, content=tr("Episode polls: {setting}", setting=pulse_text(tr, config, guild)))
+
+    @app_commands.command(
+        name="spoiler-window", description="Block a new episode's spoiler words (AutoMod) for a while after it airs"
+    )
+    @app_commands.describe(
+        setting="on or off",
+        hours="How long each window lasts after the episode's slot (1-72, default 24)",
+        exempt="A channel where the words stay allowed (pick an exempt one again to take it back)",
+    )
+    async def spoiler_window(
+        self,
+        interaction: Interaction,
+        setting: Literal["on", "off"] | None = None,
+        hours: app_commands.Range[int, MIN_HOURS, MAX_HOURS] | None = None,
+        exempt: discord.TextChannel | discord.ForumChannel | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        window = await self.services.spoiler_window.configure(
+            guild.id,
+            self.services.clock(),
+            on=None if setting is None else setting == "on",
+            hours=hours,
+            exempt=exempt.id if exempt else None,
+        )
+        tr = member_texts(interaction)
+        text = tr("Spoiler window: {setting}", setting=window_text(tr, window, guild))
+        if exempt is not None:
+            text += "\n" + (
+                tr("{channel} is now exempt.", channel=exempt.mention)
+                if exempt.id in window.exempt
+                else tr("{channel} is no longer exempt.", channel=exempt.mention)
+            )
+        if window.on and guild.me.guild_permissions.manage_guild:
+            text += "\n" + tr("If an episode's window is open now, its AutoMod rule is being set up; `/setup show` "
+                              "tells how it went.")  # fmt: skip
+        await send(interaction, content=clip(text, 2000))
+
+    @app_commands.command(name="spoiler-words", description="An episode's spoiler words, and your own for it")
+    @app_commands.describe(
+        episode="The episode (1-16)",
+        add="Words or phrases to block too, separated by commas",
+        remove="Your own words to take back, separated by commas",
+    )
+    async def spoiler_words(
+        self,
+        interaction: Interaction,
+        episode: app_commands.Range[int, 1, 16],
+        add: app_commands.Range[str, 1, 400] | None = None,
+        remove: app_commands.Range[str, 1, 400] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        words = self.services.spoiler_window
+        if add is None and remove is None:
+            pack, own = await words.words(interaction.guild_id, episode)
+            missing_words: list[str] = []
+        else:
+            pack, own, missing_words = await words.change_words(
+                interaction.guild_id, episode, add, remove, self.services.clock()
+            )
+        tr = member_texts(interaction)
+
+        def listed(found: tuple[str, ...]) -> str:  # spoiler-tagged: they give the episode away
+            return ", ".join(f"||{discord.utils.escape_markdown(w)}||" for w in found) or tr("none")
+
+        lines = [
+            tr("Episode {n}'s spoiler words (blocked while its window is open):", n=episode),
+            tr("From the show pack: {words}", words=listed(pack)),
+            tr("Your own: {words}", words=listed(own)),
+        ]
+        if missing_words:
+            lines.append(
+                f"{WARN} " + tr("Not in your list, so not removed: {words}", words=listed(tuple(missing_words)))
+            )
+        await send(interaction, content=clip("\n".join(lines), 2000))
 
     @app_commands.command(name="reset", description="Put a setting back to its default")
     @app_commands.describe(setting="What to reset")

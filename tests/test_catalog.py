@@ -333,3 +333,57 @@ def test_a_language_with_a_catalogue_needs_its_pack_twins(pack):
     assert {"show.ko.toml: file is missing", "episodes.ko.toml: file is missing", "cast.ko.toml: file is missing"} <= (
         set(problems)
     )
+
+
+# -- spoiler words (the spoiler window's AutoMod keywords) -------------------------------------------
+
+
+def test_spoiler_words_are_tagged_with_their_episode_in_both_languages(catalog):
+    """Every aired episode with a sourced recap has words; each is tagged with its own episode and the marker of a
+    recap line of that episode, and fits an AutoMod keyword; the Korean twin is Hangul, one for one."""
+    korean = catalog.translations["ko"]
+    seen: set[str] = set()
+    for episode in catalog.episodes:
+        markers = {point.confidence for point in episode.recap}
+        for word in episode.spoiler_words:
+            assert word.reveals == episode.number
+            assert word.confidence in markers, (episode.number, word)
+            for text in (word.text, korean[word.text]):
+                assert 0 < len(text) <= 60
+                assert "*" not in text
+                assert text.casefold() not in seen, text
+                seen.add(text.casefold())
+        if episode.recap and all(p.confidence != "derived" for p in episode.recap):
+            assert episode.spoiler_words, episode.number
+    assert catalog.spoiler_words(16) == (
+        "Chairman Seo dies", "서 회장 사망", "sports agent", "스포츠 에이전트", "Eun-bi scandal", "기은비 스캔들",
+    )  # fmt: skip
+    assert catalog.spoiler_words(10) == ()  # no source describes episode 10: nothing to block
+
+
+def test_a_spoiler_word_too_long_repeated_or_from_another_episode_is_rejected(pack):
+    _edit(pack / "episodes.toml", 'text = "drawing tube"', 'text = "' + "x" * 61 + '"')
+    _edit(pack / "episodes.toml", 'text = "private pool"', 'text = "Choi Tae-ri rumour"')
+    _edit(pack / "episodes.toml", 'text = "chief of staff"\nreveals = 5', 'text = "chief of staff"\nreveals = 6')
+    problems = _problems(pack)
+    assert "episodes.toml: episode[0].spoiler_word[1].text: is 61 characters long; AutoMod keywords are at most 60" in (
+        problems
+    )
+    assert (
+        "episodes.toml: episode[3].spoiler_word[1].text: 'Choi Tae-ri rumour' is already a spoiler word of episode 2"
+        in problems
+    )
+    assert "episodes.toml: episode[4].spoiler_word[0].reveals: a spoiler word of episode 5 must reveal 5, got 6" in (
+        problems
+    )
+
+
+def test_a_korean_spoiler_word_must_be_korean_and_keep_its_tag(pack):
+    _edit(pack / "episodes.ko.toml", 'text = "화구통"', 'text = "drawing tube"')
+    _edit(pack / "episodes.ko.toml", 'text = "징계위원회"\nreveals = 3', 'text = "징계위원회"\nreveals = 4')
+    problems = _problems(pack)
+    assert "episodes.ko.toml: episode[0].spoiler_word[1].text: is not Korean: it has no Hangul" in problems
+    assert (
+        "episodes.ko.toml: episode[2].spoiler_word[0].reveals: must be the English spoiler word's episode tag 3, got 4"
+        in problems
+    )

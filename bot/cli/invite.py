@@ -34,7 +34,7 @@ def _invite(settings: Settings, client_id: int | None) -> int:
     print(f"Permissions ({perms.value}): {names}", file=sys.stderr)
     for feature in FEATURES:
         needed = ", ".join(sorted(humanize(name) for name in feature.permissions))
-        asked = "" if feature.invite else " [not in the invite: grant per channel]"
+        asked = "" if feature.invite else f" [not in the invite: {feature.grant}]"
         print(f"  {feature.name}: {needed}{asked}", file=sys.stderr)
     return EXIT_OK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -82,8 +82,32 @@ class Outgoing:
 
 
 @dataclass(frozen=True, slots=True)
+class Request:
+    """One REST request other than a post that the bot makes on its own (an AutoMod rule listed, created, edited or
+    deleted), paced, rate-limited and retried like posts. ``run`` makes it and returns Discord's answer, or raises
+    :class:`TransportError` (the port that builds it classifies discord.py's errors)."""
+
+    guild_id: int
+    run: Callable[[], Awaitable[object]]
+    label: str
+    route: str = "request"  # Discord's rate-limit bucket is per route and server
+    deadline: dt.datetime | None = None  # not worth making after this
+
+    @property
+    def bucket(self) -> str:
+        return f"g{self.guild_id}:{self.route}"
+
+
+@dataclass(frozen=True, slots=True)
 class Delivered:
     message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A :class:`Request` went through: Discord's answer."""
+
+    value: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +135,7 @@ class Postponed:
 
 
 SendResult = Delivered | Refused | Expired | Postponed
+CallResult = Answered | Refused | Expired | Postponed
 
 
 class Transport(Protocol):

@@ -45,8 +45,15 @@ class SchedulerOptions:
     idle_tick: float = 10.0  # the loop looks for due rows at least this often
 
 
+#: Kinds whose delivery brings something up to date with the present (the spoiler window's AutoMod rule) rather than
+#: posting about a moment: late is never too late for them, so they are never stale.
+CATCHING_UP = frozenset({ReminderKind.WINDOW, ReminderKind.WINDOW_NOW})
+
+
 def stale_reason(row: ReminderRow, now: dt.datetime) -> str | None:
     """Why a reminder should not be sent any more, or None when it still makes sense."""
+    if row.kind in CATCHING_UP:
+        return None
     event = instant(row.event_at)
     if row.offset_seconds > 0 and now >= event:
         return f"its moment passed before it could be sent (the event started at {event:%Y-%m-%d %H:%M} UTC)"

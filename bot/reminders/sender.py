@@ -27,12 +27,15 @@ from dataclasses import dataclass, field
 
 from .model import (
     REFUSALS,
+    Answered,
+    CallResult,
     Delivered,
     Expired,
     Outgoing,
     Postponed,
     Refusal,
     Refused,
+    Request,
     SendResult,
     Transport,
     TransportError,
@@ -78,13 +81,14 @@ class SenderStats:
 
 @dataclass(eq=False)
 class _Job:
-    item: Outgoing
+    item: Outgoing | Request
     future: asyncio.Future[SendResult]
     deadline: dt.datetime
     not_before: float = 0.0  # loop time
     attempts: int = 0
     first_ambiguous: float | None = None  # loop time of the first attempt that may have reached Discord
     last_error: str = ""
+    answer: object = None  # a request's answer from Discord
 
 
 @dataclass
@@ -170,6 +174,21 @@ class PacedSender:
             self._runner = loop.create_task(self._run(), name="paced-sender")
         return await asyncio.shield(job.future)
 
+    async def call(self, request: Request) -> CallResult:
+        """Make ``request`` as soon as the limits allow, like a post; returns Discord's answer or how it ended
+        (never raises for Discord's answers)."""
+        if self._closing:
+            return Postponed("the bot is stopping")
+        loop = asyncio.get_running_loop()
+        deadline = request.deadline or (self._wall() + self.options.default_lifetime)
+        job = _Job(request, loop.create_future(), deadline)
+        self.stats.submitted += 1
+        self._enqueue(job)
+        if self._runner is None or self._runner.done():
+            self._runner = loop.create_task(self._run(), name="paced-sender")
+        result = await asyncio.shield(job.future)
+        return Answered(job.answer) if isinstance(result, Delivered) else result
+
     def _enqueue(self, job: _Job) -> None:
         key = job.item.guild_id
         queue = self._queues.get(key)
@@ -204,7 +223,7 @@ class PacedSender:
             if self._closing:
                 self._finish(job, Postponed("the bot is stopping"))
                 continue
-            cost = self._transport.requests_needed(job.item)
+            cost = 1 if isinstance(job.item, Request) else self._transport.requests_needed(job.item)
             self._next_slot = max(loop.time(), self._next_slot) + cost / self.rate
             self._channel(job.item.bucket).sent.append(loop.time())
             self._in_flight[job.item.guild_id] += 1
@@ -266,7 +285,11 @@ class PacedSender:
         PACED.set(True)  # this task's requests are the sender's own (already paced)
         try:
             async with asyncio.timeout(options.request_timeout):
-                message_id = await self._transport.post(job.item)
+                if isinstance(job.item, Request):
+                    job.answer = await job.item.run()
+                    message_id = 0
+                else:
+                    message_id = await self._transport.post(job.item)
         except TransportError as error:
             self._failed_attempt(job, error, loop.time())
         except TimeoutError:

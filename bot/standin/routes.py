@@ -175,6 +175,26 @@ def _get_guild(state: DiscordState, call: Call, args: Mapping[str, str]) -> Payl
     return state.guild(_int(args, "guild_id"))
 
 
+def _automod_rules(state: DiscordState, call: Call, args: Mapping[str, str]) -> list[Payload]:
+    return state.automod.list(_int(args, "guild_id"))
+
+
+def _automod_create(state: DiscordState, call: Call, args: Mapping[str, str]) -> Payload:
+    return state.automod.create(_int(args, "guild_id"), _body(call))
+
+
+def _automod_get(state: DiscordState, call: Call, args: Mapping[str, str]) -> Payload:
+    return state.automod.get(_int(args, "guild_id"), _int(args, "rule_id"))
+
+
+def _automod_edit(state: DiscordState, call: Call, args: Mapping[str, str]) -> Payload:
+    return state.automod.edit(_int(args, "guild_id"), _int(args, "rule_id"), _body(call))
+
+
+def _automod_delete(state: DiscordState, call: Call, args: Mapping[str, str]) -> None:
+    state.automod.delete(_int(args, "guild_id"), _int(args, "rule_id"))
+
+
 #: Every route, in the order they are tried (the first whose method and template match answers).
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/interactions/{interaction_id}/{token}/callback", _callback),
@@ -205,6 +225,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/guilds/{guild_id}/scheduled-events/{event_id}", _get_event),
     Route("PATCH", "/guilds/{guild_id}/scheduled-events/{event_id}", _edit_event),
     Route("GET", "/guilds/{guild_id}/members/{user_id}", _get_member),
+    Route("GET", "/guilds/{guild_id}/auto-moderation/rules", _automod_rules, bucket="automod:{guild_id}"),
+    Route("POST", "/guilds/{guild_id}/auto-moderation/rules", _automod_create, bucket="automod:{guild_id}"),
+    Route("GET", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", _automod_get, bucket="automod:{guild_id}"),
+    Route("PATCH", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", _automod_edit, bucket="automod:{guild_id}"),
+    Route("DELETE", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", _automod_delete, bucket="automod:{guild_id}"),
     Route("GET", "/guilds/{guild_id}", _get_guild),
 )
 

@@ -22,6 +22,7 @@ from typing import Any
 import discord
 
 from . import payloads as p
+from .automod import AutoModRules
 from .limits import COMPONENTS_V2, DiscordLimits, message_errors
 from .payloads import Payload
 
@@ -204,6 +205,8 @@ class DiscordState:
         #: Where ``GET /gateway/bot`` sends the bot (the loopback adapter's websocket).
         self.gateway_url = "wss://gateway.discord.gg"
         self.listeners: list[GatewayListener] = []
+        #: Every guild's AutoMod rules (:mod:`bot.standin.automod`).
+        self.automod = AutoModRules(self)
 
     # -- basics -----------------------------------------------------------------------------------
 

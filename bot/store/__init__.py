@@ -5,7 +5,7 @@ or of a read (``db.read()``); none of them opens or commits a transaction.
 """
 
 # _async_core first: the asyncio extension of SQLAlchemy without its ORM, before any repository imports it.
-from . import _async_core, guilds, instances, members, parties, personal, polls, progress, reminders, rewatch  # noqa: F401
+from . import _async_core, guilds, instances, members, parties, personal, polls, progress, reminders, rewatch, windows  # noqa: F401
 from .bus import CacheBus
 from .database import (
     BackupReport,
@@ -29,6 +29,7 @@ from .polls import PollRow
 from .reminders import ReminderRow
 from .rewatch import AiringSlotRow, RewatchRow
 from .schema import FORMER_MEMBER
+from .windows import WindowRow
 
 __all__ = [
     "FORMER_MEMBER",
@@ -49,6 +50,7 @@ __all__ = [
     "SchemaStatus",
     "ThreadRow",
     "Tx",
+    "WindowRow",
     "background_work",
     "backup",
     "backup_name",
@@ -64,4 +66,5 @@ __all__ = [
     "progress",
     "reminders",
     "rewatch",
+    "windows",
 ]

@@ -103,6 +103,20 @@ async def schedule(
         await conn.execute(_UNWANTED, {"u_kind": kind, "u_ref": ref_id})
 
 
+async def due_again(conn: AsyncConnection, kind: ReminderKind, guild_id: int, ref_id: int, at: int) -> None:
+    """One row of ``kind`` for ``ref_id``, due at ``at`` whatever became of it before (sent, skipped, cancelled):
+    "do it again now". A row being delivered is left to finish (its delivery reads the state it acts on again)."""
+    values = {"kind": kind, "guild_id": guild_id, "ref_id": ref_id, "offset_seconds": 0, "event_at": at, "due_at": at}
+    fresh = {"event_at": at, "due_at": at, "state": ReminderState.PENDING, "claim_token": None, "claimed_at": None,
+             "sent_at": None, "message_id": None, "detail": None}  # fmt: skip
+    statement = insert(conn, t).values(values)
+    await conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind", "ref_id", "offset_seconds"], set_=fresh, where=t.c.state != ReminderState.CLAIMED
+        )
+    )
+
+
 # Built once (values bound at execution): a party's create and edit run them.
 _UNWANTED = (
     sa.update(t)

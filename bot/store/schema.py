@@ -297,6 +297,46 @@ episode_polls = sa.Table(
 )
 
 
+# The spoiler window: per server, whether it is on and how long it lasts, the AutoMod rule the bot keeps for it (and
+# the episode it is for), and the last problem keeping it (reported to staff once, until it changes).
+spoiler_windows = sa.Table(
+    "spoiler_windows",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("enabled", Big, nullable=False, server_default="0"),
+    sa.Column("hours", Big, nullable=False, server_default="24"),
+    sa.Column("rule_id", Big),  # the AutoMod rule the bot keeps, as last seen (it is found again by name and creator)
+    sa.Column("episode", Big),  # the episode whose window the rule is for
+    sa.Column("problem", sa.Text),  # 'missing_manage_guild', 'rule_limit', 'other'; NULL: none
+    sa.Column("detail", sa.Text),  # Discord's answer, for /setup show and the logs
+    sa.Column("updated_at", Big, nullable=False),
+    sa.CheckConstraint("enabled IN (0, 1)", name="enabled"),
+    sa.CheckConstraint("hours BETWEEN 1 AND 72", name="hours"),
+    sqlite_strict=True,
+)
+
+# Channels staff exempt from the spoiler window's rule (the discussion channel and the episode's thread always are).
+spoiler_window_exempt = sa.Table(
+    "spoiler_window_exempt",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("channel_id", Big, primary_key=True, autoincrement=False),
+    sqlite_strict=True,
+)
+
+# Staff's own spoiler words per episode, beside the show pack's ("folded": case-folded, one of each).
+spoiler_words = sa.Table(
+    "spoiler_words",
+    metadata,
+    sa.Column("guild_id", Big, primary_key=True, autoincrement=False),
+    sa.Column("episode", Big, primary_key=True, autoincrement=False),
+    sa.Column("folded", sa.Text, primary_key=True),
+    sa.Column("word", sa.Text, nullable=False),
+    sa.CheckConstraint("episode >= 1", name="episode"),
+    sqlite_strict=True,
+)
+
+
 def add_postgresql_predicates() -> None:
     """Give the partial indexes their PostgreSQL predicate too, the same as SQLite's (the migrations create each with
     both): for Alembic's autogenerate (``migrations/env.py``). Not at import: a ``postgresql_where`` loads SQLAlchemy's

@@ -51,7 +51,7 @@ PARTY_CHANNEL = 600
 PROPER_NAMES = {
     "Run", "On", "JTBC", "Cinemags", "iMBC", "Jerry", "Maguire", "The", "Sisyphus", "Myth", "Kim", "Eun-sook",
     "Hwang", "Chan-hee", "Kwanghee", "LUCY", "Warming", "Up", "Part", "Priority", "Where", "Are", "You",
-    "UTC", "KST", "DM", "OST", "ID", "PD", "Discord", "runon-bot", "PNG", "JPEG", "GIF", "WebP", "English",
+    "UTC", "KST", "DM", "OST", "ID", "PD", "Discord", "AutoMod", "runon-bot", "PNG", "JPEG", "GIF", "WebP", "English",
 }  # fmt: skip
 MARKUP = re.compile(
     r"<(?:t:-?\d+(?::\w)?|@&?\d+|#\d+)>"  # timestamps, mentions, channels

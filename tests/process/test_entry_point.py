@@ -99,6 +99,7 @@ def test_invite_asks_create_events_and_nothing_broader(workdir):
     assert "Send Messages," not in result.stderr
     assert "Send Messages In Threads" not in result.stderr
     assert "[not in the invite: grant per channel]" in result.stderr
+    assert "spoiler window: Manage Server [not in the invite: optional: grant Manage Server" in result.stderr
 
 
 def test_invite_reads_the_application_id_from_the_token(workdir):
@@ -106,4 +107,4 @@ def test_invite_reads_the_application_id_from_the_token(workdir):
     result = workdir.run("invite", env=env)
     assert result.returncode == 0, result.stderr
     assert f"client_id={APP_ID}" in result.stdout
-    assert {f.name for f in FEATURES if not f.invite} == {"spoiler-tag this"}
+    assert {f.name for f in FEATURES if not f.invite} == {"spoiler-tag this", "spoiler window"}

@@ -138,3 +138,33 @@ async def test_outgoing_goes_to_exactly_one_place(nonce):
     with pytest.raises(ValueError, match="exactly one"):
         Outgoing("x", 1, channel_id=1, user_id=2, nonce=nonce)
     assert QUICK.rate > 1000
+
+
+async def test_a_request_is_paced_waits_out_a_429_and_returns_discords_answer(sender):
+    """AutoMod requests (anything but a post) go through the same sender: a 429 is "later", a refusal is final."""
+    from bot.reminders.model import Answered, Request
+
+    answers = [TransportError("rate_limited", "429", retry_after=0.1), {"id": "42"}]
+    calls = []
+
+    async def run():
+        calls.append(1)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    result = await sender.call(Request(1, run, "create a rule", route="automod"))
+    assert result == Answered({"id": "42"})
+    assert len(calls) == 2
+    assert loop.time() - started >= 0.1
+    assert sender.stats.rate_limited == 1
+
+    async def refused():
+        raise TransportError("refused", "403 (error code: 50013)", status=403, code=50013)
+
+    assert await sender.call(Request(1, refused, "list rules")) == Refused(
+        "missing_permissions", "403 (error code: 50013)", 50013, 403
+    )
