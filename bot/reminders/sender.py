@@ -165,6 +165,19 @@ class PacedSender:
         """Post ``item`` as soon as the limits allow; returns how it ended (never raises for Discord's answers)."""
         if self._closing:
             return Postponed("the bot is stopping")
+        return await asyncio.shield(self._submit(item).future)
+
+    async def call(self, request: Request) -> CallResult:
+        """Make ``request`` as soon as the limits allow, like a post; returns Discord's answer or how it ended
+        (never raises for Discord's answers)."""
+        if self._closing:
+            return Postponed("the bot is stopping")
+        job = self._submit(request)
+        result = await asyncio.shield(job.future)
+        return Answered(job.answer) if isinstance(result, Delivered) else result
+
+    def _submit(self, item: Outgoing | Request) -> _Job:
+        """Queue ``item`` (a post or a request) and make sure the sender runs; the job's future tells how it ended."""
         loop = asyncio.get_running_loop()
         deadline = item.deadline or (self._wall() + self.options.default_lifetime)
         job = _Job(item, loop.create_future(), deadline)
@@ -172,22 +185,7 @@ class PacedSender:
         self._enqueue(job)
         if self._runner is None or self._runner.done():
             self._runner = loop.create_task(self._run(), name="paced-sender")
-        return await asyncio.shield(job.future)
-
-    async def call(self, request: Request) -> CallResult:
-        """Make ``request`` as soon as the limits allow, like a post; returns Discord's answer or how it ended
-        (never raises for Discord's answers)."""
-        if self._closing:
-            return Postponed("the bot is stopping")
-        loop = asyncio.get_running_loop()
-        deadline = request.deadline or (self._wall() + self.options.default_lifetime)
-        job = _Job(request, loop.create_future(), deadline)
-        self.stats.submitted += 1
-        self._enqueue(job)
-        if self._runner is None or self._runner.done():
-            self._runner = loop.create_task(self._run(), name="paced-sender")
-        result = await asyncio.shield(job.future)
-        return Answered(job.answer) if isinstance(result, Delivered) else result
+        return job
 
     def _enqueue(self, job: _Job) -> None:
         key = job.item.guild_id

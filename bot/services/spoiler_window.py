@@ -260,9 +260,8 @@ class SpoilerWindowService:
             known = {w.casefold() for w in before}
             missing = [w for w in removed if w.casefold() not in known]
             new = [w for w in added if w.casefold() not in pack]
-            if len(known | {w.casefold() for w in new}) - len([w for w in removed if w.casefold() in known]) > (
-                MAX_STAFF_WORDS
-            ):
+            after = (known - {w.casefold() for w in removed}) | {w.casefold() for w in new}  # remove, then add
+            if len(after) > MAX_STAFF_WORDS:
                 raise UserError("At most {limit} words of your own per episode.", limit=MAX_STAFF_WORDS)
             await windows.remove_words(tx.conn, guild_id, episode, removed)
             await windows.add_words(tx.conn, guild_id, episode, new)
@@ -297,14 +296,19 @@ class SpoilerWindowService:
                 await reminders.cancel(conn, ReminderKind.WINDOW, slot.id, "no window (off, over or paused)")
             else:
                 await reminders.schedule(conn, ReminderKind.WINDOW, guild_id, slot.id, end, (length, 0))
-        if row.rule_id is not None or (row.enabled and await self._open_in(conn, guild_id, now, row)):
+        if row.rule_id is not None or (row.enabled and await self._open_in(conn, guild_id, now, row, schedule)):
             await reminders.due_again(conn, ReminderKind.WINDOW_NOW, guild_id, guild_id, epoch(now))
 
     async def _open_in(
-        self, conn: AsyncConnection, guild_id: int, now: dt.datetime, row: windows.WindowRow
-    ) -> list[int]:
-        """The episodes whose window is open at ``now`` (by the slots they aired at), earliest first."""
-        schedule = await rewatch.get(conn, guild_id)
+        self,
+        conn: AsyncConnection,
+        guild_id: int,
+        now: dt.datetime,
+        row: windows.WindowRow,
+        schedule: rewatch.RewatchRow | None,
+    ) -> list[tuple[int, int]]:
+        """The windows open at ``now``: (the slot's epoch seconds, the episode), earliest first. ``schedule`` is the
+        server's rewatch, as the caller read it (None: the broadcast)."""
         if schedule is None:
             slots = [(e.number, epoch(e.airs_at)) for e in self._catalog.episodes]
             cutoff = epoch(now)
@@ -313,8 +317,7 @@ class SpoilerWindowService:
             paused = schedule.status == RewatchStatus.PAUSED and schedule.paused_at is not None
             cutoff = min(epoch(now), schedule.paused_at) if paused and schedule.paused_at is not None else epoch(now)
         length = row.hours * 3600
-        open_ = [(at, n) for n, at in slots if at <= cutoff and epoch(now) < at + length]
-        return [n for _at, n in sorted(open_)]
+        return sorted((at, n) for n, at in slots if at <= cutoff and epoch(now) < at + length)
 
     # -- what should be in effect, and what is ------------------------------------------------------
 
@@ -324,15 +327,12 @@ class SpoilerWindowService:
             row = await windows.get(conn, guild_id)
             if not row.enabled:
                 return None
-            episodes = await self._open_in(conn, guild_id, now, row)
-            if not episodes:
+            open_ = await self._open_in(conn, guild_id, now, row, await rewatch.get(conn, guild_id))
+            if not open_:
                 return None
+            episodes = [n for _at, n in open_]
+            aired = open_[-1][0]
             own = {n: await windows.words(conn, guild_id, n) for n in episodes}
-            schedule = await rewatch.get(conn, guild_id)
-            if schedule is None:
-                aired = epoch(self._catalog.episode(episodes[-1]).airs_at)
-            else:
-                aired = max(s.airs_at for s in await rewatch.slots(conn, guild_id) if s.episode == episodes[-1])
         config = await self._guilds.get(guild_id)
         words: dict[str, str] = {}
         for n in reversed(episodes):  # the latest episode's words first, should the list ever be cut
