@@ -27,7 +27,7 @@ from .common import (
     spoiler_label,
     view_of,
 )
-from .layouts import MAX_COMPONENTS, MAX_TEXT, SPOILER_ACCENT, Layout, item_text
+from .layouts import MAX_COMPONENTS, MAX_TEXT, Layout, item_text
 
 OWNERS_ONLY = msg("This catch-up belongs to someone else's answer. Run `/catchup` yourself.")
 
@@ -36,21 +36,22 @@ def _reading(tr: Texts, minutes: int) -> str:
     return tr.plural("about {n} minute's read", "about {n} minutes' read", minutes, n=minutes)
 
 
-def _block(tr: Texts, episode: DigestEpisode) -> tuple[str, str]:
-    """One episode of the digest: the label shown outside the blur, and what the blur holds ("" when the episode
-    has no recap: then there is nothing to hide, and the label says so)."""
+def _block(tr: Texts, episode: DigestEpisode) -> tuple[str, str, str]:
+    """One episode of the digest: the label shown outside the blur, what follows it there, and what the blur holds
+    ("" when the episode has no recap: then there is nothing to hide, and the label says so)."""
     if not episode.points:
         name = tr("Episode {n}", n=episode.number)
-        return f"**{name}**\n" + tr(
-            "No recap: no reliable source describes this episode, so I say nothing about what happens in it."
-        ), ""
-    label = f"**{spoiler_label(tr, episode.number)}**"
-    if episode.recap_status == RecapStatus.PARTIAL:
-        label += " \N{MIDDLE DOT} " + tr("thin sources")
+        return (
+            f"**{name}**\n"
+            + tr("No recap: no reliable source describes this episode, so I say nothing about what happens in it."),
+            "",
+            "",
+        )
+    aside = tr("thin sources") if episode.recap_status == RecapStatus.PARTIAL else ""
     lines = [f"\N{BULLET} {item_text(tr, p)}" for p in episode.points]
     if episode.left_out:
         lines.append(tr("*More in `/recap episode:{n}`.*", n=episode.number))
-    return label, "\n".join(lines)
+    return spoiler_label(tr, episode.number), aside, "\n".join(lines)
 
 
 #: Components a digest page keeps for itself: its card (a container and its text), the footer, a row of three buttons.
@@ -59,21 +60,21 @@ PAGE_RESERVED = 2 + 1 + 4
 PAGE_TEXT_RESERVED = 900
 
 
-def digest_pages(tr: Texts, found: Digest) -> list[list[tuple[str, str]]]:
+def digest_pages(tr: Texts, found: Digest) -> list[list[tuple[str, str, str]]]:
     """The digest's episodes in pages that each fit one message (Discord's 40 components and 4,000 characters):
     whole episodes, in order, never cut."""
-    pages: list[list[tuple[str, str]]] = [[]]
+    pages: list[list[tuple[str, str, str]]] = [[]]
     components = characters = 0
     for episode in found.episodes:
-        label, body = _block(tr, episode)
-        size = 3 if body else 1
-        length = len(label) + len(body)
+        block = _block(tr, episode)
+        size = 3 if block[2] else 1
+        length = sum(map(len, block)) + 7  # the bold label and the dot before its aside
         if pages[-1] and (
             components + size > MAX_COMPONENTS - PAGE_RESERVED or characters + length > MAX_TEXT - PAGE_TEXT_RESERVED
         ):
             pages.append([])
             components = characters = 0
-        pages[-1].append((label, body))
+        pages[-1].append(block)
         components += size
         characters += length
     return pages
@@ -91,11 +92,9 @@ def digest_layout(tr: Texts, found: Digest, user_id: int, page: int = 0) -> disc
         reading=_reading(tr, found.minutes),
     )
     layout = Layout().card("## " + tr("Catch-up: {episodes}", episodes=span), intro)
-    for label, body in pages[page]:
-        if body:  # the label (already bold) outside the blur, the points inside
-            layout.text(label).add(
-                discord.ui.Container(discord.ui.TextDisplay(body), accent_colour=SPOILER_ACCENT, spoiler=True)
-            )
+    for label, aside, body in pages[page]:
+        if body:  # the label outside the blur, the points inside
+            layout.blurred(label, body, aside=aside)
         else:
             layout.text(label)
     footer = tr("From the show pack's recaps only. Nothing after the last episode named here is included.")
