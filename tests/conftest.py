@@ -54,15 +54,13 @@ def both_backends():  # type: ignore[no-untyped-def]
 
 async def wipe_postgres(url: str) -> None:
     """Empty every table (ids start again at 1), keeping the migrated schema."""
-    import sqlalchemy as sa
-
     from bot.store.schema import metadata
 
     db = await Database.open(url, listen=False)
     try:
         names = ", ".join(table.name for table in metadata.sorted_tables)
         async with db.transaction() as tx:
-            await tx.conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            await tx.conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     finally:
         await db.close()
 

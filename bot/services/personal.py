@@ -14,12 +14,11 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.clock import epoch
 from bot.errors import UserError
 from bot.statuses import PartyStatus, ReminderKind, ReminderState, RewatchStatus, Rsvp
 from bot.store import Database, PersonalRow, ReminderRow, Tx, members, parties, personal, rewatch
+from bot.store.sql import Connection
 
 from .guild_config import GuildConfigService, format_offset, parse_offsets, read_stored_offsets
 
@@ -74,7 +73,7 @@ Wanted = Mapping[tuple[int, int], tuple[int, tuple[int, ...]]]  # (user, target)
 
 
 async def reconcile(
-    conn: AsyncConnection,
+    conn: Connection,
     kind: ReminderKind,
     guild_id: int,
     existing: Iterable[PersonalRow],
@@ -136,7 +135,7 @@ async def reconcile(
 
 
 async def _within_cap(
-    conn: AsyncConnection, new_rows: list[tuple[int, dict[str, int]]]
+    conn: Connection, new_rows: list[tuple[int, dict[str, int]]]
 ) -> tuple[list[dict[str, int]], set[int]]:
     """Of the reminders members would get, those that keep each member within :data:`MAX_PERSONAL_REMINDERS`
     waiting reminders (the soonest first), and the members who reached the cap. Never raises: this runs inside other

@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.catalog import WEEKDAYS, Catalog, Slot
 from bot.clock import epoch, instant
 from bot.errors import UserError
@@ -26,6 +24,7 @@ from bot.services.timeparse.lexicon import SlotWords, parser_words
 from bot.statuses import ReminderKind, RewatchStatus
 from bot.store import AiringSlotRow, Database, RewatchRow, Tx, lock_key, reminders, rewatch
 from bot.store.dialect import LOCK_REWATCH
+from bot.store.sql import Connection
 
 from .cache import Cache
 
@@ -275,7 +274,7 @@ class RewatchService:
             return await self._current(conn, guild_id)
 
     @staticmethod
-    async def _current(conn: AsyncConnection, guild_id: int) -> tuple[Rewatch | None, list[Airing]]:
+    async def _current(conn: Connection, guild_id: int) -> tuple[Rewatch | None, list[Airing]]:
         row = await rewatch.get(conn, guild_id)
         slots = await rewatch.slots(conn, guild_id)
         return _rewatch(row), [Airing(s.episode, instant(s.airs_at)) for s in slots]
@@ -318,9 +317,7 @@ class RewatchService:
             await self._store(tx, guild_id, schedule, now)
         return schedule
 
-    async def _running(
-        self, conn: AsyncConnection, guild_id: int, *, paused: bool = False
-    ) -> tuple[Rewatch, list[Airing]]:
+    async def _running(self, conn: Connection, guild_id: int, *, paused: bool = False) -> tuple[Rewatch, list[Airing]]:
         row, schedule = await self._current(conn, guild_id)
         if row is None:
             raise UserError("This server has no rewatch. Staff can start one with `/rewatch start`.")

@@ -23,13 +23,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.catalog import Catalog, spoiler_word_problem
 from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.statuses import ReminderKind, RewatchStatus
 from bot.store import Database, Tx, reminders, rewatch, windows
+from bot.store.sql import Connection
 
 from .guild_config import GuildConfigService
 
@@ -301,7 +300,7 @@ class SpoilerWindowService:
 
     async def _open_in(
         self,
-        conn: AsyncConnection,
+        conn: Connection,
         guild_id: int,
         now: dt.datetime,
         row: windows.WindowRow,

@@ -1,11 +1,12 @@
 """SQL and nothing else: the database, its migrations, and one repository module per table group.
 
 Repositories are functions that take the connection of the caller's unit of work (``db.transaction()``)
-or of a read (``db.read()``); none of them opens or commits a transaction.
+or of a read (``db.read()``); none of them opens or commits a transaction. They send plain SQL through the store's
+own connection protocol (:mod:`bot.store.sql`): importing the store loads no SQL library, and a bot on SQLite runs
+on :mod:`sqlite3` alone (SQLAlchemy and Alembic are loaded to migrate, and for PostgreSQL's pool).
 """
 
-# _async_core first: the asyncio extension of SQLAlchemy without its ORM, before any repository imports it.
-from . import _async_core, guilds, instances, members, parties, personal, polls, progress, reminders, rewatch, windows  # noqa: F401
+from . import guilds, instances, members, parties, personal, polls, progress, reminders, rewatch, windows
 from .bus import CacheBus
 from .database import (
     BackupReport,
@@ -26,9 +27,9 @@ from .members import MemberSettingsRow
 from .parties import PartyRow, RsvpChange
 from .personal import PersonalRow
 from .polls import PollRow
+from .progress import FORMER_MEMBER
 from .reminders import ReminderRow
 from .rewatch import AiringSlotRow, RewatchRow
-from .schema import FORMER_MEMBER
 from .windows import WindowRow
 
 __all__ = [

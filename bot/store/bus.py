@@ -20,8 +20,6 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 if TYPE_CHECKING:
     from .database import Tx
 
@@ -84,7 +82,7 @@ class PostgresBus(CacheBus):
 
     async def publish(self, tx: Tx, topic: str, key: str) -> None:
         await super().publish(tx, topic, key)
-        await tx.conn.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, f"{topic}:{key}")))
+        await tx.conn.execute("SELECT pg_notify(?, ?)", (NOTIFY_CHANNEL, f"{topic}:{key}"))
 
     async def start(self) -> None:
         import asyncpg

@@ -1,7 +1,7 @@
 """The database interface the services use: units of work, reads, the schema's version; and the one factory that
 picks its implementation from the target (:meth:`Database.open`).
 
-Two implementations: :class:`bot.store.sqlite.SqliteDatabase` (a file, the embedded default; aiosqlite) and
+Two implementations: :class:`bot.store.sqlite.SqliteDatabase` (a file, the embedded default; sqlite3) and
 :class:`bot.store.postgres.PostgresDatabase` (``postgresql://…``; asyncpg, a pool shared by several processes). What
 a write tells the caches travels on the database's :attr:`Database.bus` (:mod:`bot.store.bus`).
 
@@ -39,8 +39,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from . import migrations
 from .bus import CacheBus
 from .errors import DatabaseProblem
@@ -53,6 +51,7 @@ from .files import (
     inspect,
     latest_version,
 )
+from .sql import Connection, StatementHook
 from .urls import is_postgres, redact
 
 __all__ = [
@@ -88,7 +87,7 @@ def background_work() -> None:
 class Tx:
     """One unit of work: the connection to pass to repositories, and what to do once it committed."""
 
-    conn: AsyncConnection
+    conn: Connection
     _after: list[Callable[[], None]] = field(default_factory=list)
 
     def after_commit(self, action: Callable[[], None]) -> None:
@@ -104,7 +103,7 @@ class Tx:
 class Database(abc.ABC):
     """Use ``db = await Database.open(path_or_url)`` and ``await db.close()`` (or ``async with``)."""
 
-    #: SQLAlchemy's name of the dialect: ``"sqlite"`` or ``"postgresql"``.
+    #: The dialect's name: ``"sqlite"`` or ``"postgresql"``.
     dialect: str
     #: Whether other bot processes may use this database at the same time.
     shared: bool
@@ -114,6 +113,9 @@ class Database(abc.ABC):
         #: Where a committed write tells the caches (in this process, and on PostgreSQL in every other one).
         self.bus = bus
         self._background_lane = asyncio.Semaphore(background_lane)
+        #: Called with the SQL of every statement before it is sent, on any connection of this database
+        #: (instrumentation: ``bench.dispatch`` counts statements with it). Empty: nothing is called.
+        self.statement_hooks: list[StatementHook] = []
 
     @classmethod
     async def open(cls, target: Path | str, *, migrate: bool = True, listen: bool = True) -> Database:
@@ -124,6 +126,7 @@ class Database(abc.ABC):
         Raises :class:`DatabaseProblem` with one line for the admin; nothing is left running on failure."""
         path = str(target)
         if is_postgres(path):
+            from . import _async_core  # noqa: F401  (SQLAlchemy's asyncio extension without its ORM, loaded first)
             from .postgres import PostgresDatabase
 
             return await PostgresDatabase.connect(path, migrate=migrate, listen=listen)
@@ -138,11 +141,6 @@ class Database(abc.ABC):
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
-
-    @property
-    @abc.abstractmethod
-    def engines(self) -> list[AsyncEngine]:
-        """The engines behind this database (for instrumentation such as statement counters)."""
 
     # -- units of work ---------------------------------------------------------------------------
 
@@ -165,7 +163,7 @@ class Database(abc.ABC):
         unit instead of one a statement, and waiting for anything else there raises :class:`RuntimeError`."""
 
     @abc.abstractmethod
-    def read(self) -> AbstractAsyncContextManager[AsyncConnection]:
+    def read(self) -> AbstractAsyncContextManager[Connection]:
         """A connection for reads; sees everything committed before it started."""
 
     @contextlib.asynccontextmanager
@@ -187,12 +185,11 @@ class Database(abc.ABC):
     async def version(self) -> int:
         """The schema version of the open database (0 when empty)."""
         async with self.read() as conn:
-            return await conn.run_sync(migrations.version_of)
+            return await migrations.read_version(conn)
 
+    @abc.abstractmethod
     async def migrate(self) -> list[str]:
-        """Apply every pending migration, all in one transaction."""
-        async with self.transaction() as tx:
-            return await tx.conn.run_sync(migrations.upgrade)
+        """Apply every pending migration, all in one transaction (Alembic, on a SQLAlchemy connection)."""
 
     @abc.abstractmethod
     async def backup(self, target: Path) -> BackupReport:

@@ -1,95 +1,49 @@
-"""The few statements whose spelling differs between SQLite and PostgreSQL, built for the connection's
-dialect (both speak ``INSERT … ON CONFLICT`` and ``RETURNING``; SQLAlchemy has one construct per dialect)."""
+"""The statements both dialects spell alike but repositories build by shape (upserts), and the few that differ.
+
+SQLite and PostgreSQL both speak ``INSERT … ON CONFLICT (…) DO UPDATE SET x = excluded.x`` and ``RETURNING``; they
+differ in locks: PostgreSQL serializes units of work with advisory locks and row locks (``FOR UPDATE``, ``SKIP
+LOCKED``), SQLite has one writer and no such clauses (:func:`for_update`)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Sequence
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-
-def insert(conn: AsyncConnection, table: sa.Table) -> Any:
-    """The dialect's INSERT, which has ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
-    return insert_of(conn.dialect.name)(table)
+from .sql import Connection
 
 
 @functools.cache
-def insert_of(dialect: str) -> Any:
-    """The INSERT construct of a dialect, by name."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert
-
-
-def upsert(
-    conn: AsyncConnection,
-    table: sa.Table,
-    values: Mapping[str, Any],
-    keys: Iterable[str],
-    update: Iterable[str],
-) -> Any:
-    """INSERT ``values``; when a row with the same ``keys`` exists, set the ``update`` columns instead."""
-    statement = insert(conn, table).values(dict(values))
-    excluded = excluded_of(table)
-    return statement.on_conflict_do_update(index_elements=list(keys), set_={name: excluded[name] for name in update})
-
-
-@functools.cache
-def excluded_of(table: sa.Table) -> Any:
-    """The ``excluded`` row of an upsert: what ``statement.excluded`` builds (an alias of the table named
-    "excluded", rendered the same by both dialects), made once per table instead of once per statement, where
-    copying every column of the table cost more than running the statement."""
-    return sa.alias(table, name="excluded").c
-
-
-async def execute_upsert(
-    conn: AsyncConnection,
-    table: sa.Table,
-    values: Mapping[str, Any],
-    keys: Iterable[str],
-    update: Iterable[str],
-) -> Any:
-    """Run :func:`upsert` of plain ``values`` as a statement built once per dialect and shape, its values bound at
-    execution: SQLAlchemy then finds its compiled form by a cache key computed once, where building the statement
-    anew (and computing its key) cost more than running it."""
-    statement = _prepared_upsert(conn.dialect.name, table, tuple(values), tuple(keys), tuple(update))
-    return await conn.execute(statement, {f"v_{name}": value for name, value in values.items()})
-
-
-@functools.cache
-def _prepared_upsert(
-    dialect: str, table: sa.Table, columns: tuple[str, ...], keys: tuple[str, ...], update: tuple[str, ...]
-) -> Any:
-    bound = {name: sa.bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
-    excluded = excluded_of(table)
+def upsert_sql(table: str, columns: Sequence[str], keys: Sequence[str], update: Sequence[str]) -> str:
+    """INSERT ``columns`` (one ``?`` each, in order); when a row with the same ``keys`` exists, set the ``update``
+    columns to the new values instead. Built once per shape."""
+    assignments = ", ".join(f"{name} = excluded.{name}" for name in update)
     return (
-        insert_of(dialect)(table)
-        .values(bound)
-        .on_conflict_do_update(index_elements=list(keys), set_={name: excluded[name] for name in update})
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {assignments}"
     )
 
 
-def insert_ignore(conn: AsyncConnection, table: sa.Table, values: Mapping[str, Any]) -> Any:
-    """INSERT ``values`` unless the row exists."""
-    return insert(conn, table).values(dict(values)).on_conflict_do_nothing()
+@functools.cache
+def insert_ignore_sql(table: str, columns: Sequence[str]) -> str:
+    """INSERT ``columns`` unless the row exists (any unique key)."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) ON CONFLICT DO NOTHING"
+
+
+def for_update(conn: Connection, clause: str = "FOR UPDATE") -> str:
+    """A row-locking clause (``FOR UPDATE``, ``FOR UPDATE OF p``, ``FOR UPDATE SKIP LOCKED``) on PostgreSQL; nothing
+    on SQLite, whose one writer is alone."""
+    return f" {clause}" if conn.dialect == "postgresql" else ""
 
 
 LOCK_PARTIES = 1  # a server's watch parties (the limit of upcoming ones)
 LOCK_REWATCH = 2  # a server's rewatch and airing schedule
 
 
-async def lock_key(conn: AsyncConnection, namespace: int, key: int) -> None:
+async def lock_key(conn: Connection, namespace: int, key: int) -> None:
     """Serialize units of work about one thing (a server's parties, its rewatch) until the transaction ends.
     PostgreSQL: a transaction-level advisory lock. SQLite: nothing to do, its one writer is alone."""
-    if conn.dialect.name == "postgresql":
-        await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(namespace, _int32(key))))
+    if conn.dialect == "postgresql":
+        await conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (namespace, _int32(key)))
 
 
 def _int32(key: int) -> int:

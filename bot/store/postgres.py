@@ -1,5 +1,10 @@
 """The PostgreSQL implementation of :class:`~bot.store.database.Database` (``postgresql://…``): asyncpg through
-SQLAlchemy, a pool of connections.
+SQLAlchemy's engine, a pool of connections.
+
+The engine is kept for what it does well and the bot relies on: the pool with pre-ping (a connection the server
+dropped is replaced before a unit of work gets it), recycling, overflow under load, and Alembic's migrations on the
+same connections. Statements are the repositories' plain SQL (:class:`bot.store.alchemy.AlchemyConnection`, sent
+with ``exec_driver_sql``: no expression is built or compiled).
 
 Units of work run side by side and serialize where they must through row locks (``SELECT … FOR UPDATE``, ``SKIP
 LOCKED`` for reminder claims) and transaction-level advisory locks (:func:`bot.store.dialect.lock_key`). Several bot
@@ -16,9 +21,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from . import migrations
+from .alchemy import AlchemyConnection
 from .bus import PostgresBus
 from .database import Database, Tx
 from .errors import DatabaseProblem
@@ -47,10 +53,6 @@ class PostgresDatabase(Database):
         super().__init__(target, PostgresBus(libpq_url(target), redact(target)), BACKGROUND_POSTGRES)
         self._engine = engine
 
-    @property
-    def engines(self) -> list[AsyncEngine]:
-        return [self._engine]
-
     @classmethod
     async def connect(cls, target: str, *, migrate: bool = True, listen: bool = True) -> PostgresDatabase:
         size, overflow = POSTGRES_POOL
@@ -66,10 +68,8 @@ class PostgresDatabase(Database):
                     f"understands ({latest}); upgrade the bot"
                 )
             if migrate and version < latest:
-                async with engine.begin() as conn:
-                    # Several processes may start at once: one migrates, the others wait for it, then see it done.
-                    await conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-                    await conn.run_sync(migrations.upgrade)
+                # Several processes may start at once: one migrates, the others wait for it, then see it done.
+                await db.migrate()
             if listen:
                 await db.bus.start()
         except BaseException as error:
@@ -85,7 +85,7 @@ class PostgresDatabase(Database):
     @contextlib.asynccontextmanager
     async def transaction(self, *, one_statement: bool = False) -> AsyncIterator[Tx]:
         async with self._lane(), self._engine.begin() as pooled:
-            tx = Tx(pooled)
+            tx = Tx(AlchemyConnection(pooled, self.statement_hooks))
             yield tx
         tx.committed()
 
@@ -97,9 +97,15 @@ class PostgresDatabase(Database):
         return result
 
     @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self) -> AsyncIterator[AlchemyConnection]:
         async with self._lane(), self._engine.connect() as pooled:
-            yield pooled
+            yield AlchemyConnection(pooled, self.statement_hooks)
+
+    async def migrate(self) -> list[str]:
+        """Apply every pending migration in one transaction; several processes starting at once take turns."""
+        async with self._engine.begin() as conn:
+            await conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            return await conn.run_sync(migrations.upgrade)
 
     async def backup(self, target: Path) -> BackupReport:
         raise DatabaseProblem("back up a PostgreSQL database with pg_dump (see the README)")

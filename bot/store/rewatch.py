@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.statuses import RewatchStatus
 
-from .dialect import insert_ignore, upsert
-from .schema import airing_slots, airing_subscribers, rewatches
+from .dialect import insert_ignore_sql, upsert_sql
+from .sql import Connection, marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,84 +28,78 @@ class AiringSlotRow:
     airs_at: int
 
 
-_GET = sa.select(rewatches.c.guild_id, rewatches.c.zone, rewatches.c.slots, rewatches.c.status, rewatches.c.paused_at)
-_SLOT_COLUMNS = (airing_slots.c.id, airing_slots.c.guild_id, airing_slots.c.episode, airing_slots.c.airs_at)
+_GET = "SELECT guild_id, zone, slots, status, paused_at FROM rewatches WHERE guild_id = ?"
+_SLOT_COLUMNS = "id, guild_id, episode, airs_at"
 
 
-async def get(conn: AsyncConnection, guild_id: int) -> RewatchRow | None:
-    record = (await conn.execute(_GET.where(rewatches.c.guild_id == guild_id))).first()
-    return None if record is None else RewatchRow(*record[:3], RewatchStatus(record[3]), record[4])
+async def get(conn: Connection, guild_id: int) -> RewatchRow | None:
+    record = (await conn.execute(_GET, (guild_id,))).first()
+    return None if record is None else RewatchRow(record[0], record[1], record[2], RewatchStatus(record[3]), record[4])
 
 
-async def put(conn: AsyncConnection, row: RewatchRow, now: int) -> None:
-    values = {
-        "guild_id": row.guild_id,
-        "zone": row.zone,
-        "slots": row.slots,
-        "status": row.status,
-        "paused_at": row.paused_at,
-        "started_at": now,
-        "updated_at": now,
-    }
-    await conn.execute(
-        upsert(conn, rewatches, values, ["guild_id"], ["zone", "slots", "status", "paused_at", "updated_at"])
+_PUT = upsert_sql(
+    "rewatches",
+    ("guild_id", "zone", "slots", "status", "paused_at", "started_at", "updated_at"),
+    ("guild_id",),
+    ("zone", "slots", "status", "paused_at", "updated_at"),
+)
+
+
+async def put(conn: Connection, row: RewatchRow, now: int) -> None:
+    await conn.execute(_PUT, (row.guild_id, row.zone, row.slots, row.status, row.paused_at, now, now))
+
+
+async def delete(conn: Connection, guild_id: int) -> None:
+    await conn.execute("DELETE FROM rewatches WHERE guild_id = ?", (guild_id,))
+
+
+async def slots(conn: Connection, guild_id: int) -> list[AiringSlotRow]:
+    found = await conn.execute(
+        f"SELECT {_SLOT_COLUMNS} FROM airing_slots WHERE guild_id = ? ORDER BY airs_at, episode", (guild_id,)
     )
+    return [AiringSlotRow(*r) for r in found]
 
 
-async def delete(conn: AsyncConnection, guild_id: int) -> None:
-    await conn.execute(sa.delete(rewatches).where(rewatches.c.guild_id == guild_id))
-
-
-async def slots(conn: AsyncConnection, guild_id: int) -> list[AiringSlotRow]:
-    query = (
-        sa.select(*_SLOT_COLUMNS)
-        .where(airing_slots.c.guild_id == guild_id)
-        .order_by(airing_slots.c.airs_at, airing_slots.c.episode)
-    )
-    return [AiringSlotRow(*r) for r in await conn.execute(query)]
-
-
-async def slot(conn: AsyncConnection, slot_id: int) -> AiringSlotRow | None:
-    record = (await conn.execute(sa.select(*_SLOT_COLUMNS).where(airing_slots.c.id == slot_id))).first()
+async def slot(conn: Connection, slot_id: int) -> AiringSlotRow | None:
+    record = (await conn.execute(f"SELECT {_SLOT_COLUMNS} FROM airing_slots WHERE id = ?", (slot_id,))).first()
     return None if record is None else AiringSlotRow(*record)
 
 
-async def set_slots(conn: AsyncConnection, guild_id: int, airings: Sequence[tuple[int, int]]) -> list[int]:
+_PUT_SLOT = upsert_sql("airing_slots", ("guild_id", "episode", "airs_at"), ("guild_id", "episode"), ("airs_at",))
+
+
+async def set_slots(conn: Connection, guild_id: int, airings: Sequence[tuple[int, int]]) -> list[int]:
     """Make the server's slots exactly ``(episode, airs_at)``; ids of kept episodes stay the same.
     Returns the ids of the rows removed (their reminders must be cancelled)."""
     episodes = [episode for episode, _ in airings]
-    removing = sa.delete(airing_slots).where(airing_slots.c.guild_id == guild_id)
+    sql = "DELETE FROM airing_slots WHERE guild_id = ?"
     if episodes:
-        removing = removing.where(airing_slots.c.episode.not_in(episodes))
-    removed = [int(r) for r in (await conn.execute(removing.returning(airing_slots.c.id))).scalars()]
+        sql += f" AND episode NOT IN ({marks(len(episodes))})"
+    removed = [int(r) for r in (await conn.execute(sql + " RETURNING id", (guild_id, *episodes))).scalars()]
     for episode, airs_at in airings:
-        values = {"guild_id": guild_id, "episode": episode, "airs_at": airs_at}
-        await conn.execute(upsert(conn, airing_slots, values, ["guild_id", "episode"], ["airs_at"]))
+        await conn.execute(_PUT_SLOT, (guild_id, episode, airs_at))
     return removed
 
 
-async def set_subscribed(conn: AsyncConnection, guild_id: int, user_id: int, on: bool) -> None:
+_SUBSCRIBE = insert_ignore_sql("airing_subscribers", ("guild_id", "user_id"))
+
+
+async def set_subscribed(conn: Connection, guild_id: int, user_id: int, on: bool) -> None:
     if on:
-        await conn.execute(insert_ignore(conn, airing_subscribers, {"guild_id": guild_id, "user_id": user_id}))
+        await conn.execute(_SUBSCRIBE, (guild_id, user_id))
     else:
-        await conn.execute(
-            sa.delete(airing_subscribers).where(
-                airing_subscribers.c.guild_id == guild_id, airing_subscribers.c.user_id == user_id
-            )
-        )
+        await conn.execute("DELETE FROM airing_subscribers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
 
-async def is_subscribed(conn: AsyncConnection, guild_id: int, user_id: int) -> bool:
-    query = sa.select(airing_subscribers.c.user_id).where(
-        airing_subscribers.c.guild_id == guild_id, airing_subscribers.c.user_id == user_id
+async def is_subscribed(conn: Connection, guild_id: int, user_id: int) -> bool:
+    found = await conn.execute(
+        "SELECT user_id FROM airing_subscribers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
-    return (await conn.execute(query)).first() is not None
+    return found.first() is not None
 
 
-async def subscribers(conn: AsyncConnection, guild_id: int) -> list[int]:
-    query = (
-        sa.select(airing_subscribers.c.user_id)
-        .where(airing_subscribers.c.guild_id == guild_id)
-        .order_by(airing_subscribers.c.user_id)
+async def subscribers(conn: Connection, guild_id: int) -> list[int]:
+    found = await conn.execute(
+        "SELECT user_id FROM airing_subscribers WHERE guild_id = ? ORDER BY user_id", (guild_id,)
     )
-    return [int(u) for u in (await conn.execute(query)).scalars()]
+    return [int(u) for u in found.scalars()]

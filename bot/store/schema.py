@@ -37,8 +37,7 @@ metadata = sa.MetaData(
     }
 )
 
-#: Stands in for a member who deleted their data (``/progress forget``) where a row must name someone.
-FORMER_MEMBER = 0
+from .progress import FORMER_MEMBER  # noqa: E402, F401  (stands in for a member who deleted their data)
 
 member_progress = sa.Table(
     "member_progress",

@@ -5,15 +5,18 @@ holds the write lock from its first statement). Readers have their own connectio
 committed state without waiting for the writer. The bot is the only process writing the file: its cache bus is the
 in-process one (:class:`~bot.store.bus.CacheBus`).
 
-Each connection is an aiosqlite connection: a thread of its own runs its sqlite3 calls, and every call is a
-hand-off to that thread and back (a wake-up each way, the costliest part of a short statement). So that a unit of
-work pays for as few as it can:
+Each connection is a :mod:`sqlite3` connection with a thread of its own that runs its calls (:class:`_Worker`); every
+call is a hand-off to that thread and back (a wake-up each way, the costliest part of a short statement). So that a
+unit of work pays for as few as it can:
 
-* a statement is one trip: creating the cursor, executing, fetching every row and closing happen there together
-  (:class:`_OneHopCursor`), and ``BEGIN`` travels with a unit's first statement;
+* a statement is one trip: executing it, reading every row and closing its cursor happen there together
+  (:func:`_run`), and ``BEGIN IMMEDIATE`` travels with a unit's first statement; ending a unit that sent nothing,
+  or a read, takes no trip;
 * :meth:`SqliteDatabase.run` runs a whole unit of work on the writer's thread, one trip for the unit: its coroutine
-  is driven there, and each statement it sends, finding itself on that thread already, runs at once
-  (:meth:`_OneHopConnection._execute`).
+  is driven there (:func:`_drive`), and each statement it sends, finding itself on that thread already, runs at once.
+
+The statements are the repositories' plain SQL (:mod:`bot.store.sql`), sent as they are: no SQLAlchemy is loaded
+unless a migration is due (:meth:`SqliteDatabase.migrate`, on a SQLAlchemy connection made for it and then let go).
 """
 
 from __future__ import annotations
@@ -21,24 +24,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import functools
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
-import aiosqlite
-import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool, StaticPool
-
+from . import migrations
 from .bus import CacheBus
 from .database import Database, Tx
 from .errors import DatabaseProblem
 from .files import BackupReport, SchemaStatus, _create_private, backup, inspect, latest_version
+from .sql import IntegrityError, Result, StatementHook
 
 T = TypeVar("T")
 
@@ -54,166 +52,158 @@ WAITED = (
 )
 
 
-class _OneHopCursor:
-    """What SQLAlchemy's aiosqlite adapter expects of a driver cursor, with each statement one trip to the
-    connection's thread: creating the cursor, executing, fetching every row and closing happen there together
-    (aiosqlite makes each of them a trip of its own: four hand-offs for a SELECT, three for an UPDATE). The rows
-    are read at once, as the adapter itself does for every non-streaming cursor."""
+def _settle(future: asyncio.Future[Any], error: BaseException | None, result: Any) -> None:
+    if future.done():  # its caller was cancelled meanwhile
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
-    __slots__ = ("_conn", "_rows", "arraysize", "description", "lastrowid", "rowcount")
 
-    def __init__(self, conn: _OneHopConnection) -> None:
-        self._conn = conn
-        self._rows: list[Any] = []
-        self.description: Any = None
-        self.rowcount = -1
-        self.lastrowid: int | None = None
-        self.arraysize = 1
+class _Worker:
+    """A sqlite3 connection and the thread that runs every call on it, in the order they were submitted."""
 
-    async def __aenter__(self) -> _OneHopCursor:
-        return self
+    def __init__(self, path: str, *, wal: bool) -> None:
+        self.path = path
+        self.wal = wal
+        self.conn: sqlite3.Connection | None = None
+        self._queue: SimpleQueue[tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]] | None] = SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name="runon-sqlite", daemon=True)
+        self.ident: int | None = None
+        self._running = False
 
-    async def __aexit__(self, *exc: object) -> None:
-        self._rows = []
+    def _work(self) -> None:
+        queue = self._queue
+        while True:
+            item = queue.get()
+            if item is None:
+                return
+            future, fn, args = item
+            try:
+                result = fn(*args)
+            except BaseException as error:
+                future.get_loop().call_soon_threadsafe(_settle, future, error, None)
+            else:
+                future.get_loop().call_soon_threadsafe(_settle, future, None, result)
 
-    def __await__(self) -> Any:
-        return self.__aenter__().__await__()
-
-    def _run(self, call: Callable[[sqlite3.Cursor], Any], begin: bool) -> tuple[Any, list[Any], int, int | None]:
-        cursor = self._conn._conn.cursor()
+    def _connect(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            if begin:
-                cursor.execute("BEGIN IMMEDIATE")
-            call(cursor)
-            rows = cursor.fetchall() if cursor.description else []
-            return cursor.description, rows, cursor.rowcount, cursor.lastrowid
-        finally:
-            cursor.close()
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if self.wal:  # readers then never wait for the writer, nor it for them
+                conn.execute("PRAGMA journal_mode = WAL")
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
 
-    async def execute(self, sql: str, parameters: Any = ()) -> _OneHopCursor:
-        return await self._hop(lambda cursor: cursor.execute(sql, parameters))
+    async def start(self) -> None:
+        self._thread.start()
+        self.ident = self._thread.ident
+        self._running = True
+        await self.submit(self._connect)
 
-    async def executemany(self, sql: str, parameters: Any) -> _OneHopCursor:
-        return await self._hop(lambda cursor: cursor.executemany(sql, parameters))
-
-    async def _hop(self, call: Callable[[sqlite3.Cursor], Any]) -> _OneHopCursor:
-        begin, self._conn.begin_pending = self._conn.begin_pending, False
-        if self._conn.alone is not None:  # a unit of work of one statement: it commits as it runs
-            if self._conn.alone:
-                raise RuntimeError("a unit of work opened for one statement sent a second one")
-            self._conn.alone, begin = True, False
-        found = await self._conn._execute(self._run, call, begin)
-        self.description, self._rows, self.rowcount, self.lastrowid = found
-        return self
-
-    async def fetchone(self) -> Any:
-        return self._rows.pop(0) if self._rows else None
-
-    async def fetchmany(self, size: int | None = None) -> list[Any]:
-        taken, self._rows = self._rows[: size or self.arraysize], self._rows[size or self.arraysize :]
-        return taken
-
-    async def fetchall(self) -> list[Any]:
-        taken, self._rows = self._rows, []
-        return taken
-
-    async def close(self) -> None:
-        self._rows = []
-
-
-class _OneHopConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors cost one thread hand-off a statement (see :class:`_OneHopCursor`).
-
-    A unit of work's ``BEGIN IMMEDIATE`` travels with its first statement (the write lock is taken in the same
-    trip, just before it), and ending a unit of work that has no open transaction (a read, or a unit of work that
-    sent nothing) takes no trip: a transaction of N statements costs N + 1 hand-offs (its statements and the
-    commit) and a read of N statements N, where aiosqlite alone takes three or four a statement, three more for
-    BEGIN and one to end."""
-
-    begin_pending = False
-    #: In a unit of work of one statement (:meth:`Database.transaction` with ``one_statement``): whether it was
-    #: sent; None otherwise.
-    alone: bool | None = None
-
-    def cursor(self) -> Any:  # aiosqlite's is an awaitable context manager; so is the cursor itself
-        return _OneHopCursor(self)
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run ``fn`` on the connection's thread: a hand-off from any other thread, at once from that one (a unit of
-        work running whole there, :meth:`SqliteDatabase.run`), where the coroutine then never suspends."""
-        if threading.get_ident() == self._thread.ident:
-            return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-
-    def submit(self, fn: Callable[[], T]) -> asyncio.Future[T]:
-        """Run ``fn`` on the connection's thread, one hand-off: its result (or error) arrives on the future."""
-        if not self._running or self._connection is None:
+    def submit(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """Run ``fn(*args)`` on the thread, one hand-off: its result (or error) arrives on the future."""
+        if not self._running:
             raise DatabaseProblem("the database is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._tx.put_nowait((future, fn))  # aiosqlite's own queue: its thread runs fn and settles the future
+        self._queue.put_nowait((future, fn, args))
         return future
 
-    def _idle(self) -> bool:
-        """No transaction is open (nothing was sent since BEGIN, or a reader between statements): sqlite3's own
-        commit and rollback would do nothing, so the trip is skipped. (Reading the flag from this thread is safe:
-        no statement of this connection is running while its unit of work ends.)"""
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on the thread: a hand-off from any other thread, at once from that one (a unit of work running
+        whole there, :meth:`SqliteDatabase.run`), where the coroutine then never suspends."""
+        if threading.get_ident() == self.ident:
+            return fn(*args)
+        return await self.submit(fn, *args)
+
+    async def close(self) -> None:
+        if not self._running:
+            return
+        conn, self.conn = self.conn, None
+        try:
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await self.submit(conn.close)
+        finally:
+            self._running = False
+            self._queue.put_nowait(None)
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Any, begin: bool, many: bool) -> Result:
+    """One statement, on the connection's thread: BEGIN first if it opens a unit of work, every row read."""
+    try:
+        if begin:
+            conn.execute("BEGIN IMMEDIATE")
+        cursor = conn.executemany(sql, params) if many else conn.execute(sql, params)
+        try:
+            rows = cursor.fetchall() if cursor.description is not None else []
+            return Result(rows, cursor.rowcount)
+        finally:
+            cursor.close()
+    except sqlite3.IntegrityError as error:
+        raise IntegrityError(str(error)) from error
+
+
+def _end(conn: sqlite3.Connection, commit: bool) -> None:
+    if commit:
+        conn.commit()
+    else:
+        conn.rollback()
+
+
+class SqliteConnection:
+    """The store's connection protocol (:class:`bot.store.sql.Connection`) on one worker's sqlite3 connection."""
+
+    dialect = "sqlite"
+    __slots__ = ("_hooks", "alone", "begin_pending", "worker")
+
+    def __init__(self, worker: _Worker, hooks: list[StatementHook]) -> None:
+        self.worker = worker
+        self._hooks = hooks
+        #: The unit of work's ``BEGIN IMMEDIATE`` is still to be sent, with its first statement.
+        self.begin_pending = False
+        #: In a unit of work of one statement (``one_statement``): whether it was sent; None otherwise.
+        self.alone: bool | None = None
+
+    def _begin(self) -> bool:
+        begin, self.begin_pending = self.begin_pending, False
+        if self.alone is not None:  # a unit of work of one statement: it commits as it runs
+            if self.alone:
+                raise RuntimeError("a unit of work opened for one statement sent a second one")
+            self.alone, begin = True, False
+        return begin
+
+    def _connection(self) -> sqlite3.Connection:
+        if self.worker.conn is None:
+            raise DatabaseProblem("the database is closed")
+        return self.worker.conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        for hook in self._hooks:
+            hook(sql)
+        return await self.worker.call(_run, self._connection(), sql, params, self._begin(), False)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
+        for hook in self._hooks:
+            hook(sql)
+        return await self.worker.call(_run, self._connection(), sql, rows, self._begin(), True)
+
+    async def finish(self, commit: bool) -> None:
+        """End the unit of work. One that sent nothing (BEGIN still pending), or has no transaction open (a read, a
+        unit of one statement), takes no trip. (Reading the flag from the loop's thread is safe: no statement of this
+        connection runs while its unit of work ends.)"""
         if self.begin_pending:
             self.begin_pending = False
-            return True
-        return not self._conn.in_transaction
-
-    async def commit(self) -> None:
-        if not self._idle():
-            await super().commit()
-
-    async def rollback(self) -> None:
-        if not self._idle():
-            await super().rollback()
-
-
-def _connector(path: str) -> Callable[[], Any]:
-    """SQLAlchemy's ``async_creator`` for SQLite: the one-hop connection, its thread a daemon as SQLAlchemy's own."""
-
-    async def connect() -> Any:
-        connection = _OneHopConnection(functools.partial(sqlite3.connect, path), 64)
-        connection._thread.daemon = True
-        return await connection
-
-    return connect
-
-
-def _sqlite_url(path: str, *, read_only: bool = False) -> str:
-    if path == ":memory:":
-        return "sqlite+aiosqlite://"
-    if read_only:
-        return f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true"
-    return f"sqlite+aiosqlite:///{path}"
-
-
-def _configure_sqlite(engine: AsyncEngine, *, writer: bool, wal: bool = False) -> None:
-    """sqlite3's own transaction handling is switched off: SQLAlchemy's ``begin`` emits ``BEGIN IMMEDIATE``
-    on the writer, and readers run each statement on its own (WAL gives them a consistent snapshot)."""
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        if wal:  # readers then never wait for the writer, nor it for them
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
-
-    if writer:
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _begin(conn: Connection) -> None:
-            driver = conn.connection.driver_connection
-            if isinstance(driver, _OneHopConnection):
-                driver.begin_pending = True  # sent with the first statement, in the same trip to the thread
-            else:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        conn = self.worker.conn
+        if conn is None or not conn.in_transaction:
+            return
+        await self.worker.call(_end, conn, commit)
 
 
 def _friendly(path: str, error: BaseException) -> DatabaseProblem:
@@ -245,23 +235,70 @@ def _drive(unit: Coroutine[Any, Any, T]) -> T:
     raise error
 
 
+def _migrate_on(raw: sqlite3.Connection) -> list[str]:
+    """Apply the pending migrations with Alembic, on the writer's own sqlite3 connection (on its thread), through a
+    SQLAlchemy engine made for it and let go afterwards (its pool leaves the connection open)."""
+    import sqlalchemy as sa
+    from sqlalchemy.pool import StaticPool
+
+    engine = sa.create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
+    sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    try:
+        with engine.begin() as conn:
+            return migrations.upgrade(conn)
+    finally:
+        engine.dispose(close=False)
+
+
+class _Readers:
+    """Up to ``size`` reader connections, opened when first needed, lent one at a time."""
+
+    def __init__(self, path: str, size: int, hooks: list[StatementHook]) -> None:
+        self._path = path
+        self._hooks = hooks
+        self._free = asyncio.Semaphore(size)
+        self._idle: list[SqliteConnection] = []
+        self._all: list[SqliteConnection] = []
+
+    @contextlib.asynccontextmanager
+    async def lend(self) -> AsyncIterator[SqliteConnection]:
+        async with self._free:
+            conn = self._idle.pop() if self._idle else await self._open()
+            try:
+                yield conn
+            finally:
+                raw = conn.worker.conn
+                if raw is not None and raw.in_transaction:  # a read that began one (a snapshot) and did not end it
+                    with contextlib.suppress(sqlite3.Error, DatabaseProblem):
+                        await conn.worker.call(_end, raw, False)
+                self._idle.append(conn)
+
+    async def _open(self) -> SqliteConnection:
+        worker = _Worker(self._path, wal=False)
+        conn = SqliteConnection(worker, self._hooks)
+        self._all.append(conn)
+        await worker.start()
+        return conn
+
+    async def close(self) -> None:
+        for conn in self._all:
+            await conn.worker.close()
+        self._all, self._idle = [], []
+
+
 class SqliteDatabase(Database):
     """A SQLite file: one writer connection guarded by a lock, WAL readers (``:memory:``: the writer alone)."""
 
     dialect = "sqlite"
     shared = False
 
-    def __init__(self, target: str, writer: AsyncEngine, reader: AsyncEngine | None) -> None:
+    def __init__(self, target: str) -> None:
         super().__init__(target, CacheBus(), BACKGROUND_READERS)
-        self._writer = writer
-        self._reader = reader  # None: reads share the writer (":memory:")
+        memory = target == ":memory:"
+        self._writer = SqliteConnection(_Worker(target, wal=not memory), self.statement_hooks)
+        self._readers = None if memory else _Readers(target, READERS, self.statement_hooks)  # None: share the writer
         self._write_lock = asyncio.Lock()
-        self._writer_conn: AsyncConnection | None = None
-        self._writer_driver: _OneHopConnection | None = None
-
-    @property
-    def engines(self) -> list[AsyncEngine]:
-        return [engine for engine in (self._writer, self._reader) if engine is not None]
+        self._open = False
 
     @classmethod
     async def connect(cls, path: str, *, migrate: bool = True) -> SqliteDatabase:
@@ -272,26 +309,10 @@ class SqliteDatabase(Database):
             if refusal:
                 raise DatabaseProblem(refusal)
             _create_private(Path(path))
-        writer = create_async_engine(_sqlite_url(path), poolclass=StaticPool, async_creator=_connector(path))
-        _configure_sqlite(writer, writer=True, wal=not memory)
-        reader = None
-        if not memory:
-            reader = create_async_engine(
-                _sqlite_url(path),
-                async_creator=_connector(path),
-                poolclass=AsyncAdaptedQueuePool,
-                pool_size=READERS,
-                max_overflow=0,
-                pool_reset_on_return=None,  # readers never hold a transaction open
-            )
-            _configure_sqlite(reader, writer=False)
-        db = cls(path, writer, reader)
+        db = cls(path)
         try:
-            db._writer_conn = await writer.connect()
-            driver = (await db._writer_conn.get_raw_connection()).driver_connection
-            if not isinstance(driver, _OneHopConnection):  # pragma: no cover - _connector makes one
-                raise DatabaseProblem(f"database {path}: unexpected driver {type(driver).__name__}")
-            db._writer_driver = driver
+            await db._writer.worker.start()
+            db._open = True
             version, latest = await db.version(), latest_version()
             if version > latest:
                 raise DatabaseProblem(SchemaStatus(Path(path), True, version, latest).refusal())
@@ -301,38 +322,45 @@ class SqliteDatabase(Database):
             await db.close()
             if isinstance(error, DatabaseProblem | asyncio.CancelledError):
                 raise
-            if isinstance(error, sa.exc.DBAPIError | sqlite3.Error | OSError):
+            if isinstance(error, sqlite3.Error | OSError) or isinstance(getattr(error, "orig", None), sqlite3.Error):
                 raise _friendly(path, error) from None
             raise
         return db
 
-    def _writer_in_use(self) -> tuple[AsyncConnection, _OneHopConnection]:
-        if self._writer_conn is None or self._writer_driver is None:
+    def _writer_in_use(self) -> SqliteConnection:
+        if not self._open:
             raise DatabaseProblem("the database is closed")
-        return self._writer_conn, self._writer_driver
+        return self._writer
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, one_statement: bool = False) -> AsyncIterator[Tx]:
         """On SQLite, ``one_statement`` runs the statement on its own, atomic as every statement, and commits as it
         runs: one trip to the database's thread instead of two (BEGIN with it, then COMMIT)."""
-        conn, driver = self._writer_in_use()
-        async with self._write_lock, conn.begin():
+        conn = self._writer_in_use()
+        async with self._write_lock:
             tx = Tx(conn)
             if one_statement:
-                driver.alone = False
+                conn.alone = False
+            else:
+                conn.begin_pending = True
             try:
                 yield tx
+                await conn.finish(True)
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error, DatabaseProblem):
+                    await conn.finish(False)
+                raise
             finally:
-                if one_statement:
-                    driver.alone = None
+                conn.alone = None
+                conn.begin_pending = False
         tx.committed()
 
     async def run(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        conn, driver = self._writer_in_use()
+        conn = self._writer_in_use()
         context = contextvars.copy_context()  # the caller's, as if it ran in its task
         async with self._write_lock:
             tx = Tx(conn)
-            whole = driver.submit(lambda: context.run(_drive, self._whole(tx, work)))
+            whole = conn.worker.submit(lambda: context.run(_drive, self._whole(tx, work)))
             try:
                 result = await asyncio.shield(whole)
             except asyncio.CancelledError:
@@ -347,17 +375,33 @@ class SqliteDatabase(Database):
 
     @staticmethod
     async def _whole(tx: Tx, work: Callable[[Tx], Awaitable[T]]) -> T:
-        async with tx.conn.begin():
-            return await work(tx)
+        conn: SqliteConnection = tx.conn  # type: ignore[assignment]
+        conn.begin_pending = True
+        try:
+            result = await work(tx)
+            await conn.finish(True)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                await conn.finish(False)
+            raise
+        finally:
+            conn.begin_pending = False
+        return result
 
     @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        if self._reader is None:
+    async def read(self) -> AsyncIterator[SqliteConnection]:
+        if self._readers is None:
             async with self.transaction() as tx:
-                yield tx.conn
+                yield tx.conn  # type: ignore[misc]
             return
-        async with self._lane(), self._reader.connect() as conn:
+        async with self._lane(), self._readers.lend() as conn:
             yield conn
+
+    async def migrate(self) -> list[str]:
+        """Apply every pending migration, all in one transaction, on the writer's thread."""
+        conn = self._writer_in_use()
+        async with self._write_lock:
+            return await conn.worker.submit(_migrate_on, conn._connection())
 
     async def backup(self, target: Path) -> BackupReport:
         """A consistent copy of the database, made with SQLite's online backup API: safe while the bot runs."""
@@ -366,11 +410,7 @@ class SqliteDatabase(Database):
         return await asyncio.to_thread(backup, Path(self.target), target)
 
     async def close(self) -> None:
-        if self._writer_conn is not None:
-            with contextlib.suppress(Exception):
-                await self._writer_conn.close()
-            self._writer_conn = None
-            self._writer_driver = None
-        await self._writer.dispose()
-        if self._reader is not None:
-            await self._reader.dispose()
+        self._open = False
+        await self._writer.worker.close()
+        if self._readers is not None:
+            await self._readers.close()

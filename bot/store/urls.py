@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import sqlalchemy as sa
-
 
 def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://"))
@@ -26,6 +24,8 @@ def redact(target: str) -> str:
     (``?sslkey=``), any other setting. One that cannot be read is not shown at all."""
     if not is_postgres(target):
         return target
+    import sqlalchemy as sa  # its URL parser, the one that connects (only for a PostgreSQL target)
+
     unreadable = "postgresql://(a URL that cannot be read)"
     try:
         url = sa.engine.make_url(asyncpg_url(target))

@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from .dialect import insert_ignore_sql
+from .sql import Connection, flag, marks
 
-from .dialect import insert, insert_ignore
-from .schema import spoiler_window_exempt, spoiler_windows, spoiler_words
-
-w = spoiler_windows
 DEFAULT_HOURS = 24
 
 
@@ -27,40 +23,39 @@ class WindowRow:
     exempt: frozenset[int]
 
 
-async def get(conn: AsyncConnection, guild_id: int) -> WindowRow:
+async def get(conn: Connection, guild_id: int) -> WindowRow:
     """The server's window (off, 24 hours, no rule when it has never been set)."""
     record = (
         await conn.execute(
-            sa.select(w.c.enabled, w.c.hours, w.c.rule_id, w.c.episode, w.c.problem, w.c.detail).where(
-                w.c.guild_id == guild_id
-            )
+            "SELECT enabled, hours, rule_id, episode, problem, detail FROM spoiler_windows WHERE guild_id = ?",
+            (guild_id,),
         )
     ).first()
-    exempt = frozenset(
-        int(x)
-        for (x,) in await conn.execute(
-            sa.select(spoiler_window_exempt.c.channel_id).where(spoiler_window_exempt.c.guild_id == guild_id)
-        )
-    )
+    found = await conn.execute("SELECT channel_id FROM spoiler_window_exempt WHERE guild_id = ?", (guild_id,))
+    exempt = frozenset(int(x) for x in found.scalars())
     if record is None:
         return WindowRow(guild_id, False, DEFAULT_HOURS, None, None, None, None, exempt)
-    enabled, hours, rule_id, episode, problem, detail = tuple(record)
-    return WindowRow(guild_id, bool(enabled), int(hours), rule_id, episode, problem, detail, exempt)
+    enabled, hours, rule_id, episode, problem, detail = record
+    return WindowRow(guild_id, flag(enabled), int(hours), rule_id, episode, problem, detail, exempt)
 
 
-async def _ensure(conn: AsyncConnection, guild_id: int, now: int) -> None:
-    await conn.execute(insert_ignore(conn, w, {"guild_id": guild_id, "updated_at": now}))
+_ENSURE = insert_ignore_sql("spoiler_windows", ("guild_id", "updated_at"))
 
 
-async def set_window(conn: AsyncConnection, guild_id: int, *, enabled: bool, hours: int, now: int) -> None:
+async def _ensure(conn: Connection, guild_id: int, now: int) -> None:
+    await conn.execute(_ENSURE, (guild_id, now))
+
+
+async def set_window(conn: Connection, guild_id: int, *, enabled: bool, hours: int, now: int) -> None:
     await _ensure(conn, guild_id, now)
     await conn.execute(
-        sa.update(w).where(w.c.guild_id == guild_id).values(enabled=int(enabled), hours=hours, updated_at=now)
+        "UPDATE spoiler_windows SET enabled = ?, hours = ?, updated_at = ? WHERE guild_id = ?",
+        (int(enabled), hours, now, guild_id),
     )
 
 
 async def set_rule(
-    conn: AsyncConnection,
+    conn: Connection,
     guild_id: int,
     *,
     rule_id: int | None,
@@ -72,37 +67,39 @@ async def set_rule(
     """Record the rule the bot keeps (None: none) and the last problem keeping it."""
     await _ensure(conn, guild_id, now)
     await conn.execute(
-        sa.update(w)
-        .where(w.c.guild_id == guild_id)
-        .values(rule_id=rule_id, episode=episode, problem=problem, detail=detail, updated_at=now)
+        "UPDATE spoiler_windows SET rule_id = ?, episode = ?, problem = ?, detail = ?, updated_at = ? "
+        "WHERE guild_id = ?",
+        (rule_id, episode, problem, detail, now, guild_id),
     )
 
 
-async def set_exempt(conn: AsyncConnection, guild_id: int, channel_ids: Sequence[int]) -> None:
-    t = spoiler_window_exempt
-    await conn.execute(sa.delete(t).where(t.c.guild_id == guild_id))
+async def set_exempt(conn: Connection, guild_id: int, channel_ids: Sequence[int]) -> None:
+    await conn.execute("DELETE FROM spoiler_window_exempt WHERE guild_id = ?", (guild_id,))
     if channel_ids:
-        await conn.execute(insert(conn, t), [{"guild_id": guild_id, "channel_id": c} for c in channel_ids])
+        await conn.executemany(
+            "INSERT INTO spoiler_window_exempt (guild_id, channel_id) VALUES (?, ?)",
+            [(guild_id, c) for c in channel_ids],
+        )
 
 
-async def words(conn: AsyncConnection, guild_id: int, episode: int) -> list[str]:
-    t = spoiler_words
-    query = sa.select(t.c.word).where(t.c.guild_id == guild_id, t.c.episode == episode).order_by(t.c.folded)
-    return [str(x) for (x,) in await conn.execute(query)]
+async def words(conn: Connection, guild_id: int, episode: int) -> list[str]:
+    found = await conn.execute(
+        "SELECT word FROM spoiler_words WHERE guild_id = ? AND episode = ? ORDER BY folded", (guild_id, episode)
+    )
+    return [str(x) for x in found.scalars()]
 
 
-async def add_words(conn: AsyncConnection, guild_id: int, episode: int, added: Sequence[str]) -> None:
-    t = spoiler_words
-    for word in added:
-        values = {"guild_id": guild_id, "episode": episode, "folded": word.casefold(), "word": word}
-        await conn.execute(insert_ignore(conn, t, values))
+_ADD_WORD = insert_ignore_sql("spoiler_words", ("guild_id", "episode", "folded", "word"))
 
 
-async def remove_words(conn: AsyncConnection, guild_id: int, episode: int, removed: Sequence[str]) -> int:
-    t = spoiler_words
+async def add_words(conn: Connection, guild_id: int, episode: int, added: Sequence[str]) -> None:
+    if added:
+        await conn.executemany(_ADD_WORD, [(guild_id, episode, word.casefold(), word) for word in added])
+
+
+async def remove_words(conn: Connection, guild_id: int, episode: int, removed: Sequence[str]) -> int:
     if not removed:
         return 0
-    statement = sa.delete(t).where(
-        t.c.guild_id == guild_id, t.c.episode == episode, t.c.folded.in_([word.casefold() for word in removed])
-    )
-    return (await conn.execute(statement)).rowcount
+    folded = [word.casefold() for word in removed]
+    sql = f"DELETE FROM spoiler_words WHERE guild_id = ? AND episode = ? AND folded IN ({marks(len(folded))})"
+    return (await conn.execute(sql, (guild_id, episode, *folded))).rowcount

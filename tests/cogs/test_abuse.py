@@ -6,7 +6,6 @@ import sys
 
 import discord
 import pytest
-import sqlalchemy as sa
 
 from bot.standin import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
 from bot.store import personal as store_personal
@@ -686,7 +685,7 @@ async def _personal_dm_rows(h, party_id: int):
 
 async def _all_rows(h, table):
     async with h.db.read() as conn:
-        return list(await conn.execute(sa.select(table)))
+        return (await conn.execute(f"SELECT * FROM {table.name}")).rows
 
 
 async def test_a_cancelled_party_is_deleted_an_hour_after_with_everything_about_it(h, clock):
@@ -733,7 +732,7 @@ async def test_cancelled_reminders_go_and_sent_ones_stay_30_days(h, clock):
         await queue.schedule(tx.conn, "airing", h.guild_id, 1, event, (3600, 0))
         await queue.cancel(tx.conn, "airing", 1, "rewatch paused")
         await queue.schedule(tx.conn, "airing", h.guild_id, 2, event, (0,))
-        await tx.conn.execute(sa.update(queue.t).where(queue.t.c.ref_id == 2).values(state="sent", sent_at=event))
+        await tx.conn.execute("UPDATE reminders SET state = ?, sent_at = ? WHERE ref_id = 2", ("sent", event))
     await h.bot.services.retention.prune(NOW + dt.timedelta(days=1))
     async with h.db.read() as conn:
         assert await queue.for_ref(conn, "airing", 1) == []

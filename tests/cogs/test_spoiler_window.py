@@ -8,13 +8,11 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-import sqlalchemy as sa
 
 from bot.app import App
 from bot.client import RunOnBot
 from bot.services.spoiler_window import RULE_NAME
 from bot.standin import DEFAULT_APP_PERMISSIONS, close, start
-from bot.store import schema
 from tests.conftest import both_backends, reopen_database
 
 from .conftest import EPHEMERAL, UNPACED, data, text_of, tick_at
@@ -130,7 +128,7 @@ async def test_a_restart_in_the_middle_finds_and_reuses_its_own_rule(h, staff, c
     await close(h)
     db = await reopen_database(backend, tmp_path)
     async with db.transaction() as tx:  # the worst case: the rule was made but its id never recorded
-        await tx.conn.execute(sa.update(schema.spoiler_windows).values(rule_id=None, episode=None))
+        await tx.conn.execute("UPDATE spoiler_windows SET rule_id = NULL, episode = NULL")
     h2 = await start(RunOnBot(App(catalog, db, clock, sender=UNPACED)), state=discord_side)
     try:
         h2.set_bot_permissions(WITH_MANAGE_SERVER)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from bot.store import Database
-from bot.store.schema import reminders, watch_parties
+from bot.store.sql import marks
 from tests.conftest import wipe_postgres
 
 
@@ -52,8 +50,12 @@ async def due_party_reminders(
                 }
             )
         async with db.transaction() as tx:
-            await tx.conn.execute(sa.insert(watch_parties), parties)
-            await tx.conn.execute(sa.insert(reminders), queue)
-            await tx.conn.execute(sa.text(f"SELECT setval('watch_parties_id_seq', {count + 1}, false)"))
+            for table, rows in (("watch_parties", parties), ("reminders", queue)):
+                names = list(rows[0])
+                await tx.conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks(len(names))})",
+                    [tuple(row[name] for name in names) for row in rows],
+                )
+            await tx.conn.execute(f"SELECT setval('watch_parties_id_seq', {count + 1}, false)")
     finally:
         await db.close()

@@ -104,14 +104,13 @@ async def test_migrate_db_copies_everything_and_the_bot_on_postgresql_shows_the_
     assert dt.datetime.now(dt.UTC) > NOW
 
 
-async def test_the_copy_is_one_snapshot_even_if_the_file_is_written_meanwhile(catalog, tmp_path):
+async def test_the_copy_is_one_snapshot_even_if_the_file_is_written_meanwhile(catalog, tmp_path, monkeypatch):
     """A party and its RSVP written while the copy runs (after the parties were read, before the RSVPs): the copy
     holds both or neither, never an RSVP whose party is missing (which PostgreSQL's foreign key refuses)."""
     import sqlite3
 
-    import sqlalchemy as sa
-
     from bot.store.copy import copy_database
+    from bot.store.sqlite import SqliteConnection
 
     source = tmp_path / "runon.sqlite3"
     h, db = await _bot(catalog, source)
@@ -123,8 +122,8 @@ async def test_the_copy_is_one_snapshot_even_if_the_file_is_written_meanwhile(ca
     await wipe_postgres(POSTGRES_URL)
     written = []
 
-    def write_a_party_meanwhile(conn, _cursor, statement, *_args):
-        if written or conn.engine.dialect.name != "sqlite" or not statement.lstrip().upper().startswith("SELECT"):
+    def write_a_party_meanwhile(statement):
+        if written or not statement.lstrip().upper().startswith("SELECT"):
             return
         if "FROM watch_parties" not in statement:
             return
@@ -141,11 +140,15 @@ async def test_the_copy_is_one_snapshot_even_if_the_file_is_written_meanwhile(ca
             other.close()
         written.append(True)
 
-    sa.event.listen(sa.engine.Engine, "after_cursor_execute", write_a_party_meanwhile)
-    try:
-        counts = await copy_database(source, POSTGRES_URL)
-    finally:
-        sa.event.remove(sa.engine.Engine, "after_cursor_execute", write_a_party_meanwhile)
+    original = SqliteConnection.execute
+
+    async def execute(self, sql, params=()):  # the SQLite side's statements, each followed by the other writer
+        found = await original(self, sql, params)
+        write_a_party_meanwhile(sql)
+        return found
+
+    monkeypatch.setattr(SqliteConnection, "execute", execute)
+    counts = await copy_database(source, POSTGRES_URL)
     assert written  # the write did land in the middle of the copy
     after = sqlite3.connect(source)
     try:

@@ -11,7 +11,6 @@ import signal
 import time
 
 import pytest
-import sqlalchemy as sa
 
 from bot.store import Database
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
@@ -30,15 +29,13 @@ def _claims_and_states(instance_pid: int | None = None) -> tuple[dict[str, int],
         db = await Database.open(POSTGRES_URL, migrate=False, listen=False)
         try:
             async with db.read() as conn:
-                states = {
-                    s: n for s, n in await conn.execute(sa.text("SELECT state, COUNT(*) FROM reminders GROUP BY state"))
-                }
+                states = {s: n for s, n in await conn.execute("SELECT state, COUNT(*) FROM reminders GROUP BY state")}
                 held = 0
                 if instance_pid is not None:
                     held = (
                         await conn.execute(
-                            sa.text("SELECT COUNT(*) FROM reminders WHERE state = 'claimed' AND claim_token LIKE :p"),
-                            {"p": f"%-{instance_pid}-%"},
+                            "SELECT COUNT(*) FROM reminders WHERE state = 'claimed' AND claim_token LIKE ?",
+                            (f"%-{instance_pid}-%",),
                         )
                     ).scalar_one()
                 return states, int(held)

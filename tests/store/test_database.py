@@ -4,7 +4,6 @@ import sqlite3
 import stat
 
 import pytest
-import sqlalchemy as sa
 
 from bot.store import Database, DatabaseProblem, backup, inspect, latest_version, lock_key, progress
 from bot.store import migrations as migration_module
@@ -33,14 +32,21 @@ async def test_database_and_folder_are_private(tmp_path):
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
 
 
-def _columns(conn):
-    inspector = sa.inspect(conn)
-    return {table: [col["name"] for col in inspector.get_columns(table)] for table in inspector.get_table_names()}
+async def _columns(conn):
+    """Every table of the database and its columns, read with plain SQL (what the store's connections speak)."""
+    if conn.dialect == "sqlite":
+        names = (await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
+        return {name: [row[1] for row in await conn.execute(f"PRAGMA table_info({name})")] for name in names}
+    found: dict[str, list[str]] = {}
+    query = "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+    for table, column in await conn.execute(query):
+        found.setdefault(table, []).append(column)
+    return found
 
 
 async def test_migrated_schema_matches_what_the_repositories_query(db):
     async with db.read() as conn:
-        found = await conn.run_sync(_columns)
+        found = await _columns(conn)
     for table in metadata.sorted_tables:
         assert table.name in found, table.name
         assert {c.name for c in table.columns} == set(found[table.name]), table.name
@@ -67,7 +73,7 @@ async def test_a_database_of_the_first_version_is_upgraded_keeping_its_data(tmp_
     assert await db.version() == latest_version()
     async with db.read() as conn:
         assert await progress.get(conn, 42) == 6
-        assert {"instances", "airing_slots"} <= set(await conn.run_sync(migration_module.table_names))
+        assert {"instances", "airing_slots"} <= set(await _columns(conn))
     await db.close()
 
 
@@ -112,9 +118,9 @@ async def test_unusable_files_get_one_clear_line(tmp_path, make, message):
 
 async def test_every_user_data_table_exists(db):
     async with db.read() as conn:
-        tables = await conn.run_sync(_columns)
+        tables = await _columns(conn)
     for table, column in USER_DATA:
-        assert column in tables[table.name], table.name
+        assert column in tables[table], table
 
 
 async def test_a_unit_of_work_commits_all_or_nothing(db):
@@ -195,7 +201,7 @@ async def test_a_members_read_finds_a_connection_while_background_work_holds_all
         background_work()
         async with db.read() as conn:
             holding += 1
-            await conn.execute(sa.text("SELECT 1"))
+            await conn.execute("SELECT 1")
             await release.wait()
 
     pool = sum(POSTGRES_POOL) if db.shared else READERS
@@ -204,7 +210,7 @@ async def test_a_members_read_finds_a_connection_while_background_work_holds_all
     assert 0 < holding < pool  # they hold what their lane allows, not the whole pool
     async with asyncio.timeout(5):  # without the lane this waits for a connection until the deliveries finish
         async with db.read() as conn:
-            assert (await conn.execute(sa.text("SELECT 1"))).scalar() == 1
+            assert (await conn.execute("SELECT 1")).scalar() == 1
     release.set()
     await asyncio.gather(*deliveries)
     assert holding == pool + 5
@@ -223,10 +229,10 @@ async def test_background_work_that_reads_inside_a_read_never_waits_for_itself(d
     async def delivery() -> int:
         background_work()
         async with db.read() as outer:
-            await outer.execute(sa.text("SELECT 1"))
+            await outer.execute("SELECT 1")
             await inside.wait()  # every place in the lane is held now
             async with db.read() as inner:
-                return int((await inner.execute(sa.text("SELECT 2"))).scalar_one())
+                return int((await inner.execute("SELECT 2")).scalar_one())
 
     async with asyncio.timeout(10):
         assert await asyncio.gather(*(delivery() for _ in range(lane))) == [2] * lane
@@ -271,14 +277,19 @@ def test_the_latest_version_is_alembics_head():
 
 
 async def test_the_version_is_read_as_alembic_reads_it(tmp_path):
+    import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
 
     db = await Database.open(tmp_path / "bot.sqlite3")
     async with db.read() as conn:
-        theirs = await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
-        ours = await conn.run_sync(migration_module.version_of)
+        ours = await migration_module.read_version(conn)  # plain SQL, what every start reads
     await db.close()
-    assert ours == int(theirs) == latest_version()
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    with engine.connect() as sync:
+        theirs = MigrationContext.configure(sync).get_current_revision()
+        also_ours = migration_module.version_of(sync)  # what a migration reads, on SQLAlchemy's connection
+    engine.dispose()
+    assert ours == also_ours == int(theirs) == latest_version()
 
 
 def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path):
@@ -306,23 +317,23 @@ def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path):
 async def test_a_unit_of_work_takes_one_trip_to_the_database_thread_a_statement(tmp_path, monkeypatch):
     # Each trip to SQLite's thread is a hand-off between threads (a wake-up each way): BEGIN travels with the first
     # statement, each statement is one trip with its rows, and the commit one more.
-    import aiosqlite
+    from bot.store.sqlite import _Worker
 
     db = await Database.open(tmp_path / "bot.sqlite3")
     trips = 0
-    original = aiosqlite.Connection._execute
+    original = _Worker.submit
 
-    async def counted(self, fn, *args, **kwargs):
+    def counted(self, fn, *args):
         nonlocal trips
         trips += 1
-        return await original(self, fn, *args, **kwargs)
+        return original(self, fn, *args)
 
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    monkeypatch.setattr(_Worker, "submit", counted)
     try:
         async with db.transaction() as tx:
             await progress.set_episode(tx.conn, 42, 6, 1)
             await progress.set_episode(tx.conn, 43, 7, 1)
-            found = (await tx.conn.execute(sa.text("SELECT count(*) FROM member_progress"))).scalar()
+            found = (await tx.conn.execute("SELECT count(*) FROM member_progress")).scalar()
         assert (trips, found) == (4, 2)
         trips = 0
         async with db.transaction():
@@ -331,7 +342,7 @@ async def test_a_unit_of_work_takes_one_trip_to_the_database_thread_a_statement(
         for _ in range(2):  # the second read finds the reader connection open
             trips = 0
             async with db.read() as conn:
-                rows = (await conn.execute(sa.text("SELECT user_id FROM member_progress ORDER BY user_id"))).all()
+                rows = (await conn.execute("SELECT user_id FROM member_progress ORDER BY user_id")).all()
         assert (trips, [row[0] for row in rows]) == (1, [42, 43])
     finally:
         await db.close()
@@ -340,18 +351,18 @@ async def test_a_unit_of_work_takes_one_trip_to_the_database_thread_a_statement(
 async def test_a_unit_of_work_of_one_statement_commits_in_one_trip(tmp_path, monkeypatch):
     # /progress set and a member's remembered language write one row: the statement runs on its own (atomic, as
     # every SQLite statement) and commits as it runs, instead of a trip for BEGIN with it and one for COMMIT.
-    import aiosqlite
+    from bot.store.sqlite import _Worker
 
     db = await Database.open(tmp_path / "bot.sqlite3")
     trips = 0
-    original = aiosqlite.Connection._execute
+    original = _Worker.submit
 
-    async def counted(self, fn, *args, **kwargs):
+    def counted(self, fn, *args):
         nonlocal trips
         trips += 1
-        return await original(self, fn, *args, **kwargs)
+        return original(self, fn, *args)
 
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    monkeypatch.setattr(_Worker, "submit", counted)
     try:
         async with db.transaction(one_statement=True) as tx:
             await progress.set_episode(tx.conn, 42, 6, 1)
@@ -375,8 +386,10 @@ async def test_a_unit_of_work_of_one_statement_commits_in_one_trip(tmp_path, mon
         await db.close()
 
 
-def test_the_store_loads_sqlalchemys_asyncio_core_without_the_orm(tmp_path):
-    # sqlalchemy.ext.asyncio's package imports the ORM (6 MiB, 60 ms a start) for its session: the bot needs Core only.
+def test_the_store_on_sqlite_loads_no_sqlalchemy_and_postgresqls_loads_its_core_without_the_orm(tmp_path):
+    # A bot on an up-to-date SQLite file runs on sqlite3 alone (SQLAlchemy and its async engine: 16 MiB and 135 ms of
+    # every start). For PostgreSQL, sqlalchemy.ext.asyncio's package would import the ORM (6 MiB, 60 ms) for its
+    # session: the store loads the Core half only, and every other name still imports (the real package then).
     import subprocess
     import sys
 
@@ -391,46 +404,45 @@ def test_the_store_loads_sqlalchemys_asyncio_core_without_the_orm(tmp_path):
         "        print(await progress.get(conn, 1))\n"
         "    await db.close()\n"
         "asyncio.run(main())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'aiosqlite', 'alembic'))[:1])\n"
+    )
+    subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)  # migrates
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert again.stdout.split() == ["2", "[]"]
+    core = (
+        "import sys\n"
+        "from bot.store import _async_core\n"
+        "from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine\n"
         "print('sqlalchemy.orm' in sys.modules)\n"
-        "from sqlalchemy.ext.asyncio import AsyncSession\n"  # every other name still imports (the real package then)
+        "from sqlalchemy.ext.asyncio import AsyncSession\n"
         "print(AsyncSession.__name__, 'sqlalchemy.orm' in sys.modules)\n"
     )
-    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    assert found.stdout.split() == ["2", "False", "AsyncSession", "True"]
+    found = subprocess.run([sys.executable, "-c", core], capture_output=True, text=True, timeout=60, check=True)
+    assert found.stdout.split() == ["False", "AsyncSession", "True"]
 
 
 async def test_a_whole_unit_of_work_takes_one_trip_to_the_database_thread(tmp_path, monkeypatch):
     # db.run(work): the unit runs whole on SQLite's thread, BEGIN, its statements, the rows it reads and COMMIT in
     # one hand-off, where db.transaction() takes one a statement and one for the commit.
-    import aiosqlite
-
-    from bot.store.sqlite import _OneHopConnection
+    from bot.store.sqlite import _Worker
 
     db = await Database.open(tmp_path / "bot.sqlite3")
     trips = 0
-    original = aiosqlite.Connection._execute
+    original = _Worker.submit
 
-    async def counted(self, fn, *args, **kwargs):
+    def counted(self, fn, *args):
         nonlocal trips
         trips += 1
-        return await original(self, fn, *args, **kwargs)
+        return original(self, fn, *args)
 
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    submit = _OneHopConnection.submit
-
-    def submitted(self, fn):
-        nonlocal trips
-        trips += 1
-        return submit(self, fn)
-
-    monkeypatch.setattr(_OneHopConnection, "submit", submitted)
+    monkeypatch.setattr(_Worker, "submit", counted)
     committed = []
 
     async def work(tx):
         await progress.set_episode(tx.conn, 42, 6, 1)
         await progress.set_episode(tx.conn, 43, 7, 1)
         tx.after_commit(lambda: committed.append("after"))
-        return (await tx.conn.execute(sa.text("SELECT count(*) FROM member_progress"))).scalar()
+        return (await tx.conn.execute("SELECT count(*) FROM member_progress")).scalar()
 
     try:
         assert await db.run(work) == 2
@@ -497,7 +509,7 @@ async def test_a_cancelled_caller_does_not_break_a_whole_unit_of_work_under_way(
 
     async def work(tx):
         loop.call_soon_threadsafe(started.set)
-        await tx.conn.execute(sa.text(slow))
+        await tx.conn.execute(slow)
         await progress.set_episode(tx.conn, 1, 4, 0)
         tx.after_commit(lambda: committed.append(1))
 

@@ -1,7 +1,7 @@
 import pytest
-import sqlalchemy as sa
 
 from bot.store import ThreadRow, guilds
+from bot.store.sql import IntegrityError
 
 
 async def test_settings_default_when_nothing_stored(db):
@@ -35,7 +35,7 @@ async def test_spoiler_free_channels_replace_the_set(db):
 
 
 async def test_negative_line_is_rejected_by_the_schema(db):
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(IntegrityError):
         async with db.transaction() as tx:
             await guilds.update(tx.conn, 1, 0, spoiler_line=-1)
 

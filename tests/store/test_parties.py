@@ -1,7 +1,7 @@
 import pytest
-import sqlalchemy as sa
 
 from bot.store import FORMER_MEMBER, parties, progress, reminders
+from bot.store.sql import IntegrityError
 
 
 async def _party(db, capacity=None, guild=1, starts=1000, ends=2000, host=99):
@@ -42,7 +42,7 @@ async def test_create_get_update(db):
 
 
 async def test_schema_rejects_an_end_before_the_start(db):
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(IntegrityError):
         await _party(db, starts=2000, ends=1000)
 
 
@@ -111,7 +111,7 @@ async def test_forget_removes_the_member_everywhere_and_leaves_no_id(db):
         await progress.set_episode(tx.conn, 7, 5, 0)
         await progress.set_episode(tx.conn, 8, 6, 0)
         await reminders.schedule(tx.conn, "party", 1, other.id, 5000, (0,))
-        await tx.conn.execute(sa.text("UPDATE reminders SET detail = 'DM to 7: DMs closed'"))
+        await tx.conn.execute("UPDATE reminders SET detail = 'DM to 7: DMs closed'")
     async with db.transaction() as tx:
         removed = await progress.forget(tx.conn, 7)
     assert removed >= 4  # progress, two RSVPs, the host id, the reminder record

@@ -16,15 +16,16 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
     from sqlalchemy.engine import Connection
 
-# Alembic (and Mako, Pygments with it: 12 MiB and a third of a second) is imported only to migrate: a start on an
-# up-to-date database reads the version with one SELECT and finds the latest one from the revisions' file names.
+    from bot.store.sql import Connection as PlainConnection
+
+# Alembic (and Mako, Pygments with it: 12 MiB and a third of a second) and SQLAlchemy itself are imported only to
+# migrate: a start on an up-to-date database reads the version with plain SQL (:func:`read_version`) and finds the
+# latest one from the revisions' file names.
 
 logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl SQLiteImpl" is not news for admins
 
@@ -62,6 +63,8 @@ def latest_version() -> int:
 
 def _current_revision(conn: Connection) -> str | None:
     """What Alembic's ``MigrationContext.get_current_revision`` answers, with one SELECT and without Alembic."""
+    import sqlalchemy as sa
+
     if not sa.inspect(conn).has_table(VERSION_TABLE):
         return None
     found = conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalars().all()
@@ -129,4 +132,31 @@ def _statements(script: str) -> list[str]:
 
 
 def table_names(conn: Connection) -> list[str]:
+    import sqlalchemy as sa
+
     return sorted(sa.inspect(conn).get_table_names())
+
+
+_HAS_VERSION_TABLE = {
+    "sqlite": f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{VERSION_TABLE}'",
+    "postgresql": (
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
+        f"AND table_name = '{VERSION_TABLE}'"
+    ),
+}
+
+
+async def read_version(conn: PlainConnection) -> int:
+    """:func:`version_of` in plain SQL, on the store's own connection (no SQLAlchemy, no Alembic): what every start
+    reads."""
+    revision: str | None = None
+    if (await conn.execute(_HAS_VERSION_TABLE[conn.dialect])).first() is not None:
+        found = [str(x) for x in (await conn.execute(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()]
+        if len(found) > 1:
+            raise RuntimeError(f"the database is at several schema versions at once ({', '.join(sorted(found))})")
+        revision = found[0] if found else None
+    if revision is not None:
+        return int(revision) if revision.isdigit() else 10**6  # a revision this code cannot even read: newer
+    if conn.dialect != "sqlite":
+        return 0
+    return int((await conn.execute("PRAGMA user_version")).scalar() or 0)
