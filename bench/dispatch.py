@@ -72,7 +72,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import discord
-import sqlalchemy as sa
 from discord import app_commands
 
 from bot.app import App
@@ -505,23 +504,21 @@ class TransportClock:
 
 
 class StatementCounter:
-    """Counts the SQL statements the bot sends (SQLAlchemy's cursor-execute event on each engine)."""
+    """Counts the SQL statements the bot sends (the store's statement hook, on every connection of the database)."""
 
     def __init__(self, db: Database) -> None:
-        self.engines = [engine.sync_engine for engine in db.engines]
+        self.hooks = db.statement_hooks
         self.count = 0
 
-    def _counted(self, *args: Any) -> None:
+    def _counted(self, _sql: str) -> None:
         self.count += 1
 
     def __enter__(self) -> StatementCounter:
-        for engine in self.engines:
-            sa.event.listen(engine, "before_cursor_execute", self._counted)
+        self.hooks.append(self._counted)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for engine in self.engines:
-            sa.event.remove(engine, "before_cursor_execute", self._counted)
+        self.hooks.remove(self._counted)
 
 
 class Dispatcher:
