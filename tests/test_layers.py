@@ -90,3 +90,63 @@ def test_the_composition_root_has_exactly_one_delivery_for_every_reminder_kind()
     assert all(isinstance(kind, ReminderKind) for kind in table)
     assert len({id(delivery) for delivery in table.values()}) == len(ReminderKind)  # one each, none shared
     assert all(callable(getattr(delivery, "deliver", None)) for delivery in table.values())
+
+
+#: What a bot on SQLite must never load: the SQL toolkit (its async engine and statement compiler: 16 MiB and 135 ms
+#: of every start), the migrations tool and its templates, the other drivers.
+NOT_ON_SQLITE = ("sqlalchemy", "alembic", "mako", "aiosqlite", "asyncpg")
+
+
+def test_a_bot_on_sqlite_answers_members_without_loading_sqlalchemy(tmp_path):
+    """The running bot's whole path on an up-to-date SQLite file: the program's ``run`` and the client imported, every
+    cog loaded, the database opened, a /progress set, a /watchparty create and an RSVP click answered (writes, reads,
+    a whole unit of work on the database thread); none of it loads SQLAlchemy, Alembic or another driver."""
+    path = tmp_path / "bot.sqlite3"
+    migrate = f"import asyncio; from bot.store import Database; asyncio.run(Database.open({str(path)!r}))"
+    subprocess.run([sys.executable, "-c", migrate], cwd=ROOT, check=True, timeout=60)  # the bot finds it up to date
+    script = f"""
+import asyncio, datetime as dt, json, sys
+from pathlib import Path
+import bot.cli.run, bot.client
+from bot.app import App
+from bot.catalog import load_catalog
+from bot.client import EXTENSIONS, RunOnBot
+from bot.standin import assertions, close, start
+from bot.store import Database
+
+def answer(h):
+    response = h.last_response()
+    return assertions.message_text(response.get("data", response))
+
+async def main():
+    db = await Database.open({str(path)!r})
+    now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+    h = await start(RunOnBot(App(load_catalog(Path("data/run_on")), db, lambda: now)))
+    answers = []
+    await h.invoke("progress set", episode=6)
+    answers.append(answer(h))
+    await h.invoke("watchparty create", episodes="3", when="2026-12-02 20:30", timezone="Asia/Seoul")
+    answers.append(answer(h))
+    await h.click("runon:party:1:going", user=h.member(3001, name="fan"))
+    answers.append(answer(h))
+    async with db.read() as conn:
+        rows = [(await conn.execute(f"SELECT COUNT(*) FROM {{t}}")).scalar() for t in ("member_progress", "rsvps")]
+    loaded = sorted(h.bot.extensions) == sorted(EXTENSIONS)
+    await close(h)
+    await db.close()
+    print(json.dumps([answers, rows, loaded, h.errors == []]))
+
+asyncio.run(main())
+print(json.dumps(sorted(m for m in {NOT_ON_SQLITE!r} if m in sys.modules)))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    ran, heavy = (json.loads(line) for line in result.stdout.splitlines()[-2:])
+    answers, rows, every_cog, no_errors = ran
+    assert "6" in answers[0], answers  # each interaction answered: the episode set, the party posted, the RSVP
+    assert "3" in answers[1], answers
+    assert answers[2], answers
+    assert rows == [1, 2]  # the member's episode; the host and the fan going
+    assert every_cog
+    assert no_errors
+    assert heavy == []
