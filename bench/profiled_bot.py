@@ -2,7 +2,7 @@
 
     python bench/profiled_bot.py OUT.prof
 
-SIGUSR1 starts profiling the event loop's thread and what the database threads run for it (each aiosqlite
+SIGUSR1 starts profiling the event loop's thread and what the database threads run for it (each SQLite
 connection's calls: with ``db.run`` a whole unit of work runs there); SIGUSR2 stops and writes the statistics of all
 of them to OUT.prof. Everything else is the real entry point (``bot.cli.main``), unchanged.
 """
@@ -28,25 +28,23 @@ threads_lock = threading.Lock()
 
 
 def _profile_database_threads() -> None:
-    """Each aiosqlite connection's thread runs the calls queued for it: while a row is profiled, each call runs
-    under that thread's own profiler (cProfile sees one thread only)."""
-    import aiosqlite.core as core
+    """Each SQLite connection's thread (``bot.store.sqlite._Worker``) runs the calls submitted to it: while a row is
+    profiled, each call runs under that thread's own profiler (cProfile sees one thread only)."""
+    from bot.store.sqlite import _Worker
 
-    worker = core._connection_worker_thread
+    submit = _Worker.submit
 
-    class Queue:
-        def __init__(self, queue: Any) -> None:
-            self.queue = queue
-
-        def get(self) -> Any:
-            future, function = self.queue.get()
+    def profiled(function: Any) -> Any:
+        def call(*args: Any) -> Any:
             if threads is None:
-                return future, function
+                return function(*args)
             with threads_lock:
                 mine = threads.setdefault(threading.get_ident(), cProfile.Profile())
-            return future, lambda: mine.runcall(function)
+            return mine.runcall(function, *args)
 
-    core._connection_worker_thread = lambda queue: worker(Queue(queue))  # type: ignore[assignment,arg-type]
+        return call
+
+    _Worker.submit = lambda self, function, *args: submit(self, profiled(function), *args)  # type: ignore[method-assign]
 
 
 def start(*_: Any) -> None:
