@@ -116,7 +116,7 @@ async def test_a_member_never_seen_gets_the_servers_language(h, clock, fans):
     await h.invoke("watchparty remind-me", setting="on", user=korean, locale="ko")
     await h.invoke("watchparty remind-me", setting="on", user=english)
     async with h.db.transaction() as tx:  # as if remembered before this version
-        await tx.conn.execute(members.t.update().values(language=None))
+        await tx.conn.execute("UPDATE member_settings SET language = NULL")
     h.bot.services.language._remembered.clear()
     await tick_at(h, clock, START - dt.timedelta(hours=1))
     [copy] = _dm(h, KOREAN)

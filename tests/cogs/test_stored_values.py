@@ -8,7 +8,6 @@ import logging
 
 import discord
 import pytest
-from sqlalchemy import text
 
 from tests.conftest import both_backends
 
@@ -44,7 +43,7 @@ async def test_ninety_minute_server_reminders_are_kept_and_every_command_goes_on
     await h.invoke("watchparty list")
     _ok(h)
     async with h.db.read() as conn:
-        stored = (await conn.execute(text("SELECT reminder_offsets FROM guild_settings"))).scalar_one()
+        stored = (await conn.execute("SELECT reminder_offsets FROM guild_settings")).scalar_one()
     assert stored == "1h30m"  # the form the bot writes, read back above by the same parser
     assert (await h.bot.services.guilds.get(h.guild_id)).party_offsets == (5400,)
 
@@ -87,10 +86,10 @@ def fan(h):
     return h.member(FAN, name="fan")
 
 
-async def _break(h, statement: str, **params) -> None:
+async def _break(h, statement: str, *params: object) -> None:
     """Write a value no command writes (a hand-edited row, or one from a bot that stored another form)."""
     async with h.db.transaction() as tx:
-        await tx.conn.execute(text(statement), params)
+        await tx.conn.execute(statement, params)
 
 
 async def test_a_members_unreadable_times_are_skipped_logged_once_and_told_to_them(h, fan, caplog, backend):
@@ -102,8 +101,8 @@ async def test_a_members_unreadable_times_are_skipped_logged_once_and_told_to_th
     await h.invoke("watchparty remind-me", setting="on", offsets="1h", user=fan)
     await h.invoke("airing remind-me", setting="on", offsets="2h", user=fan)
     await h.click("runon:party:1:going", user=fan)  # wait-listed
-    await _break(h, "UPDATE member_settings SET party_dm_offsets = :t WHERE user_id = :u", t=hourish, u=FAN)
-    await _break(h, "UPDATE airing_subscribers SET offsets = :t WHERE user_id = :u", t=soonish, u=FAN)
+    await _break(h, "UPDATE member_settings SET party_dm_offsets = ? WHERE user_id = ?", hourish, FAN)
+    await _break(h, "UPDATE airing_subscribers SET offsets = ? WHERE user_id = ?", soonish, FAN)
     caplog.set_level(logging.WARNING, logger="bot.services.guild_config")
     caplog.clear()
     # the host and staff never see the fan's setting
@@ -135,9 +134,9 @@ async def test_unreadable_server_settings_fall_back_and_show_in_setup(h, caplog)
     staff = h.member(4000, name="mod", permissions=STAFF)
     await _break(
         h,
-        "INSERT INTO guild_settings (guild_id, reminder_offsets, timezone, updated_at) VALUES (:g, '1 hr 30', "
+        "INSERT INTO guild_settings (guild_id, reminder_offsets, timezone, updated_at) VALUES (?, '1 hr 30', "
         "'Mars/Olympus_Mons', 0)",
-        g=h.guild_id,
+        h.guild_id,
     )
     h.bot.services.guilds._cache.clear()
     await _party(h)
@@ -155,7 +154,7 @@ async def test_unreadable_server_settings_fall_back_and_show_in_setup(h, caplog)
 
 async def test_a_members_unknown_saved_zone_is_passed_over_and_told(h):
     await h.invoke("timezone set", zone="Asia/Seoul")
-    await _break(h, "UPDATE member_settings SET timezone = 'Mars/Olympus_Mons' WHERE user_id = :u", u=HOST)
+    await _break(h, "UPDATE member_settings SET timezone = 'Mars/Olympus_Mons' WHERE user_id = ?", HOST)
     h.bot.services.members._cache.clear()  # the row was changed underneath the bot
     await h.invoke("watchparty create", episodes="1", when="tomorrow 20:30")
     assert "read as UTC time" in _ok(h)  # the server's zone (none set), then UTC: never an error

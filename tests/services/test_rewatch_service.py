@@ -150,9 +150,7 @@ async def test_a_second_rewatch_of_the_same_episodes_gets_its_airing_reminders(p
     slot = (await reminders_store.slots(1))[0]
     async with reminders_store.db.transaction() as tx:  # the first rewatch's reminders all went out
         for row in await reminders.for_ref(tx.conn, ReminderKind.AIRING, slot.id):
-            await tx.conn.execute(
-                reminders.t.update().where(reminders.t.c.id == row.id).values(state="sent", sent_at=0)
-            )
+            await tx.conn.execute("UPDATE reminders SET state = 'sent', sent_at = 0 WHERE id = ?", (row.id,))
     later = kst(2027, 3, 1, 12)
     await service.stop(1, later)
     await service.start(1, dt.date(2027, 3, 3), 1, WED_THU, KST, later)
