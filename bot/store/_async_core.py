@@ -2,10 +2,11 @@
 
 ``import sqlalchemy.ext.asyncio`` runs the package's ``__init__``, which also imports the asyncio *session*, and with
 it all of ``sqlalchemy.orm`` (about 6 MiB of memory and 60 ms of every start, measured with ``bench.light`` and
-``python -X importtime``). The bot uses only the Core half (``AsyncEngine``, ``AsyncConnection``, results), whose
-modules import nothing of the ORM. Imported first by :mod:`bot.store`, this registers the package with the Core
-names only; the first use of any other name (``AsyncSession``, in a test or a tool) runs the package's own
-``__init__`` then, so every name stays importable.
+``python -X importtime``). The bot on PostgreSQL uses only the Core half (``AsyncEngine``, ``AsyncConnection``,
+results), whose modules import nothing of the ORM. Imported by :meth:`bot.store.Database.open` before the PostgreSQL
+implementation (a bot on SQLite loads no SQLAlchemy at all), this registers the package with the Core names only;
+the first use of any other name (``AsyncSession``, in a test or a tool) runs the package's own ``__init__`` then, so
+every name stays importable.
 """
 
 from __future__ import annotations

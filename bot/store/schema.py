@@ -1,4 +1,5 @@
-"""The tables, as SQLAlchemy Core metadata: what the repositories query.
+"""The tables, as SQLAlchemy Core metadata: what the migrations build, Alembic compares and tools read (the
+repositories query them in plain SQL, :mod:`bot.store.sql`; the running bot never imports this module).
 
 One description serves SQLite and PostgreSQL. Ids are Discord snowflakes (64-bit) and times are UTC
 epoch seconds, both ``BIGINT`` (``INTEGER`` on SQLite, whose tables are ``STRICT``). The migrations in
