@@ -5,9 +5,9 @@ holds the write lock from its first statement). Readers have their own connectio
 committed state without waiting for the writer. The bot is the only process writing the file: its cache bus is the
 in-process one (:class:`~bot.store.bus.CacheBus`).
 
-Each connection is a :mod:`sqlite3` connection with a thread of its own that runs its calls (:class:`_Worker`); every
-call is a hand-off to that thread and back (a wake-up each way, the costliest part of a short statement). So that a
-unit of work pays for as few as it can:
+Each connection is an aiosqlite connection: a :mod:`sqlite3` connection with a thread of its own that runs its
+calls (:class:`_Worker`); every call is a hand-off to that thread and back (a wake-up each way, the costliest part of
+a short statement). So that a unit of work pays for as few as it can:
 
 * a statement is one trip: executing it, reading every row and closing its cursor happen there together
   (:func:`_run`), and ``BEGIN IMMEDIATE`` travels with a unit's first statement; ending a unit that sent nothing,
@@ -24,12 +24,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from queue import SimpleQueue
 from typing import Any, TypeVar
+
+import aiosqlite
 
 from . import migrations
 from .bus import CacheBus
@@ -52,86 +54,69 @@ WAITED = (
 )
 
 
-def _settle(future: asyncio.Future[Any], error: BaseException | None, result: Any) -> None:
-    if future.done():  # its caller was cancelled meanwhile
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+def _open(path: str, wal: bool) -> sqlite3.Connection:
+    """The worker's sqlite3 connection, opened on its own thread: sqlite3's transaction handling off (the store sends
+    BEGIN IMMEDIATE itself), foreign keys on, and WAL for a file (readers then never wait for the writer, nor it for
+    them)."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
-class _Worker:
-    """A sqlite3 connection and the thread that runs every call on it, in the order they were submitted."""
+class _Worker(aiosqlite.Connection):
+    """An aiosqlite connection: a sqlite3 connection and the thread that runs every call on it, in the order they were
+    submitted. The store hands it whole calls (:func:`_run`: a statement with its rows; :func:`_drive`: a whole unit
+    of work) through aiosqlite's own queue, one hand-off each, instead of aiosqlite's cursor API, which takes three
+    or four a statement."""
 
     def __init__(self, path: str, *, wal: bool) -> None:
+        super().__init__(functools.partial(_open, path, wal), 64)
+        self._thread.name = "runon-sqlite"
+        self._thread.daemon = True  # as SQLAlchemy's were: a stuck statement never keeps the process from exiting
         self.path = path
         self.wal = wal
-        self.conn: sqlite3.Connection | None = None
-        self._queue: SimpleQueue[tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]] | None] = SimpleQueue()
-        self._thread = threading.Thread(target=self._work, name="runon-sqlite", daemon=True)
-        self.ident: int | None = None
-        self._running = False
 
-    def _work(self) -> None:
-        queue = self._queue
-        while True:
-            item = queue.get()
-            if item is None:
-                return
-            future, fn, args = item
-            try:
-                result = fn(*args)
-            except BaseException as error:
-                future.get_loop().call_soon_threadsafe(_settle, future, error, None)
-            else:
-                future.get_loop().call_soon_threadsafe(_settle, future, None, result)
+    @property
+    def conn(self) -> sqlite3.Connection | None:
+        return self._connection
 
-    def _connect(self) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            if self.wal:  # readers then never wait for the writer, nor it for them
-                conn.execute("PRAGMA journal_mode = WAL")
-        except BaseException:
-            conn.close()
-            raise
-        self.conn = conn
+    @property
+    def ident(self) -> int | None:
+        return self._thread.ident
 
     async def start(self) -> None:
-        self._thread.start()
-        self.ident = self._thread.ident
-        self._running = True
-        await self.submit(self._connect)
+        await self  # starts the thread and opens the connection on it
 
     def submit(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
         """Run ``fn(*args)`` on the thread, one hand-off: its result (or error) arrives on the future."""
-        if not self._running:
+        if not self._running or self._connection is None:
             raise DatabaseProblem("the database is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((future, fn, args))
+        self._tx.put_nowait((future, functools.partial(fn, *args)))  # aiosqlite's queue: its thread settles the future
         return future
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` on the thread: a hand-off from any other thread, at once from that one (a unit of work running
         whole there, :meth:`SqliteDatabase.run`), where the coroutine then never suspends."""
-        if threading.get_ident() == self.ident:
+        if threading.get_ident() == self._thread.ident:
             return fn(*args)
         return await self.submit(fn, *args)
 
     async def close(self) -> None:
-        if not self._running:
+        if self._connection is None:
+            if self._running and self._thread.is_alive():
+                self.stop()  # the connection never opened: let the thread go
             return
-        conn, self.conn = self.conn, None
-        try:
-            if conn is not None:
-                with contextlib.suppress(Exception):
-                    await self.submit(conn.close)
-        finally:
-            self._running = False
-            self._queue.put_nowait(None)
+        with contextlib.suppress(Exception):
+            await super().close()
 
 
 def _run(conn: sqlite3.Connection, sql: str, params: Any, begin: bool, many: bool) -> Result:
