@@ -93,8 +93,11 @@ def test_the_composition_root_has_exactly_one_delivery_for_every_reminder_kind()
 
 
 #: What a feature loads when it is first used, never at start-up: the time grammar (a time typed), Pillow (a ratings
-#: chart), icalendar (a calendar file), Alembic (a migration due), the PostgreSQL dialect (a PostgreSQL database).
+#: chart), icalendar (a calendar file), Alembic (a migration due), the PostgreSQL dialect (a PostgreSQL database),
+#: Babel's dates (a date written in words) and its catalogue model (the compiled catalogues are read without it).
 FIRST_USE = (
+    "babel.dates",
+    "babel.messages",
     "bot.services.timeparse.english",
     "bot.services.timeparse.korean",
     "PIL",
