@@ -150,3 +150,43 @@ print(json.dumps(sorted(m for m in {NOT_ON_SQLITE!r} if m in sys.modules)))
     assert every_cog
     assert no_errors
     assert heavy == []
+
+
+#: What a feature loads when it is first used, never at start-up: the time grammar (a time typed), Pillow (a ratings
+#: chart), icalendar (a calendar file), Alembic (a migration due), the PostgreSQL dialect (a PostgreSQL database),
+#: Babel's dates (a date written in words) and its catalogue model (the compiled catalogues are read without it).
+FIRST_USE = (
+    "babel.dates",
+    "babel.messages",
+    "bot.services.timeparse.english",
+    "bot.services.timeparse.korean",
+    "PIL",
+    "icalendar",
+    "alembic",
+    "sqlalchemy.dialects.postgresql",
+    "asyncpg",
+)
+
+
+def test_starting_the_bot_loads_no_feature_before_its_first_use():
+    code = (
+        "import importlib, json, sys; import bot.cli.run, bot.client; "
+        "[importlib.import_module(name) for name in bot.client.EXTENSIONS]; "
+        f"print(json.dumps(sorted(m for m in {FIRST_USE!r} if m in sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_the_grammar_loads_when_a_time_is_first_read():
+    code = (
+        "import sys; from bot.services import timeparse; from bot.services.timeparse import lexicon; "
+        "before = 'bot.services.timeparse.english' in sys.modules; "
+        "import datetime as dt, zoneinfo; "
+        "now = dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC); "
+        "print(before, timeparse.parse_when('in 2 hours', zoneinfo.ZoneInfo('Asia/Seoul'), now).isoformat())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "2026-12-02T14:00:00+00:00"]
