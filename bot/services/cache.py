@@ -9,6 +9,8 @@ everything is dropped.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -81,3 +83,50 @@ class Cache(Generic[K, V]):
             return
         value = json.loads(raw)
         self.invalidate(cast(K, tuple(value) if isinstance(value, list) else value))
+
+
+class Batched(Generic[K, V]):
+    """Loads that arrive together are answered by one read: while a read is under way, the keys asked for meanwhile
+    wait, and the next read takes them all (``load_many`` gets the keys, and returns a value for each).
+
+    A burst of first answers (a start-up in a thousand servers, each server's settings read once) then costs a few
+    reads instead of one per key; a load on its own still costs one read. Each caller's cancellation is its own: the
+    read goes on for the others."""
+
+    def __init__(self, load_many: Callable[[list[K]], Awaitable[dict[K, V]]], *, most: int = 500) -> None:
+        self._load_many = load_many
+        self._most = most
+        self._queued: dict[K, asyncio.Future[V]] = {}
+        self._reading: asyncio.Task[None] | None = None
+
+    async def load(self, key: K) -> V:
+        future = self._queued.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._queued[key] = future
+            if self._reading is None:
+                self._reading = asyncio.create_task(self._read(), name="runon-batched-read")
+        return await asyncio.shield(future)
+
+    async def _read(self) -> None:
+        try:
+            while self._queued:
+                keys = list(itertools.islice(self._queued, self._most))
+                batch = {key: self._queued.pop(key) for key in keys}
+                try:
+                    found = await self._load_many(keys)
+                except Exception as error:  # each waiting caller gets the error, as its own read would have raised it
+                    for future in batch.values():
+                        if not future.done():
+                            future.set_exception(error)
+                            future.exception()  # a caller that gave up meanwhile leaves no "never retrieved" warning
+                    continue
+                for key, future in batch.items():
+                    if not future.done():
+                        future.set_result(found[key])
+        finally:
+            self._reading = None
+            for future in self._queued.values():  # cancelled with keys still queued: their callers hear of it
+                if not future.done():
+                    future.cancel()
+            self._queued.clear()

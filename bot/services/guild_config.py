@@ -17,7 +17,7 @@ from bot.locale import Language, msg, parse_language
 from bot.services.timeparse.lexicon import parser_words
 from bot.store import Database, GuildSettingsRow, Tx, guilds
 
-from .cache import Cache
+from .cache import Batched, Cache
 
 #: Re-plans a server's airing posts after settings that change them (inside the settings' unit of work).
 AiringChanged = Callable[[Tx, int, dt.datetime], Awaitable[None]]
@@ -240,15 +240,18 @@ class GuildConfigService:
         self._catalog = catalog
         self._db = db
         self._cache: Cache[int, GuildConfig] = Cache(db.bus, "guild")
+        # The servers' first answers come together (a start-up in many servers): their settings, one read for many.
+        self._first_reads: Batched[int, GuildConfig] = Batched(self._load_many)
         #: Re-plans the server's airing reminders inside a unit of work (set by the rewatch service).
         self._airing_changed_to = airing_changed  # the rewatch service re-plans the airing posts
 
     async def get(self, guild_id: int) -> GuildConfig:
-        return await self._cache.get(guild_id, lambda: self._load(guild_id))
+        return await self._cache.get(guild_id, lambda: self._first_reads.load(guild_id))
 
-    async def _load(self, guild_id: int) -> GuildConfig:
+    async def _load_many(self, guild_ids: list[int]) -> dict[int, GuildConfig]:
         async with self._db.read() as conn:
-            return self._from_row(await guilds.get(conn, guild_id))
+            rows = await guilds.get_many(conn, guild_ids)
+        return {guild_id: self._from_row(row) for guild_id, row in rows.items()}
 
     @staticmethod
     def _from_row(row: GuildSettingsRow) -> GuildConfig:

@@ -83,3 +83,51 @@ async def test_a_read_racing_a_write_never_caches_the_old_value(service):
     await service.set_spoiler_line(1, 9, NOW)  # ...while staff change it
     await reader
     assert (await service.get(1)).fixed_line == 9
+
+
+async def test_many_servers_answering_at_once_read_their_settings_together(catalog, tmp_path):
+    """A start-up in many servers asks for every server's settings at once: each server still gets its own (its line,
+    its spoiler-free channels, the defaults where staff set nothing), from a few reads instead of one per server."""
+    import asyncio
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        service = GuildConfigService(catalog, db)
+        for guild_id in range(1, 41, 3):  # staff configured some servers
+            await service.set_spoiler_line(guild_id, guild_id % 16 + 1, NOW)
+        await service.set_spoiler_free_channels(4, frozenset({400, 401}))
+        expected = {}
+        fresh = GuildConfigService(catalog, db)  # a new process: nothing cached
+        for guild_id in range(1, 101):
+            expected[guild_id] = await fresh.get(guild_id)
+        sent: list[str] = []
+        db.statement_hooks.append(sent.append)
+        starting = GuildConfigService(catalog, db)
+        configs = await asyncio.gather(*(starting.get(guild_id) for guild_id in range(1, 101)))
+        assert dict(zip(range(1, 101), configs, strict=True)) == expected
+        assert configs[3].fixed_line == 5
+        assert configs[3].spoiler_free_channel_ids == frozenset({400, 401})
+        assert configs[1].fixed_line is None
+        assert configs[1].spoiler_free_channel_ids == frozenset()
+        assert len(sent) <= 4  # the first server's read, then one for all who asked meanwhile (two statements each)
+    finally:
+        await db.close()
+
+
+async def test_a_failed_read_reaches_every_server_waiting_on_it_and_the_next_one_reads_again(service, monkeypatch):
+    import asyncio
+
+    from bot.store import guilds
+
+    real = guilds.get_many
+
+    async def broken(conn, guild_ids):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(guilds, "get_many", broken)
+    results = await asyncio.gather(*(service.get(guild_id) for guild_id in (1, 2, 3)), return_exceptions=True)
+    assert [type(result) for result in results] == [RuntimeError] * 3
+    monkeypatch.setattr(guilds, "get_many", real)
+    await service.set_spoiler_line(2, 7, NOW)
+    assert (await service.get(2)).fixed_line == 7
+    assert (await service.get(1)).fixed_line is None

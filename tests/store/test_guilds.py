@@ -49,3 +49,23 @@ async def test_one_thread_per_guild_and_episode(db):
         assert (await guilds.get_thread(conn, 1, 5)).thread_id == 901
         assert await guilds.count_threads(conn, 1) == 1
         assert await guilds.get_thread(conn, 1, 6) is None
+
+
+async def test_several_servers_settings_read_at_once_are_each_servers_own(db):
+    async with db.transaction() as tx:
+        await guilds.update(tx.conn, 1, 100, spoiler_line=4, language="ko")
+        await guilds.update(tx.conn, 3, 100, timezone="Asia/Seoul", pulse_polls=0)
+        await guilds.set_spoiler_free_channels(tx.conn, 3, frozenset({30, 31}))
+        await guilds.set_spoiler_free_channels(tx.conn, 5, frozenset({50}))  # channels, no settings row
+    async with db.read() as conn:
+        many = await guilds.get_many(conn, [5, 1, 2, 3])
+        one_by_one = {guild_id: await guilds.get(conn, guild_id) for guild_id in (5, 1, 2, 3)}
+        assert await guilds.get_many(conn, []) == {}
+    assert many == one_by_one
+    assert many[1].spoiler_line == 4
+    assert many[1].language == "ko"
+    assert many[3].spoiler_free_channel_ids == frozenset({30, 31})
+    assert many[3].pulse_polls == 0
+    assert many[5].spoiler_free_channel_ids == frozenset({50})
+    assert many[5].spoiler_line is None
+    assert many[2] == guilds.GuildSettingsRow(2, None, None, frozenset())
