@@ -193,6 +193,27 @@ async def test_rsvp_capacity_wait_list_and_promotion(h):
     assert promotion.json["allowed_mentions"] == {"parse": [], "users": [3002]}
 
 
+def _labels(card) -> list[str]:
+    return [c["label"] for c in card["components"][0]["components"]]
+
+
+async def test_a_click_updates_the_card_in_place_and_its_buttons_follow_the_servers_language(h):
+    await _create(h)
+    await h.click("runon:party:1:maybe", user=h.member(3001, name="a"))
+    [card] = _cards(h)  # the same card, edited: its counts changed, its buttons are still there
+    fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
+    assert (fields["Going"], fields["Maybe"]) == ("1", "1")
+    assert custom_ids(card) == ["runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined"]
+    assert _labels(card) == ["Going", "Maybe", "Can't go"]
+    h.set_guild_locale("ko")  # the server now speaks Korean: the next click redraws the card, buttons too
+    await h.click("runon:party:1:going", user=h.member(3002, name="b"))
+    [card] = _cards(h)
+    assert card["embeds"][0]["title"] == "같이보기 #1: 3-4화"
+    assert _labels(card) == ["참석", "미정", "불참"]
+    assert custom_ids(card) == ["runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined"]
+    assert {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}["참석"] == "2"
+
+
 async def test_rsvp_buttons_keep_working_after_a_restart(h):
     await _create(h)
     h.bot.remove_dynamic_items(*h.bot._connection._view_store._dynamic_items.values())  # forget everything
