@@ -406,15 +406,15 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             return f"{error.status}: {error.text}" if error.text else str(error.status)
 
     @staticmethod
-    async def _answer_with_card(interaction: Interaction, card: discord.Embed, view: discord.ui.View) -> int | str:
+    async def _answer_with_card(
+        interaction: Interaction, card: discord.Embed, view: discord.ui.View
+    ) -> int | str | None:
         """The party's card as the command's public answer, in the channel it was run in: its message id (Discord's
-        callback response names it), or Discord's refusal as a short text."""
+        callback response names the message it made), or Discord's refusal as a short text."""
         try:
             answered = await interaction.response.send_message(embed=card, view=view)
         except discord.HTTPException as error:
             return f"{error.status}: {error.text}" if error.text else str(error.status)
-        if answered.message_id is None:  # Discord always names the message it made; never seen otherwise
-            return "no message"
         return answered.message_id
 
     async def _drop_event(self, guild: discord.Guild, event_id: int) -> None:
