@@ -104,7 +104,10 @@ class RsvpButton(SafeButton, template=rf"runon:party:(?P<id>\d+):(?P<status>{'|'
             except NoSuchParty:
                 raise OutOfDate() from None  # a party that was deleted, or an id that never was one
             party, change = result.party, result.change
-            await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
+            if buttons_read_right(interaction.message, card):  # they never change while the party is open
+                await interaction.response.edit_message(embed=party_embed(card, party))
+            else:  # a card in another language (the server's changed since): its buttons follow
+                await interaction.response.edit_message(embed=party_embed(card, party), view=rsvp_view(card, party))
         tr = member_texts(interaction)
         if change.status == Rsvp.WAITLIST:
             text = tr(
@@ -126,6 +129,23 @@ class RsvpButton(SafeButton, template=rf"runon:party:(?P<id>\d+):(?P<status>{'|'
         if interaction.message is not None and interaction.message.id != party.view.announcement_message_id:
             await refresh_announcement(interaction.client, services, party)
         await announce_promotions(services, party.view, change.promoted)
+
+
+def buttons_read_right(message: discord.Message | None, tr: Texts) -> bool:
+    """Whether the clicked card's RSVP buttons are the ones :func:`rsvp_view` draws in ``tr`` (same ids and labels,
+    so an edit of its embed alone keeps them as they should be)."""
+    if message is None or len(message.components) != 1:
+        return False
+    row = message.components[0]
+    buttons = getattr(row, "children", ())
+    if len(buttons) != len(ANSWERS):
+        return False
+    return all(
+        isinstance(button, discord.Button)
+        and button.label == tr.render(RSVP_LABELS[status])
+        and (button.custom_id or "").endswith(f":{status}")
+        for button, status in zip(buttons, ANSWERS, strict=True)
+    )
 
 
 _CARD_LOCKS: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()

@@ -186,10 +186,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         )
 
     async def _event(
-        self, tr: Texts, guild: discord.Guild, party: Party, where: discord.abc.GuildChannel | None
+        self, tr: Texts, server: Texts, guild: discord.Guild, party: Party, where: discord.abc.GuildChannel | None
     ) -> tuple[int | None, str]:
-        """Create the Discord scheduled event (named in the server's language); returns its id and a sentence for
-        the host (in theirs, ``tr``).
+        """Create the Discord scheduled event (named in the server's language, ``server``); returns its id and a
+        sentence for the host (in theirs, ``tr``).
 
         Since 23 February 2026 Discord wants Create Events for this (Manage Events alone no longer grants
         it); a voice-channel event also needs View Channel and Connect in that channel."""
@@ -208,7 +208,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 permission=label(tr, "create_events"),
                 old=label(tr, "manage_events"),
             )
-        server = await server_texts(self.services, guild.id)
         name = self._event_name(server, party)
         description = clip(party.view.note or server.tr("Watching Run On together."), 1000)
         try:
@@ -311,7 +310,9 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             )
         config = await self.services.guilds.get(guild.id)
         now = self.services.clock()
-        await interaction.response.defer(ephemeral=True, thinking=True)  # answer first; writes and posts follow
+        here = announce_in.id == interaction.channel_id
+        if not here:  # the card goes elsewhere: answer first (privately); writes and posts follow
+            await interaction.response.defer(ephemeral=True, thinking=True)
         party = await self.services.parties.create(
             guild_id=guild.id,
             channel_id=announce_in.id,
@@ -325,11 +326,13 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
             now=now,
             staff=is_party_staff(interaction),
         )
-        # The announcement and the Discord event do not depend on each other: one round trip, not two.
-        sent, (event_id, event_note) = await asyncio.gather(
-            self._announce(announce_in, party), self._event(tr, guild, party, where)
-        )
-        if not isinstance(sent, discord.Message):
+        # The card and the Discord event do not depend on each other: one round trip, not two. Here, the card is
+        # the command's own public answer (one request, not a deferral, a post and a follow-up).
+        server = await server_texts(self.services, guild.id)
+        card, view = party_embed(server, party), rsvp_view(server, party)
+        posting = self._answer_with_card(interaction, card, view) if here else self._announce(announce_in, card, view)
+        sent, (event_id, event_note) = await asyncio.gather(posting, self._event(tr, server, guild, party, where))
+        if isinstance(sent, str):
             if event_id is not None:
                 await self._drop_event(guild, event_id)
             raise UserError(
@@ -339,8 +342,14 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 channel=announce_in.mention,
                 detail=sent,
             )
+        posted = self.services.parties.set_posted(party.id, sent, event_id, now)
+        # The host hears privately only what the card doesn't say: where it went (elsewhere), how their time was
+        # read (a zone they did not type: their saved one, or the server's), an event that could not be made.
+        if here and timezone is not None and event_id is not None:
+            await posted
+            return
         await asyncio.gather(
-            self.services.parties.set_posted(party.id, sent.id, event_id, now),
+            posted,
             interaction.followup.send(
                 tr(
                     "Watch party #{party} ({episodes}) is on for {when} ({relative}), read as {zone} time. The "
@@ -386,13 +395,27 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                     permissions=tr.join([label(tr, p) for p in ("view_channel", "connect")]),
                 )
 
-    async def _announce(self, channel: discord.TextChannel | discord.Thread, party: Party) -> discord.Message | str:
-        """Post the party's card (in the server's language); Discord's refusal as a short text, not an exception."""
-        tr = await server_texts(self.services, party.view.guild_id)
+    @staticmethod
+    async def _announce(
+        channel: discord.TextChannel | discord.Thread, card: discord.Embed, view: discord.ui.View
+    ) -> int | str:
+        """Post the party's card: its message id, or Discord's refusal as a short text (not an exception)."""
         try:
-            return await channel.send(embed=party_embed(tr, party), view=rsvp_view(tr, party))
+            return (await channel.send(embed=card, view=view)).id
         except discord.HTTPException as error:
             return f"{error.status}: {error.text}" if error.text else str(error.status)
+
+    @staticmethod
+    async def _answer_with_card(
+        interaction: Interaction, card: discord.Embed, view: discord.ui.View
+    ) -> int | str | None:
+        """The party's card as the command's public answer, in the channel it was run in: its message id (Discord's
+        callback response names the message it made), or Discord's refusal as a short text."""
+        try:
+            answered = await interaction.response.send_message(embed=card, view=view)
+        except discord.HTTPException as error:
+            return f"{error.status}: {error.text}" if error.text else str(error.status)
+        return answered.message_id
 
     async def _drop_event(self, guild: discord.Guild, event_id: int) -> None:
         try:

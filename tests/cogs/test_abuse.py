@@ -11,7 +11,7 @@ from bot.standin import BOT_USER_ID, DEFAULT_MEMBER_PERMISSIONS
 from bot.store import personal as store_personal
 from tests.conftest import both_backends
 
-from .conftest import COMPONENTS_V2, EPHEMERAL, NOW, data, labels
+from .conftest import COMPONENTS_V2, EPHEMERAL, NOW, data, labels, text_of
 
 backend = both_backends()  # the limits and the prune are queries: SQLite and PostgreSQL
 
@@ -24,6 +24,11 @@ ANNOUNCEMENTS = 700
 
 def _posts(h, channel: int) -> list:
     return [c for c in h.recorder.calls if c.method == "POST" and c.path == f"/channels/{channel}/messages"]
+
+
+def _public(h, channel_id: int) -> list:
+    """What everyone sees in the channel now (a party's card is the command's public answer or a post there)."""
+    return [m for m in h.messages_in(channel_id) if not int(m.get("flags") or 0) & EPHEMERAL]
 
 
 def _events(h) -> list:
@@ -83,7 +88,7 @@ async def test_a_member_cannot_host_a_party_in_a_voice_channel_they_cannot_join(
         "Connect there). Pick a voice channel you can join."
     )
     assert not _events(h)
-    assert not _posts(h, 600)
+    assert not _public(h, 600)
 
 
 @pytest.mark.parametrize("permissions", [STAFF, EVENTS_STAFF])
@@ -91,7 +96,7 @@ async def test_staff_may_announce_a_party_anywhere(h, permissions):
     announcements = _read_only(h)
     await _create(h, user=h.member(4000, name="mod", permissions=permissions), channel=announcements)
     assert len(_posts(h, ANNOUNCEMENTS)) == 1
-    assert data(h)["content"].startswith("Watch party #1 (episode 3) is on for")
+    assert text_of(data(h)).startswith("Watch party #1 (episode 3) is on for")
 
 
 async def test_a_member_who_may_post_there_can_still_pick_the_channel(h):
@@ -407,7 +412,7 @@ async def _private_party(h):
     h.set_overwrite(PRIVATE, MOD_ROLE, allow=discord.Permissions(view_channel=True), role=True)
     mod = h.member(4000, name="mod", permissions=STAFF, roles=[MOD_ROLE])
     await _create(h, user=mod, channel=h.guild.get_channel(PRIVATE), episodes="1")
-    assert data(h)["content"].startswith("Watch party #1")
+    assert text_of(data(h)).startswith("Watch party #1")
     await _create(h, user=mod, episodes="2", when="2026-12-03 20:30")
     return mod
 
@@ -453,7 +458,7 @@ async def _party_in_thread(h, *, private: bool = False):
     mod = h.member(4000, name="mod", permissions=STAFF)
     await h.invoke("watchparty create", episodes="1", when="2026-12-02 20:30", timezone="Asia/Seoul", user=mod,
                    channel_id=THREAD)  # fmt: skip
-    assert data(h)["content"].startswith("Watch party #1")
+    assert text_of(data(h)).startswith("Watch party #1")
     archived = dict(
         h.discord.channels[THREAD], thread_metadata=dict(h.discord.channels[THREAD]["thread_metadata"], archived=True)
     )
@@ -495,7 +500,7 @@ async def test_a_deleted_channels_party_is_cancelled_for_everyone_with_its_event
         await h.invoke("watchparty list", user=user)
         assert not data(h)["embeds"][0].get("fields")  # nothing left that only staff could see
     await _create(h, episodes="2")  # and it no longer counts against its host's upcoming parties
-    assert data(h)["content"].startswith("Watch party #2")
+    assert text_of(data(h)).startswith("Watch party #2")
     assert not h.logged_errors
 
 
@@ -540,7 +545,7 @@ async def _parties_by(h, clock, count: int, user=None, *, spacing=dt.timedelta(m
 
 async def test_one_member_cannot_take_every_upcoming_party_place(h, clock):
     await _parties_by(h, clock, 5)
-    assert data(h)["content"].startswith("Watch party #5")
+    assert text_of(data(h)).startswith("Watch party #5")
     await _create(h, episodes="6", when="2026-12-20 20:30")
     assert data(h)["flags"] == EPHEMERAL
     assert data(h)["content"] == (
@@ -549,13 +554,13 @@ async def test_one_member_cannot_take_every_upcoming_party_place(h, clock):
     )
     assert await h.bot.services.parties.get_row(6) is None
     await _create(h, user=h.member(3001, name="other"), episodes="6", when="2026-12-20 20:30")
-    assert data(h)["content"].startswith("Watch party #6")  # other members still can
+    assert text_of(data(h)).startswith("Watch party #6")  # other members still can
 
 
 async def test_staff_are_not_held_to_the_per_member_limits(h, clock):
     mod = h.member(4000, name="mod", permissions=EVENTS_STAFF)
     await _parties_by(h, clock, 8, user=mod, spacing=dt.timedelta(seconds=1))
-    assert data(h)["content"].startswith("Watch party #8")
+    assert text_of(data(h)).startswith("Watch party #8")
 
 
 async def test_create_and_cancel_cannot_be_looped_to_spam_cards_and_events(h, clock):
@@ -563,22 +568,22 @@ async def test_create_and_cancel_cannot_be_looped_to_spam_cards_and_events(h, cl
         await _create(h, episodes=str(n + 1))
         await h.invoke("watchparty cancel", party=n + 1)
         clock.now += dt.timedelta(minutes=1)
-    posts_before = len(_posts(h, 600))
+    shown_before = len(_public(h, 600))
     await _create(h, episodes="4")
     assert data(h)["content"] == (
         "You've planned 3 watch parties in the last 10 minutes, the most for one member. Try again in 420 seconds."
     )
-    assert len(_posts(h, 600)) == posts_before
+    assert len(_public(h, 600)) == shown_before  # no card
     clock.now += dt.timedelta(seconds=420)
     await _create(h, episodes="4")
-    assert data(h)["content"].startswith("Watch party #4")
+    assert text_of(data(h)).startswith("Watch party #4")
 
 
 async def test_a_typo_does_not_count_against_the_creation_rate(h):
     for _ in range(4):
         await _create(h, when="someday soon")
     await _create(h)
-    assert data(h)["content"].startswith("Watch party #1")
+    assert text_of(data(h)).startswith("Watch party #1")
 
 
 @pytest.mark.parametrize(

@@ -580,9 +580,12 @@ async def test_a_forum_that_requires_a_tag_is_explained_in_korean(korean_server,
 async def test_korean_when_is_previewed_in_korean_and_read_the_same_by_the_command(h):
     [choice] = await h.autocomplete("watchparty create", "when", "금요일 오후 8시", timezone="Asia/Seoul", locale=KO)
     assert choice["name"] == "2026년 11월 27일 (금) 20:00 (Asia/Seoul) · 5일 후"  # 5 days 23 hours from Sat 21:00
-    await h.invoke("watchparty create", episodes="3화", when="금요일 오후 8시", timezone="Asia/Seoul", locale=KO)
+    h.add_channel(700, name="parties")
+    options = {"episodes": "3화", "when": "금요일 오후 8시", "timezone": "Asia/Seoul"}
+    options["channel"] = h.bot.get_channel(700)
+    await h.invoke("watchparty create", locale=KO, **options)
     friday = int(dt.datetime(2026, 11, 27, 11, tzinfo=dt.UTC).timestamp())
-    assert f"<t:{friday}:F>" in data(h)["content"]
+    assert f"<t:{friday}:F>" in data(h)["content"]  # the host's private note, in Korean: the card is in <#700>
     assert data(h)["content"].startswith("같이보기 #1 (3화)를 <t:")
 
 

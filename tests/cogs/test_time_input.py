@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
-from .conftest import EPHEMERAL, NOW, data
+from bot.standin.assertions import is_ephemeral
+
+from .conftest import EPHEMERAL, NOW, data, text_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 STAFF = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
@@ -58,7 +60,7 @@ async def test_the_preview_shows_exactly_what_the_command_does(h, when, expected
     assert f"{local:%H:%M} (America/New_York)" in choice["name"]
     assert choice["value"] == when
     await h.invoke("watchparty create", episodes="1", when=choice["value"], timezone="America/New_York")
-    assert f"is on for {_ts(expected)}" in data(h)["content"]
+    assert f"{_ts(expected)} (" in text_of(data(h))  # the card's When
 
 
 async def test_a_refusal_previews_as_the_command_will_answer(h):
@@ -108,14 +110,25 @@ async def test_rewatch_from_is_as_strict_and_previews_the_first_episode(h):
     assert re.search(rf"Episode 9 {_ts(first)}", data(h)["content"])
 
 
-async def test_create_announces_and_makes_the_event_together_and_handles_a_refused_announcement(h):
-    h.recorder.fail("POST", r"/channels/600/messages", status=403, code=50013, message="Missing Permissions")
-    await h.invoke("watchparty create", episodes="1", when="friday 8pm", timezone="America/New_York")
+@pytest.mark.parametrize(
+    ("channel", "refused"),
+    [
+        (None, r"/interactions/\d+/[^/]+/callback"),  # here: the card is the command's answer
+        (700, r"/channels/700/messages"),  # elsewhere: the card is a post there
+    ],
+)
+async def test_create_announces_and_makes_the_event_together_and_handles_a_refused_announcement(h, channel, refused):
+    if channel is not None:
+        h.add_channel(channel, name="parties")
+    h.recorder.fail("POST", refused, status=403, code=50013, message="Missing Permissions")
+    options = {"channel": h.bot.get_channel(channel)} if channel else {}
+    await h.invoke("watchparty create", episodes="1", when="friday 8pm", timezone="America/New_York", **options)
     answer = h.last_response()
-    assert answer["flags"] == EPHEMERAL
-    assert answer["content"].startswith("Watch party #1 is planned, but Discord refused its announcement in <#600>")
-    assert "`/watchparty info party:1`" in answer["content"]
-    assert "error id" not in answer["content"]
+    assert is_ephemeral(answer)
+    text = text_of(data(h))
+    assert text.startswith(f"Watch party #1 is planned, but Discord refused its announcement in <#{channel or 600}>")
+    assert "`/watchparty info party:1`" in text
+    assert "error id" not in text
     event = next(c for c in h.recorder.calls if c.method == "POST" and c.path.endswith("/scheduled-events"))
     event_id = int(event.result["id"])
     assert any(c.method == "DELETE" and c.path.endswith(f"/scheduled-events/{event_id}") for c in h.recorder.calls)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
-from .conftest import EPHEMERAL, NOW, data
+from .conftest import EPHEMERAL, NOW, data, text_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 KST = ZoneInfo("Asia/Seoul")
@@ -29,7 +29,7 @@ def staff(h):
 
 
 def _start(h) -> dt.datetime | None:
-    found = re.search(r"<t:(\d+):F>", data(h).get("content") or "")
+    found = re.search(r"<t:(\d+):F>", text_of(data(h)))  # the card's When (or the host's note)
     return dt.datetime.fromtimestamp(int(found[1]), dt.UTC) if found else None
 
 

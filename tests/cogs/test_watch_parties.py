@@ -3,6 +3,7 @@ import datetime as dt
 import discord
 import pytest
 
+from bot.standin.assertions import is_ephemeral
 from tests.conftest import both_backends
 
 from .conftest import EPHEMERAL, NOW, custom_ids, data, reminder_rows, tick_at
@@ -19,6 +20,11 @@ def _ts(moment: dt.datetime) -> int:
 
 def _posts(h, channel=600):
     return [c for c in h.recorder.calls if c.method == "POST" and c.path == f"/channels/{channel}/messages"]
+
+
+def _cards(h, channel=600):
+    """The party cards that exist in the channel now (the command's public answer, or a post), with RSVP buttons."""
+    return [m for m in h.messages_in(channel) if m["embeds"] and any("runon:party:" in c for c in custom_ids(m))]
 
 
 async def _create(h, when="2026-12-02 20:30", user=None, **options):
@@ -39,18 +45,54 @@ async def _create(h, when="2026-12-02 20:30", user=None, **options):
     ],
 )
 async def test_create_reads_every_time_form_in_the_members_zone(h, when, zone, expected):
-    reply = await _create(h, when=when, timezone=zone)
-    assert reply["flags"] == EPHEMERAL
-    assert f"<t:{_ts(expected)}:F> (<t:{_ts(expected)}:R>)" in reply["content"]
-    assert f"read as {zone} time" in reply["content"]
-    [announcement] = _posts(h)
-    fields = {f["name"]: f["value"] for f in announcement.json["embeds"][0]["fields"]}
+    await _create(h, when=when, timezone=zone)
+    # The card is the command's own public answer, in the channel it was run in: one request, nothing private after
+    # it (the host typed the zone and the event was made: the card says it all).
+    [answer] = h.responses()
+    assert answer["kind"] == "callback"
+    assert answer["type"] == 4
+    assert not is_ephemeral(answer)
+    [card] = _cards(h)
+    assert card["embeds"] == answer["data"]["embeds"]
+    fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
     assert fields["When"] == f"<t:{_ts(expected)}:F> (<t:{_ts(expected)}:R>)"
     assert fields["Host"] == f"<@{HOST}>"
     assert fields["Going"] == "1"
-    assert [c["custom_id"] for c in announcement.json["components"][0]["components"]] == [
-        "runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined",
-    ]  # fmt: skip
+    assert custom_ids(card) == ["runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined"]
+    assert not _posts(h)  # no second copy posted in the channel
+    row = await h.bot.services.parties.get_row(1)
+    assert row.announcement_message_id == int(card["id"])  # later edits (RSVPs elsewhere, edits) find this card
+    assert row.event_id is not None
+
+
+async def test_host_hears_privately_how_their_time_was_read_when_they_typed_no_zone(h):
+    # The server has no zone of its own here, nor the host: UTC, which the host learns privately.
+    await h.invoke("watchparty create", episodes="3", when="2026-12-02 20:30")
+    expected = dt.datetime(2026, 12, 2, 20, 30, tzinfo=dt.UTC)
+    callback, note = h.responses()
+    assert callback["kind"] == "callback"
+    assert not is_ephemeral(callback)
+    assert note["kind"] == "followup"
+    assert note["flags"] == EPHEMERAL
+    assert f"<t:{_ts(expected)}:F>" in note["content"]
+    assert "read as UTC time" in note["content"]
+    assert "I added it to the server's Events." in note["content"]
+    assert len(_cards(h)) == 1
+
+
+async def test_a_card_posted_in_another_channel_tells_the_host_where(h):
+    h.add_channel(700, name="parties")
+    await _create(h, channel=h.bot.get_channel(700))
+    deferral, note = h.responses()
+    assert deferral["kind"] == "callback"
+    assert deferral["type"] == 5
+    assert is_ephemeral(deferral)
+    assert "The announcement is in <#700>." in note["content"]
+    assert "read as Asia/Seoul time" in note["content"]
+    [card] = _cards(h, 700)
+    assert custom_ids(card)[0] == "runon:party:1:going"
+    assert not _cards(h)  # nothing public where the command was run
+    assert (await h.bot.services.parties.get_row(1)).announcement_message_id == int(card["id"])
 
 
 async def test_members_own_zone_is_used_when_none_is_given(h):
@@ -112,7 +154,8 @@ async def test_with_manage_events_but_not_create_events_the_party_works_and_says
     reply = await _create(h)
     assert "I skipped the Discord event: I need the Create Events permission" in reply["content"]
     assert "Manage Events alone is not enough" in reply["content"]
-    assert len(_posts(h)) == 1
+    assert reply["flags"] == EPHEMERAL
+    assert len(_cards(h)) == 1
     assert not [c for c in h.recorder.calls if "scheduled-events" in c.path]
     assert (await h.bot.services.parties.get_row(1)).status == "scheduled"
 
@@ -148,6 +191,27 @@ async def test_rsvp_capacity_wait_list_and_promotion(h):
     [promotion] = _posts(h)
     assert promotion.json["content"] == "<@3002> a place opened up at watch party #1: you're going now!"
     assert promotion.json["allowed_mentions"] == {"parse": [], "users": [3002]}
+
+
+def _labels(card) -> list[str]:
+    return [c["label"] for c in card["components"][0]["components"]]
+
+
+async def test_a_click_updates_the_card_in_place_and_its_buttons_follow_the_servers_language(h):
+    await _create(h)
+    await h.click("runon:party:1:maybe", user=h.member(3001, name="a"))
+    [card] = _cards(h)  # the same card, edited: its counts changed, its buttons are still there
+    fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
+    assert (fields["Going"], fields["Maybe"]) == ("1", "1")
+    assert custom_ids(card) == ["runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined"]
+    assert _labels(card) == ["Going", "Maybe", "Can't go"]
+    h.set_guild_locale("ko")  # the server now speaks Korean: the next click redraws the card, buttons too
+    await h.click("runon:party:1:going", user=h.member(3002, name="b"))
+    [card] = _cards(h)
+    assert card["embeds"][0]["title"] == "같이보기 #1: 3-4화"
+    assert _labels(card) == ["참석", "미정", "불참"]
+    assert custom_ids(card) == ["runon:party:1:going", "runon:party:1:maybe", "runon:party:1:declined"]
+    assert {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}["참석"] == "2"
 
 
 async def test_rsvp_buttons_keep_working_after_a_restart(h):

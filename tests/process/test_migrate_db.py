@@ -9,7 +9,7 @@ import pytest
 from bot.app import App
 from bot.client import RunOnBot
 from bot.standin import close, start
-from tests.cogs.conftest import NOW, UNPACED, data
+from tests.cogs.conftest import NOW, UNPACED, data, text_of
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, FakeClock, wipe_postgres
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
@@ -93,7 +93,7 @@ async def test_migrate_db_copies_everything_and_the_bot_on_postgresql_shows_the_
             assert (await reminders.count_by_state(conn)).get("pending") == pending_before
         # new rows continue after the copied ids
         await h.invoke("watchparty create", episodes="6", when="2026-12-06 20:00", timezone="Asia/Seoul")
-        assert data(h)["content"].startswith("Watch party #3 ")
+        assert text_of(data(h)).startswith("Watch party #3: episode 6")
     finally:
         await close(h)
         await db.close()
