@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
-from bot.standin.assertions import is_ephemeral
+from bot.standin import assertions
 
 from .conftest import EPHEMERAL, NOW, data, text_of
 
@@ -124,7 +124,7 @@ async def test_create_announces_and_makes_the_event_together_and_handles_a_refus
     options = {"channel": h.bot.get_channel(channel)} if channel else {}
     await h.invoke("watchparty create", episodes="1", when="friday 8pm", timezone="America/New_York", **options)
     answer = h.last_response()
-    assert is_ephemeral(answer)
+    assert assertions.is_ephemeral(answer)
     text = text_of(data(h))
     assert text.startswith(f"Watch party #1 is planned, but Discord refused its announcement in <#{channel or 600}>")
     assert "`/watchparty info party:1`" in text

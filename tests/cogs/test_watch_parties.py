@@ -3,7 +3,7 @@ import datetime as dt
 import discord
 import pytest
 
-from bot.standin.assertions import is_ephemeral
+from bot.standin import assertions
 from tests.conftest import both_backends
 
 from .conftest import EPHEMERAL, NOW, custom_ids, data, reminder_rows, tick_at
@@ -51,7 +51,7 @@ async def test_create_reads_every_time_form_in_the_members_zone(h, when, zone, e
     [answer] = h.responses()
     assert answer["kind"] == "callback"
     assert answer["type"] == 4
-    assert not is_ephemeral(answer)
+    assert not assertions.is_ephemeral(answer)
     [card] = _cards(h)
     assert card["embeds"] == answer["data"]["embeds"]
     fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
@@ -71,7 +71,7 @@ async def test_host_hears_privately_how_their_time_was_read_when_they_typed_no_z
     expected = dt.datetime(2026, 12, 2, 20, 30, tzinfo=dt.UTC)
     callback, note = h.responses()
     assert callback["kind"] == "callback"
-    assert not is_ephemeral(callback)
+    assert not assertions.is_ephemeral(callback)
     assert note["kind"] == "followup"
     assert note["flags"] == EPHEMERAL
     assert f"<t:{_ts(expected)}:F>" in note["content"]
@@ -86,7 +86,7 @@ async def test_a_card_posted_in_another_channel_tells_the_host_where(h):
     deferral, note = h.responses()
     assert deferral["kind"] == "callback"
     assert deferral["type"] == 5
-    assert is_ephemeral(deferral)
+    assert assertions.is_ephemeral(deferral)
     assert "The announcement is in <#700>." in note["content"]
     assert "read as Asia/Seoul time" in note["content"]
     [card] = _cards(h, 700)

@@ -16,8 +16,7 @@ import pytest
 from bot.app import App
 from bot.client import RunOnBot
 from bot.reminders import SenderOptions
-from bot.standin import close, start
-from bot.standin.assertions import message_text
+from bot.standin import assertions, close, start
 from bot.store import parties, reminders
 from tests.cogs.conftest import NOW, UNPACED, reminder_rows, tick_at
 from tests.conftest import FakeClock, both_backends, open_database
@@ -51,7 +50,7 @@ async def h(catalog, clock, backend, tmp_path):
 
 def _answers(h):
     """What each answer reads (a party's card: its title and fields)."""
-    return [message_text(r.get("data", r)) for r in h.responses()]
+    return [assertions.message_text(r.get("data", r)) for r in h.responses()]
 
 
 async def test_fifty_members_press_going_at_once_on_a_capacity_ten_party(h):
