@@ -316,13 +316,14 @@ def floods(lanes: dict[str, Lane], pair: list[Row], in_flight: int, args: argpar
     each bot / bare ratio is of two neighbouring floods, so drift in the neighbours' load hits both alike."""
     row = pair[0]
     for stretch in range(args.stretches):
-        rates = {}
+        rates, cpu = {}, {}
         for one in pair if stretch % 2 else reversed(pair):
             rate, busy = lanes[one.bot].flood(one, args.flood, in_flight, start + stretch * args.flood)
             one.throughput.setdefault(in_flight, []).append(rate)
             one.busy.setdefault(in_flight, []).append(busy)
-            rates[one.bot] = rate
+            rates[one.bot], cpu[one.bot] = rate, busy[0] / rate  # the bot process's CPU seconds per interaction
         row.ratios.setdefault(str(in_flight), []).append(rates["bot"] / rates["bare"])
+        row.ratios.setdefault(f"cpu{in_flight}", []).append(cpu["bot"] / cpu["bare"])
 
 
 def start_pair(folders: dict[str, Path], guilds: int, process: Process, rep: int) -> dict[str, Lane]:
@@ -363,6 +364,8 @@ def run(args: argparse.Namespace) -> None:
                     rng.shuffle(timed)
                     for index, row in enumerate(timed if args.latency else []):
                         paired(lanes, [row, by_label[reference_of(row)]], args.calls, rep * 100_000 + index * 1000)
+                    for name, lane in lanes.items():  # each bot's connections to Discord opened, 32 at a time
+                        lane.flood(by_label["/about" if name == "bot" else "/ping"], 320, 32, 40_000)
                     for in_flight in (8, 32):
                         for index, row in enumerate(r for r in timed if r.cheap):
                             floods(lanes, [row, by_label[reference_of(row)]], in_flight, args, 50_000 + index * 10_000)
@@ -407,23 +410,22 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
         )
     print(
         "\n| throughput (cheap commands) | 8 in flight | 32 in flight | bot /s at 8 / 32 | bare /s at 8 / 32 | "
-        "bot busy at 8 / 32, its stand-in's | bare bot busy at 8 / 32, its stand-in's |"
+        "bot CPU per interaction at 8 / 32 | busy at 32: bot, its stand-in / bare bot, its stand-in |"
     )
     print("|---|---|---|---|---|---|---|")
     for row in (r for r in rows if r.cheap and r.throughput):
         ref = by_label[reference_of(row)]
-        cells, absolute, busy = [], [], []
+        cells, rates, cpu = [], [], []
         for k in (8, 32):
-            busy.append([median([b[i] for b in one.busy[k]]) for one in (row, ref) for i in (0, 1)])
-            mine, theirs = median(row.throughput[k]), median(ref.throughput[k])
             paired_ratio = median(row.ratios[str(k)])
             cells.append(f"{paired_ratio:.2f}×{mark(-paired_ratio, -0.8)}")
-            absolute.append((mine, theirs))
+            rates.append(f"{median(row.throughput[k]):.0f}")
+            cpu.append(f"{median(row.ratios[f'cpu{k}']):.2f}×")
+        busy = [median([b[i] for b in one.busy[32]]) for one in (row, ref) for i in (0, 1)]
         print(
-            f"| {row.label} vs {ref.label} | {cells[0]} | {cells[1]} | {absolute[0][0]:.0f} / {absolute[1][0]:.0f} | "
-            f"{absolute[0][1]:.0f} / {absolute[1][1]:.0f} | "
-            f"{busy[0][0]:.0%} / {busy[1][0]:.0%}, {busy[0][1]:.0%} / {busy[1][1]:.0%} | "
-            f"{busy[0][2]:.0%} / {busy[1][2]:.0%}, {busy[0][3]:.0%} / {busy[1][3]:.0%} |"
+            f"| {row.label} vs {ref.label} | {cells[0]} | {cells[1]} | {' / '.join(rates)} | "
+            f"{median(ref.throughput[8]):.0f} / {median(ref.throughput[32]):.0f} | {' / '.join(cpu)} | "
+            f"{busy[0]:.0%}, {busy[1]:.0%} / {busy[2]:.0%}, {busy[3]:.0%} |"
         )
     print("\n| process | servers | ratio | bot | bare bot |")
     print("|---|---|---|---|---|")
@@ -513,9 +515,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--calls", type=int, default=60, help="timed calls a row per repetition, 1 in flight")
-    parser.add_argument("--flood", type=int, default=400, help="calls a flood at 8 and at 32 in flight")
+    parser.add_argument("--flood", type=int, default=200, help="calls a flood at 8 and at 32 in flight")
     parser.add_argument(
-        "--stretches", type=int, default=2, help="floods a row (and as many of its reference) per repetition"
+        "--stretches", type=int, default=8, help="floods a row (and as many of its reference) per repetition"
     )
     parser.add_argument("--warmup", type=int, default=USERS, help="calls a row before measuring (every member once)")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000])
