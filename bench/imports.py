@@ -137,9 +137,9 @@ def report(runs: dict[str, Runs], reps: int, top: int) -> None:
             for name in names
         }
 
-    mine, theirs = table("bot"), table("bare")
+    by_package, bare_packages = table("bot"), table("bare")
     named = list(NAMED)
-    others = [name for name, _ in sorted(mine.items(), key=lambda item: -item[1][0]) if name not in NAMED][:top]
+    others = [name for name, _ in sorted(by_package.items(), key=lambda item: -item[1][0]) if name not in NAMED][:top]
     print(
         f"\n| package (the issue's, then the bot's top {top} by cumulative) | bot cumulative | bot self | "
         "bare cumulative | bare self |"
@@ -147,10 +147,10 @@ def report(runs: dict[str, Runs], reps: int, top: int) -> None:
     print("|---|---|---|---|---|")
     for name in [*named, *others]:
         cells = [f"{pair[0]:.1f} ms | {pair[1]:.1f} ms" if (pair := side.get(name)) else "not imported | -"
-                 for side in (mine, theirs)]  # fmt: skip
+                 for side in (by_package, bare_packages)]  # fmt: skip
         print(f"| {name} | {cells[0]} | {cells[1]} |")
-    own_code = sum(value[1] for name, value in mine.items() if name.startswith("bot.") or name == "cogs")
-    extra = sum(value[1] for name, value in mine.items() if name not in theirs)
+    own_code = sum(value[1] for name, value in by_package.items() if name.startswith("bot.") or name == "cogs")
+    extra = sum(value[1] for name, value in by_package.items() if name not in bare_packages)
     print(
         f"\nSelf time in the bot's own code (bot.*, cogs): {own_code:.0f} ms; in every package the bare bot does not "
         f"import (the bot's code included): {extra:.0f} ms."

@@ -1,6 +1,6 @@
 """The bot against a bare discord.py bot: both real processes, the same stand-in Discord, one run.
 
-    python -m bench.light                         # 3 interleaved repetitions (about 4 minutes on an idle machine)
+    python -m bench.light                         # 3 interleaved repetitions (about 6 minutes on an idle machine)
     python -m bench.light --reps 5 --calls 100    # more of both
     python -m bench.light --sizes 100             # skip the 1,000-server processes
 
@@ -11,10 +11,16 @@ same intents and mention policy, no database). Both log in over HTTP, find the g
 and one GUILD_CREATE per server, and answer INTERACTION_CREATE events with real HTTP requests over loopback.
 Modelled: Discord, by the stand-in of the process tests (``bot.standin.FakeDiscord``, whose route table serves
 follow-ups, ``@original`` edits and scheduled events too): it answers at once, with no network latency and no rate
-limits. Each
-bot has its own instance (one aiohttp server thread each, in this process); every interaction payload is built
-here the way Discord shapes it (a server member in a text channel of one of the servers), and a member rotates
-over 50 users and 20 servers so the caches are in their steady state, as "after warm-up" means.
+limits. Each bot has its own stand-in in a process of its own (``python -m bench.standin_server``: one aiohttp
+server, its own core when one is free), so neither bot's load generator shares a Python process, a GIL or a garbage
+collector with the other's or with this bench, which only orchestrates: it sends a command a line over a pipe (one
+interaction, a batch, a whole flood) and reads back figures the stand-in process took itself. That process builds
+every interaction payload the way Discord shapes it (a server member in a text channel of one of the servers; a
+member rotates over 50 users and 20 servers so the caches are in their steady state, as "after warm-up" means),
+sends it, and notes when the interaction's last request arrived, all with ``time.perf_counter_ns`` (Linux's
+``CLOCK_MONOTONIC``, the same clock in every process: start-up compares the bench's spawn time with the stand-in's
+"answered"). It forgets each finished interaction (records, answers, requests) so its heap, and its collector's
+pauses, stay small over a run.
 
 Measured, as ratios bot / bare bot in the same run:
 * latency (p50, p99; 1 in flight): from sending INTERACTION_CREATE on the websocket until the stand-in received the
@@ -23,18 +29,25 @@ Measured, as ratios bot / bare bot in the same run:
 * CPU per interaction: the bot process's CPU time (``/proc/PID/task/*/schedstat``, every thread: the event loop
   and the database threads) over a batch, divided by the batch's interactions; idle work (loops, heartbeats)
   counts, as it would on a real machine;
-* throughput with 8 and 32 interactions in flight;
+* throughput with 8 and 32 interactions in flight: the stand-in process fires a flood (400 calls by default, their
+  payloads built before its clock starts) keeping 8 or 32 unanswered, and times it from the first send to the last
+  interaction's last request. Beside it: the bot process's CPU per interaction over the floods (ratio), and how busy
+  each process was at 32 in flight (CPU over the flood's wall time: the stand-in well below the bot, and below a
+  core, says the load generator is not what limits the rate);
 * RSS (``/proc/PID/status`` VmRSS) after warm-up (every server answered once, every row run), at 100 and 1,000
   servers;
 * start-up: from spawning the process until one interaction in each of the servers has been answered (READY and
   every GUILD_CREATE are sent as soon as it identifies; the interactions follow on the same websocket).
 
-Each row is compared with the bare bot's answer of the same shape: an embed answer with ``/card``, a text answer with
-``/ping`` (decided from the callback the bot actually sent), an autocomplete with ``/echo``'s, an RSVP click with the
-bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per repetition, each
-interleaved with its reference call by call (alternating which goes first; throughput: one flood after the other);
-each ratio is the median of the ratios of the paired stretches (p99: of every sample pooled); the absolute figures
-beside them are medians per process. The machine is shared: read the ratios, not the absolute times.
+Each row is compared with the bare bot's answer of the same shape: an embed or layout answer with ``/card``, a text
+answer with ``/ping`` (decided from the callback the bot actually sent), an autocomplete with ``/echo``'s, an RSVP
+click with the bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per
+repetition, each interleaved with its reference call by call (alternating which goes first). At 1 in flight each
+ratio is the median of the ratios of the paired stretches (p99: of every sample pooled). Throughput runs
+``--stretches`` floods of each row and as many of its reference, alternating (bot, bare, bare, bot, ...), after a
+flood that opens each bot's connections; its ratios are the geometric mean of the middle half of the ratios of
+neighbouring floods (a neighbour's burst that halves one flood's rate falls in the discarded quarters). The absolute
+figures beside the ratios are medians per process. The machine is shared: read the ratios, not the absolute times.
 
 Why not pyperf: it times two real bot processes end to end (INTERACTION_CREATE on the websocket to the last request
 the stand-in receives) and prints bot / bare ratios from interleaved, paired stretches; pyperf times a Python
@@ -46,6 +59,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import random
 import shutil
@@ -284,6 +298,17 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def middle_mean(ratios: list[float]) -> float:
+    """The geometric mean of the middle half of the ratios (the interquartile mean of their logarithms): less
+    swayed by a flood a neighbour's burst hit than a mean, steadier than a median over a dozen pairs."""
+    if not ratios:
+        return float("nan")
+    ordered = sorted(math.log(r) for r in ratios)
+    cut = len(ordered) // 4
+    kept = ordered[cut : len(ordered) - cut]
+    return math.exp(sum(kept) / len(kept))
+
+
 @dataclass
 class Process:
     startup: dict[str, list[float]] = field(default_factory=lambda: {"bot": [], "bare": []})
@@ -374,6 +399,9 @@ def run(args: argparse.Namespace) -> None:
                     for lane in lanes.values():
                         lane.close()
     report(rows, by_label, processes, args)
+    if args.raw:
+        raw = {row.label: {"throughput": row.throughput, "busy": row.busy, "ratios": row.ratios} for row in rows}
+        Path(args.raw).write_text(json.dumps(raw, indent=1), encoding="utf-8")
 
 
 def ratio(a: float, b: float) -> str:
@@ -415,16 +443,16 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
     print("|---|---|---|---|---|---|---|")
     for row in (r for r in rows if r.cheap and r.throughput):
         ref = by_label[reference_of(row)]
-        cells, rates, cpu = [], [], []
+        cells, rates, flood_cpu = [], [], []
         for k in (8, 32):
-            paired_ratio = median(row.ratios[str(k)])
+            paired_ratio = middle_mean(row.ratios[str(k)])
             cells.append(f"{paired_ratio:.2f}×{mark(-paired_ratio, -0.8)}")
             rates.append(f"{median(row.throughput[k]):.0f}")
-            cpu.append(f"{median(row.ratios[f'cpu{k}']):.2f}×")
+            flood_cpu.append(f"{middle_mean(row.ratios[f'cpu{k}']):.2f}×")
         busy = [median([b[i] for b in one.busy[32]]) for one in (row, ref) for i in (0, 1)]
         print(
             f"| {row.label} vs {ref.label} | {cells[0]} | {cells[1]} | {' / '.join(rates)} | "
-            f"{median(ref.throughput[8]):.0f} / {median(ref.throughput[32]):.0f} | {' / '.join(cpu)} | "
+            f"{median(ref.throughput[8]):.0f} / {median(ref.throughput[32]):.0f} | {' / '.join(flood_cpu)} | "
             f"{busy[0]:.0%}, {busy[1]:.0%} / {busy[2]:.0%}, {busy[3]:.0%} |"
         )
     print("\n| process | servers | ratio | bot | bare bot |")
@@ -515,7 +543,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--calls", type=int, default=60, help="timed calls a row per repetition, 1 in flight")
-    parser.add_argument("--flood", type=int, default=200, help="calls a flood at 8 and at 32 in flight")
+    parser.add_argument("--flood", type=int, default=400, help="calls a flood at 8 and at 32 in flight")
     parser.add_argument(
         "--stretches", type=int, default=8, help="floods a row (and as many of its reference) per repetition"
     )
@@ -524,6 +552,7 @@ def main() -> None:
     parser.add_argument(
         "--no-latency", dest="latency", action="store_false", help="skip the 1-in-flight rows (throughput only)"
     )
+    parser.add_argument("--raw", metavar="FILE", help="also write every flood's figures and paired ratio (JSON)")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument(
         "--bot-path",
