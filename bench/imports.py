@@ -51,6 +51,7 @@ class Imports:
     modules: int = 0
     cumulative: dict[str, int] = field(default_factory=dict)  # package -> us, its first import's subtree
     own: dict[str, int] = field(default_factory=dict)  # package -> us, its own modules' self time
+    modules_own: dict[str, int] = field(default_factory=dict)  # module -> us, its self time
 
 
 def package(module: str) -> str:
@@ -79,6 +80,7 @@ def parse(lines: Iterable[str]) -> Imports:
         if parent != name:  # the package's entry point from outside it
             result.cumulative[name] = result.cumulative.get(name, 0) + cumulative
         result.own[name] = result.own.get(name, 0) + own
+        result.modules_own[module] = own
         ancestors.append((level, name))
     return result
 
@@ -149,6 +151,12 @@ def report(runs: dict[str, Runs], reps: int, top: int) -> None:
         cells = [f"{pair[0]:.1f} ms | {pair[1]:.1f} ms" if (pair := side.get(name)) else "not imported | -"
                  for side in (by_package, bare_packages)]  # fmt: skip
         print(f"| {name} | {cells[0]} | {cells[1]} |")
+    slowest = {name: median([one.modules_own.get(name, 0) / 1000 for one in bot.imports])
+               for name in {name for one in bot.imports for name in one.modules_own}}  # fmt: skip
+    print(f"\n| the bot's {top} slowest modules (self) | ms | imported by the bare bot |")
+    print("|---|---|---|")
+    for name, value in sorted(slowest.items(), key=lambda item: -item[1])[:top]:
+        print(f"| {name} | {value:.1f} | {'yes' if any(name in one.modules_own for one in bare.imports) else 'no'} |")
     own_code = sum(value[1] for name, value in by_package.items() if name.startswith("bot.") or name == "cogs")
     extra = sum(value[1] for name, value in by_package.items() if name not in bare_packages)
     print(
