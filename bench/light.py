@@ -1,6 +1,6 @@
 """The bot against a bare discord.py bot: both real processes, the same stand-in Discord, one run.
 
-    python -m bench.light                         # 3 interleaved repetitions (about 6 minutes on an idle machine)
+    python -m bench.light                         # 3 interleaved repetitions (about 3 minutes on a quiet machine)
     python -m bench.light --reps 5 --calls 100    # more of both
     python -m bench.light --sizes 100             # skip the 1,000-server processes
 
