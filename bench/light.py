@@ -1,6 +1,6 @@
 """The bot against a bare discord.py bot: both real processes, the same stand-in Discord, one run.
 
-    python -m bench.light                         # 3 interleaved repetitions (about 4 minutes on an idle machine)
+    python -m bench.light                         # 3 interleaved repetitions (about 3 minutes on a quiet machine)
     python -m bench.light --reps 5 --calls 100    # more of both
     python -m bench.light --sizes 100             # skip the 1,000-server processes
 
@@ -11,10 +11,16 @@ same intents and mention policy, no database). Both log in over HTTP, find the g
 and one GUILD_CREATE per server, and answer INTERACTION_CREATE events with real HTTP requests over loopback.
 Modelled: Discord, by the stand-in of the process tests (``bot.standin.FakeDiscord``, whose route table serves
 follow-ups, ``@original`` edits and scheduled events too): it answers at once, with no network latency and no rate
-limits. Each
-bot has its own instance (one aiohttp server thread each, in this process); every interaction payload is built
-here the way Discord shapes it (a server member in a text channel of one of the servers), and a member rotates
-over 50 users and 20 servers so the caches are in their steady state, as "after warm-up" means.
+limits. Each bot has its own stand-in in a process of its own (``python -m bench.standin_server``: one aiohttp
+server, its own core when one is free), so neither bot's load generator shares a Python process, a GIL or a garbage
+collector with the other's or with this bench, which only orchestrates: it sends a command a line over a pipe (one
+interaction, a batch, a whole flood) and reads back figures the stand-in process took itself. That process builds
+every interaction payload the way Discord shapes it (a server member in a text channel of one of the servers; a
+member rotates over 50 users and 20 servers so the caches are in their steady state, as "after warm-up" means),
+sends it, and notes when the interaction's last request arrived, all with ``time.perf_counter_ns`` (Linux's
+``CLOCK_MONOTONIC``, the same clock in every process: start-up compares the bench's spawn time with the stand-in's
+"answered"). It forgets each finished interaction (records, answers, requests) so its heap, and its collector's
+pauses, stay small over a run.
 
 Measured, as ratios bot / bare bot in the same run:
 * latency (p50, p99; 1 in flight): from sending INTERACTION_CREATE on the websocket until the stand-in received the
@@ -23,18 +29,25 @@ Measured, as ratios bot / bare bot in the same run:
 * CPU per interaction: the bot process's CPU time (``/proc/PID/task/*/schedstat``, every thread: the event loop
   and the database threads) over a batch, divided by the batch's interactions; idle work (loops, heartbeats)
   counts, as it would on a real machine;
-* throughput with 8 and 32 interactions in flight;
+* throughput with 8 and 32 interactions in flight: the stand-in process fires a flood (400 calls by default, their
+  payloads built before its clock starts) keeping 8 or 32 unanswered, and times it from the first send to the last
+  interaction's last request. Beside it: the bot process's CPU per interaction over the floods (ratio), and how busy
+  each process was at 32 in flight (CPU over the flood's wall time: the stand-in well below the bot, and below a
+  core, says the load generator is not what limits the rate);
 * RSS (``/proc/PID/status`` VmRSS) after warm-up (every server answered once, every row run), at 100 and 1,000
   servers;
 * start-up: from spawning the process until one interaction in each of the servers has been answered (READY and
   every GUILD_CREATE are sent as soon as it identifies; the interactions follow on the same websocket).
 
-Each row is compared with the bare bot's answer of the same shape: an embed answer with ``/card``, a text answer with
-``/ping`` (decided from the callback the bot actually sent), an autocomplete with ``/echo``'s, an RSVP click with the
-bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per repetition, each
-interleaved with its reference call by call (alternating which goes first; throughput: one flood after the other);
-each ratio is the median of the ratios of the paired stretches (p99: of every sample pooled); the absolute figures
-beside them are medians per process. The machine is shared: read the ratios, not the absolute times.
+Each row is compared with the bare bot's answer of the same shape: an embed or layout answer with ``/card``, a text
+answer with ``/ping`` (decided from the callback the bot actually sent), an autocomplete with ``/echo``'s, an RSVP
+click with the bare card's button, ``/watchparty create`` with ``/card``. Rows run in a shuffled order per
+repetition, each interleaved with its reference call by call (alternating which goes first). At 1 in flight each
+ratio is the median of the ratios of the paired stretches (p99: of every sample pooled). Throughput runs
+``--stretches`` floods of each row and as many of its reference, alternating (bot, bare, bare, bot, ...), after a
+flood that opens each bot's connections; its ratios are the geometric mean of the middle half of the ratios of
+neighbouring floods (a neighbour's burst that halves one flood's rate falls in the discarded quarters). The absolute
+figures beside the ratios are medians per process. The machine is shared: read the ratios, not the absolute times.
 
 Why not pyperf: it times two real bot processes end to end (INTERACTION_CREATE on the websocket to the last request
 the stand-in receives) and prints bot / bare ratios from interleaved, paired stretches; pyperf times a Python
@@ -44,155 +57,27 @@ function in its own workers and has no notion of a second process answering over
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime as dt
 import itertools
 import json
+import math
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.standin import (
-    DEFAULT_APP_PERMISSIONS,
-    DEFAULT_MEMBER_PERMISSIONS,
-    LOOPBACK_APPLICATION_ID,
-    Call,
-    FakeDiscord,
-    payloads,
-)
+from bench.standin_server import CREATE_GUILDS, KINDS, USERS
 from tests.process.conftest import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_BOT = ROOT / "bench" / "bare_bot.py"
-GUILD_BASE = 800_000_000_000_000_000
-USER_BASE = 300_000_000_000_000_000
-USERS = 50
-ACTIVE_GUILDS = 20
-DISCORD_EPOCH_MS = 1_420_070_400_000
-MEMBER_PERMISSIONS = DEFAULT_MEMBER_PERMISSIONS.value  # the tests' everyday member and the bot's invite rights
-APP_PERMISSIONS = DEFAULT_APP_PERMISSIONS.value
-CHANNEL_TYPE_TEXT = 0
-LAST_REQUEST_TIMEOUT = 30.0
-TOKEN_PATTERN = re.compile(r"itok(\d+)")
-APPLICATION_ID = LOOPBACK_APPLICATION_ID
-BOT_USER = payloads.user_payload(APPLICATION_ID, "runon-bot", bot=True, global_name="runon-bot")
-
-_ids = itertools.count()
 BOT_PATH = ""  # set by --bot-path
-
-
-def snowflake() -> int:
-    """A Discord id from the current time (discord.py reads times, e.g. for cooldowns, from ids)."""
-    return (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22 | (next(_ids) & 0x3FFFFF)
-
-
-# -- the stand-in ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Waiter:
-    expected: int
-    future: asyncio.Future[None]
-    seen: int = 0
-    end: int = 0
-    bodies: list[Any] = field(default_factory=list)
-
-
-class Stand(FakeDiscord):
-    """The process tests' stand-in, noting when each interaction's last request arrived."""
-
-    def __init__(self, guilds: int) -> None:
-        payloads = {GUILD_BASE + i: guild_payload(GUILD_BASE + i) for i in range(guilds)}
-        super().__init__(guilds=payloads)
-        self.waiting: dict[int, Waiter] = {}
-        self.observers.append(self._observe)
-
-    def _observe(self, call: Call) -> None:
-        """Each request once answered: the interaction's last one ends its wait."""
-        if (token := TOKEN_PATTERN.search(call.path)) is not None:
-            waiter = self.waiting.get(int(token[1]))
-            if waiter is not None:
-                waiter.seen += 1
-                waiter.bodies.append(call.json)
-                if waiter.seen >= waiter.expected and not waiter.future.done():
-                    waiter.end = time.perf_counter_ns()
-                    waiter.future.set_result(None)
-
-    async def call(self, payload: dict[str, Any], expected: int) -> tuple[int, Waiter]:
-        """Send one interaction; the ns until its last request arrived."""
-        assert len(self.ready_sessions()) == 1
-        waiter = Waiter(expected, asyncio.get_running_loop().create_future())
-        iid = int(payload["id"])
-        self.waiting[iid] = waiter
-        started = time.perf_counter_ns()
-        await self.interact(payload)
-        try:
-            await asyncio.wait_for(waiter.future, LAST_REQUEST_TIMEOUT)
-        finally:
-            del self.waiting[iid]
-        return waiter.end - started, waiter
-
-
-def guild_payload(guild_id: int) -> dict[str, Any]:
-    """A server with the bot in it (its managed role carries the invite's permissions) and one text channel."""
-    role = guild_id + 2
-    bot_member = {"user": BOT_USER, "roles": [str(role)], "joined_at": payloads.iso(), "deaf": False, "mute": False,
-                  "flags": 0}  # fmt: skip
-    roles = [
-        payloads.role_payload(guild_id, guild_id, "@everyone", MEMBER_PERMISSIONS, position=0),
-        payloads.role_payload(guild_id, role, str(BOT_USER["username"]), APP_PERMISSIONS, position=1, managed=True,
-                              tags={"bot_id": BOT_USER["id"]}),
-    ]  # fmt: skip
-    guild = payloads.guild_payload(
-        guild_id, name=f"Run On fans {guild_id % 10_000}", roles=roles, channels=[text_channel(guild_id)],
-        members=[bot_member],
-    )  # fmt: skip
-    guild["member_count"] = 40
-    return guild
-
-
-def text_channel(guild_id: int) -> dict[str, Any]:
-    return payloads.channel_payload(guild_id + 1, guild_id, name="general", type=CHANNEL_TYPE_TEXT)
-
-
-def interaction(kind: int, data: dict[str, Any], guild_id: int, user: int, message: Any = None) -> dict[str, Any]:
-    """INTERACTION_CREATE from a member of ``guild_id`` in its text channel."""
-    member = payloads.member_payload(user, name=f"fan{user % 1000}", permissions=MEMBER_PERMISSIONS)
-    member["user"]["global_name"] = f"Fan {user % 1000}"
-    channel = dict(text_channel(guild_id), permissions=str(MEMBER_PERMISSIONS))
-    guild = {"id": str(guild_id), "preferred_locale": "en-US", "features": []}
-    return payloads.interaction_payload(
-        snowflake(), APPLICATION_ID, kind, data, member=member, channel=channel, guild=guild,
-        app_permissions=APP_PERMISSIONS, message=message,
-    )  # fmt: skip
-
-
-def slash(command: str, *path: str, **options: Any) -> dict[str, Any]:
-    """Command data: ``slash("cast", "lookup", name="x")``; a value wrapped in ``Focused`` is being typed."""
-    leaf = []
-    for key, value in options.items():
-        focused = isinstance(value, Focused)
-        value = value.text if isinstance(value, Focused) else value
-        kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
-        leaf.append({"name": key, "type": kind, "value": value, **({"focused": True} if focused else {})})
-    for sub in reversed(path):
-        leaf = [{"type": 1, "name": sub, "options": leaf}]
-    return {"id": str(snowflake()), "name": command, "type": 1, "options": leaf}
-
-
-@dataclass(frozen=True)
-class Focused:
-    text: str
 
 
 # -- the rows -------------------------------------------------------------------------------------
@@ -200,10 +85,8 @@ class Focused:
 
 @dataclass
 class Row:
-    label: str
+    label: str  # also how the stand-in process builds its interaction (bench.standin_server.KINDS)
     bot: str  # "bot" or "bare"
-    build: Callable[[Lane, int], dict[str, Any]]  # (lane, call number) -> INTERACTION_CREATE payload
-    expected: int = 1  # requests carrying the interaction's token, the last of which ends it
     reference: str | None = None  # the bare row it is compared with; None: decided from the answer
     cheap: bool = False  # in the throughput table
     cpu_aim: float | None = None
@@ -211,96 +94,37 @@ class Row:
     latencies: list[list[int]] = field(default_factory=list)  # per repetition, ns
     cpu: list[float] = field(default_factory=list)  # per repetition, ns per interaction
     throughput: dict[int, list[float]] = field(default_factory=dict)
+    #: CPU over a flood's wall time (1.0: a core busy all along) of the bot process and of its stand-in's
+    busy: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
     #: bot / bare from each paired stretch ("p50", "cpu", "8", "32"): the table shows their medians
     ratios: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     shape: str = ""
 
 
-def member(n: int) -> int:
-    return USER_BASE + n % USERS
-
-
-def guild(n: int) -> int:
-    return GUILD_BASE + n % ACTIVE_GUILDS
-
-
-def cheap(label: str, data: Callable[[int], dict[str, Any]], kind: int = 2, **extra: Any) -> Row:
-    return Row(
-        label,
-        "bot",
-        lambda lane, n: interaction(kind, data(n), guild(n), member(n)),
-        cheap=True,
-        cpu_aim=1.2,
-        p50_aim=1.2,
-        **extra,
-    )
-
-
-#: Every ``/watchparty create`` of a run by a (host, server) pair that made none yet: a member plans at most three
-#: in ten minutes and five upcoming in a server, a server holds 25 upcoming (the limits would refuse the rest). The
-#: hosts are the same 50 members as every other row (their caches warm), the servers the first 100.
-CREATES = itertools.count()
-CREATE_GUILDS = 100
-
-
-def party_create(lane: Lane, n: int) -> dict[str, Any]:
-    k = next(CREATES)
-    when = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30 + k % 200)).strftime("%Y-%m-%d 20:30")
-    data = slash("watchparty", "create", episodes="3-4", when=when, timezone="Asia/Seoul")
-    lane.create_guild = GUILD_BASE + k % CREATE_GUILDS
-    return interaction(2, data, lane.create_guild, USER_BASE + (k // CREATE_GUILDS) % USERS)
-
-
-def rsvp_click(lane: Lane, n: int) -> dict[str, Any]:
-    card = lane.card
-    assert card is not None, "no watch party card to click (the create row runs first)"
-    party = int(TOKEN_PARTY.search(json.dumps(card["components"]))[1])  # type: ignore[index]
-    status = ("going", "maybe")[(n // USERS) % 2]  # each member's click changes their answer
-    data = {"custom_id": f"runon:party:{party}:{status}", "component_type": 2}
-    return interaction(3, data, int(card["guild_id"]), member(n), message=card)
-
-
-def bare_click(lane: Lane, n: int) -> dict[str, Any]:
-    body = {"embeds": [{"title": "Episode 1"}], "components": BARE_COMPONENTS}
-    message = lane.stand.state.create_message(guild(n) + 1, body)
-    data = {"custom_id": "bare:card:going", "component_type": 2}
-    return interaction(3, data, guild(n), member(n), message=message)
-
-
-TOKEN_PARTY = re.compile(r"runon:party:(\d+):")
-BARE_COMPONENTS = [
-    {"type": 1, "components": [{"type": 2, "style": 3, "label": "Going", "custom_id": "bare:card:going"}]}
-]
+def cheap(label: str, **extra: Any) -> Row:
+    return Row(label, "bot", cheap=True, cpu_aim=1.2, p50_aim=1.2, **extra)
 
 
 def make_rows() -> list[Row]:
-    return [
-        Row("/ping", "bare", lambda lane, n: interaction(2, slash("ping"), guild(n), member(n))),
-        Row("/card", "bare", lambda lane, n: interaction(2, slash("card"), guild(n), member(n))),
-        Row(
-            "/echo autocomplete",
-            "bare",
-            lambda lane, n: interaction(4, slash("echo", text=Focused("x")), guild(n), member(n)),
-        ),
-        Row("card button click", "bare", bare_click, expected=2),
-        cheap("/episode info", lambda n: slash("episode", "info", episode=9)),
-        cheap("/recap", lambda n: slash("recap", episode=9)),
-        cheap("/cast lookup", lambda n: slash("cast", "lookup", name="ki-seon-gyeom")),
-        cheap("/cast lookup autocomplete", lambda n: slash("cast", "lookup", name=Focused("sun kyum")), kind=4),
-        cheap("/airing info", lambda n: slash("airing", "info")),
-        cheap("/about", lambda n: slash("about")),
-        cheap("/progress show", lambda n: slash("progress", "show")),
-        Row(
-            "/progress set",
-            "bot",
-            lambda lane, n: interaction(2, slash("progress", "set", episode=6 + (n // USERS) % 2), guild(n), member(n)),
-            cpu_aim=1.5,
-            p50_aim=1.5,
-        ),
-        Row("/watchparty create", "bot", party_create, expected=2, reference="/card", cpu_aim=2.0),
-        Row("RSVP click", "bot", rsvp_click, expected=2, reference="card button click", cpu_aim=1.5, p50_aim=1.5),
+    rows = [
+        Row("/ping", "bare"),
+        Row("/card", "bare"),
+        Row("/echo autocomplete", "bare"),
+        Row("card button click", "bare"),
+        cheap("/episode info"),
+        cheap("/recap"),
+        cheap("/cast lookup"),
+        cheap("/cast lookup autocomplete"),
+        cheap("/airing info"),
+        cheap("/about"),
+        cheap("/progress show"),
+        Row("/progress set", "bot", cpu_aim=1.5, p50_aim=1.5),
+        Row("/watchparty create", "bot", reference="/card", cpu_aim=2.0),
+        Row("RSVP click", "bot", reference="card button click", cpu_aim=1.5, p50_aim=1.5),
     ]
+    assert {row.label for row in rows} == set(KINDS), "every row is built by the stand-in process"
+    return rows
 
 
 # -- the processes --------------------------------------------------------------------------------
@@ -326,21 +150,68 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+#: The next ``/watchparty create``'s number over the whole run (the bot's database outlives its processes).
+CREATES = [0]
+
+
+class StandIn:
+    """A stand-in Discord in a process of its own (``python -m bench.standin_server``), one command at a time."""
+
+    def __init__(self, guilds: int, log: Path) -> None:
+        with log.open("a") as errors:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bench.standin_server", "--guilds", str(guilds), "--creates", str(CREATES[0])],
+                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            )  # fmt: skip
+        self.log = log
+        hello = self._read()
+        self.api_base, self.token, self.pid = str(hello["api_base"]), str(hello["token"]), int(hello["pid"])
+
+    def env(self, base: dict[str, str]) -> dict[str, str]:
+        return dict(base, DISCORD_API_BASE=self.api_base, DISCORD_TOKEN=self.token)
+
+    def send(self, op: str, **args: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(dict(args, op=op)).encode() + b"\n")
+        self.proc.stdin.flush()
+        answer = self._read()
+        if "error" in answer:
+            raise RuntimeError(f"the stand-in could not {op}: {answer['error']}")
+        CREATES[0] = max(CREATES[0], int(answer.get("creates", 0)))
+        return answer
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the stand-in process ended; see {self.log}")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            try:
+                self.proc.stdin.write(b'{"op": "quit"}\n')
+                self.proc.stdin.close()
+                self.proc.wait(15)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait(5)
+
+
 class Lane:
-    """One bot process and its own stand-in."""
+    """One bot process and its own stand-in process."""
 
     def __init__(self, bot: str, guilds: int, folder: Path, command: list[str] | None = None) -> None:
         self.bot = bot
         self.command = command
         self.guilds = guilds
         self.folder = folder
-        self.stand = Stand(guilds)
-        self.stand.start()
-        self.card: dict[str, Any] | None = None
-        self.card_posted: dict[str, Any] | None = None
-        self.create_guild = GUILD_BASE
+        self.stand = StandIn(guilds, folder / f"{bot}-standin.log")
         self.proc: subprocess.Popen[bytes] | None = None
         self.startup = 0.0
+        self.shapes: dict[str, str] = {}
 
     def start(self) -> None:
         env = self.stand.env(clean_environment())
@@ -350,27 +221,16 @@ class Lane:
         command = [sys.executable, "-m", "bot", "run"] if self.bot == "bot" else [sys.executable, str(BARE_BOT)]
         command = self.command or command
         log = (self.folder / f"{self.bot}.log").open("a")
-        started = time.perf_counter_ns()
+        started = time.perf_counter_ns()  # CLOCK_MONOTONIC, as the stand-in process's "end"
         self.proc = subprocess.Popen(
             command, cwd=self.folder, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
         )
         log.close()
-        first = "/about" if self.bot == "bot" else "/ping"
-        self.stand.run(self._all_servers_answered(first))
-        self.startup = (time.perf_counter_ns() - started) / 1e9
-
-    async def _all_servers_answered(self, command: str) -> None:
-        deadline = time.monotonic() + 120
-        while not (
-            (sessions := self.stand.ready_sessions()) and sessions[0].sequence >= 1 + self.guilds
-        ):  # READY and every GUILD_CREATE sent
-            if time.monotonic() > deadline or (self.proc and self.proc.poll() is not None):
-                raise RuntimeError(f"{self.bot} did not connect; see {self.folder / (self.bot + '.log')}")
-            await asyncio.sleep(0.005)
-        name = command.lstrip("/")
-        await asyncio.gather(
-            *(self.stand.call(interaction(2, slash(name), GUILD_BASE + i, member(i)), 1) for i in range(self.guilds))
-        )
+        try:
+            answer = self.stand.send("startup", pid=self.proc.pid, first="/about" if self.bot == "bot" else "/ping")
+        except RuntimeError as error:
+            raise RuntimeError(f"{self.bot} did not start ({error}); see {self.folder / (self.bot + '.log')}") from None
+        self.startup = (int(answer["end"]) - started) / 1e9
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -384,56 +244,40 @@ class Lane:
 
     def close(self) -> None:
         self.stop()
-        self.stand.stop()
+        self.stand.close()
 
     @property
     def pid(self) -> int:
         assert self.proc is not None
         return self.proc.pid
 
+    def _note(self, row: Row, answer: dict[str, Any]) -> None:
+        row.errors += int(answer["errors"])
+        row.shape = row.shape or str(answer.get("shape") or "")
+
     def batch(self, row: Row, calls: int, start: int) -> tuple[list[int], float]:
         """``calls`` interactions one after another: latencies (ns), and CPU ns per interaction."""
         before = cpu_ns(self.pid)
-        samples = [self.once(row, n) for n in range(start, start + calls)]
-        return samples, (cpu_ns(self.pid) - before) / calls
+        answer = self.stand.send("batch", row=row.label, calls=calls, start=start)
+        cpu = (cpu_ns(self.pid) - before) / calls
+        self._note(row, answer)
+        return [int(ns) for ns in answer["ns"]], cpu
 
     def once(self, row: Row, n: int) -> int:
         """One interaction: the ns until its last request arrived."""
-        elapsed, waiter = self.stand.run(self.stand.call(row.build(self, n), row.expected))
-        self._look(row, waiter)
-        return int(elapsed)
+        answer = self.stand.send("once", row=row.label, n=n)
+        self._note(row, answer)
+        return int(answer["ns"])
 
-    def _look(self, row: Row, waiter: Waiter) -> None:
-        first = waiter.bodies[0] if waiter.bodies else {}
-        text = json.dumps(waiter.bodies)
-        if "Something went wrong" in text or "error id" in text:
-            row.errors += 1
-        if not row.shape and isinstance(first, dict):
-            data = first.get("data") or {}
-            row.shape = "autocomplete" if first.get("type") == 8 else "embed" if data.get("embeds") else "text"
-        if row.label == "/watchparty create":
-            posted = [m for m in self.stand.messages.get(self.create_guild + 1, []) if m.get("components")]
-            if not posted or posted[-1] is self.card_posted:  # refused (a limit): no card, not what is measured
-                row.errors += 1
-                return
-            self.card_posted = posted[-1]
-            self.card = dict(posted[-1], guild_id=str(self.create_guild))
-
-    def flood(self, row: Row, calls: int, in_flight: int, start: int) -> float:
-        """Interactions per second with ``in_flight`` at a time."""
-
-        async def go() -> float:
-            gate = asyncio.Semaphore(in_flight)
-
-            async def one(n: int) -> None:
-                async with gate:
-                    await self.stand.call(row.build(self, n), row.expected)
-
-            began = time.perf_counter_ns()
-            await asyncio.gather(*(one(n) for n in range(start, start + calls)))
-            return calls / ((time.perf_counter_ns() - began) / 1e9)
-
-        return float(self.stand.run(go()))
+    def flood(self, row: Row, calls: int, in_flight: int, start: int) -> tuple[float, tuple[float, float]]:
+        """Interactions per second with ``in_flight`` at a time, and how busy the bot process and the stand-in
+        process were (CPU over the flood's wall time; the bot's read around the command, so a little above)."""
+        before = cpu_ns(self.pid)
+        answer = self.stand.send("flood", row=row.label, calls=calls, in_flight=in_flight, start=start)
+        bot = cpu_ns(self.pid) - before
+        self._note(row, answer)
+        wall = int(answer["wall_ns"])
+        return float(answer["rate"]), (bot / wall, int(answer["cpu_ns"]) / wall)
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -454,6 +298,17 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def middle_mean(ratios: list[float]) -> float:
+    """The geometric mean of the middle half of the ratios (the interquartile mean of their logarithms): less
+    swayed by a flood a neighbour's burst hit than a mean, steadier than a median over a dozen pairs."""
+    if not ratios:
+        return float("nan")
+    ordered = sorted(math.log(r) for r in ratios)
+    cut = len(ordered) // 4
+    kept = ordered[cut : len(ordered) - cut]
+    return math.exp(sum(kept) / len(kept))
+
+
 @dataclass
 class Process:
     startup: dict[str, list[float]] = field(default_factory=lambda: {"bot": [], "bare": []})
@@ -462,7 +317,7 @@ class Process:
 
 def warm_up(lanes: dict[str, Lane], rows: list[Row], calls: int) -> None:
     for row in rows:  # creates: once in each of their servers too (each server's settings read once, as in use)
-        lanes[row.bot].batch(row, max(calls, CREATE_GUILDS) if row.build is party_create else calls, 10_000)
+        lanes[row.bot].batch(row, max(calls, CREATE_GUILDS) if row.label == "/watchparty create" else calls, 10_000)
 
 
 def paired(lanes: dict[str, Lane], pair: list[Row], calls: int, start: int) -> None:
@@ -479,6 +334,21 @@ def paired(lanes: dict[str, Lane], pair: list[Row], calls: int, start: int) -> N
     row, ref = pair
     row.ratios.setdefault("p50", []).append(pct(row.latencies[-1], 0.5) / pct(ref.latencies[-1], 0.5))
     row.ratios.setdefault("cpu", []).append(row.cpu[-1] / ref.cpu[-1])
+
+
+def floods(lanes: dict[str, Lane], pair: list[Row], in_flight: int, args: argparse.Namespace, start: int) -> None:
+    """A row's floods and its reference's, ``args.stretches`` of each, alternating (bot, bare, bare, bot, ...):
+    each bot / bare ratio is of two neighbouring floods, so drift in the neighbours' load hits both alike."""
+    row = pair[0]
+    for stretch in range(args.stretches):
+        rates, cpu = {}, {}
+        for one in pair if stretch % 2 else reversed(pair):
+            rate, busy = lanes[one.bot].flood(one, args.flood, in_flight, start + stretch * args.flood)
+            one.throughput.setdefault(in_flight, []).append(rate)
+            one.busy.setdefault(in_flight, []).append(busy)
+            rates[one.bot], cpu[one.bot] = rate, busy[0] / rate  # the bot process's CPU seconds per interaction
+        row.ratios.setdefault(str(in_flight), []).append(rates["bot"] / rates["bare"])
+        row.ratios.setdefault(f"cpu{in_flight}", []).append(cpu["bot"] / cpu["bare"])
 
 
 def start_pair(folders: dict[str, Path], guilds: int, process: Process, rep: int) -> dict[str, Lane]:
@@ -517,22 +387,21 @@ def run(args: argparse.Namespace) -> None:
                         continue
                     timed = [row for row in rows if row.bot == "bot"]
                     rng.shuffle(timed)
-                    for index, row in enumerate(timed):
+                    for index, row in enumerate(timed if args.latency else []):
                         paired(lanes, [row, by_label[reference_of(row)]], args.calls, rep * 100_000 + index * 1000)
+                    for name, lane in lanes.items():  # each bot's connections to Discord opened, 32 at a time
+                        lane.flood(by_label["/about" if name == "bot" else "/ping"], 320, 32, 40_000)
                     for in_flight in (8, 32):
                         for index, row in enumerate(r for r in timed if r.cheap):
-                            pair = [row, by_label[reference_of(row)]]
-                            rates = {}
-                            for one in pair if index % 2 else reversed(pair):
-                                rate = lanes[one.bot].flood(one, args.flood, in_flight, 50_000 + index * 1000)
-                                one.throughput.setdefault(in_flight, []).append(rate)
-                                rates[one.bot] = rate
-                            row.ratios.setdefault(str(in_flight), []).append(rates["bot"] / rates["bare"])
+                            floods(lanes, [row, by_label[reference_of(row)]], in_flight, args, 50_000 + index * 10_000)
                     print(f"repetition {rep + 1} of {args.reps} done", file=sys.stderr, flush=True)
                 finally:
                     for lane in lanes.values():
                         lane.close()
     report(rows, by_label, processes, args)
+    if args.raw:
+        raw = {row.label: {"throughput": row.throughput, "busy": row.busy, "ratios": row.ratios} for row in rows}
+        Path(args.raw).write_text(json.dumps(raw, indent=1), encoding="utf-8")
 
 
 def ratio(a: float, b: float) -> str:
@@ -549,7 +418,8 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
     others = ", ".join(f"{size:,}" for size in args.sizes[1:]) or "no other size"
     print(
         f"\nbench.light: {args.reps} interleaved repetitions; {args.calls} calls a row each at 1 in flight, "
-        f"{args.flood} a row at 8 and at 32 in flight; {args.sizes[0]:,} servers ({others} for memory and "
+        f"{args.stretches} floods of {args.flood} a row at 8 and at 32 in flight, each beside one of its reference; "
+        f"{args.sizes[0]:,} servers ({others} for memory and "
         "start-up). Ratios are bot / bare bot in the same run; ✓/✗ against the issue's aim.\n"
     )
     print("| interaction (1 in flight) | bare reference | p50 | p99 | CPU per interaction | bot p50 / p99 / CPU | "
@@ -566,19 +436,24 @@ def report(rows: list[Row], by_label: dict[str, Row], processes: dict[int, Proce
             f"{cpu_ratio:.2f}×{mark(cpu_ratio, row.cpu_aim)} | {p50:.2f} / {p99:.2f} / {cpu:.2f} ms | "
             f"{rp50:.2f} / {rp99:.2f} / {rcpu:.2f} ms | {row.errors + ref.errors} |"
         )
-    print("\n| throughput (cheap commands) | 8 in flight | 32 in flight | bot /s at 8 / 32 | bare /s at 8 / 32 |")
-    print("|---|---|---|---|---|")
+    print(
+        "\n| throughput (cheap commands) | 8 in flight | 32 in flight | bot /s at 8 / 32 | bare /s at 8 / 32 | "
+        "bot CPU per interaction at 8 / 32 | busy at 32: bot, its stand-in / bare bot, its stand-in |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for row in (r for r in rows if r.cheap and r.throughput):
         ref = by_label[reference_of(row)]
-        cells, absolute = [], []
+        cells, rates, flood_cpu = [], [], []
         for k in (8, 32):
-            mine, theirs = median(row.throughput[k]), median(ref.throughput[k])
-            paired_ratio = median(row.ratios[str(k)])
+            paired_ratio = middle_mean(row.ratios[str(k)])
             cells.append(f"{paired_ratio:.2f}×{mark(-paired_ratio, -0.8)}")
-            absolute.append((mine, theirs))
+            rates.append(f"{median(row.throughput[k]):.0f}")
+            flood_cpu.append(f"{middle_mean(row.ratios[f'cpu{k}']):.2f}×")
+        busy = [median([b[i] for b in one.busy[32]]) for one in (row, ref) for i in (0, 1)]
         print(
-            f"| {row.label} vs {ref.label} | {cells[0]} | {cells[1]} | {absolute[0][0]:.0f} / {absolute[1][0]:.0f} | "
-            f"{absolute[0][1]:.0f} / {absolute[1][1]:.0f} |"
+            f"| {row.label} vs {ref.label} | {cells[0]} | {cells[1]} | {' / '.join(rates)} | "
+            f"{median(ref.throughput[8]):.0f} / {median(ref.throughput[32]):.0f} | {' / '.join(flood_cpu)} | "
+            f"{busy[0]:.0%}, {busy[1]:.0%} / {busy[2]:.0%}, {busy[3]:.0%} |"
         )
     print("\n| process | servers | ratio | bot | bare bot |")
     print("|---|---|---|---|---|")
@@ -668,9 +543,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--calls", type=int, default=60, help="timed calls a row per repetition, 1 in flight")
-    parser.add_argument("--flood", type=int, default=160, help="calls a row at 8 and at 32 in flight")
+    parser.add_argument("--flood", type=int, default=400, help="calls a flood at 8 and at 32 in flight")
+    parser.add_argument(
+        "--stretches", type=int, default=8, help="floods a row (and as many of its reference) per repetition"
+    )
     parser.add_argument("--warmup", type=int, default=USERS, help="calls a row before measuring (every member once)")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000])
+    parser.add_argument(
+        "--no-latency", dest="latency", action="store_false", help="skip the 1-in-flight rows (throughput only)"
+    )
+    parser.add_argument("--raw", metavar="FILE", help="also write every flood's figures and paired ratio (JSON)")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument(
         "--bot-path",
