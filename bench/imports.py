@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.light import BARE_BOT, Lane, rss_mib
+from bench.light import BARE_BOT, ROOT, Lane, precompile, rss_mib
 
 #: Packages the issue names (shown whether imported or not), by their import names.
 NAMED = ("sqlalchemy", "aiosqlite", "alembic", "babel", "PIL", "icalendar", "aiohttp", "discord")
@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15, help="other packages in the table, by cumulative time")
     args = parser.parse_args()
     runs = {"bot": Runs(), "bare": Runs()}
+    precompile(ROOT / "bot", ROOT / "cogs")  # as an installed bot has them (see bench.light.precompile)
     with tempfile.TemporaryDirectory(prefix="bench-imports-") as tmp:
         folder = Path(tmp)
         prime = Lane("bot", 1, folder)  # creates and migrates the database: every measured start is a restart

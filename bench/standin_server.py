@@ -198,7 +198,7 @@ KINDS: dict[str, Kind] = {
     "/about": command(2, lambda n: slash("about")),
     "/progress show": command(2, lambda n: slash("progress", "show")),
     "/progress set": command(2, lambda n: slash("progress", "set", episode=6 + (n // USERS) % 2)),
-    "/watchparty create": Kind(party_create, expected=2),
+    "/watchparty create": Kind(party_create, expected=1),  # the card is the answer itself
     "RSVP click": Kind(rsvp_click, expected=2),
 }
 
