@@ -577,6 +577,13 @@ def main() -> None:
         help="run the bot from DIR (a checkout of another commit, e.g. git archive COMMIT bot cogs data | tar -x "
         "-C DIR; ln -s ../data DIR/bot/showpack) to measure it against the bare bot the same way",
     )
+    parser.add_argument(
+        "--create-requests",
+        type=int,
+        metavar="N",
+        help="requests with the interaction's token that end a /watchparty create (default 1, its card; 2 for a bot "
+        "before the card became the answer, whose host's follow-up came last)",
+    )
     parser.add_argument("--profile", action="append", metavar="ROW", help="cProfile the bot over this row instead")
     parser.add_argument("--top", type=int, default=30, help="functions per profile listing")
     parser.add_argument(
@@ -585,6 +592,8 @@ def main() -> None:
     args = parser.parse_args()
     global BOT_PATH
     BOT_PATH = args.bot_path or ""
+    if args.create_requests:
+        os.environ["BENCH_CREATE_REQUESTS"] = str(args.create_requests)  # read by the stand-in processes
     if args.profile:
         profile(args)
     else:
