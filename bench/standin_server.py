@@ -239,6 +239,10 @@ class Stand(FakeDiscord):
                 waiter.seen += 1
                 waiter.bodies.append(call.json)
                 waiter.failed = waiter.failed or call.status >= 400
+                message = (call.result.get("resource") or {}).get("message") if isinstance(call.result, dict) else None
+                public = not int(((call.json or {}).get("data") or {}).get("flags") or 0) & 64
+                if (call.json or {}).get("type") == 4 and public and message and message.get("components"):
+                    self.posted = message  # a public answer with buttons: /watchparty create's card, in the channel
                 if waiter.seen >= waiter.expected and not waiter.future.done():
                     waiter.end = time.perf_counter_ns()
                     waiter.future.set_result(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -53,6 +54,10 @@ from .timeinput import WhenOption, unreadable_times_notice
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
+#: Seconds /watchparty create waits for the party to be saved before it answers at all: the card is then its answer;
+#: past them (a database slow under load) it answers privately first, within Discord's 3 seconds, and posts the card
+#: in the channel when it is ready.
+DEFER_IF_SLOW = 1.5
 #: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
 REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
 #: /watchparty edit: a host's changes that ping members (a new time pings everyone going, a larger capacity the
@@ -311,21 +316,35 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         config = await self.services.guilds.get(guild.id)
         now = self.services.clock()
         here = announce_in.id == interaction.channel_id
-        if not here:  # the card goes elsewhere: answer first (privately); writes and posts follow
+        deferring: list[asyncio.Task[object]] = []
+        if here:  # the card will be the answer; should saving it be slow, answer first (privately) after all
+            private = interaction.response.defer
+            timer = asyncio.get_running_loop().call_later(
+                DEFER_IF_SLOW, lambda: deferring.append(asyncio.create_task(private(ephemeral=True, thinking=True)))
+            )
+        else:  # the card goes elsewhere: answer first (privately); writes and posts follow
             await interaction.response.defer(ephemeral=True, thinking=True)
-        party = await self.services.parties.create(
-            guild_id=guild.id,
-            channel_id=announce_in.id,
-            host_id=interaction.user.id,
-            episodes=episodes,
-            starts=when.instant,
-            zone=when.zone,
-            note=note,
-            capacity=capacity,
-            offsets=config.reminder_offsets,
-            now=now,
-            staff=is_party_staff(interaction),
-        )
+        try:
+            party = await self.services.parties.create(
+                guild_id=guild.id,
+                channel_id=announce_in.id,
+                host_id=interaction.user.id,
+                episodes=episodes,
+                starts=when.instant,
+                zone=when.zone,
+                note=note,
+                capacity=capacity,
+                offsets=config.reminder_offsets,
+                now=now,
+                staff=is_party_staff(interaction),
+            )
+        finally:
+            if here:
+                timer.cancel()
+                if deferring:  # answered privately meanwhile: the card is posted in the channel, as for elsewhere
+                    here = False
+                    with contextlib.suppress(discord.HTTPException):
+                        await deferring[0]
         # The card and the Discord event do not depend on each other: one round trip, not two. Here, the card is
         # the command's own public answer (one request, not a deferral, a post and a follow-up).
         server = await server_texts(self.services, guild.id)

@@ -398,3 +398,55 @@ async def test_a_host_who_forgets_is_shown_as_a_former_member(h):
     fields = {f["name"]: f["value"] for f in data(h)["embeds"][0]["fields"]}
     assert fields["Host"] == "a former member"
     assert (await h.bot.services.parties.get_row(1)).host_id != HOST
+
+
+async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_channel(h, monkeypatch):
+    # Saving the party takes longer than the command may stay unanswered (a database busy under load): the host
+    # gets a private "thinking" answer in time, then the card is posted in the channel and the host told privately.
+    import asyncio
+
+    from cogs import watch_parties
+
+    monkeypatch.setattr(watch_parties, "DEFER_IF_SLOW", 0.05)
+    parties = h.bot.services.parties
+    create = parties.create
+
+    async def slow_create(**kwargs):
+        await asyncio.sleep(0.3)
+        return await create(**kwargs)
+
+    monkeypatch.setattr(parties, "create", slow_create)
+    await _create(h)
+    deferral, note = h.responses()
+    assert deferral["kind"] == "callback"
+    assert deferral["type"] == 5
+    assert assertions.is_ephemeral(deferral)
+    assert note["kind"] == "followup"
+    assert "The announcement is in <#600>." in note["content"]
+    [post] = _posts(h)
+    [card] = _cards(h)
+    assert post.result["id"] == card["id"]
+    assert custom_ids(card)[0] == "runon:party:1:going"
+    assert (await parties.get_row(1)).announcement_message_id == int(card["id"])
+
+
+async def test_a_refusal_after_a_slow_start_is_still_private(h, monkeypatch):
+    import asyncio
+
+    from cogs import watch_parties
+
+    monkeypatch.setattr(watch_parties, "DEFER_IF_SLOW", 0.05)
+    parties = h.bot.services.parties
+    create = parties.create
+
+    async def slow_create(**kwargs):
+        await asyncio.sleep(0.3)
+        return await create(**kwargs)
+
+    monkeypatch.setattr(parties, "create", slow_create)
+    await _create(h, episodes="17")  # the show has 16 episodes
+    deferral, refusal = h.responses()
+    assert deferral["type"] == 5
+    assert refusal["flags"] == EPHEMERAL
+    assert "16" in refusal["content"]
+    assert not _cards(h)
