@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import light
 from bench.light import BARE_BOT, ROOT, Lane, precompile, rss_mib
 
 #: Packages the issue names (shown whether imported or not), by their import names.
@@ -169,9 +170,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--top", type=int, default=15, help="other packages in the table, by cumulative time")
+    parser.add_argument("--bot-path", metavar="DIR", help="the bot from another checkout, as bench.light's option")
     args = parser.parse_args()
+    if args.bot_path:
+        light.BOT_PATH = args.bot_path  # Lane runs the bot from there
     runs = {"bot": Runs(), "bare": Runs()}
-    precompile(ROOT / "bot", ROOT / "cogs")  # as an installed bot has them (see bench.light.precompile)
+    source = Path(args.bot_path) if args.bot_path else ROOT
+    precompile(source / "bot", source / "cogs")  # as an installed bot has them (see bench.light.precompile)
     with tempfile.TemporaryDirectory(prefix="bench-imports-") as tmp:
         folder = Path(tmp)
         prime = Lane("bot", 1, folder)  # creates and migrates the database: every measured start is a restart
