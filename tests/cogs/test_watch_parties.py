@@ -404,9 +404,9 @@ async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_c
     # Saving the party takes longer than the command may stay unanswered (a database busy under load): the host
     # gets a private "thinking" answer in time, then the card is posted in the channel and the host told privately.
     import asyncio
+    import importlib
 
-    from cogs import watch_parties
-
+    watch_parties = importlib.import_module("cogs.watch_parties")  # the module the bot loaded (extensions reload)
     monkeypatch.setattr(watch_parties, "DEFER_IF_SLOW", 0.05)
     parties = h.bot.services.parties
     create = parties.create
@@ -432,9 +432,9 @@ async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_c
 
 async def test_a_refusal_after_a_slow_start_is_still_private(h, monkeypatch):
     import asyncio
+    import importlib
 
-    from cogs import watch_parties
-
+    watch_parties = importlib.import_module("cogs.watch_parties")  # the module the bot loaded (extensions reload)
     monkeypatch.setattr(watch_parties, "DEFER_IF_SLOW", 0.05)
     parties = h.bot.services.parties
     create = parties.create
