@@ -6,7 +6,7 @@
 Real: both processes as ``bench.light`` runs them (``python -m bot run`` on a SQLite database a first start created
 and migrated, so every measured start is a restart; ``bench/bare_bot.py``), each under ``python -X importtime``,
 each against its own stand-in Discord process with one server, from spawning until the server's first interaction
-(``/about``; the bare bot's ``/ping``) has been answered: every module imported on the way counts, those a feature
+(``/about``; the bare bot's ``/card``) has been answered: every module imported on the way counts, those a feature
 imports when first used included (the path of one cheap command; a feature not used on it, e.g. a chart, is not).
 The process then stops, and its ``import time:`` lines are summed.
 
