@@ -21,7 +21,7 @@ from bot.clock import epoch
 from bot.locale import SOURCE, Language, Texts, language_of, languages, texts
 from bot.store import Database, members
 
-from .cache import Cache
+from .cache import Batched, Cache
 from .guild_config import GuildConfigService
 
 
@@ -40,7 +40,9 @@ class LanguageService:
         # Each member's remembered Discord locale ("" for none): read once, then an interaction in the language
         # already remembered costs a dict lookup. /progress forget announces on the members' topic, which drops it.
         self._remembered: Cache[int, str] = Cache(db.bus, members.CACHE_TOPIC)
-        self._writing: dict[int, asyncio.Future[None]] = {}  # a member's locale being written now
+        # Many members' first interactions come together (a start-up in many servers): one read for all of them.
+        self._first_reads: Batched[int, str] = Batched(self._load_many)
+        self._writing: dict[int, asyncio.Future[str | None]] = {}  # a member's locale being written now
         self._forgotten: set[int] = set()  # interactions whose member deleted their data while it ran
         # One Texts per language, each with the show pack's texts in that language (loaded at first use; the
         # process loads them all at start-up, so a missing catalogue stops it there).
@@ -90,22 +92,25 @@ class LanguageService:
         if not code or interaction_id in self._forgotten:
             self._forgotten.discard(interaction_id)
             return
-        if await self._remembered.get(user_id, lambda: self._load(user_id)) == code:
+        if await self._remembered.get(user_id, lambda: self._first_reads.load(user_id)) == code:
             return
         if interaction_id in self._forgotten:  # /progress forget ran in this very interaction meanwhile
             self._forgotten.discard(interaction_id)
             return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()  # the locale stored then
         previous = self._writing.get(user_id)
         self._writing[user_id] = done
+        written: str | None = None
         try:
-            if previous is not None:
-                await asyncio.shield(previous)
+            if previous is not None and await asyncio.shield(previous) == code:
+                written = code  # the write it waited for stored this very locale (interactions that came together)
+                return
             async with self._db.transaction(one_statement=True) as tx:
                 await members.set_language(tx.conn, user_id, code, epoch(now))
-                await self._remembered.changed(tx, user_id)
+                await self._remembered.wrote(tx, user_id, code)
+            written = code
         finally:
-            done.set_result(None)
+            done.set_result(written)
             if self._writing.get(user_id) is done:
                 del self._writing[user_id]
 
@@ -117,9 +122,10 @@ class LanguageService:
         if writing is not None:
             await asyncio.shield(writing)
 
-    async def _load(self, user_id: int) -> str:
+    async def _load_many(self, user_ids: list[int]) -> dict[int, str]:
         async with self._db.read() as conn:
-            return await members.language(conn, user_id) or ""
+            found = await members.languages(conn, user_ids)
+        return {user_id: found.get(user_id, "") for user_id in user_ids}
 
     async def for_member(self, user_id: int, guild_id: int | None) -> Texts:
         """For a DM to one member: the language of their last interaction, else the server's."""

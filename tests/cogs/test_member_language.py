@@ -136,3 +136,28 @@ async def test_progress_forget_deletes_the_remembered_language(h, clock, fans):
         assert (await members.get(conn, KOREAN)).timezone is None
     await h.invoke("progress show", user=korean, locale="ko")  # a new interaction is remembered again
     assert await _remembered(h, KOREAN) == "ko"
+
+
+async def test_many_first_interactions_at_once_remember_each_members_language_with_a_read_and_a_write_each(h, clock):
+    """A start-up in many servers: each member's first interactions arrive together. Every member's language is
+    remembered (and a member already remembered in it costs no write), from one read for all and one write each,
+    not a read and a write per interaction."""
+    import asyncio
+
+    language = h.bot.services.language
+    async with h.db.transaction() as tx:
+        await members.set_language(tx.conn, 4000, "ko", 1)  # remembered before the restart
+    users = [4000 + n for n in range(10)]
+    sent: list[str] = []
+    h.db.statement_hooks.append(sent.append)
+    locale = {user: "ko" if user % 2 == 0 else "en-US" for user in users}
+    await asyncio.gather(
+        *(language.remember(user, locale[user], 9_000 + i * 10 + user, clock()) for i in range(5) for user in users)
+    )
+    h.db.statement_hooks.remove(sent.append)
+    for user in users:
+        assert await _remembered(h, user) == locale[user]
+    reads = [sql for sql in sent if sql.lstrip().upper().startswith("SELECT") and "member_settings" in sql]
+    writes = [sql for sql in sent if "member_settings" in sql and not sql.lstrip().upper().startswith("SELECT")]
+    assert len(reads) <= 2  # the first member's read, then one for every member who came meanwhile
+    assert len(writes) == len(users) - 1  # member 4000 was remembered in Korean already
