@@ -88,13 +88,22 @@ def _packed(lines: list[tuple[int, str]], limit: int) -> list[list[tuple[int, st
 class About(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
+        # The card depends on the language alone (the show pack does not change while the bot runs): made once per
+        # language's texts, then sent as it is (sending an embed does not change it).
+        self._cards: dict[int, tuple[Texts, discord.Embed]] = {}
+
+    def card(self, tr: Texts) -> discord.Embed:
+        kept = self._cards.get(id(tr))
+        if kept is None or kept[0] is not tr:
+            kept = self._cards[id(tr)] = (tr, about_embed(tr, self.services.catalog))
+        return kept[1]
 
     @app_commands.command(name="about", description="Credits and soundtrack of Run On")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.describe(public=PUBLIC_DESCRIBE)
     async def about(self, interaction: Interaction, public: bool = False) -> None:
         tr = await answer_texts(interaction, public=public)
-        await send(interaction, public=public, embed=about_embed(tr, self.services.catalog))
+        await send(interaction, public=public, embed=self.card(tr))
 
 
 async def setup(bot: RunOnBot) -> None:

@@ -151,3 +151,16 @@ def test_clip_sentences_keeps_whole_sentences():
     assert clip_sentences("One two. Three four. Five.", 100) == "One two. Three four. Five."
     assert clip_sentences("One two. Three four. Five.", 21) == "One two. Three four."
     assert clip_sentences("Onetwothreefour", 5) == "Onet…"  # no sentence fits: cut, visibly
+
+
+async def test_about_answers_each_member_in_their_language_every_time(h):
+    # The card is made once per language and kept: a Korean member between two English ones gets the Korean card,
+    # and asking again gives the same card, not a growing pile of copies.
+    for locale in ("en-US", "ko", "en-US", "ko", "en-GB"):
+        await h.invoke("about", locale=locale)
+    english, korean, english_again, korean_again, british = (text_of(r["data"]) for r in h.responses())
+    assert "Credits" in english
+    assert "Credits" not in korean
+    assert english == english_again == british
+    assert korean == korean_again
+    assert len(h.bot.get_cog("About")._cards) == 2
