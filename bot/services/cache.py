@@ -10,6 +10,7 @@ everything is dropped.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import json
 from collections import OrderedDict
@@ -105,7 +106,11 @@ class Batched(Generic[K, V]):
             future = asyncio.get_running_loop().create_future()
             self._queued[key] = future
             if self._reading is None:
-                self._reading = asyncio.create_task(self._read(), name="runon-batched-read")
+                # A context of its own: not the first caller's (a reminder delivery's background lane would hold up
+                # the members whose keys join the read).
+                self._reading = asyncio.create_task(
+                    self._read(), name="runon-batched-read", context=contextvars.Context()
+                )
         return await asyncio.shield(future)
 
     async def _read(self) -> None:
@@ -117,16 +122,27 @@ class Batched(Generic[K, V]):
                     found = await self._load_many(keys)
                 except Exception as error:  # each waiting caller gets the error, as its own read would have raised it
                     for future in batch.values():
-                        if not future.done():
-                            future.set_exception(error)
-                            future.exception()  # a caller that gave up meanwhile leaves no "never retrieved" warning
+                        _fail(future, error)
                     continue
+                except BaseException:  # cancelled (the loop closing): the callers waiting on this read hear of it
+                    for future in batch.values():
+                        future.cancel()
+                    raise
                 for key, future in batch.items():
-                    if not future.done():
-                        future.set_result(found[key])
+                    if key in found:
+                        if not future.done():
+                            future.set_result(found[key])
+                    else:
+                        _fail(future, KeyError(key))
         finally:
             self._reading = None
             for future in self._queued.values():  # cancelled with keys still queued: their callers hear of it
                 if not future.done():
                     future.cancel()
             self._queued.clear()
+
+
+def _fail(future: asyncio.Future[V], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
+        future.exception()  # a caller that gave up meanwhile leaves no "never retrieved" warning

@@ -134,6 +134,12 @@ def _run(conn: sqlite3.Connection, sql: str, params: Any, begin: bool, many: boo
         raise IntegrityError(str(error)) from error
 
 
+def _rollback_if_open(conn: sqlite3.Connection) -> None:
+    """On the connection's thread, after whatever was queued before: roll back a transaction left open."""
+    if conn.in_transaction:
+        conn.rollback()
+
+
 def _end(conn: sqlite3.Connection, commit: bool) -> None:
     if commit:
         conn.commit()
@@ -179,16 +185,20 @@ class SqliteConnection:
         return await self.worker.call(_run, self._connection(), sql, rows, self._begin(), True)
 
     async def finish(self, commit: bool) -> None:
-        """End the unit of work. One that sent nothing (BEGIN still pending), or has no transaction open (a read, a
-        unit of one statement), takes no trip. (Reading the flag from the loop's thread is safe: no statement of this
-        connection runs while its unit of work ends.)"""
+        """End the unit of work. One that sent nothing (BEGIN still pending) takes no trip, nor a commit with no
+        transaction open (a unit of one statement): every statement of a unit that ends well was awaited, so the flag
+        read here is the thread's. A rollback (an error, a cancellation) always goes to the thread: a statement may
+        still be on its way there (BEGIN with it), and the rollback, queued behind it, looks there."""
         if self.begin_pending:
             self.begin_pending = False
             return
         conn = self.worker.conn
-        if conn is None or not conn.in_transaction:
+        if conn is None:
             return
-        await self.worker.call(_end, conn, commit)
+        if not commit:
+            await self.worker.call(_rollback_if_open, conn)
+        elif conn.in_transaction:
+            await self.worker.call(_end, conn, True)
 
 
 def _friendly(path: str, error: BaseException) -> DatabaseProblem:
@@ -251,11 +261,18 @@ class _Readers:
             conn = self._idle.pop() if self._idle else await self._open()
             try:
                 yield conn
-            finally:
+            except BaseException:  # an error or a cancellation: a statement may still be on its way to the thread
+                raw = conn.worker.conn
+                if raw is not None:
+                    with contextlib.suppress(sqlite3.Error, DatabaseProblem):
+                        await conn.worker.call(_rollback_if_open, raw)
+                raise
+            else:
                 raw = conn.worker.conn
                 if raw is not None and raw.in_transaction:  # a read that began one (a snapshot) and did not end it
                     with contextlib.suppress(sqlite3.Error, DatabaseProblem):
                         await conn.worker.call(_end, raw, False)
+            finally:
                 self._idle.append(conn)
 
     async def _open(self) -> SqliteConnection:

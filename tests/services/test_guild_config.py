@@ -131,3 +131,37 @@ async def test_a_failed_read_reaches_every_server_waiting_on_it_and_the_next_one
     await service.set_spoiler_line(2, 7, NOW)
     assert (await service.get(2)).fixed_line == 7
     assert (await service.get(1)).fixed_line is None
+
+
+async def test_a_members_first_read_never_waits_in_the_background_lane(catalog, tmp_path):
+    """Reminder deliveries take turns for readers; members never do. A member's first read of a server's settings
+    that comes while a delivery's read is under way is not held up with it."""
+    import asyncio
+
+    from bot.store import background_work
+    from bot.store.sqlite import BACKGROUND_READERS
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        service = GuildConfigService(catalog, db)
+        release = asyncio.Event()
+
+        async def busy_delivery():
+            background_work()
+            async with db.read():
+                await release.wait()
+
+        async def delivery_reads_settings():
+            background_work()
+            await service.get(1)
+
+        holders = [asyncio.create_task(busy_delivery()) for _ in range(BACKGROUND_READERS)]
+        await asyncio.sleep(0.05)
+        delivery = asyncio.create_task(delivery_reads_settings())
+        await asyncio.sleep(0.05)
+        member = await asyncio.wait_for(service.get(2), 2.0)  # a member's interaction
+        assert member.fixed_line is None
+        release.set()
+        await asyncio.gather(*holders, delivery)
+    finally:
+        await db.close()

@@ -572,3 +572,34 @@ def test_the_partial_indexes_are_partial_on_postgresql_too():
         where = on_sqlite.split(" WHERE ", 1)[1]
         assert where.startswith("state = '")
         assert on_postgres.endswith(f" WHERE {where}"), on_postgres
+
+
+async def test_a_unit_of_work_cancelled_with_its_first_statement_on_the_way_leaves_nothing_behind(tmp_path):
+    """A delivery stopped at shutdown, a member's interaction cancelled: the unit's first statement (and BEGIN with
+    it) may still be on its way to SQLite's thread. Nothing of the unit is kept, and the next ones work."""
+    import asyncio
+
+    from bot.store import members
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+
+        async def both_or_nothing():
+            async with db.transaction() as tx:
+                await members.set_timezone(tx.conn, 1, "Asia/Seoul", 1)
+                await members.set_timezone(tx.conn, 2, "Asia/Seoul", 1)
+
+        unit = asyncio.create_task(both_or_nothing())
+        await asyncio.sleep(0)  # the first statement is handed to the thread
+        unit.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await unit
+        async with db.transaction(one_statement=True) as tx:
+            await members.set_language(tx.conn, 3, "ko", 1)
+        async with db.transaction() as tx:
+            await members.set_language(tx.conn, 4, "en-US", 1)
+        async with db.read() as conn:
+            rows = (await conn.execute("SELECT user_id, timezone, language FROM member_settings ORDER BY user_id")).rows
+        assert [tuple(row) for row in rows] == [(3, None, "ko"), (4, None, "en-US")]
+    finally:
+        await db.close()
