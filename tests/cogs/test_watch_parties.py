@@ -400,9 +400,9 @@ async def test_a_host_who_forgets_is_shown_as_a_former_member(h):
     assert (await h.bot.services.parties.get_row(1)).host_id != HOST
 
 
-async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_channel(h, monkeypatch):
-    # Saving the party takes longer than the command may stay unanswered (a database busy under load): the host
-    # gets a private "thinking" answer in time, then the card is posted in the channel and the host told privately.
+@pytest.fixture
+def slow_save(h, monkeypatch):
+    """Saving a party takes longer than the command may stay unanswered (a database busy under load)."""
     import asyncio
     import importlib
 
@@ -416,6 +416,10 @@ async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_c
         return await create(**kwargs)
 
     monkeypatch.setattr(parties, "create", slow_create)
+
+
+async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_channel(h, slow_save):
+    # The host gets a private "thinking" answer in time, then the card is posted in the channel and the host is told.
     await _create(h)
     deferral, note = h.responses()
     assert deferral["kind"] == "callback"
@@ -427,23 +431,10 @@ async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_c
     [card] = _cards(h)
     assert post.result["id"] == card["id"]
     assert custom_ids(card)[0] == "runon:party:1:going"
-    assert (await parties.get_row(1)).announcement_message_id == int(card["id"])
+    assert (await h.bot.services.parties.get_row(1)).announcement_message_id == int(card["id"])
 
 
-async def test_a_refusal_after_a_slow_start_is_still_private(h, monkeypatch):
-    import asyncio
-    import importlib
-
-    watch_parties = importlib.import_module("cogs.watch_parties")  # the module the bot loaded (extensions reload)
-    monkeypatch.setattr(watch_parties, "DEFER_IF_SLOW", 0.05)
-    parties = h.bot.services.parties
-    create = parties.create
-
-    async def slow_create(**kwargs):
-        await asyncio.sleep(0.3)
-        return await create(**kwargs)
-
-    monkeypatch.setattr(parties, "create", slow_create)
+async def test_a_refusal_after_a_slow_start_is_still_private(h, slow_save):
     await _create(h, episodes="17")  # the show has 16 episodes
     deferral, refusal = h.responses()
     assert deferral["type"] == 5
