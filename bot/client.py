@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import functools
 import gc
 import logging
 import math
@@ -429,18 +430,25 @@ class RunOnBot(commands.Bot):
 
 
 def give_back_free_memory() -> None:
-    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``), once the start-up is over.
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``), once the start-up or a busy
+    stretch is over.
 
     Starting in many servers at once peaks: every GUILD_CREATE parsed and the first interactions of every server
     answered together; so does a burst of interactions. Python frees those objects, but glibc keeps the pages for
     reuse, so the process would hold the peak for good (15 MiB at 1,000 servers after the warm-up of
-    ``bench.light``: 124.8 → 109.5 MiB). Elsewhere than glibc (musl, macOS) it does
-    nothing."""
+    ``bench.light``: 124.8 → 109.5 MiB). Elsewhere than glibc (musl, macOS) it does nothing."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, looked up once (None: the C library the interpreter runs on has none)."""
     try:
-        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
-    except (AttributeError, OSError):  # not glibc
-        return
-    trim(0)
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return None
 
 
 class ShardedRunOnBot(RunOnBot, commands.AutoShardedBot):

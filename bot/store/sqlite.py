@@ -140,13 +140,6 @@ def _rollback_if_open(conn: sqlite3.Connection) -> None:
         conn.rollback()
 
 
-def _end(conn: sqlite3.Connection, commit: bool) -> None:
-    if commit:
-        conn.commit()
-    else:
-        conn.rollback()
-
-
 class SqliteConnection:
     """The store's connection protocol (:class:`bot.store.sql.Connection`) on one worker's sqlite3 connection."""
 
@@ -198,7 +191,7 @@ class SqliteConnection:
         if not commit:
             await self.worker.call(_rollback_if_open, conn)
         elif conn.in_transaction:
-            await self.worker.call(_end, conn, True)
+            await self.worker.call(conn.commit)
 
 
 def _friendly(path: str, error: BaseException) -> DatabaseProblem:
@@ -271,7 +264,7 @@ class _Readers:
                 raw = conn.worker.conn
                 if raw is not None and raw.in_transaction:  # a read that began one (a snapshot) and did not end it
                     with contextlib.suppress(sqlite3.Error, DatabaseProblem):
-                        await conn.worker.call(_end, raw, False)
+                        await conn.worker.call(raw.rollback)
             finally:
                 self._idle.append(conn)
 

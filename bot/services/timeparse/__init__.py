@@ -63,25 +63,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .errors import AmbiguousTime, PastTime, TimeRefused, TooFarAhead, UnreadableTime, ZoneInText
     from .grammar import (
         DAY_HINT,
         HINT,
-        MAX_AHEAD,
         MAX_LENGTH,
         PREVIEW_LENGTH,
-        AmbiguousTime,
-        PastTime,
         Preview,
-        TimeRefused,
-        TooFarAhead,
-        UnreadableTime,
-        ZoneInText,
         parse_day,
         parse_when,
         preview,
         preview_day,
         warm_up,
     )
+    from .placing import MAX_AHEAD
 
 __all__ = [
     "DAY_HINT",
@@ -102,13 +97,18 @@ __all__ = [
     "preview_day",
     "warm_up",
 ]
+#: The names that live elsewhere than in the grammar's entry points, by module.
+_HOME = dict.fromkeys(
+    ("AmbiguousTime", "PastTime", "TimeRefused", "TooFarAhead", "UnreadableTime", "ZoneInText"), ".errors"
+)
+_HOME["MAX_AHEAD"] = ".placing"
 
 
 def __getattr__(name: str) -> Any:
     """The grammar is compiled on its first use, not when the package (or only its word tables, which the weekly
     slots, forum tags and reminder settings read) is imported: 3.5 MiB and 45-110 ms of every start-up otherwise."""
     if name in __all__:
-        value = getattr(importlib.import_module(".grammar", __name__), name)
+        value = getattr(importlib.import_module(_HOME.get(name, ".grammar"), __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,31 +10,11 @@ from zoneinfo import ZoneInfo
 from bot.locale import Msg, msg
 
 from .english import read_english
-from .errors import AmbiguousTime, PastTime, TimeRefused, TooFarAhead, UnreadableTime, ZoneInText
+from .errors import TimeRefused
 from .korean import read_korean
-from .placing import MAX_AHEAD, check_now, days_named, in_season, place, read_stamp, window
+from .placing import check_now, days_named, in_season, place, read_stamp, window
 from .reading import Reading, Refuser
 from .tokens import normalize
-
-__all__ = [
-    "DAY_HINT",
-    "HINT",
-    "MAX_AHEAD",
-    "MAX_LENGTH",
-    "PREVIEW_LENGTH",
-    "AmbiguousTime",
-    "PastTime",
-    "Preview",
-    "TimeRefused",
-    "TooFarAhead",
-    "UnreadableTime",
-    "ZoneInText",
-    "parse_day",
-    "parse_when",
-    "preview",
-    "preview_day",
-    "warm_up",
-]
 
 MAX_LENGTH = 100
 PREVIEW_LENGTH = 100
