@@ -22,7 +22,16 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 import discord
 
-from bot.reminders.model import Answered, Outgoing, PollSpec, Refused, Request, TransportError, TransportErrorKind
+from bot.reminders.model import (
+    Answered,
+    Outgoing,
+    PollSpec,
+    Refusal,
+    Refused,
+    Request,
+    TransportError,
+    TransportErrorKind,
+)
 from bot.reminders.sender import PacedSender
 from bot.services.pulse import STARS, Poll, PollReading
 from bot.services.spoiler_window import AutoModLater, AutoModProblem, AutoModRefused, Rule, RuleSpec
@@ -224,8 +233,10 @@ class DiscordAutoMod:
         result = await self._sender.call(Request(guild_id, attempt, f"{label} (guild {guild_id})", route="automod"))
         if isinstance(result, Answered):
             return result.value
-        if isinstance(result, Refused):
+        if isinstance(result, Refused) and result.problem is not Refusal.UNCONFIRMED:
             raise AutoModRefused(self._problem(result), result.detail)
+        # Discord unreachable past the sender's nonce window is not a refusal here: listing, editing and deleting a
+        # rule may be done again, and a rule created twice is cleaned up, so the request is tried again later.
         raise AutoModLater(result.detail)
 
     @staticmethod

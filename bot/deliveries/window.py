@@ -107,8 +107,8 @@ class SpoilerWindowRules:
     async def _keep(self, guild_id: int, wanted: OpenWindow | None, now: dt.datetime) -> Outcome:
         state = await self._window.get(guild_id)
         spec = await self._spec(guild_id, wanted) if wanted is not None else None
-        if spec is None and state.rule_id is None and not state.on:
-            return Skipped("the spoiler window is off and no rule is kept")
+        # Even with no rule recorded, the server's rules are listed: one created just before the process stopped (not
+        # recorded yet) is found and deleted when the window is turned off.
         automod = self._automod
         try:
             rules = await automod.rules(guild_id)
@@ -140,6 +140,8 @@ class SpoilerWindowRules:
         except AutoModLater as later:
             return Postponed(str(later))
         except AutoModRefused as refused:
+            if spec is None and state.rule_id is None and not state.on:
+                return Skipped(f"the spoiler window is off, and the rules could not be read: {refused.detail}")
             episode = wanted.episode if wanted is not None else (state.episode or 0)
             new = await self._window.record(
                 guild_id, now, rule_id=state.rule_id, episode=state.episode, problem=refused.problem,

@@ -27,7 +27,8 @@ from bot.catalog import Catalog, spoiler_word_problem
 from bot.clock import epoch, instant
 from bot.errors import UserError
 from bot.statuses import ReminderKind, RewatchStatus
-from bot.store import Database, Tx, reminders, rewatch, windows
+from bot.store import Database, Tx, lock_key, reminders, rewatch, windows
+from bot.store.dialect import LOCK_REWATCH
 from bot.store.sql import Connection
 
 from .guild_config import GuildConfigService
@@ -217,6 +218,7 @@ class SpoilerWindowService:
                 "The window lasts {low} to {high} hours; you gave {hours}.", low=MIN_HOURS, high=MAX_HOURS, hours=hours
             )
         async with self._db.transaction() as tx:
+            await lock_key(tx.conn, LOCK_REWATCH, guild_id)  # two staff at once: the second reads the first's change
             row = await windows.get(tx.conn, guild_id)
             channels = set(row.exempt) ^ ({exempt} if exempt is not None else set())
             if len(channels) > MAX_EXEMPT:
@@ -255,6 +257,7 @@ class SpoilerWindowService:
                 )
         pack = {w.casefold() for w in self._catalog.spoiler_words(episode)}
         async with self._db.transaction() as tx:
+            await lock_key(tx.conn, LOCK_REWATCH, guild_id)
             before = await windows.words(tx.conn, guild_id, episode)
             known = {w.casefold() for w in before}
             missing = [w for w in removed if w.casefold() not in known]

@@ -305,3 +305,57 @@ async def test_a_paused_rewatch_opens_no_new_window(h, staff, clock):
     assert len(_rules(h)) == 1  # the open window runs to its end
     await tick_at(h, clock, SECOND)  # episode 2's slot passes while paused: nothing airs, nothing opens
     assert _rules(h) == []
+
+
+async def test_a_rule_made_just_before_the_process_stopped_goes_when_staff_turn_the_window_off(
+    h, staff, clock, catalog, backend, tmp_path
+):
+    await _server(h, staff)
+    await tick_at(h, clock, FIRST)
+    assert len(_rules(h)) == 1
+    discord_side = h.discord
+    await close(h)
+    db = await reopen_database(backend, tmp_path)
+    async with db.transaction() as tx:  # the rule was made, its id never recorded: the process stopped in between
+        await tx.conn.execute("UPDATE spoiler_windows SET rule_id = NULL, episode = NULL")
+    again = await start(RunOnBot(App(catalog, db, clock, sender=UNPACED)), state=discord_side)
+    try:
+        again.set_bot_permissions(WITH_MANAGE_SERVER)
+        clock.now = FIRST + dt.timedelta(minutes=5)
+        await again.invoke("setup spoiler-window", user=staff, setting="off")
+        await tick_at(again, clock, clock.now)
+        assert _rules(again) == []
+    finally:
+        await close(again)
+        await db.close()
+
+
+async def test_discord_unreachable_for_a_while_is_tried_again_not_reported_as_a_refusal(h):
+    from bot.reminders.model import Refusal, Refused
+    from bot.services.spoiler_window import AutoModLater
+    from bot.transport import DiscordAutoMod
+
+    class Unreachable:  # what the paced sender answers after 5xx past its nonce window
+        async def call(self, request):
+            return Refused(Refusal.UNCONFIRMED, "Discord did not confirm the post (503)")
+
+    automod = DiscordAutoMod(h.bot, Unreachable())
+    with pytest.raises(AutoModLater):
+        await automod.rules(h.guild_id)
+
+
+async def test_staff_changing_the_window_at_once_keep_every_change(h, staff, clock):
+    import asyncio
+
+    await _server(h, staff, window=False)
+    window = h.bot.services.spoiler_window
+    await asyncio.gather(
+        window.configure(h.guild_id, clock.now, exempt=111),
+        window.configure(h.guild_id, clock.now, exempt=222),
+        window.configure(h.guild_id, clock.now, on=True),
+        window.configure(h.guild_id, clock.now, hours=48),
+    )
+    kept = await window.get(h.guild_id)
+    assert kept.on
+    assert kept.hours == 48
+    assert kept.exempt == {111, 222}
