@@ -36,6 +36,10 @@ from bot.reminders.sender import PacedSender
 from bot.services.pulse import STARS, Poll, PollReading
 from bot.services.spoiler_window import AutoModLater, AutoModProblem, AutoModRefused, Rule, RuleSpec
 
+#: What a request to Discord raises when it did not get through: refused, rate limited past what discord.py waits,
+#: or the connection failing.
+DISCORD_FAILURES = (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError)
+
 log = logging.getLogger(__name__)
 
 DM_CHANNELS_KEPT = 10_000
@@ -126,7 +130,7 @@ class DiscordTransport:
                 message = await channel.send(
                     item.content or None, allowed_mentions=_mentions(item), poll=poll, nonce=item.nonce
                 )
-        except (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as error:
+        except DISCORD_FAILURES as error:
             raise classify(error) from error
         return message.id
 
@@ -225,7 +229,7 @@ class DiscordAutoMod:
         async def attempt() -> object:
             try:
                 return await run()
-            except (TimeoutError, discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as error:
+            except DISCORD_FAILURES as error:
                 if gone_is_fine and isinstance(error, discord.NotFound):
                     return None  # a rule already deleted (by staff, or another process) is what a delete wants
                 raise classify(error) from error

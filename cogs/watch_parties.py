@@ -19,6 +19,7 @@ from bot.errors import UserError
 from bot.permissions import FEATURE_PERMISSIONS, label
 from bot.services.personal import MAX_PERSONAL_REMINDERS
 from bot.services.watch_parties import MAX_CAPACITY, NOTE_LIMIT, Party, Rsvp, Visible, may_manage
+from bot.transport import DISCORD_FAILURES
 
 from .common import (
     BRAND,
@@ -58,6 +59,8 @@ PAGE_SIZE = 5
 #: past them (a database slow under load) it answers privately first, within Discord's 3 seconds, and posts the card
 #: in the channel when it is ready.
 DEFER_IF_SLOW = 1.5
+#: Discord's code for an interaction it no longer takes an answer to (3 seconds past, or answered already).
+UNKNOWN_INTERACTION = 10062
 #: /watchparty remind-me re-plans the member's DMs for every party they go to: a few changes a minute.
 REMIND_ME_RATE, REMIND_ME_PER = 3, 60.0
 #: /watchparty edit: a host's changes that ping members (a new time pings everyone going, a larger capacity the
@@ -237,11 +240,10 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                     description=description,
                     privacy_level=discord.PrivacyLevel.guild_only,
                 )
-        except discord.HTTPException as error:
+        except DISCORD_FAILURES as error:
+            status, detail = _failure(error)
             return None, tr(
-                "I skipped the Discord event: Discord refused it ({status}: {detail}).",
-                status=error.status,
-                detail=error.text,
+                "I skipped the Discord event: Discord refused it ({status}: {detail}).", status=status, detail=detail
             )
         return event.id, tr("I added it to the server's Events.")
 
@@ -351,6 +353,9 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         card, view = party_embed(server, party), rsvp_view(server, party)
         posting = self._answer_with_card(interaction, card, view) if here else self._announce(announce_in, card, view)
         sent, (event_id, event_note) = await asyncio.gather(posting, self._event(tr, server, guild, party, where))
+        if sent is None:  # the answer didn't get through, or too late to count: the card is posted in the channel
+            here = False
+            sent = await self._announce(announce_in, card, view)
         if isinstance(sent, str):
             if event_id is not None:
                 await self._drop_event(guild, event_id)
@@ -421,25 +426,32 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         """Post the party's card: its message id, or Discord's refusal as a short text (not an exception)."""
         try:
             return (await channel.send(embed=card, view=view)).id
-        except discord.HTTPException as error:
-            return f"{error.status}: {error.text}" if error.text else str(error.status)
+        except DISCORD_FAILURES as error:
+            return ": ".join(_failure(error))
 
     @staticmethod
     async def _answer_with_card(
         interaction: Interaction, card: discord.Embed, view: discord.ui.View
     ) -> int | str | None:
         """The party's card as the command's public answer, in the channel it was run in: its message id (Discord's
-        callback response names the message it made), or Discord's refusal as a short text."""
+        callback response names the message it made), Discord's refusal as a short text, or None when the answer
+        didn't get through or came too late for Discord to take it (a rate limit, the connection, 3 seconds past)."""
         try:
             answered = await interaction.response.send_message(embed=card, view=view)
+            if answered.message_id is not None:
+                return answered.message_id
+            return (await interaction.original_response()).id  # Discord made it without naming it: ask which
         except discord.HTTPException as error:
-            return f"{error.status}: {error.text}" if error.text else str(error.status)
-        return answered.message_id
+            if error.code == UNKNOWN_INTERACTION:
+                return None
+            return ": ".join(_failure(error))
+        except DISCORD_FAILURES:
+            return None
 
     async def _drop_event(self, guild: discord.Guild, event_id: int) -> None:
         try:
             await (await guild.fetch_scheduled_event(event_id)).delete()
-        except discord.HTTPException:
+        except DISCORD_FAILURES:
             log.info("could not delete the event %s of an unannounced party", event_id, exc_info=True)
 
     @create.autocomplete("timezone")
@@ -647,3 +659,12 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
 async def setup(bot: RunOnBot) -> None:
     bot.add_dynamic_items(RsvpButton, ListPage)
     await bot.add_cog(WatchParties(bot, bot.services))
+
+
+def _failure(error: BaseException) -> tuple[str, str]:
+    """A request that didn't get through, for the host: Discord's status and its words, else what failed."""
+    if isinstance(error, discord.HTTPException):
+        return str(error.status), error.text or "-"
+    if isinstance(error, discord.RateLimited):
+        return "429", f"rate limited for {error.retry_after:.0f} s"
+    return type(error).__name__, str(error) or "-"

@@ -441,3 +441,15 @@ async def test_a_refusal_after_a_slow_start_is_still_private(h, slow_save):
     assert refusal["flags"] == EPHEMERAL
     assert "16" in refusal["content"]
     assert not _cards(h)
+
+
+async def test_an_answer_discord_no_longer_takes_still_puts_the_card_in_the_channel(h):
+    # The card was to be the command's answer, but Discord no longer takes one (3 seconds past, under load): the
+    # party is saved, so its card is posted in the channel instead, with working buttons.
+    h.recorder.fail("POST", r"/interactions/\d+/[^/]+/callback", status=404, code=10062, message="Unknown interaction")
+    await _create(h)
+    [post] = _posts(h)
+    [card] = _cards(h)
+    assert post.result["id"] == card["id"]
+    assert custom_ids(card)[0] == "runon:party:1:going"
+    assert (await h.bot.services.parties.get_row(1)).announcement_message_id == int(card["id"])
