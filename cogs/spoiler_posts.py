@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 COOLDOWN_SECONDS = 20.0
 PENDING_TTL_SECONDS = 15 * 60
-MESSAGE_LIMIT = 2000
 
 
 _VISUAL = re.compile(r"\.(png|jpe?g|gif|webp|avif|mp4|webm|mov)$", re.IGNORECASE)

@@ -9,12 +9,12 @@ from typing import Any
 from .dialect import upsert_sql
 from .sql import Connection, marks
 
-SETTING_COLUMNS = frozenset(
-    {
-        "discussion_channel_id", "spoiler_line", "timezone", "staff_channel_id", "reminder_offsets",
-        "airing_channel_id", "airing_role_id", "airing_offsets", "pulse_polls", "language",
-    }
+#: The settings staff change, in the order :class:`GuildSettingsRow` takes them (after the spoiler-free channels).
+_SETTING_ORDER = (
+    "discussion_channel_id", "spoiler_line", "timezone", "staff_channel_id", "reminder_offsets",
+    "airing_channel_id", "airing_role_id", "airing_offsets", "pulse_polls", "language",
 )  # fmt: skip
+SETTING_COLUMNS = frozenset(_SETTING_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +41,11 @@ class ThreadRow:
     parent_id: int
 
 
-_COLUMNS = (
-    "discussion_channel_id, spoiler_line, timezone, staff_channel_id, reminder_offsets, airing_channel_id, "
-    "airing_role_id, airing_offsets, pulse_polls, language"
-)
-_SETTINGS = f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = ?"
-_FREE = "SELECT channel_id FROM spoiler_free_channels WHERE guild_id = ?"
+_COLUMNS = ", ".join(_SETTING_ORDER)
 
 
 async def get(conn: Connection, guild_id: int) -> GuildSettingsRow:
-    record = (await conn.execute(_SETTINGS, (guild_id,))).first()
-    free = frozenset(int(c) for c in (await conn.execute(_FREE, (guild_id,))).scalars())
-    if record is None:
-        return GuildSettingsRow(guild_id, None, None, free)
-    return GuildSettingsRow(guild_id, record[0], record[1], free, *record[2:])
+    return (await get_many(conn, (guild_id,)))[guild_id]
 
 
 async def get_many(conn: Connection, guild_ids: Sequence[int]) -> dict[int, GuildSettingsRow]:

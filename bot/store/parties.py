@@ -178,23 +178,10 @@ async def upcoming(conn: Connection, guild_id: int, now: int, *, limit: int = 10
 _COUNT_UPCOMING = f"SELECT COUNT(*) FROM watch_parties WHERE {_UPCOMING}"
 _COUNT_HOSTED = f"{_COUNT_UPCOMING} AND host_id = ?"
 _RECENT = "guild_id = ? AND host_id = ? AND created_at > ?"
-_CREATED_SINCE = f"SELECT created_at FROM watch_parties WHERE {_RECENT} ORDER BY created_at"
 
 
 async def count_upcoming(conn: Connection, guild_id: int, now: int) -> int:
     return int((await conn.execute(_COUNT_UPCOMING, (guild_id, now))).scalar_one())
-
-
-async def count_upcoming_hosted(conn: Connection, guild_id: int, host_id: int, now: int) -> int:
-    """How many of the server's upcoming parties the member hosts."""
-    return int((await conn.execute(_COUNT_HOSTED, (guild_id, now, host_id))).scalar_one())
-
-
-async def created_since(conn: Connection, guild_id: int, host_id: int, since: int) -> list[int]:
-    """When the member created each party of the server they created after ``since`` (cancelled ones too, until they
-    are pruned), oldest first."""
-    found = await conn.execute(_CREATED_SINCE, (guild_id, host_id, since))
-    return [int(x) for x in found.scalars()]
 
 
 _LIMITS = (
@@ -212,8 +199,8 @@ class CreateLimits:
 
 
 async def create_limits(conn: Connection, guild_id: int, host_id: int, now: int, since: int, n: int) -> CreateLimits:
-    """What the limits of a new party read, in one statement: :func:`count_upcoming`, :func:`count_upcoming_hosted`,
-    and of :func:`created_since` how many and the n-th latest."""
+    """What the limits of a new party read, in one statement: the server's upcoming parties, those the host hosts,
+    and how many the host created after ``since`` (cancelled ones too, until they are pruned) with the n-th latest."""
     params = (guild_id, now, guild_id, now, host_id, guild_id, host_id, since, guild_id, host_id, since, n - 1)
     upcoming, hosted, recent, nth = (await conn.execute(_LIMITS, params)).one()
     return CreateLimits(int(upcoming), int(hosted), int(recent), None if nth is None else int(nth))

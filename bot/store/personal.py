@@ -17,7 +17,6 @@ from .reminders import COLUMNS as REMINDER_COLUMNS
 from .reminders import ReminderRow, row_of
 from .sql import Connection, flag, marks
 
-PERSONAL_KINDS = (ReminderKind.PARTY_DM, ReminderKind.AIRING_DM)
 _CHUNK = 500  # ids per IN (...) list
 
 

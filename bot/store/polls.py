@@ -60,11 +60,6 @@ async def record(
     await conn.execute(_RECORD, (guild_id, episode, channel_id, message_id, opened_at, closes_at, check_at))
 
 
-async def by_message(conn: Connection, message_id: int) -> PollRow | None:
-    found = (await conn.execute(f"SELECT {_COLUMNS} FROM episode_polls WHERE message_id = ?", (message_id,))).first()
-    return None if found is None else _row(found)
-
-
 async def due(conn: Connection, now: int, limit: int) -> list[PollRow]:
     """Open polls whose result should be read from Discord now (earliest first)."""
     found = await conn.execute(

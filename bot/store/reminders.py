@@ -42,8 +42,6 @@ def row_of(v: Any) -> ReminderRow:
     )
 
 
-_row = row_of
-
 # Every offset of a reminder in one statement sent with its rows (one trip to the database, not one each).
 _SCHEDULE = (
     "INSERT INTO reminders (kind, guild_id, ref_id, offset_seconds, event_at, due_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -117,7 +115,7 @@ def _claim_statement(conn: Connection) -> str:
 
 async def claim_due(conn: Connection, now: int, instance: str, *, limit: int) -> list[ReminderRow]:
     """Claim up to ``limit`` due rows for ``instance``, earliest first, in one statement."""
-    rows = [_row(x) for x in await conn.execute(_claim_statement(conn), (instance, now, now, limit))]
+    rows = [row_of(x) for x in await conn.execute(_claim_statement(conn), (instance, now, now, limit))]
     return sorted(rows, key=lambda row: (row.due_at, row.id))
 
 
@@ -175,14 +173,14 @@ async def mark_failed(conn: Connection, reminder_id: int, instance: str, detail:
 
 async def get(conn: Connection, reminder_id: int) -> ReminderRow | None:
     record = (await conn.execute(f"SELECT {COLUMNS} FROM reminders WHERE id = ?", (reminder_id,))).first()
-    return None if record is None else _row(record)
+    return None if record is None else row_of(record)
 
 
 async def for_ref(conn: Connection, kind: ReminderKind, ref_id: int) -> list[ReminderRow]:
     found = await conn.execute(
         f"SELECT {COLUMNS} FROM reminders WHERE kind = ? AND ref_id = ? ORDER BY offset_seconds DESC", (kind, ref_id)
     )
-    return [_row(x) for x in found]
+    return [row_of(x) for x in found]
 
 
 async def next_due(conn: Connection) -> int | None:

@@ -91,13 +91,6 @@ async def set_subscribed(conn: Connection, guild_id: int, user_id: int, on: bool
         await conn.execute("DELETE FROM airing_subscribers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
 
-async def is_subscribed(conn: Connection, guild_id: int, user_id: int) -> bool:
-    found = await conn.execute(
-        "SELECT user_id FROM airing_subscribers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
-    return found.first() is not None
-
-
 async def subscribers(conn: Connection, guild_id: int) -> list[int]:
     found = await conn.execute(
         "SELECT user_id FROM airing_subscribers WHERE guild_id = ? ORDER BY user_id", (guild_id,)

@@ -38,7 +38,6 @@ metadata = sa.MetaData(
     }
 )
 
-from .progress import FORMER_MEMBER  # noqa: E402, F401  (stands in for a member who deleted their data)
 
 member_progress = sa.Table(
     "member_progress",

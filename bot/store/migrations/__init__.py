@@ -131,12 +131,6 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
 
 
-def table_names(conn: Connection) -> list[str]:
-    import sqlalchemy as sa
-
-    return sorted(sa.inspect(conn).get_table_names())
-
-
 _HAS_VERSION_TABLE = {
     "sqlite": f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{VERSION_TABLE}'",
     "postgresql": (
