@@ -17,7 +17,7 @@ from bot.locale import choice_name, language_of, native_name, parse_language, sh
 from bot.permissions import FEATURE_PERMISSIONS, OPTIONAL_PERMISSIONS, label
 from bot.services.guild_config import MAX_SPOILER_FREE_CHANNELS, RESETTABLE, GuildConfig
 from bot.services.rewatch import Airing, Position, Rewatch
-from bot.services.spoiler_window import MAX_HOURS, MIN_HOURS, AutoModProblem, Window
+from bot.services.spoiler_window import KEYWORD_RULES_PER_SERVER, MAX_HOURS, MIN_HOURS, AutoModProblem, Window
 from bot.services.zones import resolve_zone
 
 from .common import (
@@ -209,8 +209,9 @@ def window_text(tr: Texts, window: Window, guild: discord.Guild | None) -> str:
         lines.append(
             f"{WARN} "
             + tr(
-                "The last window couldn't start: the server already has Discord's maximum of 6 keyword rules in "
-                "AutoMod. Delete one in Server Settings > AutoMod."
+                "The last window couldn't start: the server already has Discord's maximum of {limit} keyword rules "
+                "in AutoMod. Delete one in Server Settings > AutoMod.",
+                limit=KEYWORD_RULES_PER_SERVER,
             )
         )
     elif window.problem not in (None, AutoModProblem.NO_PERMISSION):  # that one is read from the permission itself
