@@ -32,7 +32,6 @@ from .common import (
     public_line,
     send,
     services_of,
-    spoiler_label,
     texts_for,
 )
 from .layouts import MAX_COMPONENTS, Layout, Run, blur_runs, split_lines
@@ -91,10 +90,7 @@ def card(
             _CARDS.clear()
         made = make_card(tr, person, line, withhold=withhold)
         _CARDS[key] = (tr, person, made)
-    layout = Layout().text(top).card(*made.head)
-    for run in made.runs:
-        layout.blurred(spoiler_label(tr, run.first, run.last), run.text)
-    return layout.footer(made.footer).buttons(*buttons).done()
+    return Layout().text(top).card(*made.head).runs(tr, made.runs).footer(made.footer).buttons(*buttons).done()
 
 
 def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> Card:
@@ -114,6 +110,7 @@ def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -
     facts = f"**{played_by}**: {played}\n**{role}**: {tr.render(BILLING[person.billing])}"
     about = clip(tr.pack(person.description.text), EMBED_FIELD_LIMIT)
     plain, runs = split_lines(person.arcs, line, tr)
+    hidden: Counter[int] = Counter()
     if withhold:
         hidden = Counter(arc.reveals for arc in person.arcs if arc.reveals > line)
         plain += [_locked(tr, episode, count) for episode, count in sorted(hidden.items())]
@@ -122,7 +119,7 @@ def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -
     head = [f"## {title}", facts, about]
     if plain or runs:
         head.append(f"**{heading}**" + ("\n" + "\n".join(plain) if plain else ""))
-    if withhold and any(arc.reveals > line for arc in person.arcs):
+    if hidden:
         if line:
             hidden_text = tr(
                 "You've watched up to episode {n}, so later story notes are locked. The button shows them "

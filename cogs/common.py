@@ -283,7 +283,8 @@ async def send(interaction: Interaction, *, public: bool = False, **kwargs: Any)
 
 
 def prepend(view: discord.ui.LayoutView, content: str) -> discord.ui.LayoutView:
-    """The same layout with a text display on top (a note, "Shared by ...")."""
+    """The same layout with a text display on top (a note, "Shared by ..."). It changes ``view`` itself: pass a
+    layout made for this answer, never one kept and sent again."""
     items = list(view.children)
     view.clear_items()
     view.add_item(discord.ui.TextDisplay(content))
