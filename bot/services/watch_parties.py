@@ -294,7 +294,7 @@ class WatchPartyService:
                 capacity=capacity,
                 now=epoch(now),
             )
-            await reminders.schedule(tx.conn, ReminderKind.PARTY, guild_id, row.id, row.starts_at, offsets)
+            await reminders.schedule(tx.conn, ReminderKind.PARTY, guild_id, row.id, row.starts_at, offsets, new=True)
             await self._changed(tx, row.id, now, (host_id,))
             return row
 

@@ -220,9 +220,8 @@ async def delete(conn: Connection, party_ids: Sequence[int]) -> int:
     """Delete parties (their RSVPs go with them: the foreign key cascades)."""
     if not party_ids:
         return 0
-    ids, listed = tuple(party_ids), marks(len(party_ids))
-    await conn.execute(f"DELETE FROM rsvps WHERE party_id IN ({listed})", ids)
-    return (await conn.execute(f"DELETE FROM watch_parties WHERE id IN ({listed})", ids)).rowcount
+    ids = tuple(party_ids)
+    return (await conn.execute(f"DELETE FROM watch_parties WHERE id IN ({marks(len(ids))})", ids)).rowcount
 
 
 async def hosted_upcoming(conn: Connection, host_id: int, now: int) -> list[PartyRow]:

@@ -63,7 +63,14 @@ def _unwanted_but(count: int) -> str:
 
 
 async def schedule(
-    conn: Connection, kind: ReminderKind, guild_id: int, ref_id: int, event_at: int, offsets: Iterable[int]
+    conn: Connection,
+    kind: ReminderKind,
+    guild_id: int,
+    ref_id: int,
+    event_at: int,
+    offsets: Iterable[int],
+    *,
+    new: bool = False,
 ) -> None:
     """Make the unsent reminders of ``ref_id`` match ``event_at`` and ``offsets``.
 
@@ -71,13 +78,14 @@ async def schedule(
     longer wanted. A row already sent (or skipped, failed) stays as it is while it is about the same moment; when
     the moment itself moved (a party rescheduled, a slot of a new rewatch), it is a new reminder and is due again.
     A row claimed by a running instance is being delivered: it is left to finish (its delivery re-reads the party
-    or slot)."""
+    or slot). ``new``: ``ref_id`` was made in this unit of work, so it has no rows to cancel."""
     wanted = sorted(set(offsets))
     if wanted:
         rows = [(kind, guild_id, ref_id, offset, event_at, event_at - offset) for offset in wanted]
         await conn.executemany(_SCHEDULE, rows)
-        await conn.execute(_unwanted_but(len(wanted)), (kind, ref_id, *wanted))
-    else:
+        if not new:
+            await conn.execute(_unwanted_but(len(wanted)), (kind, ref_id, *wanted))
+    elif not new:
         await conn.execute(_UNWANTED, (kind, ref_id))
 
 
