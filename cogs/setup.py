@@ -3,6 +3,7 @@ own language; /setup language picks the language of the server's public posts.""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from .common import (
     zone_choices,
 )
 
+log = logging.getLogger(__name__)
 RewatchProgress = tuple[Rewatch, list[Airing], Position]
 OK = "\N{WHITE HEAVY CHECK MARK}"
 WARN = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
@@ -420,6 +422,13 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         # override that in Integrations: the rule is enforced here too.
         require_manage_guild(interaction)
         return True
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        try:
+            await self.services.spoiler_window.channel_gone(channel.guild.id, channel.id, self.services.clock())
+        except Exception:
+            log.exception("could not take the deleted channel %s off the spoiler window's exempt list", channel.id)
 
     async def _config(self, interaction: Interaction) -> GuildConfig:
         assert interaction.guild_id is not None

@@ -233,6 +233,20 @@ class SpoilerWindowService:
             await self._changed(tx, guild_id, now)
             return _window(await windows.get(tx.conn, guild_id))
 
+    async def channel_gone(self, guild_id: int, channel_id: int, now: dt.datetime) -> bool:
+        """A channel was deleted: it is no longer exempt (nobody could pick it again to take it back, and it would
+        count toward the limit for good). Returns whether it was."""
+        if channel_id not in (await self.get(guild_id)).exempt:  # most deleted channels never were: a read only
+            return False
+        async with self._db.transaction() as tx:
+            await lock_key(tx.conn, LOCK_REWATCH, guild_id)
+            row = await windows.get(tx.conn, guild_id)
+            if channel_id not in row.exempt:
+                return False
+            await windows.set_exempt(tx.conn, guild_id, sorted(row.exempt - {channel_id}))
+            await self._changed(tx, guild_id, now)
+            return True
+
     async def words(self, guild_id: int, episode: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Episode ``episode``'s spoiler words: the show pack's (every language) and staff's own."""
         self._check_episode(episode)

@@ -359,3 +359,14 @@ async def test_staff_changing_the_window_at_once_keep_every_change(h, staff, clo
     assert kept.on
     assert kept.hours == 48
     assert kept.exempt == {111, 222}
+
+
+async def test_a_deleted_exempt_channel_stops_being_exempt(h, staff):
+    # Nobody can pick a deleted channel again to take it back: it would count toward the limit for good.
+    await _server(h, staff)
+    gone, kept = h.add_channel(701, name="memes"), h.add_channel(702, name="fan-art")
+    await h.invoke("setup spoiler-window", user=staff, exempt=gone)
+    await h.invoke("setup spoiler-window", user=staff, exempt=kept)
+    assert (await h.bot.services.spoiler_window.get(h.guild_id)).exempt == {701, 702}
+    await h.gateway("CHANNEL_DELETE", h.discord.channels[701])
+    assert (await h.bot.services.spoiler_window.get(h.guild_id)).exempt == {702}
