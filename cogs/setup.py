@@ -440,6 +440,13 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configure 
         config = await self._config(interaction)
         rewatch = await self.services.rewatch.progress(interaction.guild.id, self.services.clock())
         window = await self.services.spoiler_window.get(interaction.guild.id)
+        if (
+            window.on
+            and window.problem is AutoModProblem.NO_PERMISSION
+            and interaction.guild.me.guild_permissions.manage_guild
+        ):
+            # Staff gave the permission back (the report told them /setup show says when it works): try now.
+            await self.services.spoiler_window.try_again(interaction.guild.id, self.services.clock())
         tr = member_texts(interaction)
         embed = setup_embed(
             tr, config, interaction.guild, interaction.channel, rewatch, interaction.guild_locale, window

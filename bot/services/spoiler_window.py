@@ -233,6 +233,11 @@ class SpoilerWindowService:
             await self._changed(tx, guild_id, now)
             return _window(await windows.get(tx.conn, guild_id))
 
+    async def try_again(self, guild_id: int, now: dt.datetime) -> None:
+        """Bring the rule up to date now (what kept it from working, a permission, is back)."""
+        async with self._db.transaction(one_statement=True) as tx:
+            await reminders.due_again(tx.conn, ReminderKind.WINDOW_NOW, guild_id, guild_id, epoch(now))
+
     async def channel_gone(self, guild_id: int, channel_id: int, now: dt.datetime) -> bool:
         """A channel was deleted: it is no longer exempt (nobody could pick it again to take it back, and it would
         count toward the limit for good). Returns whether it was."""

@@ -370,3 +370,14 @@ async def test_a_deleted_exempt_channel_stops_being_exempt(h, staff):
     assert (await h.bot.services.spoiler_window.get(h.guild_id)).exempt == {701, 702}
     await h.gateway("CHANNEL_DELETE", h.discord.channels[701])
     assert (await h.bot.services.spoiler_window.get(h.guild_id)).exempt == {702}
+
+
+async def test_manage_server_given_back_mid_window_works_once_staff_look_at_setup_show(h, staff, clock):
+    await _server(h, staff, manage_server=False)
+    await tick_at(h, clock, FIRST)
+    assert _rules(h) == []
+    h.set_bot_permissions(WITH_MANAGE_SERVER)
+    clock.now = FIRST + dt.timedelta(minutes=10)
+    await h.invoke("setup show", user=staff)  # the staff report sends them here
+    await tick_at(h, clock, clock.now)
+    assert len(_rules(h)) == 1  # episode 1's window, not only from episode 2's slot on
