@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 5.0
 #: Seconds after READY when what the start made is set aside from the collector (see :meth:`RunOnBot.on_ready`).
 FREEZE_AFTER_READY = 3.0
+#: ``python -m bot run`` starts with the collector held back (bot/__main__.py); it resumes with that freeze, or after
+#: this many seconds if READY never comes (a gateway that keeps failing), so garbage cycles cannot pile up for good.
+COLLECTOR_HELD_AT_MOST = 120.0
 #: If interactions are being answered then (the first ones of every server), a quiet moment is awaited, checked each
 #: second, for at most this long: what they hold would otherwise be frozen too, and their peak kept.
 FREEZE_WAIT_FOR_QUIET = 60.0
@@ -392,6 +395,8 @@ class RunOnBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development guild %s", len(synced), self.dev_guild_id)
+        if self.background_tasks:
+            asyncio.get_running_loop().call_later(COLLECTOR_HELD_AT_MOST, gc.enable)
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
@@ -414,6 +419,7 @@ class RunOnBot(commands.Bot):
     def _freeze(self) -> None:
         gc.collect()
         gc.freeze()
+        gc.enable()  # held back while the bot started (bot/__main__.py)
         self._answered_since_trim = 0
         give_back_free_memory()
 

@@ -9,6 +9,7 @@ traceback, never a hang. SIGTERM and SIGINT stop a running bot cleanly (exit 0).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -109,9 +110,11 @@ def _one_line(message: str, code: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["play"]:  # the playground parses its own options and reads no settings
+    args = None if arguments[:1] == ["play"] else parser().parse_args(arguments)
+    if args is None or (args.command or "run") != "run":
+        gc.enable()  # held back while starting (bot/__main__.py): only ``run`` keeps it so until READY
+    if args is None:  # the playground parses its own options and reads no settings
         return play(arguments[1:])
-    args = parser().parse_args(arguments)
     load_dotenv(Path.cwd() / ".env")  # the working directory's .env; real environment variables win
     settings: Settings | None = None
     try:

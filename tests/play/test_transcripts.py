@@ -180,7 +180,7 @@ def test_usage_problems_exit_2_with_one_line(player):
 
 def test_the_bot_itself_never_loads_the_playgrounds_libraries():
     probe = (
-        "import importlib, sys; import bot.__main__, bot.play; from bot.client import EXTENSIONS; "
+        "import importlib, sys; import bot.__main__, bot.cli, bot.play; from bot.client import EXTENSIONS; "
         "[importlib.import_module(name) for name in EXTENSIONS]; "
         "print(sorted(m for m in ('rich', 'prompt_toolkit') if m in sys.modules))"
     )
