@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import discord
+from msgspec import Struct
 
 from bot.catalog import Catalog
 from bot.clock import Clock, utc_now
@@ -71,8 +71,7 @@ from bot.transport import DiscordAutoMod, DiscordPollReader, DiscordTransport, s
 __all__ = ["App", "Services", "deliveries"]
 
 
-@dataclass(frozen=True, slots=True)
-class Services:
+class Services(Struct, frozen=True):
     """Everything a cog may use: services only (no repositories, no database handle, no business methods)."""
 
     catalog: Catalog

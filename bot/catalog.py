@@ -1,4 +1,4 @@
-"""The show pack: TOML files under ``data/<show>/`` parsed once into frozen dataclasses.
+"""The show pack: TOML files under ``data/<show>/`` parsed once into frozen records (msgspec Structs).
 
 The loader is strict. Unknown keys, wrong types, gaps in episode numbering, air instants off the
 weekly slots (unless marked as an exception), aliases shared by two people and episode tags outside
@@ -17,7 +17,6 @@ item that is missing, extra, or whose tag or marker differs, and a text that dro
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 import itertools
@@ -25,11 +24,13 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+from msgspec import Struct, field
 
 
 class Confidence(enum.StrEnum):
@@ -56,8 +57,7 @@ Billing = Literal["main", "supporting", "cameo"]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-@dataclass(frozen=True, slots=True)
-class Revealing:
+class Revealing(Struct, frozen=True):
     """A piece of content and the episode whose viewing makes it safe (0: premise, safe for all)."""
 
     text: str
@@ -65,8 +65,7 @@ class Revealing:
     confidence: Confidence = Confidence.MULTI
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(Struct, frozen=True):
     weekday: int  # Monday == 0
     time: dt.time
 
@@ -75,8 +74,7 @@ class Slot:
         return WEEKDAYS[self.weekday]
 
 
-@dataclass(frozen=True, slots=True)
-class Credit:
+class Credit(Struct, frozen=True):
     role: str
     name: str
     hangul: str
@@ -84,8 +82,7 @@ class Credit:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class Track:
+class Track(Struct, frozen=True):
     position: int
     artist: str
     title: str
@@ -94,23 +91,20 @@ class Track:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class Special:
+class Special(Struct, frozen=True):
     title: str
     airs_at: dt.datetime
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Rating:
+class Rating(Struct, frozen=True):
     percent: Decimal  # as the source gives it: 3.0 stays 3.0 (TOML floats are read as decimals)
     scope: str
     source: str
     confidence: Confidence
 
 
-@dataclass(frozen=True, slots=True)
-class Episode:
+class Episode(Struct, frozen=True):
     number: int
     airs_at: dt.datetime  # aware, UTC
     date_confidence: Confidence
@@ -130,8 +124,7 @@ class Episode:
         return self.date_confidence == Confidence.DERIVED
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(Struct, frozen=True):
     key: str
     billing: Billing
     actor: str
@@ -188,8 +181,7 @@ class Namer(Protocol):
     def names(self, latin: str, native: str, /) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Show:
+class Show(Struct, frozen=True):
     title: str
     title_korean: str
     title_japanese: str
@@ -219,8 +211,7 @@ class NotInPack(KeyError):
     """A number or key that names nothing in the pack: say, from a stale or forged button."""
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(Struct, frozen=True):
     show: Show
     special: Special
     ost: tuple[Track, ...]
@@ -825,7 +816,7 @@ def load_catalog(folder: Path) -> Catalog:
     catalog = Catalog(show=show, special=special, ost=ost, episodes=episodes, people=people)
     if not problems:  # the twins are checked against a sound English pack only
         translations = {lang: _translated(folder, lang, problems, catalog) for lang in pack_languages(folder)}
-        catalog = dataclasses.replace(catalog, translations=translations)
+        catalog = msgspec.structs.replace(catalog, translations=translations)
     if problems:
         raise PackError(problems)
     return catalog

@@ -20,13 +20,12 @@ Not requested, on purpose:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.locale import Msg, Texts, ctx_msg
 
 
-@dataclass(frozen=True, slots=True)
-class Feature:
+class Feature(Struct, frozen=True):
     name: str
     permissions: frozenset[str]
     #: True: the invite URL asks for these server-wide. False: staff grant them per channel if they want it.

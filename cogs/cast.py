@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
+from msgspec import Struct
 
 from bot.app import Services
 from bot.catalog import Person
@@ -53,8 +53,7 @@ def _name(tr: Texts, latin: str, hangul: str, verified: bool) -> str:
     return tr("{name} ({hangul}, Hangul unverified)", name=latin, hangul=hangul)
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(Struct, frozen=True):
     """A cast card's words for one reader: the safe part, the blurred runs beyond the reader's line, the footer."""
 
     head: tuple[str, ...]

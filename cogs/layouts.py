@@ -15,10 +15,10 @@ text displays together. :class:`Layout` counts both as it builds; a long answer 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import discord
+from msgspec import Struct
 
 from bot.catalog import Revealing
 from bot.services import spoilers
@@ -31,8 +31,7 @@ MAX_TEXT = 4000
 SPOILER_ACCENT = discord.Colour.dark_grey()
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(Struct, frozen=True):
     """A block of content beyond the reader's line: its episodes (for the label outside the blur) and its text."""
 
     first: int

@@ -8,13 +8,13 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
+from msgspec import Struct
 
 from bot.app import Services
 from bot.client import RunOnBot, report_error
@@ -132,8 +132,7 @@ def check_sizes(interaction: discord.Interaction[Any], attachments: tuple[discor
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PendingRetag:
+class PendingRetag(Struct, frozen=True):
     """A message a moderator asked to re-tag, kept until they pick the episode.
 
     Held in memory because without the message-content intent the bot cannot fetch the text again;

@@ -9,12 +9,12 @@ line is its short form).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
+from msgspec import Struct
 
 from bot.app import Services
 from bot.client import RunOnBot
@@ -106,8 +106,7 @@ def _zone_choice(interaction: Interaction, error: UserError, text: str) -> list[
     return [app_commands.Choice(name=clip(message, 100), value=text[:MAX_LENGTH])]
 
 
-@dataclass(frozen=True, slots=True)
-class When:
+class When(Struct, frozen=True):
     """A time the member typed: the instant (aware UTC) and the zone it was read in."""
 
     instant: dt.datetime
@@ -172,8 +171,7 @@ class WhenTransformer(_TextOption):
 WhenOption = app_commands.Transform[When, WhenTransformer]
 
 
-@dataclass(frozen=True, slots=True)
-class StartDay:
+class StartDay(Struct, frozen=True):
     """A day the member typed for a schedule, and the zone of the schedule's slots."""
 
     day: dt.date

@@ -14,10 +14,10 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from dotenv import load_dotenv
+from msgspec import Struct
 
 from bot.catalog import PackError
 from bot.locale import CatalogueMissing
@@ -50,8 +50,7 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
     """A command without options."""
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(Struct, frozen=True):
     name: str
     help: str
     run: Callable[[Settings, argparse.Namespace], int]

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.settings import Settings, SettingsError, database_url_of
 from bot.store import DatabaseProblem, backup, inspect
 from bot.store.copy import copy_database
-from bot.store.database import backup_name, redact
+from bot.store.database import new_backup_path, redact
 
 from .common import BACKUP_FOLDER, EXIT_CONFIG, EXIT_OK, HEALTHY_WITHIN, StartupError, health_path
 
@@ -89,7 +89,7 @@ async def _migrate_db(settings: Settings) -> int:
         raise DatabaseProblem(str(status.refusal()))
     _refuse_while_running(settings)
     target = _migration_target(settings)
-    copy = source.parent / BACKUP_FOLDER / backup_name(source, status.version, dt.datetime.now(dt.UTC))
+    copy = new_backup_path(source.parent / BACKUP_FOLDER, source, status.version, dt.datetime.now(dt.UTC))
     report = await asyncio.to_thread(backup, source, copy)
     print(f"Backed up {source} (schema version {report.version}) to {report.target} first.")
     counts = await copy_database(source, target)

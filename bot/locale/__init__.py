@@ -25,9 +25,10 @@ import datetime as dt
 import functools
 import gettext
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
+
+from msgspec import Struct, field
 
 from .particles import MARKER, choose
 
@@ -173,8 +174,7 @@ class Renders(Protocol):
     def render(self, tr: Texts) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Msg:
+class Msg(Struct, frozen=True):
     """A message not yet in a language: its id (the English text, ``{named}`` placeholders) and parameters.
 
     ``plural`` (with ``count``) makes it an ngettext message."""
@@ -206,8 +206,7 @@ def ctx_msg(context: str, message: str, /, **params: object) -> Msg:
     return Msg(message, params, context=context)
 
 
-@dataclass(frozen=True, slots=True)
-class OneOf:
+class OneOf(Struct, frozen=True):
     """``A, B or C`` in the reader's language."""
 
     items: Sequence[object]
@@ -216,8 +215,7 @@ class OneOf:
         return tr.join(self.items, last="or")
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+class AllOf(Struct, frozen=True):
     """``A, B and C`` in the reader's language."""
 
     items: Sequence[object]
@@ -226,8 +224,7 @@ class AllOf:
         return tr.join(self.items, last="and")
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
+class Day(Struct, frozen=True):
     """A calendar day: ``Fri 27 Nov 2026`` / ``2026년 11월 27일 (금)``."""
 
     day: dt.date
@@ -236,8 +233,7 @@ class Day:
         return tr.day(self.day)
 
 
-@dataclass(frozen=True, slots=True)
-class MonthDay:
+class MonthDay(Struct, frozen=True):
     """A month and a day without a year: ``Dec 2`` / ``12월 2일``."""
 
     month: int
@@ -247,8 +243,7 @@ class MonthDay:
         return tr.month_day(self.month, self.day)
 
 
-@dataclass(frozen=True, slots=True)
-class Moment:
+class Moment(Struct, frozen=True):
     """A wall-clock time in a zone: ``Fri 27 Nov 2026 20:00`` / ``2026년 11월 27일 (금) 20:00``."""
 
     instant: dt.datetime
@@ -258,8 +253,7 @@ class Moment:
         return tr.moment(self.instant, self.zone)
 
 
-@dataclass(frozen=True, slots=True)
-class WeekdayName:
+class WeekdayName(Struct, frozen=True):
     """A day of the week (Monday == 0): ``Friday`` / ``금요일``."""
 
     weekday: int
@@ -583,8 +577,7 @@ class Texts:
         return self.episode(first) if first == last else self.tr("episodes {first}-{last}", first=first, last=last)
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Struct, frozen=True):
     """A compiled catalogue as one dict: ``msgid``, ``(msgid, form)`` for plurals, ``"context\x04msgid"``."""
 
     messages: Mapping[object, str]

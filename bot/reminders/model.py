@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
+
+from msgspec import Struct, field
 
 from bot.locale import Msg
 from bot.store import ReminderRow
@@ -46,8 +47,7 @@ class TransportErrorKind(enum.StrEnum):
     REFUSED = "refused"  # Discord's definitive no (its code says why: :data:`REFUSALS`)
 
 
-@dataclass(frozen=True, slots=True)
-class PollSpec:
+class PollSpec(Struct, frozen=True):
     """A native Discord poll attached to an outgoing message (single choice)."""
 
     question: str
@@ -56,8 +56,7 @@ class PollSpec:
     emoji: str | None = None  # shown beside every answer
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
+class Outgoing(Struct, frozen=True):
     """One message the bot posts on its own: in a channel, or as a DM to ``user_id``."""
 
     content: str
@@ -81,8 +80,7 @@ class Outgoing:
         return f"c{self.channel_id}" if self.channel_id is not None else f"u{self.user_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(Struct, frozen=True):
     """One REST request other than a post that the bot makes on its own (an AutoMod rule listed, created, edited or
     deleted), paced, rate-limited and retried like posts. ``run`` makes it and returns Discord's answer, or raises
     :class:`TransportError` (the port that builds it classifies discord.py's errors)."""
@@ -98,20 +96,17 @@ class Request:
         return f"g{self.guild_id}:{self.route}"
 
 
-@dataclass(frozen=True, slots=True)
-class Delivered:
+class Delivered(Struct, frozen=True):
     message_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(Struct, frozen=True):
     """A :class:`Request` went through: Discord's answer."""
 
     value: object
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
+class Refused(Struct, frozen=True):
     """Discord said no for good, or never confirmed within the nonce window."""
 
     problem: Refusal
@@ -120,15 +115,13 @@ class Refused:
     status: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Expired:
+class Expired(Struct, frozen=True):
     """Its moment passed before Discord took it (rate limits or an outage lasted too long)."""
 
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
-class Postponed:
+class Postponed(Struct, frozen=True):
     """Not sent because the bot is stopping; a reminder goes back in the queue."""
 
     detail: str
@@ -173,8 +166,7 @@ class TransportError(Exception):
 # -- reminders -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
+class Sent(Struct, frozen=True):
     message_id: int | None
     channel_id: int | None = None  # a post went through there: its delivery problems are over
     detail: str | None = None  # e.g. DM copies that could not be delivered
@@ -182,8 +174,7 @@ class Sent:
     dms_delivered: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Failed:
+class Failed(Struct, frozen=True):
     problem: Refusal
     detail: str
     channel_id: int | None = None
@@ -194,16 +185,14 @@ class Failed:
         return self.problem in STAFF_FIXABLE and self.channel_id is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     reason: str
 
 
 Outcome = Sent | Failed | Skipped | Postponed
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(Struct, frozen=True):
     """What a delivery gets to work with."""
 
     nonce: str
@@ -229,8 +218,7 @@ def outcome_of(result: SendResult, channel_id: int | None, what: str | Msg) -> O
     return result
 
 
-@dataclass
-class DmResults:
+class DmResults(Struct):
     refused: list[int] = field(default_factory=list)
     delivered: list[int] = field(default_factory=list)
     other: list[str] = field(default_factory=list)

@@ -20,7 +20,8 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from bot.clock import Clock, epoch, instant
 from bot.statuses import ReminderKind
@@ -36,8 +37,7 @@ LATE_AFTER = dt.timedelta(minutes=1)  # sent later than this after its due time:
 STAFF_REPORT_LIFETIME = dt.timedelta(minutes=30)
 
 
-@dataclass(frozen=True, slots=True)
-class SchedulerOptions:
+class SchedulerOptions(Struct, frozen=True):
     heartbeat_every: float = 1.0  # seconds (each beat also re-reads how many processes share the rate limit)
     dead_after: int = 5  # seconds without a heartbeat: the instance is gone and its claims are taken over
     max_claimed: int = 200  # rows this instance holds at once (the sender drains about 45 a second)
@@ -77,8 +77,7 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-@dataclass
-class TickReport:
+class TickReport(Struct):
     claimed: int = 0
     sent: int = 0
     skipped: int = 0

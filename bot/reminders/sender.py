@@ -23,7 +23,8 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .model import (
     REFUSALS,
@@ -48,8 +49,7 @@ log = logging.getLogger(__name__)
 PACED: contextvars.ContextVar[bool] = contextvars.ContextVar("paced", default=False)
 
 
-@dataclass(frozen=True, slots=True)
-class SenderOptions:
+class SenderOptions(Struct, frozen=True):
     global_limit: float = 50.0  # Discord's global limit, requests per second
     share: float = 0.96  # the pace kept for all of the bot's REST requests together (a margin for timing noise)
     max_in_flight: int = 16
@@ -67,8 +67,7 @@ class SenderOptions:
         return self.global_limit * self.share
 
 
-@dataclass
-class SenderStats:
+class SenderStats(Struct):
     submitted: int = 0
     attempts: int = 0
     delivered: int = 0
@@ -79,8 +78,7 @@ class SenderStats:
     transient: int = 0
 
 
-@dataclass(eq=False)
-class _Job:
+class _Job(Struct, eq=False):
     item: Outgoing | Request
     future: asyncio.Future[SendResult]
     deadline: dt.datetime
@@ -91,8 +89,7 @@ class _Job:
     answer: object = None  # a request's answer from Discord
 
 
-@dataclass
-class _Channel:
+class _Channel(Struct):
     sent: collections.deque[float] = field(default_factory=collections.deque)
     blocked_until: float = 0.0
 

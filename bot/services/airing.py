@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.catalog import Catalog, Episode, Slot
 
@@ -22,8 +23,7 @@ def next_slot_occurrence(slot: Slot, zone: dt.tzinfo, now: dt.datetime) -> dt.da
     raise AssertionError("unreachable: a weekly slot recurs within 14 days")
 
 
-@dataclass(frozen=True, slots=True)
-class AiringStatus:
+class AiringStatus(Struct, frozen=True):
     """Where the run stands at ``now``."""
 
     finished: bool

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
@@ -32,8 +33,7 @@ def discord_link(guild_id: int, channel_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One calendar event, before its words are chosen."""
 
     uid: str
@@ -54,14 +54,12 @@ class Entry:
         return None if self.channel_id is None else discord_link(self.guild_id, self.channel_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(Struct, frozen=True):
     entries: tuple[Entry, ...]
     paused: bool = False  # the server's rewatch is paused: its episodes have no dates now
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarText:
+class CalendarText(Struct, frozen=True):
     name: str  # the calendar's name
     summary: Callable[[Entry], str]
     description: Callable[[Entry], str]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
+from msgspec import Struct
 from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, Person, normalize_name
@@ -22,8 +22,7 @@ def _fuzzy_key(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@dataclass(frozen=True, slots=True)
-class Names:
+class Names(Struct, frozen=True):
     """Characters' names for the reader: Hangul first where the reader's language reads the show's script first
     (기선겸 (Ki Seon-gyeom))."""
 
@@ -33,8 +32,7 @@ class Names:
         return ", ".join(person.character_for(tr) for person in self.people)
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(Struct, frozen=True):
     person: Person
     matched: str  # the name that matched best
     kind: str  # "actor" or "character"

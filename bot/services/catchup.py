@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.catalog import Catalog, NotInPack, RecapStatus, Revealing
 
@@ -27,16 +28,14 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-@dataclass(frozen=True, slots=True)
-class DigestEpisode:
+class DigestEpisode(Struct, frozen=True):
     number: int
     recap_status: RecapStatus  # 'partial': thin sources
     points: tuple[Revealing, ...]  # the highlights, in story order
     left_out: int  # recap points not shown (the full recap has them)
 
 
-@dataclass(frozen=True, slots=True)
-class Digest:
+class Digest(Struct, frozen=True):
     first: int
     last: int
     episodes: tuple[DigestEpisode, ...]
@@ -101,8 +100,7 @@ class Nothing(enum.Enum):
     CAUGHT_UP = "caught_up"  # the member has watched up to the end already
 
 
-@dataclass(frozen=True, slots=True)
-class CatchupPlan:
+class CatchupPlan(Struct, frozen=True):
     """What ``/catchup`` covers for a member (``digest``), or why there is nothing to cover (``nothing``)."""
 
     horizon: int  # the member's progress

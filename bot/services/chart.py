@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # Pillow (4 MiB) is loaded by the first chart, not at every start
     from PIL import ImageDraw, ImageFont
@@ -38,16 +39,14 @@ OPEN_BAR = (120, 126, 140)  # an open poll's live count: not the final result
 CHART_FONT = "chart.ttf"  # in bot/locale/<lang>/: the letters that language's chart needs
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(Struct, frozen=True):
     episode: int
     average: float | None  # None: no votes
     votes: int
     final: bool  # Discord's final count (False: the poll is still open, live count)
 
 
-@dataclass(frozen=True, slots=True)
-class ChartText:
+class ChartText(Struct, frozen=True):
     title: str
     subtitle: str
     episode: Callable[[int], str]  # the label under a bar, e.g. "Ep 3"

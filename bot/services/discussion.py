@@ -7,8 +7,9 @@ import enum
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from bot.clock import epoch
 from bot.locale import Msg
@@ -55,8 +56,7 @@ class ThreadProblem(enum.Enum):
     REFUSED = "refused"  # Discord refused for another reason (or failed): trying again may work
 
 
-@dataclass(frozen=True, slots=True)
-class NoThread:
+class NoThread(Struct, frozen=True):
     """No thread, and why: ``reason`` is one sentence for people, saying what to change (rendered in the
     language of whoever reads it: the member who asked, or the server's airing post)."""
 
@@ -64,8 +64,7 @@ class NoThread:
     reason: Msg
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadRecord:
+class ThreadRecord(Struct, frozen=True):
     """An episode's discussion thread in a server, as recorded: the thread and the channel it was opened in."""
 
     guild_id: int
@@ -74,8 +73,7 @@ class ThreadRecord:
     parent_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadLink:
+class ThreadLink(Struct, frozen=True):
     """An episode's discussion thread, or why there is none."""
 
     thread_id: int | None

@@ -7,8 +7,9 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from msgspec import Struct
 
 from bot.catalog import Catalog
 from bot.clock import epoch
@@ -50,8 +51,7 @@ RESETTABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 RESETTABLE = frozenset(RESETTABLE_COLUMNS)
 
 
-@dataclass(frozen=True, slots=True)
-class _OffsetWords:
+class _OffsetWords(Struct, frozen=True):
     """How a reminder time is read, from the time lexicons' words (``[parsers.offsets]``): amounts with units,
     largest unit first, each unit once ("1d", "1h30m", "1d2h30m", "90m", "1시간30분"), spaces removed; a word
     saying "before" may follow ("30분 전"); half an hour may follow an hour ("1시간 반")."""
@@ -186,8 +186,7 @@ def format_offset(seconds: int) -> str:
     return f"{seconds // 60}m"
 
 
-@dataclass(frozen=True, slots=True)
-class GuildConfig:
+class GuildConfig(Struct, frozen=True):
     guild_id: int
     discussion_channel_id: int | None
     fixed_line: int | None  # set by staff; None means automatic

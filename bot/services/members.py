@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.clock import epoch
 from bot.store import Database, members
@@ -11,8 +12,7 @@ from bot.store import Database, members
 from .cache import Cache
 
 
-@dataclass(frozen=True, slots=True)
-class MemberSettings:
+class MemberSettings(Struct, frozen=True):
     """A member's own settings (the defaults when they never chose any)."""
 
     user_id: int

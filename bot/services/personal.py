@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.clock import epoch
 from bot.errors import UserError
@@ -48,8 +49,7 @@ def stored(offsets: tuple[int, ...] | None) -> str | None:
     return None if offsets is None else ", ".join(format_offset(o) for o in offsets)
 
 
-@dataclass(frozen=True, slots=True)
-class OwnTimes:
+class OwnTimes(Struct, frozen=True):
     """A member's DM preference: off, copies of the server's reminders (``offsets`` None), or their own times.
     ``unreadable`` is stored times that no longer read: meanwhile the member gets copies, and is told so the next
     time they use ``remind-me``."""
@@ -156,8 +156,7 @@ async def _within_cap(
     return kept, capped
 
 
-@dataclass(frozen=True, slots=True)
-class PersonalReminder:
+class PersonalReminder(Struct, frozen=True):
     """One member's own reminders for one watch party or airing slot (its queue rows name it)."""
 
     id: int

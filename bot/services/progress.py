@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.catalog import Catalog
 from bot.clock import epoch
@@ -14,8 +15,7 @@ from .cache import Cache
 from .watch_parties import PartyChanged, PartyView, nothing_follows, party_view
 
 
-@dataclass(frozen=True, slots=True)
-class Forgotten:
+class Forgotten(Struct, frozen=True):
     """What ``/progress forget`` changed."""
 
     removed: int  # records that held data about the member

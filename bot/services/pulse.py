@@ -12,8 +12,9 @@ voted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Protocol
+
+from msgspec import Struct, field
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
@@ -31,8 +32,7 @@ RETRY = (dt.timedelta(minutes=2), dt.timedelta(minutes=10), dt.timedelta(hours=1
 UNFINALIZED_AFTER = dt.timedelta(hours=1)  # still not final this long after closing: count the voters instead
 
 
-@dataclass(frozen=True, slots=True)
-class EpisodePulse:
+class EpisodePulse(Struct, frozen=True):
     """One episode's pulse in a server: its latest poll, with live (open) or final (closed) counts."""
 
     episode: int
@@ -58,8 +58,7 @@ class EpisodePulse:
         return self.state == PollState.CLOSED
 
 
-@dataclass(frozen=True, slots=True)
-class Poll:
+class Poll(Struct, frozen=True):
     """One poll the bot posted, as the service hands it out (e.g. to the reader that asks Discord about it)."""
 
     id: int
@@ -78,8 +77,7 @@ def _poll(row: PollRow) -> Poll:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PollReading:
+class PollReading(Struct, frozen=True):
     """What Discord says about one of our polls."""
 
     found: bool = True  # False: the message (or its poll) was deleted
@@ -99,8 +97,7 @@ class PollReader(Protocol):
         ...
 
 
-@dataclass
-class SweepReport:
+class SweepReport(Struct):
     closed: int = 0
     later: int = 0
     gone: int = 0

@@ -17,7 +17,8 @@ What members told the bot about themselves (progress, settings, RSVPs) stays unt
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.clock import epoch
 from bot.statuses import ReminderKind
@@ -31,8 +32,7 @@ ENDED_KEPT = dt.timedelta(days=30)  # ended parties, finished reminders, replace
 BATCH = 500  # parties deleted per unit of work (a big backlog is pruned in several short turns of the writer)
 
 
-@dataclass(frozen=True, slots=True)
-class PruneReport:
+class PruneReport(Struct, frozen=True):
     parties: int = 0
     reminders: int = 0
     personal: int = 0

@@ -12,8 +12,9 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from bot.catalog import WEEKDAYS, Catalog, Slot
 from bot.clock import epoch, instant
@@ -59,8 +60,7 @@ def _lettered_slots() -> tuple[tuple[re.Pattern[str], SlotWords], ...]:
 MAX_SLOTS = 7
 
 
-@dataclass(frozen=True, slots=True)
-class Airing:
+class Airing(Struct, frozen=True):
     episode: int
     airs_at: dt.datetime  # aware UTC
 
@@ -188,8 +188,7 @@ def resume(
     return resumed
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(Struct, frozen=True):
     last_aired: int  # 0 when nothing has aired yet (or the rewatch starts later in the show: first - 1)
     next: Airing | None  # None when the rewatch is finished
 
@@ -215,8 +214,7 @@ def position(schedule: Sequence[Airing], now: dt.datetime) -> Position:
 MAX_START_AHEAD = dt.timedelta(days=366)
 
 
-@dataclass(frozen=True, slots=True)
-class Rewatch:
+class Rewatch(Struct, frozen=True):
     """A server's rewatch as the service hands it out: its slots' zone and slots (as stored), running or paused."""
 
     guild_id: int
@@ -230,8 +228,7 @@ class Rewatch:
         return self.status == RewatchStatus.PAUSED
 
 
-@dataclass(frozen=True, slots=True)
-class AiringSlot:
+class AiringSlot(Struct, frozen=True):
     """One episode's airing on a server's schedule (the target of its airing reminders)."""
 
     id: int

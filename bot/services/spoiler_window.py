@@ -20,8 +20,9 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from bot.catalog import Catalog, spoiler_word_problem
 from bot.clock import epoch, instant
@@ -67,8 +68,7 @@ RULE_NAME = "runon-bot: spoiler window"
 # -- the Discord side ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """An AutoMod rule of the server, as listed."""
 
     id: int
@@ -77,8 +77,7 @@ class Rule:
     keyword: bool  # a keyword rule (Discord allows 6 of them per server)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSpec:
+class RuleSpec(Struct, frozen=True):
     """The rule as it should be: a keyword rule that blocks the message, with the bot's explanation."""
 
     keywords: tuple[str, ...]
@@ -135,8 +134,7 @@ class AutoModPort(Protocol):
 # -- what the service hands out --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Struct, frozen=True):
     """A server's spoiler window settings, and the rule it keeps."""
 
     guild_id: int
@@ -149,8 +147,7 @@ class Window:
     detail: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class OpenWindow:
+class OpenWindow(Struct, frozen=True):
     """What should be in effect now: the episodes whose windows are open (the latest last), their words, and the
     channels exempt besides their threads."""
 

@@ -11,7 +11,8 @@ content above the server's *line* is always blurred, each episode's run under a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.catalog import Revealing
 
@@ -22,8 +23,7 @@ def spoiler(text: str) -> str:
     return "||" + text.replace("|", "\N{DIVIDES}") + "||"
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
+class Split(Struct, frozen=True):
     """Content split against a horizon."""
 
     shown: tuple[Revealing, ...]
@@ -46,8 +46,7 @@ def split(items: Iterable[Revealing], horizon: int) -> Split:
     return Split(tuple(shown), tuple(withheld))
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Struct, frozen=True):
     """One line of content for a reader: a "Spoilers: episode N" label (``item`` is None), or an item, tagged
     when it is above the reader's line."""
 

@@ -7,8 +7,9 @@ import functools
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from bot.catalog import Catalog
 from bot.clock import epoch, instant
@@ -92,8 +93,7 @@ def episodes_label(first: int, last: int) -> str:
     return f"episode {first}" if first == last else f"episodes {first}-{last}"
 
 
-@dataclass(frozen=True, slots=True)
-class PartyView:
+class PartyView(Struct, frozen=True):
     """A watch party as the service hands it out (times in UTC epoch seconds, as stored)."""
 
     id: int
@@ -124,8 +124,7 @@ def party_view(row: PartyRow) -> PartyView:
     )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
+class Party(Struct, frozen=True):
     """A party with its RSVP counts (every answer present, 0 when nobody gave it)."""
 
     view: PartyView
@@ -165,15 +164,13 @@ class NoSuchParty(UserError):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RsvpView:
+class RsvpView(Struct, frozen=True):
     status: Rsvp  # what the member ended up with (a full party turns "going" into "waitlist")
     promoted: tuple[int, ...]  # members moved from the wait list to going by this answer
     previous: Rsvp | None  # their answer before (None: they had not answered)
 
 
-@dataclass(frozen=True, slots=True)
-class RsvpResult:
+class RsvpResult(Struct, frozen=True):
     party: Party
     change: RsvpView
     waitlist_place: int | None  # 1-based, when the member is on the wait list

@@ -26,7 +26,6 @@ import tomllib
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, NoReturn
@@ -35,6 +34,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
+from msgspec import Struct
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
@@ -47,8 +47,7 @@ class ZoneDataError(ValueError):
     """``zones.toml`` is missing, not TOML, or has an entry the code cannot use."""
 
 
-@dataclass(frozen=True, slots=True)
-class _ZoneData:
+class _ZoneData(Struct, frozen=True):
     """What CLDR and tzdata lack, kept by hand in ``zones.toml``: read once, checked, frozen."""
 
     popular: tuple[str, ...]  # best first
@@ -242,8 +241,7 @@ def zone_label(zone: str, lang: str) -> str:
     return zone
 
 
-@dataclass(frozen=True, slots=True)
-class _Index:
+class _Index(Struct, frozen=True):
     available: dict[str, str]  # lower-cased name -> name, every zone zoneinfo knows
     primary: tuple[str, ...]  # current zones (zone.tab, zone1970.tab) and UTC, sorted
     primary_set: frozenset[str]
@@ -360,8 +358,7 @@ def _index() -> _Index:
 # -- abbreviations: one policy for the zone option and for times typed with a zone ---------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MetazoneName:
+class MetazoneName(Struct, frozen=True):
     """A region's time as CLDR names it in the reader's language ("Central Time", "미 중부 시간")."""
 
     metazone: str
@@ -372,8 +369,7 @@ class MetazoneName:
         return str(long.get("generic") or long.get("standard") or self.metazone.replace("_", " "))
 
 
-@dataclass(frozen=True, slots=True)
-class Meaning:
+class Meaning(Struct, frozen=True):
     """One thing an abbreviation can mean: a region (its CLDR metazone and best zone) and the offset the
     abbreviation names there (``EST``: America/New_York, UTC-5; ``EDT``: UTC-4), or None for a name that is
     the region's clock whatever the season."""
@@ -383,8 +379,7 @@ class Meaning:
     offset: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Abbreviation:
+class Abbreviation(Struct, frozen=True):
     """What a zone abbreviation can mean. ``offset`` (minutes east of UTC) is set only when it is usable as a
     zone setting: one region, on one offset all year. Otherwise ``reason`` says why not and ``zones`` what to use
     instead. ``meanings`` is every region it names, with the offset it names there (typed times use them)."""

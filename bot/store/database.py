@@ -34,10 +34,11 @@ import contextlib
 import contextvars
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
+
+from msgspec import Struct, field
 
 from . import migrations
 from .bus import CacheBus
@@ -46,10 +47,10 @@ from .files import (
     BackupReport,
     SchemaStatus,
     backup,
-    backup_name,
     create_private_folders,
     inspect,
     latest_version,
+    new_backup_path,
 )
 from .sql import Connection, StatementHook
 from .urls import is_postgres, redact
@@ -62,11 +63,11 @@ __all__ = [
     "Tx",
     "background_work",
     "backup",
-    "backup_name",
     "create_private_folders",
     "inspect",
     "is_postgres",
     "latest_version",
+    "new_backup_path",
     "redact",
 ]
 
@@ -83,8 +84,7 @@ def background_work() -> None:
     _background.set(True)
 
 
-@dataclass
-class Tx:
+class Tx(Struct):
     """One unit of work: the connection to pass to repositories, and what to do once it committed."""
 
     conn: Connection

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import migrations
 from .errors import DatabaseProblem
@@ -20,8 +21,7 @@ FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaStatus:
+class SchemaStatus(Struct, frozen=True):
     """What :func:`inspect` found. ``problem`` is set when the file cannot be used at all."""
 
     path: Path
@@ -134,16 +134,23 @@ def _create_private(path: Path) -> None:
         raise DatabaseProblem(f"database {path} cannot be created: {where}: {error.strerror or error}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class BackupReport:
+class BackupReport(Struct, frozen=True):
     target: Path
     version: int
     size: int
 
 
-def backup_name(source: Path, version: int, now: dt.datetime) -> str:
-    """``runon-v5-20261130T120000Z.sqlite3``: sorts by time, says which schema it holds."""
-    return f"{source.stem}-v{version}-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.sqlite3"
+def new_backup_path(folder: Path, source: Path, version: int, now: dt.datetime) -> Path:
+    """``folder/runon-v5-20261130T120000Z.sqlite3``: sorts by time, says which schema it holds; ``...Z-2.sqlite3``,
+    ``-3``... when backups in the same second took the name (a ``migrate-db`` run again at once, a backup while the
+    bot's start backed up)."""
+    stem = f"{source.stem}-v{version}-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    path = folder / f"{stem}.sqlite3"
+    taken = 1
+    while path.exists():
+        taken += 1
+        path = folder / f"{stem}-{taken}.sqlite3"
+    return path
 
 
 def backup(source: Path | str, target: Path | str, *, now: dt.datetime | None = None) -> BackupReport:
@@ -160,7 +167,7 @@ def backup(source: Path | str, target: Path | str, *, now: dt.datetime | None = 
     if status.problem:
         raise DatabaseProblem(status.refusal())
     if target.is_dir():
-        target = target / backup_name(source, status.version, now or dt.datetime.now(dt.UTC))
+        target = new_backup_path(target, source, status.version, now or dt.datetime.now(dt.UTC))
     if target.exists():
         raise DatabaseProblem(f"{target} already exists; name a new file or a folder")
     if target.resolve() == source.resolve():

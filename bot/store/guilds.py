@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from .dialect import upsert_sql
 from .sql import Connection, marks
@@ -17,8 +18,7 @@ _SETTING_ORDER = (
 SETTING_COLUMNS = frozenset(_SETTING_ORDER)
 
 
-@dataclass(frozen=True, slots=True)
-class GuildSettingsRow:
+class GuildSettingsRow(Struct, frozen=True):
     guild_id: int
     discussion_channel_id: int | None
     spoiler_line: int | None
@@ -33,8 +33,7 @@ class GuildSettingsRow:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadRow:
+class ThreadRow(Struct, frozen=True):
     guild_id: int
     episode: int
     thread_id: int

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.statuses import ReminderState
 
 from .sql import Connection, marks
 
 
-@dataclass(frozen=True, slots=True)
-class InstanceRow:
+class InstanceRow(Struct, frozen=True):
     id: str
     hostname: str
     pid: int

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .dialect import upsert_sql
 from .sql import Connection, flag, marks
@@ -12,8 +13,7 @@ from .sql import Connection, flag, marks
 CACHE_TOPIC = "member"
 
 
-@dataclass(frozen=True, slots=True)
-class MemberSettingsRow:
+class MemberSettingsRow(Struct, frozen=True):
     user_id: int
     timezone: str | None
     party_dm_reminders: bool

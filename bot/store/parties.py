@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from bot.statuses import ANSWERS, PartyStatus, ReminderKind, Rsvp
 
@@ -26,8 +27,7 @@ UPDATABLE = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class PartyRow:
+class PartyRow(Struct, frozen=True):
     id: int
     guild_id: int
     channel_id: int
@@ -44,8 +44,7 @@ class PartyRow:
     status: PartyStatus
 
 
-@dataclass(frozen=True, slots=True)
-class RsvpChange:
+class RsvpChange(Struct, frozen=True):
     status: Rsvp  # what the member ended up with (a full party turns "going" into "waitlist")
     promoted: tuple[int, ...]  # members moved from the wait list to going by this change
     previous: Rsvp | None = None
@@ -190,8 +189,7 @@ _LIMITS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CreateLimits:
+class CreateLimits(Struct, frozen=True):
     upcoming: int  # the server's upcoming parties
     hosted: int  # of them, those the host hosts
     recent: int  # parties the host created in the server after ``since``

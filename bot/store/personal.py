@@ -8,7 +8,8 @@ whose ``ref_id`` is the personal row: every personal DM is claimed, sent and mar
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.statuses import ReminderKind
 
@@ -20,8 +21,7 @@ from .sql import Connection, flag, marks
 _CHUNK = 500  # ids per IN (...) list
 
 
-@dataclass(frozen=True, slots=True)
-class PersonalRow:
+class PersonalRow(Struct, frozen=True):
     id: int
     kind: str  # ReminderKind.PARTY_DM or AIRING_DM, as stored
     guild_id: int

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from bot.statuses import PollState, ReminderKind
 
@@ -18,8 +19,7 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PollRow:
+class PollRow(Struct, frozen=True):
     id: int
     guild_id: int
     episode: int

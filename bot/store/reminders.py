@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from bot.statuses import FINISHED, ReminderKind, ReminderState
 
@@ -18,8 +19,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ReminderRow:
+class ReminderRow(Struct, frozen=True):
     id: int
     kind: str  # a ReminderKind value, as stored (one this version does not know reaches the scheduler, which says so)
     guild_id: int

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.statuses import RewatchStatus
 
@@ -11,8 +12,7 @@ from .dialect import insert_ignore_sql, upsert_sql
 from .sql import Connection, marks
 
 
-@dataclass(frozen=True, slots=True)
-class RewatchRow:
+class RewatchRow(Struct, frozen=True):
     guild_id: int
     zone: str
     slots: str
@@ -20,8 +20,7 @@ class RewatchRow:
     paused_at: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class AiringSlotRow:
+class AiringSlotRow(Struct, frozen=True):
     id: int
     guild_id: int
     episode: int

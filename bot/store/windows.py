@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .dialect import insert_ignore_sql
 from .sql import Connection, flag, marks
@@ -11,8 +12,7 @@ from .sql import Connection, flag, marks
 DEFAULT_HOURS = 24
 
 
-@dataclass(frozen=True, slots=True)
-class WindowRow:
+class WindowRow(Struct, frozen=True):
     guild_id: int
     enabled: bool
     hours: int

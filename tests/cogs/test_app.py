@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import inspect
 import typing
-from dataclasses import is_dataclass
 
+import msgspec
 import pytest
 
 from bot.app import App, Services
@@ -39,7 +39,9 @@ def test_no_service_takes_an_optional_collaborator():
         for name, hint in typing.get_type_hints(field.__init__).items():
             args = typing.get_args(hint)
             collaborators = [
-                a for a in args if inspect.isclass(a) and a.__module__.startswith("bot.") and not is_dataclass(a)
+                a
+                for a in args
+                if inspect.isclass(a) and a.__module__.startswith("bot.") and not issubclass(a, msgspec.Struct)
             ]
             if type(None) in args and collaborators:
                 optional.append(f"{field.__name__}({name})")

@@ -11,6 +11,8 @@ import types
 import typing
 from collections.abc import Iterator
 
+import msgspec
+
 import bot.services
 import bot.store
 import cogs
@@ -62,7 +64,7 @@ def test_services_export_no_store_type() -> None:
 
 
 def test_service_methods_take_and_return_their_own_types() -> None:
-    """Public methods of every service class, and the fields of the dataclasses they hand out, name no store type
+    """Public methods of every service class, and the fields of the records they hand out, name no store type
     (a repository's ``Tx`` is the one store type a service method takes: planners run inside a unit of work)."""
     leaks = []
     for cls in _service_classes():
@@ -76,7 +78,7 @@ def test_service_methods_take_and_return_their_own_types() -> None:
             function = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
             for arg, hint in typing.get_type_hints(function).items():
                 hints[f"{name}({arg})"] = hint
-        if dataclasses.is_dataclass(cls):
+        if issubclass(cls, msgspec.Struct) or dataclasses.is_dataclass(cls):
             hints.update({f"field {k}": v for k, v in typing.get_type_hints(cls).items()})
         for where, hint in hints.items():
             named = [t for t in _types_in(hint) if _from_store(t) and t is not bot.store.Tx]

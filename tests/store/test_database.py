@@ -1,4 +1,5 @@
 import asyncio
+import datetime as dt
 import os
 import sqlite3
 import stat
@@ -255,6 +256,22 @@ async def test_online_backup_is_a_consistent_copy(db, tmp_path):
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     with pytest.raises(DatabaseProblem, match="already exists"):
         backup(tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3")
+
+
+def test_backups_into_a_folder_in_the_same_second_each_get_their_own_file(tmp_path):
+    """``migrate-db`` run again at once, or a backup while the start backed up: the second copy is not refused for a
+    name the first one took."""
+    source = tmp_path / "runon.sqlite3"
+    with sqlite3.connect(source) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    now = dt.datetime(2026, 12, 6, 22, 50, 50, tzinfo=dt.UTC)
+    first = backup(source, folder, now=now)
+    second = backup(source, folder, now=now)
+    assert first.target.name == "runon-v0-20261206T225050Z.sqlite3"
+    assert second.target.name == "runon-v0-20261206T225050Z-2.sqlite3"
+    assert {p.name for p in folder.iterdir()} == {first.target.name, second.target.name}
 
 
 async def test_reminder_claim_searches_indexes_not_the_table(db):

@@ -4,8 +4,9 @@ the package, or only its word tables, loads no grammar)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from bot.locale import Msg, msg
 
@@ -83,8 +84,7 @@ def parse_day(text: str, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
     return days_named(reading.day, today, refuse)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Preview:
+class Preview(Struct, frozen=True):
     """What the autocomplete line shows about a typed time: nothing yet (``hint``), the instant (or the day), or
     the refusal. The cog renders it in the member's language."""
 

@@ -13,10 +13,11 @@ import re
 import string
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final
+
+from msgspec import Struct
 
 ENGLISH_FILE: Final = "lexicon_en.toml"
 KOREAN_FILE: Final = "lexicon_ko.toml"
@@ -54,8 +55,7 @@ class LexiconError(ValueError):
     """A lexicon file is missing, not TOML, or has an entry the grammar cannot use."""
 
 
-@dataclass(frozen=True, slots=True)
-class EnglishLexicon:
+class EnglishLexicon(Struct, frozen=True):
     months: tuple[tuple[str, ...], ...]  # January first; each month's spellings, the short one first
     weekdays: tuple[tuple[str, ...], ...]  # Monday first
     hours: Mapping[str, int]  # spelled hours, one to twelve
@@ -78,14 +78,12 @@ class EnglishLexicon:
     minute_values: Mapping[str, int]  # each word of a spelled minute ("oh", "fifteen", "twenty", "five")
 
 
-@dataclass(frozen=True, slots=True)
-class DayWord:
+class DayWord(Struct, frozen=True):
     amount: int
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
-class KoreanLexicon:
+class KoreanLexicon(Struct, frozen=True):
     numbers: Mapping[str, int]  # native numbers, 한 to 열두
     weekdays: Mapping[str, int]  # first syllable -> 0 (Monday) to 6
     relative_days: Mapping[str, int]  # written without spaces
@@ -336,8 +334,7 @@ def korean() -> KoreanLexicon:
 # -- the words of the bot's other parsers ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SlotPart:
+class SlotPart(Struct, frozen=True):
     """A part of the day before an hour in a weekly slot ("오후 8시"): the 12-hour hours it takes, and the hours
     added to them (12 for the afternoon: an hour of 12 there is noon)."""
 
@@ -345,8 +342,7 @@ class SlotPart:
     added: int
 
 
-@dataclass(frozen=True, slots=True)
-class SlotWords:
+class SlotWords(Struct, frozen=True):
     """How one language writes a weekly slot with its weekdays as single letters run together ("수목 21:00",
     "토요일 오후 8시", "수욜 9시 반"): the letters, what may follow them, the parts of the day, and the words after
     the hour and the minutes."""
@@ -361,8 +357,7 @@ class SlotWords:
     half: tuple[str, ...]  # after the hour, thirty minutes: "반"
 
 
-@dataclass(frozen=True, slots=True)
-class ParserWords:
+class ParserWords(Struct, frozen=True):
     """The words of every lexicon file's ``[parsers]`` table, merged: what the bot's parsers outside the time grammar
     read (:mod:`bot.services.guild_config`, :mod:`bot.services.watch_parties`, :mod:`bot.services.discussion`,
     :mod:`bot.services.rewatch`), so a new language brings its words in its lexicon file."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct, field
 
 from bot.locale import MonthDay, Msg, OneOf, msg
 from bot.services.zones import Abbreviation, Meaning, MetazoneName, abbreviation, metazone_of
@@ -28,8 +29,7 @@ Check = Callable[[str, dt.tzinfo, dt.datetime], object]
 # -- what the text says ----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Clock:
+class Clock(Struct):
     hour: int
     minute: int
     text: str
@@ -41,8 +41,7 @@ class Clock:
     span: tuple[int, int] | None = None  # the hour and minutes in the normalized phrase, for suggestions
 
 
-@dataclass(slots=True)
-class DaySpec:
+class DaySpec(Struct):
     text: str
     offset: int | None = None  # today + offset days
     weekday: int | None = None
@@ -53,8 +52,7 @@ class DaySpec:
     check: int | None = None  # the weekday a date was written with ("fri, dec 4", "12월 4일 (금)"): must agree
 
 
-@dataclass(slots=True)
-class Reading:
+class Reading(Struct):
     day: DaySpec | None = None
     clock: Clock | None = None
     part: str | None = None  # morning / afternoon / evening / night / dawn

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
+
+from msgspec import Struct
 
 from .lexicon import english, korean
 
@@ -53,8 +54,7 @@ def _branch(node: _Tree) -> str:
     return body
 
 
-@dataclass(frozen=True, slots=True)
-class EnglishPatterns:
+class EnglishPatterns(Struct, frozen=True):
     token: re.Pattern[str]
     multiword: tuple[tuple[str, re.Pattern[str], str], ...]  # (a word it needs, the pattern, its replacement)
     spelled_at: re.Pattern[str]
@@ -171,8 +171,7 @@ def korean_pattern() -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(Struct, frozen=True):
     kind: str
     text: str
     groups: dict[str, str | None]
