@@ -1,4 +1,4 @@
-"""Cogs see services' own types, never the store's rows: what each service hands out is its own frozen dataclass
+"""Cogs see services' own types, never the store's rows: what each service hands out is its own frozen record
 (``PartyView``, ``Poll``, ``Rewatch``...) with status enums, built from rows inside the service."""
 
 from __future__ import annotations
