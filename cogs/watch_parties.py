@@ -315,7 +315,6 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 channel=announce_in.mention,
                 permissions=tr.join([label(tr, p) for p in ("view_channel", "send_messages", "embed_links")]),
             )
-        config = await self.services.guilds.get(guild.id)
         now = self.services.clock()
         here = announce_in.id == interaction.channel_id
         deferring: list[asyncio.Task[object]] = []
@@ -327,6 +326,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         else:  # the card goes elsewhere: answer first (privately); writes and posts follow
             await interaction.response.defer(ephemeral=True, thinking=True)
         try:
+            config = await self.services.guilds.get(guild.id)  # within the timer: a read can be slow under load too
             party = await self.services.parties.create(
                 guild_id=guild.id,
                 channel_id=announce_in.id,

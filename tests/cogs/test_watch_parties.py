@@ -434,6 +434,29 @@ async def test_a_slow_save_is_answered_in_time_and_the_card_still_lands_in_the_c
     assert (await h.bot.services.parties.get_row(1)).announcement_message_id == int(card["id"])
 
 
+async def test_a_slow_read_of_the_servers_settings_is_answered_in_time_too(h, monkeypatch):
+    # The server's settings (its reminder times) are read before saving: a read the database is slow to serve counts
+    # toward Discord's 3 seconds as much as the save.
+    import asyncio
+    import importlib
+
+    watch_parties = importlib.import_module("cogs.watch_parties")
+    monkeypatch.setattr(watch_parties, "DEFER_IF_SLOW", 0.05)
+    guilds = h.bot.services.guilds
+    read = guilds.get
+
+    async def slow_read(guild_id):
+        await asyncio.sleep(0.3)
+        return await read(guild_id)
+
+    monkeypatch.setattr(guilds, "get", slow_read)
+    await _create(h)
+    deferral, note = h.responses()
+    assert (deferral["type"], assertions.is_ephemeral(deferral)) == (5, True)
+    assert "The announcement is in <#600>." in note["content"]
+    assert len(_cards(h)) == 1
+
+
 async def test_a_refusal_after_a_slow_start_is_still_private(h, slow_save):
     await _create(h, episodes="17")  # the show has 16 episodes
     deferral, refusal = h.responses()
