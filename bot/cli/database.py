@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, database_url_of
-from bot.store import DatabaseProblem, backup, inspect
+from bot.store import DatabaseProblem, backup, backup_into, inspect
 from bot.store.copy import copy_database
-from bot.store.database import new_backup_path, redact
+from bot.store.database import redact
 
 from .common import BACKUP_FOLDER, EXIT_CONFIG, EXIT_OK, HEALTHY_WITHIN, StartupError, health_path
 
@@ -89,8 +89,7 @@ async def _migrate_db(settings: Settings) -> int:
         raise DatabaseProblem(str(status.refusal()))
     _refuse_while_running(settings)
     target = _migration_target(settings)
-    copy = new_backup_path(source.parent / BACKUP_FOLDER, source, status.version, dt.datetime.now(dt.UTC))
-    report = await asyncio.to_thread(backup, source, copy)
+    report = await asyncio.to_thread(backup_into, source, source.parent / BACKUP_FOLDER)
     print(f"Backed up {source} (schema version {report.version}) to {report.target} first.")
     counts = await copy_database(source, target)
     width = max(len(name) for name in counts)

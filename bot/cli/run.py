@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.client import RunOnBot
 from bot.locale import load_all
 from bot.settings import Settings
-from bot.store import Database, DatabaseProblem, backup, inspect
-from bot.store.database import create_private_folders, new_backup_path, redact
+from bot.store import Database, DatabaseProblem, backup_into, inspect
+from bot.store.database import create_private_folders, redact
 
 from .common import (
     BACKUP_FOLDER,
@@ -46,8 +46,7 @@ async def open_for_run(settings: Settings) -> Database:
     if refusal:
         raise DatabaseProblem(refusal)
     if status.exists and status.version > 0 and status.pending:
-        target = new_backup_path(path.parent / BACKUP_FOLDER, path, status.version, dt.datetime.now(dt.UTC))
-        report = await asyncio.to_thread(backup, path, target)
+        report = await asyncio.to_thread(backup_into, path, path.parent / BACKUP_FOLDER)
         log.info(
             "backed up %s (schema %d) to %s before migrating to schema %d",
             path, status.version, report.target, status.latest,

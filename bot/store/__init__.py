@@ -16,9 +16,9 @@ from .database import (
     Tx,
     background_work,
     backup,
+    backup_into,
     inspect,
     latest_version,
-    new_backup_path,
 )
 from .dialect import lock_key
 from .guilds import GuildSettingsRow, ThreadRow
@@ -54,13 +54,13 @@ __all__ = [
     "WindowRow",
     "background_work",
     "backup",
+    "backup_into",
     "guilds",
     "inspect",
     "instances",
     "latest_version",
     "lock_key",
     "members",
-    "new_backup_path",
     "parties",
     "personal",
     "polls",

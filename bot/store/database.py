@@ -47,10 +47,10 @@ from .files import (
     BackupReport,
     SchemaStatus,
     backup,
+    backup_into,
     create_private_folders,
     inspect,
     latest_version,
-    new_backup_path,
 )
 from .sql import Connection, StatementHook
 from .urls import is_postgres, redact
@@ -63,11 +63,11 @@ __all__ = [
     "Tx",
     "background_work",
     "backup",
+    "backup_into",
     "create_private_folders",
     "inspect",
     "is_postgres",
     "latest_version",
-    "new_backup_path",
     "redact",
 ]
 

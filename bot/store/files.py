@@ -4,9 +4,12 @@ holds members' data: ``0600`` in folders ``0700``)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from msgspec import Struct
@@ -140,42 +143,62 @@ class BackupReport(Struct, frozen=True):
     size: int
 
 
-def new_backup_path(folder: Path, source: Path, version: int, now: dt.datetime) -> Path:
-    """``folder/runon-v5-20261130T120000Z.sqlite3``: sorts by time, says which schema it holds; ``...Z-2.sqlite3``,
-    ``-3``... when backups in the same second took the name (a ``migrate-db`` run again at once, a backup while the
-    bot's start backed up)."""
-    stem = f"{source.stem}-v{version}-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-    path = folder / f"{stem}.sqlite3"
-    taken = 1
-    while path.exists():
-        taken += 1
-        path = folder / f"{stem}-{taken}.sqlite3"
-    return path
+#: A backup's scratch file, beside where it will be named once complete (``.runon-backup-*.partial``).
+PARTIAL_PREFIX = ".runon-backup-"
+#: A scratch file older than this is a leftover of an interrupted backup (a backup in progress is never this old).
+STALE_PARTIAL = dt.timedelta(days=1)
+
+
+def backup_name(source: Path, version: int, now: dt.datetime, taken: int = 1) -> str:
+    """``runon-v5-20261130T120000Z.sqlite3``: sorts by time, says which schema it holds. ``..._02.sqlite3``,
+    ``_03``... when backups in the same second took the name (they sort after it)."""
+    extra = f"_{taken:02d}" if taken > 1 else ""
+    return f"{source.stem}-v{version}-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}{extra}.sqlite3"
 
 
 def backup(source: Path | str, target: Path | str, *, now: dt.datetime | None = None) -> BackupReport:
-    """Copy ``source`` to ``target`` with SQLite's online backup API.
+    """Copy ``source`` to ``target``, a new file, or an existing folder for a timestamped name (:func:`backup_into`).
 
-    Safe while the bot runs: the copy is one consistent snapshot that includes everything committed,
-    also what still sits in the write-ahead log (a file copy would miss it). ``target`` may be a folder
-    (a timestamped name is picked). An existing file is never overwritten. The copy is a single
-    self-contained file (rollback journal), checked with ``PRAGMA quick_check``, created ``0600``."""
+    Safe while the bot runs: the copy is one consistent snapshot, taken with SQLite's online backup API, that includes
+    everything committed, also what still sits in the write-ahead log (a file copy would miss it). An existing file is
+    never overwritten, also one that appears while the copy is made. The copy is a single self-contained file
+    (rollback journal), checked with ``PRAGMA quick_check``, created ``0600``."""
     source, target = Path(source), Path(target)
+    if target.is_dir():
+        return backup_into(source, target, now=now)
+    if target.exists():
+        raise DatabaseProblem(f"{target} already exists; name a new file or a folder")
+    if target.resolve() == source.resolve():
+        raise DatabaseProblem("the backup must go to another file than the database itself")
+    return _copy(source, target.parent, lambda _version, taken: target if taken == 1 else None)
+
+
+def backup_into(source: Path | str, folder: Path | str, *, now: dt.datetime | None = None) -> BackupReport:
+    """Copy ``source`` into ``folder`` (created ``0700`` if missing) under a new timestamped name
+    (:func:`backup_name`). Backups in the same second, even at once from two processes (a ``migrate-db`` while the
+    bot's start backs up), each get their own file."""
+    source, folder = Path(source), Path(folder)
+    when = now or dt.datetime.now(dt.UTC)
+    return _copy(source, folder, lambda version, taken: folder / backup_name(source, version, when, taken))
+
+
+def _copy(source: Path, folder: Path, name: Callable[[int, int], Path | None]) -> BackupReport:
+    """The copy, made in a scratch file of its own in ``folder``, then linked to ``name(version, n)`` for the first
+    ``n`` whose file does not exist (None: no other name may be taken)."""
     status = inspect(source)
     if not status.exists:
         raise DatabaseProblem(f"there is no database at {source} to back up (DATABASE_PATH)")
     if status.problem:
         raise DatabaseProblem(status.refusal())
-    if target.is_dir():
-        target = new_backup_path(target, source, status.version, now or dt.datetime.now(dt.UTC))
-    if target.exists():
-        raise DatabaseProblem(f"{target} already exists; name a new file or a folder")
-    if target.resolve() == source.resolve():
-        raise DatabaseProblem("the backup must go to another file than the database itself")
-    partial = target.with_name(f".{target.name}.partial")
-    if partial.parent.is_dir():
-        partial.unlink(missing_ok=True)  # a leftover of an interrupted backup
-    _create_private(partial)  # folders 0700, an empty 0600 file SQLite then fills
+    try:
+        create_private_folders(folder)
+        _remove_stale_partials(folder)
+        descriptor, scratch = tempfile.mkstemp(dir=folder, prefix=PARTIAL_PREFIX, suffix=".partial")  # 0600
+        os.close(descriptor)
+    except OSError as error:
+        where = error.filename or folder
+        raise DatabaseProblem(f"cannot write a backup in {folder}: {where}: {error.strerror or error}") from None
+    partial = Path(scratch)
     try:
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True)
         try:
@@ -194,11 +217,39 @@ def backup(source: Path | str, target: Path | str, *, now: dt.datetime | None = 
             src.close()
         with partial.open("rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(partial, target)  # the name appears only once the copy is complete
+        target = _publish(partial, lambda taken: name(status.version, taken))
     except sqlite3.Error as error:
-        partial.unlink(missing_ok=True)
         raise DatabaseProblem(f"backup of {source} failed: {error}") from None
-    except BaseException:
+    finally:
         partial.unlink(missing_ok=True)
-        raise
     return BackupReport(target, version, target.stat().st_size)
+
+
+def _publish(partial: Path, name: Callable[[int], Path | None]) -> Path:
+    """Give the complete copy its name: a hard link, which fails instead of replacing a file that exists (one made
+    meanwhile by another backup, or by anyone)."""
+    for taken in range(1, 100):
+        target = name(taken)
+        if target is None:
+            break
+        try:
+            os.link(partial, target)
+            return target
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: the same, checked just before the rename
+            if target.exists():
+                continue
+            os.replace(partial, target)
+            return target
+    first = name(1)
+    raise DatabaseProblem(f"{first} already exists; name a new file or a folder")
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """Scratch files of backups interrupted long ago (a crash, a kill): never one still being written."""
+    cutoff = (dt.datetime.now(dt.UTC) - STALE_PARTIAL).timestamp()
+    for leftover in folder.glob(f"{PARTIAL_PREFIX}*.partial"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()

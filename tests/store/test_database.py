@@ -1,4 +1,5 @@
 import asyncio
+import concurrent.futures
 import datetime as dt
 import os
 import sqlite3
@@ -6,7 +7,7 @@ import stat
 
 import pytest
 
-from bot.store import Database, DatabaseProblem, backup, inspect, latest_version, lock_key, progress
+from bot.store import Database, DatabaseProblem, backup, backup_into, inspect, latest_version, lock_key, progress
 from bot.store import migrations as migration_module
 from bot.store.progress import USER_DATA
 from bot.store.schema import metadata
@@ -258,20 +259,56 @@ async def test_online_backup_is_a_consistent_copy(db, tmp_path):
         backup(tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3")
 
 
-def test_backups_into_a_folder_in_the_same_second_each_get_their_own_file(tmp_path):
-    """``migrate-db`` run again at once, or a backup while the start backed up: the second copy is not refused for a
-    name the first one took."""
-    source = tmp_path / "runon.sqlite3"
-    with sqlite3.connect(source) as conn:
+def _small_database(path):
+    with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE t (x)")
+        conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 4000)  # 2 MB: a copy takes a moment
+    return path
+
+
+def test_backups_into_a_folder_in_the_same_second_each_get_their_own_file_in_time_order(tmp_path):
+    """``migrate-db`` run again at once, or a backup while the start backed up: the second copy is not refused for a
+    name the first one took, and a listing still shows them oldest first."""
+    source = _small_database(tmp_path / "runon.sqlite3")
+    folder = tmp_path / "backups"
+    now = dt.datetime(2026, 12, 6, 22, 50, 50, tzinfo=dt.UTC)
+    first = backup_into(source, folder, now=now)  # the bot's start, migrate-db: the folder is made private
+    second = backup(source, folder, now=now)  # python -m bot backup var/backups/
+    assert first.target.name == "runon-v0-20261206T225050Z.sqlite3"
+    assert second.target.name == "runon-v0-20261206T225050Z_02.sqlite3"
+    assert sorted(p.name for p in folder.iterdir()) == [first.target.name, second.target.name]
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+
+
+def test_backups_at_once_never_share_a_file_nor_overwrite_one(tmp_path):
+    """Two processes backing up into one folder at the same moment each finish their own complete copy; two naming
+    the same file: one copy, and the other is refused, not written over it."""
+    source = _small_database(tmp_path / "runon.sqlite3")
     folder = tmp_path / "backups"
     folder.mkdir()
     now = dt.datetime(2026, 12, 6, 22, 50, 50, tzinfo=dt.UTC)
-    first = backup(source, folder, now=now)
-    second = backup(source, folder, now=now)
-    assert first.target.name == "runon-v0-20261206T225050Z.sqlite3"
-    assert second.target.name == "runon-v0-20261206T225050Z-2.sqlite3"
-    assert {p.name for p in folder.iterdir()} == {first.target.name, second.target.name}
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(lambda _: backup(source, folder, now=now), range(4)))
+    assert len({r.target for r in reports}) == 4
+    for report in reports:
+        with sqlite3.connect(report.target) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM t").fetchone() == (4000,)
+    assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
+
+    target = tmp_path / "copy.sqlite3"
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda _: _outcome(lambda: backup(source, target)), range(2)))
+    assert sorted(type(o).__name__ for o in outcomes) == ["BackupReport", "DatabaseProblem"]
+    assert "already exists" in str(next(o for o in outcomes if isinstance(o, DatabaseProblem)))
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+
+
+def _outcome(call):
+    try:
+        return call()
+    except DatabaseProblem as problem:
+        return problem
 
 
 async def test_reminder_claim_searches_indexes_not_the_table(db):
