@@ -396,7 +396,7 @@ class RunOnBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development guild %s", len(synced), self.dev_guild_id)
         if self.background_tasks:
-            asyncio.get_running_loop().call_later(COLLECTOR_HELD_AT_MOST, gc.enable)
+            asyncio.get_running_loop().call_later(COLLECTOR_HELD_AT_MOST, resume_collector)
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
@@ -433,6 +433,14 @@ class RunOnBot(commands.Bot):
             self._answered_since_trim = 0
             give_back_free_memory()
         asyncio.get_running_loop().call_later(TRIM_CHECK, self._trim_after_busy_stretch)
+
+
+def resume_collector() -> None:
+    """The collector back on, if the start still holds it back: one full collection first, now, rather than a first
+    young-generation pass that walks everything the start made at whatever moment it comes."""
+    if not gc.isenabled():
+        gc.collect()
+        gc.enable()
 
 
 def give_back_free_memory() -> None:
