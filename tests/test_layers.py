@@ -154,8 +154,10 @@ print(json.dumps(sorted(m for m in {NOT_ON_SQLITE!r} if m in sys.modules)))
 
 #: What a feature loads when it is first used, never at start-up: the time grammar (a time typed), Pillow (a ratings
 #: chart), icalendar (a calendar file), Alembic (a migration due), the PostgreSQL dialect (a PostgreSQL database),
-#: Babel's dates (a date written in words) and its catalogue model (the compiled catalogues are read without it).
+#: Babel's dates (a date written in words) and its catalogue model (the compiled catalogues are read without it),
+#: rapidfuzz (a name or a zone looked up by spelling).
 FIRST_USE = (
+    "rapidfuzz",
     "babel.dates",
     "babel.messages",
     "bot.services.timeparse.english",

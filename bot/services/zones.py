@@ -35,7 +35,6 @@ from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
 from msgspec import Struct
-from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
 from bot.locale import SOURCE, SOURCE_CLDR, Msg, OneOf, Texts, languages, msg, texts
@@ -636,6 +635,8 @@ def _search(query: str, limit: int) -> tuple[str, ...]:
     scored.sort()
     found = [zone for *_, zone in scored[:limit]]
     if len(found) < _FUZZY_BELOW and len(query) >= 3:
+        from rapidfuzz import fuzz, process  # at the first fuzzy search, not at every start
+
         seen = set(found)
         for _key, _score, i in process.extract(
             query, index.fuzzy_keys, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF
