@@ -21,7 +21,6 @@ import datetime as dt
 import enum
 import itertools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -30,6 +29,7 @@ from typing import Any, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
+import tomli
 from msgspec import Struct, field
 
 
@@ -348,10 +348,10 @@ def _placeholder(kind: type[T]) -> T:
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh, parse_float=Decimal)  # keep the written precision: 3.0 is not 3
+            return tomli.load(fh, parse_float=Decimal)  # keep the written precision: 3.0 is not 3
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
-    except tomllib.TOMLDecodeError as exc:
+    except tomli.TOMLDecodeError as exc:
         problems.append(f"{path.name}: not valid TOML: {exc}")
     return {}
 

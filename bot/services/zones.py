@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import tomllib
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
+import tomli
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
@@ -75,8 +75,8 @@ def _zone_data(file: str, text: str) -> _ZoneData:
         raise ZoneDataError(f"{file}: {key}: {problem}")
 
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise ZoneDataError(f"{file}: not valid TOML: {error}") from None
 
     def get(key: str, kind: type) -> Any:

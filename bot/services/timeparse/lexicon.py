@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 import string
-import tomllib
 from collections.abc import Callable, Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final
 
+import tomli
 from msgspec import Struct
 
 ENGLISH_FILE: Final = "lexicon_en.toml"
@@ -185,8 +185,8 @@ def _read(file: str) -> _Table:
 
 def parse_file(file: str, text: str) -> _Table:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise LexiconError(f"{file}: not valid TOML: {error}") from None
     return _Table(file, "", data)
 
