@@ -92,6 +92,31 @@ def card(
     return Layout().text(top).card(*made.head).runs(tr, made.runs).footer(made.footer).buttons(*buttons).done()
 
 
+#: The private answers of ``/cast lookup``, whole (see :func:`private_card`).
+_PRIVATE: dict[tuple[int, int, int], tuple[Texts, Person, discord.ui.LayoutView]] = {}
+
+
+def private_card(tr: Texts, person: Person, line: int) -> discord.ui.LayoutView:
+    """A member's own ``/cast lookup`` answer: the card with what lies past ``line`` withheld, a button that shows it
+    blurred, and one that shares the card. It depends on the language, the person and the line alone, so it is made
+    once and sent as it is: its buttons are persistent, so the view is finished and sending does not change it."""
+    key = (id(tr), id(person), line)
+    found = _PRIVATE.get(key)
+    if found is not None and found[0] is tr and found[1] is person:
+        return found[2]
+    share = ShareCast(person.key, tr)
+    if any(arc.reveals > line for arc in person.arcs):
+        buttons: tuple[discord.ui.Item[Any], ...] = (RevealCast(person.key, tr), share)
+        view = card(tr, person, line, withhold=True, buttons=buttons)
+    else:
+        view = card(tr, person, line, buttons=(share,))
+    if view.is_finished():  # kept only if discord.py keeps no state for it
+        if len(_PRIVATE) >= CARDS_KEPT:
+            _PRIVATE.clear()
+        _PRIVATE[key] = (tr, person, view)
+    return view
+
+
 def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> Card:
     """The cast card for a reader whose safe line is ``line``.
 
@@ -206,12 +231,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Run On cast 
             await send(interaction, public=True, view=card(tr, person, await public_line(interaction)))
             return
         horizon = await self.services.progress.horizon(interaction.user.id)
-        share = ShareCast(person.key, tr)
-        if any(arc.reveals > horizon for arc in person.arcs):
-            buttons: tuple[discord.ui.Item[Any], ...] = (RevealCast(person.key, tr), share)
-            await send(interaction, view=card(tr, person, horizon, withhold=True, buttons=buttons))
-        else:
-            await send(interaction, view=card(tr, person, horizon, buttons=(share,)))
+        await send(interaction, view=private_card(tr, person, horizon))
 
     @lookup.autocomplete("name")
     async def lookup_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -176,6 +176,25 @@ async def test_a_card_asked_again_after_watching_more_unlocks_the_notes_now_watc
     assert later["Hidden"].startswith("You've watched up to episode 4")
 
 
+async def test_members_reading_in_two_languages_each_get_their_own_card_of_the_same_person(h):
+    """Private cards are made once per language, person and line: a Korean reader's card never answers an English
+    one at the same line, nor the other way round, however they alternate."""
+    korean = h.member(3101, name="reader")
+    await set_progress(h, 2)
+    await set_progress(h, 2, user=korean)
+    for _ in range(2):
+        await h.invoke("cast lookup", name="ki-seon-gyeom")
+        english = card_fields(data(h))
+        assert english["title"] == "Ki Seon-gyeom (기선겸)"
+        assert english["Hidden"].startswith("You've watched up to episode 2")
+        await h.invoke("cast lookup", name="ki-seon-gyeom", user=korean, locale="ko")
+        card = data(h)
+        assert "You've watched" not in text_of(card)
+        assert "기선겸" in text_of(card).split("\n")[0]
+        buttons = [c["label"] for c in assertions.components(card) if "custom_id" in c]
+        assert buttons == ["숨긴 노트 보기 (스포일러 처리)", "여기에 공유"]
+
+
 async def test_a_card_with_more_episodes_than_fit_shares_blocks_and_blurs_every_note(h, catalog):
     """Ki Seon-gyeom has notes from twelve episodes: at line 0, twelve blocks (label, container, text: 36
     components) would break Discord's 40 with the card, so neighbouring episodes share a block."""
