@@ -15,6 +15,7 @@ from .common import (
     EMBED_FIELD_LIMIT,
     PUBLIC_DESCRIBE,
     Interaction,
+    Kept,
     Texts,
     answer_texts,
     clip,
@@ -90,13 +91,10 @@ class About(commands.Cog):
         self.services = services
         # The card depends on the language alone (the show pack does not change while the bot runs): made once per
         # language's texts, then sent as it is (sending an embed does not change it).
-        self._cards: dict[int, tuple[Texts, discord.Embed]] = {}
+        self._cards: Kept[discord.Embed] = Kept()
 
     def card(self, tr: Texts) -> discord.Embed:
-        kept = self._cards.get(id(tr))
-        if kept is None or kept[0] is not tr:
-            kept = self._cards[id(tr)] = (tr, about_embed(tr, self.services.catalog))
-        return kept[1]
+        return self._cards.get((tr,), (), lambda: about_embed(tr, self.services.catalog))
 
     @app_commands.command(name="about", description="Credits and soundtrack of Run On")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

@@ -21,6 +21,7 @@ from .common import (
     EMBED_FIELD_LIMIT,
     PUBLIC_DESCRIBE,
     Interaction,
+    Kept,
     SafeButton,
     Texts,
     actor,
@@ -63,8 +64,9 @@ class Card(Struct, frozen=True):
 
 #: Cards made, by texts, person, line and withholding (a card depends on nothing else): the same few are asked for
 #: again and again, and making one is most of the bot's own work in /cast lookup. Used as they are, never changed.
-_CARDS: dict[tuple[int, int, int, bool], tuple[Texts, Person, Card]] = {}
-CARDS_KEPT = 1024
+_CARDS: Kept[Card] = Kept()
+#: The private answers of ``/cast lookup``, whole (see :func:`private_card`).
+_PRIVATE: Kept[discord.ui.LayoutView] = Kept()
 #: Components a card keeps free for its own texts and buttons: a "Shared by" line, the footer, a row of two buttons.
 CARD_RESERVED = 1 + 2 + 1 + 3
 
@@ -80,41 +82,24 @@ def card(
 ) -> discord.ui.LayoutView:
     """The cast card for a reader whose safe line is ``line`` (see :func:`make_card`), as a layout: ``top`` is a line
     above it, ``buttons`` a row under it."""
-    key = (id(tr), id(person), line, withhold)
-    found = _CARDS.get(key)
-    if found is not None and found[0] is tr and found[1] is person:
-        made = found[2]
-    else:
-        if len(_CARDS) >= CARDS_KEPT:
-            _CARDS.clear()
-        made = make_card(tr, person, line, withhold=withhold)
-        _CARDS[key] = (tr, person, made)
+    made = _CARDS.get((tr, person), (line, withhold), lambda: make_card(tr, person, line, withhold=withhold))
     return Layout().text(top).card(*made.head).runs(tr, made.runs).footer(made.footer).buttons(*buttons).done()
-
-
-#: The private answers of ``/cast lookup``, whole (see :func:`private_card`).
-_PRIVATE: dict[tuple[int, int, int], tuple[Texts, Person, discord.ui.LayoutView]] = {}
 
 
 def private_card(tr: Texts, person: Person, line: int) -> discord.ui.LayoutView:
     """A member's own ``/cast lookup`` answer: the card with what lies past ``line`` withheld, a button that shows it
     blurred, and one that shares the card. It depends on the language, the person and the line alone, so it is made
-    once and sent as it is: its buttons are persistent, so the view is finished and sending does not change it."""
-    key = (id(tr), id(person), line)
-    found = _PRIVATE.get(key)
-    if found is not None and found[0] is tr and found[1] is person:
-        return found[2]
-    share = ShareCast(person.key, tr)
-    if any(arc.reveals > line for arc in person.arcs):
-        buttons: tuple[discord.ui.Item[Any], ...] = (RevealCast(person.key, tr), share)
-        view = card(tr, person, line, withhold=True, buttons=buttons)
-    else:
-        view = card(tr, person, line, buttons=(share,))
-    if view.is_finished():  # kept only if discord.py keeps no state for it
-        if len(_PRIVATE) >= CARDS_KEPT:
-            _PRIVATE.clear()
-        _PRIVATE[key] = (tr, person, view)
-    return view
+    once and sent as it is: both buttons are persistent, so the view is finished at once (``Layout.done``) and
+    sending it does not change it."""
+
+    def make() -> discord.ui.LayoutView:
+        share = ShareCast(person.key, tr)
+        if any(arc.reveals > line for arc in person.arcs):
+            buttons: tuple[discord.ui.Item[Any], ...] = (RevealCast(person.key, tr), share)
+            return card(tr, person, line, withhold=True, buttons=buttons)
+        return card(tr, person, line, buttons=(share,))
+
+    return _PRIVATE.get((tr, person), (line,), make)
 
 
 def make_card(tr: Texts, person: Person, line: int, *, withhold: bool = False) -> Card:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 import discord
 from discord import app_commands
@@ -29,6 +29,31 @@ __all__ = ["Interaction", "Texts", "member_texts"]
 
 Interaction = discord.Interaction[RunOnBot]
 T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """What is made from objects that live as long as the process (a language's texts, a person of the show pack) and
+    a few plain values, made once and then used as it is. Kept by those objects' identity (a look-up costs nothing,
+    where hashing a whole record would not), up to ``size`` entries, then started afresh."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._kept: dict[tuple[Hashable, ...], tuple[tuple[object, ...], T]] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, objects: tuple[object, ...], values: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+        key = (*(id(o) for o in objects), *values)
+        found = self._kept.get(key)
+        if found is not None and all(kept is o for kept, o in zip(found[0], objects, strict=True)):
+            return found[1]
+        made = make()
+        if len(self._kept) >= self._size:
+            self._kept.clear()
+        self._kept[key] = (objects, made)
+        return made
+
 
 BRAND = discord.Colour.from_rgb(232, 93, 74)
 EMBED_FIELD_LIMIT = 1024
