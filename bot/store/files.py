@@ -220,6 +220,10 @@ def _copy(source: Path, folder: Path, name: Callable[[int, int], Path | None]) -
         target = _publish(partial, lambda taken: name(status.version, taken))
     except sqlite3.Error as error:
         raise DatabaseProblem(f"backup of {source} failed: {error}") from None
+    except OSError as error:  # the folder full, or taken away, while the copy was written or named
+        raise DatabaseProblem(
+            f"backup of {source} failed: {error.filename or folder}: {error.strerror or error}"
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(target, version, target.stat().st_size)

@@ -304,6 +304,20 @@ def test_backups_at_once_never_share_a_file_nor_overwrite_one(tmp_path):
         assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
 
 
+def test_a_backup_the_file_system_refuses_is_a_clear_problem_and_leaves_no_scratch_file(tmp_path, monkeypatch):
+    source = _small_database(tmp_path / "runon.sqlite3")
+    folder = tmp_path / "backups"
+
+    def refused(*args):
+        raise PermissionError(13, "Permission denied", str(args[-1]))
+
+    monkeypatch.setattr(os, "link", refused)
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(DatabaseProblem, match=r"backup of .* failed: .*Permission denied"):
+        backup_into(source, folder)
+    assert list(folder.iterdir()) == []
+
+
 def _outcome(call):
     try:
         return call()
