@@ -47,6 +47,10 @@ class Cache(Generic[K, V]):
                 self._generation.pop(evicted, None)
         return value
 
+    def holds(self, key: K, value: V) -> bool:
+        """Whether the copy kept now is ``value`` (no load: what :meth:`get` returned may have changed since)."""
+        return key in self._values and self._values[key] == value
+
     def put(self, key: K, value: V) -> None:
         self._values[key] = value
         self._values.move_to_end(key)

@@ -97,6 +97,8 @@ class LanguageService:
         if interaction_id in self._forgotten:  # /progress forget ran in this very interaction meanwhile
             self._forgotten.discard(interaction_id)
             return
+        if self._remembered.holds(user_id, code):  # written meanwhile, for the same member's interaction beside it
+            return
         done: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()  # the locale stored then
         previous = self._writing.get(user_id)
         self._writing[user_id] = done

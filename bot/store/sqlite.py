@@ -6,14 +6,22 @@ committed state without waiting for the writer. The bot is the only process writ
 in-process one (:class:`~bot.store.bus.CacheBus`).
 
 Each connection is an aiosqlite connection: a :mod:`sqlite3` connection with a thread of its own that runs its
-calls (:class:`_Worker`); every call is a hand-off to that thread and back (a wake-up each way, the costliest part of
-a short statement). So that a unit of work pays for as few as it can:
+calls (:class:`_Worker`); every call is a hand-off to that thread and back (a wake-up each way: about 55 µs of CPU
+on a two-core virtual machine, more than an interaction's whole unit of work costs SQLite). So that a unit of work
+pays for as few as it can:
 
 * a statement is one trip: executing it, reading every row and closing its cursor happen there together
   (:func:`_run`), and ``BEGIN IMMEDIATE`` travels with a unit's first statement; ending a unit that sent nothing,
   or a read, takes no trip;
-* :meth:`SqliteDatabase.run` runs a whole unit of work on the writer's thread, one trip for the unit: its coroutine
-  is driven there (:func:`_drive`), and each statement it sends, finding itself on that thread already, runs at once.
+* the short units an interaction waits for (:meth:`SqliteDatabase.run`, and a unit of one statement) take none:
+  they run at once on the event loop's thread, start to end (:func:`_drive`), on the writer's own connection (the
+  lock keeps every other unit off it meanwhile). That costs the loop no more than the hand-off would: a few indexed
+  statements, and a commit that, in WAL mode with ``synchronous = NORMAL``, writes to the operating system's cache
+  without waiting for the disk. What could wait stays off the loop. Another program holding the file's write lock:
+  such a unit tries ``BEGIN IMMEDIATE`` without waiting (:func:`_begin_here`) and, refused, waits on the thread
+  instead. The checkpoints that copy the write-ahead log into the file and flush it to disk: SQLite's automatic
+  ones are off on the writer, and :meth:`SqliteDatabase._wrote` runs them on the writer's thread, between two units,
+  every :data:`CHECKPOINT_AFTER_ROWS` rows written.
 
 The statements are the repositories' plain SQL (:mod:`bot.store.sql`), sent as they are: no SQLAlchemy is loaded
 unless a migration is due (:meth:`SqliteDatabase.migrate`, on a SQLAlchemy connection made for it and then let go).
@@ -25,6 +33,7 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
@@ -41,8 +50,13 @@ from .files import BackupReport, SchemaStatus, _create_private, backup, inspect,
 from .sql import IntegrityError, Result, StatementHook
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+#: Rows written (SQLite's ``total_changes``) between two checkpoints, run on the writer's thread: about the thousand
+#: pages after which SQLite would otherwise checkpoint on the writer (an interaction's unit writes a few rows, a page
+#: or two each).
+CHECKPOINT_AFTER_ROWS = 500
 READERS = 4
 #: How many of the readers the bot's own background work (the reminder drain) may hold at once: the rest stay free
 #: for members' interactions, which never queue behind a burst of a thousand reminders.
@@ -65,6 +79,7 @@ def _open(path: str, wal: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         if wal:
             conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA wal_autocheckpoint = 0")  # a commit may run on the event loop's thread: see _wrote
     except BaseException:
         conn.close()
         raise
@@ -134,6 +149,31 @@ def _run(conn: sqlite3.Connection, sql: str, params: Any, begin: bool, many: boo
         raise IntegrityError(str(error)) from error
 
 
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+
+
+def _begin_here(conn: sqlite3.Connection) -> bool:
+    """``BEGIN IMMEDIATE`` on the calling thread (the event loop's) without waiting: False if another connection holds
+    the write lock (another program: the bot's own units take turns on one connection), whose wait belongs on the
+    database's thread, never on the loop."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if _busy(error):
+            return False
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return True
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy what the write-ahead log holds into the database file, without waiting for readers or the writer."""
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
 def _rollback_if_open(conn: sqlite3.Connection) -> None:
     """On the connection's thread, after whatever was queued before: roll back a transaction left open."""
     if conn.in_transaction:
@@ -144,7 +184,7 @@ class SqliteConnection:
     """The store's connection protocol (:class:`bot.store.sql.Connection`) on one worker's sqlite3 connection."""
 
     dialect = "sqlite"
-    __slots__ = ("_hooks", "alone", "begin_pending", "worker")
+    __slots__ = ("_hooks", "alone", "begin_pending", "here", "worker")
 
     def __init__(self, worker: _Worker, hooks: list[StatementHook]) -> None:
         self.worker = worker
@@ -153,6 +193,8 @@ class SqliteConnection:
         self.begin_pending = False
         #: In a unit of work of one statement (``one_statement``): whether it was sent; None otherwise.
         self.alone: bool | None = None
+        #: The unit of work runs on the event loop's thread (its BEGIN sent already): each statement runs at once.
+        self.here = False
 
     def _begin(self) -> bool:
         begin, self.begin_pending = self.begin_pending, False
@@ -170,11 +212,15 @@ class SqliteConnection:
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         for hook in self._hooks:
             hook(sql)
+        if self.here:
+            return _run(self._connection(), sql, params, self._begin(), False)
         return await self.worker.call(_run, self._connection(), sql, params, self._begin(), False)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
         for hook in self._hooks:
             hook(sql)
+        if self.here:
+            return _run(self._connection(), sql, rows, self._begin(), True)
         return await self.worker.call(_run, self._connection(), sql, rows, self._begin(), True)
 
     async def finish(self, commit: bool) -> None:
@@ -187,6 +233,12 @@ class SqliteConnection:
             return
         conn = self.worker.conn
         if conn is None:
+            return
+        if self.here:
+            if not commit:
+                _rollback_if_open(conn)
+            elif conn.in_transaction:
+                conn.commit()
             return
         if not commit:
             await self.worker.call(_rollback_if_open, conn)
@@ -294,6 +346,9 @@ class SqliteDatabase(Database):
         self._readers = None if memory else _Readers(target, READERS, self.statement_hooks)  # None: share the writer
         self._write_lock = asyncio.Lock()
         self._open = False
+        #: The writer's ``total_changes`` at the last checkpoint, and the checkpoint running now (see :meth:`_wrote`).
+        self._checkpointed_at = 0
+        self._checkpointing: asyncio.Task[None] | None = None
 
     @classmethod
     async def connect(cls, path: str, *, migrate: bool = True) -> SqliteDatabase:
@@ -334,11 +389,12 @@ class SqliteDatabase(Database):
         conn = self._writer_in_use()
         async with self._write_lock:
             tx = Tx(conn)
-            if one_statement:
-                conn.alone = False
-            else:
-                conn.begin_pending = True
             try:
+                if one_statement:  # at once on this thread, unless another program holds the write lock
+                    conn.alone = False
+                    conn.here = _begin_here(conn._connection())
+                else:
+                    conn.begin_pending = True
                 yield tx
                 await conn.finish(True)
             except BaseException:
@@ -348,30 +404,69 @@ class SqliteDatabase(Database):
             finally:
                 conn.alone = None
                 conn.begin_pending = False
+                conn.here = False
+                self._wrote()
         tx.committed()
 
     async def run(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         conn = self._writer_in_use()
-        context = contextvars.copy_context()  # the caller's, as if it ran in its task
         async with self._write_lock:
             tx = Tx(conn)
-            whole = conn.worker.submit(lambda: context.run(_drive, self._whole(tx, work)))
             try:
-                result = await asyncio.shield(whole)
-            except asyncio.CancelledError:
-                # The unit runs on to its end on the thread regardless: the writer stays taken until then, and if it
-                # committed, what waited for the commit still happens.
-                await asyncio.wait([whole])
-                if not whole.cancelled() and whole.exception() is None:
-                    tx.committed()
-                raise
+                if _begin_here(conn._connection()):  # the whole unit, here and now: it never suspends
+                    conn.here = True
+                    try:
+                        result = _drive(self._whole(tx, work, begun=True))
+                    finally:
+                        conn.here = False
+                else:  # another program holds the write lock: the unit waits for it on the database's thread
+                    result = await self._on_thread(tx, work)
+            finally:
+                self._wrote()
         tx.committed()
         return result
 
-    @staticmethod
-    async def _whole(tx: Tx, work: Callable[[Tx], Awaitable[T]]) -> T:
+    @classmethod
+    async def _on_thread(cls, tx: Tx, work: Callable[[Tx], Awaitable[T]]) -> T:
         conn: SqliteConnection = tx.conn  # type: ignore[assignment]
-        conn.begin_pending = True
+        context = contextvars.copy_context()  # the caller's, as if it ran in its task
+        whole = conn.worker.submit(lambda: context.run(_drive, cls._whole(tx, work)))
+        try:
+            return await asyncio.shield(whole)
+        except asyncio.CancelledError:
+            # The unit runs on to its end on the thread regardless: the writer stays taken until then, and if it
+            # committed, what waited for the commit still happens.
+            await asyncio.wait([whole])
+            if not whole.cancelled() and whole.exception() is None:
+                tx.committed()
+            raise
+
+    def _wrote(self) -> None:
+        """After a unit of work on the writer: every :data:`CHECKPOINT_AFTER_ROWS` rows written, a checkpoint on the
+        writer's thread, between two units (as SQLite's own would run inside a commit), so that the write-ahead log
+        stays short and no commit on the event loop's thread ever runs one (it flushes the file to disk)."""
+        raw = self._writer.worker.conn
+        if self._readers is None or raw is None or self._checkpointing is not None:
+            return
+        written = raw.total_changes
+        if written - self._checkpointed_at < CHECKPOINT_AFTER_ROWS:
+            return
+        self._checkpointed_at = written
+        self._checkpointing = asyncio.get_running_loop().create_task(self._checkpoint(), name="runon-sqlite-checkpoint")
+
+    async def _checkpoint(self) -> None:
+        try:
+            async with self._write_lock:  # between two units: the log can then start over with the next one
+                await self._writer.worker.call(_checkpoint, self._writer._connection())
+        except (sqlite3.Error, DatabaseProblem) as error:  # the next one tries again; SQLite's log stays consistent
+            log.warning("could not checkpoint the database's write-ahead log: %s", error)
+        finally:
+            self._checkpointing = None
+
+    @staticmethod
+    async def _whole(tx: Tx, work: Callable[[Tx], Awaitable[T]], *, begun: bool = False) -> T:
+        conn: SqliteConnection = tx.conn  # type: ignore[assignment]
+        conn.begin_pending = not begun
         try:
             result = await work(tx)
             await conn.finish(True)
@@ -406,6 +501,8 @@ class SqliteDatabase(Database):
 
     async def close(self) -> None:
         self._open = False
+        if self._checkpointing is not None:
+            await asyncio.wait([self._checkpointing])
         await self._writer.worker.close()
         if self._readers is not None:
             await self._readers.close()
