@@ -307,7 +307,8 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
         if not isinstance(announce_in, discord.TextChannel | discord.Thread):
             raise UserError("Run this in a text channel, or pick one with the `channel` option.")
         tr = member_texts(interaction)
-        self._check_member_may_post(tr, interaction, announce_in, where)
+        staff = is_party_staff(interaction)
+        self._check_member_may_post(tr, interaction, staff, announce_in, where)
         perms = announce_in.permissions_for(guild.me)
         if not (perms.view_channel and perms.send_messages and perms.embed_links):
             raise UserError(
@@ -338,7 +339,7 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
                 capacity=capacity,
                 offsets=config.reminder_offsets,
                 now=now,
-                staff=is_party_staff(interaction),
+                staff=staff,
             )
         finally:
             if here:
@@ -394,12 +395,13 @@ class WatchParties(commands.GroupCog, group_name="watchparty", group_description
     def _check_member_may_post(
         tr: Texts,
         interaction: Interaction,
+        staff: bool,
         announce_in: discord.TextChannel | discord.Thread,
         where: discord.VoiceChannel | None,
     ) -> None:
         """The bot posts the card, the note and the event on the member's behalf: only where the member may post
         (and, for a voice channel, join) themselves. Staff (Manage Server or Manage Events) may plan anywhere."""
-        if is_party_staff(interaction):
+        if staff:
             return
         if not may_send_in(permissions_in(interaction, announce_in), announce_in):
             needed = "send_messages_in_threads" if isinstance(announce_in, discord.Thread) else "send_messages"

@@ -443,8 +443,11 @@ class WatchPartyService:
 
     async def set_posted(self, party_id: int, message_id: int | None, event_id: int | None, now: dt.datetime) -> None:
         """Remember the announcement message and the Discord event (if one was made)."""
-        async with self._db.transaction(one_statement=True) as tx:
-            await parties.update(tx.conn, party_id, epoch(now), announcement_message_id=message_id, event_id=event_id)
+
+        async def posted(tx: Tx) -> None:
+            await parties.set_posted(tx.conn, party_id, message_id, event_id, epoch(now))
+
+        await self._db.run(posted)
 
     @staticmethod
     def _check_host_limits(limits: CreateLimits, now: dt.datetime) -> None:

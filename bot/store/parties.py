@@ -150,6 +150,14 @@ async def update(conn: Connection, party_id: int, now: int, **fields: Any) -> Pa
     return _party(record)
 
 
+_POSTED = "UPDATE watch_parties SET announcement_message_id = ?, event_id = ?, updated_at = ? WHERE id = ?"
+
+
+async def set_posted(conn: Connection, party_id: int, message_id: int | None, event_id: int | None, now: int) -> None:
+    """Remember the party's card and Discord event (nothing to read back: the caller has the party)."""
+    await conn.execute(_POSTED, (message_id, event_id, now, party_id))
+
+
 @functools.cache
 def _update_statement(names: tuple[str, ...]) -> str:
     """The UPDATE of these columns, built once per set of columns."""
