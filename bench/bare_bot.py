@@ -2,9 +2,11 @@
 
     DISCORD_TOKEN=... DISCORD_API_BASE=http://127.0.0.1:PORT/api/v10 python -m bench.bare_bot
 
-Three slash commands and a button, nothing else: ``/ping`` answers a line of text; ``/card`` answers an embed with
+Four slash commands and a button, nothing else: ``/ping`` answers a line of text; ``/card`` answers an embed with
 one button (the shape of most of the bot's answers); the button updates the card and sends a private line (the
-shape of an RSVP click); ``/echo text:`` offers its input back as the one autocomplete suggestion. Same intents,
+shape of an RSVP click); ``/echo text:`` offers its input back as the one autocomplete suggestion; ``/party``
+answers with the card in public and makes a scheduled event beside it (the Discord requests of
+``/watchparty create``, nothing else). Same intents,
 same mention policy and the same way to find the stand-in's gateway as ``python -m bot run``; no database, no
 languages, no caches. It runs until SIGTERM.
 """
@@ -12,6 +14,7 @@ languages, no caches. It runs until SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import logging
 import os
 import signal
@@ -51,6 +54,27 @@ class BareBot(discord.Client):
         @self.tree.command(name="card", description="Answer with an embed and a button")
         async def card(interaction: discord.Interaction) -> None:
             await interaction.response.send_message(embed=card_embed(), view=Card(), ephemeral=True)
+
+        @self.tree.command(name="party", description="Answer with a card and make a scheduled event beside it")
+        async def party(interaction: discord.Interaction) -> None:
+            # The Discord requests of the bot's /watchparty create, made the same way and nothing else: the card as
+            # the public answer and, alongside it, an external scheduled event in the server.
+            assert interaction.guild is not None
+            starts = discord.utils.utcnow() + datetime.timedelta(days=30)
+            view = Card()
+            view.stop()  # answered through the persistent view (setup_hook), as the bot's cards are: not kept per call
+            await asyncio.gather(
+                interaction.response.send_message(embed=card_embed(), view=view),
+                interaction.guild.create_scheduled_event(
+                    name="Watch party",
+                    start_time=starts,
+                    end_time=starts + datetime.timedelta(hours=2),
+                    entity_type=discord.EntityType.external,
+                    location="#general",
+                    description="Watching together.",
+                    privacy_level=discord.PrivacyLevel.guild_only,
+                ),
+            )
 
         @self.tree.command(name="echo", description="Echo the text back")
         async def echo(interaction: discord.Interaction, text: str) -> None:
