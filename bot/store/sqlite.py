@@ -17,11 +17,13 @@ pays for as few as it can:
   they run at once on the event loop's thread, start to end (:func:`_drive`), on the writer's own connection (the
   lock keeps every other unit off it meanwhile). That costs the loop no more than the hand-off would: a few indexed
   statements, and a commit that, in WAL mode with ``synchronous = NORMAL``, writes to the operating system's cache
-  without waiting for the disk. What could wait stays off the loop. Another program holding the file's write lock:
-  such a unit tries ``BEGIN IMMEDIATE`` without waiting (:func:`_begin_here`) and, refused, waits on the thread
-  instead. The checkpoints that copy the write-ahead log into the file and flush it to disk: SQLite's automatic
-  ones are off on the writer, and :meth:`SqliteDatabase._wrote` runs them on the writer's thread, between two units,
-  every :data:`CHECKPOINT_AFTER_ROWS` rows written.
+  without waiting for the disk. What could wait stays off the loop (:meth:`SqliteDatabase._start_here`): another
+  program holding the file's write lock (such a unit tries ``BEGIN IMMEDIATE`` without waiting, :func:`_begin_here`,
+  and, refused, waits on the thread instead); work still queued on the thread (a caller cancelled meanwhile: the
+  unit queues behind it); the checkpoints that copy the write-ahead log into the file and flush it to disk
+  (SQLite's automatic ones are off on the writer, and :meth:`SqliteDatabase._wrote` runs them on the writer's
+  thread, between two units, every :data:`CHECKPOINT_AFTER_ROWS` rows written); the first write after one (SQLite
+  starts the log over and flushes its new header); and a file not in WAL mode.
 
 The statements are the repositories' plain SQL (:mod:`bot.store.sql`), sent as they are: no SQLAlchemy is loaded
 unless a migration is due (:meth:`SqliteDatabase.migrate`, on a SQLAlchemy connection made for it and then let go).
@@ -98,6 +100,15 @@ class _Worker(aiosqlite.Connection):
         self._thread.daemon = True  # as SQLAlchemy's were: a stuck statement never keeps the process from exiting
         self.path = path
         self.wal = wal
+        #: Calls handed to the thread, and calls it finished: each counter moves on one thread only.
+        self.handed = 0
+        self.finished = 0
+
+    @property
+    def idle(self) -> bool:
+        """Nothing handed to the thread is still queued or running there (a caller cancelled meanwhile included):
+        only then may the event loop's thread use the connection itself."""
+        return self.handed == self.finished
 
     @property
     def conn(self) -> sqlite3.Connection | None:
@@ -115,8 +126,15 @@ class _Worker(aiosqlite.Connection):
         if not self._running or self._connection is None:
             raise DatabaseProblem("the database is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._tx.put_nowait((future, functools.partial(fn, *args)))  # aiosqlite's queue: its thread settles the future
+        self.handed += 1
+        self._tx.put_nowait((future, functools.partial(self._counted, fn, *args)))  # aiosqlite's queue and thread
         return future
+
+    def _counted(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return fn(*args)
+        finally:
+            self.finished += 1
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` on the thread: a hand-off from any other thread, at once from that one (a unit of work running
@@ -169,6 +187,10 @@ def _begin_here(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _journal_mode(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+
+
 def _checkpoint(conn: sqlite3.Connection) -> None:
     """Copy what the write-ahead log holds into the database file, without waiting for readers or the writer."""
     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
@@ -213,15 +235,22 @@ class SqliteConnection:
         for hook in self._hooks:
             hook(sql)
         if self.here:
-            return _run(self._connection(), sql, params, self._begin(), False)
+            return self._run_here(sql, params, False)
         return await self.worker.call(_run, self._connection(), sql, params, self._begin(), False)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
         for hook in self._hooks:
             hook(sql)
         if self.here:
-            return _run(self._connection(), sql, rows, self._begin(), True)
+            return self._run_here(sql, rows, True)
         return await self.worker.call(_run, self._connection(), sql, rows, self._begin(), True)
+
+    def _run_here(self, sql: str, params: Any, many: bool) -> Result:
+        conn = self._connection()
+        result = _run(conn, sql, params, self._begin(), many)
+        if self.alone:  # a unit of one statement commits it as it runs, as it would on the thread
+            conn.commit()
+        return result
 
     async def finish(self, commit: bool) -> None:
         """End the unit of work. One that sent nothing (BEGIN still pending) takes no trip, nor a commit with no
@@ -349,6 +378,11 @@ class SqliteDatabase(Database):
         #: The writer's ``total_changes`` at the last checkpoint, and the checkpoint running now (see :meth:`_wrote`).
         self._checkpointed_at = 0
         self._checkpointing: asyncio.Task[None] | None = None
+        #: A checkpoint emptied the log, and no write on the thread has started it over yet (see :meth:`_start_here`).
+        self._log_restarts = False
+        #: Whether units may run on the event loop's thread at all: in WAL mode (or in memory) only, where a commit
+        #: does not wait for the disk.
+        self._here_safe = False
 
     @classmethod
     async def connect(cls, path: str, *, migrate: bool = True) -> SqliteDatabase:
@@ -363,6 +397,7 @@ class SqliteDatabase(Database):
         try:
             await db._writer.worker.start()
             db._open = True
+            db._here_safe = memory or await db._writer.worker.call(_journal_mode, db._writer._connection()) == "wal"
             version, latest = await db.version(), latest_version()
             if version > latest:
                 raise DatabaseProblem(SchemaStatus(Path(path), True, version, latest).refusal())
@@ -376,6 +411,16 @@ class SqliteDatabase(Database):
                 raise _friendly(path, error) from None
             raise
         return db
+
+    def _start_here(self, conn: SqliteConnection) -> bool:
+        """Begin a unit on the event loop's thread, if it can run there without waiting: not without WAL (a commit
+        would flush the file to disk), not while anything handed to the writer's thread is unfinished (a caller
+        cancelled meanwhile: the connection is still in use there), not for the first write after a checkpoint (SQLite
+        then starts its log over and flushes the log's new header to disk), and not while another program holds the
+        write lock. False: the unit runs on the thread instead, and waits there if it must."""
+        if not self._here_safe or self._log_restarts or not conn.worker.idle:
+            return False
+        return _begin_here(conn._connection())
 
     def _writer_in_use(self) -> SqliteConnection:
         if not self._open:
@@ -392,7 +437,7 @@ class SqliteDatabase(Database):
             try:
                 if one_statement:  # at once on this thread, unless another program holds the write lock
                     conn.alone = False
-                    conn.here = _begin_here(conn._connection())
+                    conn.here = self._start_here(conn)
                 else:
                     conn.begin_pending = True
                 yield tx
@@ -413,13 +458,13 @@ class SqliteDatabase(Database):
         async with self._write_lock:
             tx = Tx(conn)
             try:
-                if _begin_here(conn._connection()):  # the whole unit, here and now: it never suspends
+                if self._start_here(conn):  # the whole unit, here and now: it never suspends
                     conn.here = True
                     try:
                         result = _drive(self._whole(tx, work, begun=True))
                     finally:
                         conn.here = False
-                else:  # another program holds the write lock: the unit waits for it on the database's thread
+                else:  # it waits on the database's thread, if it must wait
                     result = await self._on_thread(tx, work)
             finally:
                 self._wrote()
@@ -446,9 +491,13 @@ class SqliteDatabase(Database):
         writer's thread, between two units (as SQLite's own would run inside a commit), so that the write-ahead log
         stays short and no commit on the event loop's thread ever runs one (it flushes the file to disk)."""
         raw = self._writer.worker.conn
-        if self._readers is None or raw is None or self._checkpointing is not None:
+        if self._readers is None or raw is None or not self._open:
             return
         written = raw.total_changes
+        if self._log_restarts and written > self._checkpointed_at:  # a write since the checkpoint started the log over
+            self._log_restarts = False
+        if self._checkpointing is not None:
+            return
         if written - self._checkpointed_at < CHECKPOINT_AFTER_ROWS:
             return
         self._checkpointed_at = written
@@ -457,7 +506,10 @@ class SqliteDatabase(Database):
     async def _checkpoint(self) -> None:
         try:
             async with self._write_lock:  # between two units: the log can then start over with the next one
-                await self._writer.worker.call(_checkpoint, self._writer._connection())
+                raw = self._writer._connection()
+                await self._writer.worker.call(_checkpoint, raw)
+                self._checkpointed_at = raw.total_changes
+                self._log_restarts = True
         except (sqlite3.Error, DatabaseProblem) as error:  # the next one tries again; SQLite's log stays consistent
             log.warning("could not checkpoint the database's write-ahead log: %s", error)
         finally:

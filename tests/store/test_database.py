@@ -450,8 +450,8 @@ async def test_a_unit_of_work_of_one_statement_runs_at_once_without_a_trip(tmp_p
         async with db.transaction() as tx:  # an ordinary unit of work after it is all or nothing again
             await progress.set_episode(tx.conn, 45, 8, 1)
             await progress.set_episode(tx.conn, 46, 8, 1)
-        async with db.read() as conn:
-            assert [await progress.get(conn, u) for u in (44, 45, 46)] == [None, 8, 8]
+        async with db.read() as conn:  # the block's first statement committed as it ran, as on the thread
+            assert [await progress.get(conn, u) for u in (43, 44, 45, 46)] == [7, None, 8, 8]
     finally:
         await db.close()
 
@@ -666,6 +666,87 @@ async def test_the_write_ahead_log_is_checkpointed_off_the_event_loop_and_stays_
             copy.close()
         assert in_file >= rows - CHECKPOINT_AFTER_ROWS * 2  # what was written is in the database file itself
     finally:
+        await db.close()
+
+
+async def test_the_first_write_after_a_checkpoint_runs_on_the_database_thread(tmp_path, monkeypatch):
+    # A checkpoint empties the log; the next write starts it over and flushes its new header to disk. That write runs
+    # on the database's thread, so the event loop never waits for the disk; the writes after it run at once again.
+    from bot.store import sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "CHECKPOINT_AFTER_ROWS", 5)
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    trips = 0
+    original = sqlite_store._Worker.submit
+
+    def counted(self, fn, *args):
+        nonlocal trips
+        trips += 1
+        return original(self, fn, *args)
+
+    monkeypatch.setattr(sqlite_store._Worker, "submit", counted)
+
+    async def one(user):
+        async def work(tx):
+            await progress.set_episode(tx.conn, user, 3, 0)
+
+        nonlocal trips
+        trips = 0
+        await db.run(work)
+        return trips
+
+    try:
+        async with db.transaction() as tx:  # SQLite's own checkpoints are off on the writer: they would run in a commit
+            assert (await tx.conn.execute("PRAGMA wal_autocheckpoint")).scalar() == 0
+        assert [await one(user) for user in range(5)] == [0] * 5  # at once, on the loop; the fifth row sets one off
+        await asyncio.sleep(0.2)  # the checkpoint runs on the writer's thread
+        assert [await one(user) for user in range(5, 8)] == [1, 0, 0]
+        async with db.read() as conn:
+            assert [await progress.get(conn, u) for u in (0, 7)] == [3, 3]
+    finally:
+        await db.close()
+
+
+async def test_a_unit_cancelled_twice_finishes_on_the_thread_before_the_next_one_uses_the_connection(tmp_path):
+    # A unit on the database's thread, cancelled while a statement runs and again while its rollback waits (a stop,
+    # a timeout around it): its statement and rollback are still queued there when the write lock is free again. The
+    # next unit must not use the connection from the event loop meanwhile: it queues behind them on the thread, the
+    # loop goes on, and it commits.
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def cancelled():
+        async with db.transaction() as tx:
+            await progress.set_episode(tx.conn, 7, 1, 0)
+            await tx.conn.execute(slow)
+
+    async def work(tx):
+        await progress.set_episode(tx.conn, 1, 4, 0)
+        return "saved"
+
+    clock = asyncio.create_task(ticker())
+    try:
+        first = asyncio.create_task(cancelled())
+        await asyncio.sleep(0.05)
+        first.cancel()
+        await asyncio.sleep(0)
+        first.cancel()  # again, while it waits for its rollback
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        ticks = 0
+        assert await asyncio.wait_for(db.run(work), 10) == "saved"
+        assert ticks >= 3  # the loop went on while it waited for the thread
+        async with db.read() as conn:
+            assert [await progress.get(conn, u) for u in (1, 7)] == [4, None]
+    finally:
+        clock.cancel()
         await db.close()
 
 
