@@ -187,6 +187,10 @@ def _begin_here(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _nothing() -> None:
+    """Queued behind what the thread still has to do: done when that is."""
+
+
 def _journal_mode(conn: sqlite3.Connection) -> str:
     return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
@@ -244,6 +248,13 @@ class SqliteConnection:
         if self.here:
             return self._run_here(sql, rows, True)
         return await self.worker.call(_run, self._connection(), sql, rows, self._begin(), True)
+
+    async def settled(self) -> None:
+        """Wait, if need be, until nothing handed to the thread is still queued or running there: the work of a caller
+        cancelled before it ended (twice: while a statement ran, then while its rollback waited) may still be, and
+        the connection is this unit's alone only after it. At once in every other case."""
+        if not self.worker.idle:
+            await self.worker.submit(_nothing)
 
     def _run_here(self, sql: str, params: Any, many: bool) -> Result:
         conn = self._connection()
@@ -433,6 +444,7 @@ class SqliteDatabase(Database):
         runs: one trip to the database's thread instead of two (BEGIN with it, then COMMIT)."""
         conn = self._writer_in_use()
         async with self._write_lock:
+            await self._writer.settled()
             tx = Tx(conn)
             try:
                 if one_statement:  # at once on this thread, unless another program holds the write lock
@@ -456,6 +468,7 @@ class SqliteDatabase(Database):
     async def run(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         conn = self._writer_in_use()
         async with self._write_lock:
+            await self._writer.settled()
             tx = Tx(conn)
             try:
                 if self._start_here(conn):  # the whole unit, here and now: it never suspends
@@ -506,6 +519,7 @@ class SqliteDatabase(Database):
     async def _checkpoint(self) -> None:
         try:
             async with self._write_lock:  # between two units: the log can then start over with the next one
+                await self._writer.settled()
                 raw = self._writer._connection()
                 await self._writer.worker.call(_checkpoint, raw)
                 self._checkpointed_at = raw.total_changes
@@ -543,6 +557,7 @@ class SqliteDatabase(Database):
         """Apply every pending migration, all in one transaction, on the writer's thread."""
         conn = self._writer_in_use()
         async with self._write_lock:
+            await self._writer.settled()
             return await conn.worker.submit(_migrate_on, conn._connection())
 
     async def backup(self, target: Path) -> BackupReport:
