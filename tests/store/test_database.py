@@ -601,19 +601,32 @@ class OtherProgram:
         self.release()
 
 
+class Ticker:
+    """Counts the event loop's 10 ms ticks while it runs: a loop frozen by a wait does not tick."""
+
+    def __init__(self):
+        self.ticks = 0
+        self._task = None
+
+    async def _tick(self):
+        while True:
+            await asyncio.sleep(0.01)
+            self.ticks += 1
+
+    def __enter__(self):
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+        return self
+
+    def __exit__(self, *exc):
+        self._task.cancel()
+
+
 async def test_while_another_program_holds_the_write_lock_units_wait_off_the_event_loop(tmp_path):
     # The short units run on the event loop's thread. Should another program hold the file's write lock, waiting for
     # it there would freeze the whole bot (every interaction, the heartbeat) for up to 5 seconds: they wait on the
     # database's thread instead, the loop goes on, and they commit once the lock is free.
     path = tmp_path / "bot.sqlite3"
     db = await Database.open(path)
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
 
     async def work(tx):
         await progress.set_episode(tx.conn, 1, 4, 0)
@@ -623,19 +636,17 @@ async def test_while_another_program_holds_the_write_lock_units_wait_off_the_eve
         async with db.transaction(one_statement=True) as tx:
             await progress.set_episode(tx.conn, 2, 5, 0)
 
-    clock = asyncio.create_task(ticker())
     try:
-        with OtherProgram(path) as other:
+        with Ticker() as loop, OtherProgram(path) as other:
             units = asyncio.gather(db.run(work), one_statement())
             await asyncio.sleep(0.3)
             assert not units.done()  # still waiting for the lock...
-            assert ticks >= 10  # ...while the loop went on (a frozen loop would not have ticked at all)
+            assert loop.ticks >= 10  # ...while the loop went on (a frozen loop would not have ticked at all)
             other.release()
             assert await asyncio.wait_for(units, 5) == ["saved", None]
         async with db.read() as conn:
             assert [await progress.get(conn, u) for u in (1, 2)] == [4, 5]
     finally:
-        clock.cancel()
         await db.close()
 
 
@@ -714,13 +725,6 @@ async def test_a_unit_cancelled_twice_finishes_on_the_thread_before_the_next_one
     # loop goes on, and it commits.
     db = await Database.open(tmp_path / "bot.sqlite3")
     slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
 
     async def cancelled():
         async with db.transaction() as tx:
@@ -731,7 +735,6 @@ async def test_a_unit_cancelled_twice_finishes_on_the_thread_before_the_next_one
         await progress.set_episode(tx.conn, 1, 4, 0)
         return "saved"
 
-    clock = asyncio.create_task(ticker())
     try:
         first = asyncio.create_task(cancelled())
         await asyncio.sleep(0.05)
@@ -740,13 +743,12 @@ async def test_a_unit_cancelled_twice_finishes_on_the_thread_before_the_next_one
         first.cancel()  # again, while it waits for its rollback
         with pytest.raises(asyncio.CancelledError):
             await first
-        ticks = 0
-        assert await asyncio.wait_for(db.run(work), 10) == "saved"
-        assert ticks >= 3  # the loop went on while it waited for the thread
+        with Ticker() as loop:
+            assert await asyncio.wait_for(db.run(work), 10) == "saved"
+        assert loop.ticks >= 3  # the loop went on while it waited for the thread
         async with db.read() as conn:
             assert [await progress.get(conn, u) for u in (1, 7)] == [4, None]
     finally:
-        clock.cancel()
         await db.close()
 
 
