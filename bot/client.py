@@ -270,11 +270,27 @@ class RunOnBot(commands.Bot):
         for item in items:
             self._id_templates.pop(item, None)
 
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction":
+            self._beside_interaction(args[0])
+
+    def _beside_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Beside every interaction's own handler (never before it): answer a button or menu nobody claims, then
-        remember the member's Discord language for what the bot writes to them later (reminder DMs)."""
-        if interaction.type is discord.InteractionType.component:
-            await self._answer_unclaimed(interaction)
+        remember the member's Discord language for what the bot writes to them later (reminder DMs). Most
+        interactions need neither (a member's command in the language remembered already): those start no task."""
+        unclaimed = self._unclaimed(interaction)
+        if unclaimed is None and self.services.language.remembered(interaction.user.id, interaction.locale):
+            return
+        # Called while the gateway's INTERACTION_CREATE is parsed: the task is tracked with the interaction's own.
+        asyncio.get_running_loop().create_task(self._after_interaction(interaction, unclaimed), name="runon-beside")
+
+    async def _after_interaction(self, interaction: discord.Interaction[Any], unclaimed: str | None) -> None:
+        if unclaimed is not None:
+            try:
+                await self._answer_unclaimed(interaction, unclaimed)
+            except Exception:  # the member's button only spins: never a reason to skip the language
+                log.exception("could not answer the unknown component %r", unclaimed[:100])
         try:  # a write happens only when the language changed
             await self.services.language.remember(
                 interaction.user.id, interaction.locale, interaction.id, self.services.clock()
@@ -282,17 +298,23 @@ class RunOnBot(commands.Bot):
         except Exception:  # a failed write only means a DM in the server's language
             log.warning("could not remember the language of user %s", interaction.user.id, exc_info=True)
 
-    async def _answer_unclaimed(self, interaction: discord.Interaction[Any]) -> None:
-        """A button or menu with one of the bot's ids that no feature recognises (forged, or left on an old message
-        by an earlier version) is answered privately instead of spinning until Discord gives up. Every ``runon:``
-        component is a persistent :class:`discord.ui.DynamicItem` registered through :meth:`add_dynamic_items`, so
-        its template says whether a feature will answer."""
+    def _unclaimed(self, interaction: discord.Interaction[Any]) -> str | None:
+        """The custom id of a button or menu with one of the bot's ids that no feature recognises (forged, or left on
+        an old message by an earlier version), else None. Every ``runon:`` component is a persistent
+        :class:`discord.ui.DynamicItem` registered through :meth:`add_dynamic_items`, so its template says whether a
+        feature will answer."""
+        if interaction.type is not discord.InteractionType.component:
+            return None
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if not custom_id.startswith(OWN_IDS):
-            return
+            return None
         if any(template.fullmatch(custom_id) for template in self._id_templates.values()):
-            return
+            return None
+        return custom_id
+
+    async def _answer_unclaimed(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
+        """Answer it privately instead of letting it spin until Discord gives up."""
         try:
             await interaction.response.send_message(member_texts(interaction).render(OUT_OF_DATE), ephemeral=True)
         except discord.HTTPException:

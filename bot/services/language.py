@@ -24,6 +24,9 @@ from bot.store import Database, members
 from .cache import Batched, Cache
 from .guild_config import GuildConfigService
 
+#: /progress forget calls remembered at once (see LanguageService.forgetting): far more than ever run together.
+FORGOTTEN_KEPT = 1000
+
 
 class LanguageService:
     def __init__(
@@ -43,7 +46,9 @@ class LanguageService:
         # Many members' first interactions come together (a start-up in many servers): one read for all of them.
         self._first_reads: Batched[int, str] = Batched(self._load_many)
         self._writing: dict[int, asyncio.Future[str | None]] = {}  # a member's locale being written now
-        self._forgotten: set[int] = set()  # interactions whose member deleted their data while it ran
+        #: Interactions whose member deleted their data while they ran (their own :meth:`remember` drops them; one that
+        #: had nothing to remember never calls it, so only the latest are kept).
+        self._forgotten: dict[int, None] = {}
         # One Texts per language, each with the show pack's texts in that language (loaded at first use; the
         # process loads them all at start-up, so a missing catalogue stops it there).
         self._texts: dict[Language, Texts] = {}
@@ -86,16 +91,22 @@ class LanguageService:
 
     # -- a member's own language, outside an interaction ------------------------------------------------------------
 
+    def remembered(self, user_id: int, locale: object) -> bool:
+        """Whether there is nothing to remember: no locale, or the member's is known to be this one already (no
+        read: False when unknown, and :meth:`remember` finds out)."""
+        code = str(getattr(locale, "value", locale) or "")
+        return not code or self._remembered.holds(user_id, code)
+
     async def remember(self, user_id: int, locale: object, interaction_id: int, now: dt.datetime) -> None:
         """Note the Discord locale of a member's interaction (written only when it changed)."""
         code = str(getattr(locale, "value", locale) or "")
         if not code or interaction_id in self._forgotten:
-            self._forgotten.discard(interaction_id)
+            self._forgotten.pop(interaction_id, None)
             return
         if await self._remembered.get(user_id, lambda: self._first_reads.load(user_id)) == code:
             return
         if interaction_id in self._forgotten:  # /progress forget ran in this very interaction meanwhile
-            self._forgotten.discard(interaction_id)
+            self._forgotten.pop(interaction_id, None)
             return
         if self._remembered.holds(user_id, code):  # written meanwhile, for the same member's interaction beside it
             return
@@ -119,7 +130,9 @@ class LanguageService:
     async def forgetting(self, user_id: int, interaction_id: int) -> None:
         """The member is deleting their data in this interaction: its locale is not remembered again, and a write
         already under way finishes first (so the deletion that follows removes it)."""
-        self._forgotten.add(interaction_id)
+        self._forgotten[interaction_id] = None
+        while len(self._forgotten) > FORGOTTEN_KEPT:
+            del self._forgotten[next(iter(self._forgotten))]
         writing = self._writing.get(user_id)
         if writing is not None:
             await asyncio.shield(writing)
