@@ -186,6 +186,8 @@ def bare_click(stand: Stand, n: int) -> dict[str, Any]:
     return interaction(3, data, guild(n), member(n), message=message)
 
 
+CREATE = Kind(party_create, expected=int(os.environ.get("BENCH_CREATE_REQUESTS", "1")))
+
 #: Every row of ``bench.light`` by its label.
 KINDS: dict[str, Kind] = {
     "/ping": command(2, lambda n: slash("ping")),
@@ -202,9 +204,9 @@ KINDS: dict[str, Kind] = {
     "/progress show": command(2, lambda n: slash("progress", "show")),
     "/progress set": command(2, lambda n: slash("progress", "set", episode=6 + (n // USERS) % 2)),
     # The card is the answer itself (a checkout before it, --bot-path: 2, until the host's follow-up, which came last).
-    "/watchparty create": Kind(party_create, expected=int(os.environ.get("BENCH_CREATE_REQUESTS", "1"))),
+    "/watchparty create": CREATE,
     # The same command again, beside the bare bot's /party (its Discord requests made the same way, nothing else).
-    CREATE_BESIDE_PARTY: Kind(party_create, expected=int(os.environ.get("BENCH_CREATE_REQUESTS", "1"))),
+    CREATE_BESIDE_PARTY: CREATE,
     "RSVP click": Kind(rsvp_click, expected=2),
 }
 

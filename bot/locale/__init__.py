@@ -87,10 +87,15 @@ def languages() -> tuple[Language, ...]:
 _LANGUAGE_OF: dict[str, Language] = {}
 
 
+def locale_code(locale: object) -> str:
+    """A Discord locale (``discord.Locale.korean``) or its code (``"ko"``) as its code; "" for none."""
+    return str(getattr(locale, "value", locale) or "")
+
+
 def language_of(locale: object) -> Language:
     """The language for a Discord locale (``"ko"``, ``discord.Locale.korean``, ``"en-US"``...): the bot's language
     of that name, else of its base language (``ko-KR`` → ``ko``), else English."""
-    code = str(getattr(locale, "value", locale) or "")
+    code = locale_code(locale)
     found = _LANGUAGE_OF.get(code)
     if found is None:
         spoken = {lang.lower(): lang for lang in languages()}

@@ -18,13 +18,14 @@ from collections.abc import Callable, Sequence
 
 from bot.catalog import Catalog
 from bot.clock import epoch
-from bot.locale import SOURCE, Language, Texts, language_of, languages, texts
+from bot.locale import SOURCE, Language, Texts, language_of, languages, locale_code, texts
 from bot.store import Database, members
 
 from .cache import Batched, Cache
 from .guild_config import GuildConfigService
 
-#: /progress forget calls remembered at once (see LanguageService.forgetting): far more than ever run together.
+#: How many /progress forget interactions are kept in mind (see LanguageService.forgetting): far more than ever run
+#: at once.
 FORGOTTEN_KEPT = 1000
 
 
@@ -94,12 +95,12 @@ class LanguageService:
     def remembered(self, user_id: int, locale: object) -> bool:
         """Whether there is nothing to remember: no locale, or the member's is known to be this one already (no
         read: False when unknown, and :meth:`remember` finds out)."""
-        code = str(getattr(locale, "value", locale) or "")
+        code = locale_code(locale)
         return not code or self._remembered.holds(user_id, code)
 
     async def remember(self, user_id: int, locale: object, interaction_id: int, now: dt.datetime) -> None:
         """Note the Discord locale of a member's interaction (written only when it changed)."""
-        code = str(getattr(locale, "value", locale) or "")
+        code = locale_code(locale)
         if not code or interaction_id in self._forgotten:
             self._forgotten.pop(interaction_id, None)
             return

@@ -440,8 +440,9 @@ class SqliteDatabase(Database):
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, one_statement: bool = False) -> AsyncIterator[Tx]:
-        """On SQLite, ``one_statement`` runs the statement on its own, atomic as every statement, and commits as it
-        runs: one trip to the database's thread instead of two (BEGIN with it, then COMMIT)."""
+        """On SQLite, ``one_statement``: the unit runs at once on the event loop's thread when it can
+        (:meth:`_start_here`), and its statement commits as it runs, there or on the database's thread. Any other unit
+        sends its statements one by one to the database's thread, ``BEGIN IMMEDIATE`` with the first."""
         conn = self._writer_in_use()
         async with self._write_lock:
             await self._writer.settled()
